@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  roots: ['<rootDir>/test'],
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  testMatch: ['**/*.test.ts'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  testTimeout: 30000,
+};

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads configuration: environment variables and an optional JSON file,
+ * validated once at start-up, with defaults applied, then frozen. Documented in docs/configuration.md.
+ */
+
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const hoursRange = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'use "HH:MM-HH:MM", e.g. "09:00-18:00"');
+
+const matchingSchema = z
+  .object({
+    /** At or above: answer. Means the same for any knowledge base (see docs/performance.md). */
+    answerThreshold: z.number().min(0).max(1).default(0.5),
+    /** Candidates at or above this, close to the best one, become "did you mean…?" choices. */
+    clarifyThreshold: z.number().min(0).max(1).default(0.25),
+    /** How close (in confidence) a runner-up must be to the best to be offered as a choice. */
+    clarifyMargin: z.number().min(0).max(1).default(0.15),
+    maxOptions: z.number().int().min(2).max(5).default(3),
+  })
+  .strict();
+
+const limitsSchema = z
+  .object({
+    maxMessageChars: z.number().int().min(1).max(100_000).default(2000),
+    maxFrameBytes: z.number().int().min(256).max(1_048_576).default(16_384),
+    messagesPerMinute: z.number().int().min(1).default(30),
+    httpBodyBytes: z.number().int().min(256).default(65_536),
+  })
+  .strict();
+
+const handoffSchema = z
+  .object({
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'not a time zone name; use an IANA name such as "America/Mexico_City"')
+      .default('America/Mexico_City'),
+    /** Weekly hours when agents answer; a missing day is closed. */
+    businessHours: z
+      .partialRecord(weekday, hoursRange)
+      .default({ mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00', thu: '09:00-18:00', fri: '09:00-18:00', sat: '10:00-14:00' }),
+    agentCapacity: z.number().int().min(1).max(50).default(3),
+    /** Seconds an agent may be disconnected before their chats go back to the queue. */
+    reconnectGraceSeconds: z.number().int().min(0).default(60),
+    /** Shown to a shopper who leaves a message: "we will reply {replyPromise}". */
+    replyPromise: z
+      .object({ es: z.string().min(1), en: z.string().min(1) })
+      .strict()
+      .default({ es: 'en menos de 24 horas hábiles', en: 'within 24 business hours' }),
+    /** Low-confidence turns in a row before the bot offers a person. */
+    lowConfidenceStrikes: z.number().int().min(1).default(2),
+  })
+  .strict();
+
+const configSchema = z
+  .object({
+    port: z.number().int().min(0).max(65_535).default(3000),
+    host: z.string().min(1).default('127.0.0.1'),
+    dataDir: z.string().min(1).default('./data'),
+    /** Defaults to <dataDir>/atento.db. */
+    databaseFile: z.string().min(1).optional(),
+    knowledgeDir: z.string().min(1).default('./knowledge'),
+    intentsDir: z.string().min(1).default('./intents'),
+    /** Reload knowledge and intents when their files change. */
+    watchKnowledge: z.boolean().default(true),
+    defaultLanguage: z.enum(['es', 'en']).default('es'),
+    shopName: z.string().min(1).max(80).default('Tienda Demo'),
+    /** Origins (scheme://host[:port]) whose pages may embed the widget; the server's own origin always may. */
+    allowedOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'use an origin such as "https://shop.example"')).default([]),
+    /** HMAC secret for shopper sessions; generated and kept in <dataDir> when absent. */
+    sessionSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    matching: matchingSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
+    handoff: handoffSchema.prefault({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = Readonly<z.output<typeof configSchema> & { databaseFile: string }>;
+export type MatchingConfig = z.output<typeof matchingSchema>;
+export type HandoffConfig = z.output<typeof handoffSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'ATENTO_ERR_CONFIG';
+}
+
+/** Environment variables and the config key each one sets. Any other ATENTO_* variable is a mistake. */
+const ENV_KEYS: Record<string, { key: keyof ConfigInput; parse: (raw: string) => unknown }> = {
+  PORT: { key: 'port', parse: Number },
+  ATENTO_HOST: { key: 'host', parse: String },
+  ATENTO_DATA_DIR: { key: 'dataDir', parse: String },
+  ATENTO_DB_FILE: { key: 'databaseFile', parse: String },
+  ATENTO_KNOWLEDGE_DIR: { key: 'knowledgeDir', parse: String },
+  ATENTO_INTENTS_DIR: { key: 'intentsDir', parse: String },
+  ATENTO_WATCH_KNOWLEDGE: { key: 'watchKnowledge', parse: parseBoolean },
+  ATENTO_DEFAULT_LANGUAGE: { key: 'defaultLanguage', parse: String },
+  ATENTO_SHOP_NAME: { key: 'shopName', parse: String },
+  ATENTO_ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean) },
+  ATENTO_SESSION_SECRET: { key: 'sessionSecret', parse: String },
+};
+const CONFIG_FILE_VARIABLE = 'ATENTO_CONFIG';
+
+/** Validates a config object (from tests, or merged from file and environment) and freezes it. */
+export function parseConfig(input: ConfigInput = {}, origin = 'config'): Config {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(`atento: invalid ${origin}:\n${z.prettifyError(result.error)}`);
+  }
+  const value = result.data;
+  const databaseFile = value.databaseFile ?? path.join(value.dataDir, 'atento.db');
+  return deepFreeze({ ...value, databaseFile });
+}
+
+/** Reads ATENTO_CONFIG (a JSON file) if set, then environment variables on top of it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const fromFile = env[CONFIG_FILE_VARIABLE] ? readConfigFile(env[CONFIG_FILE_VARIABLE]!) : {};
+  const fromEnv: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined) continue;
+    const spec = ENV_KEYS[name];
+    if (spec) fromEnv[spec.key] = spec.parse(raw);
+    else if (name.startsWith('ATENTO_') && name !== CONFIG_FILE_VARIABLE) unknown.push(name);
+  }
+  if (unknown.length > 0) {
+    const known = [...Object.keys(ENV_KEYS), CONFIG_FILE_VARIABLE].join(', ');
+    throw new ConfigError(`atento: unknown environment variable ${unknown.join(', ')}; known ones are ${known}`);
+  }
+  return parseConfig({ ...fromFile, ...fromEnv } as ConfigInput, 'configuration (environment and ATENTO_CONFIG file)');
+}
+
+function readConfigFile(file: string): ConfigInput {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`atento: cannot read config file ${file} (ATENTO_CONFIG): ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as ConfigInput;
+  } catch (error) {
+    throw new ConfigError(`atento: config file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parseBoolean(raw: string): unknown {
+  if (/^(1|true|yes)$/i.test(raw)) return true;
+  if (/^(0|false|no)$/i.test(raw)) return false;
+  return raw; // left for the schema to reject with a readable message
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

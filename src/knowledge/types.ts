@@ -1,0 +1,50 @@
+/** Languages the bot speaks. Adding one means a folder in knowledge/ and intents/ and a stemmer in src/nlp. */
+export const LANGUAGES = ['es', 'en'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** Where an entry or a problem comes from, for messages of the form `file:line: ...`. */
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+/**
+ * One answerable thing: a FAQ from knowledge/ or a system intent from intents/.
+ * The same `id` in both languages links the translations.
+ */
+export interface Entry {
+  id: string;
+  kind: 'faq' | 'intent';
+  lang: Lang;
+  /** The main question (FAQ) or a human title (intent); shown on clarify buttons. */
+  question: string;
+  /** Alternative ways shoppers ask; the main question is not repeated here. */
+  phrasings: string[];
+  /** Markdown answer (FAQ) or reply template (intent). */
+  answer: string;
+  tags: string[];
+  related: string[];
+  /** An exception topic: the bot answers, then hands off to a person. */
+  escalate: boolean;
+  source: SourceRef;
+}
+
+export interface Problem extends SourceRef {
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** Equivalent words or phrases; the first is the canonical form the matcher sees. */
+export type SynonymGroup = readonly string[];
+
+export interface KnowledgeBase {
+  entries: Entry[];
+  synonyms: Record<Lang, SynonymGroup[]>;
+  problems: Problem[];
+  /** Content hash: changes whenever any loaded file changes. */
+  version: string;
+}
