@@ -2,8 +2,7 @@
 module.exports = {
   roots: ['<rootDir>/test'],
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
   testMatch: ['**/*.test.ts'],
-  globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 30000,
 };

@@ -47,4 +47,6 @@ export interface Explanation {
 export interface RespondContext {
   /** Language the shopper or page asked for; wins only when the message itself is not clearly in a language. */
   lang?: Lang;
+  /** false: the text is known to be in `lang` (e.g. `classify` input with a "lang" field); skip detection. */
+  detect?: boolean;
 }

@@ -1,0 +1,34 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig, parseConfig, type Config } from '../config';
+import { isLang, type Lang } from '../knowledge';
+
+export class UsageError extends Error {}
+
+const COMMON = {
+  knowledge: { type: 'string' },
+  intents: { type: 'string' },
+} as const;
+
+/** Parses a command's flags plus the common --knowledge/--intents, and the configuration they adjust. */
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`atento ${command}: ${(error as Error).message}`);
+  }
+  const values = parsed.values as Record<string, unknown>;
+  const base = loadConfig();
+  const config: Config = parseConfig({
+    ...base,
+    knowledgeDir: (values.knowledge as string | undefined) ?? base.knowledgeDir,
+    intentsDir: (values.intents as string | undefined) ?? base.intentsDir,
+  });
+  return { values, positionals: parsed.positionals, config };
+}
+
+export function parseLang(command: string, value: unknown): Lang | undefined {
+  if (value === undefined) return undefined;
+  if (!isLang(value)) throw new UsageError(`atento ${command}: --lang must be "es" or "en", not "${String(value)}"`);
+  return value;
+}

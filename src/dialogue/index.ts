@@ -1,0 +1,2 @@
+export { decide, type Decision } from './decide';
+export { MESSAGES } from './messages';

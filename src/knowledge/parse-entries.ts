@@ -1,0 +1,152 @@
+import type { Entry, Lang, Problem } from './types';
+
+/**
+ * Parses one knowledge or intent file (grammar in docs/knowledge-format.md).
+ * Never throws: a broken entry becomes a problem and is left out; the rest of the file still loads.
+ */
+
+const FIELD_ALIASES: Record<string, 'id' | 'tags' | 'related' | 'escalate'> = {
+  id: 'id',
+  tags: 'tags',
+  etiquetas: 'tags',
+  related: 'related',
+  relacionadas: 'related',
+  escalate: 'escalate',
+  escalar: 'escalate',
+};
+const SECTION_ALIASES: Record<string, 'phrasings' | 'answer'> = {
+  phrasings: 'phrasings',
+  frases: 'phrasings',
+  answer: 'answer',
+  respuesta: 'answer',
+};
+const TRUE_WORDS = new Set(['true', 'yes', 'si', 'sí']);
+const FALSE_WORDS = new Set(['false', 'no']);
+export const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+interface Draft {
+  line: number;
+  question: string;
+  fields: Partial<Record<'id' | 'tags' | 'related' | 'escalate', { value: string; line: number }>>;
+  phrasings: string[];
+  answerLines: string[];
+  section: 'fields' | 'phrasings' | 'answer';
+  problems: Problem[];
+}
+
+export interface ParsedFile {
+  entries: Entry[];
+  problems: Problem[];
+}
+
+export function parseEntries(text: string, file: string, lang: Lang, kind: Entry['kind']): ParsedFile {
+  const entries: Entry[] = [];
+  const problems: Problem[] = [];
+  let draft: Draft | null = null;
+  const error = (line: number, message: string): Problem => ({ file, line, message, severity: 'error' });
+
+  const finish = () => {
+    if (!draft) return;
+    const entry = toEntry(draft, file, lang, kind);
+    problems.push(...draft.problems);
+    if (entry) entries.push(entry);
+    draft = null;
+  };
+
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const lineNo = index + 1;
+    const line = raw.trimEnd();
+    const entryHeading = /^##\s+(.*)$/.exec(line);
+    if (entryHeading && !line.startsWith('###')) {
+      finish();
+      draft = { line: lineNo, question: entryHeading[1].trim(), fields: {}, phrasings: [], answerLines: [], section: 'fields', problems: [] };
+      if (!draft.question) draft.problems.push(error(lineNo, 'empty "## " heading: write the main question after "## "'));
+      return;
+    }
+    if (!draft) return; // a file title or introduction before the first entry
+    const current: Draft = draft;
+    const sectionHeading = /^###\s+(.*)$/.exec(line);
+    if (sectionHeading) {
+      const section = SECTION_ALIASES[normalizeKey(sectionHeading[1])];
+      if (section) {
+        current.section = section;
+        return;
+      }
+      if (current.section !== 'answer') {
+        current.problems.push(error(lineNo, `unknown section "${sectionHeading[1].trim()}": use "### Phrasings" (or "### Frases") and "### Answer" (or "### Respuesta")`));
+        return;
+      }
+    }
+    if (current.section === 'answer') {
+      current.answerLines.push(raw);
+      return;
+    }
+    if (line.trim() === '') return;
+    if (current.section === 'phrasings') {
+      const item = /^\s*[-*]\s+(.*)$/.exec(line);
+      if (item && item[1].trim()) current.phrasings.push(item[1].trim());
+      else current.problems.push(error(lineNo, 'a phrasing must be a list item: start the line with "- "'));
+      return;
+    }
+    const field = /^([\p{L}\w-]+)\s*:\s*(.*)$/u.exec(line.trim());
+    const key = field ? FIELD_ALIASES[normalizeKey(field[1])] : undefined;
+    if (!field) {
+      current.problems.push(error(lineNo, 'expected a field such as "id: shipping-time", or "### Phrasings" / "### Answer"'));
+    } else if (!key) {
+      current.problems.push(error(lineNo, `unknown field "${field[1]}": known fields are id, tags, related, escalate`));
+    } else if (current.fields[key]) {
+      current.problems.push(error(lineNo, `"${key}" is given twice in this entry (first on line ${current.fields[key]!.line}): keep one`));
+    } else {
+      current.fields[key] = { value: field[2].trim(), line: lineNo };
+    }
+  });
+  finish();
+  return { entries, problems };
+}
+
+function toEntry(draft: Draft, file: string, lang: Lang, kind: Entry['kind']): Entry | null {
+  const error = (line: number, message: string) => draft.problems.push({ file, line, message, severity: 'error' });
+  const id = draft.fields.id?.value ?? '';
+  if (!draft.fields.id) error(draft.line, `entry "${draft.question}" has no id: add a line such as "id: shipping-time" under the heading`);
+  else if (!ID_PATTERN.test(id)) error(draft.fields.id.line, `id "${id}" may only use lowercase letters, digits and "-" (e.g. "shipping-time")`);
+
+  const answer = draft.answerLines.join('\n').trim();
+  if (!answer) error(draft.line, `entry "${id || draft.question}" has no answer: add "### Answer" followed by the text`);
+
+  let escalate = false;
+  const escalateField = draft.fields.escalate;
+  if (escalateField) {
+    const word = escalateField.value.toLowerCase();
+    if (TRUE_WORDS.has(word)) escalate = true;
+    else if (!FALSE_WORDS.has(word)) error(escalateField.line, `escalate must be "true" or "false", not "${escalateField.value}"`);
+  }
+
+  const related = splitList(draft.fields.related?.value);
+  const badRelated = related.filter((r) => !ID_PATTERN.test(r));
+  if (badRelated.length > 0) error(draft.fields.related!.line, `related ids must look like "order-tracking": fix ${badRelated.map((r) => `"${r}"`).join(', ')}`);
+
+  if (draft.problems.some((p) => p.severity === 'error')) return null;
+  return {
+    id,
+    kind,
+    lang,
+    question: draft.question,
+    phrasings: draft.phrasings,
+    answer,
+    tags: splitList(draft.fields.tags?.value),
+    related,
+    escalate,
+    source: { file, line: draft.line },
+  };
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function normalizeKey(key: string): string {
+  return key.trim().toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+}

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadKnowledge, parseEntries, parseSynonyms, findPlaceholders, stripPlaceholders } from '../../src/knowledge';
+
+const GOOD = `# Envíos
+
+## ¿Cuánto tarda el envío?
+id: shipping-time
+tags: envío, plazos
+related: shipping-cost
+
+### Phrasings
+- cuanto demora el despacho
+- en cuantos dias llega
+
+### Answer
+Llega en **[[3 a 5 días]]**.
+
+## ¿Cuánto cuesta el envío?
+id: shipping-cost
+etiquetas: envío
+escalar: no
+
+### Frases
+- costo del despacho
+
+### Respuesta
+Es gratis desde [[$999]].
+`;
+
+describe('parseEntries', () => {
+  it('reads every field, the Spanish aliases and multi-line answers', () => {
+    const { entries, problems } = parseEntries(GOOD, 'knowledge/es/envios.md', 'es', 'faq');
+    expect(problems).toEqual([]);
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({
+      id: 'shipping-time',
+      question: '¿Cuánto tarda el envío?',
+      phrasings: ['cuanto demora el despacho', 'en cuantos dias llega'],
+      tags: ['envío', 'plazos'],
+      related: ['shipping-cost'],
+      escalate: false,
+      answer: 'Llega en **[[3 a 5 días]]**.',
+      source: { file: 'knowledge/es/envios.md', line: 3 },
+    });
+    expect(entries[1]).toMatchObject({ id: 'shipping-cost', tags: ['envío'], phrasings: ['costo del despacho'] });
+  });
+
+  it('reports a missing id with file and line, and keeps the other entries', () => {
+    const broken = GOOD.replace('id: shipping-time\n', '');
+    const { entries, problems } = parseEntries(broken, 'envios.md', 'es', 'faq');
+    expect(entries.map((e) => e.id)).toEqual(['shipping-cost']);
+    expect(problems).toEqual([
+      expect.objectContaining({ file: 'envios.md', line: 3, severity: 'error', message: expect.stringContaining('has no id: add a line such as "id: shipping-time"') }),
+    ]);
+  });
+
+  it('explains unknown fields, bad ids, bad escalate values, non-list phrasings and missing answers', () => {
+    const text = ['## Q1', 'id: Bad_Id', 'colour: red', 'escalate: maybe', '### Phrasings', 'not a list item', '### Answer', '', '## Q2', 'id: ok-entry', '### Answer', 'fine'].join('\n');
+    const { entries, problems } = parseEntries(text, 'f.md', 'en', 'faq');
+    expect(entries.map((e) => e.id)).toEqual(['ok-entry']);
+    const messages = problems.map((p) => `${p.line}: ${p.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^2: id "Bad_Id" may only use lowercase letters/),
+        expect.stringMatching(/^3: unknown field "colour"/),
+        expect.stringMatching(/^4: escalate must be "true" or "false"/),
+        expect.stringMatching(/^6: a phrasing must be a list item/),
+        expect.stringMatching(/^1: entry "Bad_Id" has no answer/),
+      ]),
+    );
+  });
+
+  it('marks escalate: true / sí as an exception topic', () => {
+    const text = '## Roto\nid: damaged-item\nescalar: sí\n### Respuesta\nLo siento.';
+    expect(parseEntries(text, 'f.md', 'es', 'faq').entries[0].escalate).toBe(true);
+  });
+});
+
+describe('parseSynonyms', () => {
+  it('reads groups with the canonical word first, skipping comments', () => {
+    const { groups, problems } = parseSynonyms('# regional\nenvio: despacho, Entrega # comment\ncuotas: meses sin intereses, msi\n', 's.txt');
+    expect(problems).toEqual([]);
+    expect(groups).toEqual([['envio', 'despacho', 'entrega'], ['cuotas', 'meses sin intereses', 'msi']]);
+  });
+
+  it('reports a line without a colon and a word in two groups', () => {
+    const { problems } = parseSynonyms('envio despacho\ndinero: plata\nplata: guita\n', 's.txt');
+    expect(problems.map((p) => [p.line, p.severity])).toEqual([[1, 'error'], [3, 'warning']]);
+  });
+});
+
+describe('placeholders', () => {
+  it('lists demo facts and shows them to shoppers without brackets', () => {
+    const { entries } = parseEntries(GOOD, 'envios.md', 'es', 'faq');
+    expect(findPlaceholders(entries).map((p) => p.text)).toEqual(['3 a 5 días', '$999']);
+    expect(stripPlaceholders('Gratis desde [[$999]].')).toBe('Gratis desde $999.');
+  });
+});
+
+describe('loadKnowledge', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-kb-'));
+    for (const dir of ['knowledge/es', 'knowledge/en', 'intents/es']) fs.mkdirSync(path.join(root, dir), { recursive: true });
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const write = (file: string, text: string) => fs.writeFileSync(path.join(root, file), text);
+  const load = () => loadKnowledge({ knowledgeDir: path.join(root, 'knowledge'), intentsDir: path.join(root, 'intents') });
+
+  it('loads FAQs, intents and synonyms; one broken file does not stop the others', () => {
+    write('knowledge/es/envios.md', GOOD);
+    write('knowledge/es/roto.md', '## Sin id\n### Respuesta\nx');
+    write('knowledge/es/synonyms.txt', 'envio: despacho\n');
+    write('intents/es/saludo.md', '## Saludo\nid: greeting\n### Frases\n- hola\n### Respuesta\n¡Hola!');
+    const kb = load();
+    expect(kb.entries.map((e) => `${e.kind}:${e.id}`).sort()).toEqual(['faq:shipping-cost', 'faq:shipping-time', 'intent:greeting']);
+    expect(kb.synonyms.es).toEqual([['envio', 'despacho']]);
+    expect(kb.problems).toContainEqual(expect.objectContaining({ file: path.join(root, 'knowledge/es/roto.md'), line: 1, severity: 'error' }));
+  });
+
+  it('rejects a duplicate id, pointing at the first one, and warns about dangling related ids and missing translations', () => {
+    write('knowledge/es/a.md', GOOD);
+    write('knowledge/es/b.md', '## Otra\nid: shipping-time\nrelated: nope\n### Respuesta\nx');
+    write('knowledge/en/a.md', '## Shipping time\nid: shipping-time\n### Answer\nx');
+    const kb = load();
+    const messages = kb.problems.map((p) => p.message);
+    expect(kb.entries.filter((e) => e.id === 'shipping-time' && e.lang === 'es')).toHaveLength(1);
+    expect(messages).toContainEqual(expect.stringContaining(`is already used in ${path.join(root, 'knowledge/es/a.md')}:3`));
+    expect(messages).toContainEqual(expect.stringContaining('"shipping-cost" has no translation in en'));
+  });
+
+  it('changes its version when a file changes', () => {
+    write('knowledge/es/a.md', GOOD);
+    const before = load().version;
+    write('knowledge/es/a.md', GOOD.replace('3 a 5', '2 a 4'));
+    expect(load().version).not.toBe(before);
+  });
+
+  it('reports a missing folder instead of throwing', () => {
+    const kb = loadKnowledge({ knowledgeDir: path.join(root, 'nope'), intentsDir: path.join(root, 'intents') });
+    expect(kb.problems[0]).toMatchObject({ severity: 'error', message: expect.stringContaining('folder not found') });
+  });
+});
