@@ -5,4 +5,5 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   testMatch: ['**/*.test.ts'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/reporters/summary.js'],
 };
