@@ -1,0 +1,26 @@
+import { loadConfig, parseConfig, ConfigError } from '../../src/config';
+
+describe('config', () => {
+  it('applies defaults, derives the database file and freezes the result', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, dataDir: './data', databaseFile: 'data/atento.db', defaultLanguage: 'es' });
+    expect(config.matching.answerThreshold).toBeGreaterThan(0);
+    expect(Object.isFrozen(config.matching)).toBe(true);
+  });
+
+  it('reads PORT and ATENTO_* variables', () => {
+    const config = loadConfig({ PORT: '8080', ATENTO_DATA_DIR: '/tmp/x', ATENTO_ALLOWED_ORIGINS: 'https://a.example, https://b.example', ATENTO_WATCH_KNOWLEDGE: 'false' });
+    expect(config).toMatchObject({ port: 8080, databaseFile: '/tmp/x/atento.db', allowedOrigins: ['https://a.example', 'https://b.example'], watchKnowledge: false });
+  });
+
+  it('rejects a misspelled variable, naming it and the known ones', () => {
+    expect(() => loadConfig({ ATENTO_DATADIR: 'x' })).toThrow(/unknown environment variable ATENTO_DATADIR; known ones are .*ATENTO_DATA_DIR/);
+  });
+
+  it('explains a bad value with its field', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/port/);
+    expect(() => parseConfig({ handoff: { timeZone: 'Mars/Olympus' } })).toThrow(/not a time zone name/);
+    expect(() => parseConfig({ sessionSecret: 'short' })).toThrow(/at least 32 characters/);
+  });
+});
