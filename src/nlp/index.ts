@@ -1,0 +1,6 @@
+export { normalize, words } from './normalize';
+export { detectLanguage, type DetectedLanguage } from './language';
+export { stem, isStopword } from './stem';
+export { buildSynonyms, type SynonymMap } from './synonyms';
+export { buildTypoCorrector, typoCost, type Correction, type TypoCorrector } from './typos';
+export { buildAnalyzer, type Analysis, type Analyzer } from './analyze';
