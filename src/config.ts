@@ -30,6 +30,10 @@ const limitsSchema = z
     maxFrameBytes: z.number().int().min(256).max(1_048_576).default(16_384),
     messagesPerMinute: z.number().int().min(1).default(30),
     httpBodyBytes: z.number().int().min(256).default(65_536),
+    /** New conversations one network address may start per minute (stops scripted floods of the database). */
+    newConversationsPerMinute: z.number().int().min(1).default(20),
+    /** Open shopper sockets per conversation (tabs of the same shopper). */
+    socketsPerConversation: z.number().int().min(1).max(100).default(10),
   })
   .strict();
 

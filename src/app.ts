@@ -1,0 +1,98 @@
+import http from 'node:http';
+import express from 'express';
+import type { Config } from './config';
+import {
+  baseSecurityHeaders,
+  createBotRuntime,
+  createShopperGateway,
+  errorHandler,
+  notFound,
+  routeUpgrades,
+  shopperRoutes,
+  webBundleDir,
+  SHOPPER_SOCKET_PATH,
+  type BotRuntime,
+  type UpgradeHandler,
+} from './channels';
+import { startEngineHost, type Engine, type EngineHost } from './engine';
+import { EventBus } from './events';
+import { createSessionSigner, loadSessionSecret, type SessionSigner } from './session';
+import { openStore, type Store } from './store';
+
+export interface AppDeps {
+  /** An engine host to share (tests, CLI); by default the app loads knowledge/ and intents/ itself. */
+  engineHost?: EngineHost;
+  log?: (line: string) => void;
+  clock?: () => Date;
+  /** Folder with the built widget.js; default dist/web in the project. */
+  webDir?: string;
+}
+
+export interface App {
+  /** Not listening: the caller (src/server.ts, or a test on port 0) decides where. */
+  readonly server: http.Server;
+  /** Mounted after the shopper routes and before the 404 and error handlers: other services add routes here. */
+  readonly routes: express.Router;
+  readonly store: Store;
+  readonly events: EventBus;
+  readonly engine: () => Engine;
+  readonly bot: BotRuntime;
+  readonly sessions: SessionSigner;
+  /** WebSocket endpoints by path; each authenticates before the handshake. */
+  readonly upgrades: Map<string, UpgradeHandler>;
+  close(): Promise<void>;
+}
+
+/** Builds the whole server (HTTP routes, shopper socket, store, engine) without listening. */
+export function createApp(config: Config, deps: AppDeps = {}): App {
+  const log = deps.log ?? (() => {});
+  const sessions = createSessionSigner(loadSessionSecret(config.sessionSecret, config.dataDir));
+  const store = openStore(config.databaseFile, deps.clock);
+  const ownsEngine = deps.engineHost === undefined;
+  const engineHost = deps.engineHost ?? startEngineHost(config, log);
+  const engine = () => engineHost.current();
+  const events = new EventBus((event, error) => log(`listener of ${event} failed: ${(error as Error).stack ?? String(error)}`));
+  const bot = createBotRuntime(engine, store.dialogState);
+  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(baseSecurityHeaders);
+  app.use(express.json({ limit: config.limits.httpBodyBytes }));
+  app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
+  app.use(shopperRoutes({ config, store, engine, webDir: deps.webDir ?? webBundleDir() }));
+  const routes = express.Router();
+  app.use(routes);
+  app.use(notFound);
+  app.use(errorHandler(log));
+
+  const server = http.createServer(app);
+  const upgrades = new Map<string, UpgradeHandler>([[SHOPPER_SOCKET_PATH, gateway.handleUpgrade]]);
+  server.on('upgrade', routeUpgrades(upgrades));
+
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    routes,
+    store,
+    events,
+    engine,
+    bot,
+    sessions,
+    upgrades,
+    close() {
+      closing ??= (async () => {
+        gateway.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+          if (!server.listening) resolve();
+        });
+        if (ownsEngine) engineHost.close();
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}

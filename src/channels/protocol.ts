@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { Choice } from '../engine/types';
+import type { ErrorCode } from '../errors';
+import { LANGUAGES, type Lang } from '../knowledge/types';
+import type { ConversationStatus, StoredMessage } from '../store';
+
+/**
+ * The shopper socket's frames (docs/protocol.md). Every incoming frame is parsed here; nothing
+ * past this file sees unvalidated client data.
+ */
+
+const clientMessageId = z.string().min(1).max(64);
+
+export const helloFrame = z
+  .object({
+    type: z.literal('hello'),
+    token: z.string().min(1).max(1024).optional(),
+    lastSeenId: z.number().int().min(0).optional(),
+    lang: z.enum(LANGUAGES).optional(),
+    page: z.string().max(2048).optional(),
+  })
+  .strict();
+
+const messageFrame = z.object({ type: z.literal('message'), clientMessageId, text: z.string() }).strict();
+const choiceFrame = z.object({ type: z.literal('choice'), clientMessageId, id: z.string().min(1).max(200) }).strict();
+const feedbackFrame = z.object({ type: z.literal('feedback'), messageId: z.number().int().min(1), helpful: z.boolean() }).strict();
+const typingFrame = z.object({ type: z.literal('typing'), isTyping: z.boolean() }).strict();
+const handoffRequestFrame = z.object({ type: z.literal('handoff_request') }).strict();
+
+const clientFrame = z.discriminatedUnion('type', [helloFrame, messageFrame, choiceFrame, feedbackFrame, typingFrame, handoffRequestFrame]);
+export type ClientFrame = z.infer<typeof clientFrame>;
+export const CLIENT_FRAME_TYPES = clientFrame.options.map((option) => option.shape.type.value);
+
+export type ParseResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: Extract<ErrorCode, 'bad_frame' | 'unknown_frame'>; message: string; clientMessageId?: string };
+
+export function parseClientFrame(raw: string): ParseResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: 'bad_frame', message: 'The frame is not valid JSON.' };
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    return { ok: false, code: 'bad_frame', message: 'A frame must be a JSON object with a "type".' };
+  }
+  const { type, clientMessageId: id } = data as { type?: unknown; clientMessageId?: unknown };
+  const echo = typeof id === 'string' && id.length <= 64 ? { clientMessageId: id } : {};
+  if (typeof type !== 'string' || !(CLIENT_FRAME_TYPES as string[]).includes(type)) {
+    return { ok: false, code: 'unknown_frame', message: `Unknown frame type ${JSON.stringify(type)}; expected one of ${CLIENT_FRAME_TYPES.join(', ')}.`, ...echo };
+  }
+  const result = clientFrame.safeParse(data);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || type}: ${issue.message}`).join('; ');
+    return { ok: false, code: 'bad_frame', message: `Invalid "${type}" frame: ${problems}`, ...echo };
+  }
+  return { ok: true, frame: result.data };
+}
+
+export interface WelcomeFrame {
+  type: 'welcome';
+  token: string;
+  conversationId: string;
+  lang: Lang;
+  greeting: string;
+  suggestions: Choice[];
+  status: ConversationStatus;
+  /** Whether this socket resumed an existing conversation. */
+  resumed: boolean;
+  maxMessageChars: number;
+}
+
+export interface MessageOut {
+  type: 'message';
+  id: number;
+  from: StoredMessage['sender'];
+  text: string;
+  createdAt: string;
+  action?: string;
+  entryId?: string;
+  confidence?: number;
+  options?: Choice[];
+  related?: Choice[];
+  /** The agent's display name. */
+  authorName?: string;
+  /** Echoed on the shopper's own messages so every tab can de-duplicate. */
+  clientMessageId?: string;
+}
+
+export type ServerFrame =
+  | WelcomeFrame
+  | MessageOut
+  | { type: 'ack'; clientMessageId: string; messageId: number }
+  | { type: 'feedback_saved'; messageId: number; helpful: boolean }
+  | { type: 'status'; state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string }
+  | { type: 'typing'; from: 'bot' | 'agent'; isTyping: boolean; agentName?: string }
+  | { type: 'error'; code: ErrorCode; message: string; clientMessageId?: string };
+
+/** A stored message as the shopper sees it (callers never pass notes). */
+export function toMessageFrame(message: StoredMessage): MessageOut {
+  const frame: MessageOut = { type: 'message', id: message.id, from: message.sender, text: message.text, createdAt: message.createdAt };
+  if (message.action) frame.action = message.action;
+  if (message.entryId) frame.entryId = message.entryId;
+  if (message.confidence !== null) frame.confidence = Math.round(message.confidence * 1000) / 1000;
+  if (message.options.length > 0) frame.options = message.options;
+  if (message.related.length > 0) frame.related = message.related;
+  if (message.authorName) frame.authorName = message.authorName;
+  if (message.clientMessageId) frame.clientMessageId = message.clientMessageId;
+  return frame;
+}

@@ -1,0 +1,317 @@
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { Config } from '../config';
+import type { Engine } from '../engine';
+import { AtentoError, ERRORS, type ErrorCode } from '../errors';
+import type { EventBus } from '../events';
+import type { Lang } from '../knowledge/types';
+import { normalize } from '../nlp';
+import type { SessionSigner } from '../session';
+import type { Conversation, Store, StoredMessage } from '../store';
+import type { BotOutput, BotRuntime } from './botkit-runtime';
+import { isOriginAllowed } from './origin';
+import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
+import { RateLimiter } from './rate-limit';
+import { rejectUpgrade, type UpgradeHandler } from './upgrade';
+
+/**
+ * The shopper socket (docs/protocol.md): hello/resume with a signed token, messages, choices,
+ * feedback, typing, handoff requests. Every message is stored before it is acknowledged or
+ * delivered; delivery to sockets happens only through `message.created` events, so messages from
+ * agents and the bot reach shoppers the same way.
+ */
+
+export const SHOPPER_SOCKET_PATH = '/ws/shopper';
+const HEARTBEAT_MS = 30_000;
+/** Frames above maxFrameBytes get an error frame; only far larger ones make ws close the socket (1009). */
+const HARD_FRAME_FACTOR = 4;
+const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te puedo ayudar?', en: 'Hi! How can I help you?' };
+
+export interface ShopperGatewayDeps {
+  config: Config;
+  store: Store;
+  events: EventBus;
+  engine: () => Engine;
+  bot: BotRuntime;
+  sessions: SessionSigner;
+  log: (line: string) => void;
+}
+
+export interface ShopperGateway {
+  handleUpgrade: UpgradeHandler;
+  /** Open shopper sockets. */
+  connectionCount(): number;
+  close(): void;
+}
+
+interface ShopperSocket {
+  ws: WebSocket;
+  address: string;
+  conversationId: string | null;
+  alive: boolean;
+}
+
+export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
+  const { config, store, events, bot, sessions, log } = deps;
+  const { limits } = config;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false });
+  const clients = new Set<ShopperSocket>();
+  const byConversation = new Map<string, Set<ShopperSocket>>();
+  const messageLimiter = new RateLimiter(limits.messagesPerMinute, 60_000);
+  const conversationLimiter = new RateLimiter(limits.newConversationsPerMinute, 60_000);
+  const turns = new Map<string, Promise<void>>();
+
+  const send = (client: ShopperSocket, frame: ServerFrame) => {
+    if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+  };
+  const sendError = (client: ShopperSocket, code: ErrorCode, message: string = ERRORS[code].message, clientMessageId?: string) =>
+    send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
+  const broadcast = (conversationId: string, frame: ServerFrame) => {
+    for (const client of byConversation.get(conversationId) ?? []) send(client, frame);
+  };
+
+  const unsubscribe = [
+    events.on('message.created', ({ message }) => {
+      if (message.kind !== 'note') broadcast(message.conversationId, toMessageFrame(message));
+    }),
+    events.on('conversation.status_changed', ({ conversationId, status, position, etaSeconds, agentName }) =>
+      broadcast(conversationId, { type: 'status', state: status, position, etaSeconds, agentName }),
+    ),
+    events.on('conversation.typing', ({ conversationId, from, isTyping, agentName }) => {
+      if (from === 'agent') broadcast(conversationId, { type: 'typing', from, isTyping, agentName });
+    }),
+  ];
+
+  /** One turn at a time per conversation, so replies keep the order of the questions. */
+  function serialize(conversationId: string, work: () => Promise<void>): Promise<void> {
+    const previous = turns.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(work);
+    const tail = next.catch(() => {});
+    turns.set(conversationId, tail);
+    void tail.then(() => {
+      if (turns.get(conversationId) === tail) turns.delete(conversationId);
+    });
+    return next;
+  }
+
+  function storeBotOutputs(conversation: Conversation, outputs: BotOutput[], replyTo: number): void {
+    for (const { text, reply } of outputs) {
+      const message = store.messages.insert({
+        conversationId: conversation.id,
+        sender: 'bot',
+        text,
+        lang: reply?.lang ?? conversation.lang,
+        entryId: reply?.id ?? null,
+        action: reply?.action ?? null,
+        confidence: reply?.confidence ?? null,
+        options: reply?.options,
+        related: reply?.related,
+        replyTo,
+      });
+      events.emit('message.created', { message });
+      if (reply && reply.lang !== conversation.lang) store.conversations.setLang(conversation.id, reply.lang);
+      if (reply?.action === 'escalate') {
+        events.emit('conversation.handoff_requested', { conversationId: conversation.id, reason: reply.reason ?? reply.id ?? 'escalate', lang: reply.lang });
+      }
+    }
+  }
+
+  /** Stores the shopper's message, acknowledges it, then (if the bot has the chat) runs a bot turn. */
+  async function shopperTurn(client: ShopperSocket, conversationId: string, clientMessageId: string, text: string, choiceId: string | null) {
+    const duplicate = store.messages.findByClientId(conversationId, clientMessageId);
+    if (duplicate) {
+      // A retry after a lost ack: acknowledge again, never answer twice.
+      send(client, { type: 'ack', clientMessageId, messageId: duplicate.id });
+      return;
+    }
+    const conversation = store.conversations.get(conversationId);
+    if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
+    const stored: StoredMessage = store.messages.insert({
+      conversationId,
+      sender: 'shopper',
+      text,
+      lang: conversation.lang,
+      normalized: choiceId ? null : normalize(text),
+      clientMessageId,
+    });
+    send(client, { type: 'ack', clientMessageId, messageId: stored.id });
+    events.emit('message.created', { message: stored });
+    // Anyone but the bot holds the chat: the message waits for a person.
+    if (conversation.status !== 'bot') return;
+    const outputs = await bot.turn(
+      choiceId
+        ? { kind: 'choice', conversationId, lang: conversation.lang, entryId: choiceId }
+        : { kind: 'message', conversationId, lang: conversation.lang, text },
+    );
+    storeBotOutputs(conversation, outputs, stored.id);
+  }
+
+  function hello(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): void {
+    let conversation: Conversation | undefined;
+    if (frame.token !== undefined) {
+      const claims = sessions.verify(frame.token);
+      conversation = claims ? store.conversations.get(claims.conversationId) : undefined;
+      if (!conversation) sendError(client, 'session_invalid');
+    }
+    const resumed = conversation !== undefined;
+    if (!conversation) {
+      if (!conversationLimiter.take(client.address)) {
+        sendError(client, 'rate_limited', 'Too many new conversations from this address; try again in a minute.');
+        client.ws.close(1008, 'rate_limited');
+        return;
+      }
+      conversation = store.conversations.create(frame.lang ?? config.defaultLanguage, frame.page ?? null);
+      events.emit('conversation.created', { conversationId: conversation.id, lang: conversation.lang });
+    } else {
+      if (frame.page) store.conversations.setPage(conversation.id, frame.page);
+      if (frame.lang && frame.lang !== conversation.lang) store.conversations.setLang(conversation.id, frame.lang);
+    }
+    const lang = frame.lang ?? conversation.lang;
+
+    const sockets = byConversation.get(conversation.id) ?? new Set<ShopperSocket>();
+    if (sockets.size >= limits.socketsPerConversation) {
+      sendError(client, 'too_many_sockets');
+      client.ws.close(ERRORS.too_many_sockets.close, 'too_many_sockets');
+      return;
+    }
+    // Registering and sending the history in the same tick: no message can fall in between or arrive twice.
+    sockets.add(client);
+    byConversation.set(conversation.id, sockets);
+    client.conversationId = conversation.id;
+
+    const engine = deps.engine();
+    send(client, {
+      type: 'welcome',
+      token: sessions.issue(conversation.id),
+      conversationId: conversation.id,
+      lang,
+      greeting: engine.replyFor('greeting', lang)?.text ?? FALLBACK_GREETING[lang],
+      suggestions: engine.suggestions(lang, 3),
+      status: conversation.status,
+      resumed,
+      maxMessageChars: limits.maxMessageChars,
+    });
+    if (resumed) {
+      for (const message of store.messages.listAfter(conversation.id, frame.lastSeenId ?? 0)) {
+        if (message.kind !== 'note') send(client, toMessageFrame(message));
+      }
+      if (conversation.status !== 'bot') send(client, { type: 'status', state: conversation.status });
+    }
+    events.emit('conversation.shopper_connected', { conversationId: conversation.id, resumed });
+  }
+
+  function handleFrame(client: ShopperSocket, frame: ClientFrame): void {
+    if (frame.type === 'hello') {
+      if (client.conversationId) return sendError(client, 'already_greeted');
+      return hello(client, frame);
+    }
+    const conversationId = client.conversationId;
+    if (!conversationId) return sendError(client, 'hello_required', undefined, 'clientMessageId' in frame ? frame.clientMessageId : undefined);
+
+    switch (frame.type) {
+      case 'message':
+      case 'choice': {
+        const { clientMessageId } = frame;
+        let text: string;
+        let choiceId: string | null = null;
+        if (frame.type === 'message') {
+          text = frame.text.trim();
+          if (!text) return sendError(client, 'bad_frame', 'Invalid "message" frame: text must not be empty.', clientMessageId);
+          if (text.length > limits.maxMessageChars) {
+            return sendError(client, 'message_too_long', `The message is longer than ${limits.maxMessageChars} characters.`, clientMessageId);
+          }
+        } else {
+          const lang = store.conversations.get(conversationId)?.lang ?? config.defaultLanguage;
+          const entry = deps.engine().entry(frame.id, lang);
+          if (!entry) return sendError(client, 'unknown_choice', undefined, clientMessageId);
+          text = entry.question;
+          choiceId = entry.id;
+        }
+        if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited', undefined, clientMessageId);
+        void serialize(conversationId, () => shopperTurn(client, conversationId, clientMessageId, text, choiceId)).catch((error: unknown) => {
+          log(`shopper turn failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
+          sendError(client, 'internal', undefined, clientMessageId);
+        });
+        return;
+      }
+      case 'feedback': {
+        const message = store.messages.get(frame.messageId);
+        // Another conversation's message looks exactly like a missing one.
+        if (!message || message.conversationId !== conversationId || message.sender !== 'bot') return sendError(client, 'unknown_message');
+        store.feedback.record(message.id, conversationId, frame.helpful);
+        return send(client, { type: 'feedback_saved', messageId: message.id, helpful: frame.helpful });
+      }
+      case 'typing':
+        return events.emit('conversation.typing', { conversationId, from: 'shopper', isTyping: frame.isTyping });
+      case 'handoff_request': {
+        if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited');
+        const lang = store.conversations.get(conversationId)?.lang ?? config.defaultLanguage;
+        return events.emit('conversation.handoff_requested', { conversationId, reason: 'button', lang });
+      }
+    }
+  }
+
+  function onMessage(client: ShopperSocket, data: RawData, isBinary: boolean): void {
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (isBinary) return sendError(client, 'bad_frame', 'Frames must be JSON text, not binary.');
+    if (bytes.length > limits.maxFrameBytes) {
+      return sendError(client, 'frame_too_large', `The frame has ${bytes.length} bytes; the limit is ${limits.maxFrameBytes}.`);
+    }
+    const parsed = parseClientFrame(bytes.toString('utf8'));
+    if (!parsed.ok) return sendError(client, parsed.code, parsed.message, parsed.clientMessageId);
+    try {
+      handleFrame(client, parsed.frame);
+    } catch (error) {
+      log(`shopper frame "${parsed.frame.type}" failed: ${(error as Error).stack ?? String(error)}`);
+      sendError(client, 'internal');
+    }
+  }
+
+  function onConnection(ws: WebSocket, request: IncomingMessage): void {
+    const client: ShopperSocket = { ws, address: request.socket.remoteAddress ?? 'unknown', conversationId: null, alive: true };
+    clients.add(client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
+    ws.on('error', (error) => log(`shopper socket error: ${error.message}`));
+    ws.on('close', () => {
+      clients.delete(client);
+      const id = client.conversationId;
+      const sockets = id ? byConversation.get(id) : undefined;
+      if (!id || !sockets) return;
+      sockets.delete(client);
+      if (sockets.size === 0) {
+        byConversation.delete(id);
+        events.emit('conversation.shopper_disconnected', { conversationId: id });
+      }
+    });
+  }
+
+  // Browsers do not report dead connections (a phone losing signal): ping, and drop the silent.
+  const heartbeat = setInterval(() => {
+    for (const client of clients) {
+      if (!client.alive) {
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    handleUpgrade(request, socket, head) {
+      if (!isOriginAllowed(request, config.allowedOrigins)) {
+        return rejectUpgrade(socket, ERRORS.origin_forbidden.http, ERRORS.origin_forbidden.message);
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request));
+    },
+    connectionCount: () => clients.size,
+    close() {
+      clearInterval(heartbeat);
+      unsubscribe.forEach((off) => off());
+      for (const client of clients) client.ws.close(1001, 'server shutting down');
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import crypto from 'node:crypto';
+import type { Lang } from '../knowledge/types';
+import type { Db } from './database';
+
+export const CONVERSATION_STATUSES = ['bot', 'waiting', 'agent', 'resolved'] as const;
+/** bot → waiting (for a person) → agent → resolved; an agent may hand it back to bot. */
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export interface Conversation {
+  id: string;
+  status: ConversationStatus;
+  lang: Lang;
+  shopperName: string | null;
+  shopperEmail: string | null;
+  page: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface ConversationRow {
+  id: string;
+  status: ConversationStatus;
+  lang: Lang;
+  shopper_name: string | null;
+  shopper_email: string | null;
+  page: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type ConversationTable = ReturnType<typeof conversationTable>;
+
+export function conversationTable(db: Db, now: () => string) {
+  const insert = db.prepare<[string, Lang, string | null, string, string]>(
+    'INSERT INTO conversations (id, status, lang, page, created_at, updated_at) VALUES (?, \'bot\', ?, ?, ?, ?)',
+  );
+  const byId = db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
+  const setStatus = db.prepare<[ConversationStatus, string, string]>('UPDATE conversations SET status = ?, updated_at = ? WHERE id = ?');
+  const setLang = db.prepare<[Lang, string, string]>('UPDATE conversations SET lang = ?, updated_at = ? WHERE id = ?');
+  const setPage = db.prepare<[string, string]>('UPDATE conversations SET page = ? WHERE id = ?');
+  const setShopper = db.prepare<[string | null, string | null, string, string]>(
+    'UPDATE conversations SET shopper_name = coalesce(?, shopper_name), shopper_email = coalesce(?, shopper_email), updated_at = ? WHERE id = ?',
+  );
+
+  return {
+    /** Ids are random (122 bits): unguessable, though only the signed token ever grants access. */
+    create(lang: Lang, page: string | null = null): Conversation {
+      const id = crypto.randomUUID();
+      const at = now();
+      insert.run(id, lang, page, at, at);
+      return toConversation(byId.get(id)!);
+    },
+    get(id: string): Conversation | undefined {
+      const row = byId.get(id);
+      return row && toConversation(row);
+    },
+    setStatus(id: string, status: ConversationStatus): void {
+      setStatus.run(status, now(), id);
+    },
+    setLang(id: string, lang: Lang): void {
+      setLang.run(lang, now(), id);
+    },
+    setPage(id: string, page: string): void {
+      setPage.run(page, id);
+    },
+    setShopper(id: string, details: { name?: string; email?: string }): void {
+      setShopper.run(details.name ?? null, details.email ?? null, now(), id);
+    },
+  };
+}
+
+function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    status: row.status,
+    lang: row.lang,
+    shopperName: row.shopper_name,
+    shopperEmail: row.shopper_email,
+    page: row.page,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

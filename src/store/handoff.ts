@@ -1,0 +1,194 @@
+import type { Lang } from '../knowledge/types';
+import type { Db } from './database';
+import type { Migration } from './migrations';
+
+/** Appended to MIGRATIONS (src/store/migrations.ts): agents, their sessions, handoffs and tickets. */
+export const HANDOFF_MIGRATION: Migration = {
+  version: 2,
+  name: 'agents, agent sessions, handoffs, tickets',
+  up: `
+    CREATE TABLE agents (
+      id            TEXT PRIMARY KEY,
+      email         TEXT NOT NULL UNIQUE,
+      name          TEXT NOT NULL,
+      role          TEXT NOT NULL CHECK (role IN ('agent', 'admin')),
+      -- scrypt$N$r$p$salt$hash (src/auth/password.ts)
+      password_hash TEXT NOT NULL,
+      created_at    TEXT NOT NULL
+    );
+
+    CREATE TABLE agent_sessions (
+      -- sha256 of the cookie's token: a stolen database does not yield live sessions
+      token_hash TEXT PRIMARY KEY,
+      agent_id   TEXT NOT NULL REFERENCES agents (id),
+      created_at TEXT NOT NULL,
+      expires_at TEXT NOT NULL
+    );
+
+    -- One row per escalation; the open one (closed_at IS NULL) is the conversation's place in the queue
+    CREATE TABLE handoffs (
+      id              INTEGER PRIMARY KEY AUTOINCREMENT,
+      conversation_id TEXT NOT NULL REFERENCES conversations (id),
+      -- button | human-request | complaint | negative-sentiment | low-confidence | faq:<id>
+      reason          TEXT NOT NULL,
+      lang            TEXT NOT NULL,
+      requested_at    TEXT NOT NULL,
+      -- when it (re-)entered the queue; with front = 1 it goes before new arrivals
+      queued_at       TEXT NOT NULL,
+      front           INTEGER NOT NULL DEFAULT 0,
+      agent_id        TEXT REFERENCES agents (id),
+      assigned_at     TEXT,
+      closed_at       TEXT,
+      -- resolved | handed_back | ticket
+      outcome         TEXT
+    );
+    CREATE UNIQUE INDEX handoffs_one_open ON handoffs (conversation_id) WHERE closed_at IS NULL;
+    CREATE INDEX handoffs_by_agent ON handoffs (agent_id) WHERE closed_at IS NULL;
+
+    CREATE TABLE tickets (
+      id              INTEGER PRIMARY KEY AUTOINCREMENT,
+      conversation_id TEXT NOT NULL REFERENCES conversations (id),
+      name            TEXT NOT NULL,
+      email           TEXT NOT NULL,
+      message         TEXT NOT NULL,
+      lang            TEXT NOT NULL,
+      reason          TEXT NOT NULL,
+      status          TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+      created_at      TEXT NOT NULL,
+      closed_at       TEXT,
+      closed_by       TEXT REFERENCES agents (id)
+    );
+    CREATE INDEX tickets_by_status ON tickets (status, id);
+    CREATE INDEX conversations_by_email ON conversations (shopper_email);
+  `,
+};
+
+export type HandoffOutcome = 'resolved' | 'handed_back' | 'ticket';
+
+export interface Handoff {
+  id: number;
+  conversationId: string;
+  reason: string;
+  lang: Lang;
+  requestedAt: string;
+  queuedAt: string;
+  agentId: string | null;
+  assignedAt: string | null;
+  /** The shopper's name if they gave it (joined from conversations). */
+  shopperName: string | null;
+}
+
+interface HandoffRow {
+  id: number;
+  conversation_id: string;
+  reason: string;
+  lang: Lang;
+  requested_at: string;
+  queued_at: string;
+  agent_id: string | null;
+  assigned_at: string | null;
+  shopper_name: string | null;
+}
+
+const OPEN = `SELECT h.id, h.conversation_id, h.reason, h.lang, h.requested_at, h.queued_at, h.agent_id, h.assigned_at, c.shopper_name
+  FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE h.closed_at IS NULL`;
+
+export type HandoffTable = ReturnType<typeof handoffTable>;
+
+export function handoffTable(db: Db, now: () => string) {
+  const insert = db.prepare<[string, string, Lang, string, string]>(
+    'INSERT INTO handoffs (conversation_id, reason, lang, requested_at, queued_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const openFor = db.prepare<[string], HandoffRow>(`${OPEN} AND h.conversation_id = ?`);
+  const queue = db.prepare<[], HandoffRow>(`${OPEN} AND h.agent_id IS NULL ORDER BY h.front DESC, h.queued_at, h.id`);
+  const assigned = db.prepare<[], HandoffRow>(`${OPEN} AND h.agent_id IS NOT NULL ORDER BY h.assigned_at`);
+  const ofAgent = db.prepare<[string], HandoffRow>(`${OPEN} AND h.agent_id = ? ORDER BY h.assigned_at`);
+  // The guard in WHERE is what makes a claim race-free: only one UPDATE can match the unassigned row.
+  const claim = db.prepare<[string, string, string]>(
+    'UPDATE handoffs SET agent_id = ?, assigned_at = ? WHERE conversation_id = ? AND closed_at IS NULL AND agent_id IS NULL',
+  );
+  const transfer = db.prepare<[string, string, string, string]>(
+    'UPDATE handoffs SET agent_id = ?, assigned_at = ? WHERE conversation_id = ? AND closed_at IS NULL AND agent_id = ?',
+  );
+  const requeue = db.prepare<[string, string]>(
+    'UPDATE handoffs SET agent_id = NULL, assigned_at = NULL, front = 1, queued_at = ? WHERE conversation_id = ? AND closed_at IS NULL',
+  );
+  const close = db.prepare<[string, HandoffOutcome, string]>(
+    'UPDATE handoffs SET closed_at = ?, outcome = ? WHERE conversation_id = ? AND closed_at IS NULL',
+  );
+  const handleTimes = db.prepare<[], { seconds: number }>(
+    `SELECT (julianday(closed_at) - julianday(assigned_at)) * 86400 AS seconds FROM handoffs
+     WHERE assigned_at IS NOT NULL AND closed_at IS NOT NULL ORDER BY id DESC LIMIT 20`,
+  );
+  const previous = db.prepare<[string, string], { id: string; created_at: string; updated_at: string; status: string; first_message: string | null }>(
+    `SELECT c.id, c.created_at, c.updated_at, c.status,
+       (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'shopper' ORDER BY m.id LIMIT 1) AS first_message
+     FROM conversations c WHERE c.shopper_email = ? AND c.id <> ? ORDER BY c.created_at DESC LIMIT 10`,
+  );
+
+  return {
+    /** Opens a handoff; throws SQLITE_CONSTRAINT_UNIQUE if the conversation already has one open. */
+    open(conversationId: string, reason: string, lang: Lang): Handoff {
+      const at = now();
+      insert.run(conversationId, reason, lang, at, at);
+      return toHandoff(openFor.get(conversationId)!);
+    },
+    current(conversationId: string): Handoff | undefined {
+      const row = openFor.get(conversationId);
+      return row && toHandoff(row);
+    },
+    /** Waiting conversations, first in line first. */
+    queue(): Handoff[] {
+      return queue.all().map(toHandoff);
+    },
+    assigned(): Handoff[] {
+      return assigned.all().map(toHandoff);
+    },
+    ofAgent(agentId: string): Handoff[] {
+      return ofAgent.all(agentId).map(toHandoff);
+    },
+    /** true if this agent got it; false if someone else was faster or it is no longer waiting. */
+    claim(conversationId: string, agentId: string): boolean {
+      return claim.run(agentId, now(), conversationId).changes === 1;
+    },
+    transfer(conversationId: string, fromAgentId: string, toAgentId: string): boolean {
+      return transfer.run(toAgentId, now(), conversationId, fromAgentId).changes === 1;
+    },
+    /** Back to the front of the queue (the agent disconnected). */
+    requeue(conversationId: string): void {
+      requeue.run(now(), conversationId);
+    },
+    close(conversationId: string, outcome: HandoffOutcome): boolean {
+      return close.run(now(), outcome, conversationId).changes === 1;
+    },
+    /** Median seconds agents kept the last 20 chats, or null with no history. */
+    medianHandleSeconds(): number | null {
+      const seconds = handleTimes.all().map((row) => row.seconds).sort((a, b) => a - b);
+      return seconds.length === 0 ? null : seconds[Math.floor(seconds.length / 2)];
+    },
+    /** Earlier conversations of the shopper with this e-mail, newest first. */
+    previousConversations(email: string, excludeConversationId: string) {
+      return previous.all(email, excludeConversationId).map((row) => ({
+        id: row.id,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        status: row.status,
+        firstMessage: row.first_message,
+      }));
+    },
+  };
+}
+
+function toHandoff(row: HandoffRow): Handoff {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    reason: row.reason,
+    lang: row.lang,
+    requestedAt: row.requested_at,
+    queuedAt: row.queued_at,
+    agentId: row.agent_id,
+    assignedAt: row.assigned_at,
+    shopperName: row.shopper_name,
+  };
+}

@@ -1,0 +1,141 @@
+import type { Action, Choice } from '../engine/types';
+import type { Lang } from '../knowledge/types';
+import type { Db } from './database';
+
+export type Sender = 'shopper' | 'bot' | 'agent' | 'system';
+/** text: part of the conversation; note: an agent's private note, never shown to the shopper. */
+export type MessageKind = 'text' | 'note';
+
+export interface NewMessage {
+  conversationId: string;
+  sender: Sender;
+  kind?: MessageKind;
+  text: string;
+  lang?: Lang | null;
+  normalized?: string | null;
+  entryId?: string | null;
+  action?: Action | null;
+  confidence?: number | null;
+  options?: Choice[];
+  related?: Choice[];
+  replyTo?: number | null;
+  authorName?: string | null;
+  clientMessageId?: string | null;
+}
+
+export interface StoredMessage {
+  id: number;
+  conversationId: string;
+  sender: Sender;
+  kind: MessageKind;
+  text: string;
+  lang: Lang | null;
+  entryId: string | null;
+  action: Action | null;
+  confidence: number | null;
+  options: Choice[];
+  related: Choice[];
+  replyTo: number | null;
+  authorName: string | null;
+  clientMessageId: string | null;
+  createdAt: string;
+}
+
+interface MessageRow {
+  id: number;
+  conversation_id: string;
+  sender: Sender;
+  kind: MessageKind;
+  text: string;
+  lang: Lang | null;
+  entry_id: string | null;
+  action: Action | null;
+  confidence: number | null;
+  choices: string | null;
+  reply_to: number | null;
+  author_name: string | null;
+  client_message_id: string | null;
+  created_at: string;
+}
+
+const COLUMNS =
+  'id, conversation_id, sender, kind, text, lang, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, created_at';
+/** Resuming a very long conversation sends at most this many messages (the latest ones). */
+export const HISTORY_LIMIT = 500;
+
+export type MessageTable = ReturnType<typeof messageTable>;
+
+export function messageTable(db: Db, now: () => string) {
+  const insert = db.prepare(
+    `INSERT INTO messages (conversation_id, sender, kind, text, lang, normalized, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, created_at)
+     VALUES (@conversationId, @sender, @kind, @text, @lang, @normalized, @entryId, @action, @confidence, @choices, @replyTo, @authorName, @clientMessageId, @createdAt)`,
+  );
+  const byId = db.prepare<[number], MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ?`);
+  const byClientId = db.prepare<[string, string], MessageRow>(
+    `SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND client_message_id = ?`,
+  );
+  const after = db.prepare<[string, number, number], MessageRow>(
+    `SELECT * FROM (SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`,
+  );
+  const touch = db.prepare<[string, string]>('UPDATE conversations SET updated_at = ? WHERE id = ?');
+
+  return {
+    /** Stores a message and returns it with its id (the resume cursor). */
+    insert(message: NewMessage): StoredMessage {
+      const createdAt = now();
+      const hasChoices = (message.options?.length ?? 0) + (message.related?.length ?? 0) > 0;
+      const result = insert.run({
+        conversationId: message.conversationId,
+        sender: message.sender,
+        kind: message.kind ?? 'text',
+        text: message.text,
+        lang: message.lang ?? null,
+        normalized: message.normalized ?? null,
+        entryId: message.entryId ?? null,
+        action: message.action ?? null,
+        confidence: message.confidence ?? null,
+        choices: hasChoices ? JSON.stringify({ options: message.options ?? [], related: message.related ?? [] }) : null,
+        replyTo: message.replyTo ?? null,
+        authorName: message.authorName ?? null,
+        clientMessageId: message.clientMessageId ?? null,
+        createdAt,
+      });
+      touch.run(createdAt, message.conversationId);
+      return toMessage(byId.get(Number(result.lastInsertRowid))!);
+    },
+    get(id: number): StoredMessage | undefined {
+      const row = byId.get(id);
+      return row && toMessage(row);
+    },
+    /** The message a client already sent with this id (a retry after a lost ack). */
+    findByClientId(conversationId: string, clientMessageId: string): StoredMessage | undefined {
+      const row = byClientId.get(conversationId, clientMessageId);
+      return row && toMessage(row);
+    },
+    /** Messages after the cursor, oldest first, notes included (callers filter by audience). */
+    listAfter(conversationId: string, afterId = 0, limit = HISTORY_LIMIT): StoredMessage[] {
+      return after.all(conversationId, afterId, limit).map(toMessage);
+    },
+  };
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  const choices = row.choices ? (JSON.parse(row.choices) as { options: Choice[]; related: Choice[] }) : { options: [], related: [] };
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    sender: row.sender,
+    kind: row.kind,
+    text: row.text,
+    lang: row.lang,
+    entryId: row.entry_id,
+    action: row.action,
+    confidence: row.confidence,
+    options: choices.options,
+    related: choices.related,
+    replyTo: row.reply_to,
+    authorName: row.author_name,
+    clientMessageId: row.client_message_id,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The schema, as an ordered list of migrations. `PRAGMA user_version` records how many have run.
+ * Never edit a published migration: append a new one (the handoff service appends its own).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up: string | ((db: Database.Database) => void);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'conversations, messages, feedback, dialog state',
+    up: `
+      CREATE TABLE conversations (
+        id            TEXT PRIMARY KEY,
+        -- bot | waiting | agent | resolved (src/store/conversations.ts)
+        status        TEXT NOT NULL DEFAULT 'bot',
+        lang          TEXT NOT NULL,
+        shopper_name  TEXT,
+        shopper_email TEXT,
+        -- the page the shopper was on when they last connected
+        page          TEXT,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+      );
+      CREATE INDEX conversations_by_status ON conversations (status, updated_at);
+
+      CREATE TABLE messages (
+        -- also the resume cursor: a client sends the last id it saw
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id   TEXT NOT NULL REFERENCES conversations (id),
+        sender            TEXT NOT NULL CHECK (sender IN ('shopper', 'bot', 'agent', 'system')),
+        -- text: shown to the shopper; note: agents only
+        kind              TEXT NOT NULL DEFAULT 'text' CHECK (kind IN ('text', 'note')),
+        text              TEXT NOT NULL,
+        lang              TEXT,
+        -- shopper messages: the text after normalization, to group unanswered questions
+        normalized        TEXT,
+        -- bot replies: what the engine decided
+        entry_id          TEXT,
+        action            TEXT,
+        confidence        REAL,
+        -- bot replies: JSON {"options": Choice[], "related": Choice[]}
+        choices           TEXT,
+        reply_to          INTEGER REFERENCES messages (id),
+        author_name       TEXT,
+        client_message_id TEXT,
+        created_at        TEXT NOT NULL,
+        UNIQUE (conversation_id, client_message_id)
+      );
+      CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
+      CREATE INDEX messages_by_reply ON messages (reply_to);
+
+      CREATE TABLE feedback (
+        message_id      INTEGER PRIMARY KEY REFERENCES messages (id),
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        helpful         INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+      );
+
+      -- Botkit dialog state (e.g. a form the bot is filling in), so it survives restarts
+      CREATE TABLE dialog_state (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const newest = migrations.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new Error(`${db.name}: the database schema is version ${current}, newer than this Atento (${newest}); upgrade Atento`);
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      if (typeof migration.up === 'string') db.exec(migration.up);
+      else migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

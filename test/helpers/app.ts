@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createApp, type App, type AppDeps } from '../../src/app';
+import { parseConfig, type ConfigInput } from '../../src/config';
+import { startEngineHost, type EngineHost } from '../../src/engine';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface TestServer {
+  app: App;
+  dataDir: string;
+  httpUrl: string;
+  socketUrl: string;
+  /** Closes the app; keeps the data folder so a test can start again on the same database. */
+  stop(): Promise<void>;
+}
+
+/** The project's real knowledge base, loaded once per test file. */
+export function projectEngineHost(): EngineHost {
+  return startEngineHost(
+    parseConfig({ knowledgeDir: path.join(ROOT, 'knowledge'), intentsDir: path.join(ROOT, 'intents'), watchKnowledge: false }),
+  );
+}
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'atento-test-'));
+}
+
+/** The real app on an ephemeral port with a real SQLite file in a temp folder. */
+export async function startTestServer(options: { config?: ConfigInput; dataDir?: string; deps?: AppDeps } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const config = parseConfig({
+    port: 0,
+    dataDir,
+    knowledgeDir: path.join(ROOT, 'knowledge'),
+    intentsDir: path.join(ROOT, 'intents'),
+    watchKnowledge: false,
+    ...options.config,
+  });
+  const app = createApp(config, options.deps);
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    app,
+    dataDir,
+    httpUrl: `http://127.0.0.1:${port}`,
+    socketUrl: `ws://127.0.0.1:${port}/ws/shopper`,
+    stop: () => app.close(),
+  };
+}

@@ -1,0 +1,150 @@
+import type { EngineHost } from '../../src/engine';
+import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { ShopperClient } from '../helpers/shopper-client';
+
+let engineHost: EngineHost;
+let server: TestServer;
+const clients: ShopperClient[] = [];
+
+async function shopper(): Promise<ShopperClient> {
+  const client = await ShopperClient.connect(server.socketUrl);
+  clients.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  engineHost = projectEngineHost();
+  server = await startTestServer({ deps: { engineHost } });
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+afterAll(async () => {
+  await server.stop();
+  engineHost.close();
+});
+
+test('a new shopper gets a token, a greeting and three suggested questions', async () => {
+  const client = await shopper();
+  const welcome = await client.hello({ lang: 'es' });
+  expect(welcome).toMatchObject({ type: 'welcome', lang: 'es', status: 'bot', resumed: false });
+  expect(typeof welcome.token).toBe('string');
+  expect(welcome.greeting).toMatch(/Hola/);
+  expect(welcome.suggestions).toHaveLength(3);
+});
+
+test('"¿cuánto cuesta el envío?" → the shipping-cost answer, stored before the ack', async () => {
+  const client = await shopper();
+  const welcome = await client.hello({ lang: 'es' });
+  client.send({ type: 'message', clientMessageId: 'q1', text: '¿cuánto cuesta el envío?' });
+  const ack = await client.next('ack');
+  expect(ack.clientMessageId).toBe('q1');
+  const stored = server.app.store.messages.get(ack.messageId as number);
+  expect(stored).toMatchObject({ sender: 'shopper', text: '¿cuánto cuesta el envío?', conversationId: welcome.conversationId });
+
+  const reply = await client.nextMessageFrom('bot');
+  expect(reply).toMatchObject({ action: 'answer', entryId: 'shipping-cost' });
+  expect(reply.text).toMatch(/env[ií]o/i);
+  expect(server.app.store.messages.get(reply.id as number)).toMatchObject({
+    sender: 'bot',
+    entryId: 'shipping-cost',
+    action: 'answer',
+    lang: 'es',
+    replyTo: ack.messageId,
+  });
+});
+
+test('an English question gets an English answer', async () => {
+  const client = await shopper();
+  await client.hello({ lang: 'en' });
+  const { reply } = await client.ask('how much does shipping cost?');
+  expect(reply).toMatchObject({ action: 'answer', entryId: 'shipping-cost' });
+  expect(reply.text).toMatch(/shipping/i);
+});
+
+test('an ambiguous question → options → the shopper picks one → its answer', async () => {
+  const client = await shopper();
+  await client.hello({ lang: 'es' });
+  // Whichever of these one-word questions the current knowledge base finds ambiguous.
+  const ambiguous = ['tarjeta', 'pago', 'envío', 'cuenta', 'pedido', 'problema', 'cambio'].find((text) => {
+    const decision = engineHost.current().respond(text, { lang: 'es' });
+    return decision.action === 'clarify' && decision.options.length >= 2;
+  });
+  expect(ambiguous).toBeDefined();
+  const { reply } = await client.ask(ambiguous!);
+  expect(reply.action).toBe('clarify');
+  const options = reply.options as Array<{ id: string; label: string }>;
+  expect(options.length).toBeGreaterThanOrEqual(2);
+
+  client.send({ type: 'choice', clientMessageId: 'pick-1', id: options[1]!.id });
+  const ack = await client.next('ack');
+  expect(server.app.store.messages.get(ack.messageId as number)).toMatchObject({ sender: 'shopper', text: options[1]!.label });
+  const answer = await client.nextMessageFrom('bot');
+  expect(answer).toMatchObject({ action: 'answer', entryId: options[1]!.id });
+});
+
+test('a choice that is not in the knowledge base gets an unknown_choice error', async () => {
+  const client = await shopper();
+  await client.hello();
+  client.send({ type: 'choice', clientMessageId: 'x', id: 'no-such-entry' });
+  expect(await client.next('error')).toMatchObject({ code: 'unknown_choice', clientMessageId: 'x' });
+});
+
+test('thumbs on an answer are stored, and a change of mind replaces them', async () => {
+  const client = await shopper();
+  await client.hello({ lang: 'es' });
+  const { reply } = await client.ask('¿cuánto cuesta el envío?');
+  client.send({ type: 'feedback', messageId: reply.id, helpful: false });
+  expect(await client.next('feedback_saved')).toMatchObject({ messageId: reply.id, helpful: false });
+  client.send({ type: 'feedback', messageId: reply.id, helpful: true });
+  await client.next('feedback_saved');
+  expect(server.app.store.feedback.get(reply.id as number)).toMatchObject({ helpful: true });
+});
+
+test('a retried message (same client id) is acknowledged again but answered once', async () => {
+  const client = await shopper();
+  await client.hello({ lang: 'es' });
+  const first = await client.ask('¿cuánto tarda en llegar mi pedido?', 'retry-1');
+  client.send({ type: 'message', clientMessageId: 'retry-1', text: '¿cuánto tarda en llegar mi pedido?' });
+  const again = await client.next('ack');
+  expect(again.messageId).toBe(first.ack.messageId);
+  expect((await client.unread()).filter((frame) => frame.type === 'message')).toEqual([]);
+});
+
+test('asking for a person emits conversation.handoff_requested with the reason', async () => {
+  const requests: unknown[] = [];
+  const off = server.app.events.on('conversation.handoff_requested', (event) => requests.push(event));
+  const client = await shopper();
+  const welcome = await client.hello({ lang: 'es' });
+  const { reply } = await client.ask('quiero hablar con una persona');
+  expect(reply.action).toBe('escalate');
+  client.send({ type: 'handoff_request' });
+  await client.unread();
+  off();
+  expect(requests).toEqual([
+    { conversationId: welcome.conversationId, reason: 'human-request', lang: 'es' },
+    { conversationId: welcome.conversationId, reason: 'button', lang: 'es' },
+  ]);
+});
+
+test('the bot stays silent while the conversation is not in the bot state; the message still reaches listeners', async () => {
+  const client = await shopper();
+  const welcome = await client.hello({ lang: 'es' });
+  const conversationId = welcome.conversationId as string;
+  server.app.store.conversations.setStatus(conversationId, 'agent');
+  server.app.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: 'Lucía' });
+  expect(await client.next('status')).toMatchObject({ state: 'agent', agentName: 'Lucía' });
+
+  client.send({ type: 'message', clientMessageId: 'to-agent', text: '¿cuánto cuesta el envío?' });
+  const ack = await client.next('ack');
+  const echo = await client.next('message');
+  expect(echo).toMatchObject({ id: ack.messageId, from: 'shopper', clientMessageId: 'to-agent' });
+
+  const agentMessage = server.app.store.messages.insert({ conversationId, sender: 'agent', text: 'Hola, soy Lucía', authorName: 'Lucía' });
+  server.app.events.emit('message.created', { message: agentMessage });
+  const note = server.app.store.messages.insert({ conversationId, sender: 'agent', kind: 'note', text: 'cliente molesto' });
+  server.app.events.emit('message.created', { message: note });
+  expect(await client.next('message')).toMatchObject({ from: 'agent', text: 'Hola, soy Lucía', authorName: 'Lucía' });
+  const rest = await client.unread();
+  expect(rest.filter((frame) => frame.type === 'message')).toEqual([]);
+});
