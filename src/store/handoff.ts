@@ -1,6 +1,8 @@
 import type { Lang } from '../knowledge/types';
+import { agentTable } from './agents';
 import type { Db } from './database';
 import type { Migration } from './migrations';
+import { ticketTable } from './tickets';
 
 /** Appended to MIGRATIONS (src/store/migrations.ts): agents, their sessions, handoffs and tickets. */
 export const HANDOFF_MIGRATION: Migration = {
@@ -191,4 +193,9 @@ function toHandoff(row: HandoffRow): Handoff {
     assignedAt: row.assigned_at,
     shopperName: row.shopper_name,
   };
+}
+
+/** The handoff's three tables over an open database (whose schema includes HANDOFF_MIGRATION). */
+export function openHandoffTables(db: Db, now: () => string) {
+  return { agents: agentTable(db, now), handoffs: handoffTable(db, now), tickets: ticketTable(db, now) };
 }

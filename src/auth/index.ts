@@ -1,0 +1,14 @@
+export { hashPassword, verifyPassword, generatePassword, DUMMY_HASH } from './password';
+export {
+  SESSION_COOKIE,
+  SESSION_PATH,
+  SESSION_HOURS,
+  startSession,
+  sessionAgent,
+  endSession,
+  sessionCookie,
+  clearedSessionCookie,
+  readCookie,
+} from './sessions';
+export { LoginLimiter } from './rate-limit';
+export { login, type LoginResult } from './login';

@@ -1,0 +1,31 @@
+import type { Agent, AgentTable } from '../store/agents';
+import { DUMMY_HASH, verifyPassword } from './password';
+import type { LoginLimiter } from './rate-limit';
+import { startSession } from './sessions';
+
+export type LoginResult =
+  | { ok: true; agent: Agent; token: string; expiresAt: Date }
+  | { ok: false; error: 'invalid_credentials' }
+  | { ok: false; error: 'rate_limited'; retryAfterSeconds: number };
+
+/** Checks e-mail and password, rate-limited per client address and per e-mail; starts a session. */
+export function login(
+  deps: { agents: AgentTable; limiter: LoginLimiter; now: () => Date },
+  attempt: { email: string; password: string; clientAddress: string },
+): LoginResult {
+  const email = attempt.email.trim().toLowerCase();
+  const keys = [`ip:${attempt.clientAddress}`, `email:${email}`];
+  const retryAfterSeconds = deps.limiter.retryAfterSeconds(keys);
+  if (retryAfterSeconds > 0) return { ok: false, error: 'rate_limited', retryAfterSeconds };
+
+  const account = deps.agents.credentials(email);
+  // Verify even for an unknown e-mail, so response time does not reveal which accounts exist.
+  const valid = verifyPassword(attempt.password, account?.passwordHash ?? DUMMY_HASH) && account !== undefined;
+  if (!valid) {
+    deps.limiter.recordFailure(keys);
+    return { ok: false, error: 'invalid_credentials' };
+  }
+  deps.limiter.recordSuccess(keys);
+  const session = startSession(deps.agents, account.agent.id, deps.now());
+  return { ok: true, agent: account.agent, ...session };
+}

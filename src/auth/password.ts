@@ -1,0 +1,36 @@
+import crypto from 'node:crypto';
+
+/** scrypt cost: N = 2^15 takes ~50–100 ms and 32 MiB here; enough to make guessing slow, fine for a login. */
+const N = 32768;
+const R = 8;
+const P = 1;
+const KEY_LENGTH = 32;
+const MAX_MEMORY = 64 * 1024 * 1024;
+
+/** "scrypt$N$r$p$salt$hash" (base64url), so the cost can be raised later without breaking old hashes. */
+export function hashPassword(password: string): string {
+  const salt = crypto.randomBytes(16);
+  const hash = crypto.scryptSync(password.normalize('NFKC'), salt, KEY_LENGTH, { N, r: R, p: P, maxmem: MAX_MEMORY });
+  return ['scrypt', N, R, P, salt.toString('base64url'), hash.toString('base64url')].join('$');
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = crypto.scryptSync(password.normalize('NFKC'), Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: MAX_MEMORY,
+  });
+  return crypto.timingSafeEqual(actual, expected);
+}
+
+/** A password shown once by `atento agent add`: 18 random bytes, about 144 bits. */
+export function generatePassword(): string {
+  return crypto.randomBytes(18).toString('base64url');
+}
+
+/** A hash of a random password: compared against when the e-mail is unknown, so timing does not tell. */
+export const DUMMY_HASH = hashPassword(crypto.randomBytes(16).toString('hex'));

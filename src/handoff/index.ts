@@ -1,0 +1,8 @@
+export { HandoffService, type HandoffDeps, type HandoffTables, type AgentUpdate, type ShopperStatus, type AgentActionError, type AgentActionResult } from './service';
+export { assessTurn, readOfferAnswer, OFFER_ACCEPT, OFFER_DECLINE, type EscalationReason, type PolicyDecision } from './policy';
+export { readSentiment } from './sentiment';
+export { isWithinBusinessHours, nextOpening } from './hours';
+export { pickAgent, estimateWaitSeconds } from './routing';
+export { nextStatus, type HandoffEvent } from './state';
+export { stepTicketForm, type TicketForm } from './ticket-form';
+export { realTimers, type Timers } from './presence';

@@ -1,0 +1,534 @@
+import type { Config } from '../config';
+import type { Reply } from '../engine/types';
+import type { EventBus } from '../events';
+import type { Lang } from '../knowledge/types';
+import { normalize, words } from '../nlp';
+import type { Conversation, Sender, StoredMessage, Store } from '../store';
+import type { AgentTable } from '../store/agents';
+import type { HandoffOutcome, HandoffTable } from '../store/handoff';
+import type { Ticket, TicketTable } from '../store/tickets';
+import { isWithinBusinessHours, nextOpening } from './hours';
+import { assessTurn, OFFER_ACCEPT, OFFER_DECLINE, readOfferAnswer, type EscalationReason } from './policy';
+import { Presence, realTimers, type Timers } from './presence';
+import { estimateWaitSeconds, pickAgent } from './routing';
+import { nextStatus, type HandoffEvent } from './state';
+import { TEXTS } from './texts';
+import { stepTicketForm, type TicketForm } from './ticket-form';
+
+export interface HandoffTables {
+  agents: AgentTable;
+  handoffs: HandoffTable;
+  tickets: TicketTable;
+}
+
+export interface HandoffDeps {
+  store: Store;
+  tables: HandoffTables;
+  events: EventBus;
+  config: Config;
+  now?: () => Date;
+  timers?: Timers;
+}
+
+/** What the agent consoles must refresh; the agent gateway turns these into frames. */
+export type AgentUpdate =
+  | { type: 'queue' }
+  | { type: 'chats'; agentId: string }
+  | { type: 'assigned'; agentId: string; conversationId: string }
+  | { type: 'released'; agentId: string; conversationId: string; outcome: HandoffOutcome | 'requeued' | 'transferred' }
+  | { type: 'tickets' }
+  | { type: 'agents' };
+
+export interface ShopperStatus {
+  state: Conversation['status'];
+  position?: number;
+  etaSeconds?: number;
+  agentName?: string;
+}
+
+export type AgentActionError = 'not_found' | 'not_yours' | 'already_taken' | 'not_waiting' | 'agent_offline';
+export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError };
+
+/** Per-conversation memory of the handoff dialogue, kept in dialog_state so it survives restarts. */
+interface HandoffDialog {
+  lowConfidenceStreak: number;
+  offerPending?: boolean;
+  form?: TicketForm;
+  formReason?: string;
+}
+
+/** Used for the wait estimate until agents have closed some chats. */
+const DEFAULT_HANDLE_SECONDS = 300;
+/** Typed answers to "talk to a person?" are short; anything longer is a new question for the bot. */
+const MAX_OFFER_ANSWER_WORDS = 4;
+
+/**
+ * The human handoff: escalation policy applied to each bot turn, the queue, routing, presence and
+ * the ticket form. No HTTP or sockets here: shopper-facing output goes out as stored messages and
+ * events on the bus; agent-facing changes go to `subscribe` listeners.
+ */
+export class HandoffService {
+  private readonly store: Store;
+  private readonly tables: HandoffTables;
+  private readonly events: EventBus;
+  private readonly config: Config;
+  private readonly now: () => Date;
+  private readonly presence: Presence;
+  private readonly listeners = new Set<(update: AgentUpdate) => void>();
+
+  constructor(deps: HandoffDeps) {
+    this.store = deps.store;
+    this.tables = deps.tables;
+    this.events = deps.events;
+    this.config = deps.config;
+    this.now = deps.now ?? (() => new Date());
+    this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
+  }
+
+  /** After a restart nobody is connected: agents holding chats get the grace period to come back. */
+  start(): void {
+    const holders = new Set(this.tables.handoffs.assigned().map((handoff) => handoff.agentId!));
+    for (const agentId of holders) this.presence.startGrace(agentId, () => this.requeueChatsOf(agentId));
+  }
+
+  close(): void {
+    this.presence.close();
+    this.listeners.clear();
+  }
+
+  subscribe(listener: (update: AgentUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ——— Shopper side ———
+
+  /** The status frame a (re)connecting shopper should see. */
+  statusOf(conversationId: string): ShopperStatus {
+    const conversation = this.store.conversations.get(conversationId);
+    if (!conversation) return { state: 'bot' };
+    const handoff = this.tables.handoffs.current(conversationId);
+    if (conversation.status === 'waiting') {
+      const queue = this.tables.handoffs.queue();
+      const index = queue.findIndex((item) => item.conversationId === conversationId);
+      return index < 0 ? { state: 'waiting' } : { state: 'waiting', ...this.positionAndEta(index + 1) };
+    }
+    if (conversation.status === 'agent' && handoff?.agentId) {
+      return { state: 'agent', agentName: this.tables.agents.get(handoff.agentId)?.name };
+    }
+    return { state: conversation.status };
+  }
+
+  /**
+   * Call before the bot answers a shopper message. Returns true when the handoff consumed the
+   * message (a ticket form answer, a yes/no to the offer): the bot must not answer it.
+   */
+  beforeBot(conversationId: string, text: string): boolean {
+    const conversation = this.store.conversations.get(conversationId);
+    if (!conversation) return false;
+    if (conversation.status === 'resolved') this.transition(conversation, 'reopen');
+    const dialog = this.dialog(conversationId);
+    if (dialog.form) {
+      this.continueForm(conversation, dialog, text);
+      return true;
+    }
+    if (dialog.offerPending) {
+      const normalized = normalize(text);
+      const answer = words(normalized).length <= MAX_OFFER_ANSWER_WORDS ? readOfferAnswer(normalized) : null;
+      this.saveDialog(conversationId, { ...dialog, offerPending: false });
+      if (answer === 'accept') {
+        this.requestHandoff(conversationId, 'low-confidence');
+        return true;
+      }
+      if (answer === 'decline') {
+        this.post(conversationId, 'bot', TEXTS[conversation.lang].declined, conversation.lang);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Applies the escalation policy to one bot turn. `sendReply` stores and delivers the bot's reply;
+   * it is called (at most once) before any handoff message, so the transcript reads in order.
+   */
+  afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => void): void {
+    const conversation = this.store.conversations.get(conversationId);
+    if (!conversation || conversation.status !== 'bot') {
+      sendReply();
+      return;
+    }
+    const dialog = this.dialog(conversationId);
+    const decision = assessTurn(
+      { text, lang: reply.lang, reply, lowConfidenceStreak: dialog.lowConfidenceStreak },
+      { lowConfidenceStrikes: this.config.handoff.lowConfidenceStrikes },
+    );
+    this.saveDialog(conversationId, { ...dialog, lowConfidenceStreak: decision.lowConfidenceStreak, offerPending: false });
+    const lang = reply.lang;
+    if (decision.kind === 'none') return sendReply();
+    if (decision.kind === 'offer') {
+      sendReply();
+      this.saveDialog(conversationId, { lowConfidenceStreak: 0, offerPending: true });
+      const t = TEXTS[lang];
+      this.post(conversationId, 'bot', t.offer, lang, {
+        options: [
+          { id: OFFER_ACCEPT, label: t.offerAccept },
+          { id: OFFER_DECLINE, label: t.offerDecline },
+        ],
+      });
+      return;
+    }
+    const isIntent = decision.reason === 'human-request' || decision.reason === 'complaint';
+    // An intent's reply promises a person ("te paso con una persona"): only send it if one can come.
+    if (decision.answerFirst && (!isIntent || this.agentsAvailable())) sendReply();
+    this.requestHandoff(conversationId, decision.reason, lang, { announced: isIntent });
+  }
+
+  /** A clicked option: returns true when it was one of the handoff's own ("talk to a person?"). */
+  choice(conversationId: string, choiceId: string): boolean {
+    if (choiceId !== OFFER_ACCEPT && choiceId !== OFFER_DECLINE) return false;
+    const conversation = this.store.conversations.get(conversationId);
+    if (!conversation) return true;
+    this.saveDialog(conversationId, { ...this.dialog(conversationId), offerPending: false });
+    if (choiceId === OFFER_ACCEPT) this.requestHandoff(conversationId, 'low-confidence');
+    else this.post(conversationId, 'bot', TEXTS[conversation.lang].declined, conversation.lang);
+    return true;
+  }
+
+  /**
+   * Puts the conversation in the queue (and routes it), or, with nobody available, starts the
+   * leave-a-message form. `announced`: the bot already told the shopper a person is coming.
+   */
+  requestHandoff(conversationId: string, reason: EscalationReason, langOverride?: Lang, options: { announced?: boolean } = {}): void {
+    const conversation = this.store.conversations.get(conversationId);
+    if (!conversation || conversation.status === 'waiting' || conversation.status === 'agent') return;
+    const lang = langOverride ?? conversation.lang;
+    const t = TEXTS[lang];
+    this.events.emit('conversation.handoff_requested', { conversationId, reason, lang });
+    if (!this.agentsAvailable()) {
+      const closed = !isWithinBusinessHours(this.now(), this.config.handoff);
+      const why = closed ? t.closedNow(nextOpening(this.now(), this.config.handoff)) : t.nobodyOnline;
+      this.saveDialog(conversationId, { lowConfidenceStreak: 0, form: { step: 'name' }, formReason: reason });
+      this.post(conversationId, 'bot', `${why} ${t.leaveMessage(this.config.handoff.replyPromise[lang])}`, lang);
+      return;
+    }
+    if (!options.announced) {
+      const text = reason === 'negative-sentiment' ? t.angryHandoff : reason.startsWith('faq:') ? t.faqHandoff : t.connecting;
+      this.post(conversationId, 'bot', text, lang);
+    }
+    this.store.transaction(() => {
+      this.tables.handoffs.open(conversationId, reason, lang);
+      this.transition(conversation, 'request');
+    });
+    this.route();
+    this.publishQueue();
+  }
+
+  // ——— Agent side ———
+
+  agentConnected(agentId: string): void {
+    if (this.presence.connect(agentId, this.now())) {
+      this.notify({ type: 'agents' });
+      this.route();
+      this.publishQueue();
+    }
+  }
+
+  agentDisconnected(agentId: string): void {
+    if (this.presence.disconnect(agentId, () => this.requeueChatsOf(agentId))) {
+      this.notify({ type: 'agents' });
+      this.publishQueue(); // fewer agents online: longer estimates
+    }
+  }
+
+  isOnline(agentId: string): boolean {
+    return this.presence.isOnline(agentId);
+  }
+
+  claim(agentId: string, conversationId: string): AgentActionResult {
+    const result = this.store.transaction((): AgentActionResult => {
+      const conversation = this.store.conversations.get(conversationId);
+      if (!conversation || !this.tables.handoffs.current(conversationId)) return { ok: false, error: 'not_waiting' };
+      if (!this.tables.handoffs.claim(conversationId, agentId)) return { ok: false, error: 'already_taken' };
+      this.transition(conversation, 'assign');
+      return { ok: true };
+    });
+    if (!result.ok) return result;
+    this.afterAssign(agentId, conversationId);
+    this.publishQueue();
+    return result;
+  }
+
+  reply(agentId: string, conversationId: string, text: string, clientMessageId: string): StoredMessage | AgentActionError {
+    const owned = this.ownedConversation(agentId, conversationId);
+    if (typeof owned === 'string') return owned;
+    const earlier = this.store.messages.findByClientId(conversationId, clientMessageId);
+    if (earlier) return earlier;
+    return this.post(conversationId, 'agent', text, owned.lang, { authorName: this.agentName(agentId), clientMessageId });
+  }
+
+  /** A private note: stored and shown to agents only; the shopper gateway never delivers notes. */
+  note(agentId: string, conversationId: string, text: string): StoredMessage | AgentActionError {
+    const conversation = this.store.conversations.get(conversationId);
+    if (!conversation) return 'not_found';
+    return this.post(conversationId, 'agent', text, conversation.lang, { kind: 'note', authorName: this.agentName(agentId) });
+  }
+
+  resolve(agentId: string, conversationId: string): AgentActionResult {
+    return this.release(agentId, conversationId, 'resolve');
+  }
+
+  handBack(agentId: string, conversationId: string): AgentActionResult {
+    return this.release(agentId, conversationId, 'hand_back');
+  }
+
+  transfer(agentId: string, conversationId: string, toAgentId: string): AgentActionResult {
+    const owned = this.ownedConversation(agentId, conversationId);
+    if (typeof owned === 'string') return { ok: false, error: owned };
+    const target = this.tables.agents.get(toAgentId);
+    if (!target) return { ok: false, error: 'not_found' };
+    if (!this.presence.isOnline(toAgentId)) return { ok: false, error: 'agent_offline' };
+    if (!this.tables.handoffs.transfer(conversationId, agentId, toAgentId)) return { ok: false, error: 'not_yours' };
+    const t = TEXTS[owned.lang];
+    this.post(conversationId, 'system', t.transferred(this.agentName(agentId), target.name), owned.lang);
+    this.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: target.name });
+    this.notify({ type: 'released', agentId, conversationId, outcome: 'transferred' });
+    this.notify({ type: 'chats', agentId });
+    this.notify({ type: 'assigned', agentId: toAgentId, conversationId });
+    this.notify({ type: 'chats', agentId: toAgentId });
+    return { ok: true };
+  }
+
+  closeTicket(agentId: string, ticketId: number): AgentActionResult {
+    if (!this.tables.tickets.close(ticketId, agentId)) return { ok: false, error: 'not_found' };
+    this.notify({ type: 'tickets' });
+    return { ok: true };
+  }
+
+  // ——— Views for the console ———
+
+  queueView() {
+    const now = this.now().getTime();
+    return this.tables.handoffs.queue().map((handoff, index) => ({
+      conversationId: handoff.conversationId,
+      position: index + 1,
+      reason: handoff.reason,
+      lang: handoff.lang,
+      shopperName: handoff.shopperName,
+      waitingSince: handoff.requestedAt,
+      waitSeconds: Math.max(0, Math.round((now - Date.parse(handoff.requestedAt)) / 1000)),
+      preview: this.lastShopperText(handoff.conversationId),
+    }));
+  }
+
+  chatsOf(agentId: string) {
+    return this.tables.handoffs.ofAgent(agentId).map((handoff) => ({
+      conversationId: handoff.conversationId,
+      reason: handoff.reason,
+      lang: handoff.lang,
+      shopperName: handoff.shopperName,
+      assignedAt: handoff.assignedAt,
+      preview: this.lastShopperText(handoff.conversationId),
+    }));
+  }
+
+  ticketsView(): Ticket[] {
+    return this.tables.tickets.open();
+  }
+
+  agentsView() {
+    const loads = new Map(this.tables.handoffs.assigned().reduce((counts, h) => counts.set(h.agentId!, (counts.get(h.agentId!) ?? 0) + 1), new Map<string, number>()));
+    return this.tables.agents.list().map((agent) => ({
+      id: agent.id,
+      name: agent.name,
+      online: this.presence.isOnline(agent.id),
+      openChats: loads.get(agent.id) ?? 0,
+    }));
+  }
+
+  /** Everything an agent needs to take over: transcript (bot turns with FAQ id and confidence), shopper, history. */
+  transcript(conversationId: string) {
+    const conversation = this.store.conversations.get(conversationId);
+    if (!conversation) return undefined;
+    const handoff = this.tables.handoffs.current(conversationId);
+    return {
+      conversation,
+      handoff: handoff ?? null,
+      agentName: handoff?.agentId ? this.agentName(handoff.agentId) : null,
+      messages: this.store.messages.listAfter(conversationId, 0),
+      previous: conversation.shopperEmail ? this.tables.handoffs.previousConversations(conversation.shopperEmail, conversationId) : [],
+    };
+  }
+
+  /** The agent holding a conversation, if any (for forwarding shopper messages and typing). */
+  holderOf(conversationId: string): string | null {
+    return this.tables.handoffs.current(conversationId)?.agentId ?? null;
+  }
+
+  // ——— Internals ———
+
+  private agentsAvailable(): boolean {
+    return isWithinBusinessHours(this.now(), this.config.handoff) && this.presence.online().length > 0;
+  }
+
+  /** Offers waiting conversations, first in line first, to the least-loaded online agent under capacity. */
+  private route(): void {
+    for (const waiting of this.tables.handoffs.queue()) {
+      const agentId = pickAgent(this.loads(), this.config.handoff.agentCapacity);
+      if (!agentId) return;
+      const claimed = this.store.transaction(() => {
+        const conversation = this.store.conversations.get(waiting.conversationId);
+        if (!conversation || !this.tables.handoffs.claim(waiting.conversationId, agentId)) return false;
+        this.transition(conversation, 'assign');
+        return true;
+      });
+      if (claimed) this.afterAssign(agentId, waiting.conversationId);
+    }
+  }
+
+  private loads() {
+    const counts = new Map<string, number>();
+    for (const handoff of this.tables.handoffs.assigned()) counts.set(handoff.agentId!, (counts.get(handoff.agentId!) ?? 0) + 1);
+    return this.presence.online().map(({ agentId, onlineSince }) => ({ agentId, onlineSince, openChats: counts.get(agentId) ?? 0 }));
+  }
+
+  private afterAssign(agentId: string, conversationId: string): void {
+    const conversation = this.store.conversations.get(conversationId)!;
+    const name = this.agentName(agentId);
+    this.post(conversationId, 'system', TEXTS[conversation.lang].agentJoined(name), conversation.lang);
+    this.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: name });
+    this.notify({ type: 'assigned', agentId, conversationId });
+    this.notify({ type: 'chats', agentId });
+  }
+
+  private release(agentId: string, conversationId: string, event: 'resolve' | 'hand_back'): AgentActionResult {
+    const owned = this.ownedConversation(agentId, conversationId);
+    if (typeof owned === 'string') return { ok: false, error: owned };
+    const outcome: HandoffOutcome = event === 'resolve' ? 'resolved' : 'handed_back';
+    this.store.transaction(() => {
+      this.tables.handoffs.close(conversationId, outcome);
+      this.transition(owned, event, false);
+      if (event === 'hand_back') this.saveDialog(conversationId, { lowConfidenceStreak: 0 });
+    });
+    const t = TEXTS[owned.lang];
+    const name = this.agentName(agentId);
+    this.post(conversationId, 'system', event === 'resolve' ? t.resolved(name) : t.handedBack(name), owned.lang);
+    this.events.emit('conversation.status_changed', { conversationId, status: event === 'resolve' ? 'resolved' : 'bot' });
+    this.notify({ type: 'released', agentId, conversationId, outcome });
+    this.notify({ type: 'chats', agentId });
+    this.route(); // a slot opened up
+    this.publishQueue();
+    return { ok: true };
+  }
+
+  private requeueChatsOf(agentId: string): void {
+    if (this.presence.isOnline(agentId)) return;
+    const chats = this.tables.handoffs.ofAgent(agentId);
+    if (chats.length === 0) return;
+    const name = this.agentName(agentId);
+    for (const chat of chats) {
+      const conversation = this.store.conversations.get(chat.conversationId);
+      if (!conversation) continue;
+      this.store.transaction(() => {
+        this.tables.handoffs.requeue(chat.conversationId);
+        this.transition(conversation, 'requeue', false);
+      });
+      this.post(chat.conversationId, 'system', TEXTS[conversation.lang].agentLeft(name), conversation.lang);
+      this.notify({ type: 'released', agentId, conversationId: chat.conversationId, outcome: 'requeued' });
+    }
+    this.notify({ type: 'chats', agentId });
+    this.route();
+    this.publishQueue();
+  }
+
+  /** Every waiting shopper gets their position and estimate; every console gets the queue. */
+  private publishQueue(): void {
+    this.tables.handoffs.queue().forEach((handoff, index) => {
+      this.events.emit('conversation.status_changed', { conversationId: handoff.conversationId, status: 'waiting', ...this.positionAndEta(index + 1) });
+    });
+    this.notify({ type: 'queue' });
+  }
+
+  private positionAndEta(position: number): { position: number; etaSeconds?: number } {
+    const loads = this.loads();
+    const capacity = this.config.handoff.agentCapacity;
+    const eta = estimateWaitSeconds({
+      position,
+      onlineAgents: loads.length,
+      freeSlots: loads.reduce((sum, load) => sum + Math.max(0, capacity - load.openChats), 0),
+      averageHandleSeconds: this.tables.handoffs.medianHandleSeconds() ?? DEFAULT_HANDLE_SECONDS,
+    });
+    return eta === null ? { position } : { position, etaSeconds: eta };
+  }
+
+  private continueForm(conversation: Conversation, dialog: HandoffDialog, text: string): void {
+    const lang = conversation.lang;
+    const step = stepTicketForm(dialog.form!, text, lang);
+    if (step.kind === 'ask') {
+      this.saveDialog(conversation.id, { ...dialog, form: step.form });
+      this.post(conversation.id, 'bot', step.text, lang);
+      return;
+    }
+    this.saveDialog(conversation.id, { lowConfidenceStreak: 0 });
+    if (step.kind === 'cancelled') {
+      this.post(conversation.id, 'bot', step.text, lang);
+      return;
+    }
+    const ticket = this.store.transaction(() => {
+      this.store.conversations.setShopper(conversation.id, { name: step.ticket.name, email: step.ticket.email });
+      return this.tables.tickets.create({ conversationId: conversation.id, lang, reason: dialog.formReason ?? 'button', ...step.ticket });
+    });
+    this.post(conversation.id, 'bot', TEXTS[lang].ticketDone(ticket.id, ticket.email, this.config.handoff.replyPromise[lang]), lang);
+    this.notify({ type: 'tickets' });
+  }
+
+  private ownedConversation(agentId: string, conversationId: string): Conversation | AgentActionError {
+    const conversation = this.store.conversations.get(conversationId);
+    if (!conversation) return 'not_found';
+    if (conversation.status !== 'agent' || this.holderOf(conversationId) !== agentId) return 'not_yours';
+    return conversation;
+  }
+
+  /** Applies a state-machine event; emits the status change unless the caller sends a richer one. */
+  private transition(conversation: Conversation, event: HandoffEvent, emit = true): void {
+    const status = nextStatus(conversation.status, event);
+    if (!status) throw new Error(`handoff: cannot ${event} a conversation that is ${conversation.status} (${conversation.id})`);
+    this.store.conversations.setStatus(conversation.id, status);
+    conversation.status = status;
+    if (emit && status !== 'waiting' && status !== 'agent') this.events.emit('conversation.status_changed', { conversationId: conversation.id, status });
+  }
+
+  private post(
+    conversationId: string,
+    sender: Sender,
+    text: string,
+    lang: Lang,
+    extra: { kind?: 'text' | 'note'; authorName?: string; clientMessageId?: string; options?: Array<{ id: string; label: string }> } = {},
+  ): StoredMessage {
+    const message = this.store.messages.insert({ conversationId, sender, text, lang, ...extra });
+    this.events.emit('message.created', { message });
+    return message;
+  }
+
+  private dialog(conversationId: string): HandoffDialog {
+    return (this.store.dialogState.read(`handoff:${conversationId}`) as HandoffDialog | undefined) ?? { lowConfidenceStreak: 0 };
+  }
+
+  private saveDialog(conversationId: string, dialog: HandoffDialog): void {
+    this.store.dialogState.write({ [`handoff:${conversationId}`]: dialog });
+  }
+
+  private agentName(agentId: string): string {
+    return this.tables.agents.get(agentId)?.name ?? '—';
+  }
+
+  private lastShopperText(conversationId: string): string | null {
+    const messages = this.store.messages.listAfter(conversationId, 0);
+    for (let i = messages.length - 1; i >= 0; i--) if (messages[i].sender === 'shopper') return messages[i].text.slice(0, 140);
+    return null;
+  }
+
+  private notify(update: AgentUpdate): void {
+    for (const listener of this.listeners) listener(update);
+  }
+}
