@@ -45,7 +45,7 @@ export function unansweredQuestions(db: Db, options: UnansweredOptions = {}): Un
           AND (@since IS NULL OR q.created_at >= @since)
           AND (@lang IS NULL OR q.lang = @lang)
         GROUP BY q.normalized
-        ORDER BY count DESC, lastAskedAt DESC
+        ORDER BY count DESC, lastAskedAt DESC, max(q.id) DESC
         LIMIT @limit`,
     )
     .all({ since: options.since ?? null, lang: options.lang ?? null, below: options.belowConfidence ?? 0.5, limit: options.limit ?? 50 });

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openStore, unansweredQuestions, MIGRATIONS, type Store } from '../../src/store';
+import { tempDataDir } from '../helpers/app';
+
+let store: Store;
+let file: string;
+
+beforeEach(() => {
+  file = path.join(tempDataDir(), 'atento.db');
+  store = openStore(file);
+});
+afterEach(() => store.close());
+
+function exchange(conversationId: string, question: string, normalized: string, action: 'answer' | 'clarify' | 'fallback', confidence: number) {
+  const asked = store.messages.insert({ conversationId, sender: 'shopper', text: question, normalized, lang: 'es' });
+  store.messages.insert({ conversationId, sender: 'bot', text: '…', action, confidence, replyTo: asked.id, lang: 'es' });
+}
+
+test('a new database file is created in WAL mode with every migration applied', () => {
+  expect(fs.existsSync(file)).toBe(true);
+  expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+  expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
+});
+
+test('reopening an up-to-date database keeps its data', () => {
+  const conversation = store.conversations.create('es');
+  store.close();
+  store = openStore(file);
+  expect(store.conversations.get(conversation.id)).toMatchObject({ id: conversation.id, status: 'bot', lang: 'es' });
+});
+
+test('a client message id is unique within a conversation only', () => {
+  const a = store.conversations.create('es');
+  const b = store.conversations.create('es');
+  store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' });
+  store.messages.insert({ conversationId: b.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' });
+  expect(() => store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' })).toThrow(/UNIQUE/);
+});
+
+test('unanswered questions: fallbacks, clarifications and weak answers, grouped and counted', () => {
+  const c = store.conversations.create('es').id;
+  exchange(c, '¿Venden tarjetas de regalo?', 'venden tarjetas de regalo', 'fallback', 0.1);
+  exchange(c, 'venden tarjetas de regalo', 'venden tarjetas de regalo', 'fallback', 0.12);
+  exchange(c, 'tarjeta', 'tarjeta', 'clarify', 0.4);
+  exchange(c, 'cuanto cuesta el envio', 'cuanto cuesta el envio', 'answer', 0.9);
+  exchange(c, 'plazos', 'plazos', 'answer', 0.3);
+
+  const rows = unansweredQuestions(store.db);
+  expect(rows.map((r) => [r.normalized, r.count, r.lastAction])).toEqual([
+    ['venden tarjetas de regalo', 2, 'fallback'],
+    ['plazos', 1, 'answer'],
+    ['tarjeta', 1, 'clarify'],
+  ]);
+  expect(rows[0]!.example).toBe('venden tarjetas de regalo');
+  expect(unansweredQuestions(store.db, { limit: 1 })).toHaveLength(1);
+  expect(unansweredQuestions(store.db, { since: '2999-01-01' })).toEqual([]);
+});
