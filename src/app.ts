@@ -14,10 +14,15 @@ import {
   type BotRuntime,
   type UpgradeHandler,
 } from './channels';
+import { LoginLimiter } from './auth';
+import { agentRoutes } from './channels/agent-routes';
+import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
 import { startEngineHost, type Engine, type EngineHost } from './engine';
+import { HandoffService, type Timers } from './handoff';
 import { EventBus } from './events';
 import { createSessionSigner, loadSessionSecret, type SessionSigner } from './session';
 import { openStore, type Store } from './store';
+import { openHandoffTables, type HandoffTables } from './store/handoff';
 
 export interface AppDeps {
   /** An engine host to share (tests, CLI); by default the app loads knowledge/ and intents/ itself. */
@@ -26,6 +31,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** Folder with the built widget.js; default dist/web in the project. */
   webDir?: string;
+  /** Timers for the handoff's grace periods (tests). */
+  timers?: Timers;
 }
 
 export interface App {
@@ -40,6 +47,9 @@ export interface App {
   readonly sessions: SessionSigner;
   /** WebSocket endpoints by path; each authenticates before the handshake. */
   readonly upgrades: Map<string, UpgradeHandler>;
+  readonly handoff: HandoffService;
+  /** Agent accounts, handoffs and tickets. */
+  readonly handoffTables: HandoffTables;
   close(): Promise<void>;
 }
 
@@ -53,7 +63,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const engine = () => engineHost.current();
   const events = new EventBus((event, error) => log(`listener of ${event} failed: ${(error as Error).stack ?? String(error)}`));
   const bot = createBotRuntime(engine, store.dialogState);
-  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log });
+  const clock = deps.clock ?? (() => new Date());
+  const handoffTables = openHandoffTables(store.db, () => clock().toISOString());
+  const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers });
+  handoff.start();
+  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff });
+  const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log });
+  const webDir = deps.webDir ?? webBundleDir();
 
   const app = express();
   app.disable('x-powered-by');
@@ -61,14 +77,18 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(baseSecurityHeaders);
   app.use(express.json({ limit: config.limits.httpBodyBytes }));
   app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
-  app.use(shopperRoutes({ config, store, engine, webDir: deps.webDir ?? webBundleDir() }));
+  app.use(shopperRoutes({ config, store, engine, webDir }));
+  app.use(agentRoutes({ agents: handoffTables.agents, limiter: new LoginLimiter(clock), now: clock, webDir }));
   const routes = express.Router();
   app.use(routes);
   app.use(notFound);
   app.use(errorHandler(log));
 
   const server = http.createServer(app);
-  const upgrades = new Map<string, UpgradeHandler>([[SHOPPER_SOCKET_PATH, gateway.handleUpgrade]]);
+  const upgrades = new Map<string, UpgradeHandler>([
+    [SHOPPER_SOCKET_PATH, gateway.handleUpgrade],
+    [AGENT_SOCKET_PATH, agentGateway.handleUpgrade],
+  ]);
   server.on('upgrade', routeUpgrades(upgrades));
 
   let closing: Promise<void> | null = null;
@@ -81,9 +101,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     bot,
     sessions,
     upgrades,
+    handoff,
+    handoffTables,
     close() {
       closing ??= (async () => {
         gateway.close();
+        agentGateway.close();
+        handoff.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

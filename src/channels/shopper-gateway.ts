@@ -2,12 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../config';
 import type { Engine } from '../engine';
+import type { Reply } from '../engine/types';
 import { AtentoError, ERRORS, type ErrorCode } from '../errors';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize } from '../nlp';
 import type { SessionSigner } from '../session';
-import type { Conversation, Store, StoredMessage } from '../store';
+import type { Conversation, ConversationStatus, Store, StoredMessage } from '../store';
 import type { BotOutput, BotRuntime } from './botkit-runtime';
 import { isOriginAllowed } from './origin';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
@@ -27,8 +28,26 @@ const HEARTBEAT_MS = 30_000;
 const HARD_FRAME_FACTOR = 4;
 const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te puedo ayudar?', en: 'Hi! How can I help you?' };
 
+/**
+ * The human handoff's hooks into shopper turns (implemented by src/handoff's HandoffService).
+ * Without them the gateway only announces handoff requests on the event bus.
+ */
+export interface ShopperHandoffHooks {
+  /** true: the handoff consumed the message (a form answer, a yes/no to its offer); the bot stays quiet. */
+  beforeBot(conversationId: string, text: string, options: { isChoice: boolean }): boolean;
+  /** Applies the escalation policy; calls `sendReply` (once, first) when the bot's reply should go out. */
+  afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => void): void;
+  /** The label of one of the handoff's own options ("Sí, con una persona"), or null if `id` is not one. */
+  choiceLabel(id: string, lang: Lang): string | null;
+  /** true when `id` was one of the handoff's own options and has been handled. */
+  choice(conversationId: string, id: string): boolean;
+  requestHandoff(conversationId: string, reason: 'button'): void;
+  statusOf(conversationId: string): { state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string };
+}
+
 export interface ShopperGatewayDeps {
   config: Config;
+  handoff?: ShopperHandoffHooks;
   store: Store;
   events: EventBus;
   engine: () => Engine;
@@ -94,25 +113,30 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     return next;
   }
 
-  function storeBotOutputs(conversation: Conversation, outputs: BotOutput[], replyTo: number): void {
-    for (const { text, reply } of outputs) {
-      const message = store.messages.insert({
-        conversationId: conversation.id,
-        sender: 'bot',
-        text,
-        lang: reply?.lang ?? conversation.lang,
-        entryId: reply?.id ?? null,
-        action: reply?.action ?? null,
-        confidence: reply?.confidence ?? null,
-        options: reply?.options,
-        related: reply?.related,
-        replyTo,
-      });
-      events.emit('message.created', { message });
-      if (reply && reply.lang !== conversation.lang) store.conversations.setLang(conversation.id, reply.lang);
-      if (reply?.action === 'escalate') {
-        events.emit('conversation.handoff_requested', { conversationId: conversation.id, reason: reply.reason ?? reply.id ?? 'escalate', lang: reply.lang });
-      }
+  function storeBotOutputs(conversation: Conversation, outputs: BotOutput[], replyTo: number, shopperText: string): void {
+    for (const output of outputs) {
+      if (deps.handoff && output.reply) deps.handoff.afterBot(conversation.id, shopperText, output.reply, () => storeBotOutput(conversation, output, replyTo));
+      else storeBotOutput(conversation, output, replyTo);
+    }
+  }
+
+  function storeBotOutput(conversation: Conversation, { text, reply }: BotOutput, replyTo: number): void {
+    const message = store.messages.insert({
+      conversationId: conversation.id,
+      sender: 'bot',
+      text,
+      lang: reply?.lang ?? conversation.lang,
+      entryId: reply?.id ?? null,
+      action: reply?.action ?? null,
+      confidence: reply?.confidence ?? null,
+      options: reply?.options,
+      related: reply?.related,
+      replyTo,
+    });
+    events.emit('message.created', { message });
+    if (reply && reply.lang !== conversation.lang) store.conversations.setLang(conversation.id, reply.lang);
+    if (reply?.action === 'escalate' && !deps.handoff) {
+      events.emit('conversation.handoff_requested', { conversationId: conversation.id, reason: reply.reason ?? reply.id ?? 'escalate', lang: reply.lang });
     }
   }
 
@@ -136,14 +160,16 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     });
     send(client, { type: 'ack', clientMessageId, messageId: stored.id });
     events.emit('message.created', { message: stored });
+    if (choiceId && deps.handoff?.choice(conversationId, choiceId)) return;
+    if (deps.handoff?.beforeBot(conversationId, text, { isChoice: choiceId !== null })) return;
     // Anyone but the bot holds the chat: the message waits for a person.
-    if (conversation.status !== 'bot') return;
+    if (store.conversations.get(conversationId)?.status !== 'bot') return;
     const outputs = await bot.turn(
       choiceId
         ? { kind: 'choice', conversationId, lang: conversation.lang, entryId: choiceId }
         : { kind: 'message', conversationId, lang: conversation.lang, text },
     );
-    storeBotOutputs(conversation, outputs, stored.id);
+    storeBotOutputs(conversation, outputs, stored.id, text);
   }
 
   function hello(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): void {
@@ -195,7 +221,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       for (const message of store.messages.listAfter(conversation.id, frame.lastSeenId ?? 0)) {
         if (message.kind !== 'note') send(client, toMessageFrame(message));
       }
-      if (conversation.status !== 'bot') send(client, { type: 'status', state: conversation.status });
+    }
+    if (conversation.status !== 'bot' && (resumed || deps.handoff)) {
+      send(client, { type: 'status', ...(deps.handoff?.statusOf(conversation.id) ?? { state: conversation.status }) });
     }
     events.emit('conversation.shopper_connected', { conversationId: conversation.id, resumed });
   }
@@ -222,10 +250,11 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
           }
         } else {
           const lang = store.conversations.get(conversationId)?.lang ?? config.defaultLanguage;
-          const entry = deps.engine().entry(frame.id, lang);
-          if (!entry) return sendError(client, 'unknown_choice', undefined, clientMessageId);
-          text = entry.question;
-          choiceId = entry.id;
+          const handoffLabel = deps.handoff?.choiceLabel(frame.id, lang) ?? null;
+          const entry = handoffLabel === null ? deps.engine().entry(frame.id, lang) : undefined;
+          if (handoffLabel === null && !entry) return sendError(client, 'unknown_choice', undefined, clientMessageId);
+          text = handoffLabel ?? entry!.question;
+          choiceId = entry?.id ?? frame.id;
         }
         if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited', undefined, clientMessageId);
         void serialize(conversationId, () => shopperTurn(client, conversationId, clientMessageId, text, choiceId)).catch((error: unknown) => {
@@ -245,6 +274,14 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         return events.emit('conversation.typing', { conversationId, from: 'shopper', isTyping: frame.isTyping });
       case 'handoff_request': {
         if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited');
+        const { handoff } = deps;
+        if (handoff) {
+          void serialize(conversationId, async () => handoff.requestHandoff(conversationId, 'button')).catch((error: unknown) => {
+            log(`handoff request failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
+            sendError(client, 'internal');
+          });
+          return;
+        }
         const lang = store.conversations.get(conversationId)?.lang ?? config.defaultLanguage;
         return events.emit('conversation.handoff_requested', { conversationId, reason: 'button', lang });
       }

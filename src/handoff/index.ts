@@ -1,4 +1,4 @@
-export { HandoffService, type HandoffDeps, type HandoffTables, type AgentUpdate, type ShopperStatus, type AgentActionError, type AgentActionResult } from './service';
+export { HandoffService, type HandoffDeps, type AgentUpdate, type ShopperStatus, type AgentActionError, type AgentActionResult } from './service';
 export { assessTurn, readOfferAnswer, OFFER_ACCEPT, OFFER_DECLINE, type EscalationReason, type PolicyDecision } from './policy';
 export { readSentiment } from './sentiment';
 export { isWithinBusinessHours, nextOpening } from './hours';

@@ -1,6 +1,6 @@
-import SentimentAnalyzer from 'natural/lib/natural/sentiment/SentimentAnalyzer';
 import type { Lang } from '../knowledge/types';
 import { normalize, words } from '../nlp';
+import { valence } from './lexicon';
 
 /**
  * Word starts that signal an angry shopper (normalized: lower case, no accents). Sentiment lexicons
@@ -19,15 +19,9 @@ const COMPLAINT_WORDS: Record<Lang, readonly string[]> = {
   ],
 };
 
-const analyzers: Record<Lang, SentimentAnalyzer> = {
-  // AFINN: whole-word scores, so it works on the accent-stripped words we already have.
-  es: new SentimentAnalyzer('Spanish', null, 'afinn'),
-  en: new SentimentAnalyzer('English', null, 'afinn'),
-};
-
 /** Average lexicon score at or below this, together with a complaint word, counts as a complaint. */
 export const NEGATIVE_WITH_VOCABULARY = -0.2;
-/** Average lexicon score at or below this counts on its own (English AFINN: "terrible awful service"). */
+/** Average lexicon score at or below this counts on its own ("terrible, awful service"). */
 export const NEGATIVE_ALONE = -1;
 
 export interface SentimentReading {
@@ -39,7 +33,7 @@ export interface SentimentReading {
 export function readSentiment(text: string, lang: Lang): SentimentReading {
   const tokens = words(normalize(text));
   const complaintWords = tokens.filter((token) => COMPLAINT_WORDS[lang].some((start) => token.startsWith(start) && (start.length > 3 || token === start)));
-  const score = tokens.length === 0 ? 0 : analyzers[lang].getSentiment(tokens);
+  const score = valence(tokens, lang);
   const strongNegative =
     complaintWords.length >= 2 || score <= NEGATIVE_ALONE || (complaintWords.length >= 1 && score <= NEGATIVE_WITH_VOCABULARY);
   return { score, complaintWords, strongNegative };

@@ -4,9 +4,8 @@ import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize, words } from '../nlp';
 import type { Conversation, Sender, StoredMessage, Store } from '../store';
-import type { AgentTable } from '../store/agents';
-import type { HandoffOutcome, HandoffTable } from '../store/handoff';
-import type { Ticket, TicketTable } from '../store/tickets';
+import type { HandoffOutcome, HandoffTables } from '../store/handoff';
+import type { Ticket } from '../store/tickets';
 import { isWithinBusinessHours, nextOpening } from './hours';
 import { assessTurn, OFFER_ACCEPT, OFFER_DECLINE, readOfferAnswer, type EscalationReason } from './policy';
 import { Presence, realTimers, type Timers } from './presence';
@@ -14,12 +13,6 @@ import { estimateWaitSeconds, pickAgent } from './routing';
 import { nextStatus, type HandoffEvent } from './state';
 import { TEXTS } from './texts';
 import { stepTicketForm, type TicketForm } from './ticket-form';
-
-export interface HandoffTables {
-  agents: AgentTable;
-  handoffs: HandoffTable;
-  tickets: TicketTable;
-}
 
 export interface HandoffDeps {
   store: Store;
@@ -123,11 +116,16 @@ export class HandoffService {
    * Call before the bot answers a shopper message. Returns true when the handoff consumed the
    * message (a ticket form answer, a yes/no to the offer): the bot must not answer it.
    */
-  beforeBot(conversationId: string, text: string): boolean {
+  beforeBot(conversationId: string, text: string, options: { isChoice: boolean } = { isChoice: false }): boolean {
     const conversation = this.store.conversations.get(conversationId);
     if (!conversation) return false;
     if (conversation.status === 'resolved') this.transition(conversation, 'reopen');
     const dialog = this.dialog(conversationId);
+    if (options.isChoice) {
+      // A clicked FAQ button is a new question: it leaves any form or offer behind.
+      if (dialog.form || dialog.offerPending) this.saveDialog(conversationId, { lowConfidenceStreak: 0 });
+      return false;
+    }
     if (dialog.form) {
       this.continueForm(conversation, dialog, text);
       return true;
@@ -182,6 +180,12 @@ export class HandoffService {
     // An intent's reply promises a person ("te paso con una persona"): only send it if one can come.
     if (decision.answerFirst && (!isIntent || this.agentsAvailable())) sendReply();
     this.requestHandoff(conversationId, decision.reason, lang, { announced: isIntent });
+  }
+
+  choiceLabel(choiceId: string, lang: Lang): string | null {
+    if (choiceId === OFFER_ACCEPT) return TEXTS[lang].offerAccept;
+    if (choiceId === OFFER_DECLINE) return TEXTS[lang].offerDecline;
+    return null;
   }
 
   /** A clicked option: returns true when it was one of the handoff's own ("talk to a person?"). */

@@ -199,3 +199,4 @@ function toHandoff(row: HandoffRow): Handoff {
 export function openHandoffTables(db: Db, now: () => string) {
   return { agents: agentTable(db, now), handoffs: handoffTable(db, now), tickets: ticketTable(db, now) };
 }
+export type HandoffTables = ReturnType<typeof openHandoffTables>;

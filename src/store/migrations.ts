@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { HANDOFF_MIGRATION } from './handoff';
 
 /**
  * The schema, as an ordered list of migrations. `PRAGMA user_version` records how many have run.
@@ -71,6 +72,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  HANDOFF_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

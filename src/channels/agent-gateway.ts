@@ -1,0 +1,214 @@
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { sessionAgent } from '../auth';
+import type { Config } from '../config';
+import type { Engine } from '../engine';
+import { ERRORS } from '../errors';
+import type { EventBus } from '../events';
+import type { AgentActionError, AgentActionResult, AgentUpdate, HandoffService } from '../handoff';
+import type { Agent, AgentTable } from '../store/agents';
+import { AGENT_ERROR_MESSAGES, parseAgentFrame, toAgentMessage, type AgentClientFrame, type AgentErrorCode, type AgentServerFrame } from './agent-protocol';
+import { isOriginAllowed } from './origin';
+import { RateLimiter } from './rate-limit';
+import { rejectUpgrade, type UpgradeHandler } from './upgrade';
+
+/** Under /agent so the session cookie (Path=/agent) is sent with the upgrade request. */
+export const AGENT_SOCKET_PATH = '/agent/socket';
+const HEARTBEAT_MS = 30_000;
+const AGENT_FRAMES_PER_MINUTE = 240;
+
+export interface AgentGatewayDeps {
+  config: Config;
+  agents: AgentTable;
+  handoff: HandoffService;
+  events: EventBus;
+  engine: () => Engine;
+  log: (line: string) => void;
+}
+
+export interface AgentGateway {
+  handleUpgrade: UpgradeHandler;
+  connectionCount(): number;
+  close(): void;
+}
+
+interface AgentSocket {
+  ws: WebSocket;
+  agent: Agent;
+  /** Conversations this console has open (their messages and typing are forwarded). */
+  viewing: Set<string>;
+  alive: boolean;
+}
+
+/**
+ * The agents' socket: authenticated from the session cookie during the HTTP upgrade (before the
+ * WebSocket handshake), then frames for claiming, replying, notes, typing, resolving, transfers.
+ */
+export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
+  const { config, agents, handoff, events, log } = deps;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxFrameBytes, perMessageDeflate: false });
+  const clients = new Set<AgentSocket>();
+  const limiter = new RateLimiter(AGENT_FRAMES_PER_MINUTE, 60_000);
+
+  const send = (client: AgentSocket, frame: AgentServerFrame) => {
+    if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+  };
+  const sendError = (client: AgentSocket, code: AgentErrorCode, message: string, clientMessageId?: string) =>
+    send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
+  const refuse = (client: AgentSocket, error: AgentActionError, clientMessageId?: string) => sendError(client, error, AGENT_ERROR_MESSAGES[error], clientMessageId);
+  const forAgent = (agentId: string) => [...clients].filter((client) => client.agent.id === agentId);
+  /** Consoles that should see a conversation's live traffic: its holder's and any that opened it. */
+  const audience = (conversationId: string) => {
+    const holder = handoff.holderOf(conversationId);
+    return [...clients].filter((client) => client.agent.id === holder || client.viewing.has(conversationId));
+  };
+
+  const unsubscribe = [
+    handoff.subscribe((update) => onUpdate(update)),
+    events.on('message.created', ({ message }) => {
+      for (const client of audience(message.conversationId)) send(client, { type: 'message', conversationId: message.conversationId, message: toAgentMessage(message) });
+    }),
+    events.on('conversation.typing', ({ conversationId, from, isTyping, agentName }) => {
+      for (const client of audience(conversationId)) {
+        if (from === 'shopper' || client.agent.name !== agentName) send(client, { type: 'typing', conversationId, from, isTyping, agentName });
+      }
+    }),
+  ];
+
+  function onUpdate(update: AgentUpdate): void {
+    switch (update.type) {
+      case 'queue':
+        return clients.forEach((client) => send(client, { type: 'queue', items: handoff.queueView() }));
+      case 'tickets':
+        return clients.forEach((client) => send(client, { type: 'tickets', items: handoff.ticketsView() }));
+      case 'agents':
+        return clients.forEach((client) => send(client, { type: 'agents', items: handoff.agentsView() }));
+      case 'chats':
+        return forAgent(update.agentId).forEach((client) => send(client, { type: 'chats', items: handoff.chatsOf(update.agentId) }));
+      case 'assigned':
+        return forAgent(update.agentId).forEach((client) => {
+          client.viewing.add(update.conversationId);
+          send(client, { type: 'assigned', conversationId: update.conversationId });
+        });
+      case 'released':
+        return forAgent(update.agentId).forEach((client) => send(client, { type: 'released', conversationId: update.conversationId, outcome: update.outcome }));
+    }
+  }
+
+  function sendConversation(client: AgentSocket, conversationId: string): void {
+    const view = handoff.transcript(conversationId);
+    if (!view) return refuse(client, 'not_found');
+    client.viewing.add(conversationId);
+    send(client, { type: 'conversation', ...view, messages: view.messages.map(toAgentMessage) });
+  }
+
+  function answer(client: AgentSocket, request: string, conversationId: string, result: AgentActionResult): void {
+    if (result.ok) send(client, { type: 'ok', request, conversationId });
+    else refuse(client, result.error);
+  }
+
+  function handleFrame(client: AgentSocket, frame: AgentClientFrame): void {
+    const agentId = client.agent.id;
+    switch (frame.type) {
+      case 'open':
+        return sendConversation(client, frame.conversationId);
+      case 'claim': {
+        const result = handoff.claim(agentId, frame.conversationId);
+        answer(client, 'claim', frame.conversationId, result);
+        if (result.ok) sendConversation(client, frame.conversationId);
+        return;
+      }
+      case 'message':
+      case 'note': {
+        const text = frame.text.trim();
+        if (!text) return sendError(client, 'bad_frame', `Invalid "${frame.type}" frame: text must not be empty.`, frame.clientMessageId);
+        if (text.length > config.limits.maxMessageChars) {
+          return sendError(client, 'message_too_long', `The message is longer than ${config.limits.maxMessageChars} characters.`, frame.clientMessageId);
+        }
+        const stored = frame.type === 'message' ? handoff.reply(agentId, frame.conversationId, text, frame.clientMessageId) : handoff.note(agentId, frame.conversationId, text);
+        if (typeof stored === 'string') return refuse(client, stored, frame.clientMessageId);
+        return send(client, { type: 'ack', clientMessageId: frame.clientMessageId, messageId: stored.id });
+      }
+      case 'typing':
+        if (handoff.holderOf(frame.conversationId) !== agentId) return;
+        return events.emit('conversation.typing', { conversationId: frame.conversationId, from: 'agent', isTyping: frame.isTyping, agentName: client.agent.name });
+      case 'resolve':
+        return answer(client, 'resolve', frame.conversationId, handoff.resolve(agentId, frame.conversationId));
+      case 'hand_back':
+        return answer(client, 'hand_back', frame.conversationId, handoff.handBack(agentId, frame.conversationId));
+      case 'transfer':
+        return answer(client, 'transfer', frame.conversationId, handoff.transfer(agentId, frame.conversationId, frame.toAgentId));
+      case 'search':
+        return send(client, { type: 'search_results', query: frame.query, results: frame.query.trim() ? deps.engine().search(frame.query, frame.lang, 5) : [] });
+      case 'close_ticket': {
+        const result = handoff.closeTicket(agentId, frame.ticketId);
+        if (!result.ok) return refuse(client, result.error);
+        return send(client, { type: 'ok', request: 'close_ticket' });
+      }
+    }
+  }
+
+  function onMessage(client: AgentSocket, data: RawData, isBinary: boolean): void {
+    if (isBinary) return sendError(client, 'bad_frame', 'Frames must be JSON text, not binary.');
+    if (!limiter.take(client.agent.id)) return sendError(client, 'rate_limited', ERRORS.rate_limited.message);
+    const parsed = parseAgentFrame(String(data));
+    if (!parsed.ok) return sendError(client, parsed.code, parsed.message, parsed.clientMessageId);
+    try {
+      handleFrame(client, parsed.frame);
+    } catch (error) {
+      log(`agent frame "${parsed.frame.type}" failed: ${(error as Error).stack ?? String(error)}`);
+      sendError(client, 'internal', ERRORS.internal.message);
+    }
+  }
+
+  function onConnection(ws: WebSocket, agent: Agent): void {
+    const client: AgentSocket = { ws, agent, viewing: new Set(), alive: true };
+    clients.add(client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
+    ws.on('error', (error) => log(`agent socket error: ${error.message}`));
+    ws.on('close', () => {
+      clients.delete(client);
+      handoff.agentDisconnected(agent.id);
+    });
+    handoff.agentConnected(agent.id);
+    for (const chat of handoff.chatsOf(agent.id)) client.viewing.add(chat.conversationId);
+    send(client, {
+      type: 'welcome',
+      agent: { id: agent.id, name: agent.name, role: agent.role },
+      queue: handoff.queueView(),
+      chats: handoff.chatsOf(agent.id),
+      tickets: handoff.ticketsView(),
+      agents: handoff.agentsView(),
+    });
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const client of clients) {
+      if (!client.alive) {
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    handleUpgrade(request: IncomingMessage, socket, head) {
+      // Only the console's own pages may open this socket: no allowed-origins list for agents.
+      if (!isOriginAllowed(request, [])) return rejectUpgrade(socket, ERRORS.origin_forbidden.http, 'The agent socket only accepts the console served by this server.');
+      const agent = sessionAgent(agents, request.headers.cookie);
+      if (!agent) return rejectUpgrade(socket, 401, 'Log in at /agent/login first.');
+      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, agent));
+    },
+    connectionCount: () => clients.size,
+    close() {
+      clearInterval(heartbeat);
+      unsubscribe.forEach((off) => off());
+      for (const client of clients) client.ws.close(1001, 'server shutting down');
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { CannedAnswer } from '../engine';
+import type { Choice } from '../engine/types';
+import type { ErrorCode } from '../errors';
+import type { AgentActionError } from '../handoff';
+import { LANGUAGES } from '../knowledge/types';
+import type { StoredMessage } from '../store';
+
+/** The agent socket's frames (docs/protocol.md, "Agent socket"), validated here like the shopper's. */
+
+const conversationId = z.string().min(1).max(64);
+const clientMessageId = z.string().min(1).max(64);
+
+const agentClientFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('open'), conversationId }).strict(),
+  z.object({ type: z.literal('claim'), conversationId }).strict(),
+  z.object({ type: z.literal('message'), conversationId, clientMessageId, text: z.string() }).strict(),
+  z.object({ type: z.literal('note'), conversationId, clientMessageId, text: z.string() }).strict(),
+  z.object({ type: z.literal('typing'), conversationId, isTyping: z.boolean() }).strict(),
+  z.object({ type: z.literal('resolve'), conversationId }).strict(),
+  z.object({ type: z.literal('hand_back'), conversationId }).strict(),
+  z.object({ type: z.literal('transfer'), conversationId, toAgentId: z.string().min(1).max(64) }).strict(),
+  z.object({ type: z.literal('search'), query: z.string().max(200), lang: z.enum(LANGUAGES) }).strict(),
+  z.object({ type: z.literal('close_ticket'), ticketId: z.number().int().min(1) }).strict(),
+]);
+export type AgentClientFrame = z.infer<typeof agentClientFrame>;
+export const AGENT_FRAME_TYPES = agentClientFrame.options.map((option) => option.shape.type.value);
+
+/** Error codes on the agent socket: the shared registry's plus the handoff's refusals. */
+export type AgentErrorCode = ErrorCode | AgentActionError;
+
+export const AGENT_ERROR_MESSAGES: Record<AgentActionError, string> = {
+  not_found: 'No such conversation, agent or ticket.',
+  not_yours: 'This conversation is not assigned to you; claim it first.',
+  already_taken: 'Another agent took this conversation first.',
+  not_waiting: 'This conversation is not waiting for an agent.',
+  agent_offline: 'That agent is not online; transfer to someone who is.',
+};
+
+export type AgentParseResult =
+  | { ok: true; frame: AgentClientFrame }
+  | { ok: false; code: 'bad_frame' | 'unknown_frame'; message: string; clientMessageId?: string };
+
+export function parseAgentFrame(raw: string): AgentParseResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: 'bad_frame', message: 'The frame is not valid JSON.' };
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    return { ok: false, code: 'bad_frame', message: 'A frame must be a JSON object with a "type".' };
+  }
+  const { type, clientMessageId: id } = data as { type?: unknown; clientMessageId?: unknown };
+  const echo = typeof id === 'string' && id.length <= 64 ? { clientMessageId: id } : {};
+  if (typeof type !== 'string' || !(AGENT_FRAME_TYPES as string[]).includes(type)) {
+    return { ok: false, code: 'unknown_frame', message: `Unknown frame type ${JSON.stringify(type)}; expected one of ${AGENT_FRAME_TYPES.join(', ')}.`, ...echo };
+  }
+  const result = agentClientFrame.safeParse(data);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || type}: ${issue.message}`).join('; ');
+    return { ok: false, code: 'bad_frame', message: `Invalid "${type}" frame: ${problems}`, ...echo };
+  }
+  return { ok: true, frame: result.data };
+}
+
+/** A message as agents see it: notes included, with what the bot matched and how sure it was. */
+export interface AgentMessage {
+  id: number;
+  from: StoredMessage['sender'];
+  kind: StoredMessage['kind'];
+  text: string;
+  createdAt: string;
+  authorName?: string;
+  entryId?: string;
+  action?: string;
+  confidence?: number;
+  options?: Choice[];
+}
+
+export function toAgentMessage(message: StoredMessage): AgentMessage {
+  const out: AgentMessage = { id: message.id, from: message.sender, kind: message.kind, text: message.text, createdAt: message.createdAt };
+  if (message.authorName) out.authorName = message.authorName;
+  if (message.entryId) out.entryId = message.entryId;
+  if (message.action) out.action = message.action;
+  if (message.confidence !== null) out.confidence = Math.round(message.confidence * 1000) / 1000;
+  if (message.options.length > 0) out.options = message.options;
+  return out;
+}
+
+export type AgentServerFrame =
+  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: unknown[]; chats: unknown[]; tickets: unknown[]; agents: unknown[] }
+  | { type: 'queue'; items: unknown[] }
+  | { type: 'chats'; items: unknown[] }
+  | { type: 'tickets'; items: unknown[] }
+  | { type: 'agents'; items: unknown[] }
+  | { type: 'assigned'; conversationId: string }
+  | { type: 'released'; conversationId: string; outcome: string }
+  | { type: 'conversation'; conversation: unknown; handoff: unknown; agentName: string | null; messages: AgentMessage[]; previous: unknown[] }
+  | { type: 'message'; conversationId: string; message: AgentMessage }
+  | { type: 'typing'; conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string }
+  | { type: 'ack'; clientMessageId: string; messageId: number }
+  | { type: 'search_results'; query: string; results: CannedAnswer[] }
+  | { type: 'ok'; request: string; conversationId?: string }
+  | { type: 'error'; code: AgentErrorCode; message: string; clientMessageId?: string };

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Request, type Response } from 'express';
+import { clearedSessionCookie, endSession, login, sessionAgent, sessionCookie, type LoginLimiter } from '../auth';
+import { AtentoError } from '../errors';
+import type { AgentTable } from '../store/agents';
+import { renderConsolePage, renderLoginPage } from './agent-pages';
+import { setHtmlSecurityHeaders } from './security-headers';
+
+export interface AgentRouteDeps {
+  agents: AgentTable;
+  limiter: LoginLimiter;
+  now: () => Date;
+  /** Folder holding console.js and console.css (built by scripts/build-web.js). */
+  webDir: string;
+}
+
+const MAX_FIELD = 256;
+
+/** /agent (the console, for logged-in agents), /agent/login, /agent/logout and the console's assets. */
+export function agentRoutes(deps: AgentRouteDeps): express.Router {
+  const router = express.Router();
+
+  router.get('/agent', (req, res) => {
+    const agent = sessionAgent(deps.agents, req.headers.cookie);
+    if (!agent) return res.redirect(303, '/agent/login');
+    setHtmlSecurityHeaders(res);
+    res.type('html').send(renderConsolePage(agent));
+  });
+
+  router.get('/agent/login', (_req, res) => {
+    setHtmlSecurityHeaders(res);
+    res.type('html').send(renderLoginPage());
+  });
+
+  router.post('/agent/login', (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const email = typeof body.email === 'string' ? body.email.slice(0, MAX_FIELD) : '';
+    const password = typeof body.password === 'string' ? body.password.slice(0, MAX_FIELD) : '';
+    const wantsJson = req.is('application/json') !== false;
+    const result = login(deps, { email, password, clientAddress: req.socket.remoteAddress ?? 'unknown' });
+    if (!result.ok) {
+      const status = result.error === 'rate_limited' ? 429 : 401;
+      const message =
+        result.error === 'rate_limited'
+          ? `Demasiados intentos fallidos. Espera ${Math.ceil(result.retryAfterSeconds / 60)} min y vuelve a intentarlo.`
+          : 'Correo o contraseña incorrectos.';
+      if (result.error === 'rate_limited') res.setHeader('Retry-After', String(result.retryAfterSeconds));
+      if (wantsJson) return res.status(status).json({ error: { code: result.error, message } });
+      setHtmlSecurityHeaders(res);
+      return res.status(status).type('html').send(renderLoginPage(message, email));
+    }
+    res.setHeader('Set-Cookie', sessionCookie(result.token, result.expiresAt, req.secure));
+    if (wantsJson) return res.json({ agent: { id: result.agent.id, name: result.agent.name, role: result.agent.role } });
+    res.redirect(303, '/agent');
+  });
+
+  router.post('/agent/logout', (req, res) => {
+    endSession(deps.agents, req.headers.cookie);
+    res.setHeader('Set-Cookie', clearedSessionCookie());
+    res.redirect(303, '/agent/login');
+  });
+
+  for (const [file, type] of [
+    ['console.js', 'text/javascript; charset=utf-8'],
+    ['console.css', 'text/css; charset=utf-8'],
+  ] as const) {
+    router.get(`/agent/${file}`, (_req, res, next) => {
+      const full = path.join(deps.webDir, file);
+      if (!fs.existsSync(full)) return next(new AtentoError('unavailable', 'The agent console is not built: run `npm run build`.'));
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(full, { headers: { 'Content-Type': type } });
+    });
+  }
+
+  return router;
+}
