@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import type { Config } from './config';
 
 /**
  * The entry point that listens: `atento serve` (npm start) calls serve(); running this file
@@ -33,11 +33,4 @@ export async function serve(config: Config): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
-}
-
-if (require.main === module) {
-  serve(loadConfig()).catch((error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(error instanceof ConfigError ? 2 : 1);
-  });
 }

@@ -9,7 +9,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   ask: { run: askCommand, summary: 'ask "question" [--lang es|en] [--json]   show the decision, answer and candidates' },
   classify: { run: classifyCommand, summary: 'classify [--knowledge DIR] [--intents DIR]   stdin lines → one JSON decision per line' },
   chat: { run: chatCommand, summary: 'chat [--lang es|en]   talk to the bot in the terminal' },
-  kb: { run: kbCommand, summary: 'kb check | overlaps | unanswered   tools for content editors' },
+  kb: { run: kbCommand, summary: 'kb check | overlaps | unanswered [--since DATE] [--limit N]   tools for content editors' },
   serve: { run: serveCommand, summary: 'serve   start the chat server (what `npm start` runs)' },
 };
 

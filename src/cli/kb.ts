@@ -1,10 +1,13 @@
 import { createEngine, findOverlaps, formatProblem } from '../engine';
+import fs from 'node:fs';
 import { findPlaceholders, loadKnowledge } from '../knowledge';
-import { parseCommand, UsageError } from './options';
+import { openStore, unansweredQuestions } from '../store';
+import { parseCommand, parseLang, UsageError } from './options';
 
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   check: checkCommand,
   overlaps: overlapsCommand,
+  unanswered: unansweredCommand,
 };
 
 export async function kbCommand(args: string[]): Promise<number> {
@@ -48,4 +51,37 @@ async function overlapsCommand(args: string[]): Promise<number> {
   }
   console.log(`\n${overlaps.length} phrasings overlap with another entry.`);
   return 0;
+}
+
+/** What shoppers asked that the bot could not answer well, most frequent first: FAQs to write. */
+async function unansweredCommand(args: string[]): Promise<number> {
+  const { values, config } = parseCommand('kb unanswered', args, {
+    since: { type: 'string' },
+    limit: { type: 'string' },
+    lang: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const limit = values.limit === undefined ? 50 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('atento kb unanswered: --limit must be a whole number above 0');
+  if (values.since !== undefined && Number.isNaN(Date.parse(values.since as string))) {
+    throw new UsageError('atento kb unanswered: --since must be a date such as 2026-11-01');
+  }
+  if (!fs.existsSync(config.databaseFile)) {
+    console.error(`atento kb unanswered: no database at ${config.databaseFile} yet: start the server (npm start) or set ATENTO_DATA_DIR`);
+    return 1;
+  }
+  const store = openStore(config.databaseFile);
+  try {
+    const since = values.since === undefined ? undefined : new Date(values.since as string).toISOString();
+    const rows = unansweredQuestions(store.db, { since, limit, lang: parseLang('kb unanswered', values.lang), belowConfidence: config.matching.answerThreshold });
+    if (values.json) {
+      console.log(JSON.stringify({ unanswered: rows }));
+      return 0;
+    }
+    for (const row of rows) console.log(`${String(row.count).padStart(4)}×  [${row.lang ?? '?'}] "${row.example}"  (last ${row.lastAskedAt}, bot: ${row.lastAction ?? '-'})`);
+    console.log(`\n${rows.length} questions without a good answer.`);
+    return 0;
+  } finally {
+    store.close();
+  }
 }

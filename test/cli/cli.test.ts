@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from './run-cli';
+
+describe('atento ask', () => {
+  it('prints the decision, the answer and the candidates with matched words', () => {
+    const { code, stdout } = runCli(['ask', '¿cuánto cuesta el envío?']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^decision: {3}answer → shipping-cost \(confidence 0\.\d\d\)/);
+    expect(stdout).toMatch(/candidates:\n {2}0\.\d{3} {2}shipping-cost +matched: .*envio/);
+  });
+
+  it('refuses a missing question with a usage message', () => {
+    const { code, stderr } = runCli(['ask']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('atento ask: give a question');
+  });
+});
+
+describe('atento classify', () => {
+  it('writes one JSON object per line, in order, for plain and JSON input; a bad line gets an error object', () => {
+    const input = ['me cobraron dos veces la misma compra', '{"text": "how much is shipping", "lang": "en"}', '{"text": broken', '', 'que clima hace en lima'].join('\n');
+    const { code, stdout } = runCli(['classify'], { input });
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatchObject({ text: 'me cobraron dos veces la misma compra', lang: 'es', action: 'escalate', id: 'double-charge' });
+    expect(lines[1]).toMatchObject({ lang: 'en', action: 'answer', id: 'shipping-cost' });
+    expect(lines[2]).toEqual({ line: 3, error: expect.stringContaining('not valid JSON') });
+    expect(lines[3]).toMatchObject({ action: 'fallback', id: null });
+    for (const line of [lines[0], lines[1], lines[3]]) {
+      expect(Object.keys(line)).toEqual(['text', 'lang', 'action', 'id', 'confidence', 'candidates']);
+      expect(line.confidence).toBeGreaterThanOrEqual(0);
+      expect(line.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe('atento kb check', () => {
+  it('reports problems as file:line and fails on errors', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-cli-'));
+    fs.mkdirSync(path.join(root, 'knowledge/es'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'intents/es'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'knowledge/es/pagos.md'), '# Pagos\n\n## ¿Aceptan tarjeta?\nid: payment-methods\n### Respuesta\nSí, desde [[$100]].\n\n## Roto\n### Respuesta\nx\n');
+    const { code, stdout } = runCli(['kb', 'check', '--knowledge', path.join(root, 'knowledge'), '--intents', path.join(root, 'intents')]);
+    fs.rmSync(root, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${path.join(root, 'knowledge/es/pagos.md')}:8: error: entry "Roto" has no id`);
+    expect(stdout).toContain('placeholder: "$100" in payment-methods');
+    expect(stdout).toMatch(/1 entries loaded .* 1 errors/);
+  });
+
+  it('passes on the shipped knowledge base', () => {
+    const { code, stdout } = runCli(['kb', 'check']);
+    expect(stdout).toMatch(/0 errors/);
+    expect(code).toBe(0);
+  });
+});
+
+describe('atento with a wrong command or configuration', () => {
+  it('names the unknown command and shows the usage', () => {
+    const { code, stderr } = runCli(['akс']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown command "akс"[\s\S]*Usage: atento <command>/);
+  });
+
+  it('names a misspelled environment variable', () => {
+    const { code, stderr } = runCli(['ask', 'hola'], { env: { ATENTO_DATADIR: '/tmp' } });
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown environment variable ATENTO_DATADIR');
+  });
+});

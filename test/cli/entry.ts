@@ -1,0 +1,3 @@
+import { main } from '../../src/cli';
+
+void main(process.argv.slice(2));
