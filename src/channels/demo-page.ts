@@ -7,19 +7,57 @@ import type { Lang } from '../knowledge/types';
  */
 
 interface Product {
-  emoji: string;
+  /** Inner SVG (viewBox 0 0 64 64), drawn in currentColor: no emoji font or image request needed. */
+  art: string;
+  ink: string;
   name: Record<Lang, string>;
   price: string;
   tone: string;
 }
 
 const PRODUCTS: Product[] = [
-  { emoji: '🎒', name: { es: 'Mochila de lona encerada', en: 'Waxed canvas backpack' }, price: '$1,290', tone: '#fde7d9' },
-  { emoji: '☕', name: { es: 'Taza de cerámica de Tonalá', en: 'Tonalá ceramic mug' }, price: '$249', tone: '#e4efe9' },
-  { emoji: '🧣', name: { es: 'Bufanda de alpaca', en: 'Alpaca scarf' }, price: '$690', tone: '#e9e4f5' },
-  { emoji: '📓', name: { es: 'Cuaderno de papel reciclado', en: 'Recycled paper notebook' }, price: '$159', tone: '#fbf1cf' },
-  { emoji: '🕯️', name: { es: 'Vela de cera de soya', en: 'Soy wax candle' }, price: '$210', tone: '#f6e3e3' },
-  { emoji: '🧺', name: { es: 'Canasta tejida a mano', en: 'Hand-woven basket' }, price: '$480', tone: '#e3eef6' },
+  {
+    art: '<path d="M24 16v-4a8 8 0 0 1 16 0v4" fill="none" stroke="currentColor" stroke-width="4"/><rect x="14" y="16" width="36" height="40" rx="9"/><rect x="21" y="34" width="22" height="14" rx="3" fill="#fff" opacity=".35"/>',
+    ink: '#b45f34',
+    name: { es: 'Mochila de lona encerada', en: 'Waxed canvas backpack' },
+    price: '$1,290',
+    tone: '#fde7d9',
+  },
+  {
+    art: '<path d="M44 24h4a8 8 0 0 1 0 16h-4" fill="none" stroke="currentColor" stroke-width="4"/><rect x="14" y="18" width="30" height="34" rx="5"/><path d="M18 28h22" stroke="#fff" stroke-width="3" opacity=".45"/>',
+    ink: '#2f7a5f',
+    name: { es: 'Taza de cerámica de Tonalá', en: 'Tonalá ceramic mug' },
+    price: '$249',
+    tone: '#e4efe9',
+  },
+  {
+    art: '<path d="M12 14h40v12H40v30H28V26H12z"/><path d="M28 38h12M28 46h12" stroke="#fff" stroke-width="3" opacity=".45"/>',
+    ink: '#6b4fa0',
+    name: { es: 'Bufanda de alpaca', en: 'Alpaca scarf' },
+    price: '$690',
+    tone: '#e9e4f5',
+  },
+  {
+    art: '<rect x="16" y="10" width="32" height="44" rx="3"/><path d="M24 10v44" stroke="#fff" stroke-width="2" opacity=".5"/><rect x="29" y="18" width="13" height="6" rx="1" fill="#fff" opacity=".5"/>',
+    ink: '#9a7a12',
+    name: { es: 'Cuaderno de papel reciclado', en: 'Recycled paper notebook' },
+    price: '$159',
+    tone: '#fbf1cf',
+  },
+  {
+    art: '<path d="M32 8c5 7 6 11 0 16-6-5-5-9 0-16z"/><rect x="21" y="27" width="22" height="28" rx="4"/>',
+    ink: '#a3424a',
+    name: { es: 'Vela de cera de soya', en: 'Soy wax candle' },
+    price: '$210',
+    tone: '#f6e3e3',
+  },
+  {
+    art: '<path d="M19 28a13 13 0 0 1 26 0" fill="none" stroke="currentColor" stroke-width="4"/><path d="M9 28h46l-7 26H16z"/><path d="M18 36h28M20 44h24" stroke="#fff" stroke-width="2.5" opacity=".45"/>',
+    ink: '#2d6a93',
+    name: { es: 'Canasta tejida a mano', en: 'Hand-woven basket' },
+    price: '$480',
+    tone: '#e3eef6',
+  },
 ];
 
 const TEXT = {
@@ -60,7 +98,8 @@ nav a{text-decoration:none;color:#1f2933}
 .hero p{margin:0;color:#52606d}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1.25rem;padding:1rem 2rem 2rem;max-width:1100px;margin:0 auto}
 .card{background:#fff;border:1px solid #e5e5df;border-radius:12px;overflow:hidden;display:flex;flex-direction:column}
-.art{font-size:3.5rem;display:grid;place-items:center;height:150px}
+.art{display:grid;place-items:center;height:150px}
+.art svg{width:84px;height:84px;fill:currentColor}
 .card h2{font-size:1rem;margin:.75rem 1rem .25rem}
 .price{margin:0 1rem;font-weight:700}
 .card button{margin:1rem;padding:.6rem;border:0;border-radius:8px;background:#0f5f59;color:#fff;font:inherit;cursor:pointer}
@@ -70,7 +109,7 @@ footer{padding:1.5rem 2rem 6rem;text-align:center;color:#616e7c;font-size:.85rem
 @media (max-width:600px){header{padding:1rem}nav ul{gap:.8rem;font-size:.9rem}.hero,.grid,.help{padding-left:1rem;padding-right:1rem}.hero h1{font-size:1.5rem}}
 `;
 
-const ART_TONES = PRODUCTS.map((p, i) => `.art-${i}{background:${p.tone}}`).join('');
+const ART_TONES = PRODUCTS.map((p, i) => `.art-${i}{background:${p.tone};color:${p.ink}}`).join('');
 export const DEMO_PAGE_STYLES = DEMO_PAGE_CSS + ART_TONES;
 
 export function escapeHtml(text: string): string {
@@ -81,7 +120,7 @@ export function renderDemoPage(lang: Lang, shopName: string): string {
   const t = TEXT[lang];
   const shop = escapeHtml(shopName);
   const cards = PRODUCTS.map(
-    (p, i) => `<article class="card"><div class="art art-${i}" aria-hidden="true">${p.emoji}</div><h2>${p.name[lang]}</h2>` +
+    (p, i) => `<article class="card"><div class="art art-${i}" aria-hidden="true"><svg viewBox="0 0 64 64">${p.art}</svg></div><h2>${p.name[lang]}</h2>` +
       `<p class="price">${p.price} ${t.currency}</p><button type="button">${t.add}</button></article>`,
   ).join('\n');
   const langLink = (code: Lang, label: string) =>
@@ -92,6 +131,7 @@ export function renderDemoPage(lang: Lang, shopName: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${shop}</title>
+<link rel="icon" href="data:,">
 <style>${DEMO_PAGE_STYLES}</style>
 </head>
 <body>

@@ -1,0 +1,111 @@
+import type { Browser, Page } from 'playwright-core';
+import type { EngineHost } from '../../src/engine';
+import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
+
+let engineHost: EngineHost;
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  await buildWeb({ quiet: true });
+  engineHost = projectEngineHost();
+  server = await startTestServer({ deps: { engineHost } });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  engineHost?.close();
+});
+
+const answers = (page: Page) => page.locator('.msg.from-bot[data-id]');
+
+test('desktop: open the bubble, ask "¿cuánto cuesta el envío?", see the answer; reload and the conversation is still there', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await context.newPage();
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/`);
+
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Tienda Demo' });
+  await expect(dialog.isVisible()).resolves.toBe(true);
+  await page.getByText('Preguntas frecuentes').waitFor();
+  await screenshot(page, 'widget-desktop-1280-greeting');
+  await expect(page.getByRole('textbox', { name: 'Tu mensaje' }).evaluate((e) => e === (e.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+
+  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill('¿cuánto cuesta el envío?');
+  await page.keyboard.press('Enter');
+  await answers(page).first().waitFor();
+  const answer = await answers(page).first().innerText();
+  expect(answer).toMatch(/env[ií]o/i);
+  await page.getByRole('button', { name: 'Sí, me sirvió' }).click();
+  await page.getByText('¡Gracias por tu opinión!').waitFor();
+  await screenshot(page, 'widget-desktop-1280');
+
+  await page.reload();
+  await answers(page).first().waitFor();
+  expect(await page.locator('.msg.from-shopper').allInnerTexts()).toEqual([expect.stringContaining('¿cuánto cuesta el envío?')]);
+  expect(await answers(page).count()).toBe(1);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('keyboard only: Tab reaches the bubble, Enter opens, Escape closes and gives focus back', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${server.httpUrl}/?lang=en`);
+  const launcher = page.getByRole('button', { name: 'Open the help chat' });
+  await launcher.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').waitFor();
+  await page.keyboard.type('how much is shipping?');
+  await page.keyboard.press('Enter');
+  await expect(answers(page).first().innerText()).resolves.toMatch(/shipping/i);
+  await page.keyboard.press('Escape');
+  expect(await page.getByRole('dialog').isVisible()).toBe(false);
+  const focused = await page.evaluate(() => document.getElementById('atento-chat')?.shadowRoot?.activeElement?.getAttribute('aria-label'));
+  expect(focused).toBe('Open the help chat');
+  await context.close();
+});
+
+test('375 px: the chat opens full-screen; agent messages are escaped, formatted and the queue status shows', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  await page.getByText('Preguntas frecuentes').waitFor();
+  const box = await page.getByRole('dialog').boundingBox();
+  expect(box).toMatchObject({ x: 0, y: 0, width: 375, height: 740 });
+
+  await page.getByRole('button', { name: /cuesta el env|tarda en llegar|pagar/i }).first().click();
+  await answers(page).first().waitFor();
+
+  const conversationId = await page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('atento:'))!;
+    const token = JSON.parse(localStorage.getItem(key)!).token as string;
+    return JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))).c as string;
+  });
+  const { store, events } = server.app;
+  events.emit('conversation.status_changed', { conversationId, status: 'waiting', position: 2, etaSeconds: 180 });
+  await page.getByText('Estás en el lugar 2 de la fila.', { exact: false }).waitFor();
+  const text = 'Hola, soy **Lucía** <img src=x onerror="window.pwned=1"> [ver guía](https://example.com/guia) [[plazo]] [mal](javascript:alert(1))';
+  events.emit('message.created', { message: store.messages.insert({ conversationId, sender: 'agent', text, authorName: 'Lucía' }) });
+  const agent = page.locator('.msg.from-agent');
+  await agent.waitFor();
+  expect(await agent.locator('strong').innerText()).toBe('Lucía');
+  expect(await agent.locator('img').count()).toBe(0);
+  expect(await agent.locator('a').evaluateAll((links) => links.map((a) => [a.getAttribute('href'), a.getAttribute('rel'), a.getAttribute('target')]))).toEqual([
+    ['https://example.com/guia', 'noopener noreferrer', '_blank'],
+  ]);
+  expect(await agent.innerText()).toContain('<img src=x onerror="window.pwned=1">');
+  expect(await agent.innerText()).not.toContain('[[');
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  await screenshot(page, 'widget-mobile-375');
+  expect(problems).toEqual([]);
+  await context.close();
+});

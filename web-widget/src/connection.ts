@@ -1,0 +1,151 @@
+import type { ClientFrame, ServerFrame } from '../../src/channels/protocol';
+
+/**
+ * The shopper socket with reconnection: exponential back-off with jitter, resume with the stored
+ * token, and an outbox of unacknowledged messages that are re-sent with the same client id (the
+ * server de-duplicates, so a message is never lost and never doubled).
+ */
+
+export interface SavedSession {
+  token?: string;
+  lastSeenId?: number;
+  open?: boolean;
+}
+
+export interface ConnectionEvents {
+  frame(frame: ServerFrame): void;
+  state(state: 'connecting' | 'online' | 'offline'): void;
+}
+
+type Outgoing = Extract<ClientFrame, { clientMessageId: string }>;
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
+
+export class SessionStore {
+  constructor(private readonly key: string) {}
+
+  load(): SavedSession {
+    try {
+      return JSON.parse(localStorage.getItem(this.key) ?? '{}') as SavedSession;
+    } catch {
+      return {};
+    }
+  }
+
+  save(patch: SavedSession): void {
+    try {
+      localStorage.setItem(this.key, JSON.stringify({ ...this.load(), ...patch }));
+    } catch {
+      // Private mode or a full quota: the chat still works, it just will not survive a reload.
+    }
+  }
+}
+
+export class Connection {
+  private socket: WebSocket | null = null;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly outbox = new Map<string, Outgoing>();
+  private greeted = false;
+  /** Highest message id seen on this page: reconnects ask only for what came after it. */
+  lastSeenId = 0;
+  private wanted = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly session: SessionStore,
+    private readonly hello: () => { lang: 'es' | 'en'; page: string },
+    private readonly on: ConnectionEvents,
+  ) {}
+
+  get connected(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN && this.greeted;
+  }
+
+  start(): void {
+    if (this.wanted) return;
+    this.wanted = true;
+    // Back online after a tunnel or airplane mode: try now instead of waiting out the back-off.
+    window.addEventListener('online', () => {
+      if (this.socket === null) {
+        clearTimeout(this.retryTimer);
+        this.open();
+      }
+    });
+    this.open();
+  }
+
+  /** Messages and choices go through the outbox so a reconnect re-sends them. */
+  sendReliable(frame: Outgoing): void {
+    this.outbox.set(frame.clientMessageId, frame);
+    if (this.connected) this.socket!.send(JSON.stringify(frame));
+    else this.start();
+  }
+
+  /** Frames that only matter now (typing, feedback, handoff request) are not queued. */
+  sendNow(frame: ClientFrame): boolean {
+    if (!this.connected) return false;
+    this.socket!.send(JSON.stringify(frame));
+    return true;
+  }
+
+  forget(clientMessageId: string): void {
+    this.outbox.delete(clientMessageId);
+  }
+
+  private open(): void {
+    this.on.state('connecting');
+    const socket = new WebSocket(this.url);
+    this.socket = socket;
+    this.greeted = false;
+    socket.onopen = () => {
+      const saved = this.session.load();
+      const { lang, page } = this.hello();
+      const frame: ClientFrame = { type: 'hello', lang, page };
+      if (saved.token) frame.token = saved.token;
+      if (saved.token && this.lastSeenId > 0) frame.lastSeenId = this.lastSeenId;
+      socket.send(JSON.stringify(frame));
+    };
+    socket.onmessage = (event) => {
+      let frame: ServerFrame;
+      try {
+        frame = JSON.parse(String(event.data)) as ServerFrame;
+      } catch {
+        return;
+      }
+      if (frame.type === 'welcome') {
+        this.greeted = true;
+        this.attempt = 0;
+        this.session.save({ token: frame.token });
+        this.on.state('online');
+        this.on.frame(frame);
+        for (const pending of this.outbox.values()) socket.send(JSON.stringify(pending));
+        return;
+      }
+      // Acknowledged or refused: either way the server has decided, so never re-send it.
+      if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) this.outbox.delete(frame.clientMessageId!);
+      if (frame.type === 'message' && frame.id > this.lastSeenId) {
+        this.lastSeenId = frame.id;
+        this.session.save({ lastSeenId: frame.id });
+      }
+      this.on.frame(frame);
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.greeted = false;
+      this.on.state('offline');
+      this.scheduleRetry();
+    };
+    socket.onerror = () => socket.close();
+  }
+
+  private scheduleRetry(): void {
+    clearTimeout(this.retryTimer);
+    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt);
+    this.attempt += 1;
+    // Full jitter: a server restart must not be met by every shopper at the same instant.
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+}

@@ -1,0 +1,462 @@
+import type { Choice } from '../../src/engine/types';
+import type { MessageOut, ServerFrame, WelcomeFrame } from '../../src/channels/protocol';
+import { Connection, SessionStore } from './connection';
+import { chooseUiLang, UI_TEXT, type UiLang, type UiText } from './i18n';
+import { renderRichText } from './rich-text';
+import { WIDGET_CSS } from './styles';
+
+/**
+ * Atento's chat bubble. Embedded with one tag:
+ *   <script src="https://chat.shop.example/widget.js" data-lang="es" data-title="Mi tienda"
+ *           data-color="#0f5f59" data-position="right" data-server="https://chat.shop.example" defer></script>
+ */
+
+const CHAT_ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6v2h10V9H7zm0-3v2h10V6H7zm0 6v2h7v-2H7z"/></svg>';
+const SEND_ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5 3 10l12 2-12 2z"/></svg>';
+const THUMB_UP = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M1 21h4V9H1v12zm22-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.5-1.1L14.2 1 7.6 7.6C7.2 8 7 8.4 7 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7c.1-.3.2-.5.2-.8v-2z"/></svg>';
+const THUMB_DOWN = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M15 3H6c-.8 0-1.5.5-1.8 1.2l-3 7c-.1.3-.2.5-.2.8v2a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.5 1.1L9.8 23l6.6-6.6c.4-.4.6-.9.6-1.4V5a2 2 0 0 0-2-2zm4 0v12h4V3h-4z"/></svg>';
+const DEFAULT_COLOR = '#0f5f59';
+const TYPING_IDLE_MS = 4000;
+const HANDOFF_RETRY_MS = 15_000;
+
+interface Options {
+  server: string;
+  lang: UiLang;
+  title: string;
+  color: string;
+  position: 'left' | 'right';
+}
+
+function readOptions(script: HTMLScriptElement | null): Options {
+  const data = script?.dataset ?? {};
+  const server = data.server ?? (script?.src ? new URL(script.src, location.href).origin : location.origin);
+  const color = data.color && /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(data.color) ? data.color : DEFAULT_COLOR;
+  const lang = chooseUiLang(data.lang, document.documentElement.lang);
+  return { server, lang, title: data.title ?? UI_TEXT[lang].title, color, position: data.position === 'left' ? 'left' : 'right' };
+}
+
+/** Black or white, whichever reads better on the shop's colour (WCAG relative luminance). */
+function textColorOn(hex: string): string {
+  const full = hex.length === 4 ? `#${[...hex.slice(1)].map((c) => c + c).join('')}` : hex;
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(full.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  return (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) ? '#ffffff' : '#111111';
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+function newClientId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+class ChatWidget {
+  private readonly t: UiText;
+  private readonly root = el('div', 'root');
+  private readonly launcher = el('button', 'launcher');
+  private readonly badge = el('span', 'badge');
+  private readonly panel = el('section', 'panel');
+  private readonly statusLine = el('p', 'status');
+  private readonly log = el('div', 'log');
+  private readonly typing = el('div', 'typing');
+  private readonly notice = el('p', 'notice');
+  private readonly humanButton = el('button', 'human');
+  private readonly input = el('textarea');
+  private readonly connection: Connection;
+  private readonly session: SessionStore;
+  private readonly byId = new Map<number, HTMLElement>();
+  private readonly pending = new Map<string, HTMLElement>();
+  private conversationId: string | null = null;
+  private status: WelcomeFrame['status'] = 'bot';
+  private statusDetail = '';
+  private unread = 0;
+  private readSince: number;
+  private typingSent = false;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private handoffTimer: ReturnType<typeof setTimeout> | undefined;
+  private online = false;
+
+  constructor(private readonly options: Options) {
+    this.t = UI_TEXT[options.lang];
+    const wsUrl = `${options.server.replace(/^http/, 'ws')}/ws/shopper`;
+    this.session = new SessionStore(`atento:v1:${options.server}`);
+    this.readSince = this.session.load().lastSeenId ?? 0;
+    this.connection = new Connection(wsUrl, this.session, () => ({ lang: options.lang, page: location.href.slice(0, 2000) }), {
+      frame: (frame) => this.onFrame(frame),
+      state: (state) => this.onConnectionState(state),
+    });
+  }
+
+  mount(): void {
+    const host = el('div');
+    host.id = 'atento-chat';
+    const shadow = host.attachShadow({ mode: 'open' });
+    // Constructable stylesheets work under a strict shop CSP (no 'unsafe-inline' needed).
+    if ('adoptedStyleSheets' in shadow && typeof CSSStyleSheet !== 'undefined' && 'replaceSync' in CSSStyleSheet.prototype) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(WIDGET_CSS);
+      shadow.adoptedStyleSheets = [sheet];
+    } else {
+      shadow.appendChild(el('style', undefined, WIDGET_CSS));
+    }
+    this.root.style.setProperty('--atento-color', this.options.color);
+    this.root.style.setProperty('--atento-on-color', textColorOn(this.options.color));
+    this.root.dataset.position = this.options.position;
+    this.root.lang = this.options.lang;
+    this.build();
+    shadow.appendChild(this.root);
+    document.body.appendChild(host);
+
+    const saved = this.session.load();
+    // A returning shopper reconnects at once (to see replies that came while away); others on first open.
+    if (saved.token) this.connection.start();
+    if (saved.open) this.open(false);
+  }
+
+  private build(): void {
+    const t = this.t;
+    this.launcher.type = 'button';
+    this.launcher.innerHTML = CHAT_ICON;
+    this.launcher.setAttribute('aria-label', t.open);
+    this.launcher.setAttribute('aria-expanded', 'false');
+    this.launcher.setAttribute('aria-controls', 'atento-panel');
+    this.badge.hidden = true;
+    this.launcher.appendChild(this.badge);
+    this.launcher.addEventListener('click', () => (this.panel.hidden ? this.open(true) : this.close()));
+
+    this.panel.id = 'atento-panel';
+    this.panel.hidden = true;
+    this.panel.setAttribute('role', 'dialog');
+    this.panel.setAttribute('aria-labelledby', 'atento-title');
+    const header = el('header');
+    const heading = el('div', 'heading');
+    const title = el('h2', undefined, this.options.title);
+    title.id = 'atento-title';
+    this.statusLine.setAttribute('aria-live', 'polite');
+    this.statusLine.textContent = t.connecting;
+    heading.append(title, this.statusLine);
+    const close = el('button', 'close', '×');
+    close.type = 'button';
+    close.setAttribute('aria-label', t.close);
+    close.addEventListener('click', () => this.close());
+    header.append(heading, close);
+
+    this.log.setAttribute('role', 'log');
+    this.log.setAttribute('aria-live', 'polite');
+    this.log.setAttribute('aria-label', this.options.title);
+    this.log.tabIndex = 0;
+
+    this.typing.hidden = true;
+    this.typing.innerHTML = '<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>';
+    this.typing.appendChild(el('span', undefined, t.typing));
+
+    this.notice.setAttribute('role', 'alert');
+    this.notice.hidden = true;
+
+    const actions = el('div', 'actions');
+    this.humanButton.type = 'button';
+    this.humanButton.textContent = t.human;
+    this.humanButton.addEventListener('click', () => this.requestHuman());
+    actions.appendChild(this.humanButton);
+
+    const form = el('form');
+    const label = el('label', 'sr-only', t.inputLabel);
+    label.htmlFor = 'atento-input';
+    this.input.id = 'atento-input';
+    this.input.rows = 1;
+    this.input.placeholder = t.placeholder;
+    this.input.maxLength = 2000;
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    this.input.addEventListener('input', () => this.onInput());
+    const send = el('button', 'send');
+    send.type = 'submit';
+    send.innerHTML = SEND_ICON;
+    send.setAttribute('aria-label', t.send);
+    form.append(label, this.input, send);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.sendText();
+    });
+
+    this.panel.append(header, this.log, this.typing, this.notice, actions, form);
+    this.panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') this.close();
+    });
+    this.root.append(this.panel, this.launcher);
+  }
+
+  private open(focus: boolean): void {
+    this.panel.hidden = false;
+    this.root.classList.add('open');
+    this.launcher.setAttribute('aria-expanded', 'true');
+    this.launcher.setAttribute('aria-label', this.t.close);
+    this.session.save({ open: true });
+    this.setUnread(0);
+    this.connection.start();
+    this.scrollToEnd();
+    if (focus) this.input.focus();
+  }
+
+  private close(): void {
+    this.panel.hidden = true;
+    this.root.classList.remove('open');
+    this.launcher.setAttribute('aria-expanded', 'false');
+    this.launcher.setAttribute('aria-label', this.t.open);
+    this.session.save({ open: false });
+    this.launcher.focus();
+  }
+
+  private setUnread(count: number): void {
+    this.unread = count;
+    this.badge.hidden = count === 0;
+    this.badge.textContent = String(count);
+    this.badge.setAttribute('aria-label', this.t.newMessages(count));
+    if (count === 0) this.readSince = this.connection.lastSeenId;
+  }
+
+  private onConnectionState(state: 'connecting' | 'online' | 'offline'): void {
+    this.online = state === 'online';
+    if (state === 'online') this.renderStatus();
+    else this.statusLine.textContent = state === 'connecting' ? this.t.connecting : this.t.reconnecting;
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'welcome':
+        return this.onWelcome(frame);
+      case 'message':
+        return this.onMessage(frame);
+      case 'ack': {
+        const bubble = this.pending.get(frame.clientMessageId);
+        if (!bubble) return;
+        this.pending.delete(frame.clientMessageId);
+        bubble.classList.remove('pending');
+        bubble.dataset.id = String(frame.messageId);
+        this.byId.set(frame.messageId, bubble);
+        return;
+      }
+      case 'status':
+        this.status = frame.state;
+        this.statusDetail = this.describeStatus(frame);
+        if (frame.state !== 'bot') this.showTyping(false);
+        return this.renderStatus();
+      case 'typing':
+        return this.showTyping(frame.isTyping);
+      case 'feedback_saved':
+        return;
+      case 'error':
+        return this.onError(frame);
+    }
+  }
+
+  private onWelcome(frame: WelcomeFrame): void {
+    if (this.conversationId === frame.conversationId) return; // a reconnect: history follows, de-duplicated
+    if (this.conversationId !== null) {
+      // The old session could not be resumed: start a clean transcript.
+      this.log.replaceChildren();
+      this.byId.clear();
+    }
+    this.conversationId = frame.conversationId;
+    this.status = frame.status;
+    this.statusDetail = '';
+    this.input.maxLength = frame.maxMessageChars;
+    const greeting = this.addMessageElement('bot', frame.greeting);
+    if (frame.suggestions.length > 0) greeting.appendChild(this.choiceButtons(frame.suggestions, this.t.suggestions));
+    this.renderStatus();
+  }
+
+  private onMessage(frame: MessageOut): void {
+    if (this.byId.has(frame.id)) return;
+    const pending = frame.clientMessageId ? this.pending.get(frame.clientMessageId) : undefined;
+    if (pending) {
+      this.pending.delete(frame.clientMessageId!);
+      pending.classList.remove('pending');
+      this.byId.set(frame.id, pending);
+      return;
+    }
+    const element = this.addMessageElement(frame.from, frame.text, frame.authorName);
+    element.dataset.id = String(frame.id);
+    this.byId.set(frame.id, element);
+    if (frame.from === 'bot' || frame.from === 'agent') this.showTyping(false);
+    if (frame.options?.length) element.appendChild(this.choiceButtons(frame.options));
+    if (frame.related?.length) element.appendChild(this.choiceButtons(frame.related, this.t.related));
+    if (frame.from === 'bot' && frame.action === 'answer') element.appendChild(this.feedbackButtons(frame.id));
+    if (this.panel.hidden && frame.from !== 'shopper' && frame.id > this.readSince) this.setUnread(this.unread + 1);
+  }
+
+  private onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
+    if (frame.code === 'session_invalid') return; // a fresh conversation follows at once
+    const known = this.t.errors as Record<string, string>;
+    this.showNotice(known[frame.code] ?? this.t.errors.generic);
+    this.showTyping(false);
+    const bubble = frame.clientMessageId ? this.pending.get(frame.clientMessageId) : undefined;
+    if (bubble) {
+      bubble.classList.replace('pending', 'failed');
+      bubble.appendChild(el('span', 'author', this.t.notSent));
+    }
+  }
+
+  private addMessageElement(from: MessageOut['from'], text: string, authorName?: string): HTMLElement {
+    const message = el('div', `msg from-${from}`);
+    const who = from === 'shopper' ? this.t.you : from === 'agent' ? authorName ?? this.t.agent : from === 'bot' ? this.t.bot : '';
+    if (from === 'agent') message.appendChild(el('span', 'author', who));
+    const bubble = el('div', 'bubble');
+    if (from !== 'agent' && who) bubble.appendChild(el('span', 'sr-only', `${who}: `));
+    if (from === 'shopper') bubble.appendChild(document.createTextNode(text));
+    else bubble.appendChild(renderRichText(text));
+    message.appendChild(bubble);
+    this.log.appendChild(message);
+    this.scrollToEnd();
+    return message;
+  }
+
+  private choiceButtons(choices: Choice[], heading?: string): HTMLElement {
+    const group = el('div', 'choices');
+    group.setAttribute('role', 'group');
+    if (heading) {
+      group.appendChild(el('p', undefined, heading));
+      group.setAttribute('aria-label', heading);
+    }
+    for (const choice of choices) {
+      const button = el('button', 'chip', choice.label);
+      button.type = 'button';
+      button.addEventListener('click', () => this.sendChoice(choice));
+      group.appendChild(button);
+    }
+    return group;
+  }
+
+  private feedbackButtons(messageId: number): HTMLElement {
+    const row = el('div', 'feedback');
+    const label = el('span', undefined, this.t.helpful);
+    row.appendChild(label);
+    const buttons = [
+      { helpful: true, icon: THUMB_UP, name: this.t.yes },
+      { helpful: false, icon: THUMB_DOWN, name: this.t.no },
+    ].map(({ helpful, icon, name }) => {
+      const button = el('button', 'thumb');
+      button.innerHTML = icon;
+      button.type = 'button';
+      button.setAttribute('aria-label', name);
+      button.setAttribute('aria-pressed', 'false');
+      button.addEventListener('click', () => {
+        if (!this.connection.sendNow({ type: 'feedback', messageId, helpful })) return;
+        buttons.forEach((other) => other.setAttribute('aria-pressed', String(other === button)));
+        label.textContent = this.t.thanks;
+      });
+      row.appendChild(button);
+      return button;
+    });
+    return row;
+  }
+
+  private sendText(): void {
+    const text = this.input.value.trim();
+    if (!text) return;
+    this.input.value = '';
+    this.stopTyping();
+    const clientMessageId = newClientId();
+    this.addPending(clientMessageId, text);
+    this.connection.sendReliable({ type: 'message', clientMessageId, text });
+  }
+
+  private sendChoice(choice: Choice): void {
+    const clientMessageId = newClientId();
+    this.addPending(clientMessageId, choice.label);
+    this.connection.sendReliable({ type: 'choice', clientMessageId, id: choice.id });
+    this.input.focus();
+  }
+
+  private addPending(clientMessageId: string, text: string): void {
+    this.notice.hidden = true;
+    const bubble = this.addMessageElement('shopper', text);
+    bubble.classList.add('pending');
+    this.pending.set(clientMessageId, bubble);
+    if (this.status === 'bot') this.showTyping(true);
+  }
+
+  private requestHuman(): void {
+    if (this.humanButton.getAttribute('aria-disabled') === 'true') return;
+    if (!this.connection.sendNow({ type: 'handoff_request' })) {
+      this.connection.start();
+      return;
+    }
+    this.humanButton.setAttribute('aria-disabled', 'true');
+    this.humanButton.textContent = this.t.humanRequested;
+    clearTimeout(this.handoffTimer);
+    // Until the handoff service answers with a status, let the shopper try again later.
+    this.handoffTimer = setTimeout(() => this.renderStatus(), HANDOFF_RETRY_MS);
+  }
+
+  private onInput(): void {
+    if (this.status === 'bot') return; // the bot does not need to know
+    if (!this.typingSent) this.typingSent = this.connection.sendNow({ type: 'typing', isTyping: true });
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  }
+
+  private stopTyping(): void {
+    clearTimeout(this.typingTimer);
+    if (this.typingSent) this.connection.sendNow({ type: 'typing', isTyping: false });
+    this.typingSent = false;
+  }
+
+  private showTyping(visible: boolean): void {
+    this.typing.hidden = !visible;
+    if (visible) this.scrollToEnd();
+  }
+
+  private showNotice(text: string): void {
+    this.notice.textContent = text;
+    this.notice.hidden = false;
+  }
+
+  private describeStatus(frame: Extract<ServerFrame, { type: 'status' }>): string {
+    const t = this.t;
+    if (frame.state === 'waiting') {
+      const parts = [t.waiting];
+      if (frame.position) parts.push(t.position(frame.position));
+      if (frame.etaSeconds !== undefined) parts.push(t.eta(Math.ceil(frame.etaSeconds / 60)));
+      return parts.join(' ');
+    }
+    if (frame.state === 'agent') return t.withAgent(frame.agentName);
+    if (frame.state === 'resolved') return t.resolved;
+    return '';
+  }
+
+  private renderStatus(): void {
+    clearTimeout(this.handoffTimer);
+    const withPerson = this.status === 'waiting' || this.status === 'agent';
+    if (this.online) this.statusLine.textContent = this.statusDetail || (this.status === 'waiting' ? this.t.waiting : this.t.botStatus);
+    this.humanButton.hidden = withPerson;
+    this.humanButton.setAttribute('aria-disabled', 'false');
+    this.humanButton.textContent = this.t.human;
+  }
+
+  private scrollToEnd(): void {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+}
+
+function start(): void {
+  if (document.getElementById('atento-chat')) return; // the tag was included twice
+  const script =
+    (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[src*="widget.js"]');
+  const widget = new ChatWidget(readOptions(script));
+  if (document.body) widget.mount();
+  else document.addEventListener('DOMContentLoaded', () => widget.mount(), { once: true });
+}
+
+start();
