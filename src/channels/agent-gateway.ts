@@ -171,7 +171,6 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       clients.delete(client);
       handoff.agentDisconnected(agent.id);
     });
-    handoff.agentConnected(agent.id);
     for (const chat of handoff.chatsOf(agent.id)) client.viewing.add(chat.conversationId);
     send(client, {
       type: 'welcome',
@@ -181,6 +180,8 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       tickets: handoff.ticketsView(),
       agents: handoff.agentsView(),
     });
+    // After the welcome, so chats routed to this agent now arrive as "assigned" updates on top of it.
+    handoff.agentConnected(agent.id);
   }
 
   const heartbeat = setInterval(() => {

@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { generatePassword, hashPassword } from '../auth';
+import type { Config } from '../config';
+import { openDatabase } from '../store';
+import { AGENT_ROLES, agentTable, type AgentRole } from '../store/agents';
+
+const USAGE = 'Usage: atento agent add --email E --name N [--role agent|admin]   |   atento agent list';
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+
+interface Output {
+  write(text: string): unknown;
+}
+
+/**
+ * `atento agent add`: creates an agent account and prints its generated password once (only a scrypt
+ * hash is stored, so it cannot be shown again). There is no default account or password.
+ * `atento agent list`: accounts, without any secret.
+ */
+export async function agentCommand(args: string[], config: Config, out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+  const [sub, ...rest] = args;
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } }, strict: true }).values;
+  } catch (error) {
+    err.write(`atento agent: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (sub === 'list') {
+    const db = openDatabase(config.databaseFile);
+    try {
+      for (const agent of agentTable(db, () => new Date().toISOString()).list()) out.write(`${agent.email}\t${agent.name}\t${agent.role}\n`);
+    } finally {
+      db.close();
+    }
+    return 0;
+  }
+  if (sub !== 'add') {
+    err.write(`${USAGE}\n`);
+    return 2;
+  }
+  const email = values.email?.trim().toLowerCase() ?? '';
+  const name = values.name?.trim() ?? '';
+  const role = (values.role ?? 'agent') as AgentRole;
+  const problems = [
+    !EMAIL.test(email) && '--email must be an e-mail address, e.g. --email ana@tienda.example',
+    (!name || name.length > 80) && '--name must be 1–80 characters, e.g. --name "Ana Pérez"',
+    !AGENT_ROLES.includes(role) && `--role must be "agent" or "admin", not "${role}"`,
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    err.write(`atento agent add: ${problems.join('; ')}\n`);
+    return 2;
+  }
+
+  const db = openDatabase(config.databaseFile);
+  try {
+    const agents = agentTable(db, () => new Date().toISOString());
+    if (agents.credentials(email)) {
+      err.write(`atento agent add: an agent with e-mail ${email} already exists in ${config.databaseFile}\n`);
+      return 1;
+    }
+    const password = generatePassword();
+    agents.create({ email, name, role, passwordHash: hashPassword(password) });
+    out.write(
+      [
+        `Created ${role} ${name} <${email}> in ${config.databaseFile}.`,
+        `Password (shown only this once; only a hash is stored): ${password}`,
+        'Log in at /agent/login.',
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  } finally {
+    db.close();
+  }
+}

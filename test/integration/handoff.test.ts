@@ -1,0 +1,374 @@
+import { hashPassword } from '../../src/auth';
+import type { ConfigInput } from '../../src/config';
+import type { EngineHost } from '../../src/engine';
+import { ShopperClient, type Frame } from '../helpers/shopper-client';
+import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
+
+/**
+ * The human handoff end to end: real app on port 0, real SQLite file, real `ws` clients for the
+ * shopper and for agents (authenticated by logging in over HTTP, like the console does).
+ */
+
+const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
+const OPEN_CONFIG: ConfigInput = { handoff: { businessHours: ALWAYS_OPEN, reconnectGraceSeconds: 0, agentCapacity: 2 } };
+
+let engineHost: EngineHost;
+const running: TestServer[] = [];
+const sockets: ShopperClient[] = [];
+
+beforeAll(() => {
+  engineHost = projectEngineHost();
+});
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+  await Promise.all(running.splice(0).map((server) => server.stop()));
+});
+afterAll(() => engineHost.close());
+
+async function start(config: ConfigInput = OPEN_CONFIG, options: { dataDir?: string; clock?: () => Date } = {}): Promise<TestServer> {
+  const server = await startTestServer({ config, dataDir: options.dataDir, deps: { engineHost, clock: options.clock } });
+  running.push(server);
+  return server;
+}
+
+async function shopper(server: TestServer, lang: 'es' | 'en' = 'es', token?: string): Promise<{ client: ShopperClient; welcome: Frame }> {
+  const client = await ShopperClient.connect(server.socketUrl);
+  sockets.push(client);
+  const welcome = await client.hello({ lang, ...(token ? { token } : {}) });
+  return { client, welcome };
+}
+
+const PASSWORD = 'correct horse battery staple';
+
+function createAgent(server: TestServer, email: string, name: string): void {
+  server.app.handoffTables.agents.create({ email, name, role: 'agent', passwordHash: hashPassword(PASSWORD) });
+}
+
+async function loginCookie(server: TestServer, email: string): Promise<string> {
+  const response = await fetch(`${server.httpUrl}/agent/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  expect(response.status).toBe(200);
+  return response.headers.get('set-cookie')!.split(';')[0];
+}
+
+/** An agent's console socket; resolves after the welcome frame. */
+async function agent(server: TestServer, email: string, name = email.split('@')[0]): Promise<{ client: ShopperClient; welcome: Frame }> {
+  if (!server.app.handoffTables.agents.credentials(email)) createAgent(server, email, name);
+  const cookie = await loginCookie(server, email);
+  const client = await ShopperClient.connect(server.socketUrl.replace('/ws/shopper', '/agent/socket'), { headers: { cookie } });
+  sockets.push(client);
+  return { client, welcome: await client.next('welcome') };
+}
+
+/** The next status frame in `state` (and at `position`, if given); earlier ones are skipped. */
+async function nextStatus(client: ShopperClient, state: string, position?: number): Promise<Frame> {
+  for (;;) {
+    const frame = await client.next('status');
+    if (frame.state === state && (position === undefined || frame.position === position)) return frame;
+  }
+}
+
+async function nextText(client: ShopperClient, from: string, pattern: RegExp): Promise<Frame> {
+  for (;;) {
+    const frame = await client.nextMessageFrom(from);
+    if (pattern.test(String(frame.text))) return frame;
+  }
+}
+
+function reasons(server: TestServer): string[] {
+  return (server.app.store.db.prepare('SELECT reason FROM handoffs ORDER BY id').all() as Array<{ reason: string }>).map((row) => row.reason);
+}
+
+test('shopper presses "talk to a person", an agent gets the chat, they talk both ways, the agent resolves', async () => {
+  const server = await start();
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const { client, welcome } = await shopper(server);
+  await client.ask('¿cuánto cuesta el envío?');
+
+  client.send({ type: 'handoff_request' });
+  await nextText(client, 'bot', /persona de nuestro equipo/);
+  await nextText(client, 'system', /Ana se unió/);
+  const withAgent = await nextStatus(client, 'agent');
+  expect(withAgent.agentName).toBe('Ana');
+
+  const assigned = await ana.client.next('assigned');
+  expect(assigned.conversationId).toBe(welcome.conversationId);
+  expect(reasons(server)).toEqual(['button']);
+
+  // The agent opens the chat: the whole transcript, with what the bot matched and how sure it was.
+  ana.client.send({ type: 'open', conversationId: welcome.conversationId });
+  const transcript = await ana.client.next('conversation');
+  const botAnswer = (transcript.messages as Frame[]).find((m) => m.from === 'bot' && m.entryId === 'shipping-cost');
+  expect(botAnswer).toBeDefined();
+  expect(botAnswer!.confidence).toBeGreaterThan(0.5);
+
+  ana.client.send({ type: 'message', conversationId: welcome.conversationId, clientMessageId: 'a1', text: 'Hola, soy Ana. ¿En qué te ayudo?' });
+  expect((await ana.client.next('ack')).clientMessageId).toBe('a1');
+  const fromAgent = await client.nextMessageFrom('agent');
+  expect(fromAgent.text).toBe('Hola, soy Ana. ¿En qué te ayudo?');
+  expect(fromAgent.authorName).toBe('Ana');
+
+  // A private note reaches agents, never the shopper.
+  ana.client.send({ type: 'note', conversationId: welcome.conversationId, clientMessageId: 'n1', text: 'cliente frecuente, ofrecer cupón' });
+  await ana.client.next('ack');
+
+  // While an agent has the chat the bot stays silent: the question goes to Ana only.
+  client.send({ type: 'message', clientMessageId: 's1', text: '¿cuánto cuesta el envío a Lima?' });
+  await client.next('ack');
+  const forwarded = await ana.client.next('message');
+  expect((forwarded.message as Frame).text).toBe('¿cuánto cuesta el envío a Lima?');
+
+  // Typing both ways.
+  client.send({ type: 'typing', isTyping: true });
+  expect(await ana.client.next('typing')).toMatchObject({ from: 'shopper', isTyping: true });
+  ana.client.send({ type: 'typing', conversationId: welcome.conversationId, isTyping: true });
+  expect(await client.next('typing')).toMatchObject({ from: 'agent', isTyping: true, agentName: 'Ana' });
+
+  ana.client.send({ type: 'resolve', conversationId: welcome.conversationId });
+  await nextText(client, 'system', /resuelta/);
+  await nextStatus(client, 'resolved');
+
+  const seen = await client.unread();
+  expect(seen.some((frame) => frame.type === 'message' && frame.from === 'bot')).toBe(false);
+  expect(JSON.stringify(client.frames)).not.toContain('ofrecer cupón');
+
+  // After "resolved" the bot is back.
+  const { reply } = await client.ask('¿cuánto cuesta el envío?');
+  expect(reply.entryId).toBe('shipping-cost');
+});
+
+describe('escalation triggers, each recorded with its reason', () => {
+  test('the human-request intent', async () => {
+    const server = await start();
+    await agent(server, 'ana@tienda.example');
+    const { client } = await shopper(server);
+    client.send({ type: 'message', clientMessageId: 'm1', text: 'quiero hablar con una persona' });
+    await nextStatus(client, 'agent');
+    expect(reasons(server)).toEqual(['human-request']);
+  });
+
+  test('the complaint intent', async () => {
+    const server = await start();
+    await agent(server, 'ana@tienda.example');
+    const { client } = await shopper(server);
+    client.send({ type: 'message', clientMessageId: 'm1', text: 'quiero poner una queja formal' });
+    await nextStatus(client, 'agent');
+    expect(reasons(server)).toEqual(['complaint']);
+  });
+
+  test('strongly negative sentiment, even when the bot matched a FAQ', async () => {
+    const server = await start();
+    await agent(server, 'ana@tienda.example');
+    const { client } = await shopper(server, 'en');
+    client.send({ type: 'message', clientMessageId: 'm1', text: 'shipping is terrible and awful, this is ridiculous' });
+    await nextText(client, 'bot', /very sorry/);
+    await nextStatus(client, 'agent');
+    expect(reasons(server)).toEqual(['negative-sentiment']);
+  });
+
+  test('a FAQ marked escalate: the bot answers it, then hands off', async () => {
+    const server = await start();
+    await agent(server, 'ana@tienda.example');
+    const { client } = await shopper(server);
+    const { reply } = await client.ask('me llegó roto el producto');
+    expect(reply.entryId).toBe('damaged-item');
+    await nextText(client, 'bot', /te paso con una persona/);
+    await nextStatus(client, 'agent');
+    expect(reasons(server)).toEqual(['faq:damaged-item']);
+  });
+
+  test('low confidence twice: the bot offers a person; declining keeps the bot, accepting queues', async () => {
+    const server = await start();
+    await agent(server, 'ana@tienda.example');
+    const { client } = await shopper(server);
+    await client.ask('xyzzy plugh');
+    await client.ask('qwerty asdf zxcv');
+    const offer = await nextText(client, 'bot', /Quieres que te pase con una persona/);
+    expect((offer.options as Frame[]).map((o) => o.id)).toEqual(['handoff:accept', 'handoff:decline']);
+
+    client.send({ type: 'choice', clientMessageId: 'c1', id: 'handoff:decline' });
+    await nextText(client, 'bot', /sigo aquí/);
+    expect(reasons(server)).toEqual([]);
+    const { reply } = await client.ask('¿cuánto cuesta el envío?');
+    expect(reply.entryId).toBe('shipping-cost');
+
+    await client.ask('xyzzy plugh');
+    await client.ask('qwerty asdf zxcv');
+    await nextText(client, 'bot', /Quieres que te pase/);
+    client.send({ type: 'message', clientMessageId: 'yes', text: 'sí' });
+    await nextStatus(client, 'agent');
+    expect(reasons(server)).toEqual(['low-confidence']);
+  });
+});
+
+test('queue: positions and estimates reach waiting shoppers live; routing respects capacity', async () => {
+  const server = await start({ handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 1, reconnectGraceSeconds: 0 } });
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const first = await shopper(server);
+  first.client.send({ type: 'handoff_request' });
+  await nextStatus(first.client, 'agent');
+
+  const second = await shopper(server);
+  second.client.send({ type: 'handoff_request' });
+  const secondWaiting = await nextStatus(second.client, 'waiting');
+  expect(secondWaiting.position).toBe(1);
+  expect(secondWaiting.etaSeconds).toBeGreaterThan(60);
+
+  const third = await shopper(server);
+  third.client.send({ type: 'handoff_request' });
+  expect((await nextStatus(third.client, 'waiting')).position).toBe(2);
+
+  // A waiting shopper keeps typing; the message is kept for the agent.
+  second.client.send({ type: 'message', clientMessageId: 'w1', text: 'sigo aquí, es sobre mi pedido 123' });
+  await second.client.next('ack');
+
+  // Ana frees her slot: the second shopper is routed to her, the third moves up to position 1.
+  ana.client.send({ type: 'resolve', conversationId: first.welcome.conversationId });
+  await nextStatus(second.client, 'agent');
+  expect((await nextStatus(third.client, 'waiting')).position).toBe(1);
+  ana.client.send({ type: 'open', conversationId: second.welcome.conversationId });
+  const transcript = await ana.client.next('conversation');
+  expect((transcript.messages as Frame[]).some((m) => m.text === 'sigo aquí, es sobre mi pedido 123')).toBe(true);
+});
+
+test('routing: a new chat goes to the online agent with the fewest open chats', async () => {
+  const server = await start({ handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 3, reconnectGraceSeconds: 0 } });
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const first = await shopper(server);
+  first.client.send({ type: 'handoff_request' });
+  expect((await nextStatus(first.client, 'agent')).agentName).toBe('Ana');
+  await ana.client.next('assigned');
+
+  const beto = await agent(server, 'beto@tienda.example', 'Beto');
+  const second = await shopper(server);
+  second.client.send({ type: 'handoff_request' });
+  expect((await nextStatus(second.client, 'agent')).agentName).toBe('Beto');
+  expect((await beto.client.next('assigned')).conversationId).toBe(second.welcome.conversationId);
+});
+
+test('two agents racing to claim the same conversation: exactly one gets it', async () => {
+  const server = await start({ handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 1, reconnectGraceSeconds: 0 } });
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const beto = await agent(server, 'beto@tienda.example', 'Beto');
+  for (const _ of [1, 2]) {
+    const busy = await shopper(server);
+    busy.client.send({ type: 'handoff_request' });
+    await nextStatus(busy.client, 'agent');
+  }
+  const contested = await shopper(server);
+  contested.client.send({ type: 'handoff_request' });
+  await nextStatus(contested.client, 'waiting');
+
+  const claim = { type: 'claim', conversationId: contested.welcome.conversationId };
+  ana.client.send(claim);
+  beto.client.send(claim);
+  const outcomes = await Promise.all(
+    [ana.client, beto.client].map(async (client) => {
+      for (;;) {
+        const frame = await client.next();
+        if (frame.type === 'ok' && frame.request === 'claim') return 'ok';
+        if (frame.type === 'error') return String(frame.code);
+      }
+    }),
+  );
+  expect(outcomes.sort()).toEqual(['already_taken', 'ok']);
+  const holders = server.app.store.db
+    .prepare('SELECT count(*) AS n FROM handoffs WHERE conversation_id = ? AND agent_id IS NOT NULL')
+    .get(contested.welcome.conversationId) as { n: number };
+  expect(holders.n).toBe(1);
+});
+
+test('an agent who disconnects: after the grace period their chats go back to the front of the queue, and the shopper is told', async () => {
+  const server = await start({ handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 1, reconnectGraceSeconds: 0 } });
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const first = await shopper(server);
+  first.client.send({ type: 'handoff_request' });
+  await nextStatus(first.client, 'agent');
+  const second = await shopper(server);
+  second.client.send({ type: 'handoff_request' });
+  expect((await nextStatus(second.client, 'waiting')).position).toBe(1);
+
+  await ana.client.close();
+  await nextText(first.client, 'system', /Ana se desconectó/);
+  await nextStatus(first.client, 'waiting', 1);
+  await nextStatus(second.client, 'waiting', 2);
+
+  // The next agent to connect gets the requeued chat first.
+  const beto = await agent(server, 'beto@tienda.example', 'Beto');
+  expect((await beto.client.next('assigned')).conversationId).toBe(first.welcome.conversationId);
+});
+
+test('outside business hours: the bot says so in the shopper\'s language, takes name, e-mail and message, and stores a ticket agents see', async () => {
+  // Sunday 23:30 in Mexico City; the default hours have no Sunday.
+  const sundayNight = () => new Date('2026-11-23T05:30:00Z');
+  const server = await start({ handoff: { reconnectGraceSeconds: 0 } }, { clock: sundayNight });
+  const { client } = await shopper(server, 'en');
+  client.send({ type: 'handoff_request' });
+  const closed = await nextText(client, 'bot', /outside our opening hours/);
+  expect(closed.text).toMatch(/back Monday at 09:00/);
+  expect(closed.text).toMatch(/within 24 business hours/);
+
+  client.send({ type: 'message', clientMessageId: 'f1', text: 'Ana Pérez' });
+  await nextText(client, 'bot', /Which e-mail/);
+  client.send({ type: 'message', clientMessageId: 'f2', text: 'ana@gmail' });
+  await nextText(client, 'bot', /doesn't look right/);
+  client.send({ type: 'message', clientMessageId: 'f3', text: 'ana@example.com' });
+  await nextText(client, 'bot', /tell us what you need/);
+  client.send({ type: 'message', clientMessageId: 'f4', text: 'My order 1234 arrived without the scarf' });
+  const done = await nextText(client, 'bot', /ticket #1/);
+  expect(done.text).toContain('ana@example.com');
+
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  expect(ana.welcome.tickets).toEqual([
+    expect.objectContaining({ name: 'Ana Pérez', email: 'ana@example.com', message: 'My order 1234 arrived without the scarf', lang: 'en', reason: 'button' }),
+  ]);
+  // Back to the bot afterwards.
+  const { reply } = await client.ask('how much is shipping');
+  expect(reply.entryId).toBe('shipping-cost');
+});
+
+test('no agent online during business hours: the shopper can leave a message, in Spanish', async () => {
+  const server = await start();
+  const { client } = await shopper(server);
+  client.send({ type: 'message', clientMessageId: 'm1', text: 'quiero hablar con una persona' });
+  const reply = await nextText(client, 'bot', /no hay nadie de nuestro equipo disponible/);
+  expect(reply.text).toMatch(/¿Cuál es tu nombre\?/);
+  client.send({ type: 'message', clientMessageId: 'f1', text: 'cancelar' });
+  await nextText(client, 'bot', /Cancelado/);
+  expect(server.app.handoffTables.tickets.open()).toEqual([]);
+});
+
+test('restart mid-handoff: the queue, the assignment and the transcript are still there', async () => {
+  const dataDir = tempDataDir();
+  const config: ConfigInput = { handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 1, reconnectGraceSeconds: 600 } };
+  const before = await start(config, { dataDir });
+  const ana = await agent(before, 'ana@tienda.example', 'Ana');
+  const first = await shopper(before);
+  first.client.send({ type: 'handoff_request' });
+  await nextStatus(first.client, 'agent');
+  const second = await shopper(before);
+  second.client.send({ type: 'handoff_request' });
+  await nextStatus(second.client, 'waiting');
+  ana.client.send({ type: 'message', conversationId: first.welcome.conversationId, clientMessageId: 'a1', text: 'Reviso tu pedido' });
+  await first.client.nextMessageFrom('agent');
+
+  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+  await running.splice(0)[0].stop();
+
+  const after = await start(config, { dataDir });
+  const firstAgain = await shopper(after, 'es', String(first.welcome.token));
+  expect(firstAgain.welcome.status).toBe('agent');
+  expect((await firstAgain.client.next('status')).agentName).toBe('Ana');
+  const secondAgain = await shopper(after, 'es', String(second.welcome.token));
+  expect(firstAgain.client.frames).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'agent', text: 'Reviso tu pedido' })]));
+  expect(await secondAgain.client.next('status')).toMatchObject({ state: 'waiting', position: 1 });
+
+  const anaAgain = await agent(after, 'ana@tienda.example', 'Ana');
+  expect((anaAgain.welcome.chats as Frame[]).map((chat) => chat.conversationId)).toEqual([first.welcome.conversationId]);
+  expect((anaAgain.welcome.queue as Frame[]).map((item) => item.conversationId)).toEqual([second.welcome.conversationId]);
+  anaAgain.client.send({ type: 'message', conversationId: first.welcome.conversationId, clientMessageId: 'a2', text: 'Ya está, listo' });
+  expect((await firstAgain.client.nextMessageFrom('agent')).text).toBe('Ya está, listo');
+});
