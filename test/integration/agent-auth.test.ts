@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { agentCommand } from '../../src/cli/agent';
+import { parseConfig } from '../../src/config';
+import type { EngineHost } from '../../src/engine';
+import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
+
+/** Agent accounts, login, sessions and the socket's upgrade-time authentication, over real HTTP. */
+
+let engineHost: EngineHost;
+let server: TestServer;
+let password: string;
+
+beforeAll(async () => {
+  engineHost = projectEngineHost();
+  const dataDir = tempDataDir();
+  // The account is created the way an operator would: with the CLI, against the same database file.
+  const output: string[] = [];
+  const code = await agentCommand(['add', '--email', 'Ana@Tienda.example', '--name', 'Ana Pérez'], parseConfig({ dataDir }), { write: (t: string) => output.push(t) });
+  expect(code).toBe(0);
+  password = /Password \(shown only this once; only a hash is stored\): (\S+)/.exec(output.join(''))![1];
+  server = await startTestServer({ dataDir, deps: { engineHost } });
+});
+afterAll(async () => {
+  await server.stop();
+  engineHost.close();
+});
+
+function login(email: string, pass: string, form = false) {
+  return fetch(`${server.httpUrl}/agent/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+    body: form ? new URLSearchParams({ email, password: pass }).toString() : JSON.stringify({ email, password: pass }),
+  });
+}
+
+function upgrade(headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${server.httpUrl.replace('http', 'ws')}/agent/socket`, { headers });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', reject);
+  });
+}
+
+test('the CLI stores only a scrypt hash and refuses a second account with the same e-mail', async () => {
+  const row = server.app.store.db.prepare('SELECT email, password_hash FROM agents').get() as { email: string; password_hash: string };
+  expect(row.email).toBe('ana@tienda.example');
+  expect(row.password_hash).toMatch(/^scrypt\$/);
+  expect(row.password_hash).not.toContain(password);
+  const errors: string[] = [];
+  const code = await agentCommand(['add', '--email', 'ana@tienda.example', '--name', 'Otra'], parseConfig({ dataDir: server.dataDir }), { write: () => 0 }, { write: (t: string) => errors.push(t) });
+  expect(code).toBe(1);
+  expect(errors.join('')).toMatch(/already exists/);
+});
+
+test('the CLI explains bad flags', async () => {
+  const errors: string[] = [];
+  const code = await agentCommand(['add', '--email', 'nope', '--name', 'X', '--role', 'boss'], parseConfig({ dataDir: tempDataDir() }), { write: () => 0 }, { write: (t: string) => errors.push(t) });
+  expect(code).toBe(2);
+  expect(errors.join('')).toMatch(/--email must be an e-mail address.*--role must be "agent" or "admin", not "boss"/);
+});
+
+test('no session: /agent sends you to the login page, and the socket refuses the upgrade', async () => {
+  const response = await fetch(`${server.httpUrl}/agent`, { redirect: 'manual' });
+  expect(response.status).toBe(303);
+  expect(response.headers.get('location')).toBe('/agent/login');
+  const page = await fetch(`${server.httpUrl}/agent/login`);
+  expect(await page.text()).toContain('<form method="post" action="/agent/login">');
+  expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  expect(await upgrade({})).toBe(401);
+  expect(await upgrade({ cookie: 'atento_agent=forged-token' })).toBe(401);
+});
+
+test('login sets an HTTP-only SameSite=Strict cookie that opens the console and the socket; logout ends it', async () => {
+  const wrong = await login('ana@tienda.example', 'wrong password', true);
+  expect(wrong.status).toBe(401);
+  expect(await wrong.text()).toContain('Correo o contraseña incorrectos');
+
+  const response = await login('ANA@tienda.example', password, true);
+  expect(response.status).toBe(303);
+  const setCookie = response.headers.get('set-cookie')!;
+  expect(setCookie).toMatch(/^atento_agent=[\w-]{40,}; Path=\/agent; Expires=.*; HttpOnly; SameSite=Strict$/);
+  const cookie = setCookie.split(';')[0];
+
+  const consolePage = await fetch(`${server.httpUrl}/agent`, { headers: { cookie } });
+  expect(consolePage.status).toBe(200);
+  expect(await consolePage.text()).toContain('data-agent-name="Ana Pérez"');
+  expect(await upgrade({ cookie })).toBe(101);
+  // Another site's page cannot ride the agent's session.
+  expect(await upgrade({ cookie, origin: 'https://evil.example' })).toBe(403);
+
+  const logout = await fetch(`${server.httpUrl}/agent/logout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+  expect(logout.status).toBe(303);
+  expect(await upgrade({ cookie })).toBe(401);
+});
+
+test('the database never holds a session token in the clear', async () => {
+  const response = await login('ana@tienda.example', password);
+  const token = response.headers.get('set-cookie')!.split(';')[0].split('=')[1];
+  const file = fs.readFileSync(path.join(server.dataDir, 'atento.db'));
+  const wal = fs.existsSync(path.join(server.dataDir, 'atento.db-wal')) ? fs.readFileSync(path.join(server.dataDir, 'atento.db-wal')) : Buffer.alloc(0);
+  expect(file.includes(token) || wal.includes(token)).toBe(false);
+});
+
+// Last: it locks this test client's address too.
+test('guessing passwords is rate limited per e-mail and address', async () => {
+  server.app.handoffTables.agents.create({ email: 'beto@tienda.example', name: 'Beto', role: 'agent', passwordHash: 'scrypt$x' });
+  for (let i = 0; i < 5; i++) expect((await login('beto@tienda.example', `guess-${i}`)).status).toBe(401);
+  const limited = await login('beto@tienda.example', 'guess-6');
+  expect(limited.status).toBe(429);
+  expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+});
