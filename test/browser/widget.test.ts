@@ -54,12 +54,14 @@ test('desktop: open the bubble, ask "¿cuánto cuesta el envío?", see the answe
   await context.close();
 });
 
-test('keyboard only: Tab reaches the bubble, Enter opens, Escape closes and gives focus back', async () => {
+test('keyboard only: Shift+Tab from the top reaches the bubble, Enter opens, Escape closes and gives focus back', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto(`${server.httpUrl}/?lang=en`);
-  const launcher = page.getByRole('button', { name: 'Open the help chat' });
-  await launcher.focus();
+  // The bubble is the last stop in the page's tab order.
+  await page.keyboard.press('Shift+Tab');
+  const focusedLabel = () => page.evaluate(() => document.getElementById('atento-chat')?.shadowRoot?.activeElement?.getAttribute('aria-label'));
+  expect(await focusedLabel()).toBe('Open the help chat');
   await page.keyboard.press('Enter');
   await page.getByRole('dialog').waitFor();
   await page.keyboard.type('how much is shipping?');
@@ -67,8 +69,7 @@ test('keyboard only: Tab reaches the bubble, Enter opens, Escape closes and give
   await expect(answers(page).first().innerText()).resolves.toMatch(/shipping/i);
   await page.keyboard.press('Escape');
   expect(await page.getByRole('dialog').isVisible()).toBe(false);
-  const focused = await page.evaluate(() => document.getElementById('atento-chat')?.shadowRoot?.activeElement?.getAttribute('aria-label'));
-  expect(focused).toBe('Open the help chat');
+  expect(await focusedLabel()).toBe('Open the help chat');
   await context.close();
 });
 
@@ -108,4 +109,33 @@ test('375 px: the chat opens full-screen; agent messages are escaped, formatted 
   await screenshot(page, 'widget-mobile-375');
   expect(problems).toEqual([]);
   await context.close();
+});
+
+test('the server restarts mid-conversation: the widget reconnects, sends what was typed offline once, and shows nothing twice', async () => {
+  const own = await startTestServer({ deps: { engineHost } });
+  const port = Number(new URL(own.httpUrl).port);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${own.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  const input = page.getByRole('textbox', { name: 'Tu mensaje' });
+  await input.fill('¿cuánto cuesta el envío?');
+  await input.press('Enter');
+  await answers(page).first().waitFor();
+
+  await own.stop();
+  await page.getByText('Sin conexión. Reintentando…').waitFor();
+  await input.fill('¿cuánto tarda en llegar mi pedido?');
+  await input.press('Enter');
+
+  const again = await startTestServer({ dataDir: own.dataDir, port, deps: { engineHost } });
+  await answers(page).nth(1).waitFor();
+  await page.getByText('Asistente virtual · responde al instante').waitFor();
+  expect(await page.locator('.msg.from-shopper').count()).toBe(2);
+  expect(await page.locator('.msg.from-shopper.pending').count()).toBe(0);
+  expect(await answers(page).count()).toBe(2);
+  const ids = await page.locator('.msg[data-id]').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.id));
+  expect(new Set(ids).size).toBe(ids.length);
+  await context.close();
+  await again.stop();
 });

@@ -29,7 +29,7 @@ export function tempDataDir(): string {
 }
 
 /** The real app on an ephemeral port with a real SQLite file in a temp folder. */
-export async function startTestServer(options: { config?: ConfigInput; dataDir?: string; deps?: AppDeps } = {}): Promise<TestServer> {
+export async function startTestServer(options: { config?: ConfigInput; dataDir?: string; deps?: AppDeps; port?: number } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = parseConfig({
     port: 0,
@@ -40,7 +40,7 @@ export async function startTestServer(options: { config?: ConfigInput; dataDir?:
     ...options.config,
   });
   const app = createApp(config, options.deps);
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => app.server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = app.server.address() as AddressInfo;
   return {
     app,
