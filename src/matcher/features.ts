@@ -1,109 +1,137 @@
 import type { Analysis } from '../nlp';
 
-/** A sparse vector: parallel arrays of feature indices and values. Unit length unless said otherwise. */
+/** A sparse vector: parallel arrays of feature ids and values. */
 export interface SparseVector {
   indices: Int32Array;
   values: Float32Array;
 }
 
 /**
- * The three views of a message the matcher compares, each scaled so that no view dominates by its size:
- * stems (meaning), stem pairs (word order: "cancel order" is not "order cancel"), and character n-grams
- * inside words (spelling variants, inflections the stemmer misses, leftover typos).
+ * The three views of a message the matcher compares, each scaled to a fixed share of the vector so
+ * that no view dominates by its size: stems (meaning), pairs of consecutive stems (word order: "cancel
+ * order" is not "order cancel"), and character 3- to 5-grams inside words (inflections the stemmer
+ * misses, spelling variants, leftover typos). Weights chosen on CLINC150's validation split.
  */
-const VIEW_WEIGHTS = { stem: 1, pair: 0.6, chars: 0.8 } as const;
-type View = keyof typeof VIEW_WEIGHTS;
+const VIEWS = [
+  { name: 'stem', weight: 1 },
+  { name: 'pair', weight: 0.8 },
+  { name: 'chars', weight: 0.8 },
+] as const;
+const STEM = 0;
+const PAIR = 1;
+const CHARS = 2;
+const VIEW_SEEDS = [0x9e3779b1, 0x85ebca6b, 0xc2b2ae35];
 const CHAR_NGRAM_SIZES = [3, 4, 5];
+const WORD_START = 0x3c; // "<"
+const WORD_END = 0x3e; // ">"
 
-/** Raw feature counts of one analysed text, keyed by feature name, grouped by view. */
-export type FeatureCounts = Record<View, Map<string, number>>;
+/**
+ * Raw feature counts of one analysed text, one map per view. Features are keyed by a 30-bit hash of
+ * their text rather than the text itself: building and looking up dozens of short strings per message
+ * would cost more than all the rest, and a collision between two of some 10^5 features is rare and
+ * harmless.
+ */
+export type FeatureCounts = [Map<number, number>, Map<number, number>, Map<number, number>];
 
 export function countFeatures(analysis: Analysis): FeatureCounts {
-  const counts: FeatureCounts = { stem: new Map(), pair: new Map(), chars: new Map() };
-  const add = (view: View, key: string) => counts[view].set(key, (counts[view].get(key) ?? 0) + 1);
-  const { stems, words } = analysis;
-  stems.forEach((stem, i) => {
-    add('stem', stem);
-    if (i > 0) add('pair', `${stems[i - 1]} ${stem}`);
+  const counts: FeatureCounts = [new Map(), new Map(), new Map()];
+  const add = (view: number, key: number) => counts[view].set(key, (counts[view].get(key) ?? 0) + 1);
+  let previous = 0;
+  analysis.stems.forEach((stem, i) => {
+    const key = hashString(VIEW_SEEDS[STEM], stem);
+    add(STEM, key);
+    if (i > 0) add(PAIR, finish(Math.imul(previous ^ VIEW_SEEDS[PAIR], 0x27d4eb2d) ^ key));
+    previous = key;
   });
-  for (const word of words) {
-    const padded = `<${word}>`;
+  for (const word of analysis.words) {
+    // The word framed as "<word>", so that n-grams at its edges differ from those inside.
+    const framed = word.length + 2;
+    const codeAt = (i: number) => (i === 0 ? WORD_START : i === framed - 1 ? WORD_END : word.charCodeAt(i - 1));
     for (const size of CHAR_NGRAM_SIZES) {
-      for (let start = 0; start + size <= padded.length; start++) add('chars', padded.slice(start, start + size));
+      for (let start = 0; start + size <= framed; start++) {
+        let hash = VIEW_SEEDS[CHARS] ^ size;
+        for (let i = start; i < start + size; i++) hash = Math.imul(hash ^ codeAt(i), 0x01000193);
+        add(CHARS, finish(hash));
+      }
     }
   }
   return counts;
 }
 
+function hashString(seed: number, text: string): number {
+  let hash = seed;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return finish(hash);
+}
+
+function finish(hash: number): number {
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  return hash & 0x3fffffff;
+}
+
 /**
- * Features indexed over one knowledge base, with inverse label frequency: a feature found in the
- * phrasings of one label weighs more than one found in many ("factura" says more than "quiero").
+ * The features of one knowledge base, weighted by inverse document frequency over its phrasings: a
+ * feature found in few phrasings ("factura") weighs more than one found in many ("quiero").
  */
 export class FeatureSpace {
-  private readonly index = new Map<string, number>();
+  private readonly ids: Array<Map<number, number>> = [new Map(), new Map(), new Map()];
   private idf = new Float32Array(0);
   private unseenIdf = 1;
 
-  /** Indexes the features of every example; `labelOf[i]` is example i's label index. */
-  fit(examples: readonly FeatureCounts[], labelOf: readonly number[], labelCount: number): void {
-    const labelsWith: number[][] = [];
-    examples.forEach((counts, example) => {
-      for (const view of Object.keys(VIEW_WEIGHTS) as View[]) {
-        for (const key of counts[view].keys()) {
-          const name = `${view}:${key}`;
-          let id = this.index.get(name);
+  constructor(examples: readonly FeatureCounts[]) {
+    const frequency: number[] = [];
+    for (const counts of examples) {
+      counts.forEach((view, v) => {
+        for (const key of view.keys()) {
+          const id = this.ids[v].get(key);
           if (id === undefined) {
-            id = this.index.size;
-            this.index.set(name, id);
-            labelsWith.push([]);
+            this.ids[v].set(key, frequency.length);
+            frequency.push(1);
+          } else {
+            frequency[id]++;
           }
-          const labels = labelsWith[id];
-          if (labels[labels.length - 1] !== labelOf[example]) labels.push(labelOf[example]);
         }
-      }
-    });
-    this.idf = new Float32Array(labelsWith.length);
-    labelsWith.forEach((labels, id) => {
-      this.idf[id] = Math.log(1 + labelCount / new Set(labels).size);
-    });
-    this.unseenIdf = Math.log(1 + labelCount);
+      });
+    }
+    const documents = Math.max(1, examples.length);
+    this.idf = Float32Array.from(frequency, (count) => Math.log(1 + documents / count));
+    this.unseenIdf = Math.log(1 + documents);
   }
 
   get size(): number {
     return this.idf.length;
   }
 
-  featureId(view: View, key: string): number | undefined {
-    return this.index.get(`${view}:${key}`);
-  }
-
   /**
-   * TF-IDF vector of known features, unit length. Unknown features count towards the length, so a
-   * message that is mostly new words scores low against everything (that is how out-of-scope shows).
+   * TF-IDF vector of the known features, each view scaled to its weight. Unknown features count
+   * towards the length, so a message made mostly of words the knowledge base never uses scores low
+   * against everything: that is how an out-of-scope question shows.
    */
   vectorize(counts: FeatureCounts): SparseVector {
-    const entries = new Map<number, number>();
+    const indices: number[] = [];
+    const values: number[] = [];
     let squaredLength = 0;
-    for (const view of Object.keys(VIEW_WEIGHTS) as View[]) {
-      const weighted: Array<[number | undefined, number]> = [];
+    counts.forEach((view, v) => {
+      const ids = this.ids[v];
+      const start = indices.length;
       let viewSquared = 0;
-      for (const [key, count] of counts[view]) {
-        const id = this.index.get(`${view}:${key}`);
-        const value = (1 + Math.log(count)) * (id === undefined ? this.unseenIdf : this.idf[id]);
-        weighted.push([id, value]);
+      for (const [key, count] of view) {
+        const id = ids.get(key);
+        const tf = 1 + Math.log(count);
+        const value = tf * (id === undefined ? this.unseenIdf : this.idf[id]);
         viewSquared += value * value;
+        if (id === undefined) continue;
+        indices.push(id);
+        values.push(value);
       }
-      if (viewSquared === 0) continue;
-      const scale = VIEW_WEIGHTS[view] / Math.sqrt(viewSquared);
-      for (const [id, value] of weighted) {
-        const scaled = value * scale;
-        squaredLength += scaled * scaled;
-        if (id !== undefined) entries.set(id, (entries.get(id) ?? 0) + scaled);
-      }
-    }
+      if (viewSquared === 0) return;
+      const scale = VIEWS[v].weight / Math.sqrt(viewSquared);
+      for (let k = start; k < indices.length; k++) values[k] *= scale;
+      squaredLength += VIEWS[v].weight ** 2;
+    });
     const norm = Math.sqrt(squaredLength) || 1;
-    const indices = Int32Array.from(entries.keys());
-    const values = Float32Array.from(entries.values(), (value) => value / norm);
-    return { indices, values };
+    return { indices: Int32Array.from(indices), values: Float32Array.from(values, (value) => value / norm) };
   }
 }

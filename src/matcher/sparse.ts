@@ -1,24 +1,22 @@
 import type { SparseVector } from './features';
 
-/** Rows of sparse vectors stored column-wise (feature → rows holding it), to score a query against all rows at once. */
+/**
+ * Sparse rows stored by feature (feature → the rows holding it, with their values), so that a query
+ * is scored against every row by walking only the lists of its own features.
+ */
 export class InvertedIndex {
-  private readonly offsets: Int32Array;
-  private readonly rows: Int32Array;
-  private readonly values: Float32Array;
+  readonly offsets: Int32Array;
+  readonly rows: Int32Array;
+  readonly values: Float32Array;
 
-  constructor(
-    vectors: readonly SparseVector[],
-    featureCount: number,
-    readonly rowCount = vectors.length,
-  ) {
-    const counts = new Int32Array(featureCount + 1);
-    for (const vector of vectors) for (const id of vector.indices) counts[id + 1]++;
-    for (let f = 0; f < featureCount; f++) counts[f + 1] += counts[f];
-    this.offsets = counts.slice();
-    const cursor = counts.slice();
-    const total = this.offsets[featureCount];
-    this.rows = new Int32Array(total);
-    this.values = new Float32Array(total);
+  constructor(vectors: readonly SparseVector[], featureCount: number) {
+    const offsets = new Int32Array(featureCount + 1);
+    for (const vector of vectors) for (const id of vector.indices) offsets[id + 1]++;
+    for (let f = 0; f < featureCount; f++) offsets[f + 1] += offsets[f];
+    const cursor = offsets.slice(0, featureCount);
+    this.offsets = offsets;
+    this.rows = new Int32Array(offsets[featureCount]);
+    this.values = new Float32Array(offsets[featureCount]);
     vectors.forEach((vector, row) => {
       for (let k = 0; k < vector.indices.length; k++) {
         const at = cursor[vector.indices[k]]++;
@@ -28,17 +26,15 @@ export class InvertedIndex {
     });
   }
 
-  /** Dot product of the query with every row, added into `scores` (length rowCount). */
-  dotAll(query: SparseVector, scores: Float32Array): void {
-    for (let k = 0; k < query.indices.length; k++) {
-      const feature = query.indices[k];
-      const weight = query.values[k];
-      for (let at = this.offsets[feature]; at < this.offsets[feature + 1]; at++) scores[this.rows[at]] += weight * this.values[at];
-    }
+  /** How many stored values a query with these features walks through. */
+  cost(vector: SparseVector): number {
+    let total = 0;
+    for (const feature of vector.indices) total += this.offsets[feature + 1] - this.offsets[feature];
+    return total;
   }
 }
 
-/** The mean of some vectors, scaled to unit length. */
+/** The sum of some vectors, scaled to unit length. */
 export function centroid(vectors: readonly SparseVector[]): SparseVector {
   const sum = new Map<number, number>();
   for (const vector of vectors) {

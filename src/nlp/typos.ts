@@ -12,45 +12,70 @@ export interface TypoCorrector {
 
 const MIN_LENGTH = 5;
 const CACHE_LIMIT = 5_000;
+const LONG_WORD = 9;
 
 /**
  * Repairs typos against a small vocabulary (the words of one knowledge base), never against every
- * phrasing. fuse.js proposes near words; a word is changed only when the difference looks like a slip
- * of the fingers or of spelling: a neighbouring key, a sound-alike letter (b/v, s/z/c, g/j, y/i), a
- * letter missing, doubled or swapped. That keeps correct words the vocabulary lacks ("premio" is not a
- * typo of "precio") as they are. Words sharing a stem with a known one are not typos either.
+ * phrasing. A word is changed only when the difference looks like a slip of the fingers or of spelling:
+ * a neighbouring key, a sound-alike consonant (b/v, s/z/c, g/j, y/i), a letter missing, doubled or
+ * swapped (see `typoCost`). That keeps most correct words the vocabulary lacks as they are ("premio"
+ * is not a typo of "precio"); words sharing a stem with a known one are not typos either.
+ *
+ * Candidates one edit away come from a table of the vocabulary's words with one letter deleted, which
+ * costs microseconds. Only long words (9+ letters, where two slips are allowed) ask fuse.js, over the
+ * known words with the same first letter and a close length: a fuse.js search costs about 1 µs per
+ * word searched, too slow to run on every unknown word.
  */
 export function buildTypoCorrector(
   vocabulary: ReadonlyMap<string, number>,
   isKnown: (word: string) => boolean,
 ): TypoCorrector {
-  const byFirstLetter = new Map<string, string[]>();
+  const oneDeleted = new Map<string, string[]>();
+  const buckets = new Map<string, string[]>();
+  const remember = (map: Map<string, string[]>, key: string, word: string) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [word]);
+    else if (list[list.length - 1] !== word) list.push(word);
+  };
   for (const word of vocabulary.keys()) {
     if (word.length < MIN_LENGTH - 1 || /\d/.test(word)) continue;
-    const bucket = byFirstLetter.get(word[0]);
-    if (bucket) bucket.push(word);
-    else byFirstLetter.set(word[0], [word]);
+    for (const key of withOneDeleted(word)) remember(oneDeleted, key, word);
+    remember(buckets, bucketKey(word[0], word.length), word);
   }
-  // Built on first use: most first letters never see a typo.
   const searchers = new Map<string, Fuse<string>>();
   const cache = new Map<string, string | null>();
+  const frequency = (known: string) => vocabulary.get(known) ?? 0;
+
+  function fuzzySearch(word: string, maxEdits: number): string[] {
+    const found: string[] = [];
+    for (let length = word.length - maxEdits; length <= word.length + maxEdits; length++) {
+      const key = bucketKey(word[0], length);
+      const bucket = buckets.get(key);
+      if (!bucket) continue;
+      let fuse = searchers.get(key);
+      if (!fuse) {
+        fuse = new Fuse(bucket, { threshold: 0.4, ignoreLocation: true, isCaseSensitive: true });
+        searchers.set(key, fuse);
+      }
+      for (const { item } of fuse.search(word, { limit: 10 })) found.push(item);
+    }
+    return found;
+  }
 
   function search(word: string): string | null {
-    // Typos rarely change the first letter, and keeping it narrows the search a lot.
-    const bucket = byFirstLetter.get(word[0]);
-    if (!bucket) return null;
-    let fuse = searchers.get(word[0]);
-    if (!fuse) {
-      fuse = new Fuse(bucket, { threshold: 0.4, ignoreLocation: true, includeScore: true, isCaseSensitive: true });
-      searchers.set(word[0], fuse);
+    const allowed = word.length >= LONG_WORD ? 2 : 1;
+    const candidates = new Set<string>();
+    for (const key of withOneDeleted(word)) for (const known of oneDeleted.get(key) ?? []) candidates.add(known);
+    if (candidates.size === 0 && allowed > 1) fuzzySearch(word, allowed).forEach((known) => candidates.add(known));
+    const near: Array<{ item: string; cost: number }> = [];
+    for (const item of candidates) {
+      // Typos rarely change the first letter; and "fishy"/"fish", "quarterly"/"quarter" are different
+      // words, not typos.
+      if (item[0] !== word[0] || item.startsWith(word) || word.startsWith(item)) continue;
+      const cost = typoCost(word, item);
+      if (cost <= allowed) near.push({ item, cost });
     }
-    const allowed = word.length >= 8 ? 2 : 1;
-    const frequency = (known: string) => vocabulary.get(known) ?? 0;
-    const near = fuse
-      .search(word, { limit: 20 })
-      .map(({ item }) => ({ item, cost: Math.abs(item.length - word.length) > allowed ? Infinity : typoCost(word, item) }))
-      .filter(({ cost }) => cost <= allowed)
-      .sort((a, b) => a.cost - b.cost || frequency(b.item) - frequency(a.item));
+    near.sort((a, b) => a.cost - b.cost || frequency(b.item) - frequency(a.item));
     const [best, second] = near;
     if (!best) return null;
     // Two equally good repairs: guessing would be a coin toss.
@@ -71,9 +96,22 @@ export function buildTypoCorrector(
   };
 }
 
-const KEYBOARD_ROWS = ['qwertyuiop', 'asdfghjkln', 'zxcvbnm'];
+/** The word itself and every way of deleting one of its letters. */
+function withOneDeleted(word: string): string[] {
+  const variants = [word];
+  for (let i = 0; i < word.length; i++) variants.push(word.slice(0, i) + word.slice(i + 1));
+  return variants;
+}
+
+function bucketKey(first: string, length: number): string {
+  return `${first}${length}`;
+}
+
+const KEYBOARD_ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 const ROW_SHIFT = [0, 0.25, 0.75];
-const SOUND_ALIKE = ['bv', 'sz', 'sc', 'cz', 'ck', 'qk', 'gj', 'yi', 'ie', 'ou', 'ao', 'ea', 'mn', 'hj'];
+// Consonants spelled alike in Spanish or English. Vowel swaps are left out on purpose: "hills"/"hells",
+// "peso"/"piso" are different words far more often than typos.
+const SOUND_ALIKE = ['bv', 'sz', 'sc', 'cz', 'ck', 'qk', 'gj', 'yi', 'mn'];
 
 function keyPosition(letter: string): [number, number] | null {
   for (let row = 0; row < KEYBOARD_ROWS.length; row++) {
@@ -83,38 +121,45 @@ function keyPosition(letter: string): [number, number] | null {
   return null;
 }
 
-const plausible = new Set<string>();
+const neighbours = new Set<string>();
 for (const a of 'abcdefghijklmnopqrstuvwxyz') {
   for (const b of 'abcdefghijklmnopqrstuvwxyz') {
     const pa = keyPosition(a);
     const pb = keyPosition(b);
-    if (a !== b && pa && pb && Math.abs(pa[0] - pb[0]) <= 1 && Math.abs(pa[1] - pb[1]) <= 1) plausible.add(a + b);
+    if (a !== b && pa && pb && Math.abs(pa[0] - pb[0]) <= 1 && Math.abs(pa[1] - pb[1]) <= 1) neighbours.add(a + b);
   }
 }
+const substitutable = new Set(neighbours);
 for (const pair of SOUND_ALIKE) {
-  plausible.add(pair);
-  plausible.add(pair[1] + pair[0]);
+  substitutable.add(pair);
+  substitutable.add(pair[1] + pair[0]);
 }
 
 /**
- * Edit distance where inserting, deleting or swapping adjacent letters costs 1, replacing a letter by a
- * neighbouring key or a sound-alike costs 1, and any other replacement costs 2 (unlikely as a typo).
+ * Edit distance counting only edits that look like slips: swapping two adjacent letters, leaving a
+ * letter out, hitting a neighbouring key or a sound-alike letter instead, or an extra letter next to
+ * the same or a neighbouring key. Each costs 1; any other edit costs 2.
  */
 export function typoCost(typed: string, known: string): number {
   const rows = typed.length + 1;
   const cols = known.length + 1;
   const d: number[] = new Array(rows * cols).fill(0);
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let i = 0; i < rows; i++) d[i * cols] = i * 2;
   for (let j = 0; j < cols; j++) d[j] = j;
   for (let i = 1; i < rows; i++) {
+    const a = typed[i - 1];
+    const extra = isSlip(a, typed[i - 2]) || isSlip(a, typed[i]) ? 1 : 2;
     for (let j = 1; j < cols; j++) {
-      const a = typed[i - 1];
       const b = known[j - 1];
-      const substitution = a === b ? 0 : plausible.has(a + b) ? 1 : 2;
-      let cost = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + substitution);
+      const substitution = a === b ? 0 : substitutable.has(a + b) ? 1 : 2;
+      let cost = Math.min(d[(i - 1) * cols + j] + extra, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + substitution);
       if (i > 1 && j > 1 && a === known[j - 2] && typed[i - 2] === b) cost = Math.min(cost, d[(i - 2) * cols + j - 2] + 1);
       d[i * cols + j] = cost;
     }
   }
   return d[rows * cols - 1];
+}
+
+function isSlip(letter: string, beside: string | undefined): boolean {
+  return beside !== undefined && (letter === beside || neighbours.has(letter + beside));
 }

@@ -1,0 +1,154 @@
+import type { SparseVector } from './features';
+import { centroid, InvertedIndex } from './sparse';
+
+/**
+ * Multinomial logistic regression whose weights are restricted to (feature, label) pairs seen together
+ * in training: a label is scored only by features of its own phrasings. The model is then no bigger and
+ * no slower to query than an inverted index of the phrasings, and a training step touches only the
+ * labels sharing a feature with the example, so it scales to thousands of labels.
+ */
+export class SupportSoftmax {
+  private readonly index: InvertedIndex;
+  private readonly stamp: Int32Array;
+  private readonly touched: Int32Array;
+  private readonly scores: Float64Array;
+  private generation = 0;
+
+  /** `labelOf[i]` is the label index of `vectors[i]`. */
+  constructor(
+    vectors: readonly SparseVector[],
+    labelOf: readonly number[],
+    readonly labelCount: number,
+    featureCount: number,
+  ) {
+    const members: SparseVector[][] = Array.from({ length: labelCount }, () => []);
+    vectors.forEach((vector, i) => members[labelOf[i]].push(vector));
+    // Training starts from a nearest-centroid matcher: weights = scaled centroids of each label.
+    this.index = new InvertedIndex(withoutCommonFeatures(members.map(centroid), featureCount), featureCount);
+    for (let at = 0; at < this.index.values.length; at++) this.index.values[at] *= INITIAL_SCALE;
+    this.stamp = new Int32Array(labelCount);
+    this.touched = new Int32Array(labelCount);
+    this.scores = new Float64Array(labelCount);
+    this.train(vectors, labelOf);
+  }
+
+  /**
+   * Plain SGD on the cross-entropy loss, examples in a seeded order (same input, same model). Small
+   * knowledge bases get more passes, so that a label learnt from 8 phrasings is as sure of itself as
+   * one learnt from 100; a cap on the total work keeps huge knowledge bases within the build budget.
+   */
+  private train(vectors: readonly SparseVector[], labelOf: readonly number[]): void {
+    if (vectors.length === 0) return;
+    let workPerEpoch = 0;
+    for (const vector of vectors) workPerEpoch += this.index.cost(vector);
+    const wanted = Math.min(MAX_EPOCHS, Math.max(MIN_EPOCHS, Math.ceil(TARGET_STEPS / vectors.length)));
+    const epochs = Math.max(1, Math.min(wanted, Math.floor(WORK_BUDGET / Math.max(1, workPerEpoch))));
+    const order = Int32Array.from(vectors.keys());
+    const random = mulberry32(SEED);
+    const gradient = new Float64Array(this.labelCount);
+    const { offsets, rows, values } = this.index;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      shuffle(order, random);
+      const rate = LEARNING_RATE / (1 + DECAY * epoch);
+      for (const example of order) {
+        const vector = vectors[example];
+        const count = this.score(vector);
+        let max = 0;
+        for (let k = 0; k < count; k++) max = Math.max(max, this.scores[this.touched[k]]);
+        // Labels sharing no feature with the example score 0: they still take their share.
+        let total = (this.labelCount - count) * Math.exp(-max);
+        for (let k = 0; k < count; k++) total += Math.exp(this.scores[this.touched[k]] - max);
+        for (let k = 0; k < count; k++) {
+          const label = this.touched[k];
+          gradient[label] = Math.exp(this.scores[label] - max) / total - (label === labelOf[example] ? 1 : 0);
+        }
+        for (let k = 0; k < vector.indices.length; k++) {
+          const feature = vector.indices[k];
+          const step = rate * vector.values[k];
+          for (let at = offsets[feature]; at < offsets[feature + 1]; at++) values[at] -= step * gradient[rows[at]];
+        }
+      }
+    }
+  }
+
+  /**
+   * Scores the labels sharing a feature with the query and returns how many there are; read them with
+   * `touchedLabel(k)` and `scoreOf(label)`. Every other label scores 0.
+   */
+  score(query: SparseVector): number {
+    const { offsets, rows, values } = this.index;
+    const generation = ++this.generation;
+    let count = 0;
+    for (let k = 0; k < query.indices.length; k++) {
+      const feature = query.indices[k];
+      const weight = query.values[k];
+      for (let at = offsets[feature]; at < offsets[feature + 1]; at++) {
+        const label = rows[at];
+        if (this.stamp[label] !== generation) {
+          this.stamp[label] = generation;
+          this.scores[label] = 0;
+          this.touched[count++] = label;
+        }
+        this.scores[label] += weight * values[at];
+      }
+    }
+    return count;
+  }
+
+  touchedLabel(k: number): number {
+    return this.touched[k];
+  }
+
+  scoreOf(label: number): number {
+    return this.stamp[label] === this.generation ? this.scores[label] : 0;
+  }
+}
+
+/**
+ * Drops features that thousands of labels share (character n-grams such as "<th" or "ion>" in a
+ * knowledge base of 10,000 FAQs): walking their long lists would be most of the work of training and of
+ * every query. Below that scale they stay: on CLINC150 even features shared by most of the 150 intents
+ * are worth 2 points of accuracy.
+ */
+function withoutCommonFeatures(vectors: SparseVector[], featureCount: number): SparseVector[] {
+  const labelsWith = new Int32Array(featureCount);
+  for (const vector of vectors) for (const feature of vector.indices) labelsWith[feature]++;
+  const limit = MAX_LABELS_PER_FEATURE;
+  if (vectors.length <= limit) return vectors;
+  return vectors.map((vector) => {
+    const keep = [...vector.indices.keys()].filter((k) => labelsWith[vector.indices[k]] <= limit);
+    return { indices: Int32Array.from(keep, (k) => vector.indices[k]), values: Float32Array.from(keep, (k) => vector.values[k]) };
+  });
+}
+
+// Chosen on CLINC150's validation split (see docs/performance.md).
+const INITIAL_SCALE = 10;
+const LEARNING_RATE = 4;
+const DECAY = 0.3;
+const MIN_EPOCHS = 5;
+const MAX_EPOCHS = 60;
+const TARGET_STEPS = 30_000;
+/** Weight updates allowed in training, about 1.5 s on one core. */
+const WORK_BUDGET = 400_000_000;
+const SEED = 1;
+const MAX_LABELS_PER_FEATURE = 1000;
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle(items: Int32Array, random: () => number): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = items[i];
+    items[i] = items[j];
+    items[j] = swap;
+  }
+}
