@@ -31,7 +31,7 @@ const PRODUCTS: Product[] = [
     tone: '#e4efe9',
   },
   {
-    art: '<path d="M12 14h40v12H40v30H28V26H12z"/><path d="M28 38h12M28 46h12" stroke="#fff" stroke-width="3" opacity=".45"/>',
+    art: '<path d="M16 10h32v10c0 5-4 8-9 8H25c-5 0-9-3-9-8z"/><rect x="21" y="26" width="10" height="28" rx="2"/><rect x="34" y="26" width="10" height="23" rx="2"/><path d="M23 56v4M26 56v4M29 56v4M36 51v4M39 51v4M42 51v4" stroke="currentColor" stroke-width="1.5"/><path d="M21 36h10M34 36h10" stroke="#fff" stroke-width="3" opacity=".45"/>',
     ink: '#6b4fa0',
     name: { es: 'Bufanda de alpaca', en: 'Alpaca scarf' },
     price: '$690',

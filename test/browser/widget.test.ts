@@ -42,6 +42,10 @@ test('desktop: open the bubble, ask "¿cuánto cuesta el envío?", see the answe
   await answers(page).first().waitFor();
   const answer = await answers(page).first().innerText();
   expect(answer).toMatch(/env[ií]o/i);
+  // The answer's markdown list and bold text are rendered as HTML, not shown as asterisks.
+  expect(await answers(page).first().locator('li').count()).toBeGreaterThan(0);
+  expect(await answers(page).first().locator('strong').count()).toBeGreaterThan(0);
+  expect(answer).not.toContain('**');
   await page.getByRole('button', { name: 'Sí, me sirvió' }).click();
   await page.getByText('¡Gracias por tu opinión!').waitFor();
   await screenshot(page, 'widget-desktop-1280');

@@ -88,7 +88,8 @@ class ChatWidget {
     const wsUrl = `${options.server.replace(/^http/, 'ws')}/ws/shopper`;
     this.session = new SessionStore(`atento:v1:${options.server}`);
     this.readSince = this.session.load().lastSeenId ?? 0;
-    this.connection = new Connection(wsUrl, this.session, () => ({ lang: options.lang, page: location.href.slice(0, 2000) }), {
+    // The page path tells agents where the shopper is; query strings can carry personal data, so not those.
+    this.connection = new Connection(wsUrl, this.session, () => ({ lang: options.lang, page: (location.origin + location.pathname).slice(0, 2000) }), {
       frame: (frame) => this.onFrame(frame),
       state: (state) => this.onConnectionState(state),
     });
@@ -262,7 +263,14 @@ class ChatWidget {
   }
 
   private onWelcome(frame: WelcomeFrame): void {
-    if (this.conversationId === frame.conversationId) return; // a reconnect: history follows, de-duplicated
+    if (this.conversationId === frame.conversationId) {
+      // A reconnect: the missed history follows (de-duplicated by id); who holds the chat may have changed.
+      if (frame.status !== this.status) {
+        this.status = frame.status;
+        this.statusDetail = '';
+      }
+      return this.renderStatus();
+    }
     if (this.conversationId !== null) {
       // The old session could not be resumed: start a clean transcript.
       this.log.replaceChildren();
