@@ -10,6 +10,7 @@ import { normalize } from '../nlp';
 import type { SessionSigner } from '../session';
 import type { Conversation, ConversationStatus, Store, StoredMessage } from '../store';
 import type { BotOutput, BotRuntime } from './botkit-runtime';
+import { clientAddress } from './client-address';
 import { isOriginAllowed } from './origin';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
 import { RateLimiter } from './rate-limit';
@@ -305,7 +306,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   }
 
   function onConnection(ws: WebSocket, request: IncomingMessage): void {
-    const client: ShopperSocket = { ws, address: request.socket.remoteAddress ?? 'unknown', conversationId: null, alive: true };
+    const client: ShopperSocket = { ws, address: clientAddress(request), conversationId: null, alive: true };
     clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));

@@ -109,3 +109,19 @@ test('HTTP: an oversized body is refused with 413', async () => {
   });
   expect(response.status).toBe(413);
 });
+
+test('new conversations are limited per shopper address, read from the local proxy’s X-Forwarded-For', async () => {
+  const limited = await startTestServer({ deps: { engineHost }, config: { limits: { newConversationsPerMinute: 1 } } });
+  const from = (address: string) => ShopperClient.connect(limited.socketUrl, { headers: { 'x-forwarded-for': `10.0.0.9, ${address}` } });
+  const first = await from('203.0.113.7');
+  await first.hello();
+  const second = await from('203.0.113.7');
+  second.send({ type: 'hello' });
+  expect(await second.next('error')).toMatchObject({ code: 'rate_limited' });
+  await second.waitForClose();
+  expect(second.closed?.code).toBe(1008);
+  const neighbour = await from('198.51.100.4');
+  expect((await neighbour.hello()).type).toBe('welcome');
+  await Promise.all([first.close(), neighbour.close()]);
+  await limited.stop();
+});
