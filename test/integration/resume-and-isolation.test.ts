@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { EngineHost } from '../../src/engine';
 import { createSessionSigner } from '../../src/session';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
@@ -139,4 +141,21 @@ test('pages from origins that are not allowed cannot open a socket', async () =>
   const own = await ShopperClient.connect(server.socketUrl, { origin: server.httpUrl });
   clients.push(own);
   expect((await own.hello()).type).toBe('welcome');
+});
+
+test('a token older than 30 days no longer resumes its conversation', async () => {
+  const first = await shopper();
+  const welcome = await first.hello();
+  const conversationId = welcome.conversationId as string;
+  const expired = server.app.sessions.issue(conversationId, Date.now() - 31 * 24 * 60 * 60 * 1000);
+  const later = await shopper();
+  later.send({ type: 'hello', token: expired });
+  expect(await later.next('error')).toMatchObject({ code: 'session_invalid' });
+  expect((await later.next('welcome')).conversationId).not.toBe(conversationId);
+});
+
+test('the generated session secret is kept in the data folder, readable by the owner only', () => {
+  const stat = fs.statSync(path.join(server.dataDir, 'session-secret'));
+  expect(stat.mode & 0o777).toBe(0o600);
+  expect(fs.readFileSync(path.join(server.dataDir, 'session-secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(32);
 });
