@@ -16,6 +16,7 @@ const WIDGET_GZIP_BUDGET = 25 * 1024;
 const ENTRIES = [
   { name: 'widget', entry: 'web-widget/src/widget.ts', budget: WIDGET_GZIP_BUDGET },
   { name: 'console', entry: 'web-widget/console/src/console.ts', budget: null },
+  { name: 'console', entry: 'web-widget/console/console.css', budget: null },
 ];
 
 async function buildWeb({ quiet = false } = {}) {
@@ -23,7 +24,7 @@ async function buildWeb({ quiet = false } = {}) {
   for (const { name, entry, budget } of ENTRIES) {
     const input = path.join(ROOT, entry);
     if (!fs.existsSync(input)) continue;
-    const outfile = path.join(OUT_DIR, `${name}.js`);
+    const outfile = path.join(OUT_DIR, `${name}${path.extname(entry) === '.css' ? '.css' : '.js'}`);
     await esbuild.build({
       entryPoints: [input],
       outfile,
@@ -40,7 +41,7 @@ async function buildWeb({ quiet = false } = {}) {
       throw new Error(`${entry}: the bundle is ${gzipped} bytes gzipped, over the ${budget}-byte budget; remove code or dependencies`);
     }
     results.push({ name, bytes: bytes.length, gzipped });
-    if (!quiet) console.log(`dist/web/${name}.js: ${(bytes.length / 1024).toFixed(1)} KB, ${(gzipped / 1024).toFixed(1)} KB gzipped`);
+    if (!quiet) console.log(`dist/web/${path.basename(outfile)}: ${(bytes.length / 1024).toFixed(1)} KB, ${(gzipped / 1024).toFixed(1)} KB gzipped`);
   }
   return results;
 }

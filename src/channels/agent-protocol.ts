@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { CannedAnswer } from '../engine';
 import type { Choice } from '../engine/types';
 import type { ErrorCode } from '../errors';
-import type { AgentActionError } from '../handoff';
+import type { AgentActionError, HandoffService } from '../handoff';
 import { LANGUAGES } from '../knowledge/types';
-import type { StoredMessage } from '../store';
+import type { Conversation, StoredMessage } from '../store';
+import type { Handoff } from '../store/handoff';
+import type { Ticket } from '../store/tickets';
 
 /** The agent socket's frames (docs/protocol.md, "Agent socket"), validated here like the shopper's. */
 
@@ -88,15 +90,28 @@ export function toAgentMessage(message: StoredMessage): AgentMessage {
   return out;
 }
 
+export type QueueItem = ReturnType<HandoffService['queueView']>[number];
+export type ChatItem = ReturnType<HandoffService['chatsOf']>[number];
+export type AgentItem = ReturnType<HandoffService['agentsView']>[number];
+export type PreviousConversation = NonNullable<ReturnType<HandoffService['transcript']>>['previous'];
+
+export interface ConversationView {
+  conversation: Conversation;
+  handoff: Handoff | null;
+  agentName: string | null;
+  messages: AgentMessage[];
+  previous: PreviousConversation;
+}
+
 export type AgentServerFrame =
-  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: unknown[]; chats: unknown[]; tickets: unknown[]; agents: unknown[] }
-  | { type: 'queue'; items: unknown[] }
-  | { type: 'chats'; items: unknown[] }
-  | { type: 'tickets'; items: unknown[] }
-  | { type: 'agents'; items: unknown[] }
+  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: QueueItem[]; chats: ChatItem[]; tickets: Ticket[]; agents: AgentItem[] }
+  | { type: 'queue'; items: QueueItem[] }
+  | { type: 'chats'; items: ChatItem[] }
+  | { type: 'tickets'; items: Ticket[] }
+  | { type: 'agents'; items: AgentItem[] }
   | { type: 'assigned'; conversationId: string }
   | { type: 'released'; conversationId: string; outcome: string }
-  | { type: 'conversation'; conversation: unknown; handoff: unknown; agentName: string | null; messages: AgentMessage[]; previous: unknown[] }
+  | ({ type: 'conversation' } & ConversationView)
   | { type: 'message'; conversationId: string; message: AgentMessage }
   | { type: 'typing'; conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string }
   | { type: 'ack'; clientMessageId: string; messageId: number }

@@ -1,0 +1,50 @@
+/** Tiny DOM helpers: every piece of text goes in through textContent, so nothing is ever parsed as HTML. */
+
+type Attributes = Record<string, string | boolean | undefined>;
+type Child = Node | string | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    if (value === true) element.setAttribute(name, '');
+    else element.setAttribute(name, value);
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return element;
+}
+
+export function replaceChildren(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
+}
+
+/** "hace 3 min", from seconds. */
+export function formatWait(seconds: number): string {
+  if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
+
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString('es', { hour: '2-digit', minute: '2-digit' });
+}
+
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString('es', { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+const REASONS: Record<string, string> = {
+  button: 'Pidió una persona (botón)',
+  'human-request': 'Pidió una persona',
+  complaint: 'Queja',
+  'negative-sentiment': 'Cliente molesto',
+  'low-confidence': 'El bot no entendió',
+};
+
+export function reasonLabel(reason: string): string {
+  if (reason.startsWith('faq:')) return `Caso: ${reason.slice(4)}`;
+  return REASONS[reason] ?? reason;
+}
