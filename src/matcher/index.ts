@@ -1,7 +1,7 @@
 import type { ScoredCandidate } from '../engine/types';
 import type { Lang, SynonymGroup } from '../knowledge/types';
 import { buildAnalyzer } from '../nlp';
-import { rankByProbability } from './confidence';
+import { confidenceOf, rankByProbability } from './confidence';
 import { countFeatures, FeatureSpace } from './features';
 import { SupportSoftmax } from './softmax';
 
@@ -34,7 +34,7 @@ const DEFAULT_LIMIT = 5;
 /**
  * Builds the matcher of one language from labelled examples (each FAQ's or intent's question and
  * phrasings): the language pipeline of src/nlp, TF-IDF features, and a logistic regression over them
- * whose probability is the candidate's confidence. Pure and deterministic: same examples, same matcher.
+ * whose probability, rescaled (see confidence.ts), is the candidate's confidence. Pure and deterministic: same examples, same matcher.
  */
 export function buildMatcher(examples: Example[], options: MatcherOptions): Matcher {
   const analyzer = buildAnalyzer(
@@ -64,7 +64,7 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
       const ranked = rankByProbability(model, space.vectorize(countFeatures(analysis)), limit);
       const candidates = ranked.map(({ label, probability }) => ({
         id: labels[label],
-        confidence: Math.round(probability * 1000) / 1000,
+        confidence: Math.round(confidenceOf(probability) * 1000) / 1000,
         matched: [
           ...new Set(analysis.words.filter((word, k) => !analyzer.isStopword(word) && stemsOf[label].has(analysis.stems[k]))),
         ],
