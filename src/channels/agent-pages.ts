@@ -13,6 +13,7 @@ export function renderLoginPage(error?: string, email = ''): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Atento · Entrar a la consola</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/agent/console.css">
 </head>
 <body class="login-page">
@@ -40,6 +41,7 @@ export function renderConsolePage(agent: Agent): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Atento · Consola</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/agent/console.css">
 <script src="/agent/console.js" defer></script>
 </head>

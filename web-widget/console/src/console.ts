@@ -346,11 +346,16 @@ function renderCanned(): void {
   replaceChildren(
     cannedList,
     ...state.results.map((result) => {
-      const use = h('button', { type: 'button', class: 'canned-item' }, h('strong', {}, result.question), h('span', {}, result.answer.slice(0, 140)));
+      const use = h('button', { type: 'button', class: 'canned-item' }, h('strong', {}, result.question), h('span', {}, plain(result.answer).slice(0, 140)));
       use.addEventListener('click', () => insertCanned(result.answer));
       return h('li', {}, use);
     }),
   );
+}
+
+/** Markdown marks out of a preview (the inserted text keeps them: the widget renders them). */
+function plain(markdown: string): string {
+  return markdown.replace(/\*\*|__|\[\[|\]\]/g, '').replace(/^\s*-\s+/gm, '• ').replace(/\s+/g, ' ');
 }
 
 /** Puts a knowledge-base answer in the reply box for editing; never sends it by itself. */
