@@ -12,6 +12,8 @@ import { isOriginAllowed } from './origin';
 import { RateLimiter } from './rate-limit';
 import { rejectUpgrade, type UpgradeHandler } from './upgrade';
 
+/** Close code for a socket whose login session ended (application range 4000–4999). */
+const SESSION_ENDED = 4401;
 /** Under /agent so the session cookie (Path=/agent) is sent with the upgrade request. */
 export const AGENT_SOCKET_PATH = '/agent/socket';
 const HEARTBEAT_MS = 30_000;
@@ -28,6 +30,8 @@ export interface AgentGatewayDeps {
 
 export interface AgentGateway {
   handleUpgrade: UpgradeHandler;
+  /** Closes sockets whose session has ended (logout, expiry); the heartbeat also does this. */
+  dropEndedSessions(): void;
   connectionCount(): number;
   close(): void;
 }
@@ -35,6 +39,8 @@ export interface AgentGateway {
 interface AgentSocket {
   ws: WebSocket;
   agent: Agent;
+  /** The upgrade request's cookie header: its session must stay valid for the socket to stay open. */
+  cookie: string | undefined;
   /** Conversations this console has open (their messages and typing are forwarded). */
   viewing: Set<string>;
   alive: boolean;
@@ -161,8 +167,14 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     }
   }
 
-  function onConnection(ws: WebSocket, agent: Agent): void {
-    const client: AgentSocket = { ws, agent, viewing: new Set(), alive: true };
+  function dropEndedSessions(): void {
+    for (const client of clients) {
+      if (!sessionAgent(agents, client.cookie)) client.ws.close(SESSION_ENDED, 'session ended; log in again');
+    }
+  }
+
+  function onConnection(ws: WebSocket, agent: Agent, cookie: string | undefined): void {
+    const client: AgentSocket = { ws, agent, cookie, viewing: new Set(), alive: true };
     clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
@@ -185,6 +197,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   }
 
   const heartbeat = setInterval(() => {
+    dropEndedSessions();
     for (const client of clients) {
       if (!client.alive) {
         client.ws.terminate();
@@ -202,8 +215,9 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       if (!isOriginAllowed(request, [])) return rejectUpgrade(socket, ERRORS.origin_forbidden.http, 'The agent socket only accepts the console served by this server.');
       const agent = sessionAgent(agents, request.headers.cookie);
       if (!agent) return rejectUpgrade(socket, 401, 'Log in at /agent/login first.');
-      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, agent));
+      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, agent, request.headers.cookie));
     },
+    dropEndedSessions,
     connectionCount: () => clients.size,
     close() {
       clearInterval(heartbeat);

@@ -11,6 +11,8 @@ export interface AgentRouteDeps {
   agents: AgentTable;
   limiter: LoginLimiter;
   now: () => Date;
+  /** Called after a logout, so open console sockets of that session close at once. */
+  onLogout?: () => void;
   /** Folder holding console.js and console.css (built by scripts/build-web.js). */
   webDir: string;
 }
@@ -58,6 +60,7 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
   router.post('/agent/logout', (req, res) => {
     endSession(deps.agents, req.headers.cookie);
     res.setHeader('Set-Cookie', clearedSessionCookie());
+    deps.onLogout?.();
     res.redirect(303, '/agent/login');
   });
 

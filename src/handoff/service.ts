@@ -104,7 +104,7 @@ export class HandoffService {
     if (conversation.status === 'waiting') {
       const queue = this.tables.handoffs.queue();
       const index = queue.findIndex((item) => item.conversationId === conversationId);
-      return index < 0 ? { state: 'waiting' } : { state: 'waiting', ...this.positionAndEta(index + 1) };
+      return index < 0 ? { state: 'waiting' } : { state: 'waiting', ...this.estimator()(index + 1) };
     }
     if (conversation.status === 'agent' && handoff?.agentId) {
       return { state: 'agent', agentName: this.tables.agents.get(handoff.agentId)?.name };
@@ -447,22 +447,23 @@ export class HandoffService {
 
   /** Every waiting shopper gets their position and estimate; every console gets the queue. */
   private publishQueue(): void {
+    const estimate = this.estimator();
     this.tables.handoffs.queue().forEach((handoff, index) => {
-      this.events.emit('conversation.status_changed', { conversationId: handoff.conversationId, status: 'waiting', ...this.positionAndEta(index + 1) });
+      this.events.emit('conversation.status_changed', { conversationId: handoff.conversationId, status: 'waiting', ...estimate(index + 1) });
     });
     this.notify({ type: 'queue' });
   }
 
-  private positionAndEta(position: number): { position: number; etaSeconds?: number } {
+  /** Position → {position, etaSeconds?}, from the current load and the recent median chat length. */
+  private estimator(): (position: number) => { position: number; etaSeconds?: number } {
     const loads = this.loads();
     const capacity = this.config.handoff.agentCapacity;
-    const eta = estimateWaitSeconds({
-      position,
-      onlineAgents: loads.length,
-      freeSlots: loads.reduce((sum, load) => sum + Math.max(0, capacity - load.openChats), 0),
-      averageHandleSeconds: this.tables.handoffs.medianHandleSeconds() ?? DEFAULT_HANDLE_SECONDS,
-    });
-    return eta === null ? { position } : { position, etaSeconds: eta };
+    const freeSlots = loads.reduce((sum, load) => sum + Math.max(0, capacity - load.openChats), 0);
+    const averageHandleSeconds = this.tables.handoffs.medianHandleSeconds() ?? DEFAULT_HANDLE_SECONDS;
+    return (position) => {
+      const eta = estimateWaitSeconds({ position, onlineAgents: loads.length, freeSlots, averageHandleSeconds });
+      return eta === null ? { position } : { position, etaSeconds: eta };
+    };
   }
 
   private continueForm(conversation: Conversation, dialog: HandoffDialog, text: string): void {
@@ -527,9 +528,7 @@ export class HandoffService {
   }
 
   private lastShopperText(conversationId: string): string | null {
-    const messages = this.store.messages.listAfter(conversationId, 0);
-    for (let i = messages.length - 1; i >= 0; i--) if (messages[i].sender === 'shopper') return messages[i].text.slice(0, 140);
-    return null;
+    return this.tables.handoffs.lastShopperText(conversationId)?.slice(0, 140) ?? null;
   }
 
   private notify(update: AgentUpdate): void {

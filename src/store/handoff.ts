@@ -122,6 +122,9 @@ export function handoffTable(db: Db, now: () => string) {
     `SELECT (julianday(closed_at) - julianday(assigned_at)) * 86400 AS seconds FROM handoffs
      WHERE assigned_at IS NOT NULL AND closed_at IS NOT NULL ORDER BY id DESC LIMIT 20`,
   );
+  const lastShopperText = db.prepare<[string], { text: string }>(
+    "SELECT text FROM messages WHERE conversation_id = ? AND sender = 'shopper' ORDER BY id DESC LIMIT 1",
+  );
   const previous = db.prepare<[string, string], { id: string; created_at: string; updated_at: string; status: string; first_message: string | null }>(
     `SELECT c.id, c.created_at, c.updated_at, c.status,
        (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'shopper' ORDER BY m.id LIMIT 1) AS first_message
@@ -167,6 +170,10 @@ export function handoffTable(db: Db, now: () => string) {
     medianHandleSeconds(): number | null {
       const seconds = handleTimes.all().map((row) => row.seconds).sort((a, b) => a - b);
       return seconds.length === 0 ? null : seconds[Math.floor(seconds.length / 2)];
+    },
+    /** The shopper's latest message, for previews in the console's lists. */
+    lastShopperText(conversationId: string): string | null {
+      return lastShopperText.get(conversationId)?.text ?? null;
     },
     /** Earlier conversations of the shopper with this e-mail, newest first. */
     previousConversations(email: string, excludeConversationId: string) {

@@ -95,8 +95,13 @@ test('login sets an HTTP-only SameSite=Strict cookie that opens the console and 
   // Another site's page cannot ride the agent's session.
   expect(await upgrade({ cookie, origin: 'https://evil.example' })).toBe(403);
 
+  // An open console socket closes as soon as its session is logged out.
+  const open = new WebSocket(`${server.httpUrl.replace('http', 'ws')}/agent/socket`, { headers: { cookie } });
+  await new Promise((resolve) => open.once('open', resolve));
+  const closed = new Promise<number>((resolve) => open.once('close', (code) => resolve(code)));
   const logout = await fetch(`${server.httpUrl}/agent/logout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
   expect(logout.status).toBe(303);
+  expect(await closed).toBe(4401);
   expect(await upgrade({ cookie })).toBe(401);
 });
 

@@ -163,7 +163,7 @@ describe('escalation triggers, each recorded with its reason', () => {
     const server = await start();
     await agent(server, 'ana@tienda.example');
     const { client } = await shopper(server, 'en');
-    client.send({ type: 'message', clientMessageId: 'm1', text: 'shipping is terrible and awful, this is ridiculous' });
+    client.send({ type: 'message', clientMessageId: 'm1', text: 'how long does shipping take, the last one was terrible and awful' });
     await nextText(client, 'bot', /very sorry/);
     await nextStatus(client, 'agent');
     expect(reasons(server)).toEqual(['negative-sentiment']);
@@ -371,4 +371,75 @@ test('restart mid-handoff: the queue, the assignment and the transcript are stil
   expect((anaAgain.welcome.queue as Frame[]).map((item) => item.conversationId)).toEqual([second.welcome.conversationId]);
   anaAgain.client.send({ type: 'message', conversationId: first.welcome.conversationId, clientMessageId: 'a2', text: 'Ya está, listo' });
   expect((await firstAgain.client.nextMessageFrom('agent')).text).toBe('Ya está, listo');
+});
+
+test('transfer to another online agent, then hand back to the bot', async () => {
+  const server = await start();
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const { client, welcome } = await shopper(server);
+  client.send({ type: 'handoff_request' });
+  await nextStatus(client, 'agent');
+  const beto = await agent(server, 'beto@tienda.example', 'Beto');
+  const betoId = server.app.handoffTables.agents.credentials('beto@tienda.example')!.agent.id;
+
+  // Only the holder may write or transfer.
+  beto.client.send({ type: 'message', conversationId: welcome.conversationId, clientMessageId: 'b0', text: 'hola' });
+  expect(await beto.client.next('error')).toMatchObject({ code: 'not_yours', clientMessageId: 'b0' });
+
+  ana.client.send({ type: 'transfer', conversationId: welcome.conversationId, toAgentId: betoId });
+  await nextText(client, 'system', /Ana te transfirió con Beto/);
+  expect((await nextStatus(client, 'agent')).agentName).toBe('Beto');
+  expect((await beto.client.next('assigned')).conversationId).toBe(welcome.conversationId);
+  expect(await ana.client.next('released')).toMatchObject({ conversationId: welcome.conversationId, outcome: 'transferred' });
+
+  beto.client.send({ type: 'hand_back', conversationId: welcome.conversationId });
+  await nextText(client, 'system', /Beto te devolvió al asistente virtual/);
+  await nextStatus(client, 'bot');
+  const { reply } = await client.ask('¿cuánto cuesta el envío?');
+  expect(reply.entryId).toBe('shipping-cost');
+  const outcomes = server.app.store.db.prepare('SELECT outcome FROM handoffs').all();
+  expect(outcomes).toEqual([{ outcome: 'handed_back' }]);
+});
+
+test('notes never reach the shopper, not even in resumed history', async () => {
+  const server = await start();
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const { client, welcome } = await shopper(server);
+  client.send({ type: 'handoff_request' });
+  await nextStatus(client, 'agent');
+  ana.client.send({ type: 'note', conversationId: welcome.conversationId, clientMessageId: 'n1', text: 'NOTA-SECRETA' });
+  await ana.client.next('ack');
+  ana.client.send({ type: 'message', conversationId: welcome.conversationId, clientMessageId: 'm1', text: 'visible' });
+  await client.nextMessageFrom('agent');
+  const resumed = await shopper(server, 'es', String(welcome.token));
+  await resumed.client.unread();
+  expect(JSON.stringify([...client.frames, ...resumed.client.frames])).not.toContain('NOTA-SECRETA');
+});
+
+test('the agent socket validates every frame and keeps serving after bad ones', async () => {
+  const server = await start();
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  ana.client.send('not json');
+  expect((await ana.client.next('error')).code).toBe('bad_frame');
+  ana.client.send({ type: 'delete_everything' });
+  expect((await ana.client.next('error')).code).toBe('unknown_frame');
+  ana.client.send({ type: 'message', conversationId: 'x', clientMessageId: 'c1' });
+  expect(await ana.client.next('error')).toMatchObject({ code: 'bad_frame', clientMessageId: 'c1' });
+  ana.client.send({ type: 'claim', conversationId: 'no-such-conversation' });
+  expect((await ana.client.next('error')).code).toBe('not_waiting');
+  ana.client.send({ type: 'search', query: 'costo de envío', lang: 'es' });
+  const results = await ana.client.next('search_results');
+  expect((results.results as Frame[])[0]).toMatchObject({ id: 'shipping-cost' });
+});
+
+test('agents close tickets they have handled', async () => {
+  const server = await start();
+  const conversation = server.app.store.conversations.create('es');
+  const ticket = server.app.handoffTables.tickets.create({ conversationId: conversation.id, name: 'Ana', email: 'a@b.example', message: 'hola', lang: 'es', reason: 'button' });
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  expect(ana.welcome.tickets).toHaveLength(1);
+  ana.client.send({ type: 'close_ticket', ticketId: ticket.id });
+  expect((await ana.client.next('tickets')).items).toEqual([]);
+  ana.client.send({ type: 'close_ticket', ticketId: ticket.id });
+  expect((await ana.client.next('error')).code).toBe('not_found');
 });
