@@ -1,4 +1,5 @@
-import { ConfigError } from '../config';
+import { ConfigError, loadConfig } from '../config';
+import { agentCommand } from './agent';
 import { askCommand, chatCommand, classifyCommand } from './ask';
 import { kbCommand } from './kb';
 import { serveCommand } from './serve';
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   classify: { run: classifyCommand, summary: 'classify [--knowledge DIR] [--intents DIR]   stdin lines → one JSON decision per line' },
   chat: { run: chatCommand, summary: 'chat [--lang es|en]   talk to the bot in the terminal' },
   kb: { run: kbCommand, summary: 'kb check | overlaps | unanswered [--since DATE] [--limit N]   tools for content editors' },
+  agent: { run: (args) => agentCommand(args, loadConfig()), summary: 'agent add --email E --name N [--role admin] | agent list   agent accounts for the console' },
   serve: { run: serveCommand, summary: 'serve   start the chat server (what `npm start` runs)' },
 };
 
