@@ -2,8 +2,9 @@ import type { ScoredCandidate } from '../engine/types';
 import type { Lang, SynonymGroup } from '../knowledge/types';
 import { buildAnalyzer } from '../nlp';
 import { confidenceOf, rankByProbability } from './confidence';
-import { countFeatures, FeatureSpace } from './features';
+import { countFeatures, FeatureSpace, type FeatureCounts, type SparseVector } from './features';
 import { SupportSoftmax } from './softmax';
+import { SparseRows } from './sparse';
 
 export interface Example {
   text: string;
@@ -44,18 +45,20 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
   const labels = [...new Set(examples.map((example) => example.label))];
   const labelIndex = new Map(labels.map((label, i) => [label, i]));
   const labelOf = examples.map((example) => labelIndex.get(example.label)!);
-  const analyses = examples.map((example) => analyzer.analyze(example.text));
-  const counts = analyses.map(countFeatures);
+  // For explanations: the stems each label's phrasings use.
+  const stemsOf = labels.map(() => new Set<string>());
+  const counts = examples.map((example, i) => {
+    const analysis = analyzer.analyze(example.text);
+    for (const stem of analysis.stems) stemsOf[labelOf[i]].add(stem);
+    return countFeatures(analysis);
+  });
   const space = new FeatureSpace(counts);
   const model = new SupportSoftmax(
-    counts.map((c) => space.vectorize(c)),
+    new SparseRows(vectorizeAll(space, counts)),
     labelOf,
     labels.length,
     space.size,
   );
-  // For explanations: the stems each label's phrasings use.
-  const stemsOf = labels.map(() => new Set<string>());
-  analyses.forEach((analysis, i) => analysis.stems.forEach((stem) => stemsOf[labelOf[i]].add(stem)));
 
   return {
     labels,
@@ -72,4 +75,9 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
       return { normalized: analysis.normalized, corrections: analysis.corrections, candidates };
     },
   };
+}
+
+/** One vector at a time, so that all of them never exist at once as separate arrays. */
+function* vectorizeAll(space: FeatureSpace, counts: readonly FeatureCounts[]): Generator<SparseVector> {
+  for (const example of counts) yield space.vectorize(example);
 }

@@ -1,5 +1,5 @@
 import type { SparseVector } from './features';
-import { centroid, InvertedIndex } from './sparse';
+import { InvertedIndex, type SparseRows } from './sparse';
 
 /**
  * Multinomial logistic regression whose weights are restricted to (feature, label) pairs seen together
@@ -14,22 +14,24 @@ export class SupportSoftmax {
   private readonly scores: Float64Array;
   private generation = 0;
 
-  /** `labelOf[i]` is the label index of `vectors[i]`. */
+  /** `labelOf[i]` is the label index of example row i. */
   constructor(
-    vectors: readonly SparseVector[],
+    examples: SparseRows,
     labelOf: readonly number[],
     readonly labelCount: number,
     featureCount: number,
   ) {
-    const members: SparseVector[][] = Array.from({ length: labelCount }, () => []);
-    vectors.forEach((vector, i) => members[labelOf[i]].push(vector));
+    const members: number[][] = Array.from({ length: labelCount }, () => []);
+    labelOf.forEach((label, row) => members[label].push(row));
+    const scratch = new Float64Array(featureCount);
     // Training starts from a nearest-centroid matcher: weights = scaled centroids of each label.
-    this.index = new InvertedIndex(withoutCommonFeatures(members.map(centroid), featureCount), featureCount);
+    const centroids = members.map((rows) => examples.centroid(rows, scratch));
+    this.index = new InvertedIndex(withoutCommonFeatures(centroids, featureCount), featureCount);
     for (let at = 0; at < this.index.values.length; at++) this.index.values[at] *= INITIAL_SCALE;
     this.stamp = new Int32Array(labelCount);
     this.touched = new Int32Array(labelCount);
     this.scores = new Float64Array(labelCount);
-    this.train(vectors, labelOf);
+    this.train(examples, labelOf);
   }
 
   /**
@@ -37,13 +39,14 @@ export class SupportSoftmax {
    * knowledge bases get more passes, so that a label learnt from 8 phrasings is as sure of itself as
    * one learnt from 100; a cap on the total work keeps huge knowledge bases within the build budget.
    */
-  private train(vectors: readonly SparseVector[], labelOf: readonly number[]): void {
-    if (vectors.length === 0) return;
-    let workPerEpoch = 0;
-    for (const vector of vectors) workPerEpoch += this.index.cost(vector);
-    const wanted = Math.min(MAX_EPOCHS, Math.max(MIN_EPOCHS, Math.ceil(TARGET_STEPS / vectors.length)));
+  private train(examples: SparseRows, labelOf: readonly number[]): void {
+    const count = examples.length;
+    if (count === 0) return;
+    const { offsets: rowStart, indices, values: features } = examples;
+    const workPerEpoch = this.index.cost(indices, 0, indices.length);
+    const wanted = Math.min(MAX_EPOCHS, Math.max(MIN_EPOCHS, Math.ceil(TARGET_STEPS / count)));
     const epochs = Math.max(1, Math.min(wanted, Math.floor(WORK_BUDGET / Math.max(1, workPerEpoch))));
-    const order = Int32Array.from(vectors.keys());
+    const order = Int32Array.from({ length: count }, (_, i) => i);
     const random = mulberry32(SEED);
     const gradient = new Float64Array(this.labelCount);
     const { offsets, rows, values } = this.index;
@@ -51,20 +54,21 @@ export class SupportSoftmax {
       shuffle(order, random);
       const rate = LEARNING_RATE / (1 + DECAY * epoch);
       for (const example of order) {
-        const vector = vectors[example];
-        const count = this.score(vector);
+        const from = rowStart[example];
+        const to = rowStart[example + 1];
+        const touched = this.scoreRange(indices, features, from, to);
         let max = 0;
-        for (let k = 0; k < count; k++) max = Math.max(max, this.scores[this.touched[k]]);
+        for (let k = 0; k < touched; k++) max = Math.max(max, this.scores[this.touched[k]]);
         // Labels sharing no feature with the example score 0: they still take their share.
-        let total = (this.labelCount - count) * Math.exp(-max);
-        for (let k = 0; k < count; k++) total += Math.exp(this.scores[this.touched[k]] - max);
-        for (let k = 0; k < count; k++) {
+        let total = (this.labelCount - touched) * Math.exp(-max);
+        for (let k = 0; k < touched; k++) total += Math.exp(this.scores[this.touched[k]] - max);
+        for (let k = 0; k < touched; k++) {
           const label = this.touched[k];
           gradient[label] = Math.exp(this.scores[label] - max) / total - (label === labelOf[example] ? 1 : 0);
         }
-        for (let k = 0; k < vector.indices.length; k++) {
-          const feature = vector.indices[k];
-          const step = rate * vector.values[k];
+        for (let k = from; k < to; k++) {
+          const feature = indices[k];
+          const step = rate * features[k];
           for (let at = offsets[feature]; at < offsets[feature + 1]; at++) values[at] -= step * gradient[rows[at]];
         }
       }
@@ -76,12 +80,16 @@ export class SupportSoftmax {
    * `touchedLabel(k)` and `scoreOf(label)`. Every other label scores 0.
    */
   score(query: SparseVector): number {
+    return this.scoreRange(query.indices, query.values, 0, query.indices.length);
+  }
+
+  private scoreRange(indices: Int32Array, weights: Float32Array, from: number, to: number): number {
     const { offsets, rows, values } = this.index;
     const generation = ++this.generation;
     let count = 0;
-    for (let k = 0; k < query.indices.length; k++) {
-      const feature = query.indices[k];
-      const weight = query.values[k];
+    for (let k = from; k < to; k++) {
+      const feature = indices[k];
+      const weight = weights[k];
       for (let at = offsets[feature]; at < offsets[feature + 1]; at++) {
         const label = rows[at];
         if (this.stamp[label] !== generation) {

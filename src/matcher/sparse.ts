@@ -1,6 +1,56 @@
 import type { SparseVector } from './features';
 
 /**
+ * Many sparse vectors packed into three flat arrays (row i is `indices`/`values` from `offsets[i]` to
+ * `offsets[i + 1]`): 15,000 phrasings as 30,000 small typed arrays would cost more memory than the
+ * numbers they hold.
+ */
+export class SparseRows {
+  readonly offsets: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+
+  constructor(rows: Iterable<SparseVector>) {
+    const offsets = [0];
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (const row of rows) {
+      for (let k = 0; k < row.indices.length; k++) {
+        indices.push(row.indices[k]);
+        values.push(row.values[k]);
+      }
+      offsets.push(indices.length);
+    }
+    this.offsets = Int32Array.from(offsets);
+    this.indices = Int32Array.from(indices);
+    this.values = Float32Array.from(values);
+  }
+
+  get length(): number {
+    return this.offsets.length - 1;
+  }
+
+  /** The normalized sum of the given rows (a label's centroid); `scratch` is zeroed, of the feature count. */
+  centroid(rows: readonly number[], scratch: Float64Array): SparseVector {
+    const seen: number[] = [];
+    for (const row of rows) {
+      for (let k = this.offsets[row]; k < this.offsets[row + 1]; k++) {
+        const feature = this.indices[k];
+        if (scratch[feature] === 0) seen.push(feature);
+        scratch[feature] += this.values[k];
+      }
+    }
+    let squared = 0;
+    for (const feature of seen) squared += scratch[feature] ** 2;
+    const norm = Math.sqrt(squared) || 1;
+    seen.sort((a, b) => a - b);
+    const vector = { indices: Int32Array.from(seen), values: Float32Array.from(seen, (feature) => scratch[feature] / norm) };
+    for (const feature of seen) scratch[feature] = 0;
+    return vector;
+  }
+}
+
+/**
  * Sparse rows stored by feature (feature → the rows holding it, with their values), so that a query
  * is scored against every row by walking only the lists of its own features.
  */
@@ -26,22 +76,10 @@ export class InvertedIndex {
     });
   }
 
-  /** How many stored values a query with these features walks through. */
-  cost(vector: SparseVector): number {
+  /** How many stored values the features `indices[from..to)` walk through. */
+  cost(indices: Int32Array, from: number, to: number): number {
     let total = 0;
-    for (const feature of vector.indices) total += this.offsets[feature + 1] - this.offsets[feature];
+    for (let k = from; k < to; k++) total += this.offsets[indices[k] + 1] - this.offsets[indices[k]];
     return total;
   }
-}
-
-/** The sum of some vectors, scaled to unit length. */
-export function centroid(vectors: readonly SparseVector[]): SparseVector {
-  const sum = new Map<number, number>();
-  for (const vector of vectors) {
-    for (let k = 0; k < vector.indices.length; k++) sum.set(vector.indices[k], (sum.get(vector.indices[k]) ?? 0) + vector.values[k]);
-  }
-  let squared = 0;
-  for (const value of sum.values()) squared += value * value;
-  const norm = Math.sqrt(squared) || 1;
-  return { indices: Int32Array.from(sum.keys()), values: Float32Array.from(sum.values(), (value) => value / norm) };
 }

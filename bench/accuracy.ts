@@ -1,0 +1,175 @@
+/**
+ * Intent-matching accuracy on a labelled set in the `[text, label]` JSON format (label "oos" = out of
+ * scope), following Larson et al. 2019: build from --train, pick the threshold on --val if given (else
+ * use the default answer threshold from src/config.ts), and count an in-scope prediction below the
+ * threshold as wrong. With --compare, NLP.js, Fuse.js alone and natural's BayesClassifier run through
+ * the same protocol, each in its own process so that memory figures are its own.
+ *
+ *   npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]
+ *
+ * The last line of output is one JSON object (see docs/performance.md).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { parseConfig } from '../src/config';
+import { isLang, type Lang } from '../src/knowledge/types';
+import { detectLanguage } from '../src/nlp';
+import { argmaxAccuracy, classifyAll, latencySummary, metricsAt, OUT_OF_SCOPE, sample, tuneThreshold, type Metrics } from './evaluate';
+import { METHODS, type Pair } from './methods';
+import { parseArgs, round, rssMb } from './stats';
+
+const USAGE =
+  'usage: npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]\n' +
+  '  --sample N  queries run through slow methods (Fuse.js alone), evenly spaced; default 300';
+const WARM_UP_QUERIES = 200;
+
+interface MethodResult {
+  method: string;
+  /** Queries the figures are based on (fewer than the set for slow methods). */
+  evalQueries: number;
+  buildMs: number;
+  argmaxAccuracy: number;
+  /** At the threshold picked on --val, or at the default threshold when there is no --val. */
+  chosen: Metrics;
+  /** Atento only: at the default answer threshold of src/config.ts. */
+  atDefault: Metrics | null;
+  p50Ms: number;
+  p99Ms: number;
+  rssMb: number;
+}
+
+function readPairs(file: string, option: string): Pair[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${option} ${file}: cannot read it as JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(data) || !data.every((row) => Array.isArray(row) && typeof row[0] === 'string' && typeof row[1] === 'string')) {
+    throw new Error(`${option} ${file}: expected a JSON array of [text, label] pairs`);
+  }
+  return data as Pair[];
+}
+
+function guessLanguage(pairs: readonly Pair[]): Lang {
+  const votes = { es: 0, en: 0 };
+  for (const [text] of pairs.slice(0, 500)) {
+    const { lang } = detectLanguage(text);
+    if (lang) votes[lang]++;
+  }
+  return votes.es > votes.en ? 'es' : 'en';
+}
+
+async function runMethod(name: string, args: Map<string, string>): Promise<MethodResult> {
+  const method = METHODS[name];
+  const train = readPairs(args.get('train')!, '--train').filter(([, label]) => label !== OUT_OF_SCOPE);
+  const limit = Number(args.get('sample') ?? 300);
+  const pick = (pairs: Pair[]) => (method.slow ? sample(pairs, limit) : pairs);
+  const evalSet = pick(readPairs(args.get('eval')!, '--eval'));
+  const valSet = args.has('val') ? pick(readPairs(args.get('val')!, '--val')) : null;
+  const lang = (args.get('lang') as Lang | undefined) ?? guessLanguage(train);
+
+  const started = performance.now();
+  const classifier = await method.build(train, lang);
+  const buildMs = performance.now() - started;
+  // Let the JIT compile the query path before anything is timed.
+  await classifyAll(classifier, sample(train, method.slow ? 5 : WARM_UP_QUERIES));
+
+  const evaluated = await classifyAll(classifier, evalSet);
+  const defaultThreshold = parseConfig().matching.answerThreshold;
+  const threshold = valSet ? tuneThreshold((await classifyAll(classifier, valSet)).scored) : name === 'atento' ? defaultThreshold : 0;
+  return {
+    method: method.name,
+    evalQueries: evalSet.length,
+    buildMs: round(buildMs, 0),
+    argmaxAccuracy: argmaxAccuracy(evaluated.scored),
+    chosen: metricsAt(evaluated.scored, threshold),
+    atDefault: name === 'atento' ? metricsAt(evaluated.scored, defaultThreshold) : null,
+    ...latencySummary(evaluated.latenciesMs),
+    rssMb: rssMb(),
+  };
+}
+
+/** Runs one method in a child process, so that its memory is measured alone. */
+function runInChild(name: string, argv: readonly string[]): MethodResult {
+  const output = execFileSync(process.execPath, [__filename, ...argv, '--method', name], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const lines = output.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as MethodResult;
+}
+
+const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
+
+function printTable(results: readonly MethodResult[]): void {
+  const header = ['method', 'queries', 'argmax', 'in-scope acc.', 'oos recall', 'oos precision', 'threshold', 'build', 'p50', 'p99', 'RSS'];
+  const rows = results.map((r) => [
+    r.method,
+    String(r.evalQueries),
+    percent(r.argmaxAccuracy),
+    percent(r.chosen.inScopeAccuracy),
+    percent(r.chosen.oosRecall),
+    percent(r.chosen.oosPrecision),
+    String(r.chosen.threshold),
+    `${(r.buildMs / 1000).toFixed(2)} s`,
+    `${r.p50Ms.toFixed(3)} ms`,
+    `${r.p99Ms.toFixed(3)} ms`,
+    `${r.rssMb} MB`,
+  ]);
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv, { train: 'value', eval: 'value', val: 'value', lang: 'value', compare: 'flag', sample: 'value', method: 'value' }, USAGE);
+  if (!args.has('train') || !args.has('eval')) throw new Error(`--train and --eval are required\n${USAGE}`);
+  if (args.has('lang') && !isLang(args.get('lang'))) throw new Error(`--lang must be "es" or "en"\n${USAGE}`);
+  const only = args.get('method');
+  if (only !== undefined) {
+    if (!METHODS[only]) throw new Error(`--method must be one of ${Object.keys(METHODS).join(', ')}`);
+    console.log(JSON.stringify(await runMethod(only, args)));
+    return;
+  }
+
+  const ours = await runMethod('atento', args);
+  const thresholdNote = args.has('val') ? 'threshold picked on --val' : 'default threshold from src/config.ts';
+  console.log(`Atento on ${args.get('eval')} (${ours.evalQueries} queries), ${thresholdNote}:`);
+  console.log(`  argmax accuracy ${percent(ours.argmaxAccuracy)}`);
+  console.log(`  at threshold ${ours.chosen.threshold}: in-scope accuracy ${percent(ours.chosen.inScopeAccuracy)}, ` +
+    `out-of-scope recall ${percent(ours.chosen.oosRecall)}, precision ${percent(ours.chosen.oosPrecision)}`);
+  if (ours.atDefault) {
+    console.log(`  at the default threshold ${ours.atDefault.threshold}: in-scope accuracy ${percent(ours.atDefault.inScopeAccuracy)}, ` +
+      `out-of-scope recall ${percent(ours.atDefault.oosRecall)}, precision ${percent(ours.atDefault.oosPrecision)}`);
+  }
+  console.log(`  build ${ours.buildMs} ms, per query p50 ${ours.p50Ms} ms, p99 ${ours.p99Ms} ms, RSS ${ours.rssMb} MB`);
+
+  const compared: MethodResult[] = [ours];
+  if (args.has('compare')) {
+    for (const name of Object.keys(METHODS).filter((n) => n !== 'atento')) {
+      console.log(`running ${METHODS[name].name}…`);
+      compared.push(runInChild(name, argv));
+    }
+    console.log('');
+    printTable(compared);
+  }
+  console.log(
+    JSON.stringify({
+      inScopeAccuracy: ours.chosen.inScopeAccuracy,
+      oosRecall: ours.chosen.oosRecall,
+      oosPrecision: ours.chosen.oosPrecision,
+      threshold: ours.chosen.threshold,
+      buildMs: ours.buildMs,
+      p50Ms: ours.p50Ms,
+      p99Ms: ours.p99Ms,
+      argmaxAccuracy: ours.argmaxAccuracy,
+      rssMb: ours.rssMb,
+      atDefault: ours.atDefault,
+      ...(args.has('compare') ? { compare: compared } : {}),
+    }),
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(`bench:accuracy: ${error.message}`);
+  process.exitCode = 1;
+});
