@@ -1,5 +1,5 @@
 export { HandoffService, type HandoffDeps, type AgentUpdate, type ShopperStatus, type AgentActionError, type AgentActionResult } from './service';
-export { assessTurn, readOfferAnswer, OFFER_ACCEPT, OFFER_DECLINE, type EscalationReason, type PolicyDecision } from './policy';
+export { assessTurn, readOfferAnswer, OFFER_ACCEPT, OFFER_DECLINE, LEAVE_MESSAGE, type EscalationReason, type PolicyDecision } from './policy';
 export { readSentiment } from './sentiment';
 export { isWithinBusinessHours, nextOpening } from './hours';
 export { pickAgent, estimateWaitSeconds } from './routing';

@@ -46,6 +46,8 @@ export function assessTurn(turn: TurnInput, options: { lowConfidenceStrikes: num
 /** Choice ids of the "talk to a person?" offer; the shopper gateway routes them here, not to the engine. */
 export const OFFER_ACCEPT = 'handoff:accept';
 export const OFFER_DECLINE = 'handoff:decline';
+/** Offered to a shopper left waiting with nobody online: leave a message instead. */
+export const LEAVE_MESSAGE = 'handoff:leave_message';
 
 const YES = /^(si+|sip|dale|ok|okay|vale|claro|por favor|porfa|yes|yeah|yep|sure|please)\b/;
 const NO = /^(no+|nop|nel|no gracias|sigo|seguir|no thanks|nope)\b/;

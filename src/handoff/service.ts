@@ -7,7 +7,7 @@ import type { Conversation, Sender, StoredMessage, Store } from '../store';
 import type { HandoffOutcome, HandoffTables } from '../store/handoff';
 import type { Ticket } from '../store/tickets';
 import { isWithinBusinessHours, nextOpening } from './hours';
-import { assessTurn, OFFER_ACCEPT, OFFER_DECLINE, readOfferAnswer, type EscalationReason } from './policy';
+import { assessTurn, LEAVE_MESSAGE, OFFER_ACCEPT, OFFER_DECLINE, readOfferAnswer, type EscalationReason } from './policy';
 import { Presence, realTimers, type Timers } from './presence';
 import { estimateWaitSeconds, pickAgent } from './routing';
 import { nextStatus, type HandoffEvent } from './state';
@@ -48,6 +48,8 @@ interface HandoffDialog {
   offerPending?: boolean;
   form?: TicketForm;
   formReason?: string;
+  /** Waiting with nobody online, the shopper was offered to leave a message (once per wait). */
+  leaveOffered?: boolean;
 }
 
 /** Used for the wait estimate until agents have closed some chats. */
@@ -81,7 +83,7 @@ export class HandoffService {
   /** After a restart nobody is connected: agents holding chats get the grace period to come back. */
   start(): void {
     const holders = new Set(this.tables.handoffs.assigned().map((handoff) => handoff.agentId!));
-    for (const agentId of holders) this.presence.startGrace(agentId, () => this.requeueChatsOf(agentId));
+    for (const agentId of holders) this.presence.startGrace(agentId, () => this.agentGone(agentId));
   }
 
   close(): void {
@@ -185,14 +187,19 @@ export class HandoffService {
   choiceLabel(choiceId: string, lang: Lang): string | null {
     if (choiceId === OFFER_ACCEPT) return TEXTS[lang].offerAccept;
     if (choiceId === OFFER_DECLINE) return TEXTS[lang].offerDecline;
+    if (choiceId === LEAVE_MESSAGE) return TEXTS[lang].leaveMessageOption;
     return null;
   }
 
   /** A clicked option: returns true when it was one of the handoff's own ("talk to a person?"). */
   choice(conversationId: string, choiceId: string): boolean {
-    if (choiceId !== OFFER_ACCEPT && choiceId !== OFFER_DECLINE) return false;
+    if (choiceId !== OFFER_ACCEPT && choiceId !== OFFER_DECLINE && choiceId !== LEAVE_MESSAGE) return false;
     const conversation = this.store.conversations.get(conversationId);
     if (!conversation) return true;
+    if (choiceId === LEAVE_MESSAGE) {
+      this.leaveQueueForMessage(conversation);
+      return true;
+    }
     this.saveDialog(conversationId, { ...this.dialog(conversationId), offerPending: false });
     if (choiceId === OFFER_ACCEPT) this.requestHandoff(conversationId, 'low-confidence');
     else this.post(conversationId, 'bot', TEXTS[conversation.lang].declined, conversation.lang);
@@ -205,17 +212,22 @@ export class HandoffService {
    */
   requestHandoff(conversationId: string, reason: EscalationReason, langOverride?: Lang, options: { announced?: boolean } = {}): void {
     const conversation = this.store.conversations.get(conversationId);
-    if (!conversation || conversation.status === 'waiting' || conversation.status === 'agent') return;
+    if (!conversation) return;
+    if (conversation.status === 'waiting' || conversation.status === 'agent') {
+      // Asked again (a second tab, an impatient click): just say where they stand.
+      const { state, ...detail } = this.statusOf(conversationId);
+      this.events.emit('conversation.status_changed', { conversationId, status: state, ...detail });
+      return;
+    }
     const lang = langOverride ?? conversation.lang;
     const t = TEXTS[lang];
     this.events.emit('conversation.handoff_requested', { conversationId, reason, lang });
     if (!this.agentsAvailable()) {
       const closed = !isWithinBusinessHours(this.now(), this.config.handoff);
-      const why = closed ? t.closedNow(nextOpening(this.now(), this.config.handoff)) : t.nobodyOnline;
-      this.saveDialog(conversationId, { lowConfidenceStreak: 0, form: { step: 'name' }, formReason: reason });
-      this.post(conversationId, 'bot', `${why} ${t.leaveMessage(this.config.handoff.replyPromise[lang])}`, lang);
+      this.startTicketForm(conversationId, lang, reason, closed ? t.closedNow(nextOpening(this.now(), this.config.handoff)) : t.nobodyOnline);
       return;
     }
+    this.saveDialog(conversationId, { lowConfidenceStreak: 0 });
     if (!options.announced) {
       const text = reason === 'negative-sentiment' ? t.angryHandoff : reason.startsWith('faq:') ? t.faqHandoff : t.connecting;
       this.post(conversationId, 'bot', text, lang);
@@ -239,7 +251,7 @@ export class HandoffService {
   }
 
   agentDisconnected(agentId: string): void {
-    if (this.presence.disconnect(agentId, () => this.requeueChatsOf(agentId))) {
+    if (this.presence.disconnect(agentId, () => this.agentGone(agentId))) {
       this.notify({ type: 'agents' });
       this.publishQueue(); // fewer agents online: longer estimates
     }
@@ -423,6 +435,37 @@ export class HandoffService {
     this.route(); // a slot opened up
     this.publishQueue();
     return { ok: true };
+  }
+
+  private startTicketForm(conversationId: string, lang: Lang, reason: string, why: string): void {
+    this.saveDialog(conversationId, { lowConfidenceStreak: 0, form: { step: 'name' }, formReason: reason });
+    const ask = TEXTS[lang].leaveMessage(this.config.handoff.replyPromise[lang]);
+    this.post(conversationId, 'bot', why ? `${why} ${ask}` : ask, lang);
+  }
+
+  /** The grace period ran out: the agent's chats go back to the queue; with nobody left, offer a message. */
+  private agentGone(agentId: string): void {
+    this.requeueChatsOf(agentId);
+    if (this.presence.online().length > 0) return;
+    for (const waiting of this.tables.handoffs.queue()) {
+      const dialog = this.dialog(waiting.conversationId);
+      if (dialog.leaveOffered) continue;
+      this.saveDialog(waiting.conversationId, { ...dialog, leaveOffered: true });
+      const t = TEXTS[waiting.lang];
+      this.post(waiting.conversationId, 'bot', t.nobodyLeft, waiting.lang, { options: [{ id: LEAVE_MESSAGE, label: t.leaveMessageOption }] });
+    }
+  }
+
+  /** A waiting shopper chose to leave a message instead: out of the queue, into the form. */
+  private leaveQueueForMessage(conversation: Conversation): void {
+    const handoff = this.tables.handoffs.current(conversation.id);
+    if (conversation.status !== 'waiting' || !handoff) return;
+    this.store.transaction(() => {
+      this.tables.handoffs.close(conversation.id, 'ticket');
+      this.transition(conversation, 'hand_back');
+    });
+    this.startTicketForm(conversation.id, conversation.lang, handoff.reason, '');
+    this.publishQueue();
   }
 
   private requeueChatsOf(agentId: string): void {

@@ -20,6 +20,8 @@ export const TEXTS = {
         ? `Ahora mismo estamos fuera del horario de atención (volvemos ${DAY_NAMES.es[opening.weekday]} a las ${opening.time}).`
         : 'Ahora mismo estamos fuera del horario de atención.',
     nobodyOnline: 'Ahora mismo no hay nadie de nuestro equipo disponible.',
+    nobodyLeft: 'Ahora mismo no queda nadie de nuestro equipo conectado. Puedes seguir esperando aquí o dejarnos un mensaje.',
+    leaveMessageOption: 'Dejar un mensaje',
     leaveMessage: (promise: string) => `Déjame tus datos y tu mensaje, y te responderemos ${promise}. ¿Cuál es tu nombre? (Escribe «cancelar» para volver.)`,
     askEmail: (name: string) => `Gracias, ${name}. ¿A qué correo electrónico te escribimos?`,
     badEmail: 'Ese correo no parece válido. Escríbelo así: nombre@ejemplo.com',
@@ -47,6 +49,8 @@ export const TEXTS = {
         ? `We are outside our opening hours right now (back ${DAY_NAMES.en[opening.weekday]} at ${opening.time}).`
         : 'We are outside our opening hours right now.',
     nobodyOnline: 'Nobody on our team is available right now.',
+    nobodyLeft: 'Nobody from our team is online right now. You can keep waiting here or leave us a message.',
+    leaveMessageOption: 'Leave a message',
     leaveMessage: (promise: string) => `Leave your details and your message and we will reply ${promise}. What is your name? (Type "cancel" to go back.)`,
     askEmail: (name: string) => `Thank you, ${name}. Which e-mail address should we write to?`,
     badEmail: "That e-mail address doesn't look right. Write it like this: name@example.com",

@@ -443,3 +443,40 @@ test('agents close tickets they have handled', async () => {
   ana.client.send({ type: 'close_ticket', ticketId: ticket.id });
   expect((await ana.client.next('error')).code).toBe('not_found');
 });
+
+test('left waiting with nobody online, the shopper may leave a message instead', async () => {
+  const server = await start();
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const { client } = await shopper(server);
+  client.send({ type: 'handoff_request' });
+  await nextStatus(client, 'agent');
+  await ana.client.close();
+
+  const offer = await nextText(client, 'bot', /no queda nadie de nuestro equipo conectado/);
+  expect(offer.options).toEqual([{ id: 'handoff:leave_message', label: 'Dejar un mensaje' }]);
+  client.send({ type: 'choice', clientMessageId: 'leave', id: 'handoff:leave_message' });
+  await nextStatus(client, 'bot');
+  await nextText(client, 'bot', /¿Cuál es tu nombre\?/);
+  client.send({ type: 'message', clientMessageId: 'f1', text: 'Luis' });
+  await nextText(client, 'bot', /correo/);
+  client.send({ type: 'message', clientMessageId: 'f2', text: 'luis@example.com' });
+  await nextText(client, 'bot', /cuéntanos qué necesitas/);
+  client.send({ type: 'message', clientMessageId: 'f3', text: 'Necesito factura del pedido 88' });
+  await nextText(client, 'bot', /ticket #1/);
+  expect(server.app.handoffTables.tickets.open()).toEqual([expect.objectContaining({ reason: 'button', email: 'luis@example.com' })]);
+  expect(server.app.handoffTables.handoffs.queue()).toEqual([]);
+});
+
+test('asking again while waiting just repeats where the shopper stands', async () => {
+  const server = await start({ handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 1, reconnectGraceSeconds: 0 } });
+  await agent(server, 'ana@tienda.example', 'Ana');
+  const busy = await shopper(server);
+  busy.client.send({ type: 'handoff_request' });
+  await nextStatus(busy.client, 'agent');
+  const { client } = await shopper(server);
+  client.send({ type: 'handoff_request' });
+  await nextStatus(client, 'waiting', 1);
+  client.send({ type: 'handoff_request' });
+  await nextStatus(client, 'waiting', 1);
+  expect(reasons(server)).toEqual(['button', 'button']);
+});
