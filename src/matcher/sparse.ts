@@ -12,18 +12,23 @@ export class SparseRows {
 
   constructor(rows: Iterable<SparseVector>) {
     const offsets = [0];
-    const indices: number[] = [];
-    const values: number[] = [];
+    let indices = new Int32Array(1024);
+    let values = new Float32Array(1024);
+    let size = 0;
     for (const row of rows) {
-      for (let k = 0; k < row.indices.length; k++) {
-        indices.push(row.indices[k]);
-        values.push(row.values[k]);
+      if (size + row.indices.length > indices.length) {
+        const capacity = Math.max(indices.length * 2, size + row.indices.length);
+        indices = grow(indices, new Int32Array(capacity));
+        values = grow(values, new Float32Array(capacity));
       }
-      offsets.push(indices.length);
+      indices.set(row.indices, size);
+      values.set(row.values, size);
+      size += row.indices.length;
+      offsets.push(size);
     }
     this.offsets = Int32Array.from(offsets);
-    this.indices = Int32Array.from(indices);
-    this.values = Float32Array.from(values);
+    this.indices = indices.slice(0, size);
+    this.values = values.slice(0, size);
   }
 
   get length(): number {
@@ -82,4 +87,9 @@ export class InvertedIndex {
     for (let k = from; k < to; k++) total += this.offsets[indices[k] + 1] - this.offsets[indices[k]];
     return total;
   }
+}
+
+function grow<T extends Int32Array | Float32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

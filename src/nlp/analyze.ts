@@ -4,6 +4,8 @@ import { isStopword, stem } from './stem';
 import { buildSynonyms } from './synonyms';
 import { buildTypoCorrector, type Correction } from './typos';
 
+const STEM_CACHE_LIMIT = 50_000;
+
 export interface Analysis {
   /** The text after normalization. */
   normalized: string;
@@ -28,16 +30,27 @@ export interface Analyzer {
 export function buildAnalyzer(texts: readonly string[], options: { lang: Lang; synonyms?: readonly SynonymGroup[] }): Analyzer {
   const { lang } = options;
   const synonyms = buildSynonyms(options.synonyms ?? []);
+  // Stemming is the slowest step and a knowledge base repeats the same few thousand words.
+  const stems = new Map<string, string>();
+  const stemOf = (word: string) => {
+    let result = stems.get(word);
+    if (result === undefined) {
+      result = stem(word, lang);
+      if (stems.size >= STEM_CACHE_LIMIT) stems.clear();
+      stems.set(word, result);
+    }
+    return result;
+  };
   const vocabulary = new Map<string, number>();
   const knownStems = new Set<string>();
   const learn = (word: string) => {
     vocabulary.set(word, (vocabulary.get(word) ?? 0) + 1);
-    knownStems.add(stem(word, lang));
+    knownStems.add(stemOf(word));
   };
   for (const text of texts) words(normalize(text)).forEach(learn);
   for (const group of options.synonyms ?? []) group.forEach((phrase) => words(normalize(phrase)).forEach(learn));
 
-  const corrector = buildTypoCorrector(vocabulary, (word) => isStopword(word, lang) || knownStems.has(stem(word, lang)));
+  const corrector = buildTypoCorrector(vocabulary, (word) => isStopword(word, lang) || knownStems.has(stemOf(word)));
 
   return {
     lang,
@@ -52,7 +65,7 @@ export function buildAnalyzer(texts: readonly string[], options: { lang: Lang; s
         return to;
       });
       const canonical = words(synonyms.apply(repaired.join(' ')));
-      return { normalized, corrections, words: canonical, stems: canonical.map((word) => stem(word, lang)) };
+      return { normalized, corrections, words: canonical, stems: canonical.map(stemOf) };
     },
   };
 }
