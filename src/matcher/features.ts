@@ -29,10 +29,11 @@ const WORD_END = 0x3e; // ">"
  * Raw feature counts of one analysed text, one array per view of (key, count) pairs laid flat,
  * sorted by key. Features are keyed by a 30-bit hash of their text rather than the text itself:
  * building and looking up dozens of short strings per message would cost more than all the rest, and
- * a collision between two of some 10^5 features is rare and harmless. Flat typed arrays, not maps,
- * because a knowledge base of 15,000 phrasings holds 45,000 of them while it is being built.
+ * a collision between two of some 10^5 features is rare and harmless. Flat arrays of small integers,
+ * not maps or typed arrays, because a knowledge base of 15,000 phrasings holds 45,000 of them while it
+ * is being built, and these are the cheapest for V8 to hold and then free.
  */
-export type FeatureCounts = [Int32Array, Int32Array, Int32Array];
+export type FeatureCounts = [number[], number[], number[]];
 
 export function countFeatures(analysis: Analysis): FeatureCounts {
   const keys: [number[], number[], number[]] = [[], [], []];
@@ -59,14 +60,14 @@ export function countFeatures(analysis: Analysis): FeatureCounts {
 }
 
 /** Sorted keys with their counts, as flat (key, count) pairs. */
-function tally(keys: number[]): Int32Array {
+function tally(keys: number[]): number[] {
   keys.sort((a, b) => a - b);
   const pairs: number[] = [];
   for (let i = 0; i < keys.length; i++) {
     if (i > 0 && keys[i] === keys[i - 1]) pairs[pairs.length - 1]++;
     else pairs.push(keys[i], 1);
   }
-  return Int32Array.from(pairs);
+  return pairs;
 }
 
 function hashString(seed: number, text: string): number {
@@ -91,9 +92,11 @@ export class FeatureSpace {
   private idf = new Float32Array(0);
   private unseenIdf = 1;
 
-  constructor(examples: readonly FeatureCounts[]) {
+  constructor(examples: Iterable<FeatureCounts>) {
     const frequency: number[] = [];
+    let documents = 0;
     for (const counts of examples) {
+      documents++;
       counts.forEach((view, v) => {
         for (let k = 0; k < view.length; k += 2) {
           const key = view[k];
@@ -107,7 +110,7 @@ export class FeatureSpace {
         }
       });
     }
-    const documents = Math.max(1, examples.length);
+    documents = Math.max(1, documents);
     this.idf = Float32Array.from(frequency, (count) => Math.log(1 + documents / count));
     this.unseenIdf = Math.log(1 + documents);
   }

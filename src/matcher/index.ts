@@ -2,7 +2,7 @@ import type { ScoredCandidate } from '../engine/types';
 import type { Lang, SynonymGroup } from '../knowledge/types';
 import { buildAnalyzer } from '../nlp';
 import { confidenceOf, rankByProbability } from './confidence';
-import { countFeatures, FeatureSpace, type FeatureCounts, type SparseVector } from './features';
+import { countFeatures, FeatureSpace } from './features';
 import { SupportSoftmax } from './softmax';
 import { SparseRows } from './sparse';
 
@@ -47,14 +47,17 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
   const labelOf = examples.map((example) => labelIndex.get(example.label)!);
   // For explanations: the stems each label's phrasings use.
   const stemsOf = labels.map(() => new Set<string>());
-  const counts = examples.map((example, i) => {
-    const analysis = analyzer.analyze(example.text);
-    for (const stem of analysis.stems) stemsOf[labelOf[i]].add(stem);
-    return countFeatures(analysis);
-  });
-  const space = new FeatureSpace(counts);
+  // Two passes over the phrasings, features counted again in the second, so that the features of all
+  // 15,000 phrasings of a large knowledge base never sit in memory at once.
+  const space = new FeatureSpace(
+    mapLazily(examples, (example, i) => {
+      const analysis = analyzer.analyze(example.text);
+      for (const stem of analysis.stems) stemsOf[labelOf[i]].add(stem);
+      return countFeatures(analysis);
+    }),
+  );
   const model = new SupportSoftmax(
-    new SparseRows(vectorizeAll(space, counts)),
+    new SparseRows(mapLazily(examples, (example) => space.vectorize(countFeatures(analyzer.analyze(example.text))))),
     labelOf,
     labels.length,
     space.size,
@@ -77,7 +80,6 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
   };
 }
 
-/** One vector at a time, so that all of them never exist at once as separate arrays. */
-function* vectorizeAll(space: FeatureSpace, counts: readonly FeatureCounts[]): Generator<SparseVector> {
-  for (const example of counts) yield space.vectorize(example);
+function* mapLazily<T, R>(items: readonly T[], transform: (item: T, index: number) => R): Generator<R> {
+  for (let i = 0; i < items.length; i++) yield transform(items[i], i);
 }

@@ -23,8 +23,8 @@ const LONG_WORD = 9;
  *
  * Candidates one edit away come from a table of the vocabulary's words with one letter deleted, which
  * costs microseconds. Only long words (9+ letters, where two slips are allowed) ask fuse.js, over the
- * known words with the same first letter and a close length: a fuse.js search costs about 1 µs per
- * word searched, too slow to run on every unknown word.
+ * known words with the same first and last letters and a close length: a fuse.js search costs about
+ * 1 µs per word searched, too slow to run over the whole vocabulary for every unknown word.
  */
 export function buildTypoCorrector(
   vocabulary: ReadonlyMap<string, number>,
@@ -40,23 +40,18 @@ export function buildTypoCorrector(
   for (const word of vocabulary.keys()) {
     if (word.length < MIN_LENGTH - 1 || /\d/.test(word)) continue;
     for (const key of withOneDeleted(word)) remember(oneDeleted, key, word);
-    remember(buckets, bucketKey(word[0], word.length), word);
+    if (word.length >= LONG_WORD - 2) remember(buckets, bucketKey(word, word.length), word);
   }
   const searchers = new Map<string, Fuse<string>>();
+  for (const [key, bucket] of buckets) searchers.set(key, new Fuse(bucket, { threshold: 0.4, ignoreLocation: true, isCaseSensitive: true }));
   const cache = new Map<string, string | null>();
   const frequency = (known: string) => vocabulary.get(known) ?? 0;
 
   function fuzzySearch(word: string, maxEdits: number): string[] {
     const found: string[] = [];
     for (let length = word.length - maxEdits; length <= word.length + maxEdits; length++) {
-      const key = bucketKey(word[0], length);
-      const bucket = buckets.get(key);
-      if (!bucket) continue;
-      let fuse = searchers.get(key);
-      if (!fuse) {
-        fuse = new Fuse(bucket, { threshold: 0.4, ignoreLocation: true, isCaseSensitive: true });
-        searchers.set(key, fuse);
-      }
+      const fuse = searchers.get(bucketKey(word, length));
+      if (!fuse) continue;
       for (const { item } of fuse.search(word, { limit: 10 })) found.push(item);
     }
     return found;
@@ -103,8 +98,12 @@ function withOneDeleted(word: string): string[] {
   return variants;
 }
 
-function bucketKey(first: string, length: number): string {
-  return `${first}${length}`;
+/**
+ * Long words are searched among known words of the same first and last letter and a close length:
+ * two slips in a long word rarely touch its ends, and the small buckets keep fuse.js fast.
+ */
+function bucketKey(word: string, length: number): string {
+  return `${word[0]}${word[word.length - 1]}${length}`;
 }
 
 const KEYBOARD_ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
