@@ -20,9 +20,12 @@ export function stem(word: string, lang: Lang): string {
   return STEMMERS[lang](word);
 }
 
+// natural's Spanish list lacks the forms of "ser", "estar" and "haber".
+const MORE_SPANISH_STOPWORDS = ['es', 'son', 'soy', 'eres', 'ser', 'fue', 'era', 'esta', 'estan', 'estoy', 'hay', 'ha', 'han', 'las', 'unos', 'unas'];
+
 const STOPWORDS: Record<Lang, ReadonlySet<string>> = {
   en: new Set(englishStopwords.filter((w) => /^[a-z]{2,}$/.test(w)).map(normalize)),
-  es: new Set(spanishStopwords.filter((w) => /^\p{L}{1,}$/u.test(w)).map(normalize)),
+  es: new Set([...spanishStopwords.filter((w) => /^\p{L}{1,}$/u.test(w)), ...MORE_SPANISH_STOPWORDS].map(normalize)),
 };
 
 /** Function words ("el", "de", "the") that say little about what a shopper wants. */

@@ -128,20 +128,21 @@ for (const a of 'abcdefghijklmnopqrstuvwxyz') {
     if (a !== b && pa && pb && Math.abs(pa[0] - pb[0]) <= 1 && Math.abs(pa[1] - pb[1]) <= 1) neighbours.add(a + b);
   }
 }
-const substitutable = new Set(neighbours);
-for (const pair of SOUND_ALIKE) {
-  substitutable.add(pair);
-  substitutable.add(pair[1] + pair[0]);
-}
+const soundAlike = new Set(SOUND_ALIKE.flatMap((pair) => [pair, pair[1] + pair[0]]));
+const NO_PAIRS = new Set<string>();
+const LONG_ENOUGH_FOR_KEY_SLIPS = 7;
 
 /**
  * Edit distance counting only edits that look like slips: swapping two adjacent letters, leaving a
- * letter out, hitting a neighbouring key or a sound-alike letter instead, or an extra letter next to
- * the same or a neighbouring key. Each costs 1; any other edit costs 2.
+ * letter out, a sound-alike letter instead of another, a neighbouring key instead of the right one (in
+ * words of 7+ letters), or an extra letter next to the same or a neighbouring key. Each costs 1; any
+ * other edit costs 2.
  */
 export function typoCost(typed: string, known: string): number {
   const rows = typed.length + 1;
   const cols = known.length + 1;
+  // In a short word a neighbouring key as often makes another word ("tarea"/"tarda") as a typo.
+  const keySlips = typed.length >= LONG_ENOUGH_FOR_KEY_SLIPS ? neighbours : NO_PAIRS;
   const d: number[] = new Array(rows * cols).fill(0);
   for (let i = 0; i < rows; i++) d[i * cols] = i * 2;
   for (let j = 0; j < cols; j++) d[j] = j;
@@ -150,7 +151,7 @@ export function typoCost(typed: string, known: string): number {
     const extra = isSlip(a, typed[i - 2]) || isSlip(a, typed[i]) ? 1 : 2;
     for (let j = 1; j < cols; j++) {
       const b = known[j - 1];
-      const substitution = a === b ? 0 : substitutable.has(a + b) ? 1 : 2;
+      const substitution = a === b ? 0 : soundAlike.has(a + b) || keySlips.has(a + b) ? 1 : 2;
       let cost = Math.min(d[(i - 1) * cols + j] + extra, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + substitution);
       if (i > 1 && j > 1 && a === known[j - 2] && typed[i - 2] === b) cost = Math.min(cost, d[(i - 2) * cols + j - 2] + 1);
       d[i * cols + j] = cost;
