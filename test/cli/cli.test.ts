@@ -7,8 +7,8 @@ describe('atento ask', () => {
   it('prints the decision, the answer and the candidates with matched words', () => {
     const { code, stdout } = runCli(['ask', '¿cuánto cuesta el envío?']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^decision: {3}answer → shipping-cost \(confidence 0\.\d\d\)/);
-    expect(stdout).toMatch(/candidates:\n {2}0\.\d{3} {2}shipping-cost +matched: .*envio/);
+    expect(stdout).toMatch(/^decision: {3}answer → shipping-cost \(confidence [01]\.\d\d\)/);
+    expect(stdout).toMatch(/candidates:\n {2}[01]\.\d{3} {2}shipping-cost +matched: .*envio/);
   });
 
   it('refuses a missing question with a usage message', () => {
@@ -20,7 +20,7 @@ describe('atento ask', () => {
 
 describe('atento classify', () => {
   it('writes one JSON object per line, in order, for plain and JSON input; a bad line gets an error object', () => {
-    const input = ['me cobraron dos veces la misma compra', '{"text": "how much is shipping", "lang": "en"}', '{"text": broken', '', 'que clima hace en lima'].join('\n');
+    const input = ['me cobraron dos veces la misma compra', '{"text": "how much is shipping", "lang": "en"}', '{"text": broken', '', 'asdkj qwe zxcv'].join('\n');
     const { code, stdout } = runCli(['classify'], { input });
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(code).toBe(1);
