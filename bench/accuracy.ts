@@ -6,6 +6,10 @@
  * the same protocol, each in its own process so that memory figures are its own.
  *
  *   npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]
+ *   npm run bench:accuracy -- --train FILE --folds K [--lang es|en]
+ *
+ * The second form cross-validates a small knowledge base with no out-of-scope examples (HINT3) at the
+ * default threshold, to check that confidence means the same there as on a large one.
  *
  * The last line of output is one JSON object (see docs/performance.md).
  */
@@ -14,12 +18,14 @@ import fs from 'node:fs';
 import { parseConfig } from '../src/config';
 import { isLang, type Lang } from '../src/knowledge/types';
 import { detectLanguage } from '../src/nlp';
+import { crossValidate } from './crossvalidate';
 import { argmaxAccuracy, classifyAll, latencySummary, metricsAt, OUT_OF_SCOPE, sample, tuneThreshold, type Metrics } from './evaluate';
 import { METHODS, type Pair } from './methods';
 import { parseArgs, round, rssMb } from './stats';
 
 const USAGE =
   'usage: npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]\n' +
+  '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en]\n' +
   '  --sample N  queries run through slow methods (Fuse.js alone), evenly spaced; default 300';
 const WARM_UP_QUERIES = 200;
 
@@ -121,9 +127,29 @@ function printTable(results: readonly MethodResult[]): void {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const args = parseArgs(argv, { train: 'value', eval: 'value', val: 'value', lang: 'value', compare: 'flag', sample: 'value', method: 'value' }, USAGE);
-  if (!args.has('train') || !args.has('eval')) throw new Error(`--train and --eval are required\n${USAGE}`);
+  const args = parseArgs(
+    argv,
+    { train: 'value', eval: 'value', val: 'value', lang: 'value', compare: 'flag', sample: 'value', method: 'value', folds: 'value' },
+    USAGE,
+  );
   if (args.has('lang') && !isLang(args.get('lang'))) throw new Error(`--lang must be "es" or "en"\n${USAGE}`);
+  if (args.has('folds')) {
+    const folds = Number(args.get('folds'));
+    if (!args.has('train') || !Number.isInteger(folds) || folds < 2) throw new Error(`--folds needs --train and a whole number of at least 2\n${USAGE}`);
+    const pairs = readPairs(args.get('train')!, '--train').filter(([, label]) => label !== OUT_OF_SCOPE);
+    const result = await crossValidate(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds);
+    console.log(`${folds}-fold cross-validation of ${args.get('train')} (${pairs.length} examples) at the default threshold ${result.threshold}:`);
+    console.log(`  argmax accuracy ${percent(result.argmaxAccuracy)}, answered right ${percent(result.inScopeAccuracy)}`);
+    console.log(`  right answers kept ${percent(result.rightAnswered)}, wrong answers kept ${percent(result.wrongAnswered)}`);
+    console.log('  confidence band: questions, share ranked right');
+    for (const band of result.reliability) console.log(`    ${band.from.toFixed(1)}–${band.to.toFixed(1)}: ${band.count}, ${percent(band.right)}`);
+    const d = result.dialogue;
+    console.log(`  dialogue decision: answered right ${percent(d.answeredRight)}, answered wrong ${percent(d.answeredWrong)}, ` +
+      `choices including the right one ${percent(d.clarifiedWithRight)}, choices without it ${percent(d.clarifiedWithoutRight)}, fallback ${percent(d.fallback)}`);
+    console.log(JSON.stringify(result));
+    return;
+  }
+  if (!args.has('train') || !args.has('eval')) throw new Error(`--train and --eval are required\n${USAGE}`);
   const only = args.get('method');
   if (only !== undefined) {
     if (!METHODS[only]) throw new Error(`--method must be one of ${Object.keys(METHODS).join(', ')}`);

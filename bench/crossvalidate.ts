@@ -1,0 +1,69 @@
+import { parseConfig } from '../src/config';
+import { decide } from '../src/dialogue';
+import type { Entry, Lang } from '../src/knowledge/types';
+import { buildMatcher } from '../src/matcher';
+import type { Scored } from './evaluate';
+import type { Pair } from './methods';
+import { round } from './stats';
+
+export interface CrossValidation {
+  folds: number;
+  threshold: number;
+  argmaxAccuracy: number;
+  /** Held-out questions answered right at or above the threshold. */
+  inScopeAccuracy: number;
+  /** Of the held-out questions the matcher ranks right, the share at or above the threshold. */
+  rightAnswered: number;
+  /** Of those it ranks wrong, the share at or above the threshold (answered wrongly). */
+  wrongAnswered: number;
+  /** Confidence bands: how many held-out questions fall in each, and the share ranked right. */
+  reliability: Array<{ from: number; to: number; count: number; right: number | null }>;
+  /** What the dialogue does with the held-out questions (src/dialogue decide, default thresholds). */
+  dialogue: { answeredRight: number; answeredWrong: number; clarifiedWithRight: number; clarifiedWithoutRight: number; fallback: number };
+}
+
+const BANDS = [0, 0.2, 0.4, 0.5, 0.6, 0.8, 0.9, 1.0001];
+
+/**
+ * k-fold cross-validation of a small knowledge base with no out-of-scope examples (HINT3): every
+ * example is held out once (example i is in fold i mod k) and asked of a matcher built from the rest.
+ * Shows whether the default threshold means on a small knowledge base what it means on a large one.
+ */
+export async function crossValidate(pairs: readonly Pair[], lang: Lang, folds: number): Promise<CrossValidation> {
+  const matching = parseConfig().matching;
+  const threshold = matching.answerThreshold;
+  const scored: Scored[] = [];
+  const actions = { answeredRight: 0, answeredWrong: 0, clarifiedWithRight: 0, clarifiedWithoutRight: 0, fallback: 0 };
+  const entryOf = (id: string): Entry => ({ id, kind: 'faq', lang, question: id, phrasings: [], answer: '', tags: [], related: [], escalate: false, source: { file: '', line: 0 } });
+  for (let fold = 0; fold < folds; fold++) {
+    const train = pairs.filter((_, i) => i % folds !== fold);
+    const heldOut = pairs.filter((_, i) => i % folds === fold);
+    const matcher = buildMatcher(train.map(([text, label]) => ({ text, label })), { lang });
+    for (const [text, gold] of heldOut) {
+      const { candidates } = matcher.rank(text, 10);
+      scored.push({ gold, prediction: { label: candidates[0]?.id ?? null, confidence: candidates[0]?.confidence ?? 0 } });
+      const decision = decide(candidates, entryOf, matching);
+      if (decision.action === 'answer') actions[decision.entry?.id === gold ? 'answeredRight' : 'answeredWrong']++;
+      else if (decision.action === 'clarify') actions[decision.options.some((o) => o.id === gold) ? 'clarifiedWithRight' : 'clarifiedWithoutRight']++;
+      else actions.fallback++;
+    }
+  }
+  const isRight = (s: Scored) => s.prediction.label === s.gold;
+  const answered = (s: Scored) => s.prediction.label !== null && s.prediction.confidence >= threshold;
+  const right = scored.filter(isRight);
+  const wrong = scored.filter((s) => !isRight(s));
+  const share = (part: number, whole: number) => (whole === 0 ? 0 : round(part / whole, 4));
+  return {
+    folds,
+    threshold,
+    argmaxAccuracy: share(right.length, scored.length),
+    inScopeAccuracy: share(right.filter(answered).length, scored.length),
+    rightAnswered: share(right.filter(answered).length, right.length),
+    wrongAnswered: share(wrong.filter(answered).length, wrong.length),
+    reliability: BANDS.slice(0, -1).map((from, i) => {
+      const inBand = scored.filter((s) => s.prediction.confidence >= from && s.prediction.confidence < BANDS[i + 1]);
+      return { from, to: Math.min(1, BANDS[i + 1]), count: inBand.length, right: inBand.length ? share(inBand.filter(isRight).length, inBand.length) : null };
+    }),
+    dialogue: Object.fromEntries(Object.entries(actions).map(([action, count]) => [action, share(count, scored.length)])) as CrossValidation['dialogue'],
+  };
+}
