@@ -138,7 +138,7 @@ function withoutCommonFeatures(vectors: SparseVector[], featureCount: number): S
 
 // Chosen on CLINC150's validation split (see docs/performance.md).
 const INITIAL_SCALE = 10;
-const LEARNING_RATE = 4;
+const LEARNING_RATE = 6;
 const DECAY = 0.3;
 const MIN_EPOCHS = 5;
 const MAX_EPOCHS = 60;
