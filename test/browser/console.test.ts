@@ -62,6 +62,8 @@ test('shopper asks for a person, the agent logs in, claims, they talk both ways,
   await first.hello({ lang: 'en' });
   first.send({ type: 'message', clientMessageId: 'x1', text: 'I want to talk to a person' });
   await agentPage.locator('.card', { hasText: 'Pidió una persona' }).first().waitFor();
+  // A routed chat changes the tab title (and plays a chime) so a busy agent notices.
+  await agentPage.waitForFunction(() => document.title.includes('Nuevo chat'));
 
   // The shopper in the widget.
   const shopperContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });

@@ -180,8 +180,6 @@ function renderSidebar(): void {
   if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty('Nadie espera. 🎉')]));
   if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty('No tienes chats abiertos.')]));
   if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map(ticketCard) : [empty('No hay tickets abiertos.')]));
-  const pending = state.chats.reduce((sum, chat) => sum + (state.open.get(chat.conversationId)?.unread ?? 0), 0);
-  if (pending === 0 && !document.hidden) clearTitleAlert();
 }
 
 function empty(text: string): HTMLElement {
