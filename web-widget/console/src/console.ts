@@ -101,6 +101,8 @@ function onFrame(frame: AgentServerFrame): void {
       socket.send({ type: 'open', conversationId: frame.conversationId });
       return renderSidebar();
     case 'released':
+      // Refresh the transcript: its status and holder changed.
+      if (state.open.has(frame.conversationId)) socket.send({ type: 'open', conversationId: frame.conversationId });
       if (frame.outcome === 'requeued') notice('Te desconectaste demasiado tiempo: tus chats volvieron a la cola.');
       if (state.selected === frame.conversationId && frame.outcome !== 'resolved' && frame.outcome !== 'handed_back') state.selected = null;
       return renderAll();
@@ -299,7 +301,8 @@ function messageItem(message: AgentMessage): HTMLElement {
     'li',
     { class: `msg from-${message.from}${isNote ? ' note' : ''}` },
     h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
-    h('p', { class: 'msg-text' }, message.text),
+    // Bot answers are markdown; agents read them without the marks (the shopper saw them formatted).
+    h('p', { class: 'msg-text' }, message.from === 'bot' ? message.text.replace(/\*\*|\[\[|\]\]/g, '') : message.text),
   );
 }
 
