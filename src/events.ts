@@ -23,7 +23,7 @@ export interface AtentoEvents {
   /** The conversation's last open shopper socket closed. */
   'conversation.shopper_disconnected': { conversationId: string };
   /** Someone started or stopped typing in a conversation. */
-  'conversation.typing': { conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string };
+  'conversation.typing': { conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string; agentId?: string };
 }
 
 export type EventName = keyof AtentoEvents;

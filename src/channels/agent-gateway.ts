@@ -74,9 +74,10 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     events.on('message.created', ({ message }) => {
       for (const client of audience(message.conversationId)) send(client, { type: 'message', conversationId: message.conversationId, message: toAgentMessage(message) });
     }),
-    events.on('conversation.typing', ({ conversationId, from, isTyping, agentName }) => {
+    events.on('conversation.typing', ({ conversationId, from, isTyping, agentName, agentId }) => {
+      // Not echoed to the typing agent's own consoles.
       for (const client of audience(conversationId)) {
-        if (from === 'shopper' || client.agent.name !== agentName) send(client, { type: 'typing', conversationId, from, isTyping, agentName });
+        if (client.agent.id !== agentId) send(client, { type: 'typing', conversationId, from, isTyping, agentName });
       }
     }),
   ];
@@ -137,7 +138,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       }
       case 'typing':
         if (handoff.holderOf(frame.conversationId) !== agentId) return;
-        return events.emit('conversation.typing', { conversationId: frame.conversationId, from: 'agent', isTyping: frame.isTyping, agentName: client.agent.name });
+        return events.emit('conversation.typing', { conversationId: frame.conversationId, from: 'agent', isTyping: frame.isTyping, agentName: client.agent.name, agentId });
       case 'resolve':
         return answer(client, 'resolve', frame.conversationId, handoff.resolve(agentId, frame.conversationId));
       case 'hand_back':

@@ -1,0 +1,63 @@
+import { Presence } from '../../src/handoff/presence';
+import type { Timers } from '../../src/handoff';
+
+/** Timers the test fires by hand: grace periods are checked without waiting for real time. */
+function manualTimers() {
+  const pending = new Map<number, () => void>();
+  let next = 1;
+  const timers: Timers = {
+    setTimeout: (callback) => {
+      pending.set(next, callback);
+      return next++;
+    },
+    clearTimeout: (handle) => pending.delete(handle as number),
+  };
+  return { timers, pending, fireAll: () => [...pending.entries()].forEach(([id, callback]) => (pending.delete(id), callback())) };
+}
+
+const at = new Date('2026-01-01T10:00:00Z');
+
+test('an agent with two tabs stays online until the last one closes', () => {
+  const { timers, pending } = manualTimers();
+  const presence = new Presence(timers, 60_000);
+  expect(presence.connect('ana', at)).toBe(true);
+  expect(presence.connect('ana', at)).toBe(false);
+  expect(presence.disconnect('ana', () => {})).toBe(false);
+  expect(presence.isOnline('ana')).toBe(true);
+  expect(presence.disconnect('ana', () => {})).toBe(true);
+  expect(presence.isOnline('ana')).toBe(false);
+  expect(pending.size).toBe(1);
+});
+
+test('coming back within the grace period cancels the requeue', () => {
+  const { timers, pending } = manualTimers();
+  const presence = new Presence(timers, 60_000);
+  const requeued: string[] = [];
+  presence.connect('ana', at);
+  presence.disconnect('ana', () => requeued.push('ana'));
+  presence.connect('ana', at);
+  expect(pending.size).toBe(0);
+  expect(requeued).toEqual([]);
+});
+
+test('when the grace period runs out the callback runs once', () => {
+  const { timers, fireAll } = manualTimers();
+  const presence = new Presence(timers, 60_000);
+  const requeued: string[] = [];
+  presence.connect('ana', at);
+  presence.disconnect('ana', () => requeued.push('ana'));
+  fireAll();
+  fireAll();
+  expect(requeued).toEqual(['ana']);
+  expect(presence.online()).toEqual([]);
+});
+
+test('after a restart, agents holding chats get a grace period though they never connected', () => {
+  const { timers, fireAll } = manualTimers();
+  const presence = new Presence(timers, 60_000);
+  const requeued: string[] = [];
+  presence.startGrace('beto', () => requeued.push('beto'));
+  expect(presence.isOnline('beto')).toBe(false);
+  fireAll();
+  expect(requeued).toEqual(['beto']);
+});
