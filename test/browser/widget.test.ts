@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
@@ -142,4 +144,41 @@ test('the server restarts mid-conversation: the widget reconnects, sends what wa
   expect(new Set(ids).size).toBe(ids.length);
   await context.close();
   await again.stop();
+});
+
+test('embedded on a shop at another origin with one script tag: works when the origin is allowed, refused otherwise', async () => {
+  const servers: Record<string, TestServer> = {};
+  // The shop's page at /allowed embeds a server that lists the shop's origin; /refused one that does not.
+  const shop = http.createServer((req, res) => {
+    const server = servers[(req.url ?? '/').slice(1)];
+    if (!server) return void res.writeHead(404).end();
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><html lang="en"><head><title>Other shop</title><link rel="icon" href="data:,"></head>
+      <body><h1>Other shop</h1><script src="${server.httpUrl}/widget.js" data-title="Other shop help" data-color="#ffd166" defer></script></body></html>`);
+  });
+  await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+  const shopOrigin = `http://localhost:${(shop.address() as AddressInfo).port}`;
+  servers.allowed = await startTestServer({ deps: { engineHost }, config: { allowedOrigins: [shopOrigin] } });
+  servers.refused = await startTestServer({ deps: { engineHost } });
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${shopOrigin}/allowed`);
+  await page.getByRole('button', { name: 'Open the help chat' }).click();
+  await page.getByRole('dialog', { name: 'Other shop help' }).waitFor();
+  await page.getByRole('textbox', { name: 'Your message' }).fill('how much does shipping cost?');
+  await page.keyboard.press('Enter');
+  await expect(answers(page).first().innerText()).resolves.toMatch(/shipping/i);
+  // A light shop colour gets dark text on it.
+  const onColour = await page.locator('.send').evaluate((e) => getComputedStyle(e).color);
+  expect(onColour).toBe('rgb(17, 17, 17)');
+
+  const other = await context.newPage();
+  await other.goto(`${shopOrigin}/refused`);
+  await other.getByRole('button', { name: 'Open the help chat' }).click();
+  await other.getByText('Offline. Retrying…').waitFor();
+  expect(servers.refused.app.store.db.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
+
+  await context.close();
+  await Promise.all([servers.allowed.stop(), servers.refused.stop(), new Promise((resolve) => shop.close(resolve))]);
 });
