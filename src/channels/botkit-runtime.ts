@@ -83,12 +83,23 @@ class DialogStateStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
-    this.table.write(changes);
+    // Botkit saves an empty dialog stack after every first turn; storing "nothing in progress" as no row
+    // keeps the table as small as the number of dialogs actually open.
+    const idle = Object.keys(changes).filter((key) => isIdle(changes[key]));
+    if (idle.length > 0) this.table.delete(idle);
+    const busy = Object.fromEntries(Object.entries(changes).filter(([key]) => !idle.includes(key)));
+    if (Object.keys(busy).length > 0) this.table.write(busy);
   }
 
   async delete(keys: string[]): Promise<void> {
     this.table.delete(keys);
   }
+}
+
+function isIdle(state: unknown): boolean {
+  const stack = (state as { dialogState?: { dialogStack?: unknown[] } } | undefined)?.dialogState?.dialogStack;
+  const keys = Object.keys(state ?? {}).filter((key) => key !== 'eTag');
+  return keys.length === 1 && Array.isArray(stack) && stack.length === 0;
 }
 
 export function createBotRuntime(engine: () => Engine, dialogState: Store['dialogState']): BotRuntime {
