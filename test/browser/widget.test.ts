@@ -5,7 +5,6 @@ import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
 
 let engineHost: EngineHost;
