@@ -147,6 +147,11 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         return answer(client, 'transfer', frame.conversationId, handoff.transfer(agentId, frame.conversationId, frame.toAgentId));
       case 'search':
         return send(client, { type: 'search_results', query: frame.query, results: frame.query.trim() ? deps.engine().search(frame.query, frame.lang, 5) : [] });
+      case 'shopper_details': {
+        const result = handoff.setShopperDetails(frame.conversationId, { name: frame.name, email: frame.email });
+        if (!result.ok) return refuse(client, result.error);
+        return sendConversation(client, frame.conversationId);
+      }
       case 'close_ticket': {
         const result = handoff.closeTicket(agentId, frame.ticketId);
         if (!result.ok) return refuse(client, result.error);

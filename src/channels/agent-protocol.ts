@@ -24,6 +24,14 @@ const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('transfer'), conversationId, toAgentId: z.string().min(1).max(64) }).strict(),
   z.object({ type: z.literal('search'), query: z.string().max(200), lang: z.enum(LANGUAGES) }).strict(),
   z.object({ type: z.literal('close_ticket'), ticketId: z.number().int().min(1) }).strict(),
+  z
+    .object({
+      type: z.literal('shopper_details'),
+      conversationId,
+      name: z.string().trim().min(1).max(80).optional(),
+      email: z.email().max(254).optional(),
+    })
+    .strict(),
 ]);
 export type AgentClientFrame = z.infer<typeof agentClientFrame>;
 export const AGENT_FRAME_TYPES = agentClientFrame.options.map((option) => option.shape.type.value);

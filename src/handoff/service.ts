@@ -315,6 +315,16 @@ export class HandoffService {
     return { ok: true };
   }
 
+  /** An agent records the shopper's name or e-mail (which also finds their earlier conversations). */
+  setShopperDetails(conversationId: string, details: { name?: string; email?: string }): AgentActionResult {
+    if (!this.store.conversations.get(conversationId)) return { ok: false, error: 'not_found' };
+    this.store.conversations.setShopper(conversationId, { name: details.name, email: details.email?.toLowerCase() });
+    const holder = this.holderOf(conversationId);
+    if (holder) this.notify({ type: 'chats', agentId: holder });
+    this.notify({ type: 'queue' });
+    return { ok: true };
+  }
+
   closeTicket(agentId: string, ticketId: number): AgentActionResult {
     if (!this.tables.tickets.close(ticketId, agentId)) return { ok: false, error: 'not_found' };
     this.notify({ type: 'tickets' });

@@ -480,3 +480,22 @@ test('asking again while waiting just repeats where the shopper stands', async (
   await nextStatus(client, 'waiting', 1);
   expect(reasons(server)).toEqual(['button', 'button']);
 });
+
+test('an agent records the shopper\'s e-mail and sees their earlier conversations', async () => {
+  const server = await start();
+  const earlier = server.app.store.conversations.create('es');
+  server.app.store.conversations.setShopper(earlier.id, { email: 'luz@example.com' });
+  server.app.store.messages.insert({ conversationId: earlier.id, sender: 'shopper', text: '¿hacen envíos a Lima?' });
+
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const { client, welcome } = await shopper(server);
+  client.send({ type: 'handoff_request' });
+  await nextStatus(client, 'agent');
+  ana.client.send({ type: 'shopper_details', conversationId: welcome.conversationId, name: 'Luz', email: 'Luz@Example.com' });
+  const view = await ana.client.next('conversation');
+  expect(view.conversation).toMatchObject({ shopperName: 'Luz', shopperEmail: 'luz@example.com' });
+  expect(view.previous).toEqual([expect.objectContaining({ id: earlier.id, firstMessage: '¿hacen envíos a Lima?' })]);
+
+  ana.client.send({ type: 'shopper_details', conversationId: welcome.conversationId, email: 'not-an-email' });
+  expect((await ana.client.next('error')).code).toBe('bad_frame');
+});

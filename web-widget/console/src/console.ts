@@ -282,7 +282,9 @@ function renderChat(): void {
   transcript.scrollTop = transcript.scrollHeight;
   composer.hidden = !mine;
   renderTyping();
-  renderDetails(chat.view);
+  // Re-rendering would wipe what the agent is typing into the shopper's details.
+  if (!details.contains(document.activeElement) || details.dataset.conversation !== conversation.id) renderDetails(chat.view);
+  details.dataset.conversation = conversation.id;
 }
 
 function actionButton(label: string, kind: string, onClick: () => void): HTMLButtonElement {
@@ -319,16 +321,34 @@ function renderTyping(): void {
 
 function renderDetails(view: ConversationView): void {
   const { conversation, previous } = view;
+  const name = h('input', { id: 'shopper-name', maxlength: '80', autocomplete: 'off', value: conversation.shopperName ?? '' });
+  const email = h('input', { id: 'shopper-email', type: 'email', maxlength: '254', autocomplete: 'off', value: conversation.shopperEmail ?? '' });
+  const form = h(
+    'form',
+    { class: 'shopper-form' },
+    h('label', { for: 'shopper-name' }, 'Nombre'),
+    name,
+    h('label', { for: 'shopper-email' }, 'Correo'),
+    email,
+    h('button', { type: 'submit', class: 'small' }, 'Guardar datos'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (email.value && !email.checkValidity()) return notice('Ese correo no parece válido.');
+    socket.send({
+      type: 'shopper_details',
+      conversationId: conversation.id,
+      ...(name.value.trim() ? { name: name.value.trim() } : {}),
+      ...(email.value.trim() ? { email: email.value.trim() } : {}),
+    });
+  });
   replaceChildren(
     details,
     h('h3', {}, 'Cliente'),
+    form,
     h(
       'dl',
       {},
-      h('dt', {}, 'Nombre'),
-      h('dd', {}, conversation.shopperName ?? '—'),
-      h('dt', {}, 'Correo'),
-      h('dd', {}, conversation.shopperEmail ?? '—'),
       h('dt', {}, 'Idioma'),
       h('dd', {}, conversation.lang === 'es' ? 'Español' : 'English'),
       h('dt', {}, 'Página'),
@@ -339,7 +359,7 @@ function renderDetails(view: ConversationView): void {
     h('h3', {}, 'Conversaciones anteriores'),
     previous.length
       ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, h('span', {}, formatDate(p.createdAt)), ` ${p.firstMessage ?? '(sin mensajes)'}`)))
-      : h('p', { class: 'empty' }, conversation.shopperEmail ? 'Ninguna.' : 'Sin correo, no se pueden buscar.'),
+      : h('p', { class: 'empty' }, conversation.shopperEmail ? 'Ninguna.' : 'Guarda su correo para buscarlas.'),
   );
 }
 
