@@ -254,7 +254,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
           const handoffLabel = deps.handoff?.choiceLabel(frame.id, lang) ?? null;
           const entry = handoffLabel === null ? deps.engine().entry(frame.id, lang) : undefined;
           if (handoffLabel === null && !entry) return sendError(client, 'unknown_choice', undefined, clientMessageId);
-          text = handoffLabel ?? entry!.question;
+          // The shopper's message reads as the question they picked, shop name filled in like the bot's labels.
+          text = handoffLabel ?? entry!.question.replaceAll('{shop}', config.shopName);
           choiceId = entry?.id ?? frame.id;
         }
         if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited', undefined, clientMessageId);

@@ -143,3 +143,13 @@ test('the bot stays silent while the conversation is not in the bot state; the m
   const rest = await client.unread();
   expect(rest.filter((frame) => frame.type === 'message')).toEqual([]);
 });
+
+test('picking a question that names the shop stores it with the shop name filled in', async () => {
+  const entry = engineHost.current().knowledge.entries.find((e) => e.lang === 'es' && e.kind === 'faq' && e.question.includes('{shop}'));
+  expect(entry).toBeDefined(); // "¿Es seguro comprar en {shop}?" in knowledge/es/pagos.md
+  const client = await shopper();
+  await client.hello({ lang: 'es' });
+  client.send({ type: 'choice', clientMessageId: 'shop-q', id: entry!.id });
+  const ack = await client.next('ack');
+  expect(server.app.store.messages.get(ack.messageId as number)?.text).toBe(entry!.question.replaceAll('{shop}', 'Tienda Demo'));
+});

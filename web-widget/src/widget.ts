@@ -301,6 +301,7 @@ class ChatWidget {
     if (frame.options?.length) element.appendChild(this.choiceButtons(frame.options));
     if (frame.related?.length) element.appendChild(this.choiceButtons(frame.related, this.t.related));
     if (frame.from === 'bot' && frame.action === 'answer') element.appendChild(this.feedbackButtons(frame.id));
+    this.scrollToEnd(); // again: the buttons made it taller
     if (this.panel.hidden && frame.from !== 'shopper' && frame.id > this.readSince) this.setUnread(this.unread + 1);
   }
 
