@@ -225,6 +225,8 @@ export class HandoffService {
     if (!this.agentsAvailable()) {
       const closed = !isWithinBusinessHours(this.now(), this.config.handoff);
       this.startTicketForm(conversationId, lang, reason, closed ? t.closedNow(nextOpening(this.now(), this.config.handoff)) : t.nobodyOnline);
+      // Still with the bot: the status answers the widget's pending "talk to a person" request.
+      this.events.emit('conversation.status_changed', { conversationId, status: conversation.status });
       return;
     }
     this.saveDialog(conversationId, { lowConfidenceStreak: 0 });

@@ -135,3 +135,45 @@ test('shopper asks for a person, the agent logs in, claims, they talk both ways,
   await shopperContext.close();
   await agentContext.close();
 });
+
+test('outside business hours the widget takes a message, and the agent finds it under Tickets', async () => {
+  const closed = await startTestServer({ config: { handoff: { businessHours: {} } }, deps: { engineHost } });
+  closed.app.handoffTables.agents.create({ email: 'ana@tienda.example', name: 'Ana', role: 'agent', passwordHash: hashPassword(PASSWORD) });
+  try {
+    const shopperContext = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: 'es-MX' });
+    const shopperPage = await shopperContext.newPage();
+    await shopperPage.goto(`${closed.httpUrl}/`);
+    await shopperPage.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+    await shopperPage.getByRole('button', { name: 'Hablar con una persona' }).click();
+    await shopperPage.getByText(/fuera del horario de atención/).waitFor();
+    const input = shopperPage.getByRole('textbox', { name: 'Tu mensaje' });
+    for (const [answer, next] of [
+      ['Luz Martínez', /correo/],
+      ['luz@example.com', /cuéntanos qué necesitas/],
+      ['Quiero cambiar la dirección del pedido 321', /ticket #1/],
+    ] as const) {
+      await input.fill(answer);
+      await input.press('Enter');
+      await shopperPage.getByText(next).last().waitFor();
+    }
+    await screenshot(shopperPage, 'console-flow-widget-ticket-375');
+
+    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+    const agentPage = await agentContext.newPage();
+    await agentPage.goto(`${closed.httpUrl}/agent/login`);
+    await agentPage.getByLabel('Correo').fill('ana@tienda.example');
+    await agentPage.getByLabel('Contraseña').fill(PASSWORD);
+    await agentPage.getByRole('button', { name: 'Entrar' }).click();
+    await agentPage.getByRole('tab', { name: /Tickets/ }).click();
+    const ticket = agentPage.locator('.card.ticket', { hasText: 'Luz Martínez' });
+    await ticket.waitFor();
+    expect(await ticket.innerText()).toContain('Quiero cambiar la dirección del pedido 321');
+    await screenshot(agentPage, 'console-tickets-1280');
+    await ticket.getByRole('button', { name: 'Marcar como atendido' }).click();
+    await agentPage.getByText('No hay tickets abiertos.').waitFor();
+    await shopperContext.close();
+    await agentContext.close();
+  } finally {
+    await closed.stop();
+  }
+});
