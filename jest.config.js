@@ -4,6 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': 'ts-jest' },
   testMatch: ['**/*.test.ts'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/reporters/summary.js'],
 };

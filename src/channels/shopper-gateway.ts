@@ -252,11 +252,11 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         } else {
           const lang = store.conversations.get(conversationId)?.lang ?? config.defaultLanguage;
           const handoffLabel = deps.handoff?.choiceLabel(frame.id, lang) ?? null;
-          const entry = handoffLabel === null ? deps.engine().entry(frame.id, lang) : undefined;
-          if (handoffLabel === null && !entry) return sendError(client, 'unknown_choice', undefined, clientMessageId);
-          // The shopper's message reads as the question they picked, shop name filled in like the bot's labels.
-          text = handoffLabel ?? entry!.question.replaceAll('{shop}', config.shopName);
-          choiceId = entry?.id ?? frame.id;
+          // The shopper's message reads as the question they picked.
+          const label = handoffLabel ?? deps.engine().label(frame.id, lang);
+          if (label === undefined) return sendError(client, 'unknown_choice', undefined, clientMessageId);
+          text = label;
+          choiceId = frame.id;
         }
         if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited', undefined, clientMessageId);
         void serialize(conversationId, () => shopperTurn(client, conversationId, clientMessageId, text, choiceId)).catch((error: unknown) => {

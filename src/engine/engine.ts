@@ -29,6 +29,8 @@ export interface Engine {
   /** FAQ answers for agents to insert and edit, best match first. */
   search(query: string, lang: Lang, limit?: number): CannedAnswer[];
   entry(id: string, lang: Lang): Entry | undefined;
+  /** An entry's main question as shoppers see it (shop name filled in), for buttons and transcripts. */
+  label(id: string, lang: Lang): string | undefined;
 }
 
 const CANDIDATES_SHOWN = 5;
@@ -49,7 +51,7 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
 
   const entry = (id: string, lang: Lang) => byLang.get(lang)?.get(id);
   const render = (markdown: string) => stripPlaceholders(markdown).replaceAll('{shop}', options.shopName);
-  const choice = (item: Entry): Choice => ({ id: item.id, label: item.question });
+  const choice = (item: Entry): Choice => ({ id: item.id, label: render(item.question) });
   const relatedOf = (item: Entry) =>
     item.related.map((id) => entry(id, item.lang)).filter((e): e is Entry => e !== undefined).map(choice);
 
@@ -88,6 +90,10 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
     version: knowledge.version,
     knowledge,
     entry,
+    label(id, lang) {
+      const found = entry(id, lang);
+      return found && render(found.question);
+    },
     respond(text, context = {}) {
       const language = chooseLanguage(text, context);
       const matcher = matchers.get(language.used);
