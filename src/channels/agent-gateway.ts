@@ -85,13 +85,13 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   function onUpdate(update: AgentUpdate): void {
     switch (update.type) {
       case 'queue':
-        return clients.forEach((client) => send(client, { type: 'queue', items: handoff.queueView() }));
+        return clients.forEach((client) => send(client, { type: 'queue', items: handoff.views.queue() }));
       case 'tickets':
-        return clients.forEach((client) => send(client, { type: 'tickets', items: handoff.ticketsView() }));
+        return clients.forEach((client) => send(client, { type: 'tickets', items: handoff.views.tickets() }));
       case 'agents':
-        return clients.forEach((client) => send(client, { type: 'agents', items: handoff.agentsView() }));
+        return clients.forEach((client) => send(client, { type: 'agents', items: handoff.views.agents() }));
       case 'chats':
-        return forAgent(update.agentId).forEach((client) => send(client, { type: 'chats', items: handoff.chatsOf(update.agentId) }));
+        return forAgent(update.agentId).forEach((client) => send(client, { type: 'chats', items: handoff.views.chatsOf(update.agentId) }));
       case 'assigned':
         return forAgent(update.agentId).forEach((client) => {
           client.viewing.add(update.conversationId);
@@ -103,7 +103,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   }
 
   function sendConversation(client: AgentSocket, conversationId: string): void {
-    const view = handoff.transcript(conversationId);
+    const view = handoff.views.transcript(conversationId);
     if (!view) return refuse(client, 'not_found');
     client.viewing.add(conversationId);
     send(client, { type: 'conversation', ...view, messages: view.messages.map(toAgentMessage) });
@@ -189,14 +189,14 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       clients.delete(client);
       handoff.agentDisconnected(agent.id);
     });
-    for (const chat of handoff.chatsOf(agent.id)) client.viewing.add(chat.conversationId);
+    for (const chat of handoff.views.chatsOf(agent.id)) client.viewing.add(chat.conversationId);
     send(client, {
       type: 'welcome',
       agent: { id: agent.id, name: agent.name, role: agent.role },
-      queue: handoff.queueView(),
-      chats: handoff.chatsOf(agent.id),
-      tickets: handoff.ticketsView(),
-      agents: handoff.agentsView(),
+      queue: handoff.views.queue(),
+      chats: handoff.views.chatsOf(agent.id),
+      tickets: handoff.views.tickets(),
+      agents: handoff.views.agents(),
     });
     // After the welcome, so chats routed to this agent now arrive as "assigned" updates on top of it.
     handoff.agentConnected(agent.id);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CannedAnswer } from '../engine';
 import type { Choice } from '../engine/types';
 import type { ErrorCode } from '../errors';
-import type { AgentActionError, HandoffService } from '../handoff';
+import type { AgentActionError, ConsoleViews } from '../handoff';
 import { LANGUAGES } from '../knowledge/types';
 import type { Conversation, StoredMessage } from '../store';
 import type { Handoff } from '../store/handoff';
@@ -98,10 +98,10 @@ export function toAgentMessage(message: StoredMessage): AgentMessage {
   return out;
 }
 
-export type QueueItem = ReturnType<HandoffService['queueView']>[number];
-export type ChatItem = ReturnType<HandoffService['chatsOf']>[number];
-export type AgentItem = ReturnType<HandoffService['agentsView']>[number];
-export type PreviousConversation = NonNullable<ReturnType<HandoffService['transcript']>>['previous'];
+export type QueueItem = ReturnType<ConsoleViews['queue']>[number];
+export type ChatItem = ReturnType<ConsoleViews['chatsOf']>[number];
+export type AgentItem = ReturnType<ConsoleViews['agents']>[number];
+export type PreviousConversation = NonNullable<ReturnType<ConsoleViews['transcript']>>['previous'];
 
 export interface ConversationView {
   conversation: Conversation;

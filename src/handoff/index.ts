@@ -6,3 +6,4 @@ export { pickAgent, estimateWaitSeconds } from './routing';
 export { nextStatus, type HandoffEvent } from './state';
 export { stepTicketForm, type TicketForm } from './ticket-form';
 export { realTimers, type Timers } from './presence';
+export { ConsoleViews } from './views';

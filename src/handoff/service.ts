@@ -5,14 +5,15 @@ import type { Lang } from '../knowledge/types';
 import { normalize, words } from '../nlp';
 import type { Conversation, Sender, StoredMessage, Store } from '../store';
 import type { HandoffOutcome, HandoffTables } from '../store/handoff';
-import type { Ticket } from '../store/tickets';
 import { isWithinBusinessHours, nextOpening } from './hours';
 import { assessTurn, LEAVE_MESSAGE, OFFER_ACCEPT, OFFER_DECLINE, readOfferAnswer, type EscalationReason } from './policy';
 import { Presence, realTimers, type Timers } from './presence';
 import { estimateWaitSeconds, pickAgent } from './routing';
 import { nextStatus, type HandoffEvent } from './state';
+import { DialogMemory, type HandoffDialog } from './dialog-memory';
 import { TEXTS } from './texts';
-import { stepTicketForm, type TicketForm } from './ticket-form';
+import { ConsoleViews } from './views';
+import { stepTicketForm } from './ticket-form';
 
 export interface HandoffDeps {
   store: Store;
@@ -42,16 +43,6 @@ export interface ShopperStatus {
 export type AgentActionError = 'not_found' | 'not_yours' | 'already_taken' | 'not_waiting' | 'agent_offline';
 export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError };
 
-/** Per-conversation memory of the handoff dialogue, kept in dialog_state so it survives restarts. */
-interface HandoffDialog {
-  lowConfidenceStreak: number;
-  offerPending?: boolean;
-  form?: TicketForm;
-  formReason?: string;
-  /** Waiting with nobody online, the shopper was offered to leave a message (once per wait). */
-  leaveOffered?: boolean;
-}
-
 /** Used for the wait estimate until agents have closed some chats. */
 const DEFAULT_HANDLE_SECONDS = 300;
 /** Typed answers to "talk to a person?" are short; anything longer is a new question for the bot. */
@@ -69,6 +60,9 @@ export class HandoffService {
   private readonly config: Config;
   private readonly now: () => Date;
   private readonly presence: Presence;
+  private readonly memory: DialogMemory;
+  /** What the console shows: queue, chats, tickets, agents, transcripts. */
+  readonly views: ConsoleViews;
   private readonly listeners = new Set<(update: AgentUpdate) => void>();
 
   constructor(deps: HandoffDeps) {
@@ -78,6 +72,8 @@ export class HandoffService {
     this.config = deps.config;
     this.now = deps.now ?? (() => new Date());
     this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
+    this.memory = new DialogMemory(deps.store);
+    this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.now);
   }
 
   /** After a restart nobody is connected: agents holding chats get the grace period to come back. */
@@ -122,10 +118,10 @@ export class HandoffService {
     const conversation = this.store.conversations.get(conversationId);
     if (!conversation) return false;
     if (conversation.status === 'resolved') this.transition(conversation, 'reopen');
-    const dialog = this.dialog(conversationId);
+    const dialog = this.memory.read(conversationId);
     if (options.isChoice) {
       // A clicked FAQ button is a new question: it leaves any form or offer behind.
-      if (dialog.form || dialog.offerPending) this.saveDialog(conversationId, { lowConfidenceStreak: 0 });
+      if (dialog.form || dialog.offerPending) this.memory.write(conversationId, { lowConfidenceStreak: 0 });
       return false;
     }
     if (dialog.form) {
@@ -135,7 +131,7 @@ export class HandoffService {
     if (dialog.offerPending) {
       const normalized = normalize(text);
       const answer = words(normalized).length <= MAX_OFFER_ANSWER_WORDS ? readOfferAnswer(normalized) : null;
-      this.saveDialog(conversationId, { ...dialog, offerPending: false });
+      this.memory.write(conversationId, { ...dialog, offerPending: false });
       if (answer === 'accept') {
         this.requestHandoff(conversationId, 'low-confidence');
         return true;
@@ -158,17 +154,17 @@ export class HandoffService {
       sendReply();
       return;
     }
-    const dialog = this.dialog(conversationId);
+    const dialog = this.memory.read(conversationId);
     const decision = assessTurn(
       { text, lang: reply.lang, reply, lowConfidenceStreak: dialog.lowConfidenceStreak },
       { lowConfidenceStrikes: this.config.handoff.lowConfidenceStrikes },
     );
-    this.saveDialog(conversationId, { ...dialog, lowConfidenceStreak: decision.lowConfidenceStreak, offerPending: false });
+    this.memory.write(conversationId, { ...dialog, lowConfidenceStreak: decision.lowConfidenceStreak, offerPending: false });
     const lang = reply.lang;
     if (decision.kind === 'none') return sendReply();
     if (decision.kind === 'offer') {
       sendReply();
-      this.saveDialog(conversationId, { lowConfidenceStreak: 0, offerPending: true });
+      this.memory.write(conversationId, { lowConfidenceStreak: 0, offerPending: true });
       const t = TEXTS[lang];
       this.post(conversationId, 'bot', t.offer, lang, {
         options: [
@@ -200,7 +196,7 @@ export class HandoffService {
       this.leaveQueueForMessage(conversation);
       return true;
     }
-    this.saveDialog(conversationId, { ...this.dialog(conversationId), offerPending: false });
+    this.memory.write(conversationId, { ...this.memory.read(conversationId), offerPending: false });
     if (choiceId === OFFER_ACCEPT) this.requestHandoff(conversationId, 'low-confidence');
     else this.post(conversationId, 'bot', TEXTS[conversation.lang].declined, conversation.lang);
     return true;
@@ -229,7 +225,7 @@ export class HandoffService {
       this.events.emit('conversation.status_changed', { conversationId, status: conversation.status });
       return;
     }
-    this.saveDialog(conversationId, { lowConfidenceStreak: 0 });
+    this.memory.write(conversationId, { lowConfidenceStreak: 0 });
     if (!options.announced) {
       const text = reason === 'negative-sentiment' ? t.angryHandoff : reason.startsWith('faq:') ? t.faqHandoff : t.connecting;
       this.post(conversationId, 'bot', text, lang);
@@ -333,61 +329,6 @@ export class HandoffService {
     return { ok: true };
   }
 
-  // ——— Views for the console ———
-
-  queueView() {
-    const now = this.now().getTime();
-    return this.tables.handoffs.queue().map((handoff, index) => ({
-      conversationId: handoff.conversationId,
-      position: index + 1,
-      reason: handoff.reason,
-      lang: handoff.lang,
-      shopperName: handoff.shopperName,
-      waitingSince: handoff.requestedAt,
-      waitSeconds: Math.max(0, Math.round((now - Date.parse(handoff.requestedAt)) / 1000)),
-      preview: this.lastShopperText(handoff.conversationId),
-    }));
-  }
-
-  chatsOf(agentId: string) {
-    return this.tables.handoffs.ofAgent(agentId).map((handoff) => ({
-      conversationId: handoff.conversationId,
-      reason: handoff.reason,
-      lang: handoff.lang,
-      shopperName: handoff.shopperName,
-      assignedAt: handoff.assignedAt,
-      preview: this.lastShopperText(handoff.conversationId),
-    }));
-  }
-
-  ticketsView(): Ticket[] {
-    return this.tables.tickets.open();
-  }
-
-  agentsView() {
-    const loads = new Map(this.tables.handoffs.assigned().reduce((counts, h) => counts.set(h.agentId!, (counts.get(h.agentId!) ?? 0) + 1), new Map<string, number>()));
-    return this.tables.agents.list().map((agent) => ({
-      id: agent.id,
-      name: agent.name,
-      online: this.presence.isOnline(agent.id),
-      openChats: loads.get(agent.id) ?? 0,
-    }));
-  }
-
-  /** Everything an agent needs to take over: transcript (bot turns with FAQ id and confidence), shopper, history. */
-  transcript(conversationId: string) {
-    const conversation = this.store.conversations.get(conversationId);
-    if (!conversation) return undefined;
-    const handoff = this.tables.handoffs.current(conversationId);
-    return {
-      conversation,
-      handoff: handoff ?? null,
-      agentName: handoff?.agentId ? this.agentName(handoff.agentId) : null,
-      messages: this.store.messages.listAfter(conversationId, 0),
-      previous: conversation.shopperEmail ? this.tables.handoffs.previousConversations(conversation.shopperEmail, conversationId) : [],
-    };
-  }
-
   /** The agent holding a conversation, if any (for forwarding shopper messages and typing). */
   holderOf(conversationId: string): string | null {
     return this.tables.handoffs.current(conversationId)?.agentId ?? null;
@@ -436,7 +377,7 @@ export class HandoffService {
     this.store.transaction(() => {
       this.tables.handoffs.close(conversationId, outcome);
       this.transition(owned, event, false);
-      if (event === 'hand_back') this.saveDialog(conversationId, { lowConfidenceStreak: 0 });
+      if (event === 'hand_back') this.memory.write(conversationId, { lowConfidenceStreak: 0 });
     });
     const t = TEXTS[owned.lang];
     const name = this.agentName(agentId);
@@ -450,7 +391,7 @@ export class HandoffService {
   }
 
   private startTicketForm(conversationId: string, lang: Lang, reason: string, why: string): void {
-    this.saveDialog(conversationId, { lowConfidenceStreak: 0, form: { step: 'name' }, formReason: reason });
+    this.memory.write(conversationId, { lowConfidenceStreak: 0, form: { step: 'name' }, formReason: reason });
     const ask = TEXTS[lang].leaveMessage(this.config.handoff.replyPromise[lang]);
     this.post(conversationId, 'bot', why ? `${why} ${ask}` : ask, lang);
   }
@@ -460,9 +401,9 @@ export class HandoffService {
     this.requeueChatsOf(agentId);
     if (this.presence.online().length > 0) return;
     for (const waiting of this.tables.handoffs.queue()) {
-      const dialog = this.dialog(waiting.conversationId);
+      const dialog = this.memory.read(waiting.conversationId);
       if (dialog.leaveOffered) continue;
-      this.saveDialog(waiting.conversationId, { ...dialog, leaveOffered: true });
+      this.memory.write(waiting.conversationId, { ...dialog, leaveOffered: true });
       const t = TEXTS[waiting.lang];
       this.post(waiting.conversationId, 'bot', t.nobodyLeft, waiting.lang, { options: [{ id: LEAVE_MESSAGE, label: t.leaveMessageOption }] });
     }
@@ -525,11 +466,11 @@ export class HandoffService {
     const lang = conversation.lang;
     const step = stepTicketForm(dialog.form!, text, lang);
     if (step.kind === 'ask') {
-      this.saveDialog(conversation.id, { ...dialog, form: step.form });
+      this.memory.write(conversation.id, { ...dialog, form: step.form });
       this.post(conversation.id, 'bot', step.text, lang);
       return;
     }
-    this.saveDialog(conversation.id, { lowConfidenceStreak: 0 });
+    this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
     if (step.kind === 'cancelled') {
       this.post(conversation.id, 'bot', step.text, lang);
       return;
@@ -570,20 +511,8 @@ export class HandoffService {
     return message;
   }
 
-  private dialog(conversationId: string): HandoffDialog {
-    return (this.store.dialogState.read(`handoff:${conversationId}`) as HandoffDialog | undefined) ?? { lowConfidenceStreak: 0 };
-  }
-
-  private saveDialog(conversationId: string, dialog: HandoffDialog): void {
-    this.store.dialogState.write({ [`handoff:${conversationId}`]: dialog });
-  }
-
   private agentName(agentId: string): string {
     return this.tables.agents.get(agentId)?.name ?? '—';
-  }
-
-  private lastShopperText(conversationId: string): string | null {
-    return this.tables.handoffs.lastShopperText(conversationId)?.slice(0, 140) ?? null;
   }
 
   private notify(update: AgentUpdate): void {

@@ -1,0 +1,29 @@
+import type { Store } from '../store';
+import type { TicketForm } from './ticket-form';
+
+/** Per-conversation memory of the handoff dialogue. */
+export interface HandoffDialog {
+  lowConfidenceStreak: number;
+  offerPending?: boolean;
+  form?: TicketForm;
+  formReason?: string;
+  /** Waiting with nobody online, the shopper was offered to leave a message (once per wait). */
+  leaveOffered?: boolean;
+}
+
+/** Kept in the store's dialog_state table, so a form or an offer survives a restart. */
+export class DialogMemory {
+  constructor(private readonly store: Store) {}
+
+  read(conversationId: string): HandoffDialog {
+    return (this.store.dialogState.read(key(conversationId)) as HandoffDialog | undefined) ?? { lowConfidenceStreak: 0 };
+  }
+
+  write(conversationId: string, dialog: HandoffDialog): void {
+    this.store.dialogState.write({ [key(conversationId)]: dialog });
+  }
+}
+
+function key(conversationId: string): string {
+  return `handoff:${conversationId}`;
+}
