@@ -8,6 +8,11 @@ import type { SupportSoftmax } from './softmax';
  * base than on CLINC150's 150 intents, where it was chosen.
  */
 const COMPETITORS = 150;
+/**
+ * And over at least this many, labels that share nothing with the message counting as score 0: a
+ * knowledge base of three FAQs must not be sure of every question that shares a word with one of them.
+ */
+const MIN_COMPETITORS = 20;
 
 export interface RankedLabel {
   label: number;
@@ -33,7 +38,7 @@ export function rankByProbability(model: SupportSoftmax, query: SparseVector, li
   const count = model.score(query);
   const scores = new Float64Array(count);
   for (let k = 0; k < count; k++) scores[k] = model.scoreOf(model.touchedLabel(k));
-  const competitors = Math.min(model.labelCount, COMPETITORS);
+  const competitors = Math.max(MIN_COMPETITORS, Math.min(model.labelCount, COMPETITORS));
   // Only the `competitors` best scores enter the normalization; past that, a cut-off score.
   const floor = count > competitors ? kthLargest(scores.slice(), competitors) : -Infinity;
   let max = 0;

@@ -35,7 +35,8 @@ const DEFAULT_LIMIT = 5;
 /**
  * Builds the matcher of one language from labelled examples (each FAQ's or intent's question and
  * phrasings): the language pipeline of src/nlp, TF-IDF features, and a logistic regression over them
- * whose probability, rescaled (see confidence.ts), is the candidate's confidence. Pure and deterministic: same examples, same matcher.
+ * whose probability, rescaled (see confidence.ts), is the candidate's confidence. Pure and
+ * deterministic: same examples, same matcher.
  */
 export function buildMatcher(examples: Example[], options: MatcherOptions): Matcher {
   const analyzer = buildAnalyzer(
