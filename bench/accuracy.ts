@@ -9,7 +9,10 @@
  *   npm run bench:accuracy -- --train FILE --folds K [--lang es|en]
  *
  * The second form cross-validates a small knowledge base with no out-of-scope examples (HINT3) at the
- * default threshold, to check that confidence means the same there as on a large one.
+ * default threshold, to check that confidence means the same there as on a large one. With
+ * --labels N [--per-label M], the first form builds a small knowledge base from N of the training set's
+ * labels (evenly spaced in sorted order, M examples each) and counts questions about the other labels
+ * as out of scope: the same check, on a small knowledge base that does get off-topic questions.
  *
  * The last line of output is one JSON object (see docs/performance.md).
  */
@@ -26,6 +29,7 @@ import { parseArgs, round, rssMb } from './stats';
 const USAGE =
   'usage: npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]\n' +
   '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en]\n' +
+  '  --labels N [--per-label M]  keep N labels (M examples each); questions about the others are out of scope\n' +
   '  --sample N  queries run through slow methods (Fuse.js alone), evenly spaced; default 300';
 const WARM_UP_QUERIES = 200;
 
@@ -66,13 +70,32 @@ function guessLanguage(pairs: readonly Pair[]): Lang {
   return votes.es > votes.en ? 'es' : 'en';
 }
 
+/** The training examples to build from, and how to relabel questions about labels left out. */
+function labelSubset(pairs: readonly Pair[], args: Map<string, string>): { train: Pair[]; relabel: (pairs: Pair[]) => Pair[] } {
+  const inScope = pairs.filter(([, label]) => label !== OUT_OF_SCOPE);
+  if (!args.has('labels')) return { train: inScope, relabel: (p) => p };
+  const count = Number(args.get('labels'));
+  const perLabel = Number(args.get('per-label') ?? Infinity);
+  const all = [...new Set(inScope.map(([, label]) => label))].sort();
+  if (!Number.isInteger(count) || count < 2 || count > all.length) throw new Error(`--labels must be a whole number from 2 to ${all.length}`);
+  const kept = new Set(sample(all.map((label) => [label, label] as Pair), count).map(([label]) => label));
+  const seen = new Map<string, number>();
+  const train = inScope.filter(([, label]) => {
+    if (!kept.has(label)) return false;
+    seen.set(label, (seen.get(label) ?? 0) + 1);
+    return seen.get(label)! <= perLabel;
+  });
+  return { train, relabel: (p) => p.map(([text, label]) => [text, kept.has(label) ? label : OUT_OF_SCOPE]) };
+}
+
 async function runMethod(name: string, args: Map<string, string>): Promise<MethodResult> {
   const method = METHODS[name];
-  const train = readPairs(args.get('train')!, '--train').filter(([, label]) => label !== OUT_OF_SCOPE);
+  const subset = labelSubset(readPairs(args.get('train')!, '--train'), args);
+  const train = subset.train;
   const limit = Number(args.get('sample') ?? 300);
   const pick = (pairs: Pair[]) => (method.slow ? sample(pairs, limit) : pairs);
-  const evalSet = pick(readPairs(args.get('eval')!, '--eval'));
-  const valSet = args.has('val') ? pick(readPairs(args.get('val')!, '--val')) : null;
+  const evalSet = pick(subset.relabel(readPairs(args.get('eval')!, '--eval')));
+  const valSet = args.has('val') ? pick(subset.relabel(readPairs(args.get('val')!, '--val'))) : null;
   const lang = (args.get('lang') as Lang | undefined) ?? guessLanguage(train);
 
   const started = performance.now();
@@ -129,7 +152,10 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const args = parseArgs(
     argv,
-    { train: 'value', eval: 'value', val: 'value', lang: 'value', compare: 'flag', sample: 'value', method: 'value', folds: 'value' },
+    {
+      train: 'value', eval: 'value', val: 'value', lang: 'value', compare: 'flag', sample: 'value', method: 'value', folds: 'value',
+      labels: 'value', 'per-label': 'value',
+    },
     USAGE,
   );
   if (args.has('lang') && !isLang(args.get('lang'))) throw new Error(`--lang must be "es" or "en"\n${USAGE}`);
