@@ -39,6 +39,7 @@ export function confidenceOf(probability: number): number {
 
 /** The `limit` most probable labels, best first (ties by label order, so results are stable). */
 export function rankByProbability(model: SupportSoftmax, query: SparseVector, limit: number): RankedLabel[] {
+  if (!(limit >= 1)) return [];
   const count = model.score(query);
   const scores = new Float64Array(count);
   for (let k = 0; k < count; k++) scores[k] = model.scoreOf(model.touchedLabel(k));

@@ -24,7 +24,8 @@ export function stem(word: string, lang: Lang): string {
 const MORE_SPANISH_STOPWORDS = ['es', 'son', 'soy', 'eres', 'ser', 'fue', 'era', 'esta', 'estan', 'estoy', 'hay', 'ha', 'han', 'las', 'unos', 'unas'];
 
 const STOPWORDS: Record<Lang, ReadonlySet<string>> = {
-  en: new Set(englishStopwords.filter((w) => /^[a-z]{2,}$/.test(w)).map(normalize)),
+  // natural's English list holds every single letter; of those only "i" and "a" are words.
+  en: new Set([...englishStopwords.filter((w) => /^[a-z]{2,}$/.test(w)), 'i', 'a']),
   es: new Set([...spanishStopwords.filter((w) => /^\p{L}{1,}$/u.test(w)), ...MORE_SPANISH_STOPWORDS].map(normalize)),
 };
 

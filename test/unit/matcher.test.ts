@@ -110,6 +110,12 @@ describe('buildMatcher', () => {
 
   it('returns at most `limit` candidates', () => {
     expect(spanish.rank('envio', 2).candidates.length).toBeLessThanOrEqual(2);
+    expect(spanish.rank('envio', 0).candidates).toEqual([]);
+  });
+
+  it('never lists a pronoun or article as a matched word', () => {
+    expect(english.rank('how do i return an item').candidates[0]).toMatchObject({ id: 'returns' });
+    expect(english.rank('how do i return an item').candidates[0].matched).toEqual(['return', 'item']);
   });
 
   it('builds the same matcher from the same examples', () => {
