@@ -17,8 +17,8 @@ const LONG_WORD = 9;
 /**
  * Repairs typos against a small vocabulary (the words of one knowledge base), never against every
  * phrasing. A word is changed only when the difference looks like a slip of the fingers or of spelling:
- * a neighbouring key, a sound-alike consonant (b/v, s/z/c, g/j, y/i), a letter missing, doubled or
- * swapped (see `typoCost`). That keeps most correct words the vocabulary lacks as they are ("premio"
+ * a sound-alike consonant (b/v, s/z/c, g/j, y/i), a letter missing, doubled or swapped, a neighbouring
+ * key in a longer word (see `typoCost`). That keeps most correct words the vocabulary lacks as they are ("premio"
  * is not a typo of "precio"); words sharing a stem with a known one are not typos either.
  *
  * Candidates one edit away come from a table of the vocabulary's words with one letter deleted, which
