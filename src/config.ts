@@ -17,7 +17,7 @@ const matchingSchema = z
     /** At or above: answer. Means the same for any knowledge base (see docs/performance.md). */
     answerThreshold: z.number().min(0).max(1).default(0.5),
     /** Candidates at or above this, close to the best one, become "did you mean…?" choices. */
-    clarifyThreshold: z.number().min(0).max(1).default(0.25),
+    clarifyThreshold: z.number().min(0).max(1).default(0.4),
     /** How close (in confidence) a runner-up must be to the best to be offered as a choice. */
     clarifyMargin: z.number().min(0).max(1).default(0.15),
     maxOptions: z.number().int().min(2).max(5).default(3),
