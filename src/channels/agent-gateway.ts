@@ -7,6 +7,7 @@ import { ERRORS } from '../errors';
 import type { EventBus } from '../events';
 import type { AgentActionError, AgentActionResult, AgentUpdate, HandoffService } from '../handoff';
 import type { Agent, AgentTable } from '../store/agents';
+import { startHeartbeat } from './heartbeat';
 import { AGENT_ERROR_MESSAGES, parseAgentFrame, toAgentMessage, type AgentClientFrame, type AgentErrorCode, type AgentServerFrame } from './agent-protocol';
 import { isOriginAllowed } from './origin';
 import { RateLimiter } from './rate-limit';
@@ -16,7 +17,6 @@ import { rejectUpgrade, type UpgradeHandler } from './upgrade';
 const SESSION_ENDED = 4401;
 /** Under /agent so the session cookie (Path=/agent) is sent with the upgrade request. */
 export const AGENT_SOCKET_PATH = '/agent/socket';
-const HEARTBEAT_MS = 30_000;
 const AGENT_FRAMES_PER_MINUTE = 240;
 
 export interface AgentGatewayDeps {
@@ -202,18 +202,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     handoff.agentConnected(agent.id);
   }
 
-  const heartbeat = setInterval(() => {
-    dropEndedSessions();
-    for (const client of clients) {
-      if (!client.alive) {
-        client.ws.terminate();
-        continue;
-      }
-      client.alive = false;
-      client.ws.ping();
-    }
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
+  const stopHeartbeat = startHeartbeat(clients, dropEndedSessions);
 
   return {
     handleUpgrade(request: IncomingMessage, socket, head) {
@@ -226,7 +215,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     dropEndedSessions,
     connectionCount: () => clients.size,
     close() {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       unsubscribe.forEach((off) => off());
       for (const client of clients) client.ws.close(1001, 'server shutting down');
       wss.close();

@@ -7,6 +7,7 @@ import { LANGUAGES } from '../knowledge/types';
 import type { Conversation, StoredMessage } from '../store';
 import type { Handoff } from '../store/handoff';
 import type { Ticket } from '../store/tickets';
+import { parseFrame, type FrameParseResult } from './frames';
 
 /** The agent socket's frames (docs/protocol.md, "Agent socket"), validated here like the shopper's. */
 
@@ -47,31 +48,8 @@ export const AGENT_ERROR_MESSAGES: Record<AgentActionError, string> = {
   agent_offline: 'That agent is not online; transfer to someone who is.',
 };
 
-export type AgentParseResult =
-  | { ok: true; frame: AgentClientFrame }
-  | { ok: false; code: 'bad_frame' | 'unknown_frame'; message: string; clientMessageId?: string };
-
-export function parseAgentFrame(raw: string): AgentParseResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return { ok: false, code: 'bad_frame', message: 'The frame is not valid JSON.' };
-  }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return { ok: false, code: 'bad_frame', message: 'A frame must be a JSON object with a "type".' };
-  }
-  const { type, clientMessageId: id } = data as { type?: unknown; clientMessageId?: unknown };
-  const echo = typeof id === 'string' && id.length <= 64 ? { clientMessageId: id } : {};
-  if (typeof type !== 'string' || !(AGENT_FRAME_TYPES as string[]).includes(type)) {
-    return { ok: false, code: 'unknown_frame', message: `Unknown frame type ${JSON.stringify(type)}; expected one of ${AGENT_FRAME_TYPES.join(', ')}.`, ...echo };
-  }
-  const result = agentClientFrame.safeParse(data);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || type}: ${issue.message}`).join('; ');
-    return { ok: false, code: 'bad_frame', message: `Invalid "${type}" frame: ${problems}`, ...echo };
-  }
-  return { ok: true, frame: result.data };
+export function parseAgentFrame(raw: string): FrameParseResult<AgentClientFrame> {
+  return parseFrame(raw, AGENT_FRAME_TYPES, agentClientFrame);
 }
 
 /** A message as agents see it: notes included, with what the bot matched and how sure it was. */

@@ -3,6 +3,7 @@ import type { Choice } from '../engine/types';
 import type { ErrorCode } from '../errors';
 import { LANGUAGES, type Lang } from '../knowledge/types';
 import type { ConversationStatus, StoredMessage } from '../store';
+import { parseFrame, type FrameParseResult } from './frames';
 
 /**
  * The shopper socket's frames (docs/protocol.md). Every incoming frame is parsed here; nothing
@@ -31,31 +32,8 @@ const clientFrame = z.discriminatedUnion('type', [helloFrame, messageFrame, choi
 export type ClientFrame = z.infer<typeof clientFrame>;
 export const CLIENT_FRAME_TYPES = clientFrame.options.map((option) => option.shape.type.value);
 
-export type ParseResult =
-  | { ok: true; frame: ClientFrame }
-  | { ok: false; code: Extract<ErrorCode, 'bad_frame' | 'unknown_frame'>; message: string; clientMessageId?: string };
-
-export function parseClientFrame(raw: string): ParseResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return { ok: false, code: 'bad_frame', message: 'The frame is not valid JSON.' };
-  }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return { ok: false, code: 'bad_frame', message: 'A frame must be a JSON object with a "type".' };
-  }
-  const { type, clientMessageId: id } = data as { type?: unknown; clientMessageId?: unknown };
-  const echo = typeof id === 'string' && id.length <= 64 ? { clientMessageId: id } : {};
-  if (typeof type !== 'string' || !(CLIENT_FRAME_TYPES as string[]).includes(type)) {
-    return { ok: false, code: 'unknown_frame', message: `Unknown frame type ${JSON.stringify(type)}; expected one of ${CLIENT_FRAME_TYPES.join(', ')}.`, ...echo };
-  }
-  const result = clientFrame.safeParse(data);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || type}: ${issue.message}`).join('; ');
-    return { ok: false, code: 'bad_frame', message: `Invalid "${type}" frame: ${problems}`, ...echo };
-  }
-  return { ok: true, frame: result.data };
+export function parseClientFrame(raw: string): FrameParseResult<ClientFrame> {
+  return parseFrame(raw, CLIENT_FRAME_TYPES, clientFrame);
 }
 
 export interface WelcomeFrame {

@@ -12,6 +12,7 @@ import type { Conversation, ConversationStatus, Store, StoredMessage } from '../
 import type { BotOutput, BotRuntime } from './botkit-runtime';
 import { clientAddress } from './client-address';
 import { isOriginAllowed } from './origin';
+import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
 import { RateLimiter } from './rate-limit';
 import { rejectUpgrade, type UpgradeHandler } from './upgrade';
@@ -24,7 +25,6 @@ import { rejectUpgrade, type UpgradeHandler } from './upgrade';
  */
 
 export const SHOPPER_SOCKET_PATH = '/ws/shopper';
-const HEARTBEAT_MS = 30_000;
 /** Frames above maxFrameBytes get an error frame; only far larger ones make ws close the socket (1009). */
 const HARD_FRAME_FACTOR = 4;
 const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te puedo ayudar?', en: 'Hi! How can I help you?' };
@@ -325,18 +325,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     });
   }
 
-  // Browsers do not report dead connections (a phone losing signal): ping, and drop the silent.
-  const heartbeat = setInterval(() => {
-    for (const client of clients) {
-      if (!client.alive) {
-        client.ws.terminate();
-        continue;
-      }
-      client.alive = false;
-      client.ws.ping();
-    }
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
+  const stopHeartbeat = startHeartbeat(clients);
 
   return {
     handleUpgrade(request, socket, head) {
@@ -347,7 +336,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     },
     connectionCount: () => clients.size,
     close() {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       unsubscribe.forEach((off) => off());
       for (const client of clients) client.ws.close(1001, 'server shutting down');
       wss.close();
