@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App, type AppDeps } from '../../src/app';
 import { parseConfig, type ConfigInput } from '../../src/config';
 import { startEngineHost, type EngineHost } from '../../src/engine';
+import { ShopperClient } from './shopper-client';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -49,4 +50,37 @@ export async function startTestServer(options: { config?: ConfigInput; dataDir?:
     socketUrl: `ws://127.0.0.1:${port}/ws/shopper`,
     stop: () => app.close(),
   };
+}
+
+/**
+ * One server for a whole test file, with the project's knowledge base, and shoppers that are closed
+ * after each test. Call at the top level of a test file; the fields are set before the first test.
+ */
+export interface ShopperServerContext {
+  server: TestServer;
+  engineHost: EngineHost;
+  shopper(): Promise<ShopperClient>;
+}
+
+export function useShopperServer(config?: ConfigInput): ShopperServerContext {
+  const clients: ShopperClient[] = [];
+  const context = {
+    async shopper() {
+      const client = await ShopperClient.connect(context.server.socketUrl);
+      clients.push(client);
+      return client;
+    },
+  } as ShopperServerContext;
+  beforeAll(async () => {
+    context.engineHost = projectEngineHost();
+    context.server = await startTestServer({ deps: { engineHost: context.engineHost }, config });
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+  });
+  afterAll(async () => {
+    await context.server.stop();
+    context.engineHost.close();
+  });
+  return context;
 }

@@ -1,31 +1,8 @@
-import type { EngineHost } from '../../src/engine';
-import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { startTestServer, useShopperServer } from '../helpers/app';
 import { ShopperClient } from '../helpers/shopper-client';
 
-let engineHost: EngineHost;
-let server: TestServer;
-const clients: ShopperClient[] = [];
-
-async function shopper(): Promise<ShopperClient> {
-  const client = await ShopperClient.connect(server.socketUrl);
-  clients.push(client);
-  return client;
-}
-
-beforeAll(async () => {
-  engineHost = projectEngineHost();
-  server = await startTestServer({
-    deps: { engineHost },
-    config: { limits: { maxFrameBytes: 1024, maxMessageChars: 200, messagesPerMinute: 5, newConversationsPerMinute: 1000 } },
-  });
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
-afterAll(async () => {
-  await server.stop();
-  engineHost.close();
-});
+const context = useShopperServer({ limits: { maxFrameBytes: 1024, maxMessageChars: 200, messagesPerMinute: 5, newConversationsPerMinute: 1000 } });
+const shopper = () => context.shopper();
 
 test.each([
   ['not JSON', '{"type": "message"', 'bad_frame'],
@@ -64,7 +41,7 @@ test('a message over the length limit → message_too_long, nothing stored', asy
   const welcome = await client.hello();
   client.send({ type: 'message', clientMessageId: 'long', text: 'a'.repeat(201) });
   expect(await client.next('error')).toMatchObject({ code: 'message_too_long', clientMessageId: 'long' });
-  expect(server.app.store.messages.listAfter(welcome.conversationId as string)).toEqual([]);
+  expect(context.server.app.store.messages.listAfter(welcome.conversationId as string)).toEqual([]);
 });
 
 test('a frame over the size limit → frame_too_large; one far over it closes that socket only', async () => {
@@ -88,21 +65,21 @@ test('more messages per minute than allowed → rate_limited, nothing stored bey
   for (let i = 0; i < 5; i++) await client.ask(`hola ${i}`, `r${i}`);
   client.send({ type: 'message', clientMessageId: 'r5', text: 'hola 5' });
   expect(await client.next('error')).toMatchObject({ code: 'rate_limited', clientMessageId: 'r5' });
-  const shopperMessages = server.app.store.messages.listAfter(welcome.conversationId as string).filter((m) => m.sender === 'shopper');
+  const shopperMessages = context.server.app.store.messages.listAfter(welcome.conversationId as string).filter((m) => m.sender === 'shopper');
   expect(shopperMessages).toHaveLength(5);
 });
 
 test('HTTP: /healthz reports the knowledge version and the database; unknown paths are JSON 404s', async () => {
-  const health = await fetch(`${server.httpUrl}/healthz`);
+  const health = await fetch(`${context.server.httpUrl}/healthz`);
   expect(health.status).toBe(200);
-  expect(await health.json()).toEqual({ status: 'ok', knowledgeVersion: engineHost.current().version, database: 'ok' });
-  const missing = await fetch(`${server.httpUrl}/nope`);
+  expect(await health.json()).toEqual({ status: 'ok', knowledgeVersion: context.engineHost.current().version, database: 'ok' });
+  const missing = await fetch(`${context.server.httpUrl}/nope`);
   expect(missing.status).toBe(404);
   expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'Not found.' } });
 });
 
 test('HTTP: an oversized body is refused with 413', async () => {
-  const response = await fetch(`${server.httpUrl}/healthz`, {
+  const response = await fetch(`${context.server.httpUrl}/healthz`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ a: 'x'.repeat(100_000) }),
@@ -111,7 +88,7 @@ test('HTTP: an oversized body is refused with 413', async () => {
 });
 
 test('new conversations are limited per shopper address, read from the local proxy’s X-Forwarded-For', async () => {
-  const limited = await startTestServer({ deps: { engineHost }, config: { limits: { newConversationsPerMinute: 1 } } });
+  const limited = await startTestServer({ deps: { engineHost: context.engineHost }, config: { limits: { newConversationsPerMinute: 1 } } });
   const from = (address: string) => ShopperClient.connect(limited.socketUrl, { headers: { 'x-forwarded-for': `10.0.0.9, ${address}` } });
   const first = await from('203.0.113.7');
   await first.hello();

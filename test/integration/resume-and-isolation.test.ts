@@ -1,31 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EngineHost } from '../../src/engine';
 import { createSessionSigner } from '../../src/session';
-import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { startTestServer, tempDataDir, useShopperServer } from '../helpers/app';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
 
-let engineHost: EngineHost;
-let server: TestServer;
-const clients: ShopperClient[] = [];
-
-async function shopper(): Promise<ShopperClient> {
-  const client = await ShopperClient.connect(server.socketUrl);
-  clients.push(client);
-  return client;
-}
-
-beforeAll(async () => {
-  engineHost = projectEngineHost();
-  server = await startTestServer({ deps: { engineHost } });
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
-afterAll(async () => {
-  await server.stop();
-  engineHost.close();
-});
+const context = useShopperServer();
+const shopper = () => context.shopper();
 
 const messageIds = (frames: Frame[]) => frames.filter((f) => f.type === 'message').map((f) => f.id);
 
@@ -37,8 +17,8 @@ test('reconnecting with the token and the last seen id delivers exactly what was
 
   // While the shopper is away, an agent (or anyone) adds a message.
   const conversationId = welcome.conversationId as string;
-  const missed = server.app.store.messages.insert({ conversationId, sender: 'agent', text: '¿Sigues ahí?' });
-  server.app.events.emit('message.created', { message: missed });
+  const missed = context.server.app.store.messages.insert({ conversationId, sender: 'agent', text: '¿Sigues ahí?' });
+  context.server.app.events.emit('message.created', { message: missed });
 
   const second = await shopper();
   const resumed = await second.hello({ token: welcome.token as string, lastSeenId: one.reply.id as number });
@@ -58,15 +38,15 @@ test('reconnecting with the token and the last seen id delivers exactly what was
 });
 
 test('a conversation survives a restart of the server on the same database', async () => {
-  const dataDir = (await import('../helpers/app')).tempDataDir();
-  const before = await startTestServer({ dataDir, deps: { engineHost } });
+  const dataDir = tempDataDir();
+  const before = await startTestServer({ dataDir, deps: { engineHost: context.engineHost } });
   const client = await ShopperClient.connect(before.socketUrl);
   const welcome = await client.hello({ lang: 'es' });
   const { reply } = await client.ask('¿cuánto cuesta el envío?');
   await client.close();
   await before.stop();
 
-  const after = await startTestServer({ dataDir, deps: { engineHost } });
+  const after = await startTestServer({ dataDir, deps: { engineHost: context.engineHost } });
   const again = await ShopperClient.connect(after.socketUrl);
   const resumed = await again.hello({ token: welcome.token as string });
   expect(resumed).toMatchObject({ conversationId: welcome.conversationId, resumed: true });
@@ -123,7 +103,7 @@ describe('a second shopper cannot read or write the first one’s conversation',
     await attacker.hello();
     attacker.send({ type: 'feedback', messageId: victim.replyId, helpful: false });
     expect(await attacker.next('error')).toMatchObject({ code: 'unknown_message' });
-    expect(server.app.store.feedback.get(victim.replyId)).toBeUndefined();
+    expect(context.server.app.store.feedback.get(victim.replyId)).toBeUndefined();
   });
 
   test('frames naming the other conversation are refused by the protocol', async () => {
@@ -131,23 +111,23 @@ describe('a second shopper cannot read or write the first one’s conversation',
     await attacker.hello();
     attacker.send({ type: 'message', clientMessageId: 'a1', text: 'hola', conversationId: victim.conversationId });
     expect(await attacker.next('error')).toMatchObject({ code: 'bad_frame', clientMessageId: 'a1' });
-    const victimMessages = server.app.store.messages.listAfter(victim.conversationId);
+    const victimMessages = context.server.app.store.messages.listAfter(victim.conversationId);
     expect(victimMessages.map((m) => m.text)).not.toContain('hola');
   });
 });
 
 test('pages from origins that are not allowed cannot open a socket', async () => {
-  await expect(ShopperClient.connect(server.socketUrl, { origin: 'https://evil.example' })).rejects.toThrow('403');
-  const own = await ShopperClient.connect(server.socketUrl, { origin: server.httpUrl });
-  clients.push(own);
+  await expect(ShopperClient.connect(context.server.socketUrl, { origin: 'https://evil.example' })).rejects.toThrow('403');
+  const own = await ShopperClient.connect(context.server.socketUrl, { origin: context.server.httpUrl });
   expect((await own.hello()).type).toBe('welcome');
+  await own.close();
 });
 
 test('a token older than 30 days no longer resumes its conversation', async () => {
   const first = await shopper();
   const welcome = await first.hello();
   const conversationId = welcome.conversationId as string;
-  const expired = server.app.sessions.issue(conversationId, Date.now() - 31 * 24 * 60 * 60 * 1000);
+  const expired = context.server.app.sessions.issue(conversationId, Date.now() - 31 * 24 * 60 * 60 * 1000);
   const later = await shopper();
   later.send({ type: 'hello', token: expired });
   expect(await later.next('error')).toMatchObject({ code: 'session_invalid' });
@@ -155,7 +135,7 @@ test('a token older than 30 days no longer resumes its conversation', async () =
 });
 
 test('the generated session secret is kept in the data folder, readable by the owner only', () => {
-  const stat = fs.statSync(path.join(server.dataDir, 'session-secret'));
+  const stat = fs.statSync(path.join(context.server.dataDir, 'session-secret'));
   expect(stat.mode & 0o777).toBe(0o600);
-  expect(fs.readFileSync(path.join(server.dataDir, 'session-secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(32);
+  expect(fs.readFileSync(path.join(context.server.dataDir, 'session-secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(32);
 });

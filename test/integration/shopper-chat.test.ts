@@ -1,28 +1,7 @@
-import type { EngineHost } from '../../src/engine';
-import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
-import { ShopperClient } from '../helpers/shopper-client';
+import { useShopperServer } from '../helpers/app';
 
-let engineHost: EngineHost;
-let server: TestServer;
-const clients: ShopperClient[] = [];
-
-async function shopper(): Promise<ShopperClient> {
-  const client = await ShopperClient.connect(server.socketUrl);
-  clients.push(client);
-  return client;
-}
-
-beforeAll(async () => {
-  engineHost = projectEngineHost();
-  server = await startTestServer({ deps: { engineHost } });
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
-afterAll(async () => {
-  await server.stop();
-  engineHost.close();
-});
+const context = useShopperServer();
+const shopper = () => context.shopper();
 
 test('a new shopper gets a token, a greeting and three suggested questions', async () => {
   const client = await shopper();
@@ -39,13 +18,13 @@ test('"¿cuánto cuesta el envío?" → the shipping-cost answer, stored before 
   client.send({ type: 'message', clientMessageId: 'q1', text: '¿cuánto cuesta el envío?' });
   const ack = await client.next('ack');
   expect(ack.clientMessageId).toBe('q1');
-  const stored = server.app.store.messages.get(ack.messageId as number);
+  const stored = context.server.app.store.messages.get(ack.messageId as number);
   expect(stored).toMatchObject({ sender: 'shopper', text: '¿cuánto cuesta el envío?', conversationId: welcome.conversationId });
 
   const reply = await client.nextMessageFrom('bot');
   expect(reply).toMatchObject({ action: 'answer', entryId: 'shipping-cost' });
   expect(reply.text).toMatch(/env[ií]o/i);
-  expect(server.app.store.messages.get(reply.id as number)).toMatchObject({
+  expect(context.server.app.store.messages.get(reply.id as number)).toMatchObject({
     sender: 'bot',
     entryId: 'shipping-cost',
     action: 'answer',
@@ -67,7 +46,7 @@ test('an ambiguous question → options → the shopper picks one → its answer
   await client.hello({ lang: 'es' });
   // Whichever of these one-word questions the current knowledge base finds ambiguous.
   const ambiguous = ['tarjeta', 'pago', 'envío', 'cuenta', 'pedido', 'problema', 'cambio'].find((text) => {
-    const decision = engineHost.current().respond(text, { lang: 'es' });
+    const decision = context.engineHost.current().respond(text, { lang: 'es' });
     return decision.action === 'clarify' && decision.options.length >= 2;
   });
   expect(ambiguous).toBeDefined();
@@ -78,7 +57,7 @@ test('an ambiguous question → options → the shopper picks one → its answer
 
   client.send({ type: 'choice', clientMessageId: 'pick-1', id: options[1]!.id });
   const ack = await client.next('ack');
-  expect(server.app.store.messages.get(ack.messageId as number)).toMatchObject({ sender: 'shopper', text: options[1]!.label });
+  expect(context.server.app.store.messages.get(ack.messageId as number)).toMatchObject({ sender: 'shopper', text: options[1]!.label });
   const answer = await client.nextMessageFrom('bot');
   expect(answer).toMatchObject({ action: 'answer', entryId: options[1]!.id });
 });
@@ -98,7 +77,7 @@ test('thumbs on an answer are stored, and a change of mind replaces them', async
   expect(await client.next('feedback_saved')).toMatchObject({ messageId: reply.id, helpful: false });
   client.send({ type: 'feedback', messageId: reply.id, helpful: true });
   await client.next('feedback_saved');
-  expect(server.app.store.feedback.get(reply.id as number)).toMatchObject({ helpful: true });
+  expect(context.server.app.store.feedback.get(reply.id as number)).toMatchObject({ helpful: true });
 });
 
 test('a retried message (same client id) is acknowledged again but answered once', async () => {
@@ -113,7 +92,7 @@ test('a retried message (same client id) is acknowledged again but answered once
 
 test('asking for a person emits conversation.handoff_requested with the reason', async () => {
   const requests: unknown[] = [];
-  const off = server.app.events.on('conversation.handoff_requested', (event) => requests.push(event));
+  const off = context.server.app.events.on('conversation.handoff_requested', (event) => requests.push(event));
   const client = await shopper();
   const welcome = await client.hello({ lang: 'es' });
   await client.ask('quiero hablar con una persona');
@@ -126,8 +105,8 @@ test('the bot stays silent while the conversation is not in the bot state; the m
   const client = await shopper();
   const welcome = await client.hello({ lang: 'es' });
   const conversationId = welcome.conversationId as string;
-  server.app.store.conversations.setStatus(conversationId, 'agent');
-  server.app.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: 'Lucía' });
+  context.server.app.store.conversations.setStatus(conversationId, 'agent');
+  context.server.app.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: 'Lucía' });
   expect(await client.next('status')).toMatchObject({ state: 'agent', agentName: 'Lucía' });
 
   client.send({ type: 'message', clientMessageId: 'to-agent', text: '¿cuánto cuesta el envío?' });
@@ -135,21 +114,21 @@ test('the bot stays silent while the conversation is not in the bot state; the m
   const echo = await client.next('message');
   expect(echo).toMatchObject({ id: ack.messageId, from: 'shopper', clientMessageId: 'to-agent' });
 
-  const agentMessage = server.app.store.messages.insert({ conversationId, sender: 'agent', text: 'Hola, soy Lucía', authorName: 'Lucía' });
-  server.app.events.emit('message.created', { message: agentMessage });
-  const note = server.app.store.messages.insert({ conversationId, sender: 'agent', kind: 'note', text: 'cliente molesto' });
-  server.app.events.emit('message.created', { message: note });
+  const agentMessage = context.server.app.store.messages.insert({ conversationId, sender: 'agent', text: 'Hola, soy Lucía', authorName: 'Lucía' });
+  context.server.app.events.emit('message.created', { message: agentMessage });
+  const note = context.server.app.store.messages.insert({ conversationId, sender: 'agent', kind: 'note', text: 'cliente molesto' });
+  context.server.app.events.emit('message.created', { message: note });
   expect(await client.next('message')).toMatchObject({ from: 'agent', text: 'Hola, soy Lucía', authorName: 'Lucía' });
   const rest = await client.unread();
   expect(rest.filter((frame) => frame.type === 'message')).toEqual([]);
 });
 
 test('picking a question that names the shop stores it with the shop name filled in', async () => {
-  const entry = engineHost.current().knowledge.entries.find((e) => e.lang === 'es' && e.kind === 'faq' && e.question.includes('{shop}'));
+  const entry = context.engineHost.current().knowledge.entries.find((e) => e.lang === 'es' && e.kind === 'faq' && e.question.includes('{shop}'));
   expect(entry).toBeDefined(); // "¿Es seguro comprar en {shop}?" in knowledge/es/pagos.md
   const client = await shopper();
   await client.hello({ lang: 'es' });
   client.send({ type: 'choice', clientMessageId: 'shop-q', id: entry!.id });
   const ack = await client.next('ack');
-  expect(server.app.store.messages.get(ack.messageId as number)?.text).toBe(entry!.question.replaceAll('{shop}', 'Tienda Demo'));
+  expect(context.server.app.store.messages.get(ack.messageId as number)?.text).toBe(entry!.question.replaceAll('{shop}', 'Tienda Demo'));
 });
