@@ -13,7 +13,7 @@ export interface Decision {
 
 /**
  * Turns ranked candidates into an action. Escalating intents ("I want a person", complaints) work like
- * interrupts: they win whenever they clear the answer threshold, even if a FAQ ranks higher.
+ * interrupts: they win when they clear the answer threshold close to the best, even if a FAQ ranks higher.
  */
 export function decide(candidates: ScoredCandidate[], lookup: (id: string) => Entry | undefined, thresholds: MatchingConfig): Decision {
   const scored = candidates
@@ -24,7 +24,16 @@ export function decide(candidates: ScoredCandidate[], lookup: (id: string) => En
     return { action: 'fallback', entry: null, confidence: top?.candidate.confidence ?? 0, options: [] };
   }
 
-  const interrupt = scored.find(({ entry, candidate }) => entry.kind === 'intent' && entry.escalate && candidate.confidence >= thresholds.answerThreshold);
+  // An interrupt needs words of its own ("persona", "queja") and must be near the best candidate:
+  // a question the bot can answer well is not handed off on a vague resemblance.
+  const interrupt = scored.find(
+    ({ entry, candidate }) =>
+      entry.kind === 'intent' &&
+      entry.escalate &&
+      candidate.matched.length > 0 &&
+      candidate.confidence >= thresholds.answerThreshold &&
+      top.candidate.confidence - candidate.confidence <= thresholds.clarifyMargin,
+  );
   if (interrupt) return { action: 'escalate', entry: interrupt.entry, confidence: interrupt.candidate.confidence, options: [] };
 
   // Only FAQs make sensible buttons: "Greeting" is not a question a shopper would pick.

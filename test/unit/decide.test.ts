@@ -11,7 +11,7 @@ const entries = new Map(
   [entry('returns'), entry('refunds'), entry('exchanges'), entry('double-charge', 'faq', true), entry('greeting', 'intent'), entry('human-request', 'intent', true)].map((e) => [e.id, e]),
 );
 const lookup = (id: string) => entries.get(id);
-const scored = (...pairs: Array<[string, number]>) => pairs.map(([id, confidence]) => ({ id, confidence, matched: [] }));
+const scored = (...pairs: Array<[string, number]>) => pairs.map(([id, confidence]) => ({ id, confidence, matched: ['word'] }));
 
 describe('decide', () => {
   it('answers when one candidate is confident and clearly ahead', () => {
@@ -39,8 +39,14 @@ describe('decide', () => {
   });
 
   it('lets an escalating intent interrupt even when a FAQ ranks higher', () => {
-    const decision = decide(scored(['returns', 0.7], ['human-request', 0.55]), lookup, thresholds);
+    const decision = decide(scored(["returns", 0.65], ["human-request", 0.55]), lookup, thresholds);
     expect(decision).toMatchObject({ action: 'escalate', entry: { id: 'human-request' } });
+  });
+
+  it('does not hand off on a vague resemblance: no words of its own, or far below the best answer', () => {
+    const unmatched = [{ id: 'refunds', confidence: 0.83, matched: ['datos'] }, { id: 'human-request', confidence: 0.5, matched: [] }];
+    expect(decide(unmatched, lookup, thresholds)).toMatchObject({ action: 'answer', entry: { id: 'refunds' } });
+    expect(decide(scored(['returns', 0.9], ['human-request', 0.55]), lookup, thresholds)).toMatchObject({ action: 'answer', entry: { id: 'returns' } });
   });
 
   it('never offers a chit-chat intent as a clarify button', () => {
