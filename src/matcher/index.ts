@@ -1,6 +1,6 @@
 import type { ScoredCandidate } from '../engine/types';
 import type { Lang, SynonymGroup } from '../knowledge/types';
-import { buildAnalyzer } from '../nlp';
+import { buildAnalyzer, type Analysis } from '../nlp';
 import { confidenceOf, rankByProbability } from './confidence';
 import { countFeatures, FeatureSpace } from './features';
 import { SupportSoftmax } from './softmax';
@@ -48,12 +48,16 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
   const labelOf = examples.map((example) => labelIndex.get(example.label)!);
   // For explanations: the stems each label's phrasings use.
   const stemsOf = labels.map(() => new Set<string>());
+  const knownStems = new Set<string>();
   // Two passes over the phrasings, features counted again in the second, so that the features of all
   // 15,000 phrasings of a large knowledge base never sit in memory at once.
   const space = new FeatureSpace(
     mapLazily(examples, (example, i) => {
       const analysis = analyzer.analyze(example.text);
-      for (const stem of analysis.stems) stemsOf[labelOf[i]].add(stem);
+      for (const stem of analysis.stems) {
+        stemsOf[labelOf[i]].add(stem);
+        knownStems.add(stem);
+      }
       return countFeatures(analysis);
     }),
   );
@@ -68,7 +72,8 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
     labels,
     rank(text, limit = DEFAULT_LIMIT) {
       const analysis = analyzer.analyze(text);
-      const ranked = rankByProbability(model, space.vectorize(countFeatures(analysis)), limit);
+      const coverage = wordCoverage(analysis, knownStems, analyzer.isStopword);
+      const ranked = rankByProbability(model, space.vectorize(countFeatures(analysis)), limit, coverage);
       const candidates = ranked.map(({ label, probability }) => ({
         id: labels[label],
         confidence: Math.round(confidenceOf(probability) * 1000) / 1000,
@@ -79,6 +84,21 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
       return { normalized: analysis.normalized, corrections: analysis.corrections, candidates };
     },
   };
+}
+
+/**
+ * The share of the message's content words whose stem some phrasing uses: stop words, numbers and
+ * single letters ("talla m", "12 cuotas") say nothing about the topic and are left out. 1 when no word is left.
+ */
+function wordCoverage(analysis: Analysis, knownStems: ReadonlySet<string>, isStopword: (word: string) => boolean): number {
+  let content = 0;
+  let known = 0;
+  analysis.words.forEach((word, k) => {
+    if (word.length < 2 || /^\d/.test(word) || isStopword(word)) return;
+    content++;
+    if (knownStems.has(analysis.stems[k])) known++;
+  });
+  return content === 0 ? 1 : known / content;
 }
 
 function* mapLazily<T, R>(items: readonly T[], transform: (item: T, index: number) => R): Generator<R> {

@@ -96,6 +96,23 @@ describe('buildMatcher', () => {
     }
   });
 
+  it('turns away a question whose topic words the shop never uses, though its question words are known', () => {
+    const matcher = buildMatcher(
+      examplesOf({
+        exchanges: ['quiero cambiar la talla', 'puedo cambiar el color', 'me quedo chico quiero otro', 'cambio de talla'],
+        refunds: ['cuando me devuelven el dinero', 'quiero un reembolso', 'no me llega el reembolso', 'reembolso a mi tarjeta'],
+        contact: ['cual es su numero de telefono', 'como los contacto', 'tienen whatsapp', 'correo de contacto'],
+      }),
+      { lang: 'es' },
+    );
+    const confidence = (question: string) => matcher.rank(question).candidates[0]?.confidence ?? 0;
+    // "cambio" is known; "llanta" and "carro" are not.
+    expect(confidence('cambio la llanta del carro')).toBeLessThan(ANSWER_THRESHOLD);
+    expect(confidence('cambio de talla')).toBeGreaterThanOrEqual(ANSWER_THRESHOLD);
+    // A typo repaired to a known word counts as known.
+    expect(confidence('quiero un reembolzo')).toBeGreaterThanOrEqual(ANSWER_THRESHOLD);
+  });
+
   it('gives every confidence in [0, 1], best first, even for empty or odd input', () => {
     for (const question of ['', '   ', '😀😀', '123456', 'cuanto tarda el envio', 'x'.repeat(500), 'envio '.repeat(200)]) {
       const { candidates } = spanish.rank(question, 10);
