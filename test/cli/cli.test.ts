@@ -20,7 +20,7 @@ describe('atento ask', () => {
 
 describe('atento classify', () => {
   it('writes one JSON object per line, in order, for plain and JSON input; a bad line gets an error object', () => {
-    const input = ['me cobraron dos veces la misma compra', '{"text": "how much is shipping", "lang": "en"}', '{"text": broken', '', 'asdkj qwe zxcv'].join('\n');
+    const input = ['me cobraron dos veces la misma compra', '{"text": "how much does shipping cost", "lang": "en"}', '{"text": broken', '', 'asdkj qwe zxcv'].join('\n');
     const { code, stdout } = runCli(['classify'], { input });
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(code).toBe(1);
