@@ -411,6 +411,8 @@ function setMode(mode: 'reply' | 'note'): void {
 function onActivate(element: HTMLElement, action: () => void): void {
   element.addEventListener('click', action);
   element.addEventListener('keydown', (event) => {
+    // Enter/Space on a button inside the card (e.g. "Tomar") belongs to that button.
+    if (event.target !== element) return;
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
       action();
