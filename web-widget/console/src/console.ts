@@ -1,7 +1,7 @@
 import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem } from '../../../src/channels/agent-protocol';
 import type { CannedAnswer } from '../../../src/engine';
 import type { Ticket } from '../../../src/store/tickets';
-import { formatDate, formatTime, formatWait, h, reasonLabel, replaceChildren } from './dom';
+import { formatDate, formatTime, formatWait, h, keepingFocus, reasonLabel, replaceChildren } from './dom';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { AgentSocket } from './socket';
 
@@ -36,6 +36,7 @@ const TYPING_IDLE_MS = 3000;
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
 let typingSentFor: string | null = null;
 let sequence = 0;
+let transferPicker: HTMLSelectElement | null = null;
 
 const socket = new AgentSocket(onFrame, (connection) => {
   state.connection = connection;
@@ -93,7 +94,8 @@ function onFrame(frame: AgentServerFrame): void {
       return renderSidebar();
     case 'agents':
       state.agents = frame.items;
-      return renderChat();
+      if (transferPicker?.isConnected) fillTransferOptions(transferPicker);
+      return;
     case 'assigned':
       alertNewChat();
       state.tab = 'chats';
@@ -140,6 +142,10 @@ function onFrame(frame: AgentServerFrame): void {
       if (frame.request === 'claim' && frame.conversationId) {
         state.selected = frame.conversationId;
         state.tab = 'chats';
+        renderAll();
+        // The claimed card left the queue; the reply box is where the agent goes next.
+        if (document.activeElement === document.body) replyInput.focus();
+        return;
       }
       return renderAll();
     case 'error':
@@ -169,7 +175,7 @@ function renderHeader(): void {
 }
 
 function tabButton(tab: typeof state.tab, label: string, count: number): HTMLButtonElement {
-  const button = h('button', { type: 'button', role: 'tab', 'aria-selected': String(state.tab === tab), class: 'tab' }, label, h('span', { class: 'count' }, String(count)));
+  const button = h('button', { type: 'button', role: 'tab', 'aria-selected': String(state.tab === tab), class: 'tab', 'data-focus': `tab:${tab}` }, label, h('span', { class: 'count' }, String(count)));
   button.addEventListener('click', () => {
     state.tab = tab;
     renderSidebar();
@@ -178,10 +184,13 @@ function tabButton(tab: typeof state.tab, label: string, count: number): HTMLBut
 }
 
 function renderSidebar(): void {
-  replaceChildren(tabs, tabButton('queue', 'Cola', state.queue.length), tabButton('chats', 'Mis chats', state.chats.length), tabButton('tickets', 'Tickets', state.tickets.length));
-  if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty('Nadie espera. 🎉')]));
-  if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty('No tienes chats abiertos.')]));
-  if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map(ticketCard) : [empty('No hay tickets abiertos.')]));
+  // Queue, chats and tickets frames arrive while an agent is tabbing through the list.
+  keepingFocus(side, () => {
+    replaceChildren(tabs, tabButton('queue', 'Cola', state.queue.length), tabButton('chats', 'Mis chats', state.chats.length), tabButton('tickets', 'Tickets', state.tickets.length));
+    if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty('Nadie espera. 🎉')]));
+    if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty('No tienes chats abiertos.')]));
+    if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map(ticketCard) : [empty('No hay tickets abiertos.')]));
+  });
 }
 
 function empty(text: string): HTMLElement {
@@ -190,14 +199,14 @@ function empty(text: string): HTMLElement {
 
 function queueCard(item: QueueItem): HTMLElement {
   const waited = (Date.now() - Date.parse(item.waitingSince)) / 1000;
-  const claim = h('button', { type: 'button', class: 'primary small' }, 'Tomar');
+  const claim = h('button', { type: 'button', class: 'primary small', 'data-focus': `claim:${item.conversationId}` }, 'Tomar');
   claim.addEventListener('click', (event) => {
     event.stopPropagation();
     socket.send({ type: 'claim', conversationId: item.conversationId });
   });
   const card = h(
     'article',
-    { class: 'card', tabindex: '0', 'data-conversation': item.conversationId },
+    { class: 'card', tabindex: '0', 'data-conversation': item.conversationId, 'data-focus': `queue:${item.conversationId}` },
     h('div', { class: 'card-top' }, h('strong', {}, item.shopperName ?? `Cliente #${item.position}`), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
     h('div', { class: 'reason' }, reasonLabel(item.reason)),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
@@ -214,7 +223,7 @@ function chatCard(item: ChatItem): HTMLElement {
   const unread = state.open.get(item.conversationId)?.unread ?? 0;
   const card = h(
     'article',
-    { class: `card${state.selected === item.conversationId ? ' selected' : ''}`, tabindex: '0', 'aria-current': state.selected === item.conversationId ? 'true' : undefined },
+    { class: `card${state.selected === item.conversationId ? ' selected' : ''}`, tabindex: '0', 'aria-current': state.selected === item.conversationId ? 'true' : undefined, 'data-focus': `chat:${item.conversationId}` },
     h('div', { class: 'card-top' }, h('strong', {}, item.shopperName ?? 'Cliente'), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': `${unread} sin leer` }, String(unread)) : null),
     h('div', { class: 'reason' }, reasonLabel(item.reason)),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
@@ -224,9 +233,9 @@ function chatCard(item: ChatItem): HTMLElement {
 }
 
 function ticketCard(ticket: Ticket): HTMLElement {
-  const close = h('button', { type: 'button', class: 'small' }, 'Marcar como atendido');
+  const close = h('button', { type: 'button', class: 'small', 'data-focus': `close-ticket:${ticket.id}` }, 'Marcar como atendido');
   close.addEventListener('click', () => socket.send({ type: 'close_ticket', ticketId: ticket.id }));
-  const mail = h('a', { href: `mailto:${encodeURIComponent(ticket.email).replace('%40', '@')}?subject=${encodeURIComponent(`Ticket #${ticket.id}`)}` }, ticket.email);
+  const mail = h('a', { 'data-focus': `mail:${ticket.id}`, href: `mailto:${encodeURIComponent(ticket.email).replace('%40', '@')}?subject=${encodeURIComponent(`Ticket #${ticket.id}`)}` }, ticket.email);
   return h(
     'article',
     { class: 'card ticket' },
@@ -262,22 +271,22 @@ function renderChat(): void {
   if (mine) {
     actions.push(actionButton('Resolver', 'primary', () => socket.send({ type: 'resolve', conversationId: conversation.id })));
     actions.push(actionButton('Devolver al bot', '', () => socket.send({ type: 'hand_back', conversationId: conversation.id })));
-    const others = state.agents.filter((agent) => agent.online && agent.id !== state.me.id);
-    const picker = h('select', { 'aria-label': 'Transferir a' }, h('option', { value: '' }, 'Transferir a…'), ...others.map((agent) => h('option', { value: agent.id }, `${agent.name} (${agent.openChats})`)));
-    picker.disabled = others.length === 0;
+    const picker = h('select', { 'aria-label': 'Transferir a', 'data-focus': 'transfer' });
     picker.addEventListener('change', () => {
       if (picker.value) socket.send({ type: 'transfer', conversationId: conversation.id, toAgentId: picker.value });
     });
+    fillTransferOptions(picker);
+    transferPicker = picker;
     actions.push(picker);
   } else if (conversation.status === 'waiting') {
     actions.push(actionButton('Tomar', 'primary', () => socket.send({ type: 'claim', conversationId: conversation.id })));
   }
   const statusLabel = { bot: 'con el bot', waiting: 'esperando', agent: chat.view.agentName ? `con ${chat.view.agentName}` : 'con un agente', resolved: 'resuelta' }[conversation.status];
-  replaceChildren(
+  keepingFocus(chatHeader, () => replaceChildren(
     chatHeader,
     h('div', { class: 'who' }, h('h2', {}, conversation.shopperName ?? 'Cliente'), h('span', { class: 'meta' }, `${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason)}` : ''}`)),
     h('div', { class: 'actions' }, ...actions),
-  );
+  ));
   replaceChildren(transcript, ...chat.view.messages.map(messageItem));
   transcript.scrollTop = transcript.scrollHeight;
   composer.hidden = !mine;
@@ -287,8 +296,15 @@ function renderChat(): void {
   details.dataset.conversation = conversation.id;
 }
 
+/** Only the options change when agents come and go, so a focused picker stays focused. */
+function fillTransferOptions(picker: HTMLSelectElement): void {
+  const others = state.agents.filter((agent) => agent.online && agent.id !== state.me.id);
+  replaceChildren(picker, h('option', { value: '' }, 'Transferir a…'), ...others.map((agent) => h('option', { value: agent.id }, `${agent.name} (${agent.openChats})`)));
+  picker.disabled = others.length === 0;
+}
+
 function actionButton(label: string, kind: string, onClick: () => void): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: kind }, label);
+  const button = h('button', { type: 'button', class: kind, 'data-focus': `action:${label}` }, label);
   button.addEventListener('click', onClick);
   return button;
 }

@@ -21,6 +21,19 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   parent.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
 }
 
+/**
+ * Re-renders a region without losing the keyboard: if focus was on an element carrying `data-focus`
+ * inside it, the new element with the same key gets focus back.
+ */
+export function keepingFocus(region: Element, render: () => void): void {
+  const active = document.activeElement;
+  const key = active instanceof HTMLElement && region.contains(active) ? active.dataset.focus : undefined;
+  render();
+  if (key === undefined) return;
+  const again = [...region.querySelectorAll<HTMLElement>('[data-focus]')].find((element) => element.dataset.focus === key);
+  again?.focus();
+}
+
 /** "hace 3 min", from seconds. */
 export function formatWait(seconds: number): string {
   if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
