@@ -37,6 +37,8 @@ let typingTimer: ReturnType<typeof setTimeout> | undefined;
 let typingSentFor: string | null = null;
 let sequence = 0;
 let transferPicker: HTMLSelectElement | null = null;
+/** Replies sent but not yet acknowledged, by clientMessageId: a refused one goes back in the box. */
+const unacknowledged = new Map<string, { conversationId: string; mode: typeof state.mode; text: string }>();
 
 const socket = new AgentSocket(onFrame, (connection) => {
   state.connection = connection;
@@ -53,7 +55,9 @@ const side = h('aside', { class: 'sidebar' }, tabs, list);
 const chatHeader = h('div', { class: 'chat-header' });
 const transcript = h('ol', { class: 'transcript', 'aria-live': 'polite', 'aria-label': 'Conversación' });
 const typingLine = h('p', { class: 'typing-line', 'aria-live': 'polite' });
-const replyInput = h('textarea', { id: 'reply', rows: '3', placeholder: 'Escribe tu respuesta…', 'aria-label': 'Respuesta' });
+// The server's default limits.maxMessageChars; the console page is not told a custom one.
+const MAX_MESSAGE_CHARS = 2000;
+const replyInput = h('textarea', { id: 'reply', rows: '3', maxlength: String(MAX_MESSAGE_CHARS), placeholder: 'Escribe tu respuesta…', 'aria-label': 'Respuesta' });
 const modeReply = h('button', { type: 'button', class: 'mode', 'aria-pressed': 'true' }, 'Respuesta');
 const modeNote = h('button', { type: 'button', class: 'mode', 'aria-pressed': 'false' }, 'Nota interna');
 const sendButton = h('button', { type: 'submit', class: 'primary send' }, 'Enviar');
@@ -134,6 +138,7 @@ function onFrame(frame: AgentServerFrame): void {
       if (frame.query === cannedInput.value) state.results = frame.results;
       return renderCanned();
     case 'ack':
+      unacknowledged.delete(frame.clientMessageId);
       return;
     case 'ok':
       if (frame.request === 'resolve') notice('Conversación resuelta.');
@@ -148,8 +153,19 @@ function onFrame(frame: AgentServerFrame): void {
         return;
       }
       return renderAll();
-    case 'error':
+    case 'error': {
+      const refused = frame.clientMessageId ? unacknowledged.get(frame.clientMessageId) : undefined;
+      if (refused && frame.clientMessageId) {
+        unacknowledged.delete(frame.clientMessageId);
+        if (refused.conversationId === state.selected && !replyInput.value.trim()) {
+          // Back in the mode it was written in, so a refused note is never re-sent to the shopper.
+          setMode(refused.mode);
+          replyInput.value = refused.text;
+        }
+        return notice(`No se envió: ${frame.message}`);
+      }
       return notice(frame.message);
+    }
   }
 }
 
@@ -465,8 +481,10 @@ composer.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = replyInput.value.trim();
   if (!text || !state.selected) return;
-  const sent = socket.send({ type: state.mode === 'note' ? 'note' : 'message', conversationId: state.selected, clientMessageId: `c${Date.now().toString(36)}${sequence++}`, text });
+  const clientMessageId = `c${Date.now().toString(36)}${sequence++}`;
+  const sent = socket.send({ type: state.mode === 'note' ? 'note' : 'message', conversationId: state.selected, clientMessageId, text });
   if (!sent) return notice('Sin conexión: el mensaje no se envió.');
+  unacknowledged.set(clientMessageId, { conversationId: state.selected, mode: state.mode, text });
   replyInput.value = '';
   stopTyping();
 });
