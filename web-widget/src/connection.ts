@@ -8,7 +8,8 @@ import type { ClientFrame, ServerFrame } from '../../src/channels/protocol';
 
 export interface SavedSession {
   token?: string;
-  lastSeenId?: number;
+  /** Highest message id the shopper has had on screen with the panel open: the unread badge counts past it. */
+  readUpTo?: number;
   open?: boolean;
 }
 
@@ -89,10 +90,6 @@ export class Connection {
     return true;
   }
 
-  forget(clientMessageId: string): void {
-    this.outbox.delete(clientMessageId);
-  }
-
   private open(): void {
     this.on.state('connecting');
     const socket = new WebSocket(this.url);
@@ -124,10 +121,7 @@ export class Connection {
       }
       // Acknowledged or refused: either way the server has decided, so never re-send it.
       if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) this.outbox.delete(frame.clientMessageId!);
-      if (frame.type === 'message' && frame.id > this.lastSeenId) {
-        this.lastSeenId = frame.id;
-        this.session.save({ lastSeenId: frame.id });
-      }
+      if (frame.type === 'message' && frame.id > this.lastSeenId) this.lastSeenId = frame.id;
       this.on.frame(frame);
     };
     socket.onclose = () => {

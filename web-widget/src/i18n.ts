@@ -29,6 +29,7 @@ export const UI_TEXT = {
     withAgent: (name?: string) => (name ? `Te atiende ${name}` : 'Te atiende una persona del equipo'),
     resolved: 'Conversación cerrada. Puedes escribir de nuevo cuando quieras.',
     notSent: 'No se pudo enviar',
+    sending: 'Enviando…',
     errors: {
       rate_limited: 'Vas muy rápido: espera un momento y vuelve a intentarlo.',
       message_too_long: 'El mensaje es demasiado largo.',
@@ -65,6 +66,7 @@ export const UI_TEXT = {
     withAgent: (name?: string) => (name ? `You are chatting with ${name}` : 'You are chatting with a person from our team'),
     resolved: 'Conversation closed. Write again any time.',
     notSent: 'Could not send',
+    sending: 'Sending…',
     errors: {
       rate_limited: 'You are going too fast: wait a moment and try again.',
       message_too_long: 'The message is too long.',

@@ -13,7 +13,6 @@ button{font:inherit;cursor:pointer}
 .badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b91c1c;color:#fff;font-size:12px;font-weight:700;display:grid;place-items:center}
 .panel{position:absolute;bottom:76px;right:0;width:380px;height:min(620px,calc(100vh - 120px));background:#fff;border-radius:16px;box-shadow:0 12px 40px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}
 .root[data-position=left] .panel{right:auto;left:0}
-.panel[hidden]{display:none}
 header{background:var(--atento-color);color:var(--atento-on-color);padding:14px 16px;display:flex;align-items:flex-start;gap:8px}
 header .heading{flex:1;min-width:0}
 h2{margin:0;font-size:17px;font-weight:700}
@@ -29,7 +28,6 @@ h2{margin:0;font-size:17px;font-weight:700}
 .from-shopper .bubble{background:var(--atento-color);color:var(--atento-on-color);border-color:transparent;white-space:pre-wrap}
 .from-agent .bubble{background:#eef6ff;border-color:#c9def5}
 .from-system .bubble{background:transparent;border:0;padding:2px}
-.pending .bubble{opacity:.7}
 .failed .bubble{outline:2px solid #b91c1c}
 .bubble p{margin:0 0 8px}.bubble p:last-child{margin:0}
 .bubble ul,.bubble ol{margin:4px 0 8px;padding-left:20px}
@@ -40,22 +38,20 @@ h2{margin:0;font-size:17px;font-weight:700}
 .chip{border:1.5px solid var(--atento-color);background:#fff;color:#1f2933;border-radius:16px;padding:6px 12px;text-align:left}
 .chip:hover{background:#f0f4f3}
 .feedback{display:flex;align-items:center;gap:6px;font-size:13px;color:#52606d}
-.thumb{border:1px solid #9aa5b1;background:#fff;border-radius:14px;padding:3px 10px;color:#1f2933;display:grid;place-items:center}
+.thumb{border:1px solid #7b8794;background:#fff;border-radius:14px;padding:3px 10px;color:#1f2933;display:grid;place-items:center}
 .thumb svg{width:16px;height:16px;fill:currentColor}
 .thumb[aria-pressed=true]{background:#1f2933;color:#fff;border-color:#1f2933}
 .typing{padding:0 16px 8px;font-size:13px;color:#52606d;background:#f7f7f4;display:flex;align-items:center;gap:8px}
-.typing[hidden]{display:none}
 .dots{display:inline-flex;gap:3px}.dots i{width:6px;height:6px;border-radius:50%;background:#7b8794;animation:blink 1.2s infinite}
 .dots i:nth-child(2){animation-delay:.2s}.dots i:nth-child(3){animation-delay:.4s}
 @keyframes blink{0%,80%,100%{opacity:.25}40%{opacity:1}}
 @media (prefers-reduced-motion:reduce){.dots i{animation:none}}
 .notice{margin:0;padding:8px 16px;font-size:13px;background:#fdecea;color:#8a1c1c}
-.notice[hidden]{display:none}
 .actions{padding:8px 12px 0;background:#fff;border-top:1px solid #e2e2dc}
 .human{background:transparent;border:1px solid #cbd2d9;border-radius:16px;padding:5px 12px;color:#1f2933;font-size:13px}
 .human[aria-disabled=true]{opacity:.6;cursor:default}
 form{display:flex;gap:8px;padding:10px 12px 12px;background:#fff;align-items:flex-end}
-textarea{flex:1;resize:none;border:1.5px solid #9aa5b1;border-radius:12px;padding:9px 12px;font:inherit;color:#1f2933;max-height:120px;min-height:42px}
+textarea{flex:1;resize:none;border:1.5px solid #7b8794;border-radius:12px;padding:9px 12px;font:inherit;color:#1f2933;max-height:120px;min-height:42px}
 textarea:focus-visible{outline:3px solid #b45309;outline-offset:0;border-color:#1f2933}
 .send{width:44px;height:42px;border:0;border-radius:12px;background:var(--atento-color);color:var(--atento-on-color);display:grid;place-items:center}
 .send svg{width:20px;height:20px;fill:currentColor}

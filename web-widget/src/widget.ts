@@ -18,6 +18,10 @@ const THUMB_DOWN = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M15 3H6
 const DEFAULT_COLOR = '#0f5f59';
 const TYPING_IDLE_MS = 4000;
 const HANDOFF_RETRY_MS = 15_000;
+/** History frames follow the welcome in one burst; this long without one and the replay is over. */
+const REPLAY_SETTLE_MS = 300;
+/** Matches the full-screen layout in styles.ts. */
+const FULL_SCREEN = '(max-width: 480px)';
 
 interface Options {
   server: string;
@@ -77,17 +81,20 @@ class ChatWidget {
   private status: WelcomeFrame['status'] = 'bot';
   private statusDetail = '';
   private unread = 0;
-  private readSince: number;
+  private readUpTo: number;
   private typingSent = false;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private handoffTimer: ReturnType<typeof setTimeout> | undefined;
   private online = false;
+  private handoffWanted = false;
+  private replayTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly fullScreen = window.matchMedia(FULL_SCREEN);
 
   constructor(private readonly options: Options) {
     this.t = UI_TEXT[options.lang];
     const wsUrl = `${options.server.replace(/^http/, 'ws')}/ws/shopper`;
     this.session = new SessionStore(`atento:v1:${options.server}`);
-    this.readSince = this.session.load().lastSeenId ?? 0;
+    this.readUpTo = this.session.load().readUpTo ?? 0;
     // The page path tells agents where the shopper is; query strings can carry personal data, so not those.
     this.connection = new Connection(wsUrl, this.session, () => ({ lang: options.lang, page: (location.origin + location.pathname).slice(0, 2000) }), {
       frame: (frame) => this.onFrame(frame),
@@ -129,6 +136,8 @@ class ChatWidget {
     this.launcher.setAttribute('aria-expanded', 'false');
     this.launcher.setAttribute('aria-controls', 'atento-panel');
     this.badge.hidden = true;
+    // The launcher's label carries the count; the digits alone would be read twice.
+    this.badge.setAttribute('aria-hidden', 'true');
     this.launcher.appendChild(this.badge);
     this.launcher.addEventListener('click', () => (this.panel.hidden ? this.open(true) : this.close()));
 
@@ -194,8 +203,33 @@ class ChatWidget {
     this.panel.append(header, this.log, this.typing, this.notice, actions, form);
     this.panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') this.close();
+      if (event.key === 'Tab') this.keepTabInside(event);
     });
+    this.markModal();
+    this.fullScreen.addEventListener('change', () => this.markModal());
     this.root.append(this.panel, this.launcher);
+  }
+
+  /** Full screen, the panel hides the page: it is modal there, and Tab must not reach links behind it. */
+  private markModal(): void {
+    if (this.fullScreen.matches) this.panel.setAttribute('aria-modal', 'true');
+    else this.panel.removeAttribute('aria-modal');
+  }
+
+  private keepTabInside(event: KeyboardEvent): void {
+    if (!this.fullScreen.matches) return;
+    const focusable = [...this.panel.querySelectorAll<HTMLElement>('button, textarea, a[href], [tabindex="0"]')].filter((element) => !element.closest('[hidden]') && element.getClientRects().length > 0);
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (!first || !last) return;
+    const active = (this.root.getRootNode() as ShadowRoot).activeElement;
+    if (event.shiftKey && active === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && active === last) {
+      event.preventDefault();
+      first.focus();
+    }
   }
 
   private open(focus: boolean): void {
@@ -214,8 +248,8 @@ class ChatWidget {
     this.panel.hidden = true;
     this.root.classList.remove('open');
     this.launcher.setAttribute('aria-expanded', 'false');
-    this.launcher.setAttribute('aria-label', this.t.open);
     this.session.save({ open: false });
+    this.setUnread(0);
     this.launcher.focus();
   }
 
@@ -223,12 +257,19 @@ class ChatWidget {
     this.unread = count;
     this.badge.hidden = count === 0;
     this.badge.textContent = String(count);
-    this.badge.setAttribute('aria-label', this.t.newMessages(count));
-    if (count === 0) this.readSince = this.connection.lastSeenId;
+    if (this.panel.hidden) this.launcher.setAttribute('aria-label', count === 0 ? this.t.open : `${this.t.open} (${this.t.newMessages(count)})`);
+    if (count === 0) this.markRead(this.connection.lastSeenId);
+  }
+
+  private markRead(messageId: number): void {
+    if (messageId <= this.readUpTo) return;
+    this.readUpTo = messageId;
+    this.session.save({ readUpTo: messageId });
   }
 
   private onConnectionState(state: 'connecting' | 'online' | 'offline'): void {
     this.online = state === 'online';
+    if (state === 'online' && this.notice.textContent === this.t.reconnecting) this.notice.hidden = true;
     if (state === 'online') this.renderStatus();
     else this.statusLine.textContent = state === 'connecting' ? this.t.connecting : this.t.reconnecting;
   }
@@ -243,7 +284,7 @@ class ChatWidget {
         const bubble = this.pending.get(frame.clientMessageId);
         if (!bubble) return;
         this.pending.delete(frame.clientMessageId);
-        bubble.classList.remove('pending');
+        this.markSent(bubble);
         bubble.dataset.id = String(frame.messageId);
         this.byId.set(frame.messageId, bubble);
         return;
@@ -263,34 +304,49 @@ class ChatWidget {
   }
 
   private onWelcome(frame: WelcomeFrame): void {
+    if (frame.resumed) this.replaying();
     if (this.conversationId === frame.conversationId) {
       // A reconnect: the missed history follows (de-duplicated by id); who holds the chat may have changed.
       if (frame.status !== this.status) {
         this.status = frame.status;
         this.statusDetail = '';
       }
-      return this.renderStatus();
+      this.renderStatus();
+    } else {
+      if (this.conversationId !== null) {
+        // The old session could not be resumed: start a clean transcript, keeping what is still being sent.
+        this.log.replaceChildren();
+        this.byId.clear();
+      }
+      this.conversationId = frame.conversationId;
+      this.status = frame.status;
+      this.statusDetail = '';
+      this.input.maxLength = frame.maxMessageChars;
+      const greeting = this.addMessageElement('bot', frame.greeting);
+      if (frame.suggestions.length > 0) greeting.appendChild(this.choiceButtons(frame.suggestions, this.t.suggestions));
+      this.log.append(...this.pending.values());
+      this.renderStatus();
     }
-    if (this.conversationId !== null) {
-      // The old session could not be resumed: start a clean transcript.
-      this.log.replaceChildren();
-      this.byId.clear();
+    if (this.handoffWanted) {
+      this.handoffWanted = false;
+      if (this.status === 'bot' || this.status === 'resolved') this.requestHuman();
     }
-    this.conversationId = frame.conversationId;
-    this.status = frame.status;
-    this.statusDetail = '';
-    this.input.maxLength = frame.maxMessageChars;
-    const greeting = this.addMessageElement('bot', frame.greeting);
-    if (frame.suggestions.length > 0) greeting.appendChild(this.choiceButtons(frame.suggestions, this.t.suggestions));
-    this.renderStatus();
+  }
+
+  /** Screen readers wait for the replayed history instead of reading it out message by message. */
+  private replaying(): void {
+    this.log.setAttribute('aria-busy', 'true');
+    clearTimeout(this.replayTimer);
+    this.replayTimer = setTimeout(() => this.log.setAttribute('aria-busy', 'false'), REPLAY_SETTLE_MS);
   }
 
   private onMessage(frame: MessageOut): void {
+    if (this.log.getAttribute('aria-busy') === 'true') this.replaying();
     if (this.byId.has(frame.id)) return;
     const pending = frame.clientMessageId ? this.pending.get(frame.clientMessageId) : undefined;
     if (pending) {
       this.pending.delete(frame.clientMessageId!);
-      pending.classList.remove('pending');
+      this.markSent(pending);
       this.byId.set(frame.id, pending);
       return;
     }
@@ -302,7 +358,8 @@ class ChatWidget {
     if (frame.related?.length) element.appendChild(this.choiceButtons(frame.related, this.t.related));
     if (frame.from === 'bot' && frame.action === 'answer') element.appendChild(this.feedbackButtons(frame.id));
     this.scrollToEnd(); // again: the buttons made it taller
-    if (this.panel.hidden && frame.from !== 'shopper' && frame.id > this.readSince) this.setUnread(this.unread + 1);
+    if (!this.panel.hidden) this.markRead(frame.id);
+    else if (frame.from !== 'shopper' && frame.id > this.readUpTo) this.setUnread(this.unread + 1);
   }
 
   private onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
@@ -312,7 +369,9 @@ class ChatWidget {
     this.showTyping(false);
     const bubble = frame.clientMessageId ? this.pending.get(frame.clientMessageId) : undefined;
     if (bubble) {
-      bubble.classList.replace('pending', 'failed');
+      this.pending.delete(frame.clientMessageId!);
+      this.markSent(bubble);
+      bubble.classList.add('failed');
       bubble.appendChild(el('span', 'author', this.t.notSent));
     }
   }
@@ -361,7 +420,7 @@ class ChatWidget {
       button.setAttribute('aria-label', name);
       button.setAttribute('aria-pressed', 'false');
       button.addEventListener('click', () => {
-        if (!this.connection.sendNow({ type: 'feedback', messageId, helpful })) return;
+        if (!this.connection.sendNow({ type: 'feedback', messageId, helpful })) return this.showOffline();
         buttons.forEach((other) => other.setAttribute('aria-pressed', String(other === button)));
         label.textContent = this.t.thanks;
       });
@@ -392,18 +451,20 @@ class ChatWidget {
     this.notice.hidden = true;
     const bubble = this.addMessageElement('shopper', text);
     bubble.classList.add('pending');
+    bubble.appendChild(el('span', 'author sending', this.t.sending));
     this.pending.set(clientMessageId, bubble);
     if (this.status === 'bot') this.showTyping(true);
   }
 
   private requestHuman(): void {
     if (this.humanButton.getAttribute('aria-disabled') === 'true') return;
-    if (!this.connection.sendNow({ type: 'handoff_request' })) {
-      this.connection.start();
-      return;
-    }
     this.humanButton.setAttribute('aria-disabled', 'true');
     this.humanButton.textContent = this.t.humanRequested;
+    if (!this.connection.sendNow({ type: 'handoff_request' })) {
+      // Asked for once we are back online (see onWelcome).
+      this.handoffWanted = true;
+      return this.showOffline();
+    }
     clearTimeout(this.handoffTimer);
     // Until the handoff service answers with a status, let the shopper try again later.
     this.handoffTimer = setTimeout(() => this.renderStatus(), HANDOFF_RETRY_MS);
@@ -422,9 +483,19 @@ class ChatWidget {
     this.typingSent = false;
   }
 
+  private markSent(message: HTMLElement): void {
+    message.classList.remove('pending');
+    message.querySelector('.sending')?.remove();
+  }
+
   private showTyping(visible: boolean): void {
     this.typing.hidden = !visible;
     if (visible) this.scrollToEnd();
+  }
+
+  private showOffline(): void {
+    this.showNotice(this.t.reconnecting);
+    this.connection.start();
   }
 
   private showNotice(text: string): void {
