@@ -1,10 +1,7 @@
 import type { Agent } from '../store/agents';
+import { escapeHtml } from './demo-page';
 
 /** The console's two HTML shells. Only static text of ours plus escaped values; scripts and styles are files. */
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 export function renderLoginPage(error?: string, email = ''): string {
   return `<!doctype html>

@@ -83,7 +83,7 @@ const TEXT = {
   },
 } as const;
 
-export const DEMO_PAGE_CSS = `
+const DEMO_PAGE_CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2933;background:#fafaf7}
 a{color:#0f5f59}

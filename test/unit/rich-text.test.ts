@@ -20,8 +20,8 @@ describe('the widget’s answer formatting', () => {
     expect(parseInline('[clic](javascript:alert(1))')).toEqual([{ kind: 'text', text: '[clic](javascript:alert(1))' }]);
   });
 
-  it('splits paragraphs and "- " or "1. " lists, and drops placeholder brackets', () => {
-    const blocks = parseRichText('Opciones:\n- Estándar: [[$99]]\n- Express\n\n1. Paso uno\n2. Paso dos');
+  it('splits paragraphs and "- " or "1. " lists', () => {
+    const blocks = parseRichText('Opciones:\n- Estándar: $99\n- Express\n\n1. Paso uno\n2. Paso dos');
     expect(blocks).toEqual([
       { kind: 'paragraph', lines: [[{ kind: 'text', text: 'Opciones:' }]] },
       { kind: 'list', ordered: false, items: [[{ kind: 'text', text: 'Estándar: $99' }], [{ kind: 'text', text: 'Express' }]] },

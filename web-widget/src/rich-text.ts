@@ -16,11 +16,6 @@ const INLINE = /\*\*([^*\n]+?)\*\*|\*([^*\s][^*\n]*?)\*|\[([^\]\n]+)\]\((https?:
 const BULLET = /^\s*[-*•]\s+(.*)$/;
 const NUMBERED = /^\s*\d+[.)]\s+(.*)$/;
 
-/** Placeholders like [[3 a 5 días]] mark facts a shop must edit; shoppers see the text only. */
-export function stripPlaceholders(text: string): string {
-  return text.replace(/\[\[([^\]]*)\]\]/g, '$1');
-}
-
 export function parseInline(text: string): Inline[] {
   const parts: Inline[] = [];
   let last = 0;
@@ -41,7 +36,7 @@ export function parseInline(text: string): Inline[] {
 
 export function parseRichText(markdown: string): Block[] {
   const blocks: Block[] = [];
-  for (const chunk of stripPlaceholders(markdown).replace(/\r\n?/g, '\n').split(/\n\s*\n/)) {
+  for (const chunk of markdown.replace(/\r\n?/g, '\n').split(/\n\s*\n/)) {
     const lines = chunk.split('\n').filter((line) => line.trim() !== '');
     if (lines.length === 0) continue;
     let paragraph: Inline[][] = [];
