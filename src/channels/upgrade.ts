@@ -17,9 +17,19 @@ export function rejectUpgrade(socket: Duplex, status: number, message: string): 
 export function routeUpgrades(routes: ReadonlyMap<string, UpgradeHandler>): UpgradeHandler {
   return (request, socket, head) => {
     socket.on('error', () => socket.destroy());
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const path = requestPath(request.url);
+    if (path === null) return rejectUpgrade(socket, 400, 'The request target is not a valid URL.');
     const handler = routes.get(path);
     if (!handler) return rejectUpgrade(socket, 404, `No WebSocket endpoint at ${path}`);
     handler(request, socket, head);
   };
+}
+
+/** The path of a request target, or null when it does not parse (e.g. "http://[": URL would throw). */
+function requestPath(target: string | undefined): string | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
 }
