@@ -84,7 +84,9 @@ test('shopper asks for a person, the agent logs in, claims, they talk both ways,
   await queued.waitFor();
   expect(await queued.locator('.lang').innerText()).toBe('ES');
   await screenshot(agentPage, 'console-queue-1280');
-  await queued.getByRole('button', { name: 'Tomar' }).click();
+  // Claimed from the keyboard: Enter on the card's button must not be taken by the card.
+  await queued.getByRole('button', { name: 'Tomar' }).focus();
+  await agentPage.keyboard.press('Enter');
 
   // The whole transcript, with the FAQ the bot used and its confidence.
   await agentPage.locator('.msg.from-bot .match', { hasText: 'shipping-cost' }).waitFor();

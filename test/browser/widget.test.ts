@@ -25,6 +25,20 @@ afterAll(async () => {
 
 const answers = (page: Page) => page.locator('.msg.from-bot[data-id]');
 
+/** The conversation id inside the widget's stored session token. */
+function conversationIdOf(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('atento:'))!;
+    const token = JSON.parse(localStorage.getItem(key)!).token as string;
+    return JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))).c as string;
+  });
+}
+
+function agentWrites(conversationId: string, text: string): void {
+  const { store, events } = server.app;
+  events.emit('message.created', { message: store.messages.insert({ conversationId, sender: 'agent', text, authorName: 'Lucía' }) });
+}
+
 test('desktop: open the bubble, ask "¿cuánto cuesta el envío?", see the answer; reload and the conversation is still there', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
   const page = await context.newPage();
@@ -91,16 +105,18 @@ test('375 px: the chat opens full-screen; agent messages are escaped, formatted 
   await page.getByRole('button', { name: /cuesta el env|tarda en llegar|pagar/i }).first().click();
   await answers(page).first().waitFor();
 
-  const conversationId = await page.evaluate(() => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith('atento:'))!;
-    const token = JSON.parse(localStorage.getItem(key)!).token as string;
-    return JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))).c as string;
-  });
-  const { store, events } = server.app;
-  events.emit('conversation.status_changed', { conversationId, status: 'waiting', position: 2, etaSeconds: 180 });
+  // Full screen hides the page, so the panel is modal and Tab never reaches the links behind it.
+  expect(await page.getByRole('dialog').getAttribute('aria-modal')).toBe('true');
+  const focusInPanel = () => page.evaluate(() => Boolean(document.getElementById('atento-chat')?.shadowRoot?.activeElement?.closest('#atento-panel')));
+  for (let press = 0; press < 15; press++) {
+    await page.keyboard.press(press % 5 === 4 ? 'Shift+Tab' : 'Tab');
+    expect(await focusInPanel()).toBe(true);
+  }
+
+  const conversationId = await conversationIdOf(page);
+  server.app.events.emit('conversation.status_changed', { conversationId, status: 'waiting', position: 2, etaSeconds: 180 });
   await page.getByText('Estás en el lugar 2 de la fila.', { exact: false }).waitFor();
-  const text = 'Hola, soy **Lucía** <img src=x onerror="window.pwned=1"> [ver guía](https://example.com/guia) [[plazo]] [mal](javascript:alert(1))';
-  events.emit('message.created', { message: store.messages.insert({ conversationId, sender: 'agent', text, authorName: 'Lucía' }) });
+  agentWrites(conversationId, 'Hola, soy **Lucía** <img src=x onerror="window.pwned=1"> [ver guía](https://example.com/guia) [mal](javascript:alert(1))');
   const agent = page.locator('.msg.from-agent');
   await agent.waitFor();
   expect(await agent.locator('strong').innerText()).toBe('Lucía');
@@ -109,10 +125,40 @@ test('375 px: the chat opens full-screen; agent messages are escaped, formatted 
     ['https://example.com/guia', 'noopener noreferrer', '_blank'],
   ]);
   expect(await agent.innerText()).toContain('<img src=x onerror="window.pwned=1">');
-  expect(await agent.innerText()).not.toContain('[[');
   expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
   await screenshot(page, 'widget-mobile-375');
   expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('a reply that came while the chat was closed keeps its badge, and its count in the bubble’s name, across a reload until read', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${server.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill('¿cuánto cuesta el envío?');
+  await page.keyboard.press('Enter');
+  await answers(page).first().waitFor();
+  await page.keyboard.press('Escape');
+
+  const conversationId = await conversationIdOf(page);
+  agentWrites(conversationId, 'Hola, soy Lucía. ¿Te ayudo con algo más?');
+  const unreadBubble = page.getByRole('button', { name: 'Abrir el chat de ayuda (1 mensaje nuevo)' });
+  await unreadBubble.waitFor();
+  expect(await page.locator('.badge').innerText()).toBe('1');
+
+  await page.reload();
+  await unreadBubble.waitFor();
+  expect(await page.locator('.badge').innerText()).toBe('1');
+
+  // Opened, it is read: after the next reload only a newer reply counts.
+  await unreadBubble.click();
+  await page.locator('.msg.from-agent').waitFor();
+  await page.keyboard.press('Escape');
+  await page.reload();
+  agentWrites(conversationId, '¿Sigues ahí?');
+  await unreadBubble.waitFor();
+  expect(await page.locator('.badge').innerText()).toBe('1');
   await context.close();
 });
 
