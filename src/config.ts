@@ -34,6 +34,10 @@ const limitsSchema = z
     newConversationsPerMinute: z.number().int().min(1).default(20),
     /** Open shopper sockets per conversation (tabs of the same shopper). */
     socketsPerConversation: z.number().int().min(1).max(100).default(10),
+    /** Open shopper sockets per network address (said hello or not), so idle sockets cannot pile up. */
+    socketsPerAddress: z.number().int().min(1).default(20),
+    /** Milliseconds a new shopper socket has to send "hello" before it is closed. */
+    helloTimeoutMs: z.number().int().min(100).default(10_000),
   })
   .strict();
 
@@ -77,6 +81,12 @@ const configSchema = z
     allowedOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'use an origin such as "https://shop.example"')).default([]),
     /** HMAC secret for shopper sessions; generated and kept in <dataDir> when absent. */
     sessionSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * Mark the agent session cookie Secure. Unset: Secure when the request reached the local proxy over
+     * HTTPS (X-Forwarded-Proto: https from loopback). Set true when serving HTTPS through a proxy that
+     * does not send that header; false only for plain-HTTP testing.
+     */
+    secureCookies: z.boolean().optional(),
     matching: matchingSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     handoff: handoffSchema.prefault({}),
@@ -105,6 +115,7 @@ const ENV_KEYS: Record<string, { key: keyof ConfigInput; parse: (raw: string) =>
   ATENTO_SHOP_NAME: { key: 'shopName', parse: String },
   ATENTO_ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean) },
   ATENTO_SESSION_SECRET: { key: 'sessionSecret', parse: String },
+  ATENTO_SECURE_COOKIES: { key: 'secureCookies', parse: parseBoolean },
 };
 const CONFIG_FILE_VARIABLE = 'ATENTO_CONFIG';
 

@@ -14,16 +14,15 @@ export function hashPassword(password: string): string {
   return ['scrypt', N, R, P, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/** Asynchronous: scrypt runs on libuv's thread pool, so a login does not stall every open socket. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = crypto.scryptSync(password.normalize('NFKC'), Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: MAX_MEMORY,
-  });
+  const options = { N: Number(n), r: Number(r), p: Number(p), maxmem: MAX_MEMORY };
+  const actual = await new Promise<Buffer>((resolve, reject) =>
+    crypto.scrypt(password.normalize('NFKC'), Buffer.from(salt, 'base64url'), expected.length, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
   return crypto.timingSafeEqual(actual, expected);
 }
 

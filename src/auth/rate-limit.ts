@@ -9,6 +9,7 @@ export class LoginLimiter {
     private readonly now: () => Date,
     private readonly maxFailures = 5,
     private readonly windowMs = 15 * 60_000,
+    private readonly sweepAt = 10_000,
   ) {}
 
   /** Seconds until `keys` may try again, or 0 if allowed now. */
@@ -24,11 +25,18 @@ export class LoginLimiter {
 
   recordFailure(keys: string[]): void {
     const now = this.now().getTime();
+    // Made-up e-mails are new keys every time; forget the ones whose failures have all expired.
+    if (this.failures.size >= this.sweepAt) for (const key of [...this.failures.keys()]) this.recent(key, now);
     for (const key of keys) this.failures.set(key, [...this.recent(key, now), now]);
   }
 
   recordSuccess(keys: string[]): void {
     for (const key of keys) this.failures.delete(key);
+  }
+
+  /** Keys currently remembered (for tests of the sweep). */
+  get size(): number {
+    return this.failures.size;
   }
 
   private recent(key: string, now: number): number[] {

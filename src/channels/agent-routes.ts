@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { clearedSessionCookie, endSession, login, sessionAgent, sessionCookie, type LoginLimiter } from '../auth';
-import { AtentoError } from '../errors';
+import { AtentoError, ERRORS } from '../errors';
 import type { AgentTable } from '../store/agents';
 import { renderConsolePage, renderLoginPage } from './agent-pages';
+import { clientAddress, isLoopback } from './client-address';
+import { isOriginAllowed } from './origin';
 import { setHtmlSecurityHeaders } from './security-headers';
 
 export interface AgentRouteDeps {
@@ -15,6 +17,8 @@ export interface AgentRouteDeps {
   onLogout?: () => void;
   /** Folder holding console.js and console.css (built by scripts/build-web.js). */
   webDir: string;
+  /** config.secureCookies: undefined means "Secure when the local proxy says the request came over HTTPS". */
+  secureCookies?: boolean;
 }
 
 const MAX_FIELD = 256;
@@ -35,12 +39,19 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     res.type('html').send(renderLoginPage());
   });
 
-  router.post('/agent/login', (req: Request, res: Response) => {
+  // Login and logout change who is logged in: only the server's own pages may post to them (login CSRF,
+  // forced logout). Browsers send Origin on every cross-site POST; clients without one are not browsers.
+  router.post(['/agent/login', '/agent/logout'], (req, res, next) => {
+    if (isOriginAllowed(req, [])) return next();
+    res.status(ERRORS.origin_forbidden.http).json({ error: { code: 'origin_forbidden', message: 'Log in from the console page served by this server.' } });
+  });
+
+  router.post('/agent/login', async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email.slice(0, MAX_FIELD) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, MAX_FIELD) : '';
     const wantsJson = req.is('application/json') !== false;
-    const result = login(deps, { email, password, clientAddress: req.socket.remoteAddress ?? 'unknown' });
+    const result = await login(deps, { email, password, clientAddress: clientAddress(req) });
     if (!result.ok) {
       const status = result.error === 'rate_limited' ? 429 : 401;
       const message =
@@ -52,7 +63,7 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
       setHtmlSecurityHeaders(res);
       return res.status(status).type('html').send(renderLoginPage(message, email));
     }
-    res.setHeader('Set-Cookie', sessionCookie(result.token, result.expiresAt, req.secure));
+    res.setHeader('Set-Cookie', sessionCookie(result.token, result.expiresAt, deps.secureCookies ?? cameOverHttps(req)));
     if (wantsJson) return res.json({ agent: { id: result.agent.id, name: result.agent.name, role: result.agent.role } });
     res.redirect(303, '/agent');
   });
@@ -77,4 +88,9 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
   }
 
   return router;
+}
+
+/** Atento speaks plain HTTP behind a local proxy; only that proxy's X-Forwarded-Proto tells HTTPS apart. */
+function cameOverHttps(req: Request): boolean {
+  return isLoopback(req.socket.remoteAddress) && req.headers['x-forwarded-proto'] === 'https';
 }

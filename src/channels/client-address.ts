@@ -11,7 +11,12 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 export function clientAddress(request: IncomingMessage): string {
   const peer = request.socket.remoteAddress ?? 'unknown';
   const forwarded = request.headers['x-forwarded-for'];
-  if (!LOOPBACK.has(peer) || typeof forwarded !== 'string') return peer;
+  if (!isLoopback(peer) || typeof forwarded !== 'string') return peer;
   const last = forwarded.split(',').at(-1)?.trim();
   return last ? last : peer;
+}
+
+/** Whether a peer address is this machine (where the documented reverse proxy runs). */
+export function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && LOOPBACK.has(address);
 }

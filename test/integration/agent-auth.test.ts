@@ -27,11 +27,11 @@ afterAll(async () => {
   engineHost.close();
 });
 
-function login(email: string, pass: string, form = false) {
+function login(email: string, pass: string, form = false, headers: Record<string, string> = {}) {
   return fetch(`${server.httpUrl}/agent/login`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+    headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', ...headers },
     body: form ? new URLSearchParams({ email, password: pass }).toString() : JSON.stringify({ email, password: pass }),
   });
 }
@@ -103,6 +103,41 @@ test('login sets an HTTP-only SameSite=Strict cookie that opens the console and 
   expect(logout.status).toBe(303);
   expect(await closed).toBe(4401);
   expect(await upgrade({ cookie })).toBe(401);
+});
+
+test('login and logout refuse posts from another site\'s page (login CSRF, forced logout)', async () => {
+  const evil = { origin: 'https://evil.example' };
+  const forged = await login('ana@tienda.example', password, true, evil);
+  expect(forged.status).toBe(403);
+  expect(forged.headers.get('set-cookie')).toBeNull();
+
+  const own = await login('ana@tienda.example', password, true, { origin: server.httpUrl });
+  expect(own.status).toBe(303);
+  const cookie = own.headers.get('set-cookie')!.split(';')[0];
+  const forcedLogout = await fetch(`${server.httpUrl}/agent/logout`, { method: 'POST', headers: { cookie, ...evil }, redirect: 'manual' });
+  expect(forcedLogout.status).toBe(403);
+  expect(await upgrade({ cookie })).toBe(101);
+});
+
+test('the session cookie is Secure when the local proxy says the request came over HTTPS', async () => {
+  const proxied = await login('ana@tienda.example', password, false, { 'x-forwarded-proto': 'https' });
+  expect(proxied.headers.get('set-cookie')).toMatch(/; Secure$/);
+  const plain = await login('ana@tienda.example', password);
+  expect(plain.headers.get('set-cookie')).not.toContain('Secure');
+});
+
+test('behind the local proxy, one address guessing does not lock out agents at other addresses', async () => {
+  const attacker = { 'x-forwarded-for': '203.0.113.5' };
+  for (let i = 0; i < 5; i++) expect((await login(`nobody-${i}@tienda.example`, 'guess', false, attacker)).status).toBe(401);
+  expect((await login('nobody-5@tienda.example', 'guess', false, attacker)).status).toBe(429);
+  expect((await login('ana@tienda.example', password, false, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(200);
+});
+
+test('guesses sent all at once meet the limit too', async () => {
+  const address = { 'x-forwarded-for': '203.0.113.9' };
+  const statuses = await Promise.all(Array.from({ length: 10 }, (_, i) => login(`burst-${i}@tienda.example`, 'guess', false, address).then((r) => r.status)));
+  expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+  expect(statuses.filter((status) => status === 429)).toHaveLength(5);
 });
 
 test('the database never holds a session token in the clear', async () => {

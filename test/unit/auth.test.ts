@@ -1,14 +1,14 @@
 import { generatePassword, hashPassword, LoginLimiter, readCookie, sessionCookie, verifyPassword } from '../../src/auth';
 
 describe('passwords', () => {
-  test('scrypt hashes verify the right password only, and never contain it', () => {
+  test('scrypt hashes verify the right password only, and never contain it', async () => {
     const password = generatePassword();
     const hash = hashPassword(password);
     expect(hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(hash).not.toContain(password);
-    expect(verifyPassword(password, hash)).toBe(true);
-    expect(verifyPassword(`${password}x`, hash)).toBe(false);
-    expect(verifyPassword(password, 'plain-text')).toBe(false);
+    expect(await verifyPassword(password, hash)).toBe(true);
+    expect(await verifyPassword(`${password}x`, hash)).toBe(false);
+    expect(await verifyPassword(password, 'plain-text')).toBe(false);
   });
 
   test('the same password gets a different salt every time', () => {
@@ -38,6 +38,16 @@ describe('login rate limit', () => {
     limiter.recordFailure(keys);
     limiter.recordSuccess(keys);
     expect(limiter.retryAfterSeconds(keys)).toBe(0);
+  });
+
+  test('keys whose failures have expired are forgotten once many keys pile up', () => {
+    let now = new Date('2026-01-01T10:00:00Z');
+    const limiter = new LoginLimiter(() => now, 5, 15 * 60_000, 100);
+    for (let i = 0; i < 100; i++) limiter.recordFailure([`email:made-up-${i}@x.example`]);
+    expect(limiter.size).toBe(100);
+    now = new Date('2026-01-01T10:16:00Z');
+    limiter.recordFailure(['email:one-more@x.example']);
+    expect(limiter.size).toBe(1);
   });
 });
 
