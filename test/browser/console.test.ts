@@ -64,6 +64,8 @@ test('shopper asks for a person, the agent logs in, claims, they talk both ways,
   await agentPage.locator('.card', { hasText: 'Pidió una persona' }).first().waitFor();
   // A routed chat changes the tab title (and plays a chime) so a busy agent notices.
   await agentPage.waitForFunction(() => document.title.includes('Nuevo chat'));
+  // An agent tabbing through the list keeps their place while queue frames re-render it.
+  await agentPage.getByRole('tab', { name: /Mis chats/ }).focus();
 
   // The shopper in the widget.
   const shopperContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
@@ -76,6 +78,8 @@ test('shopper asks for a person, the agent logs in, claims, they talk both ways,
   await widget(shopperPage).locator('.msg.from-bot[data-id]').first().waitFor();
   await shopperPage.getByRole('button', { name: 'Hablar con una persona' }).click();
   await shopperPage.getByText(/en la fila|posición|fila/i).first().waitFor();
+  await agentPage.getByRole('tab', { name: 'Cola 1' }).waitFor();
+  expect(await agentPage.evaluate(() => document.activeElement?.textContent)).toMatch(/^Mis chats/);
   await screenshot(shopperPage, 'console-flow-widget-waiting');
 
   // The queue shows the waiting shopper with language and reason; the tab title changes for new chats.
