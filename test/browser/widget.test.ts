@@ -178,6 +178,9 @@ test('the server restarts mid-conversation: the widget reconnects, sends what wa
   await page.getByText('Sin conexión. Reintentando…').waitFor();
   await input.fill('¿cuánto tarda en llegar mi pedido?');
   await input.press('Enter');
+  // Waiting to be sent is said in words (full opacity keeps the text readable).
+  await page.locator('.msg.from-shopper.pending', { hasText: 'Enviando…' }).waitFor();
+  await screenshot(page, 'widget-offline-pending');
 
   const again = await startTestServer({ dataDir: own.dataDir, port, deps: { engineHost } });
   await answers(page).nth(1).waitFor();
