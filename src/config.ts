@@ -29,6 +29,8 @@ const limitsSchema = z
     maxMessageChars: z.number().int().min(1).max(100_000).default(2000),
     maxFrameBytes: z.number().int().min(256).max(1_048_576).default(16_384),
     messagesPerMinute: z.number().int().min(1).default(30),
+    /** Frames of any kind per shopper socket per minute (feedback and typing included). */
+    framesPerMinute: z.number().int().min(1).default(120),
     httpBodyBytes: z.number().int().min(256).default(65_536),
     /** New conversations one network address may start per minute (stops scripted floods of the database). */
     newConversationsPerMinute: z.number().int().min(1).default(20),

@@ -8,8 +8,7 @@ import type { ConversationStatus, StoredMessage } from './store';
 export interface AtentoEvents {
   /** Any stored message, from any sender. Notes are included; the shopper gateway never delivers them. */
   'message.created': { message: StoredMessage };
-  'conversation.created': { conversationId: string; lang: Lang };
-  /** The bot or the shopper asked for a person; `reason` is the intent or FAQ id, or "button". */
+  /** The handoff service accepted a request for a person; `reason` is the intent or FAQ id, or "button". */
   'conversation.handoff_requested': { conversationId: string; reason: string; lang: Lang };
   'conversation.status_changed': {
     conversationId: string;
@@ -18,10 +17,6 @@ export interface AtentoEvents {
     etaSeconds?: number;
     agentName?: string;
   };
-  /** A shopper socket said hello; the handoff service re-sends queue position to it. */
-  'conversation.shopper_connected': { conversationId: string; resumed: boolean };
-  /** The conversation's last open shopper socket closed. */
-  'conversation.shopper_disconnected': { conversationId: string };
   /** Someone started or stopped typing in a conversation. */
   'conversation.typing': { conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string; agentId?: string };
 }

@@ -29,10 +29,7 @@ export const SHOPPER_SOCKET_PATH = '/ws/shopper';
 const HARD_FRAME_FACTOR = 4;
 const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te puedo ayudar?', en: 'Hi! How can I help you?' };
 
-/**
- * The human handoff's hooks into shopper turns (implemented by src/handoff's HandoffService).
- * Without them the gateway only announces handoff requests on the event bus.
- */
+/** The human handoff's hooks into shopper turns (implemented by src/handoff's HandoffService). */
 export interface ShopperHandoffHooks {
   /** true: the handoff consumed the message (a form answer, a yes/no to its offer); the bot stays quiet. */
   beforeBot(conversationId: string, text: string, options: { isChoice: boolean }): boolean;
@@ -48,7 +45,7 @@ export interface ShopperHandoffHooks {
 
 export interface ShopperGatewayDeps {
   config: Config;
-  handoff?: ShopperHandoffHooks;
+  handoff: ShopperHandoffHooks;
   store: Store;
   events: EventBus;
   engine: () => Engine;
@@ -65,20 +62,31 @@ export interface ShopperGateway {
 }
 
 interface ShopperSocket {
+  /** Key for the per-socket frame limit. */
+  id: string;
   ws: WebSocket;
   address: string;
   conversationId: string | null;
   alive: boolean;
+  /** Last typing state this socket announced, so closing mid-typing can clear the agent's indicator. */
+  typing: boolean;
+  /** Closes the socket if it has not said hello in time; cleared by hello and by close. */
+  helloTimer: NodeJS.Timeout | null;
 }
 
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
-  const { config, store, events, bot, sessions, log } = deps;
+  const { config, store, events, bot, sessions, handoff, log } = deps;
   const { limits } = config;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false });
   const clients = new Set<ShopperSocket>();
   const byConversation = new Map<string, Set<ShopperSocket>>();
   const messageLimiter = new RateLimiter(limits.messagesPerMinute, 60_000);
   const conversationLimiter = new RateLimiter(limits.newConversationsPerMinute, 60_000);
+  /** Every frame counts here (feedback and typing have no other limit). */
+  const frameLimiter = new RateLimiter(limits.framesPerMinute, 60_000);
+  /** Open sockets per network address, said hello or not. */
+  const socketsByAddress = new Map<string, number>();
+  let nextSocketId = 0;
   const turns = new Map<string, Promise<void>>();
 
   const send = (client: ShopperSocket, frame: ServerFrame) => {
@@ -116,7 +124,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
 
   function storeBotOutputs(conversation: Conversation, outputs: BotOutput[], replyTo: number, shopperText: string): void {
     for (const output of outputs) {
-      if (deps.handoff && output.reply) deps.handoff.afterBot(conversation.id, shopperText, output.reply, () => storeBotOutput(conversation, output, replyTo));
+      if (output.reply) handoff.afterBot(conversation.id, shopperText, output.reply, () => storeBotOutput(conversation, output, replyTo));
       else storeBotOutput(conversation, output, replyTo);
     }
   }
@@ -136,9 +144,6 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     });
     events.emit('message.created', { message });
     if (reply && reply.lang !== conversation.lang) store.conversations.setLang(conversation.id, reply.lang);
-    if (reply?.action === 'escalate' && !deps.handoff) {
-      events.emit('conversation.handoff_requested', { conversationId: conversation.id, reason: reply.reason ?? reply.id ?? 'escalate', lang: reply.lang });
-    }
   }
 
   /** Stores the shopper's message, acknowledges it, then (if the bot has the chat) runs a bot turn. */
@@ -161,8 +166,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     });
     send(client, { type: 'ack', clientMessageId, messageId: stored.id });
     events.emit('message.created', { message: stored });
-    if (choiceId && deps.handoff?.choice(conversationId, choiceId)) return;
-    if (deps.handoff?.beforeBot(conversationId, text, { isChoice: choiceId !== null })) return;
+    if (choiceId && handoff.choice(conversationId, choiceId)) return;
+    if (handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null })) return;
     // Anyone but the bot holds the chat: the message waits for a person.
     if (store.conversations.get(conversationId)?.status !== 'bot') return;
     const outputs = await bot.turn(
@@ -183,12 +188,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     const resumed = conversation !== undefined;
     if (!conversation) {
       if (!conversationLimiter.take(client.address)) {
-        sendError(client, 'rate_limited', 'Too many new conversations from this address; try again in a minute.');
-        client.ws.close(1008, 'rate_limited');
-        return;
+        return refuseAndClose(client, 'rate_limited', 'Too many new conversations from this address; try again in a minute.');
       }
       conversation = store.conversations.create(frame.lang ?? config.defaultLanguage, frame.page ?? null);
-      events.emit('conversation.created', { conversationId: conversation.id, lang: conversation.lang });
     } else {
       if (frame.page) store.conversations.setPage(conversation.id, frame.page);
       if (frame.lang && frame.lang !== conversation.lang) store.conversations.setLang(conversation.id, frame.lang);
@@ -196,15 +198,12 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     const lang = frame.lang ?? conversation.lang;
 
     const sockets = byConversation.get(conversation.id) ?? new Set<ShopperSocket>();
-    if (sockets.size >= limits.socketsPerConversation) {
-      sendError(client, 'too_many_sockets');
-      client.ws.close(ERRORS.too_many_sockets.close, 'too_many_sockets');
-      return;
-    }
+    if (sockets.size >= limits.socketsPerConversation) return refuseAndClose(client, 'too_many_sockets');
     // Registering and sending the history in the same tick: no message can fall in between or arrive twice.
     sockets.add(client);
     byConversation.set(conversation.id, sockets);
     client.conversationId = conversation.id;
+    clearHelloTimer(client);
 
     const engine = deps.engine();
     send(client, {
@@ -223,10 +222,18 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         if (message.kind !== 'note') send(client, toMessageFrame(message));
       }
     }
-    if (conversation.status !== 'bot' && (resumed || deps.handoff)) {
-      send(client, { type: 'status', ...(deps.handoff?.statusOf(conversation.id) ?? { state: conversation.status }) });
-    }
-    events.emit('conversation.shopper_connected', { conversationId: conversation.id, resumed });
+    if (conversation.status !== 'bot') send(client, { type: 'status', ...handoff.statusOf(conversation.id) });
+  }
+
+  /** The error frame, then the close code the registry gives for it. */
+  function refuseAndClose(client: ShopperSocket, code: 'rate_limited' | 'too_many_sockets' | 'hello_timeout', message?: string): void {
+    sendError(client, code, message);
+    client.ws.close(ERRORS[code].close, code);
+  }
+
+  function clearHelloTimer(client: ShopperSocket): void {
+    if (client.helloTimer) clearTimeout(client.helloTimer);
+    client.helloTimer = null;
   }
 
   function handleFrame(client: ShopperSocket, frame: ClientFrame): void {
@@ -251,7 +258,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
           }
         } else {
           const lang = store.conversations.get(conversationId)?.lang ?? config.defaultLanguage;
-          const handoffLabel = deps.handoff?.choiceLabel(frame.id, lang) ?? null;
+          const handoffLabel = handoff.choiceLabel(frame.id, lang);
           // The shopper's message reads as the question they picked.
           const label = handoffLabel ?? deps.engine().label(frame.id, lang);
           if (label === undefined) return sendError(client, 'unknown_choice', undefined, clientMessageId);
@@ -273,25 +280,22 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         return send(client, { type: 'feedback_saved', messageId: message.id, helpful: frame.helpful });
       }
       case 'typing':
+        client.typing = frame.isTyping;
         return events.emit('conversation.typing', { conversationId, from: 'shopper', isTyping: frame.isTyping });
       case 'handoff_request': {
         if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited');
-        const { handoff } = deps;
-        if (handoff) {
-          void serialize(conversationId, async () => handoff.requestHandoff(conversationId, 'button')).catch((error: unknown) => {
-            log(`handoff request failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
-            sendError(client, 'internal');
-          });
-          return;
-        }
-        const lang = store.conversations.get(conversationId)?.lang ?? config.defaultLanguage;
-        return events.emit('conversation.handoff_requested', { conversationId, reason: 'button', lang });
+        void serialize(conversationId, async () => handoff.requestHandoff(conversationId, 'button')).catch((error: unknown) => {
+          log(`handoff request failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
+          sendError(client, 'internal');
+        });
+        return;
       }
     }
   }
 
   function onMessage(client: ShopperSocket, data: RawData, isBinary: boolean): void {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (!frameLimiter.take(client.id)) return sendError(client, 'rate_limited', 'Too many frames on this connection; wait a moment and try again.');
     if (isBinary) return sendError(client, 'bad_frame', 'Frames must be JSON text, not binary.');
     if (bytes.length > limits.maxFrameBytes) {
       return sendError(client, 'frame_too_large', `The frame has ${bytes.length} bytes; the limit is ${limits.maxFrameBytes}.`);
@@ -307,21 +311,28 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   }
 
   function onConnection(ws: WebSocket, request: IncomingMessage): void {
-    const client: ShopperSocket = { ws, address: clientAddress(request), conversationId: null, alive: true };
+    const address = clientAddress(request);
+    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null };
+    client.helloTimer = setTimeout(() => refuseAndClose(client, 'hello_timeout'), limits.helloTimeoutMs);
+    client.helloTimer.unref();
     clients.add(client);
+    socketsByAddress.set(address, (socketsByAddress.get(address) ?? 0) + 1);
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     ws.on('error', (error) => log(`shopper socket error: ${error.message}`));
     ws.on('close', () => {
+      clearHelloTimer(client);
       clients.delete(client);
+      const left = (socketsByAddress.get(address) ?? 1) - 1;
+      if (left > 0) socketsByAddress.set(address, left);
+      else socketsByAddress.delete(address);
       const id = client.conversationId;
-      const sockets = id ? byConversation.get(id) : undefined;
-      if (!id || !sockets) return;
-      sockets.delete(client);
-      if (sockets.size === 0) {
-        byConversation.delete(id);
-        events.emit('conversation.shopper_disconnected', { conversationId: id });
-      }
+      if (!id) return;
+      // A closed tab stops typing; otherwise the agent's "typing…" would stay on.
+      if (client.typing) events.emit('conversation.typing', { conversationId: id, from: 'shopper', isTyping: false });
+      const sockets = byConversation.get(id);
+      sockets?.delete(client);
+      if (sockets?.size === 0) byConversation.delete(id);
     });
   }
 
@@ -331,6 +342,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     handleUpgrade(request, socket, head) {
       if (!isOriginAllowed(request, config.allowedOrigins)) {
         return rejectUpgrade(socket, ERRORS.origin_forbidden.http, ERRORS.origin_forbidden.message);
+      }
+      if ((socketsByAddress.get(clientAddress(request)) ?? 0) >= limits.socketsPerAddress) {
+        return rejectUpgrade(socket, 429, 'Too many open chat connections from this address; close some tabs and try again.');
       }
       wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request));
     },

@@ -1,9 +1,10 @@
 import net from 'node:net';
 import { useShopperServer } from '../helpers/app';
+import { ShopperClient } from '../helpers/shopper-client';
 
-/** Upgrade requests that the URL parser cannot read, or that come in floods, from raw TCP sockets. */
+/** Sockets that try to hold the server's resources: unparsable upgrades, piles of sockets, silent sockets, frame floods. */
 
-const context = useShopperServer({ limits: { socketsPerAddress: 3, newConversationsPerMinute: 1000 } });
+const context = useShopperServer({ limits: { socketsPerAddress: 3, helloTimeoutMs: 500, framesPerMinute: 20, newConversationsPerMinute: 1000 } });
 
 /** Sends raw bytes and resolves with everything the server wrote before closing. */
 function rawRequest(text: string): Promise<string> {
@@ -25,4 +26,32 @@ test('an upgrade whose target is not a URL gets a 400, and the server keeps serv
   const client = await context.shopper();
   await client.hello();
   expect((await client.ask('¿cuánto cuesta el envío?')).reply).toBeDefined();
+});
+
+test('one address may hold only socketsPerAddress sockets; other addresses may still connect', async () => {
+  const open = [await context.shopper(), await context.shopper(), await context.shopper()];
+  await Promise.all(open.map((client) => client.hello()));
+  await expect(ShopperClient.connect(context.server.socketUrl)).rejects.toThrow('upgrade refused: 429');
+  // Behind the local proxy, another shopper's address has its own allowance.
+  const elsewhere = await ShopperClient.connect(context.server.socketUrl, { headers: { 'x-forwarded-for': '198.51.100.20' } });
+  await elsewhere.hello();
+  await elsewhere.close();
+});
+
+test('a socket that never says hello is closed with hello_timeout (4408)', async () => {
+  const silent = await context.shopper();
+  await silent.waitForClose();
+  expect(silent.frames).toEqual([expect.objectContaining({ type: 'error', code: 'hello_timeout' })]);
+  expect(silent.closed?.code).toBe(4408);
+});
+
+test('feedback floods are cut by the per-socket frame limit', async () => {
+  const client = await context.shopper();
+  await client.hello();
+  const { reply } = await client.ask('¿cuánto cuesta el envío?');
+  for (let i = 0; i < 30; i++) client.send({ type: 'feedback', messageId: reply.id, helpful: i % 2 === 0 });
+  const frames = await client.unread();
+  // hello and the question used 2 of the 20 frames.
+  expect(frames.filter((frame) => frame.type === 'feedback_saved')).toHaveLength(18);
+  expect(frames.filter((frame) => frame.type === 'error' && frame.code === 'rate_limited')).toHaveLength(12);
 });
