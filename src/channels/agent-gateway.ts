@@ -43,6 +43,8 @@ interface AgentSocket {
   cookie: string | undefined;
   /** Conversations this console has open (their messages and typing are forwarded). */
   viewing: Set<string>;
+  /** Conversations where this console last said "typing", so closing it can clear the shopper's indicator. */
+  typingIn: Set<string>;
   alive: boolean;
 }
 
@@ -138,6 +140,8 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       }
       case 'typing':
         if (handoff.holderOf(frame.conversationId) !== agentId) return;
+        if (frame.isTyping) client.typingIn.add(frame.conversationId);
+        else client.typingIn.delete(frame.conversationId);
         return events.emit('conversation.typing', { conversationId: frame.conversationId, from: 'agent', isTyping: frame.isTyping, agentName: client.agent.name, agentId });
       case 'resolve':
         return answer(client, 'resolve', frame.conversationId, handoff.resolve(agentId, frame.conversationId));
@@ -180,13 +184,17 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   }
 
   function onConnection(ws: WebSocket, agent: Agent, cookie: string | undefined): void {
-    const client: AgentSocket = { ws, agent, cookie, viewing: new Set(), alive: true };
+    const client: AgentSocket = { ws, agent, cookie, viewing: new Set(), typingIn: new Set(), alive: true };
     clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     ws.on('error', (error) => log(`agent socket error: ${error.message}`));
     ws.on('close', () => {
       clients.delete(client);
+      // A closed console stops typing; otherwise the shopper's "typing…" would stay on.
+      for (const conversationId of client.typingIn) {
+        events.emit('conversation.typing', { conversationId, from: 'agent', isTyping: false, agentName: agent.name, agentId: agent.id });
+      }
       handoff.agentDisconnected(agent.id);
     });
     for (const chat of handoff.views.chatsOf(agent.id)) client.viewing.add(chat.conversationId);

@@ -84,6 +84,7 @@ export function toMessageFrame(message: StoredMessage): MessageOut {
   if (message.options.length > 0) frame.options = message.options;
   if (message.related.length > 0) frame.related = message.related;
   if (message.authorName) frame.authorName = message.authorName;
-  if (message.clientMessageId) frame.clientMessageId = message.clientMessageId;
+  // Only the shopper's own ids: an agent's id would let a shopper's tab mistake it for one of theirs.
+  if (message.sender === 'shopper' && message.clientMessageId) frame.clientMessageId = message.clientMessageId;
   return frame;
 }

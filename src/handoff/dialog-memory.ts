@@ -19,9 +19,15 @@ export class DialogMemory {
     return (this.store.dialogState.read(key(conversationId)) as HandoffDialog | undefined) ?? { lowConfidenceStreak: 0 };
   }
 
+  /** The default state is stored as no row: every bot turn writes here, most change nothing. */
   write(conversationId: string, dialog: HandoffDialog): void {
-    this.store.dialogState.write({ [key(conversationId)]: dialog });
+    if (isDefault(dialog)) this.store.dialogState.delete([key(conversationId)]);
+    else this.store.dialogState.write({ [key(conversationId)]: dialog });
   }
+}
+
+function isDefault(dialog: HandoffDialog): boolean {
+  return dialog.lowConfidenceStreak === 0 && !dialog.offerPending && !dialog.form && !dialog.formReason && !dialog.leaveOffered;
 }
 
 function key(conversationId: string): string {

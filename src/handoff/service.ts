@@ -255,10 +255,6 @@ export class HandoffService {
     }
   }
 
-  isOnline(agentId: string): boolean {
-    return this.presence.isOnline(agentId);
-  }
-
   claim(agentId: string, conversationId: string): AgentActionResult {
     const result = this.store.transaction((): AgentActionResult => {
       const conversation = this.store.conversations.get(conversationId);
@@ -276,9 +272,12 @@ export class HandoffService {
   reply(agentId: string, conversationId: string, text: string, clientMessageId: string): StoredMessage | AgentActionError {
     const owned = this.ownedConversation(agentId, conversationId);
     if (typeof owned === 'string') return owned;
+    const authorName = this.agentName(agentId);
     const earlier = this.store.messages.findByClientId(conversationId, clientMessageId);
-    if (earlier) return earlier;
-    return this.post(conversationId, 'agent', text, owned.lang, { authorName: this.agentName(agentId), clientMessageId });
+    // A retry of this agent's own reply is acknowledged again; an id someone else used is not a retry,
+    // and the reply is stored without it (ids are unique per conversation).
+    if (earlier?.sender === 'agent' && earlier.kind === 'text' && earlier.authorName === authorName) return earlier;
+    return this.post(conversationId, 'agent', text, owned.lang, { authorName, clientMessageId: earlier ? undefined : clientMessageId });
   }
 
   /** A private note: stored and shown to agents only; the shopper gateway never delivers notes. */

@@ -1,7 +1,7 @@
 import type { ConversationStatus } from '../store';
 
 /** What can happen to a conversation during a handoff. */
-export type HandoffEvent = 'request' | 'assign' | 'requeue' | 'transfer' | 'resolve' | 'hand_back' | 'reopen';
+export type HandoffEvent = 'request' | 'assign' | 'requeue' | 'resolve' | 'hand_back' | 'reopen';
 
 /**
  * The conversation life cycle, in one table: bot → waiting → agent → resolved (→ bot).
@@ -10,8 +10,9 @@ export type HandoffEvent = 'request' | 'assign' | 'requeue' | 'transfer' | 'reso
 const TRANSITIONS: Record<ConversationStatus, Partial<Record<HandoffEvent, ConversationStatus>>> = {
   bot: { request: 'waiting' },
   // hand_back from waiting: the shopper left a ticket or gave up waiting.
-  waiting: { assign: 'agent', resolve: 'resolved', hand_back: 'bot' },
-  agent: { requeue: 'waiting', transfer: 'agent', resolve: 'resolved', hand_back: 'bot' },
+  waiting: { assign: 'agent', hand_back: 'bot' },
+  // A transfer changes the holder, not the status.
+  agent: { requeue: 'waiting', resolve: 'resolved', hand_back: 'bot' },
   // A shopper who writes after "resolved" starts over with the bot; asking for a person queues again.
   resolved: { reopen: 'bot', request: 'waiting' },
 };

@@ -499,3 +499,47 @@ test('an agent records the shopper\'s e-mail and sees their earlier conversation
   ana.client.send({ type: 'shopper_details', conversationId: welcome.conversationId, email: 'not-an-email' });
   expect((await ana.client.next('error')).code).toBe('bad_frame');
 });
+
+test('closing a socket mid-typing clears the other side\'s "typing…"; agent replies never carry client ids', async () => {
+  const server = await start();
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const { client, welcome } = await shopper(server);
+  const conversationId = welcome.conversationId as string;
+  client.send({ type: 'handoff_request' });
+  await ana.client.next('assigned');
+  await nextStatus(client, 'agent');
+
+  // The shopper's message id, reused by the agent, is not a retry of the agent's reply: it is delivered.
+  client.send({ type: 'message', clientMessageId: 'same-id', text: '¿tienen talla M?' });
+  await client.next('ack');
+  ana.client.send({ type: 'message', conversationId, clientMessageId: 'same-id', text: 'Sí, tenemos talla M.' });
+  expect((await ana.client.next('ack')).clientMessageId).toBe('same-id');
+  const fromAgent = await client.nextMessageFrom('agent');
+  expect(fromAgent.text).toBe('Sí, tenemos talla M.');
+  expect(fromAgent).not.toHaveProperty('clientMessageId');
+
+  // A second tab of the shopper types, then closes.
+  const tab = await ShopperClient.connect(server.socketUrl);
+  sockets.push(tab);
+  await tab.hello({ token: welcome.token as string });
+  tab.send({ type: 'typing', isTyping: true });
+  expect(await ana.client.next('typing')).toMatchObject({ from: 'shopper', isTyping: true });
+  await tab.close();
+  expect(await ana.client.next('typing')).toMatchObject({ conversationId, from: 'shopper', isTyping: false });
+
+  // A second console of the agent types, then closes.
+  const console2 = await agent(server, 'ana@tienda.example');
+  console2.client.send({ type: 'typing', conversationId, isTyping: true });
+  expect(await client.next('typing')).toMatchObject({ from: 'agent', isTyping: true });
+  await console2.client.close();
+  expect(await client.next('typing')).toMatchObject({ from: 'agent', isTyping: false, agentName: 'Ana' });
+});
+
+test('bot turns that leave the handoff dialogue as it was store no dialog state', async () => {
+  const server = await start();
+  const { client } = await shopper(server);
+  await client.ask('¿cuánto cuesta el envío?');
+  await client.ask('¿cuánto tarda el envío?');
+  const rows = server.app.store.db.prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
+  expect(rows.n).toBe(0);
+});
