@@ -166,9 +166,13 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
 
   function onMessage(client: AgentSocket, data: RawData, isBinary: boolean): void {
     if (isBinary) return sendError(client, 'bad_frame', 'Frames must be JSON text, not binary.');
-    if (!limiter.take(client.agent.id)) return sendError(client, 'rate_limited', ERRORS.rate_limited.message);
     const parsed = parseAgentFrame(String(data));
     if (!parsed.ok) return sendError(client, parsed.code, parsed.message, parsed.clientMessageId);
+    // Parsed first so a refused reply carries its id and the console can give the text back.
+    if (!limiter.take(client.agent.id)) {
+      const clientMessageId = 'clientMessageId' in parsed.frame ? parsed.frame.clientMessageId : undefined;
+      return sendError(client, 'rate_limited', ERRORS.rate_limited.message, clientMessageId);
+    }
     try {
       handleFrame(client, parsed.frame);
     } catch (error) {
