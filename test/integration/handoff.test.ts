@@ -141,22 +141,16 @@ test('shopper presses "talk to a person", an agent gets the chat, they talk both
 });
 
 describe('escalation triggers, each recorded with its reason', () => {
-  test('the human-request intent', async () => {
+  test.each([
+    ['the human-request intent', 'quiero hablar con una persona', 'human-request'],
+    ['the complaint intent', 'quiero poner una queja formal', 'complaint'],
+  ])('%s', async (_name, text, reason) => {
     const server = await start();
     await agent(server, 'ana@tienda.example');
     const { client } = await shopper(server);
-    client.send({ type: 'message', clientMessageId: 'm1', text: 'quiero hablar con una persona' });
+    client.send({ type: 'message', clientMessageId: 'm1', text });
     await nextStatus(client, 'agent');
-    expect(reasons(server)).toEqual(['human-request']);
-  });
-
-  test('the complaint intent', async () => {
-    const server = await start();
-    await agent(server, 'ana@tienda.example');
-    const { client } = await shopper(server);
-    client.send({ type: 'message', clientMessageId: 'm1', text: 'quiero poner una queja formal' });
-    await nextStatus(client, 'agent');
-    expect(reasons(server)).toEqual(['complaint']);
+    expect(reasons(server)).toEqual([reason]);
   });
 
   test('strongly negative sentiment, even when the bot matched a FAQ', async () => {
