@@ -1,6 +1,7 @@
 import type { Lang } from '../knowledge/types';
 import { agentTable } from './agents';
 import type { Db } from './database';
+import { loginFailureTable } from './login-failures';
 import type { Migration } from './migrations';
 import { ticketTable } from './tickets';
 
@@ -204,6 +205,6 @@ function toHandoff(row: HandoffRow): Handoff {
 
 /** The handoff's three tables over an open database (whose schema includes HANDOFF_MIGRATION). */
 export function openHandoffTables(db: Db, now: () => string) {
-  return { agents: agentTable(db, now), handoffs: handoffTable(db, now), tickets: ticketTable(db, now) };
+  return { agents: agentTable(db, now), handoffs: handoffTable(db, now), tickets: ticketTable(db, now), loginFailures: loginFailureTable(db) };
 }
 export type HandoffTables = ReturnType<typeof openHandoffTables>;
