@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { SHOP_COUNTRIES } from './knowledge/shop-values';
 
 /**
  * The one place that reads configuration: environment variables and an optional JSON file,
@@ -79,6 +80,8 @@ const configSchema = z
     watchKnowledge: z.boolean().default(true),
     defaultLanguage: z.enum(['es', 'en']).default('es'),
     shopName: z.string().min(1).max(80).default('Tienda Demo'),
+    /** Whose demo facts (payment methods, tax documents, prices) fill what knowledge/shop.json does not set. */
+    shopCountry: z.enum(SHOP_COUNTRIES).default('MX'),
     /** Origins (scheme://host[:port]) whose pages may embed the widget; the server's own origin always may. */
     allowedOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'use an origin such as "https://shop.example"')).default([]),
     /** HMAC secret for shopper sessions; generated and kept in <dataDir> when absent. */
@@ -115,6 +118,7 @@ const ENV_KEYS: Record<string, { key: keyof ConfigInput; parse: (raw: string) =>
   ATENTO_WATCH_KNOWLEDGE: { key: 'watchKnowledge', parse: parseBoolean },
   ATENTO_DEFAULT_LANGUAGE: { key: 'defaultLanguage', parse: String },
   ATENTO_SHOP_NAME: { key: 'shopName', parse: String },
+  ATENTO_SHOP_COUNTRY: { key: 'shopCountry', parse: (raw) => raw.trim().toUpperCase() },
   ATENTO_ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean) },
   ATENTO_SESSION_SECRET: { key: 'sessionSecret', parse: String },
   ATENTO_SECURE_COOKIES: { key: 'secureCookies', parse: parseBoolean },
