@@ -65,7 +65,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const bot = createBotRuntime(engine, store.dialogState);
   const clock = deps.clock ?? (() => new Date());
   const handoffTables = openHandoffTables(store.db, () => clock().toISOString());
-  const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers });
+  // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.
+  const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
+  const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers, entryTitle });
   handoff.start();
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff });
   const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log });

@@ -86,6 +86,8 @@ const configSchema = z
     allowedOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'use an origin such as "https://shop.example"')).default([]),
     /** HMAC secret for shopper sessions; generated and kept in <dataDir> when absent. */
     sessionSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The secret the shop signs its users' ids with (data-user-hash); unset: data-user-* are ignored. */
+    identitySecret: z.string().min(32, 'must be at least 32 characters').optional(),
     /**
      * Mark the agent session cookie Secure. Unset: Secure when the request reached the local proxy over
      * HTTPS (X-Forwarded-Proto: https from loopback). Set true when serving HTTPS through a proxy that
@@ -121,6 +123,7 @@ const ENV_KEYS: Record<string, { key: keyof ConfigInput; parse: (raw: string) =>
   ATENTO_SHOP_COUNTRY: { key: 'shopCountry', parse: (raw) => raw.trim().toUpperCase() },
   ATENTO_ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean) },
   ATENTO_SESSION_SECRET: { key: 'sessionSecret', parse: String },
+  ATENTO_IDENTITY_SECRET: { key: 'identitySecret', parse: String },
   ATENTO_SECURE_COOKIES: { key: 'secureCookies', parse: parseBoolean },
 };
 const CONFIG_FILE_VARIABLE = 'ATENTO_CONFIG';

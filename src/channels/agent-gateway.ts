@@ -101,6 +101,10 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         });
       case 'released':
         return forAgent(update.agentId).forEach((client) => send(client, { type: 'released', conversationId: update.conversationId, outcome: update.outcome }));
+      case 'presence': {
+        const presence = handoff.views.presenceOf(update.conversationId);
+        return clients.forEach((client) => send(client, { type: 'presence', conversationId: update.conversationId, ...presence }));
+      }
     }
   }
 

@@ -79,10 +79,13 @@ export function toAgentMessage(message: StoredMessage): AgentMessage {
 export type QueueItem = ReturnType<ConsoleViews['queue']>[number];
 export type ChatItem = ReturnType<ConsoleViews['chatsOf']>[number];
 export type AgentItem = ReturnType<ConsoleViews['agents']>[number];
+export type ShopperView = ReturnType<ConsoleViews['shopper']>;
 export type PreviousConversation = NonNullable<ReturnType<ConsoleViews['transcript']>>['previous'];
 
 export interface ConversationView {
   conversation: Conversation;
+  shopper: ShopperView;
+  caseTitle?: string;
   handoff: Handoff | null;
   agentName: string | null;
   messages: AgentMessage[];
@@ -97,6 +100,7 @@ export type AgentServerFrame =
   | { type: 'agents'; items: AgentItem[] }
   | { type: 'assigned'; conversationId: string }
   | { type: 'released'; conversationId: string; outcome: string }
+  | { type: 'presence'; conversationId: string; online: boolean; leftAt: string | null }
   | ({ type: 'conversation' } & ConversationView)
   | { type: 'message'; conversationId: string; message: AgentMessage }
   | { type: 'typing'; conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string }

@@ -19,6 +19,16 @@ export const helloFrame = z
     lastSeenId: z.number().int().min(0).optional(),
     lang: z.enum(LANGUAGES).optional(),
     page: z.string().max(2048).optional(),
+    /** The shop's logged-in user, signed by the shop (docs/protocol.md, "Verified shoppers"). */
+    user: z
+      .object({
+        id: z.string().trim().min(1).max(128),
+        email: z.email().max(254).optional(),
+        name: z.string().trim().min(1).max(80).optional(),
+        hash: z.string().regex(/^[0-9a-f]{64}$/i, 'the hex HMAC-SHA256 of the user id'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -12,7 +12,8 @@ import { estimateWaitSeconds, pickAgent } from './routing';
 import { nextStatus, type HandoffEvent } from './state';
 import { DialogMemory, type HandoffDialog } from './dialog-memory';
 import { TEXTS } from './texts';
-import { ConsoleViews } from './views';
+import { ShopperPresence } from './shopper-presence';
+import { ConsoleViews, type EntryTitle } from './views';
 import { stepTicketForm } from './ticket-form';
 
 export interface HandoffDeps {
@@ -22,6 +23,8 @@ export interface HandoffDeps {
   config: Config;
   now?: () => Date;
   timers?: Timers;
+  /** A FAQ's title in the agents' language, for readable case labels. */
+  entryTitle?: EntryTitle;
 }
 
 /** What the agent consoles must refresh; the agent gateway turns these into frames. */
@@ -31,7 +34,8 @@ export type AgentUpdate =
   | { type: 'assigned'; agentId: string; conversationId: string }
   | { type: 'released'; agentId: string; conversationId: string; outcome: HandoffOutcome | 'requeued' | 'transferred' }
   | { type: 'tickets' }
-  | { type: 'agents' };
+  | { type: 'agents' }
+  | { type: 'presence'; conversationId: string };
 
 export interface ShopperStatus {
   state: Conversation['status'];
@@ -60,6 +64,7 @@ export class HandoffService {
   private readonly config: Config;
   private readonly now: () => Date;
   private readonly presence: Presence;
+  private readonly shoppers = new ShopperPresence();
   private readonly memory: DialogMemory;
   /** What the console shows: queue, chats, tickets, agents, transcripts. */
   readonly views: ConsoleViews;
@@ -73,7 +78,7 @@ export class HandoffService {
     this.now = deps.now ?? (() => new Date());
     this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
     this.memory = new DialogMemory(deps.store);
-    this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.now);
+    this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
   }
 
   /** After a restart nobody is connected: agents holding chats get the grace period to come back. */
@@ -93,6 +98,24 @@ export class HandoffService {
   }
 
   // ——— Shopper side ———
+
+  /** A shopper tab said hello: agents handling the chat see them online. */
+  shopperConnected(conversationId: string): void {
+    if (this.shoppers.connect(conversationId)) this.notifyPresence(conversationId);
+  }
+
+  /** A shopper tab closed: when it was the last, agents see "se fue hace…". */
+  shopperDisconnected(conversationId: string): void {
+    if (this.shoppers.disconnect(conversationId, this.now())) this.notifyPresence(conversationId);
+  }
+
+  private notifyPresence(conversationId: string): void {
+    // Only chats in the queue or with an agent are on a console; the bot's thousands are not. No
+    // listener (no console, or the service closed at shutdown): nothing to tell, nothing to read.
+    if (this.listeners.size === 0) return;
+    const status = this.store.conversations.get(conversationId)?.status;
+    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId });
+  }
 
   /** The status frame a (re)connecting shopper should see. */
   statusOf(conversationId: string): ShopperStatus {

@@ -75,6 +75,15 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   HANDOFF_MIGRATION,
   LOGIN_FAILURES_MIGRATION,
+  {
+    version: 4,
+    name: 'verified shopper identity',
+    up: `
+      -- the shop's own user id, set only when the widget's data-user-hash verified it (src/session/identity.ts)
+      ALTER TABLE conversations ADD COLUMN shopper_id TEXT;
+      CREATE INDEX conversations_by_shopper ON conversations (shopper_id, updated_at) WHERE shopper_id IS NOT NULL;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

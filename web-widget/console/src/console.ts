@@ -1,7 +1,8 @@
-import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem } from '../../../src/channels/agent-protocol';
+import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem, ShopperView } from '../../../src/channels/agent-protocol';
 import type { CannedAnswer } from '../../../src/engine';
 import type { Ticket } from '../../../src/store/tickets';
-import { formatDate, formatTime, formatWait, h, keepingFocus, reasonLabel, replaceChildren } from './dom';
+import { renderRichText } from '../../src/rich-text';
+import { formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { AgentSocket } from './socket';
 
@@ -112,6 +113,15 @@ function onFrame(frame: AgentServerFrame): void {
       if (frame.outcome === 'requeued') notice('Te desconectaste demasiado tiempo: tus chats volvieron a la cola.');
       if (state.selected === frame.conversationId && frame.outcome !== 'resolved' && frame.outcome !== 'handed_back') state.selected = null;
       return renderAll();
+    case 'presence': {
+      const presence = { online: frame.online, leftAt: frame.leftAt };
+      for (const item of [...state.queue, ...state.chats]) if (item.conversationId === frame.conversationId) Object.assign(item.shopper, presence);
+      const chat = state.open.get(frame.conversationId);
+      if (chat) Object.assign(chat.view.shopper, presence);
+      renderSidebar();
+      if (state.selected === frame.conversationId) renderChatHeader();
+      return;
+    }
     case 'conversation': {
       const previous = state.open.get(frame.conversation.id);
       state.open.set(frame.conversation.id, { view: frame, shopperTyping: false, unread: previous?.unread ?? 0 });
@@ -223,8 +233,9 @@ function queueCard(item: QueueItem): HTMLElement {
   const card = h(
     'article',
     { class: 'card', tabindex: '0', 'data-conversation': item.conversationId, 'data-focus': `queue:${item.conversationId}` },
-    h('div', { class: 'card-top' }, h('strong', {}, item.shopperName ?? `Cliente #${item.position}`), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
-    h('div', { class: 'reason' }, reasonLabel(item.reason)),
+    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, item.shopper.displayName), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
+    h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
+    shopperContext(item.shopper),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
     claim,
   );
@@ -240,12 +251,33 @@ function chatCard(item: ChatItem): HTMLElement {
   const card = h(
     'article',
     { class: `card${state.selected === item.conversationId ? ' selected' : ''}`, tabindex: '0', 'aria-current': state.selected === item.conversationId ? 'true' : undefined, 'data-focus': `chat:${item.conversationId}` },
-    h('div', { class: 'card-top' }, h('strong', {}, item.shopperName ?? 'Cliente'), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': `${unread} sin leer` }, String(unread)) : null),
-    h('div', { class: 'reason' }, reasonLabel(item.reason)),
+    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, item.shopper.displayName), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': `${unread} sin leer` }, String(unread)) : null),
+    h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
+    shopperContext(item.shopper),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
   );
   onActivate(card, () => select(item.conversationId));
   return card;
+}
+
+/** A dot plus a spoken label: online, or how long ago the shopper left. */
+function presenceDot(shopper: ShopperView): HTMLElement {
+  const label = presenceLabel(shopper);
+  return h('span', { class: `shopper-presence${shopper.online ? ' online' : ''}`, role: 'img', 'aria-label': label, title: label });
+}
+
+/** "en línea · /zapatillas": enough to tell four chats apart at a glance. */
+function shopperContext(shopper: ShopperView): HTMLElement {
+  const page = shopper.page ? pagePath(shopper.page) : null;
+  return h('div', { class: 'context' }, presenceLabel(shopper), shopper.verified ? ' · cliente verificado' : '', page ? ` · ${page}` : '');
+}
+
+function pagePath(page: string): string {
+  try {
+    return new URL(page).pathname;
+  } catch {
+    return page;
+  }
 }
 
 function ticketCard(ticket: Ticket): HTMLElement {
@@ -281,7 +313,7 @@ function renderChat(): void {
     typingLine.textContent = '';
     return;
   }
-  const { conversation, handoff } = chat.view;
+  const { conversation } = chat.view;
   const mine = state.chats.some((c) => c.conversationId === conversation.id);
   const actions: HTMLElement[] = [];
   if (mine) {
@@ -297,12 +329,8 @@ function renderChat(): void {
   } else if (conversation.status === 'waiting') {
     actions.push(actionButton('Tomar', 'primary', () => socket.send({ type: 'claim', conversationId: conversation.id })));
   }
-  const statusLabel = { bot: 'con el bot', waiting: 'esperando', agent: chat.view.agentName ? `con ${chat.view.agentName}` : 'con un agente', resolved: 'resuelta' }[conversation.status];
-  keepingFocus(chatHeader, () => replaceChildren(
-    chatHeader,
-    h('div', { class: 'who' }, h('h2', {}, conversation.shopperName ?? 'Cliente'), h('span', { class: 'meta' }, `${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason)}` : ''}`)),
-    h('div', { class: 'actions' }, ...actions),
-  ));
+  headerActions = actions;
+  renderChatHeader();
   replaceChildren(transcript, ...chat.view.messages.map(messageItem));
   transcript.scrollTop = transcript.scrollHeight;
   composer.hidden = !mine;
@@ -310,6 +338,26 @@ function renderChat(): void {
   // Re-rendering would wipe what the agent is typing into the shopper's details.
   if (!details.contains(document.activeElement) || details.dataset.conversation !== conversation.id) renderDetails(chat.view);
   details.dataset.conversation = conversation.id;
+}
+
+let headerActions: HTMLElement[] = [];
+
+/** Name, presence, language, status and case of the selected chat; re-rendered alone when presence changes. */
+function renderChatHeader(): void {
+  const chat = state.selected ? state.open.get(state.selected) : undefined;
+  if (!chat) return;
+  const { conversation, handoff, shopper, caseTitle } = chat.view;
+  const statusLabel = { bot: 'con el bot', waiting: 'esperando', agent: chat.view.agentName ? `con ${chat.view.agentName}` : 'con un agente', resolved: 'resuelta' }[conversation.status];
+  keepingFocus(chatHeader, () => replaceChildren(
+    chatHeader,
+    h(
+      'div',
+      { class: 'who' },
+      h('h2', {}, presenceDot(shopper), shopper.displayName),
+      h('span', { class: 'meta' }, `${presenceLabel(shopper)} · ${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason, caseTitle)}` : ''}`),
+    ),
+    h('div', { class: 'actions' }, ...headerActions),
+  ));
 }
 
 /** Only the options change when agents come and go, so a focused picker stays focused. */
@@ -335,8 +383,8 @@ function messageItem(message: AgentMessage): HTMLElement {
     'li',
     { class: `msg from-${message.from}${isNote ? ' note' : ''}` },
     h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
-    // Bot answers are markdown; agents read them without the marks (the shopper saw them formatted).
-    h('p', { class: 'msg-text' }, message.from === 'bot' ? message.text.replace(/\*\*|\[\[|\]\]/g, '') : message.text),
+    // Bot answers are markdown: agents read them formatted as the shopper did, through the same safe renderer.
+    message.from === 'bot' ? h('div', { class: 'msg-text rich' }, renderRichText(message.text)) : h('p', { class: 'msg-text' }, message.text),
   );
 }
 
@@ -376,7 +424,7 @@ function renderDetails(view: ConversationView): void {
   });
   replaceChildren(
     details,
-    h('h3', {}, 'Cliente'),
+    h('h3', {}, view.shopper.verified ? 'Cliente (verificado por la tienda)' : 'Cliente'),
     form,
     h(
       'dl',
@@ -391,7 +439,7 @@ function renderDetails(view: ConversationView): void {
     h('h3', {}, 'Conversaciones anteriores'),
     previous.length
       ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, h('span', {}, formatDate(p.createdAt)), ` ${p.firstMessage ?? '(sin mensajes)'}`)))
-      : h('p', { class: 'empty' }, conversation.shopperEmail ? 'Ninguna.' : 'Guarda su correo para buscarlas.'),
+      : h('p', { class: 'empty' }, conversation.shopperEmail || view.shopper.verified ? 'Ninguna.' : 'Guarda su correo para buscarlas.'),
   );
 }
 
