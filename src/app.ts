@@ -20,6 +20,7 @@ import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway'
 import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
 import { EventBus } from './events';
+import { createMailer } from './mail';
 import { createSessionSigner, loadSessionSecret, type SessionSigner } from './session';
 import { openStore, type Store } from './store';
 import { openHandoffTables, type HandoffTables } from './store/handoff';
@@ -67,7 +68,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const handoffTables = openHandoffTables(store.db, () => clock().toISOString());
   // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.
   const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
-  const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers, entryTitle });
+  const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
   handoff.start();
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff });
   const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log });

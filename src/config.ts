@@ -94,11 +94,21 @@ const configSchema = z
      * does not send that header; false only for plain-HTTP testing.
      */
     secureCookies: z.boolean().optional(),
+    /** Where ticket replies are sent from: smtp(s)://user:password@host:port. Unset: e-mail is off. */
+    smtpUrl: z
+      .string()
+      .refine((url) => /^smtps?:\/\/[^\s/]+/.test(url), 'use smtp://user:password@host:587 or smtps://user:password@host:465')
+      .optional(),
+    /** From-address of ticket replies, e.g. "Tienda Demo <ayuda@tienda.example>". */
+    smtpFrom: z.string().min(3).max(320).optional(),
+    /** Where shoppers' answers to a ticket reply go (your support inbox); default: the from-address. */
+    smtpReplyTo: z.email().optional(),
     matching: matchingSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     handoff: handoffSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((config) => !config.smtpUrl || config.smtpFrom, { message: 'set smtpFrom (ATENTO_SMTP_FROM) too: the address ticket replies come from', path: ['smtpFrom'] });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<z.output<typeof configSchema> & { databaseFile: string }>;
@@ -125,6 +135,9 @@ const ENV_KEYS: Record<string, { key: keyof ConfigInput; parse: (raw: string) =>
   ATENTO_SESSION_SECRET: { key: 'sessionSecret', parse: String },
   ATENTO_IDENTITY_SECRET: { key: 'identitySecret', parse: String },
   ATENTO_SECURE_COOKIES: { key: 'secureCookies', parse: parseBoolean },
+  ATENTO_SMTP_URL: { key: 'smtpUrl', parse: String },
+  ATENTO_SMTP_FROM: { key: 'smtpFrom', parse: String },
+  ATENTO_SMTP_REPLY_TO: { key: 'smtpReplyTo', parse: String },
 };
 const CONFIG_FILE_VARIABLE = 'ATENTO_CONFIG';
 

@@ -13,6 +13,8 @@ import { parseFrame, type FrameParseResult } from './frames';
 
 const conversationId = z.string().min(1).max(64);
 const clientMessageId = z.string().min(1).max(64);
+/** E-mail bodies run longer than chat lines, but not without bound. */
+const ticketText = z.string().trim().min(1).max(10_000);
 
 const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open'), conversationId }).strict(),
@@ -25,6 +27,8 @@ const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('transfer'), conversationId, toAgentId: z.string().min(1).max(64) }).strict(),
   z.object({ type: z.literal('search'), query: z.string().max(200), lang: z.enum(LANGUAGES) }).strict(),
   z.object({ type: z.literal('close_ticket'), ticketId: z.number().int().min(1) }).strict(),
+  z.object({ type: z.literal('answer_ticket'), ticketId: z.number().int().min(1), text: ticketText }).strict(),
+  z.object({ type: z.literal('ticket_email_reply'), ticketId: z.number().int().min(1), text: ticketText }).strict(),
   z
     .object({
       type: z.literal('shopper_details'),
@@ -46,6 +50,8 @@ export const AGENT_ERROR_MESSAGES: Record<AgentActionError, string> = {
   already_taken: 'Another agent took this conversation first.',
   not_waiting: 'This conversation is not waiting for an agent.',
   agent_offline: 'That agent is not online; transfer to someone who is.',
+  email_not_configured: 'E-mail is not configured on this server (ATENTO_SMTP_URL); the ticket stays open.',
+  email_failed: 'The mail server did not accept the reply; the ticket stays open. Try again.',
 };
 
 export function parseAgentFrame(raw: string): FrameParseResult<AgentClientFrame> {
@@ -64,6 +70,7 @@ export interface AgentMessage {
   action?: string;
   confidence?: number;
   options?: Choice[];
+  via?: 'email';
 }
 
 export function toAgentMessage(message: StoredMessage): AgentMessage {
@@ -73,6 +80,7 @@ export function toAgentMessage(message: StoredMessage): AgentMessage {
   if (message.action) out.action = message.action;
   if (message.confidence !== null) out.confidence = Math.round(message.confidence * 1000) / 1000;
   if (message.options.length > 0) out.options = message.options;
+  if (message.via) out.via = message.via;
   return out;
 }
 
@@ -93,7 +101,7 @@ export interface ConversationView {
 }
 
 export type AgentServerFrame =
-  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: QueueItem[]; chats: ChatItem[]; tickets: Ticket[]; agents: AgentItem[] }
+  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: QueueItem[]; chats: ChatItem[]; tickets: Ticket[]; agents: AgentItem[]; emailConfigured: boolean }
   | { type: 'queue'; items: QueueItem[] }
   | { type: 'chats'; items: ChatItem[] }
   | { type: 'tickets'; items: Ticket[] }
@@ -106,5 +114,5 @@ export type AgentServerFrame =
   | { type: 'typing'; conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string }
   | { type: 'ack'; clientMessageId: string; messageId: number }
   | { type: 'search_results'; query: string; results: CannedAnswer[] }
-  | { type: 'ok'; request: string; conversationId?: string }
-  | { type: 'error'; code: AgentErrorCode; message: string; clientMessageId?: string };
+  | { type: 'ok'; request: string; conversationId?: string; ticketId?: number }
+  | { type: 'error'; code: AgentErrorCode; message: string; clientMessageId?: string; ticketId?: number };

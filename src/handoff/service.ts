@@ -12,7 +12,9 @@ import { estimateWaitSeconds, pickAgent } from './routing';
 import { nextStatus, type HandoffEvent } from './state';
 import { DialogMemory, type HandoffDialog } from './dialog-memory';
 import { TEXTS } from './texts';
+import { createMailer, MailError, type Mailer } from '../mail';
 import { ShopperPresence } from './shopper-presence';
+import { composeTicketReply } from './ticket-replies';
 import { ConsoleViews, type EntryTitle } from './views';
 import { stepTicketForm } from './ticket-form';
 
@@ -25,6 +27,8 @@ export interface HandoffDeps {
   timers?: Timers;
   /** A FAQ's title in the agents' language, for readable case labels. */
   entryTitle?: EntryTitle;
+  /** Sends ticket replies; without one (or unconfigured) agents are told e-mail is off. */
+  mailer?: Mailer;
 }
 
 /** What the agent consoles must refresh; the agent gateway turns these into frames. */
@@ -44,8 +48,8 @@ export interface ShopperStatus {
   agentName?: string;
 }
 
-export type AgentActionError = 'not_found' | 'not_yours' | 'already_taken' | 'not_waiting' | 'agent_offline';
-export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError };
+export type AgentActionError = 'not_found' | 'not_yours' | 'already_taken' | 'not_waiting' | 'agent_offline' | 'email_not_configured' | 'email_failed';
+export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError; message?: string };
 
 /** Used for the wait estimate until agents have closed some chats. */
 const DEFAULT_HANDLE_SECONDS = 300;
@@ -65,6 +69,9 @@ export class HandoffService {
   private readonly now: () => Date;
   private readonly presence: Presence;
   private readonly shoppers = new ShopperPresence();
+  private readonly mailer: Mailer;
+  /** Tickets whose reply is on its way to the mail server: a second click must not send it twice. */
+  private readonly sendingTickets = new Set<number>();
   private readonly memory: DialogMemory;
   /** What the console shows: queue, chats, tickets, agents, transcripts. */
   readonly views: ConsoleViews;
@@ -76,6 +83,7 @@ export class HandoffService {
     this.events = deps.events;
     this.config = deps.config;
     this.now = deps.now ?? (() => new Date());
+    this.mailer = deps.mailer ?? createMailer({});
     this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
     this.memory = new DialogMemory(deps.store);
     this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
@@ -89,6 +97,7 @@ export class HandoffService {
 
   close(): void {
     this.presence.close();
+    this.mailer.close();
     this.listeners.clear();
   }
 
@@ -345,6 +354,46 @@ export class HandoffService {
     return { ok: true };
   }
 
+  get emailConfigured(): boolean {
+    return this.mailer.configured;
+  }
+
+  /**
+   * Sends an agent's answer to a ticket by e-mail; only once the mail server took it is the reply kept in
+   * the conversation (so the shopper also sees it if they come back to the chat) and the ticket answered.
+   * A refusal leaves everything as it was.
+   */
+  async answerTicket(agentId: string, ticketId: number, text: string): Promise<AgentActionResult> {
+    const ticket = this.tables.tickets.get(ticketId);
+    if (!ticket) return { ok: false, error: 'not_found' };
+    if (this.sendingTickets.has(ticketId)) return { ok: false, error: 'already_taken' };
+    this.sendingTickets.add(ticketId);
+    const authorName = this.agentName(agentId);
+    try {
+      await this.mailer.send(composeTicketReply(ticket, { text, agentName: authorName, shopName: this.config.shopName }));
+    } catch (error) {
+      if (error instanceof MailError) return { ok: false, error: error.code, message: error.message };
+      throw error;
+    } finally {
+      this.sendingTickets.delete(ticketId);
+    }
+    this.store.transaction(() => {
+      this.tables.tickets.markAnswered(ticketId, agentId);
+      this.post(ticket.conversationId, 'agent', text, ticket.lang, { authorName, via: 'email' });
+    });
+    this.notify({ type: 'tickets' });
+    return { ok: true };
+  }
+
+  /** The shopper answered the reply by e-mail and an agent pasted it: the thread stays whole in Atento. */
+  recordEmailReply(ticketId: number, text: string): AgentActionResult {
+    const ticket = this.tables.tickets.get(ticketId);
+    if (!ticket) return { ok: false, error: 'not_found' };
+    this.post(ticket.conversationId, 'shopper', text, ticket.lang, { via: 'email' });
+    this.notify({ type: 'tickets' });
+    return { ok: true };
+  }
+
   closeTicket(agentId: string, ticketId: number): AgentActionResult {
     if (!this.tables.tickets.close(ticketId, agentId)) return { ok: false, error: 'not_found' };
     this.notify({ type: 'tickets' });
@@ -526,7 +575,7 @@ export class HandoffService {
     sender: Sender,
     text: string,
     lang: Lang,
-    extra: { kind?: 'text' | 'note'; authorName?: string; clientMessageId?: string; options?: Array<{ id: string; label: string }> } = {},
+    extra: { kind?: 'text' | 'note'; authorName?: string; clientMessageId?: string; options?: Array<{ id: string; label: string }>; via?: 'email' } = {},
   ): StoredMessage {
     const message = this.store.messages.insert({ conversationId, sender, text, lang, ...extra });
     this.events.emit('message.created', { message });

@@ -6,6 +6,8 @@ import type { Presence } from './presence';
 import type { ShopperPresence } from './shopper-presence';
 
 const PREVIEW_CHARS = 140;
+/** Answered tickets stay in the console's list this long, so agents see what went out. */
+const ANSWERED_SHOWN_DAYS = 7;
 
 /** "Visitante 4F2": anonymous shoppers told apart by a stable tag from their conversation id. */
 export function visitorName(conversationId: string): string {
@@ -74,7 +76,7 @@ export class ConsoleViews {
   }
 
   tickets(): Ticket[] {
-    return this.tables.tickets.open();
+    return this.tables.tickets.listed(new Date(this.now().getTime() - ANSWERED_SHOWN_DAYS * 86_400_000).toISOString());
   }
 
   agents() {

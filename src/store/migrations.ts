@@ -84,6 +84,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversations_by_shopper ON conversations (shopper_id, updated_at) WHERE shopper_id IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'ticket replies by e-mail',
+    up: `
+      -- answered: an agent's reply went out by e-mail (the ticket is then closed)
+      ALTER TABLE tickets ADD COLUMN answered_at TEXT;
+      ALTER TABLE tickets ADD COLUMN answered_by TEXT REFERENCES agents (id);
+      -- 'email': a ticket reply sent by e-mail, or the shopper's e-mail answer pasted by an agent
+      ALTER TABLE messages ADD COLUMN via TEXT CHECK (via IN ('email'));
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

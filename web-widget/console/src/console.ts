@@ -5,6 +5,7 @@ import { renderRichText } from '../../src/rich-text';
 import { formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { AgentSocket } from './socket';
+import { ticketAnswered, ticketCard, ticketRefused, ticketReplyStored } from './tickets';
 
 /**
  * The agent console: queue, my chats and tickets on the left; the open conversation in the middle
@@ -31,6 +32,7 @@ const state = {
   mode: 'reply' as 'reply' | 'note',
   results: [] as CannedAnswer[],
   notice: '',
+  emailConfigured: false,
 };
 
 const TYPING_IDLE_MS = 3000;
@@ -83,7 +85,7 @@ function onFrame(frame: AgentServerFrame): void {
   switch (frame.type) {
     case 'welcome':
       state.me = frame.agent;
-      Object.assign(state, { queue: frame.queue, chats: frame.chats, tickets: frame.tickets, agents: frame.agents });
+      Object.assign(state, { queue: frame.queue, chats: frame.chats, tickets: frame.tickets, agents: frame.agents, emailConfigured: frame.emailConfigured });
       for (const chat of frame.chats) socket.send({ type: 'open', conversationId: chat.conversationId });
       if (!state.selected && frame.chats[0]) state.selected = frame.chats[0].conversationId;
       if (frame.chats.length === 0 && frame.queue.length > 0) state.tab = 'queue';
@@ -151,6 +153,15 @@ function onFrame(frame: AgentServerFrame): void {
       unacknowledged.delete(frame.clientMessageId);
       return;
     case 'ok':
+      if (frame.request === 'answer_ticket' && frame.ticketId) {
+        ticketAnswered(frame.ticketId);
+        notice(`Respuesta al ticket #${frame.ticketId} enviada por correo.`);
+      }
+      if (frame.request === 'ticket_email_reply' && frame.ticketId) {
+        ticketReplyStored(frame.ticketId);
+        notice('Respuesta del cliente guardada en la conversación.');
+        renderSidebar();
+      }
       if (frame.request === 'resolve') notice('Conversación resuelta.');
       if (frame.request === 'hand_back') notice('Conversación devuelta al bot.');
       if (frame.request === 'transfer') notice('Conversación transferida.');
@@ -173,6 +184,10 @@ function onFrame(frame: AgentServerFrame): void {
           replyInput.value = refused.text;
         }
         return notice(`No se envió: ${frame.message}`);
+      }
+      if (frame.ticketId) {
+        ticketRefused(frame.ticketId, frame.message);
+        renderSidebar();
       }
       return notice(frame.message);
     }
@@ -215,7 +230,7 @@ function renderSidebar(): void {
     replaceChildren(tabs, tabButton('queue', 'Cola', state.queue.length), tabButton('chats', 'Mis chats', state.chats.length), tabButton('tickets', 'Tickets', state.tickets.length));
     if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty('Nadie espera. 🎉')]));
     if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty('No tienes chats abiertos.')]));
-    if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map(ticketCard) : [empty('No hay tickets abiertos.')]));
+    if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map((ticket) => ticketCard(ticket, { send: (frame) => socket.send(frame), emailConfigured: state.emailConfigured })) : [empty('No hay tickets abiertos.')]));
   });
 }
 
@@ -278,20 +293,6 @@ function pagePath(page: string): string {
   } catch {
     return page;
   }
-}
-
-function ticketCard(ticket: Ticket): HTMLElement {
-  const close = h('button', { type: 'button', class: 'small', 'data-focus': `close-ticket:${ticket.id}` }, 'Marcar como atendido');
-  close.addEventListener('click', () => socket.send({ type: 'close_ticket', ticketId: ticket.id }));
-  const mail = h('a', { 'data-focus': `mail:${ticket.id}`, href: `mailto:${encodeURIComponent(ticket.email).replace('%40', '@')}?subject=${encodeURIComponent(`Ticket #${ticket.id}`)}` }, ticket.email);
-  return h(
-    'article',
-    { class: 'card ticket' },
-    h('div', { class: 'card-top' }, h('strong', {}, `#${ticket.id} ${ticket.name}`), h('span', { class: 'lang' }, ticket.lang.toUpperCase())),
-    h('div', { class: 'reason' }, `${reasonLabel(ticket.reason)} · ${formatDate(ticket.createdAt)}`),
-    h('p', { class: 'ticket-message' }, ticket.message),
-    h('div', { class: 'ticket-actions' }, mail, close),
-  );
 }
 
 function select(conversationId: string): void {
@@ -382,7 +383,7 @@ function messageItem(message: AgentMessage): HTMLElement {
   return h(
     'li',
     { class: `msg from-${message.from}${isNote ? ' note' : ''}` },
-    h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
+    h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), message.via === 'email' ? h('span', { class: 'via' }, 'por correo') : null, bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
     // Bot answers are markdown: agents read them formatted as the shopper did, through the same safe renderer.
     message.from === 'bot' ? h('div', { class: 'msg-text rich' }, renderRichText(message.text)) : h('p', { class: 'msg-text' }, message.text),
   );
