@@ -6,7 +6,6 @@ import type { AgentActionError, ConsoleViews } from '../handoff';
 import { LANGUAGES } from '../knowledge/types';
 import type { Conversation, StoredMessage } from '../store';
 import type { Handoff } from '../store/handoff';
-import type { Ticket } from '../store/tickets';
 import { parseFrame, type FrameParseResult } from './frames';
 
 /** The agent socket's frames (docs/protocol.md, "Agent socket"), validated here like the shopper's. */
@@ -87,6 +86,7 @@ export function toAgentMessage(message: StoredMessage): AgentMessage {
 export type QueueItem = ReturnType<ConsoleViews['queue']>[number];
 export type ChatItem = ReturnType<ConsoleViews['chatsOf']>[number];
 export type AgentItem = ReturnType<ConsoleViews['agents']>[number];
+export type TicketItem = ReturnType<ConsoleViews['tickets']>[number];
 export type ShopperView = ReturnType<ConsoleViews['shopper']>;
 export type PreviousConversation = NonNullable<ReturnType<ConsoleViews['transcript']>>['previous'];
 
@@ -101,10 +101,10 @@ export interface ConversationView {
 }
 
 export type AgentServerFrame =
-  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: QueueItem[]; chats: ChatItem[]; tickets: Ticket[]; agents: AgentItem[]; emailConfigured: boolean }
+  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: QueueItem[]; chats: ChatItem[]; tickets: TicketItem[]; agents: AgentItem[]; emailConfigured: boolean }
   | { type: 'queue'; items: QueueItem[] }
   | { type: 'chats'; items: ChatItem[] }
-  | { type: 'tickets'; items: Ticket[] }
+  | { type: 'tickets'; items: TicketItem[] }
   | { type: 'agents'; items: AgentItem[] }
   | { type: 'assigned'; conversationId: string }
   | { type: 'released'; conversationId: string; outcome: string }

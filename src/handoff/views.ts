@@ -75,8 +75,9 @@ export class ConsoleViews {
     }));
   }
 
-  tickets(): Ticket[] {
-    return this.tables.tickets.listed(new Date(this.now().getTime() - ANSWERED_SHOWN_DAYS * 86_400_000).toISOString());
+  tickets(): Array<Ticket & { caseTitle?: string }> {
+    const since = new Date(this.now().getTime() - ANSWERED_SHOWN_DAYS * 86_400_000).toISOString();
+    return this.tables.tickets.listed(since).map((ticket) => ({ ...ticket, caseTitle: this.caseTitle(ticket.reason) }));
   }
 
   agents() {

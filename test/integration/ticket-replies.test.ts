@@ -64,7 +64,7 @@ function ticketFor(server: TestServer) {
     email: 'lucia@example.com',
     message: 'Mi pedido 4821 llegó incompleto, falta una zapatilla.',
     lang: 'es',
-    reason: 'faq:missing-item',
+    reason: 'faq:damaged-item',
   });
 }
 

@@ -1,6 +1,5 @@
-import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem, ShopperView } from '../../../src/channels/agent-protocol';
+import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem, ShopperView, TicketItem } from '../../../src/channels/agent-protocol';
 import type { CannedAnswer } from '../../../src/engine';
-import type { Ticket } from '../../../src/store/tickets';
 import { renderRichText } from '../../src/rich-text';
 import { formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
 import { alertNewChat, clearTitleAlert } from './notify';
@@ -24,7 +23,7 @@ const state = {
   connection: 'connecting' as 'connecting' | 'online' | 'offline',
   queue: [] as QueueItem[],
   chats: [] as ChatItem[],
-  tickets: [] as Ticket[],
+  tickets: [] as TicketItem[],
   agents: [] as AgentItem[],
   tab: 'chats' as 'queue' | 'chats' | 'tickets',
   selected: null as string | null,

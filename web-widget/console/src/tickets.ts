@@ -1,5 +1,4 @@
-import type { AgentClientFrame } from '../../../src/channels/agent-protocol';
-import type { Ticket } from '../../../src/store/tickets';
+import type { AgentClientFrame, TicketItem as Ticket } from '../../../src/channels/agent-protocol';
 import { formatDate, formatTime, h, reasonLabel } from './dom';
 
 /**
@@ -39,8 +38,9 @@ export function ticketCard(ticket: Ticket, context: TicketContext): HTMLElement 
   return h(
     'article',
     { class: `card ticket ${ticket.status}`, 'data-ticket': String(ticket.id) },
-    h('div', { class: 'card-top' }, h('strong', {}, `#${ticket.id} ${ticket.name}`), h('span', { class: 'lang' }, ticket.lang.toUpperCase()), h('span', { class: `ticket-status ${ticket.status}` }, STATUS[ticket.status])),
-    h('div', { class: 'reason' }, `${reasonLabel(ticket.reason)} · ${formatDate(ticket.createdAt)}${when}`),
+    h('div', { class: 'card-top' }, h('strong', {}, `#${ticket.id} ${ticket.name}`), h('span', { class: 'lang' }, ticket.lang.toUpperCase())),
+    h('div', { class: 'reason' }, `${reasonLabel(ticket.reason, ticket.caseTitle)} · ${formatDate(ticket.createdAt)} ${formatTime(ticket.createdAt)}`),
+    h('div', {}, h('span', { class: `ticket-status ${ticket.status}` }, `${STATUS[ticket.status]}${when}`)),
     h('p', { class: 'ticket-email' }, ticket.email),
     h('p', { class: 'ticket-message' }, ticket.message),
     context.emailConfigured ? replyForm(ticket, context) : notConfigured(ticket, context),
