@@ -27,6 +27,11 @@ import { rejectUpgrade, type UpgradeHandler } from './upgrade';
 export const SHOPPER_SOCKET_PATH = '/ws/shopper';
 /** Frames above maxFrameBytes get an error frame; only far larger ones make ws close the socket (1009). */
 const HARD_FRAME_FACTOR = 4;
+/** Said when a turn fails after the message was acknowledged: the shopper is never left without a word. */
+const TURN_FAILED: Record<Lang, string> = {
+  es: 'Perdón, tuve un problema para responderte. ¿Me lo escribes de nuevo? Si prefieres, escribe "hablar con una persona".',
+  en: 'Sorry, something went wrong on my side. Could you send that again? Or type "talk to a person".',
+};
 const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te puedo ayudar?', en: 'Hi! How can I help you?' };
 
 /** The human handoff's hooks into shopper turns (implemented by src/handoff's HandoffService). */
@@ -150,16 +155,22 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     if (reply && reply.lang !== conversation.lang) store.conversations.setLang(conversation.id, reply.lang);
   }
 
-  /** Stores the shopper's message, acknowledges it, then (if the bot has the chat) runs a bot turn. */
+  /**
+   * Stores the shopper's message, acknowledges it, then (if the bot has the chat) runs a bot turn. A turn
+   * that fails gets an apology, and the message is marked so that the client's retry is answered.
+   */
   async function shopperTurn(client: ShopperSocket, conversationId: string, clientMessageId: string, text: string, choiceId: string | null) {
-    const duplicate = store.messages.findByClientId(conversationId, clientMessageId);
-    if (duplicate) {
-      // A retry after a lost ack: acknowledge again, never answer twice.
-      send(client, { type: 'ack', clientMessageId, messageId: duplicate.id });
-      return;
-    }
     const conversation = store.conversations.get(conversationId);
     if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
+    const failedKey = `failed-turn:${conversationId}:${clientMessageId}`;
+    const duplicate = store.messages.findByClientId(conversationId, clientMessageId);
+    if (duplicate) {
+      // A retry after a lost ack: acknowledge again, never answer twice, unless the first answer failed.
+      send(client, { type: 'ack', clientMessageId, messageId: duplicate.id });
+      if (!store.dialogState.read(failedKey)) return;
+      store.dialogState.delete([failedKey]);
+      return answerTurn(conversation, duplicate, choiceId);
+    }
     const stored: StoredMessage = store.messages.insert({
       conversationId,
       sender: 'shopper',
@@ -170,6 +181,19 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     });
     send(client, { type: 'ack', clientMessageId, messageId: stored.id });
     events.emit('message.created', { message: stored });
+    try {
+      await answerTurn(conversation, stored, choiceId);
+    } catch (error) {
+      log(`shopper turn failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
+      store.dialogState.write({ [failedKey]: true });
+      storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, stored.id);
+    }
+  }
+
+  /** The handoff and the bot's part of a turn, for a shopper message already on disk and acknowledged. */
+  async function answerTurn(conversation: Conversation, stored: StoredMessage, choiceId: string | null): Promise<void> {
+    const conversationId = conversation.id;
+    const text = stored.text;
     if (choiceId && handoff.choice(conversationId, choiceId)) return;
     if (handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null })) return;
     // Anyone but the bot holds the chat: the message waits for a person.
