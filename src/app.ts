@@ -81,7 +81,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(express.json({ limit: config.limits.httpBodyBytes }));
   app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
   app.use(shopperRoutes({ config, store, engine, webDir }));
-  app.use(agentRoutes({ agents: handoffTables.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(handoffTables.loginFailures, clock), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
+  app.use(agentRoutes({ agents: handoffTables.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(handoffTables.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
   const routes = express.Router();
   app.use(routes);
   app.use(notFound);

@@ -24,6 +24,7 @@ const flaky: EngineHost = {
     };
   },
   reload: () => real.reload(),
+  status: () => real.status(),
   close: () => {},
 };
 
