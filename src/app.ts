@@ -108,14 +108,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     handoffTables,
     close() {
       closing ??= (async () => {
-        gateway.close();
+        // Stop accepting connections, finish the turns in progress, then close every socket.
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await gateway.close();
         agentGateway.close();
         handoff.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-          if (!server.listening) resolve();
-        });
+        server.closeAllConnections();
+        await stopped;
         if (ownsEngine) engineHost.close();
         store.close();
       })();

@@ -27,6 +27,11 @@ import { rejectUpgrade, type UpgradeHandler } from './upgrade';
 export const SHOPPER_SOCKET_PATH = '/ws/shopper';
 /** Frames above maxFrameBytes get an error frame; only far larger ones make ws close the socket (1009). */
 const HARD_FRAME_FACTOR = 4;
+/** How long a shutdown waits for turns in progress (SIGTERM must exit within 5 s). */
+const DRAIN_MS = 3000;
+/** WebSocket close code 1012, "service restart": clients reconnect. */
+const SERVICE_RESTART = 1012;
+
 /** Said when a turn fails after the message was acknowledged: the shopper is never left without a word. */
 const TURN_FAILED: Record<Lang, string> = {
   es: 'Perdón, tuve un problema para responderte. ¿Me lo escribes de nuevo? Si prefieres, escribe "hablar con una persona".',
@@ -66,7 +71,8 @@ export interface ShopperGateway {
   handleUpgrade: UpgradeHandler;
   /** Open shopper sockets. */
   connectionCount(): number;
-  close(): void;
+  /** Refuses new frames, lets turns in progress finish (at most DRAIN_MS), then asks every tab to reconnect. */
+  close(): Promise<void>;
 }
 
 interface ShopperSocket {
@@ -85,6 +91,7 @@ interface ShopperSocket {
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const { config, store, events, bot, sessions, handoff, log } = deps;
   let warnedNoIdentitySecret = false;
+  let draining = false;
   const { limits } = config;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false });
   const clients = new Set<ShopperSocket>();
@@ -294,6 +301,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   }
 
   function handleFrame(client: ShopperSocket, frame: ClientFrame): void {
+    // Shutting down: nothing new starts; the client re-sends it, with the same id, after reconnecting.
+    if (draining) return sendError(client, 'unavailable', undefined, 'clientMessageId' in frame ? frame.clientMessageId : undefined);
     if (frame.type === 'hello') {
       if (client.conversationId) return sendError(client, 'already_greeted');
       return hello(client, frame);
@@ -407,10 +416,15 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request));
     },
     connectionCount: () => clients.size,
-    close() {
+    async close() {
+      draining = true;
       stopHeartbeat();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)));
+      await Promise.race([Promise.all(turns.values()), deadline]);
+      clearTimeout(timer);
       unsubscribe.forEach((off) => off());
-      for (const client of clients) client.ws.close(1001, 'server shutting down');
+      for (const client of clients) client.ws.close(SERVICE_RESTART, 'server restarting; reconnect');
       wss.close();
     },
   };
