@@ -44,6 +44,8 @@ export interface WelcomeFrame {
   greeting: string;
   suggestions: Choice[];
   status: ConversationStatus;
+  /** Whether a person could take the chat now (business hours and an agent online); the greeting says so too. */
+  agentsAvailable: boolean;
   /** Whether this socket resumed an existing conversation. */
   resumed: boolean;
   maxMessageChars: number;
@@ -57,6 +59,8 @@ export interface MessageOut {
   createdAt: string;
   action?: string;
   entryId?: string;
+  /** The kind of entry a bot answer came from: only "faq" answers ask "was this helpful?". */
+  entryKind?: 'faq' | 'intent';
   confidence?: number;
   options?: Choice[];
   related?: Choice[];
@@ -71,15 +75,17 @@ export type ServerFrame =
   | MessageOut
   | { type: 'ack'; clientMessageId: string; messageId: number }
   | { type: 'feedback_saved'; messageId: number; helpful: boolean }
-  | { type: 'status'; state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string }
+  | { type: 'status'; state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string; agentsAvailable?: boolean }
   | { type: 'typing'; from: 'bot' | 'agent'; isTyping: boolean; agentName?: string }
   | { type: 'error'; code: ErrorCode; message: string; clientMessageId?: string };
 
-/** A stored message as the shopper sees it (callers never pass notes). */
-export function toMessageFrame(message: StoredMessage): MessageOut {
+/** A stored message as the shopper sees it (callers never pass notes); `entryKind` looks up what a bot answer came from. */
+export function toMessageFrame(message: StoredMessage, entryKind?: (entryId: string, lang: Lang) => 'faq' | 'intent' | undefined): MessageOut {
   const frame: MessageOut = { type: 'message', id: message.id, from: message.sender, text: message.text, createdAt: message.createdAt };
   if (message.action) frame.action = message.action;
   if (message.entryId) frame.entryId = message.entryId;
+  const kind = message.entryId && message.lang && message.sender === 'bot' ? entryKind?.(message.entryId, message.lang) : undefined;
+  if (kind) frame.entryKind = kind;
   if (message.confidence !== null) frame.confidence = Math.round(message.confidence * 1000) / 1000;
   if (message.options.length > 0) frame.options = message.options;
   if (message.related.length > 0) frame.related = message.related;
