@@ -28,7 +28,7 @@ export const UI_TEXT = {
     position: (n: number) => `Estás en el lugar ${n} de la fila.`,
     eta: (minutes: number) => (minutes <= 1 ? 'Espera estimada: menos de 1 minuto.' : `Espera estimada: unos ${minutes} minutos.`),
     withAgent: (name?: string) => (name ? `Te atiende ${name}` : 'Te atiende una persona del equipo'),
-    resolved: 'Conversación cerrada. Puedes escribir de nuevo cuando quieras.',
+    resolved: 'Conversación cerrada. Si escribes, te responde el asistente automático.',
     notSent: 'No se pudo enviar',
     sending: 'Enviando…',
     errors: {
@@ -66,7 +66,7 @@ export const UI_TEXT = {
     position: (n: number) => `You are number ${n} in the queue.`,
     eta: (minutes: number) => (minutes <= 1 ? 'Estimated wait: under a minute.' : `Estimated wait: about ${minutes} minutes.`),
     withAgent: (name?: string) => (name ? `You are chatting with ${name}` : 'You are chatting with a person from our team'),
-    resolved: 'Conversation closed. Write again any time.',
+    resolved: 'Conversation closed. If you write, the automatic assistant answers.',
     notSent: 'Could not send',
     sending: 'Sending…',
     errors: {
