@@ -536,6 +536,8 @@ class ChatWidget {
     this.humanButton.hidden = withPerson;
     this.humanButton.setAttribute('aria-disabled', 'false');
     this.humanButton.textContent = this.t.human;
+    // The status line and the button change the log's height: at once, not a frame later via the observer.
+    if (this.pinnedToEnd) this.scrollToEnd();
   }
 
   private scrollToEnd(): void {
