@@ -56,7 +56,7 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
       const status = result.error === 'rate_limited' ? 429 : 401;
       const message =
         result.error === 'rate_limited'
-          ? `Demasiados intentos fallidos. Espera ${Math.ceil(result.retryAfterSeconds / 60)} min y vuelve a intentarlo.`
+          ? `Demasiados intentos fallidos. Espera ${waitText(result.retryAfterSeconds)} y vuelve a intentarlo.`
           : 'Correo o contraseña incorrectos.';
       if (result.error === 'rate_limited') res.setHeader('Retry-After', String(result.retryAfterSeconds));
       if (wantsJson) return res.status(status).json({ error: { code: result.error, message } });
@@ -88,6 +88,10 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
   }
 
   return router;
+}
+
+function waitText(seconds: number): string {
+  return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
 /** Atento speaks plain HTTP behind a local proxy; only that proxy's X-Forwarded-Proto tells HTTPS apart. */

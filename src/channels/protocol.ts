@@ -3,7 +3,11 @@ import type { Choice } from '../engine/types';
 import type { ErrorCode } from '../errors';
 import { LANGUAGES, type Lang } from '../knowledge/types';
 import type { ConversationStatus, StoredMessage } from '../store';
+import { isValidEmail } from '../handoff/ticket-form';
 import { parseFrame, type FrameParseResult } from './frames';
+
+/** The one e-mail rule (src/handoff/ticket-form.ts), so every address Atento stores can be shown and written to as-is. */
+const shopperEmail = z.string().trim().max(254).refine(isValidEmail, 'not an e-mail address we can write to (name@example.com, no quotes or spaces)');
 
 /**
  * The shopper socket's frames (docs/protocol.md). Every incoming frame is parsed here; nothing
@@ -19,6 +23,16 @@ export const helloFrame = z
     lastSeenId: z.number().int().min(0).optional(),
     lang: z.enum(LANGUAGES).optional(),
     page: z.string().max(2048).optional(),
+    /** The shop's logged-in user, signed by the shop (docs/protocol.md, "Verified shoppers"). */
+    user: z
+      .object({
+        id: z.string().trim().min(1).max(128),
+        email: shopperEmail.optional(),
+        name: z.string().trim().min(1).max(80).optional(),
+        hash: z.string().regex(/^[0-9a-f]{64}$/i, 'the hex HMAC-SHA256 of the user id'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -7,8 +7,8 @@ import { AtentoError, ERRORS, type ErrorCode } from '../errors';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize } from '../nlp';
-import type { SessionSigner } from '../session';
-import type { Conversation, ConversationStatus, Store, StoredMessage } from '../store';
+import { verifyShopper, type SessionSigner } from '../session';
+import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedShopper } from '../store';
 import type { BotOutput, BotRuntime } from './botkit-runtime';
 import { clientAddress } from './client-address';
 import { isOriginAllowed } from './origin';
@@ -46,6 +46,9 @@ export interface ShopperHandoffHooks {
   statusOf(conversationId: string): { state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string };
   /** Whether a person can help now, and the sentence that tells the shopper (added to the greeting). */
   availability(lang: Lang): { agentsNow: boolean; note: string };
+  /** A tab of this conversation opened (after hello) or closed: agents see whether the shopper is there. */
+  shopperConnected(conversationId: string): void;
+  shopperDisconnected(conversationId: string): void;
 }
 
 export interface ShopperGatewayDeps {
@@ -81,6 +84,7 @@ interface ShopperSocket {
 
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const { config, store, events, bot, sessions, handoff, log } = deps;
+  let warnedNoIdentitySecret = false;
   const { limits } = config;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false });
   const clients = new Set<ShopperSocket>();
@@ -185,20 +189,48 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     storeBotOutputs(conversation, outputs, stored.id, text);
   }
 
-  function hello(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): void {
+  /** The shop's signed user, if any; a claim that does not verify is answered, then ignored. */
+  function verifiedShopper(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): VerifiedShopper | null {
+    if (!frame.user) return null;
+    if (!config.identitySecret) {
+      if (!warnedNoIdentitySecret) log('data-user-* on the widget ignored: set ATENTO_IDENTITY_SECRET to verify shoppers');
+      warnedNoIdentitySecret = true;
+      return null;
+    }
+    const shopper = verifyShopper(config.identitySecret, frame.user);
+    if (shopper !== 'invalid') return shopper;
+    sendError(client, 'identity_invalid');
+    return null;
+  }
+
+  /**
+   * The token's conversation, unless it belongs to another verified shopper (a shared computer); else the
+   * verified shopper's latest conversation from any device.
+   */
+  function existingConversation(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>, shopper: VerifiedShopper | null): Conversation | undefined {
     let conversation: Conversation | undefined;
     if (frame.token !== undefined) {
       const claims = sessions.verify(frame.token);
       conversation = claims ? store.conversations.get(claims.conversationId) : undefined;
       if (!conversation) sendError(client, 'session_invalid');
     }
+    if (conversation?.shopperId && conversation.shopperId !== shopper?.id) conversation = undefined;
+    return conversation ?? (shopper ? store.conversations.latestOfShopper(shopper.id) : undefined);
+  }
+
+  function hello(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): void {
+    const shopper = verifiedShopper(client, frame);
+    let conversation = existingConversation(client, frame, shopper);
     const resumed = conversation !== undefined;
     if (!conversation) {
       if (!conversationLimiter.take(client.address)) {
         return refuseAndClose(client, 'rate_limited', 'Too many new conversations from this address; try again in a minute.');
       }
       conversation = store.conversations.create(frame.lang ?? config.defaultLanguage, frame.page ?? null);
+      if (shopper) store.conversations.setIdentity(conversation.id, shopper);
     } else {
+      // A visitor who logs in on the shop keeps their chat, now linked to their account.
+      if (shopper && !conversation.shopperId) store.conversations.setIdentity(conversation.id, shopper);
       if (frame.page) store.conversations.setPage(conversation.id, frame.page);
       if (frame.lang && frame.lang !== conversation.lang) store.conversations.setLang(conversation.id, frame.lang);
     }
@@ -211,6 +243,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     byConversation.set(conversation.id, sockets);
     client.conversationId = conversation.id;
     clearHelloTimer(client);
+    handoff.shopperConnected(conversation.id);
 
     const engine = deps.engine();
     const availability = handoff.availability(lang);
@@ -340,6 +373,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       if (!id) return;
       // A closed tab stops typing; otherwise the agent's "typing…" would stay on.
       if (client.typing) events.emit('conversation.typing', { conversationId: id, from: 'shopper', isTyping: false });
+      handoff.shopperDisconnected(id);
       const sockets = byConversation.get(id);
       sockets?.delete(client);
       if (sockets?.size === 0) byConversation.delete(id);

@@ -15,7 +15,7 @@ export function formatProblem(problem: Problem): string {
 
 /** Loads knowledge and intents, builds the engine, and rebuilds it whenever an editor saves a file. */
 export function startEngineHost(config: Config, log: (line: string) => void = () => {}): EngineHost {
-  const dirs = { knowledgeDir: config.knowledgeDir, intentsDir: config.intentsDir };
+  const dirs = { knowledgeDir: config.knowledgeDir, intentsDir: config.intentsDir, shopCountry: config.shopCountry };
   const build = (): Engine => {
     const started = Date.now();
     const knowledge = loadKnowledge(dirs);

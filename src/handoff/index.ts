@@ -6,4 +6,5 @@ export { pickAgent, estimateWaitSeconds } from './routing';
 export { nextStatus, type HandoffEvent } from './state';
 export { stepTicketForm, understand, nameIn, isValidEmail, FORM_CANCEL, FORM_CHANGE_EMAIL, type TicketForm, type Understanding } from './ticket-form';
 export { realTimers, type Timers } from './presence';
-export { ConsoleViews } from './views';
+export { ConsoleViews, visitorName, type EntryTitle } from './views';
+export type { ShopperPresenceState } from './shopper-presence';

@@ -12,7 +12,10 @@ import { estimateWaitSeconds, pickAgent } from './routing';
 import { nextStatus, type HandoffEvent } from './state';
 import { DialogMemory, type HandoffDialog } from './dialog-memory';
 import { TEXTS } from './texts';
-import { ConsoleViews } from './views';
+import { createMailer, MailError, type Mailer } from '../mail';
+import { ShopperPresence } from './shopper-presence';
+import { composeTicketReply } from './ticket-replies';
+import { ConsoleViews, type EntryTitle } from './views';
 import { currentQuestion, FORM_CANCEL, FORM_CHANGE_EMAIL, stepTicketForm, understand, type TicketForm } from './ticket-form';
 
 export interface HandoffDeps {
@@ -22,6 +25,10 @@ export interface HandoffDeps {
   config: Config;
   now?: () => Date;
   timers?: Timers;
+  /** A FAQ's title in the agents' language, for readable case labels. */
+  entryTitle?: EntryTitle;
+  /** Sends ticket replies; without one (or unconfigured) agents are told e-mail is off. */
+  mailer?: Mailer;
 }
 
 /** What the agent consoles must refresh; the agent gateway turns these into frames. */
@@ -31,7 +38,8 @@ export type AgentUpdate =
   | { type: 'assigned'; agentId: string; conversationId: string }
   | { type: 'released'; agentId: string; conversationId: string; outcome: HandoffOutcome | 'requeued' | 'transferred' }
   | { type: 'tickets' }
-  | { type: 'agents' };
+  | { type: 'agents' }
+  | { type: 'presence'; conversationId: string };
 
 export interface ShopperStatus {
   state: Conversation['status'];
@@ -58,8 +66,8 @@ export interface TurnOptions {
 
 type OptionButton = { id: string; label: string };
 
-export type AgentActionError = 'not_found' | 'not_yours' | 'already_taken' | 'not_waiting' | 'agent_offline';
-export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError };
+export type AgentActionError = 'not_found' | 'not_yours' | 'already_taken' | 'not_waiting' | 'agent_offline' | 'email_not_configured' | 'email_failed';
+export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError; message?: string };
 
 /** Used for the wait estimate until agents have closed some chats. */
 const DEFAULT_HANDLE_SECONDS = 300;
@@ -78,6 +86,10 @@ export class HandoffService {
   private readonly config: Config;
   private readonly now: () => Date;
   private readonly presence: Presence;
+  private readonly shoppers = new ShopperPresence();
+  private readonly mailer: Mailer;
+  /** Tickets whose reply is on its way to the mail server: a second click must not send it twice. */
+  private readonly sendingTickets = new Set<number>();
   private readonly memory: DialogMemory;
   /** What the console shows: queue, chats, tickets, agents, transcripts. */
   readonly views: ConsoleViews;
@@ -89,9 +101,10 @@ export class HandoffService {
     this.events = deps.events;
     this.config = deps.config;
     this.now = deps.now ?? (() => new Date());
+    this.mailer = deps.mailer ?? createMailer({});
     this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
     this.memory = new DialogMemory(deps.store);
-    this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.now);
+    this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
   }
 
   /** After a restart nobody is connected: agents holding chats get the grace period to come back. */
@@ -102,6 +115,7 @@ export class HandoffService {
 
   close(): void {
     this.presence.close();
+    this.mailer.close();
     this.listeners.clear();
   }
 
@@ -111,6 +125,24 @@ export class HandoffService {
   }
 
   // ——— Shopper side ———
+
+  /** A shopper tab said hello: agents handling the chat see them online. */
+  shopperConnected(conversationId: string): void {
+    if (this.shoppers.connect(conversationId)) this.notifyPresence(conversationId);
+  }
+
+  /** A shopper tab closed: when it was the last, agents see "se fue hace…". */
+  shopperDisconnected(conversationId: string): void {
+    if (this.shoppers.disconnect(conversationId, this.now())) this.notifyPresence(conversationId);
+  }
+
+  private notifyPresence(conversationId: string): void {
+    // Only chats in the queue or with an agent are on a console; the bot's thousands are not. No
+    // listener (no console, or the service closed at shutdown): nothing to tell, nothing to read.
+    if (this.listeners.size === 0) return;
+    const status = this.store.conversations.get(conversationId)?.status;
+    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId });
+  }
 
   /** The status frame a (re)connecting shopper should see. */
   statusOf(conversationId: string): ShopperStatus {
@@ -360,6 +392,46 @@ export class HandoffService {
     return { ok: true };
   }
 
+  get emailConfigured(): boolean {
+    return this.mailer.configured;
+  }
+
+  /**
+   * Sends an agent's answer to a ticket by e-mail; only once the mail server took it is the reply kept in
+   * the conversation (so the shopper also sees it if they come back to the chat) and the ticket answered.
+   * A refusal leaves everything as it was.
+   */
+  async answerTicket(agentId: string, ticketId: number, text: string): Promise<AgentActionResult> {
+    const ticket = this.tables.tickets.get(ticketId);
+    if (!ticket) return { ok: false, error: 'not_found' };
+    if (this.sendingTickets.has(ticketId)) return { ok: false, error: 'already_taken' };
+    this.sendingTickets.add(ticketId);
+    const authorName = this.agentName(agentId);
+    try {
+      await this.mailer.send(composeTicketReply(ticket, { text, agentName: authorName, shopName: this.config.shopName }));
+    } catch (error) {
+      if (error instanceof MailError) return { ok: false, error: error.code, message: error.message };
+      throw error;
+    } finally {
+      this.sendingTickets.delete(ticketId);
+    }
+    this.store.transaction(() => {
+      this.tables.tickets.markAnswered(ticketId, agentId);
+      this.post(ticket.conversationId, 'agent', text, ticket.lang, { authorName, via: 'email' });
+    });
+    this.notify({ type: 'tickets' });
+    return { ok: true };
+  }
+
+  /** The shopper answered the reply by e-mail and an agent pasted it: the thread stays whole in Atento. */
+  recordEmailReply(ticketId: number, text: string): AgentActionResult {
+    const ticket = this.tables.tickets.get(ticketId);
+    if (!ticket) return { ok: false, error: 'not_found' };
+    this.post(ticket.conversationId, 'shopper', text, ticket.lang, { via: 'email' });
+    this.notify({ type: 'tickets' });
+    return { ok: true };
+  }
+
   closeTicket(agentId: string, ticketId: number): AgentActionResult {
     if (!this.tables.tickets.close(ticketId, agentId)) return { ok: false, error: 'not_found' };
     this.notify({ type: 'tickets' });
@@ -601,7 +673,7 @@ export class HandoffService {
     sender: Sender,
     text: string,
     lang: Lang,
-    extra: { kind?: 'text' | 'note'; authorName?: string; clientMessageId?: string; options?: OptionButton[] } = {},
+    extra: { kind?: 'text' | 'note'; authorName?: string; clientMessageId?: string; options?: OptionButton[]; via?: 'email' } = {},
   ): StoredMessage {
     const message = this.store.messages.insert({ conversationId, sender, text, lang, ...extra });
     this.events.emit('message.created', { message });

@@ -3,12 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseEntries } from './parse-entries';
 import { parseSynonyms } from './parse-synonyms';
+import { loadShopValues, type ShopCountry } from './shop-values';
 import { validateKnowledge } from './validate';
 import { LANGUAGES, type Entry, type KnowledgeBase, type Lang, type Problem, type SynonymGroup } from './types';
 
 export interface KnowledgeDirs {
   knowledgeDir: string;
   intentsDir: string;
+  /** Whose demo facts fill `[[key]]` placeholders the shop has not set (default MX). */
+  shopCountry?: ShopCountry;
 }
 
 const SYNONYMS_FILE = 'synonyms.txt';
@@ -55,10 +58,16 @@ export function loadKnowledge(dirs: KnowledgeDirs): KnowledgeBase {
     }
   }
 
+  const values = loadShopValues(dirs.knowledgeDir, dirs.shopCountry ?? 'MX', (file) => {
+    const text = readText(file, problems);
+    if (text !== null) hash.update(`${file}\0${text}\0`);
+    return text;
+  }, problems);
   const validated = validateKnowledge(entries);
   return {
     entries: validated.entries,
     synonyms,
+    values,
     problems: [...problems, ...validated.problems],
     version: hash.digest('hex').slice(0, 12),
   };

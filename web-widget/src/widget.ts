@@ -29,6 +29,8 @@ interface Options {
   title: string;
   color: string;
   position: 'left' | 'right';
+  /** The shop's logged-in user, signed by the shop's server (data-user-id, -email, -name, -hash). */
+  user?: { id: string; email?: string; name?: string; hash: string };
 }
 
 function readOptions(script: HTMLScriptElement | null): Options {
@@ -36,7 +38,8 @@ function readOptions(script: HTMLScriptElement | null): Options {
   const server = data.server ?? (script?.src ? new URL(script.src, location.href).origin : location.origin);
   const color = data.color && /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(data.color) ? data.color : DEFAULT_COLOR;
   const lang = chooseUiLang(data.lang, document.documentElement.lang);
-  return { server, lang, title: data.title ?? UI_TEXT[lang].title, color, position: data.position === 'left' ? 'left' : 'right' };
+  const user = data.userId && data.userHash ? { id: data.userId, hash: data.userHash, ...(data.userEmail && { email: data.userEmail }), ...(data.userName && { name: data.userName }) } : undefined;
+  return { server, lang, title: data.title ?? UI_TEXT[lang].title, color, position: data.position === 'left' ? 'left' : 'right', user };
 }
 
 /** Black or white, whichever reads better on the shop's colour (WCAG relative luminance). */
@@ -100,7 +103,7 @@ class ChatWidget {
     this.session = new SessionStore(`atento:v1:${options.server}`);
     this.readUpTo = this.session.load().readUpTo ?? 0;
     // The page path tells agents where the shopper is; query strings can carry personal data, so not those.
-    this.connection = new Connection(wsUrl, this.session, () => ({ lang: options.lang, page: (location.origin + location.pathname).slice(0, 2000) }), {
+    this.connection = new Connection(wsUrl, this.session, () => ({ lang: options.lang, page: (location.origin + location.pathname).slice(0, 2000), ...(options.user && { user: options.user }) }), {
       frame: (frame) => this.onFrame(frame),
       state: (state) => this.onConnectionState(state),
     });
