@@ -32,8 +32,8 @@ export function isWithinBusinessHours(now: Date, config: Pick<HandoffConfig, 'ti
   return minutes >= open && minutes < close;
 }
 
-/** The next opening as the shop would say it ("lunes 09:00"), or null when no day has hours. */
-export function nextOpening(now: Date, config: Pick<HandoffConfig, 'timeZone' | 'businessHours'>): { weekday: Weekday; time: string } | null {
+/** The next opening as the shop would say it ("lunes 09:00", `daysAhead` from today), or null when no day has hours. */
+export function nextOpening(now: Date, config: Pick<HandoffConfig, 'timeZone' | 'businessHours'>): ShopMoment | null {
   const { weekday, minutes } = localTime(now, config.timeZone);
   const today = WEEKDAYS.indexOf(weekday);
   for (let offset = 0; offset <= 7; offset++) {
@@ -42,7 +42,7 @@ export function nextOpening(now: Date, config: Pick<HandoffConfig, 'timeZone' | 
     if (!range) continue;
     const [open] = parseRange(range);
     if (offset === 0 && minutes >= open) continue;
-    return { weekday: day, time: range.slice(0, 5) };
+    return { weekday: day, time: range.slice(0, 5), daysAhead: offset };
   }
   return null;
 }

@@ -16,9 +16,9 @@ export const TEXTS = {
     offerAccept: 'Sí, con una persona',
     offerDecline: 'No, sigo con el asistente',
     declined: 'De acuerdo, sigo aquí. Pregúntame con otras palabras y lo intento de nuevo.',
-    closedNow: (opening: { weekday: string; time: string } | null) =>
+    closedNow: (opening: ShopMoment | null) =>
       opening
-        ? `Ahora mismo estamos fuera del horario de atención (volvemos ${DAY_NAMES.es[opening.weekday]} a las ${opening.time}).`
+        ? `Ahora mismo estamos fuera del horario de atención (volvemos ${opening.daysAhead === 0 ? 'hoy' : opening.daysAhead === 1 ? 'mañana' : DAY_NAMES.es[opening.weekday]} a las ${opening.time}).`
         : 'Ahora mismo estamos fuera del horario de atención.',
     nobodyOnline: 'Ahora mismo no hay nadie de nuestro equipo disponible.',
     nobodyLeft: 'Ahora mismo no queda nadie de nuestro equipo conectado. Puedes seguir esperando aquí o dejarnos un mensaje.',
@@ -63,9 +63,9 @@ export const TEXTS = {
     offerAccept: 'Yes, a person',
     offerDecline: 'No, keep the assistant',
     declined: "All right, I'm still here. Try asking in other words and I'll have another go.",
-    closedNow: (opening: { weekday: string; time: string } | null) =>
+    closedNow: (opening: ShopMoment | null) =>
       opening
-        ? `We are outside our opening hours right now (back ${DAY_NAMES.en[opening.weekday]} at ${opening.time}).`
+        ? `We are outside our opening hours right now (back ${opening.daysAhead === 0 ? 'today' : opening.daysAhead === 1 ? 'tomorrow' : DAY_NAMES.en[opening.weekday]} at ${opening.time}).`
         : 'We are outside our opening hours right now.',
     nobodyOnline: 'Nobody on our team is available right now.',
     nobodyLeft: 'Nobody from our team is online right now. You can keep waiting here or leave us a message.',

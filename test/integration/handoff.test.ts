@@ -307,7 +307,7 @@ test('outside business hours: the bot says so in the shopper\'s language, takes 
   const { client } = await shopper(server, 'en');
   client.send({ type: 'handoff_request' });
   const closed = await nextText(client, 'bot', /outside our opening hours/);
-  expect(closed.text).toMatch(/back Monday at 09:00/);
+  expect(closed.text).toMatch(/back tomorrow at 09:00/);
   // The default promise: 2 business hours after the next opening, in the shop's time zone.
   expect(closed.text).toMatch(/we will reply by e-mail tomorrow before 11:00/);
 

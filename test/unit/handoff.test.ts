@@ -112,9 +112,9 @@ describe('business hours in the shop\'s time zone', () => {
   });
 
   test('the next opening: later today, tomorrow, or after a closed day', () => {
-    expect(nextOpening(new Date('2026-11-23T14:00:00Z'), handoff)).toEqual({ weekday: 'mon', time: '09:00' }); // Mon 08:00
-    expect(nextOpening(new Date('2026-11-24T02:00:00Z'), handoff)).toEqual({ weekday: 'tue', time: '09:00' }); // Mon 20:00
-    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), handoff)).toEqual({ weekday: 'mon', time: '09:00' }); // Sat 15:00
+    expect(nextOpening(new Date('2026-11-23T14:00:00Z'), handoff)).toEqual({ weekday: 'mon', time: '09:00', daysAhead: 0 }); // Mon 08:00
+    expect(nextOpening(new Date('2026-11-24T02:00:00Z'), handoff)).toEqual({ weekday: 'tue', time: '09:00', daysAhead: 1 }); // Mon 20:00
+    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), handoff)).toEqual({ weekday: 'mon', time: '09:00', daysAhead: 2 }); // Sat 15:00
   });
 
   test('a reply promise in business hours: from now when open, from the next opening when closed', () => {
