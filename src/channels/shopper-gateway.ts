@@ -27,6 +27,16 @@ import { rejectUpgrade, type UpgradeHandler } from './upgrade';
 export const SHOPPER_SOCKET_PATH = '/ws/shopper';
 /** Frames above maxFrameBytes get an error frame; only far larger ones make ws close the socket (1009). */
 const HARD_FRAME_FACTOR = 4;
+/** How long a shutdown waits for turns in progress (SIGTERM must exit within 5 s). */
+const DRAIN_MS = 3000;
+/** WebSocket close code 1012, "service restart": clients reconnect. */
+const SERVICE_RESTART = 1012;
+
+/** Said when a turn fails after the message was acknowledged: the shopper is never left without a word. */
+const TURN_FAILED: Record<Lang, string> = {
+  es: 'Perdón, tuve un problema para responderte. ¿Me lo escribes de nuevo? Si prefieres, escribe "hablar con una persona".',
+  en: 'Sorry, something went wrong on my side. Could you send that again? Or type "talk to a person".',
+};
 const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te puedo ayudar?', en: 'Hi! How can I help you?' };
 
 /** The human handoff's hooks into shopper turns (implemented by src/handoff's HandoffService). */
@@ -66,7 +76,8 @@ export interface ShopperGateway {
   handleUpgrade: UpgradeHandler;
   /** Open shopper sockets. */
   connectionCount(): number;
-  close(): void;
+  /** Refuses new frames, lets turns in progress finish (at most DRAIN_MS), then asks every tab to reconnect. */
+  close(): Promise<void>;
 }
 
 interface ShopperSocket {
@@ -85,6 +96,7 @@ interface ShopperSocket {
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const { config, store, events, bot, sessions, handoff, log } = deps;
   let warnedNoIdentitySecret = false;
+  let draining = false;
   const { limits } = config;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false });
   const clients = new Set<ShopperSocket>();
@@ -156,16 +168,22 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     if (reply && reply.lang !== conversation.lang) store.conversations.setLang(conversation.id, reply.lang);
   }
 
-  /** Stores the shopper's message, acknowledges it, then (if the bot has the chat) runs a bot turn. */
+  /**
+   * Stores the shopper's message, acknowledges it, then (if the bot has the chat) runs a bot turn. A turn
+   * that fails gets an apology, and the message is marked so that the client's retry is answered.
+   */
   async function shopperTurn(client: ShopperSocket, conversationId: string, clientMessageId: string, text: string, choiceId: string | null) {
-    const duplicate = store.messages.findByClientId(conversationId, clientMessageId);
-    if (duplicate) {
-      // A retry after a lost ack: acknowledge again, never answer twice.
-      send(client, { type: 'ack', clientMessageId, messageId: duplicate.id });
-      return;
-    }
     const conversation = store.conversations.get(conversationId);
     if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
+    const failedKey = `failed-turn:${conversationId}:${clientMessageId}`;
+    const duplicate = store.messages.findByClientId(conversationId, clientMessageId);
+    if (duplicate) {
+      // A retry after a lost ack: acknowledge again, never answer twice, unless the first answer failed.
+      send(client, { type: 'ack', clientMessageId, messageId: duplicate.id });
+      if (!store.dialogState.read(failedKey)) return;
+      store.dialogState.delete([failedKey]);
+      return answerTurn(conversation, duplicate, choiceId);
+    }
     const stored: StoredMessage = store.messages.insert({
       conversationId,
       sender: 'shopper',
@@ -176,6 +194,19 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     });
     send(client, { type: 'ack', clientMessageId, messageId: stored.id });
     events.emit('message.created', { message: stored });
+    try {
+      await answerTurn(conversation, stored, choiceId);
+    } catch (error) {
+      log(`shopper turn failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
+      store.dialogState.write({ [failedKey]: true });
+      storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, stored.id);
+    }
+  }
+
+  /** The handoff and the bot's part of a turn, for a shopper message already on disk and acknowledged. */
+  async function answerTurn(conversation: Conversation, stored: StoredMessage, choiceId: string | null): Promise<void> {
+    const conversationId = conversation.id;
+    const text = stored.text;
     if (choiceId && handoff.choice(conversationId, choiceId)) return;
     const interpret = () => deps.engine().respond(text, { lang: conversation.lang });
     if (handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null, interpret })) return;
@@ -280,6 +311,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   }
 
   function handleFrame(client: ShopperSocket, frame: ClientFrame): void {
+    // Shutting down: nothing new starts; the client re-sends it, with the same id, after reconnecting.
+    if (draining) return sendError(client, 'unavailable', undefined, 'clientMessageId' in frame ? frame.clientMessageId : undefined);
     if (frame.type === 'hello') {
       if (client.conversationId) return sendError(client, 'already_greeted');
       return hello(client, frame);
@@ -393,10 +426,15 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request));
     },
     connectionCount: () => clients.size,
-    close() {
+    async close() {
+      draining = true;
       stopHeartbeat();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)));
+      await Promise.race([Promise.all(turns.values()), deadline]);
+      clearTimeout(timer);
       unsubscribe.forEach((off) => off());
-      for (const client of clients) client.ws.close(1001, 'server shutting down');
+      for (const client of clients) client.ws.close(SERVICE_RESTART, 'server restarting; reconnect');
       wss.close();
     },
   };
