@@ -57,11 +57,10 @@ const handoffSchema = z
     agentCapacity: z.number().int().min(1).max(50).default(3),
     /** Seconds an agent may be disconnected before their chats go back to the queue. */
     reconnectGraceSeconds: z.number().int().min(0).default(60),
-    /** Shown to a shopper who leaves a message: "we will reply {replyPromise}". */
-    replyPromise: z
-      .object({ es: z.string().min(1), en: z.string().min(1) })
-      .strict()
-      .default({ es: 'en menos de 24 horas hábiles', en: 'within 24 business hours' }),
+    /** Business hours within which a message left with nobody online is answered ("before 11:00 on Monday"). */
+    replyWithinBusinessHours: z.number().positive().max(200).default(2),
+    /** Optional wording that replaces the computed deadline: "we will reply {replyPromise}". */
+    replyPromise: z.object({ es: z.string().min(1), en: z.string().min(1) }).strict().optional(),
     /** Low-confidence turns in a row before the bot offers a person. */
     lowConfidenceStrikes: z.number().int().min(1).default(2),
   })

@@ -6,7 +6,11 @@ import type { AgentActionError, ConsoleViews } from '../handoff';
 import { LANGUAGES } from '../knowledge/types';
 import type { Conversation, StoredMessage } from '../store';
 import type { Handoff } from '../store/handoff';
+import { isValidEmail } from '../handoff/ticket-form';
 import { parseFrame, type FrameParseResult } from './frames';
+
+/** The one e-mail rule (src/handoff/ticket-form.ts), so every address Atento stores can be shown and written to as-is. */
+const shopperEmail = z.string().trim().max(254).refine(isValidEmail, 'not an e-mail address we can write to (name@example.com, no quotes or spaces)');
 
 /** The agent socket's frames (docs/protocol.md, "Agent socket"), validated here like the shopper's. */
 
@@ -33,7 +37,7 @@ const agentClientFrame = z.discriminatedUnion('type', [
       type: z.literal('shopper_details'),
       conversationId,
       name: z.string().trim().min(1).max(80).optional(),
-      email: z.email().max(254).optional(),
+      email: shopperEmail.optional(),
     })
     .strict(),
 ]);

@@ -41,8 +41,11 @@ const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te pued
 
 /** The human handoff's hooks into shopper turns (implemented by src/handoff's HandoffService). */
 export interface ShopperHandoffHooks {
-  /** true: the handoff consumed the message (a form answer, a yes/no to its offer); the bot stays quiet. */
-  beforeBot(conversationId: string, text: string, options: { isChoice: boolean }): boolean;
+  /**
+   * true: the handoff consumed the message (a form answer, a yes/no to its offer); the bot stays quiet.
+   * `interpret` gives the bot's reading of the message, for an open form to tell answers from questions.
+   */
+  beforeBot(conversationId: string, text: string, options: { isChoice: boolean; interpret?: () => Reply }): boolean;
   /** Applies the escalation policy; calls `sendReply` (once, first) when the bot's reply should go out. */
   afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => void): void;
   /** The label of one of the handoff's own options ("Sí, con una persona"), or null if `id` is not one. */
@@ -51,6 +54,8 @@ export interface ShopperHandoffHooks {
   choice(conversationId: string, id: string): boolean;
   requestHandoff(conversationId: string, reason: 'button'): void;
   statusOf(conversationId: string): { state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string };
+  /** Whether a person can help now, and the sentence that tells the shopper (added to the greeting). */
+  availability(lang: Lang): { agentsNow: boolean; note: string };
   /** A tab of this conversation opened (after hello) or closed: agents see whether the shopper is there. */
   shopperConnected(conversationId: string): void;
   shopperDisconnected(conversationId: string): void;
@@ -105,6 +110,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   let nextSocketId = 0;
   const turns = new Map<string, Promise<void>>();
 
+  const entryKind = (entryId: string, lang: Lang) => deps.engine().entry(entryId, lang)?.kind;
   const send = (client: ShopperSocket, frame: ServerFrame) => {
     if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
   };
@@ -116,10 +122,10 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
 
   const unsubscribe = [
     events.on('message.created', ({ message }) => {
-      if (message.kind !== 'note') broadcast(message.conversationId, toMessageFrame(message));
+      if (message.kind !== 'note') broadcast(message.conversationId, toMessageFrame(message, entryKind));
     }),
-    events.on('conversation.status_changed', ({ conversationId, status, position, etaSeconds, agentName }) =>
-      broadcast(conversationId, { type: 'status', state: status, position, etaSeconds, agentName }),
+    events.on('conversation.status_changed', ({ conversationId, status, position, etaSeconds, agentName, agentsAvailable }) =>
+      broadcast(conversationId, { type: 'status', state: status, position, etaSeconds, agentName, agentsAvailable }),
     ),
     events.on('conversation.typing', ({ conversationId, from, isTyping, agentName }) => {
       if (from === 'agent') broadcast(conversationId, { type: 'typing', from, isTyping, agentName });
@@ -202,7 +208,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     const conversationId = conversation.id;
     const text = stored.text;
     if (choiceId && handoff.choice(conversationId, choiceId)) return;
-    if (handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null })) return;
+    const interpret = () => deps.engine().respond(text, { lang: conversation.lang });
+    if (handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null, interpret })) return;
     // Anyone but the bot holds the chat: the message waits for a person.
     if (store.conversations.get(conversationId)?.status !== 'bot') return;
     const outputs = await bot.turn(
@@ -270,12 +277,15 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     handoff.shopperConnected(conversation.id);
 
     const engine = deps.engine();
+    const availability = handoff.availability(lang);
+    const greeting = engine.replyFor('greeting', lang)?.text ?? FALLBACK_GREETING[lang];
     send(client, {
       type: 'welcome',
       token: sessions.issue(conversation.id),
       conversationId: conversation.id,
       lang,
-      greeting: engine.replyFor('greeting', lang)?.text ?? FALLBACK_GREETING[lang],
+      greeting: `${greeting}\n\n${availability.note}`,
+      agentsAvailable: availability.agentsNow,
       suggestions: engine.suggestions(lang, 3),
       status: conversation.status,
       resumed,
@@ -283,7 +293,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     });
     if (resumed) {
       for (const message of store.messages.listAfter(conversation.id, frame.lastSeenId ?? 0)) {
-        if (message.kind !== 'note') send(client, toMessageFrame(message));
+        if (message.kind !== 'note') send(client, toMessageFrame(message, entryKind));
       }
     }
     if (conversation.status !== 'bot') send(client, { type: 'status', ...handoff.statusOf(conversation.id) });

@@ -89,6 +89,10 @@ class ChatWidget {
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private handoffTimer: ReturnType<typeof setTimeout> | undefined;
   private online = false;
+  /** From the server: can a person take the chat now? The header says so honestly. */
+  private agentsAvailable = true;
+  /** The log is scrolled to its end; it stays there when the panel's layout changes (buttons appear, status grows). */
+  private pinnedToEnd = true;
   private handoffWanted = false;
   private replayTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly fullScreen = window.matchMedia(FULL_SCREEN);
@@ -165,6 +169,11 @@ class ChatWidget {
     this.log.setAttribute('aria-live', 'polite');
     this.log.setAttribute('aria-label', this.options.title);
     this.log.tabIndex = 0;
+    this.log.addEventListener('scroll', () => {
+      this.pinnedToEnd = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 24;
+    });
+    // The human button and status line come and go below the log and shrink it: keep the last message in view.
+    if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.pinnedToEnd && this.scrollToEnd()).observe(this.log);
 
     this.typing.hidden = true;
     this.typing.innerHTML = '<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>';
@@ -294,6 +303,7 @@ class ChatWidget {
       }
       case 'status':
         this.status = frame.state;
+        if (frame.agentsAvailable !== undefined) this.agentsAvailable = frame.agentsAvailable;
         this.statusDetail = this.describeStatus(frame);
         if (frame.state !== 'bot') this.showTyping(false);
         return this.renderStatus();
@@ -308,6 +318,7 @@ class ChatWidget {
 
   private onWelcome(frame: WelcomeFrame): void {
     if (frame.resumed) this.replaying();
+    this.agentsAvailable = frame.agentsAvailable;
     if (this.conversationId === frame.conversationId) {
       // A reconnect: the missed history follows (de-duplicated by id); who holds the chat may have changed.
       if (frame.status !== this.status) {
@@ -359,7 +370,8 @@ class ChatWidget {
     if (frame.from === 'bot' || frame.from === 'agent') this.showTyping(false);
     if (frame.options?.length) element.appendChild(this.choiceButtons(frame.options));
     if (frame.related?.length) element.appendChild(this.choiceButtons(frame.related, this.t.related));
-    if (frame.from === 'bot' && frame.action === 'answer') element.appendChild(this.feedbackButtons(frame.id));
+    // Only FAQ answers: "was this helpful?" after "hola" or "gracias" makes no sense.
+    if (frame.from === 'bot' && frame.action === 'answer' && frame.entryKind === 'faq') element.appendChild(this.feedbackButtons(frame.id));
     this.scrollToEnd(); // again: the buttons made it taller
     if (!this.panel.hidden) this.markRead(frame.id);
     else if (frame.from !== 'shopper' && frame.id > this.readUpTo) this.setUnread(this.unread + 1);
@@ -522,14 +534,18 @@ class ChatWidget {
   private renderStatus(): void {
     clearTimeout(this.handoffTimer);
     const withPerson = this.status === 'waiting' || this.status === 'agent';
-    if (this.online) this.statusLine.textContent = this.statusDetail || (this.status === 'waiting' ? this.t.waiting : this.t.botStatus);
+    const botStatus = this.agentsAvailable ? this.t.botStatus : this.t.botStatusNobody;
+    if (this.online) this.statusLine.textContent = this.statusDetail || (this.status === 'waiting' ? this.t.waiting : botStatus);
     this.humanButton.hidden = withPerson;
     this.humanButton.setAttribute('aria-disabled', 'false');
     this.humanButton.textContent = this.t.human;
+    // The status line and the button change the log's height: at once, not a frame later via the observer.
+    if (this.pinnedToEnd) this.scrollToEnd();
   }
 
   private scrollToEnd(): void {
     this.log.scrollTop = this.log.scrollHeight;
+    this.pinnedToEnd = true;
   }
 }
 
