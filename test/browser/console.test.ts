@@ -151,7 +151,8 @@ test('outside business hours the widget takes a message, and the agent finds it 
     await shopperPage.goto(`${closed.httpUrl}/`);
     await shopperPage.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
     await shopperPage.getByRole('button', { name: 'Hablar con una persona' }).click();
-    await shopperPage.getByText(/fuera del horario de atención/).waitFor();
+    // The greeting says so too ("Si nos dejas un mensaje…"); this is the form's first question.
+    await shopperPage.getByText(/fuera del horario de atención\. Déjanos tu mensaje/).waitFor();
     const input = shopperPage.getByRole('textbox', { name: 'Tu mensaje' });
     for (const [answer, next] of [
       ['Luz Martínez', /correo/],
