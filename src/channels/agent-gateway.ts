@@ -101,6 +101,9 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         });
       case 'released':
         return forAgent(update.agentId).forEach((client) => send(client, { type: 'released', conversationId: update.conversationId, outcome: update.outcome }));
+      case 'rated':
+        // The agent who helped sees the shopper's rating on that chat's transcript.
+        return forAgent(update.agentId).forEach((client) => sendConversation(client, update.conversationId));
       case 'presence': {
         const presence = handoff.views.presenceOf(update.conversationId);
         return clients.forEach((client) => send(client, { type: 'presence', conversationId: update.conversationId, ...presence }));

@@ -101,6 +101,7 @@ export interface ConversationView {
   handoff: Handoff | null;
   agentName: string | null;
   messages: AgentMessage[];
+  ratings: Array<{ rating: number; comment: string | null; createdAt: string }>;
   previous: PreviousConversation;
 }
 

@@ -39,10 +39,13 @@ export const helloFrame = z
 const messageFrame = z.object({ type: z.literal('message'), clientMessageId, text: z.string() }).strict();
 const choiceFrame = z.object({ type: z.literal('choice'), clientMessageId, id: z.string().min(1).max(200) }).strict();
 const feedbackFrame = z.object({ type: z.literal('feedback'), messageId: z.number().int().min(1), helpful: z.boolean() }).strict();
+const csatFrame = z
+  .object({ type: z.literal('csat'), messageId: z.number().int().min(1), rating: z.number().int().min(1).max(5), comment: z.string().trim().max(1000).optional() })
+  .strict();
 const typingFrame = z.object({ type: z.literal('typing'), isTyping: z.boolean() }).strict();
 const handoffRequestFrame = z.object({ type: z.literal('handoff_request') }).strict();
 
-const clientFrame = z.discriminatedUnion('type', [helloFrame, messageFrame, choiceFrame, feedbackFrame, typingFrame, handoffRequestFrame]);
+const clientFrame = z.discriminatedUnion('type', [helloFrame, messageFrame, choiceFrame, feedbackFrame, csatFrame, typingFrame, handoffRequestFrame]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export const CLIENT_FRAME_TYPES = clientFrame.options.map((option) => option.shape.type.value);
 
@@ -89,6 +92,7 @@ export type ServerFrame =
   | MessageOut
   | { type: 'ack'; clientMessageId: string; messageId: number }
   | { type: 'feedback_saved'; messageId: number; helpful: boolean }
+  | { type: 'csat_saved'; messageId: number; rating: number }
   | { type: 'status'; state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string; agentsAvailable?: boolean }
   | { type: 'typing'; from: 'bot' | 'agent'; isTyping: boolean; agentName?: string }
   | { type: 'error'; code: ErrorCode; message: string; clientMessageId?: string };

@@ -56,6 +56,8 @@ export interface ShopperHandoffHooks {
   statusOf(conversationId: string): { state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string };
   /** Whether a person can help now, and the sentence that tells the shopper (added to the greeting). */
   availability(lang: Lang): { agentsNow: boolean; note: string };
+  /** Stores a 1–5 rating answering the rating question `messageId`; false if it is not one of this conversation's. */
+  rate(conversationId: string, messageId: number, rating: number, comment: string | null): boolean;
   /** A tab of this conversation opened (after hello) or closed: agents see whether the shopper is there. */
   shopperConnected(conversationId: string): void;
   shopperDisconnected(conversationId: string): void;
@@ -354,6 +356,11 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         if (!message || message.conversationId !== conversationId || message.sender !== 'bot') return sendError(client, 'unknown_message');
         store.feedback.record(message.id, conversationId, frame.helpful);
         return send(client, { type: 'feedback_saved', messageId: message.id, helpful: frame.helpful });
+      }
+      case 'csat': {
+        // Only an answer to one of this conversation's rating questions; anything else looks missing.
+        if (!handoff.rate(conversationId, frame.messageId, frame.rating, frame.comment || null)) return sendError(client, 'unknown_message');
+        return send(client, { type: 'csat_saved', messageId: frame.messageId, rating: frame.rating });
       }
       case 'typing':
         client.typing = frame.isTyping;

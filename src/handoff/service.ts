@@ -15,6 +15,7 @@ import { TEXTS } from './texts';
 import { createMailer, MailError, type Mailer } from '../mail';
 import { ShopperPresence } from './shopper-presence';
 import { composeTicketReply } from './ticket-replies';
+import { csatQuestion, isCsatQuestion } from './csat';
 import { ConsoleViews, type EntryTitle } from './views';
 import { currentQuestion, FORM_CANCEL, FORM_CHANGE_EMAIL, stepTicketForm, understand, type TicketForm } from './ticket-form';
 
@@ -39,7 +40,8 @@ export type AgentUpdate =
   | { type: 'released'; agentId: string; conversationId: string; outcome: HandoffOutcome | 'requeued' | 'transferred' }
   | { type: 'tickets' }
   | { type: 'agents' }
-  | { type: 'presence'; conversationId: string };
+  | { type: 'presence'; conversationId: string }
+  | { type: 'rated'; agentId: string; conversationId: string };
 
 export interface ShopperStatus {
   state: Conversation['status'];
@@ -418,6 +420,7 @@ export class HandoffService {
     this.store.transaction(() => {
       this.tables.tickets.markAnswered(ticketId, agentId);
       this.post(ticket.conversationId, 'agent', text, ticket.lang, { authorName, via: 'email' });
+      this.askRating(ticket.conversationId, ticket.lang);
     });
     this.notify({ type: 'tickets' });
     return { ok: true };
@@ -430,6 +433,16 @@ export class HandoffService {
     this.post(ticket.conversationId, 'shopper', text, ticket.lang, { via: 'email' });
     this.notify({ type: 'tickets' });
     return { ok: true };
+  }
+
+  /** The shopper rated the help they got (1–5, optional comment), answering one of our rating questions. */
+  rate(conversationId: string, requestId: number, rating: number, comment: string | null): boolean {
+    const request = this.store.messages.get(requestId);
+    if (!request || request.conversationId !== conversationId || !isCsatQuestion(request)) return false;
+    this.tables.csat.record({ requestId, conversationId, rating, comment });
+    const rated = this.tables.csat.ofConversation(conversationId).find((entry) => entry.requestId === requestId);
+    if (rated?.agentId) this.notify({ type: 'rated', agentId: rated.agentId, conversationId });
+    return true;
   }
 
   closeTicket(agentId: string, ticketId: number): AgentActionResult {
@@ -504,12 +517,18 @@ export class HandoffService {
     const t = TEXTS[owned.lang];
     const name = this.agentName(agentId);
     this.post(conversationId, 'system', event === 'resolve' ? t.resolved(name) : t.handedBack(name), owned.lang);
+    if (event === 'resolve') this.askRating(conversationId, owned.lang);
     this.events.emit('conversation.status_changed', { conversationId, status: event === 'resolve' ? 'resolved' : 'bot' });
     this.notify({ type: 'released', agentId, conversationId, outcome });
     this.notify({ type: 'chats', agentId });
     this.route(); // a slot opened up
     this.publishQueue();
     return { ok: true };
+  }
+
+  private askRating(conversationId: string, lang: Lang): void {
+    const { text, options } = csatQuestion(lang);
+    this.post(conversationId, 'bot', text, lang, { options });
   }
 
   private startTicketForm(conversationId: string, lang: Lang, reason: string, why: string): void {

@@ -103,6 +103,7 @@ export class ConsoleViews {
       handoff: handoff ?? null,
       agentName: handoff?.agentId ? (this.tables.agents.get(handoff.agentId)?.name ?? null) : null,
       messages: this.store.messages.listAfter(conversationId, 0),
+      ratings: this.tables.csat.ofConversation(conversationId).map(({ rating, comment, createdAt }) => ({ rating, comment, createdAt })),
       previous: this.tables.handoffs.previousConversations({ email: conversation.shopperEmail, shopperId: conversation.shopperId }, conversationId),
     };
   }

@@ -1,6 +1,7 @@
 import type { Lang } from '../knowledge/types';
 import { agentTable } from './agents';
 import type { Db } from './database';
+import { csatTable } from './csat';
 import { loginFailureTable } from './login-failures';
 import type { Migration } from './migrations';
 import { ticketTable } from './tickets';
@@ -207,6 +208,6 @@ function toHandoff(row: HandoffRow): Handoff {
 
 /** The handoff's three tables over an open database (whose schema includes HANDOFF_MIGRATION). */
 export function openHandoffTables(db: Db, now: () => string) {
-  return { agents: agentTable(db, now), handoffs: handoffTable(db, now), tickets: ticketTable(db, now), loginFailures: loginFailureTable(db) };
+  return { agents: agentTable(db, now), handoffs: handoffTable(db, now), tickets: ticketTable(db, now), loginFailures: loginFailureTable(db), csat: csatTable(db, now) };
 }
 export type HandoffTables = ReturnType<typeof openHandoffTables>;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { HANDOFF_MIGRATION } from './handoff';
+import { CSAT_MIGRATION } from './csat';
 import { LOGIN_FAILURES_MIGRATION } from './login-failures';
 
 /**
@@ -95,6 +96,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN via TEXT CHECK (via IN ('email'));
     `,
   },
+  CSAT_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

@@ -2,6 +2,7 @@ import type { Choice } from '../../src/engine/types';
 import type { MessageOut, ServerFrame, WelcomeFrame } from '../../src/channels/protocol';
 import { Connection, SessionStore } from './connection';
 import { chooseUiLang, UI_TEXT, type UiLang, type UiText } from './i18n';
+import { isRatingQuestion, ratingCard, ratingSaved } from './rating';
 import { renderRichText } from './rich-text';
 import { WIDGET_CSS } from './styles';
 
@@ -311,6 +312,11 @@ class ChatWidget {
         return this.showTyping(frame.isTyping);
       case 'feedback_saved':
         return;
+      case 'csat_saved': {
+        const card = this.byId.get(frame.messageId)?.querySelector('.rating');
+        if (card) ratingSaved(card, frame.rating, this.t);
+        return this.scrollToEnd();
+      }
       case 'error':
         return this.onError(frame);
     }
@@ -368,7 +374,9 @@ class ChatWidget {
     element.dataset.id = String(frame.id);
     this.byId.set(frame.id, element);
     if (frame.from === 'bot' || frame.from === 'agent') this.showTyping(false);
-    if (frame.options?.length) element.appendChild(this.choiceButtons(frame.options));
+    if (isRatingQuestion(frame.options)) {
+      element.appendChild(ratingCard(frame.id, this.t, (out) => this.connection.sendNow(out) || (this.showOffline(), false)));
+    } else if (frame.options?.length) element.appendChild(this.choiceButtons(frame.options));
     if (frame.related?.length) element.appendChild(this.choiceButtons(frame.related, this.t.related));
     // Only FAQ answers: "was this helpful?" after "hola" or "gracias" makes no sense.
     if (frame.from === 'bot' && frame.action === 'answer' && frame.entryKind === 'faq') element.appendChild(this.feedbackButtons(frame.id));

@@ -436,6 +436,8 @@ function renderDetails(view: ConversationView): void {
       h('dt', {}, 'Desde'),
       h('dd', {}, `${formatDate(conversation.createdAt)} ${formatTime(conversation.createdAt)}`),
     ),
+    view.ratings.length ? h('h3', {}, 'Valoración del cliente') : null,
+    ...view.ratings.map((entry) => h('p', { class: 'rating' }, h('strong', {}, `${entry.rating}/5`), entry.comment ? ` · «${entry.comment}»` : '', ` · ${formatDate(entry.createdAt)}`)),
     h('h3', {}, 'Conversaciones anteriores'),
     previous.length
       ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, h('span', {}, formatDate(p.createdAt)), ` ${p.firstMessage ?? '(sin mensajes)'}`)))
