@@ -1,39 +1,20 @@
-import type { Browser } from 'playwright-core';
-import type { EngineHost } from '../../src/engine';
 import { shopperHash } from '../../src/session';
 import { agentCookie } from '../helpers/agent-client';
-import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
-import { collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
+import { ALWAYS_OPEN } from '../helpers/app';
+import { agentPage, collectPageProblems, screenshot } from '../helpers/browser';
+import { useBrowserServer } from '../helpers/browser-server';
 import { ShopperClient } from '../helpers/shopper-client';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
 
 /** An agent with four chats at once can tell them apart: names, pages, cases, and who is still there. */
 
-const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
 const SECRET = 'identity-secret-for-the-console-test-0123456789';
 
-let engineHost: EngineHost;
-let server: TestServer;
-let browser: Browser;
+const context = useBrowserServer(() => ({ identitySecret: SECRET, handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 4 } }));
 const sockets: ShopperClient[] = [];
-
-beforeAll(async () => {
-  await buildWeb({ quiet: true });
-  engineHost = projectEngineHost();
-  server = await startTestServer({ config: { identitySecret: SECRET, handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 4 } }, deps: { engineHost } });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await Promise.all(sockets.map((socket) => socket.close()));
-  await browser?.close();
-  await server?.stop();
-  engineHost?.close();
-});
+afterAll(() => Promise.all(sockets.map((socket) => socket.close())));
 
 async function shopper(page: string, first: string, user?: object): Promise<ShopperClient> {
-  const client = await ShopperClient.connect(server.socketUrl);
+  const client = await ShopperClient.connect(context.server.socketUrl);
   sockets.push(client);
   await client.hello({ lang: 'es', page, ...(user && { user }) });
   client.send({ type: 'message', clientMessageId: 'm1', text: first });
@@ -42,10 +23,8 @@ async function shopper(page: string, first: string, user?: object): Promise<Shop
 }
 
 test('four chats: readable names and cases, bot answers formatted, and the shopper leaving shows', async () => {
-  const cookie = await agentCookie(server, 'ana@tienda.example', 'Ana');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
-  await context.addCookies([{ name: 'atento_agent', value: cookie.split('=')[1]!, url: server.httpUrl }]);
-  const page = await context.newPage();
+  const { server, browser } = context;
+  const page = await agentPage(browser, server, await agentCookie(server, 'ana@tienda.example', 'Ana'));
   const problems = collectPageProblems(page);
   await page.goto(`${server.httpUrl}/agent`);
   await page.getByText('En línea').waitFor();
@@ -78,5 +57,5 @@ test('four chats: readable names and cases, bot answers formatted, and the shopp
   await page.locator('.list .card', { hasText: 'se fue hace' }).waitFor();
   await screenshot(page, 'console-four-chats');
   expect(problems).toEqual([]);
-  await context.close();
+  await page.context().close();
 });

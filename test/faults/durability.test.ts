@@ -5,7 +5,7 @@ import path from 'node:path';
 import { hashPassword } from '../../src/auth';
 import { openStore } from '../../src/store';
 import { openHandoffTables } from '../../src/store/handoff';
-import { tempDataDir } from '../helpers/app';
+import { ALWAYS_OPEN, tempDataDir } from '../helpers/app';
 import { ensureBundle } from '../cli/run-cli';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
 
@@ -19,7 +19,6 @@ jest.setTimeout(60_000);
 const ROOT = path.join(__dirname, '..', '..');
 const PASSWORD = 'durability test password';
 const AGENTS = ['ana', 'beto', 'carla'].map((name) => `${name}@tienda.example`);
-const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
 
 interface Running {
   child: ChildProcess;

@@ -1,11 +1,10 @@
 import type { EngineHost } from '../../src/engine';
 import { connectAgent } from '../helpers/agent-client';
-import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { ALWAYS_OPEN, projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
 
 /** After an agent resolves a chat, the shopper rates the help (1–5, optional comment); the agent sees it. */
 
-const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
 let engineHost: EngineHost;
 let server: TestServer;
 const sockets: ShopperClient[] = [];

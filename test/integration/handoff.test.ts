@@ -2,14 +2,13 @@ import { hashPassword } from '../../src/auth';
 import type { ConfigInput } from '../../src/config';
 import type { EngineHost } from '../../src/engine';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
-import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
+import { ALWAYS_OPEN, projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
 
 /**
  * The human handoff end to end: real app on port 0, real SQLite file, real `ws` clients for the
  * shopper and for agents (authenticated by logging in over HTTP, like the console does).
  */
 
-const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
 const OPEN_CONFIG: ConfigInput = { handoff: { businessHours: ALWAYS_OPEN, reconnectGraceSeconds: 0, agentCapacity: 2 } };
 
 let engineHost: EngineHost;

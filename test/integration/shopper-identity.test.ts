@@ -1,13 +1,12 @@
 import { shopperHash } from '../../src/session';
 import type { EngineHost } from '../../src/engine';
 import { connectAgent } from '../helpers/agent-client';
-import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { ALWAYS_OPEN, projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
 
 /** Identity verification: the shop's page vouches for its logged-in user with an HMAC only it can make. */
 
 const SECRET = 'the-shop-keeps-this-secret-0123456789abcdef';
-const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
 
 let engineHost: EngineHost;
 let server: TestServer;
