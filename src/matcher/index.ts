@@ -51,6 +51,8 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
   const knownStems = new Set<string>();
   // Two passes over the phrasings, features counted again in the second, so that the features of all
   // 15,000 phrasings of a large knowledge base never sit in memory at once.
+  // How many labels use each stem: a stem few labels use names a topic, one most use does not.
+  const labelsUsing = new Map<string, number>();
   const space = new FeatureSpace(
     mapLazily(examples, (example, i) => {
       const analysis = analyzer.analyze(example.text);
@@ -68,6 +70,9 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
     space.size,
   );
 
+  for (const stems of stemsOf) for (const stem of stems) labelsUsing.set(stem, (labelsUsing.get(stem) ?? 0) + 1);
+  const topicWeight = (stem: string) => Math.log((labels.length + 1) / ((labelsUsing.get(stem) ?? 0) + 0.5));
+
   return {
     labels,
     rank(text, limit = DEFAULT_LIMIT) {
@@ -76,7 +81,7 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
       const ranked = rankByProbability(model, space.vectorize(countFeatures(analysis)), limit, coverage);
       const candidates = ranked.map(({ label, probability }) => ({
         id: labels[label],
-        confidence: Math.round(confidenceOf(probability) * 1000) / 1000,
+        confidence: Math.round(confidenceOf(probability * topicShare(analysis, stemsOf[label], knownStems, analyzer.isStopword, topicWeight) ** TOPIC_SHARE_EXPONENT) * 1000) / 1000,
         matched: [
           ...new Set(analysis.words.filter((word, k) => !analyzer.isStopword(word) && stemsOf[label].has(analysis.stems[k]))),
         ],
@@ -100,6 +105,40 @@ function wordCoverage(analysis: Analysis, knownStems: ReadonlySet<string>, isSto
   });
   return content === 0 ? 1 : known / content;
 }
+
+/**
+ * How much of what the message is about the chosen entry speaks of: the share of its known content
+ * words that the entry's own phrasings use, each word weighted by how few entries use it. "a que hora
+ * abre el banco" and "what is my bank balance" may share their common words with an entry, but their
+ * topic word belongs to other entries (or to none), so the entry is not their answer. 1 with no known word.
+ * With it, CLINC150 val out-of-scope recall at 0.5 went from 55.0 % to 73.0 % (in-scope 92.2 → 91.8 %)
+ * and shop-dev off-topic answers from 6 of 41 to 5, in-scope right answers 388 → 390.
+ */
+export function topicShare(
+  analysis: Analysis,
+  entryStems: ReadonlySet<string>,
+  knownStems: ReadonlySet<string>,
+  isStopword: (word: string) => boolean,
+  weightOf: (stem: string) => number,
+): number {
+  let total = 0;
+  let own = 0;
+  analysis.words.forEach((word, k) => {
+    const stem = analysis.stems[k];
+    if (word.length < 2 || /^\d/.test(word) || isStopword(word) || !knownStems.has(stem)) return;
+    const weight = weightOf(stem);
+    total += weight;
+    if (entryStems.has(stem)) own += weight;
+  });
+  return total <= 0 ? 1 : own / total;
+}
+
+/**
+ * The probability is multiplied by the square root of the topic share: squared or plain, it also turned
+ * away in-scope questions naming places or card types that other entries' phrasings use ("llegan a
+ * puerto montt o solo a santiago", "no me acepta la tarjeta de debito").
+ */
+const TOPIC_SHARE_EXPONENT = 0.5;
 
 function* mapLazily<T, R>(items: readonly T[], transform: (item: T, index: number) => R): Generator<R> {
   for (let i = 0; i < items.length; i++) yield transform(items[i], i);

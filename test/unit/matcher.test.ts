@@ -113,6 +113,15 @@ describe('buildMatcher', () => {
     expect(confidence('quiero un reembolzo')).toBeGreaterThanOrEqual(ANSWER_THRESHOLD);
   });
 
+  it('is not sure of an entry when the topic words of the message belong to other entries', () => {
+    // Every word is known, but "factura" names the invoice entry and "contraseña" the password one.
+    const mixed = top('necesito factura de la contraseña');
+    const own = top('necesito factura');
+    expect(mixed.id).toBe('invoice');
+    expect(own.id).toBe('invoice');
+    expect(mixed.confidence).toBeLessThan(own.confidence - 0.05);
+  });
+
   it('gives every confidence in [0, 1], best first, even for empty or odd input', () => {
     for (const question of ['', '   ', '😀😀', '123456', 'cuanto tarda el envio', 'x'.repeat(500), 'envio '.repeat(200)]) {
       const { candidates } = spanish.rank(question, 10);
