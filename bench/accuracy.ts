@@ -6,7 +6,7 @@
  * the same protocol, each in its own process so that memory figures are its own.
  *
  *   npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]
- *   npm run bench:accuracy -- --train FILE --folds K [--lang es|en]
+ *   npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]]
  *
  * The second form cross-validates a small knowledge base with no out-of-scope examples (HINT3) at the
  * default threshold, to check that confidence means the same there as on a large one. With
@@ -28,7 +28,7 @@ import { parseArgs, round, rssMb } from './stats';
 
 const USAGE =
   'usage: npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]\n' +
-  '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en]\n' +
+  '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]]\n' +
   '  --labels N [--per-label M]  keep N labels (M examples each); questions about the others are out of scope\n' +
   '  --sample N  queries run through slow methods (Fuse.js alone), evenly spaced; default 300';
 const WARM_UP_QUERIES = 200;
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     argv,
     {
       train: 'value', eval: 'value', val: 'value', lang: 'value', compare: 'flag', sample: 'value', method: 'value', folds: 'value',
-      labels: 'value', 'per-label': 'value',
+      labels: 'value', 'per-label': 'value', oos: 'value',
     },
     USAGE,
   );
@@ -163,7 +163,14 @@ async function main(): Promise<void> {
     const folds = Number(args.get('folds'));
     if (!args.has('train') || !Number.isInteger(folds) || folds < 2) throw new Error(`--folds needs --train and a whole number of at least 2\n${USAGE}`);
     const pairs = readPairs(args.get('train')!, '--train').filter(([, label]) => label !== OUT_OF_SCOPE);
-    const result = await crossValidate(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds);
+    // --oos FILE[,FILE…]: questions none of this knowledge base's entries answers: a file's "oos" examples
+    // if it has any (CLINC150's train split), else all of its questions (another shop's).
+    const outOfScope = (args.get('oos') ?? '').split(',').filter(Boolean).flatMap((file) => {
+      const other = readPairs(file, '--oos');
+      const marked = other.filter(([, label]) => label === OUT_OF_SCOPE);
+      return (marked.length ? marked : other).map(([text]) => text);
+    });
+    const result = await crossValidate(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds, outOfScope);
     console.log(`${folds}-fold cross-validation of ${args.get('train')} (${pairs.length} examples) at the default threshold ${result.threshold}:`);
     console.log(`  argmax accuracy ${percent(result.argmaxAccuracy)}, answered right ${percent(result.inScopeAccuracy)}`);
     console.log(`  right answers kept ${percent(result.rightAnswered)}, wrong answers kept ${percent(result.wrongAnswered)}`);
@@ -172,6 +179,11 @@ async function main(): Promise<void> {
     const d = result.dialogue;
     console.log(`  dialogue decision: answered right ${percent(d.answeredRight)}, answered wrong ${percent(d.answeredWrong)}, ` +
       `choices including the right one ${percent(d.clarifiedWithRight)}, choices without it ${percent(d.clarifiedWithoutRight)}, fallback ${percent(d.fallback)}`);
+    const o = result.outOfScope;
+    if (o) {
+      console.log(`  out of scope (${o.questions} asked over the folds): answered ${percent(o.answered)}, offered choices ${percent(o.clarified)}`);
+      console.log(`  confident wrong answers ${percent(o.confidentWrong)} of all questions; in scope answered right or offered ${percent(o.inScopeServed)}`);
+    }
     console.log(JSON.stringify(result));
     return;
   }

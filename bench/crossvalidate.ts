@@ -20,6 +20,12 @@ export interface CrossValidation {
   reliability: Array<{ from: number; to: number; count: number; right: number | null }>;
   /** What the dialogue does with the held-out questions (src/dialogue decide, default thresholds). */
   dialogue: { answeredRight: number; answeredWrong: number; clarifiedWithRight: number; clarifiedWithoutRight: number; fallback: number };
+  /**
+   * With out-of-scope questions (`outOfScope` given): every fold's matcher is also asked all of them.
+   * `confidentWrong` is the share of all questions asked (in-scope and out-of-scope) answered with a
+   * wrong entry; `inScopeServed` the share of in-scope questions answered right or offered as a choice.
+   */
+  outOfScope: { questions: number; answered: number; clarified: number; confidentWrong: number; inScopeServed: number } | null;
 }
 
 const BANDS = [0, 0.2, 0.4, 0.5, 0.6, 0.8, 0.9, 1.0001];
@@ -29,12 +35,13 @@ const BANDS = [0, 0.2, 0.4, 0.5, 0.6, 0.8, 0.9, 1.0001];
  * example is held out once (example i is in fold i mod k) and asked of a matcher built from the rest.
  * Shows whether the default threshold means on a small knowledge base what it means on a large one.
  */
-export async function crossValidate(pairs: readonly Pair[], lang: Lang, folds: number): Promise<CrossValidation> {
+export async function crossValidate(pairs: readonly Pair[], lang: Lang, folds: number, outOfScope: readonly string[] = []): Promise<CrossValidation> {
   const matching = parseConfig().matching;
   const threshold = matching.answerThreshold;
   const scored: Scored[] = [];
   const actions = { answeredRight: 0, answeredWrong: 0, clarifiedWithRight: 0, clarifiedWithoutRight: 0, fallback: 0 };
   const entryOf = (id: string): Entry => ({ id, kind: 'faq', lang, question: id, phrasings: [], answer: '', tags: [], related: [], escalate: false, source: { file: '', line: 0 } });
+  const oos = { answered: 0, clarified: 0 };
   for (let fold = 0; fold < folds; fold++) {
     const train = pairs.filter((_, i) => i % folds !== fold);
     const heldOut = pairs.filter((_, i) => i % folds === fold);
@@ -46,6 +53,11 @@ export async function crossValidate(pairs: readonly Pair[], lang: Lang, folds: n
       if (decision.action === 'answer') actions[decision.entry?.id === gold ? 'answeredRight' : 'answeredWrong']++;
       else if (decision.action === 'clarify') actions[decision.options.some((o) => o.id === gold) ? 'clarifiedWithRight' : 'clarifiedWithoutRight']++;
       else actions.fallback++;
+    }
+    for (const text of outOfScope) {
+      const decision = decide(matcher.rank(text, 10).candidates, entryOf, matching);
+      if (decision.action === 'answer') oos.answered++;
+      else if (decision.action === 'clarify') oos.clarified++;
     }
   }
   const isRight = (s: Scored) => s.prediction.label === s.gold;
@@ -64,6 +76,15 @@ export async function crossValidate(pairs: readonly Pair[], lang: Lang, folds: n
       const inBand = scored.filter((s) => s.prediction.confidence >= from && s.prediction.confidence < BANDS[i + 1]);
       return { from, to: Math.min(1, BANDS[i + 1]), count: inBand.length, right: inBand.length ? share(inBand.filter(isRight).length, inBand.length) : null };
     }),
+    outOfScope: outOfScope.length
+      ? {
+          questions: outOfScope.length * folds,
+          answered: share(oos.answered, outOfScope.length * folds),
+          clarified: share(oos.clarified, outOfScope.length * folds),
+          confidentWrong: share(actions.answeredWrong + oos.answered, scored.length + outOfScope.length * folds),
+          inScopeServed: share(actions.answeredRight + actions.clarifiedWithRight, scored.length),
+        }
+      : null,
     dialogue: Object.fromEntries(Object.entries(actions).map(([action, count]) => [action, share(count, scored.length)])) as CrossValidation['dialogue'],
   };
 }
