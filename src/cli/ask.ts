@@ -37,6 +37,8 @@ export function describeReply(reply: Reply): string {
   lines.push('', 'candidates:');
   for (const candidate of reply.candidates) {
     lines.push(`  ${candidate.confidence.toFixed(3)}  ${candidate.id.padEnd(22)} matched: ${candidate.matched.join(', ') || '-'}`);
+    // Why a candidate with matching words may still be unsure: the rest of the message is about something else.
+    if (candidate.matched.length > 0 && candidate.elsewhere?.length) lines.push(`  ${''.padEnd(5)}  ${''.padEnd(22)} not in its phrasings: ${candidate.elsewhere.join(', ')}`);
   }
   return lines.join('\n');
 }

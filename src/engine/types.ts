@@ -7,6 +7,11 @@ export interface ScoredCandidate {
   confidence: number;
   /** Query terms (after normalization, synonyms and typo repair) that this candidate matched. */
   matched: string[];
+  /**
+   * Content words of the query that this candidate's phrasings never use: the shop's words for other
+   * entries' topics, or words no entry knows. The more of the topic lies there, the lower the confidence.
+   */
+  elsewhere?: string[];
 }
 
 export interface Choice {

@@ -85,6 +85,9 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
         matched: [
           ...new Set(analysis.words.filter((word, k) => !analyzer.isStopword(word) && stemsOf[label].has(analysis.stems[k]))),
         ],
+        elsewhere: [
+          ...new Set(analysis.words.filter((word, k) => isContentWord(word, analyzer.isStopword) && !stemsOf[label].has(analysis.stems[k]))),
+        ],
       }));
       return { normalized: analysis.normalized, corrections: analysis.corrections, candidates };
     },
@@ -99,7 +102,7 @@ function wordCoverage(analysis: Analysis, knownStems: ReadonlySet<string>, isSto
   let content = 0;
   let known = 0;
   analysis.words.forEach((word, k) => {
-    if (word.length < 2 || /^\d/.test(word) || isStopword(word)) return;
+    if (!isContentWord(word, isStopword)) return;
     content++;
     if (knownStems.has(analysis.stems[k])) known++;
   });
@@ -125,7 +128,7 @@ export function topicShare(
   let own = 0;
   analysis.words.forEach((word, k) => {
     const stem = analysis.stems[k];
-    if (word.length < 2 || /^\d/.test(word) || isStopword(word) || !knownStems.has(stem)) return;
+    if (!isContentWord(word, isStopword) || !knownStems.has(stem)) return;
     const weight = weightOf(stem);
     total += weight;
     if (entryStems.has(stem)) own += weight;
@@ -139,6 +142,11 @@ export function topicShare(
  * puerto montt o solo a santiago", "no me acepta la tarjeta de debito").
  */
 const TOPIC_SHARE_EXPONENT = 0.5;
+
+/** Stop words, numbers and single letters ("talla m", "12 cuotas") say nothing about the topic. */
+function isContentWord(word: string, isStopword: (word: string) => boolean): boolean {
+  return word.length >= 2 && !/^\d/.test(word) && !isStopword(word);
+}
 
 function* mapLazily<T, R>(items: readonly T[], transform: (item: T, index: number) => R): Generator<R> {
   for (let i = 0; i < items.length; i++) yield transform(items[i], i);

@@ -11,6 +11,12 @@ describe('atento ask', () => {
     expect(stdout).toMatch(/candidates:\n {2}[01]\.\d{3} {2}shipping-cost +matched: .*envio/);
   });
 
+  it('says which words of an off-topic question the best candidate never uses', () => {
+    const { code, stdout } = runCli(['ask', 'cuanto cuesta el envio de un banco']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/shipping-cost +matched: .*envio.*\n +not in its phrasings: banco/);
+  });
+
   it('refuses a missing question with a usage message', () => {
     const { code, stderr } = runCli(['ask']);
     expect(code).toBe(2);
