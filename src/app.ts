@@ -71,7 +71,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
   handoff.start();
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff });
-  const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log });
+  const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log, afterCommit: (send) => store.afterCommit(send) });
   const webDir = deps.webDir ?? webBundleDir();
 
   const app = express();
