@@ -89,11 +89,18 @@ const configSchema = z
      * does not send that header; false only for plain-HTTP testing.
      */
     secureCookies: z.boolean().optional(),
+    /** Ticket replies by e-mail: smtp://user:password@host:587 or smtps://…:465. Unset: replies are refused. */
+    smtpUrl: z.string().refine(isSmtpUrl, 'use smtp://user:password@host:port or smtps://user:password@host:port').optional(),
+    /** The From of ticket replies: "Tienda Demo <ayuda@tienda.example>" or a bare address. */
+    smtpFrom: z.string().refine(isMailbox, 'use an address such as "Tienda Demo <ayuda@tienda.example>"').optional(),
+    /** Where the shopper's answers go (the team's inbox); defaults to the From address. */
+    smtpReplyTo: z.string().refine(isMailbox, 'use an address such as "ayuda@tienda.example"').optional(),
     matching: matchingSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     handoff: handoffSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((config) => !config.smtpUrl || config.smtpFrom, { path: ['smtpFrom'], message: 'required when smtpUrl (ATENTO_SMTP_URL) is set: set ATENTO_SMTP_FROM' });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<z.output<typeof configSchema> & { databaseFile: string }>;
@@ -118,6 +125,9 @@ const ENV_KEYS: Record<string, { key: keyof ConfigInput; parse: (raw: string) =>
   ATENTO_ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean) },
   ATENTO_SESSION_SECRET: { key: 'sessionSecret', parse: String },
   ATENTO_SECURE_COOKIES: { key: 'secureCookies', parse: parseBoolean },
+  ATENTO_SMTP_URL: { key: 'smtpUrl', parse: String },
+  ATENTO_SMTP_FROM: { key: 'smtpFrom', parse: String },
+  ATENTO_SMTP_REPLY_TO: { key: 'smtpReplyTo', parse: String },
 };
 const CONFIG_FILE_VARIABLE = 'ATENTO_CONFIG';
 
@@ -168,6 +178,23 @@ function parseBoolean(raw: string): unknown {
   if (/^(1|true|yes)$/i.test(raw)) return true;
   if (/^(0|false|no)$/i.test(raw)) return false;
   return raw; // left for the schema to reject with a readable message
+}
+
+// The messages above never echo the value: an SMTP URL carries a password.
+function isSmtpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+
+function isMailbox(raw: string): boolean {
+  const named = raw.match(/^\s*"?([^"<>\r\n]*)"?\s*<([^<>]+)>\s*$/);
+  return ADDRESS.test(named ? named[2] : raw.trim());
 }
 
 function isTimeZone(name: string): boolean {

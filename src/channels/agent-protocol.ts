@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CannedAnswer } from '../engine';
 import type { Choice } from '../engine/types';
 import type { ErrorCode } from '../errors';
-import type { AgentActionError, ConsoleViews } from '../handoff';
+import type { AgentActionError, ConsoleViews, TicketReplyError } from '../handoff';
 import { LANGUAGES } from '../knowledge/types';
 import type { Conversation, StoredMessage } from '../store';
 import type { Handoff } from '../store/handoff';
@@ -25,6 +25,9 @@ const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('transfer'), conversationId, toAgentId: z.string().min(1).max(64) }).strict(),
   z.object({ type: z.literal('search'), query: z.string().max(200), lang: z.enum(LANGUAGES) }).strict(),
   z.object({ type: z.literal('close_ticket'), ticketId: z.number().int().min(1) }).strict(),
+  // Ticket replies by e-mail: sent by SMTP and kept in the conversation; the shopper's answer pasted back in.
+  z.object({ type: z.literal('answer_ticket'), ticketId: z.number().int().min(1), clientMessageId, text: z.string() }).strict(),
+  z.object({ type: z.literal('shopper_email_reply'), ticketId: z.number().int().min(1), clientMessageId, text: z.string() }).strict(),
   z
     .object({
       type: z.literal('shopper_details'),
@@ -38,14 +41,18 @@ export type AgentClientFrame = z.infer<typeof agentClientFrame>;
 export const AGENT_FRAME_TYPES = agentClientFrame.options.map((option) => option.shape.type.value);
 
 /** Error codes on the agent socket: the shared registry's plus the handoff's refusals. */
-export type AgentErrorCode = ErrorCode | AgentActionError;
+export type AgentErrorCode = ErrorCode | AgentActionError | TicketReplyError;
 
-export const AGENT_ERROR_MESSAGES: Record<AgentActionError, string> = {
+export const AGENT_ERROR_MESSAGES: Record<AgentActionError | TicketReplyError, string> = {
   not_found: 'No such conversation, agent or ticket.',
   not_yours: 'This conversation is not assigned to you; claim it first.',
   already_taken: 'Another agent took this conversation first.',
   not_waiting: 'This conversation is not waiting for an agent.',
   agent_offline: 'That agent is not online; transfer to someone who is.',
+  ticket_closed: 'This ticket is closed.',
+  mail_not_configured: 'E-mail is not configured on this server (ATENTO_SMTP_URL); the reply was kept as a draft and the ticket stays open.',
+  mail_failed: 'The mail server did not accept the reply; it was kept as a draft and the ticket stays open.',
+  mail_busy: 'A reply to this ticket is being sent; wait a moment.',
 };
 
 export function parseAgentFrame(raw: string): FrameParseResult<AgentClientFrame> {
@@ -64,6 +71,8 @@ export interface AgentMessage {
   action?: string;
   confidence?: number;
   options?: Choice[];
+  /** Sent to the shopper, or received from them, by e-mail (ticket replies). */
+  via?: 'email';
 }
 
 export function toAgentMessage(message: StoredMessage): AgentMessage {
@@ -73,6 +82,7 @@ export function toAgentMessage(message: StoredMessage): AgentMessage {
   if (message.action) out.action = message.action;
   if (message.confidence !== null) out.confidence = Math.round(message.confidence * 1000) / 1000;
   if (message.options.length > 0) out.options = message.options;
+  if (message.via) out.via = message.via;
   return out;
 }
 
@@ -90,7 +100,16 @@ export interface ConversationView {
 }
 
 export type AgentServerFrame =
-  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: QueueItem[]; chats: ChatItem[]; tickets: Ticket[]; agents: AgentItem[] }
+  | {
+      type: 'welcome';
+      agent: { id: string; name: string; role: string };
+      queue: QueueItem[];
+      chats: ChatItem[];
+      tickets: Ticket[];
+      agents: AgentItem[];
+      /** false: ATENTO_SMTP_URL is unset and tickets cannot be answered by e-mail. */
+      mailConfigured: boolean;
+    }
   | { type: 'queue'; items: QueueItem[] }
   | { type: 'chats'; items: ChatItem[] }
   | { type: 'tickets'; items: Ticket[] }

@@ -7,3 +7,4 @@ export { nextStatus, type HandoffEvent } from './state';
 export { stepTicketForm, type TicketForm } from './ticket-form';
 export { realTimers, type Timers } from './presence';
 export { ConsoleViews } from './views';
+export { TicketReplies, type TicketReplyError, type TicketReplyResult } from './tickets';

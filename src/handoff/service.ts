@@ -14,6 +14,8 @@ import { DialogMemory, type HandoffDialog } from './dialog-memory';
 import { TEXTS } from './texts';
 import { ConsoleViews } from './views';
 import { stepTicketForm } from './ticket-form';
+import { createMailer, type Mailer } from '../mail';
+import { TicketReplies, type TicketReplyResult } from './tickets';
 
 export interface HandoffDeps {
   store: Store;
@@ -22,6 +24,8 @@ export interface HandoffDeps {
   config: Config;
   now?: () => Date;
   timers?: Timers;
+  /** Sends ticket replies; by default one built from the config's SMTP settings. */
+  mailer?: Mailer;
 }
 
 /** What the agent consoles must refresh; the agent gateway turns these into frames. */
@@ -64,6 +68,8 @@ export class HandoffService {
   /** What the console shows: queue, chats, tickets, agents, transcripts. */
   readonly views: ConsoleViews;
   private readonly listeners = new Set<(update: AgentUpdate) => void>();
+  private readonly mailer: Mailer;
+  private readonly ticketReplies: TicketReplies;
 
   constructor(deps: HandoffDeps) {
     this.store = deps.store;
@@ -74,6 +80,9 @@ export class HandoffService {
     this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
     this.memory = new DialogMemory(deps.store);
     this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.now);
+    this.mailer = deps.mailer ?? createMailer(deps.config);
+    const onChange = () => this.notify({ type: 'tickets' });
+    this.ticketReplies = new TicketReplies({ store: deps.store, tables: deps.tables, events: deps.events, mailer: this.mailer, shopName: deps.config.shopName, onChange });
   }
 
   /** After a restart nobody is connected: agents holding chats get the grace period to come back. */
@@ -84,6 +93,7 @@ export class HandoffService {
 
   close(): void {
     this.presence.close();
+    this.mailer.close();
     this.listeners.clear();
   }
 
@@ -326,6 +336,19 @@ export class HandoffService {
     if (!this.tables.tickets.close(ticketId, agentId)) return { ok: false, error: 'not_found' };
     this.notify({ type: 'tickets' });
     return { ok: true };
+  }
+
+  /** Whether ticket replies can go out by e-mail (ATENTO_SMTP_URL is set). */
+  get mailConfigured(): boolean {
+    return this.mailer.configured;
+  }
+
+  answerTicket(agentId: string, ticketId: number, text: string): Promise<TicketReplyResult> {
+    return this.ticketReplies.answer(this.agentName(agentId), ticketId, text);
+  }
+
+  addShopperEmailReply(ticketId: number, text: string): TicketReplyResult {
+    return this.ticketReplies.addShopperReply(ticketId, text);
   }
 
   /** The agent holding a conversation, if any (for forwarding shopper messages and typing). */

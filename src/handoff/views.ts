@@ -39,8 +39,9 @@ export class ConsoleViews {
     }));
   }
 
+  /** Open tickets first, then answered ones (closed ones leave the list). */
   tickets(): Ticket[] {
-    return this.tables.tickets.open();
+    return this.tables.tickets.pending();
   }
 
   agents() {

@@ -5,6 +5,8 @@ import type { Db } from './database';
 export type Sender = 'shopper' | 'bot' | 'agent' | 'system';
 /** text: part of the conversation; note: an agent's private note, never shown to the shopper. */
 export type MessageKind = 'text' | 'note';
+/** How a message travelled when not through the chat: 'email' (a ticket reply sent or received by e-mail). */
+export type MessageVia = 'email';
 
 export interface NewMessage {
   conversationId: string;
@@ -21,6 +23,7 @@ export interface NewMessage {
   replyTo?: number | null;
   authorName?: string | null;
   clientMessageId?: string | null;
+  via?: MessageVia | null;
 }
 
 export interface StoredMessage {
@@ -38,6 +41,7 @@ export interface StoredMessage {
   replyTo: number | null;
   authorName: string | null;
   clientMessageId: string | null;
+  via: MessageVia | null;
   createdAt: string;
 }
 
@@ -55,11 +59,12 @@ interface MessageRow {
   reply_to: number | null;
   author_name: string | null;
   client_message_id: string | null;
+  via: MessageVia | null;
   created_at: string;
 }
 
 const COLUMNS =
-  'id, conversation_id, sender, kind, text, lang, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, created_at';
+  'id, conversation_id, sender, kind, text, lang, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, via, created_at';
 /** Resuming a very long conversation sends at most this many messages (the latest ones). */
 export const HISTORY_LIMIT = 500;
 
@@ -67,8 +72,8 @@ export type MessageTable = ReturnType<typeof messageTable>;
 
 export function messageTable(db: Db, now: () => string) {
   const insert = db.prepare(
-    `INSERT INTO messages (conversation_id, sender, kind, text, lang, normalized, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, created_at)
-     VALUES (@conversationId, @sender, @kind, @text, @lang, @normalized, @entryId, @action, @confidence, @choices, @replyTo, @authorName, @clientMessageId, @createdAt)`,
+    `INSERT INTO messages (conversation_id, sender, kind, text, lang, normalized, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, via, created_at)
+     VALUES (@conversationId, @sender, @kind, @text, @lang, @normalized, @entryId, @action, @confidence, @choices, @replyTo, @authorName, @clientMessageId, @via, @createdAt)`,
   );
   const byId = db.prepare<[number], MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ?`);
   const byClientId = db.prepare<[string, string], MessageRow>(
@@ -98,6 +103,7 @@ export function messageTable(db: Db, now: () => string) {
         replyTo: message.replyTo ?? null,
         authorName: message.authorName ?? null,
         clientMessageId: message.clientMessageId ?? null,
+        via: message.via ?? null,
         createdAt,
       });
       touch.run(createdAt, message.conversationId);
@@ -136,6 +142,7 @@ function toMessage(row: MessageRow): StoredMessage {
     replyTo: row.reply_to,
     authorName: row.author_name,
     clientMessageId: row.client_message_id,
+    via: row.via,
     createdAt: row.created_at,
   };
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { HANDOFF_MIGRATION } from './handoff';
+import { TICKET_REPLIES_MIGRATION } from './tickets';
 
 /**
  * The schema, as an ordered list of migrations. `PRAGMA user_version` records how many have run.
@@ -73,6 +74,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   HANDOFF_MIGRATION,
+  TICKET_REPLIES_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
