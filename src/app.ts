@@ -20,6 +20,7 @@ import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway'
 import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
 import { EventBus } from './events';
+import { createMailer } from './mail';
 import { createSessionSigner, loadSessionSecret, type SessionSigner } from './session';
 import { openStore, type Store } from './store';
 import { openHandoffTables, type HandoffTables } from './store/handoff';
@@ -65,7 +66,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const bot = createBotRuntime(engine, store.dialogState);
   const clock = deps.clock ?? (() => new Date());
   const handoffTables = openHandoffTables(store.db, () => clock().toISOString());
-  const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers });
+  const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers, mailer: createMailer(config, log) });
   handoff.start();
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff });
   const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log });
