@@ -4,6 +4,7 @@ import type { Ticket } from '../../../src/store/tickets';
 import { formatDate, formatTime, formatWait, h, keepingFocus, reasonLabel, replaceChildren } from './dom';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { AgentSocket } from './socket';
+import { TicketPanel, ticketCard } from './tickets';
 
 /**
  * The agent console: queue, my chats and tickets on the left; the open conversation in the middle
@@ -30,6 +31,7 @@ const state = {
   mode: 'reply' as 'reply' | 'note',
   results: [] as CannedAnswer[],
   notice: '',
+  mailConfigured: false,
 };
 
 const TYPING_IDLE_MS = 3000;
@@ -71,7 +73,8 @@ const composer = h(
 const cannedInput = h('input', { type: 'search', placeholder: 'Buscar respuesta en la base de conocimiento…', 'aria-label': 'Buscar respuestas', class: 'canned-search' });
 const cannedList = h('ul', { class: 'canned-results' });
 const canned = h('section', { class: 'canned' }, h('h3', {}, 'Respuestas guardadas'), cannedInput, cannedList);
-const chatPane = h('section', { class: 'chat' }, chatHeader, transcript, typingLine, composer);
+const ticketPanel = new TicketPanel(socket, (text) => notice(text));
+const chatPane = h('section', { class: 'chat' }, chatHeader, transcript, typingLine, composer, ticketPanel.element);
 const details = h('aside', { class: 'details' });
 const main = h('main', { class: 'workspace' }, side, chatPane, h('div', { class: 'right' }, details, canned));
 root.append(header, main);
@@ -79,9 +82,11 @@ root.append(header, main);
 // ——— Frames ———
 
 function onFrame(frame: AgentServerFrame): void {
+  if (ticketPanel.onFrame(frame)) return renderTicketPanel();
   switch (frame.type) {
     case 'welcome':
       state.me = frame.agent;
+      state.mailConfigured = frame.mailConfigured;
       Object.assign(state, { queue: frame.queue, chats: frame.chats, tickets: frame.tickets, agents: frame.agents });
       for (const chat of frame.chats) socket.send({ type: 'open', conversationId: chat.conversationId });
       if (!state.selected && frame.chats[0]) state.selected = frame.chats[0].conversationId;
@@ -95,6 +100,7 @@ function onFrame(frame: AgentServerFrame): void {
       return renderSidebar();
     case 'tickets':
       state.tickets = frame.items;
+      renderTicketPanel();
       return renderSidebar();
     case 'agents':
       state.agents = frame.items;
@@ -205,7 +211,16 @@ function renderSidebar(): void {
     replaceChildren(tabs, tabButton('queue', 'Cola', state.queue.length), tabButton('chats', 'Mis chats', state.chats.length), tabButton('tickets', 'Tickets', state.tickets.length));
     if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty('Nadie espera. 🎉')]));
     if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty('No tienes chats abiertos.')]));
-    if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map(ticketCard) : [empty('No hay tickets abiertos.')]));
+    if (state.tab === 'tickets') {
+      const cards = state.tickets.map((ticket) =>
+        ticketCard(ticket, {
+          selected: state.selected === ticket.conversationId,
+          onOpen: () => select(ticket.conversationId),
+          onClose: () => socket.send({ type: 'close_ticket', ticketId: ticket.id }),
+        }),
+      );
+      replaceChildren(list, ...(cards.length ? cards : [empty('No hay tickets abiertos.')]));
+    }
   });
 }
 
@@ -248,20 +263,6 @@ function chatCard(item: ChatItem): HTMLElement {
   return card;
 }
 
-function ticketCard(ticket: Ticket): HTMLElement {
-  const close = h('button', { type: 'button', class: 'small', 'data-focus': `close-ticket:${ticket.id}` }, 'Marcar como atendido');
-  close.addEventListener('click', () => socket.send({ type: 'close_ticket', ticketId: ticket.id }));
-  const mail = h('a', { 'data-focus': `mail:${ticket.id}`, href: `mailto:${encodeURIComponent(ticket.email).replace('%40', '@')}?subject=${encodeURIComponent(`Ticket #${ticket.id}`)}` }, ticket.email);
-  return h(
-    'article',
-    { class: 'card ticket' },
-    h('div', { class: 'card-top' }, h('strong', {}, `#${ticket.id} ${ticket.name}`), h('span', { class: 'lang' }, ticket.lang.toUpperCase())),
-    h('div', { class: 'reason' }, `${reasonLabel(ticket.reason)} · ${formatDate(ticket.createdAt)}`),
-    h('p', { class: 'ticket-message' }, ticket.message),
-    h('div', { class: 'ticket-actions' }, mail, close),
-  );
-}
-
 function select(conversationId: string): void {
   state.selected = conversationId;
   const chat = state.open.get(conversationId);
@@ -279,6 +280,7 @@ function renderChat(): void {
     replaceChildren(details);
     composer.hidden = true;
     typingLine.textContent = '';
+    renderTicketPanel();
     return;
   }
   const { conversation, handoff } = chat.view;
@@ -306,10 +308,18 @@ function renderChat(): void {
   replaceChildren(transcript, ...chat.view.messages.map(messageItem));
   transcript.scrollTop = transcript.scrollHeight;
   composer.hidden = !mine;
+  renderTicketPanel();
   renderTyping();
   // Re-rendering would wipe what the agent is typing into the shopper's details.
   if (!details.contains(document.activeElement) || details.dataset.conversation !== conversation.id) renderDetails(chat.view);
   details.dataset.conversation = conversation.id;
+}
+
+/** The e-mail reply panel, on a conversation that has a ticket and is not a live chat of mine. */
+function renderTicketPanel(): void {
+  const mine = state.chats.some((chat) => chat.conversationId === state.selected);
+  const conversationId = state.selected && state.open.has(state.selected) && !mine ? state.selected : undefined;
+  ticketPanel.render(conversationId, state.tickets, state.mailConfigured);
 }
 
 /** Only the options change when agents come and go, so a focused picker stays focused. */
@@ -334,7 +344,7 @@ function messageItem(message: AgentMessage): HTMLElement {
   return h(
     'li',
     { class: `msg from-${message.from}${isNote ? ' note' : ''}` },
-    h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
+    h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), bot, message.via === 'email' ? h('span', { class: 'via' }, '✉ por correo') : null, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
     // Bot answers are markdown; agents read them without the marks (the shopper saw them formatted).
     h('p', { class: 'msg-text' }, message.from === 'bot' ? message.text.replace(/\*\*|\[\[|\]\]/g, '') : message.text),
   );
