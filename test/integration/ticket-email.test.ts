@@ -1,67 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { hashPassword } from '../../src/auth';
 import type { ConfigInput } from '../../src/config';
 import type { EngineHost } from '../../src/engine';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { SMTP_PASSWORD, startSmtp, type TestSmtp } from '../helpers/smtp';
 
 /**
  * Ticket replies by e-mail, end to end: a real SMTP server on loopback (smtp-server, port 0) receives
  * what the agent wrote in the console (a real `ws` agent client), and the reply stays in the conversation.
  */
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-interface TestSmtp {
-  url: string;
-  received: Received[];
-  close(): Promise<void>;
-}
-
-const SMTP_PASSWORD = 's3cret-smtp-pässword';
-
-/** A real SMTP server that requires the credentials from the URL; `refuse` makes it reject every message. */
-async function startSmtp(options: { refuse?: boolean } = {}): Promise<TestSmtp> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'atento' && auth.password === SMTP_PASSWORD) return callback(null, { user: 'atento' });
-      callback(new Error('Invalid username or password'));
-    },
-    onData(stream: SMTPServerDataStream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        if (options.refuse) {
-          const error = new Error('Mailbox unavailable, try later') as Error & { responseCode: number };
-          error.responseCode = 451;
-          return callback(error);
-        }
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://atento:${encodeURIComponent(SMTP_PASSWORD)}@127.0.0.1:${port}`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 let engineHost: EngineHost;
 const running: TestServer[] = [];

@@ -103,7 +103,7 @@ export class TicketPanel {
     });
     replaceChildren(
       this.element,
-      h('h3', {}, `Ticket #${ticket.id} · `, statusBadge(ticket)),
+      h('h3', {}, `Ticket #${ticket.id}`, statusBadge(ticket)),
       h('p', { class: 'ticket-message' }, ticket.message),
       form,
     );
