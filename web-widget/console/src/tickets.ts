@@ -11,6 +11,21 @@ import type { AgentSocket } from './socket';
 
 type Mode = 'email' | 'pasted';
 
+/** The server's coded refusals, in the console's language; the mail server's own words follow in parentheses. */
+const REFUSALS: Record<string, string> = {
+  mail_not_configured: 'el envío de correo no está configurado (ATENTO_SMTP_URL). El texto quedó guardado como borrador y el ticket sigue abierto.',
+  mail_failed: 'el servidor de correo no aceptó la respuesta. El texto quedó guardado como borrador y el ticket sigue abierto.',
+  mail_busy: 'ya se está enviando una respuesta a este ticket.',
+  ticket_closed: 'este ticket está cerrado.',
+};
+
+function refusal(code: string, message: string): string {
+  const known = REFUSALS[code];
+  if (!known) return message;
+  const detail = message.indexOf(' (') >= 0 ? message.slice(message.indexOf(' (')) : '';
+  return `${known}${detail}`;
+}
+
 export function ticketCard(ticket: Ticket, options: { selected: boolean; onOpen: () => void; onClose: () => void }): HTMLElement {
   const close = h('button', { type: 'button', class: 'small', 'data-focus': `close-ticket:${ticket.id}` }, 'Marcar como atendido');
   close.addEventListener('click', (event) => {
@@ -123,8 +138,9 @@ export class TicketPanel {
     } else {
       // Nothing is lost: the text goes back in the box.
       if (here && !this.input.value.trim()) this.input.value = sent.text;
-      if (here) this.error = `No se envió: ${frame.message}`;
-      this.notice(`No se envió: ${frame.message}`);
+      const why = refusal(frame.code, frame.message);
+      if (here) this.error = `No se envió: ${why}`;
+      this.notice(`No se envió: ${why}`);
     }
     this.sendButton.disabled = false;
     return true;
