@@ -64,6 +64,8 @@ export interface MessageOut {
   authorName?: string;
   /** Echoed on the shopper's own messages so every tab can de-duplicate. */
   clientMessageId?: string;
+  /** A ticket reply sent to the shopper by e-mail, or their e-mail answer added by an agent. */
+  via?: 'email';
 }
 
 export type ServerFrame =
@@ -84,6 +86,7 @@ export function toMessageFrame(message: StoredMessage): MessageOut {
   if (message.options.length > 0) frame.options = message.options;
   if (message.related.length > 0) frame.related = message.related;
   if (message.authorName) frame.authorName = message.authorName;
+  if (message.via) frame.via = message.via;
   // Only the shopper's own ids: an agent's id would let a shopper's tab mistake it for one of theirs.
   if (message.sender === 'shopper' && message.clientMessageId) frame.clientMessageId = message.clientMessageId;
   return frame;
