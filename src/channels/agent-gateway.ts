@@ -101,6 +101,13 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         });
       case 'released':
         return forAgent(update.agentId).forEach((client) => send(client, { type: 'released', conversationId: update.conversationId, outcome: update.outcome }));
+      case 'rated':
+        // The agent who helped sees the shopper's rating on that chat's transcript.
+        return forAgent(update.agentId).forEach((client) => sendConversation(client, update.conversationId));
+      case 'presence': {
+        const presence = handoff.views.presenceOf(update.conversationId);
+        return clients.forEach((client) => send(client, { type: 'presence', conversationId: update.conversationId, ...presence }));
+      }
     }
   }
 
@@ -156,36 +163,31 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         if (!result.ok) return refuse(client, result.error);
         return sendConversation(client, frame.conversationId);
       }
-      case 'answer_ticket':
-      case 'shopper_email_reply':
-        return ticketReply(client, frame);
       case 'close_ticket': {
         const result = handoff.closeTicket(agentId, frame.ticketId);
         if (!result.ok) return refuse(client, result.error);
         return send(client, { type: 'ok', request: 'close_ticket' });
       }
+      case 'answer_ticket':
+        return void answerTicket(client, frame.ticketId, frame.text);
+      case 'ticket_email_reply': {
+        const result = handoff.recordEmailReply(frame.ticketId, frame.text);
+        if (!result.ok) return refuse(client, result.error);
+        return send(client, { type: 'ok', request: 'ticket_email_reply', ticketId: frame.ticketId });
+      }
     }
   }
 
-  /** E-mail replies finish after the SMTP round trip: ack on success, a coded error (with the id, so the console gives the text back) otherwise. */
-  function ticketReply(client: AgentSocket, frame: Extract<AgentClientFrame, { type: 'answer_ticket' | 'shopper_email_reply' }>): void {
-    const text = frame.text.trim();
-    if (!text) return sendError(client, 'bad_frame', `Invalid "${frame.type}" frame: text must not be empty.`, frame.clientMessageId);
-    if (text.length > config.limits.maxMessageChars) {
-      return sendError(client, 'message_too_long', `The message is longer than ${config.limits.maxMessageChars} characters.`, frame.clientMessageId);
+  /** Sending takes a round trip to the mail server; the answer names the ticket so the console can match it. */
+  async function answerTicket(client: AgentSocket, ticketId: number, text: string): Promise<void> {
+    try {
+      const result = await handoff.answerTicket(client.agent.id, ticketId, text);
+      if (result.ok) return send(client, { type: 'ok', request: 'answer_ticket', ticketId });
+      send(client, { type: 'error', code: result.error, message: result.message ?? AGENT_ERROR_MESSAGES[result.error], ticketId });
+    } catch (error) {
+      log(`ticket ${ticketId} reply failed: ${(error as Error).stack ?? String(error)}`);
+      send(client, { type: 'error', code: 'internal', message: ERRORS.internal.message, ticketId });
     }
-    const pending = frame.type === 'answer_ticket' ? handoff.answerTicket(client.agent.id, frame.ticketId, text) : Promise.resolve(handoff.addShopperEmailReply(frame.ticketId, text));
-    pending.then(
-      (result) => {
-        if (result.ok) return send(client, { type: 'ack', clientMessageId: frame.clientMessageId, messageId: result.message.id });
-        const detail = result.detail ? ` (${result.detail})` : '';
-        sendError(client, result.error, `${AGENT_ERROR_MESSAGES[result.error]}${detail}`, frame.clientMessageId);
-      },
-      (error: unknown) => {
-        log(`agent frame "${frame.type}" failed: ${(error as Error).stack ?? String(error)}`);
-        sendError(client, 'internal', ERRORS.internal.message, frame.clientMessageId);
-      },
-    );
   }
 
   function onMessage(client: AgentSocket, data: RawData, isBinary: boolean): void {
@@ -233,7 +235,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       chats: handoff.views.chatsOf(agent.id),
       tickets: handoff.views.tickets(),
       agents: handoff.views.agents(),
-      mailConfigured: handoff.mailConfigured,
+      emailConfigured: handoff.emailConfigured,
     });
     // After the welcome, so chats routed to this agent now arrive as "assigned" updates on top of it.
     handoff.agentConnected(agent.id);

@@ -2,17 +2,22 @@ import { z } from 'zod';
 import type { CannedAnswer } from '../engine';
 import type { Choice } from '../engine/types';
 import type { ErrorCode } from '../errors';
-import type { AgentActionError, ConsoleViews, TicketReplyError } from '../handoff';
+import type { AgentActionError, ConsoleViews } from '../handoff';
 import { LANGUAGES } from '../knowledge/types';
 import type { Conversation, StoredMessage } from '../store';
 import type { Handoff } from '../store/handoff';
-import type { Ticket } from '../store/tickets';
+import { isValidEmail } from '../handoff/ticket-form';
 import { parseFrame, type FrameParseResult } from './frames';
+
+/** The one e-mail rule (src/handoff/ticket-form.ts), so every address Atento stores can be shown and written to as-is. */
+const shopperEmail = z.string().trim().max(254).refine(isValidEmail, 'not an e-mail address we can write to (name@example.com, no quotes or spaces)');
 
 /** The agent socket's frames (docs/protocol.md, "Agent socket"), validated here like the shopper's. */
 
 const conversationId = z.string().min(1).max(64);
 const clientMessageId = z.string().min(1).max(64);
+/** E-mail bodies run longer than chat lines, but not without bound. */
+const ticketText = z.string().trim().min(1).max(10_000);
 
 const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open'), conversationId }).strict(),
@@ -25,15 +30,14 @@ const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('transfer'), conversationId, toAgentId: z.string().min(1).max(64) }).strict(),
   z.object({ type: z.literal('search'), query: z.string().max(200), lang: z.enum(LANGUAGES) }).strict(),
   z.object({ type: z.literal('close_ticket'), ticketId: z.number().int().min(1) }).strict(),
-  // Ticket replies by e-mail: sent by SMTP and kept in the conversation; the shopper's answer pasted back in.
-  z.object({ type: z.literal('answer_ticket'), ticketId: z.number().int().min(1), clientMessageId, text: z.string() }).strict(),
-  z.object({ type: z.literal('shopper_email_reply'), ticketId: z.number().int().min(1), clientMessageId, text: z.string() }).strict(),
+  z.object({ type: z.literal('answer_ticket'), ticketId: z.number().int().min(1), text: ticketText }).strict(),
+  z.object({ type: z.literal('ticket_email_reply'), ticketId: z.number().int().min(1), text: ticketText }).strict(),
   z
     .object({
       type: z.literal('shopper_details'),
       conversationId,
       name: z.string().trim().min(1).max(80).optional(),
-      email: z.email().max(254).optional(),
+      email: shopperEmail.optional(),
     })
     .strict(),
 ]);
@@ -41,18 +45,16 @@ export type AgentClientFrame = z.infer<typeof agentClientFrame>;
 export const AGENT_FRAME_TYPES = agentClientFrame.options.map((option) => option.shape.type.value);
 
 /** Error codes on the agent socket: the shared registry's plus the handoff's refusals. */
-export type AgentErrorCode = ErrorCode | AgentActionError | TicketReplyError;
+export type AgentErrorCode = ErrorCode | AgentActionError;
 
-export const AGENT_ERROR_MESSAGES: Record<AgentActionError | TicketReplyError, string> = {
+export const AGENT_ERROR_MESSAGES: Record<AgentActionError, string> = {
   not_found: 'No such conversation, agent or ticket.',
   not_yours: 'This conversation is not assigned to you; claim it first.',
   already_taken: 'Another agent took this conversation first.',
   not_waiting: 'This conversation is not waiting for an agent.',
   agent_offline: 'That agent is not online; transfer to someone who is.',
-  ticket_closed: 'This ticket is closed.',
-  mail_not_configured: 'E-mail is not configured on this server (ATENTO_SMTP_URL); the reply was kept as a draft and the ticket stays open.',
-  mail_failed: 'The mail server did not accept the reply; it was kept as a draft and the ticket stays open.',
-  mail_busy: 'A reply to this ticket is being sent; wait a moment.',
+  email_not_configured: 'E-mail is not configured on this server (ATENTO_SMTP_URL); the ticket stays open.',
+  email_failed: 'The mail server did not accept the reply; the ticket stays open. Try again.',
 };
 
 export function parseAgentFrame(raw: string): FrameParseResult<AgentClientFrame> {
@@ -71,7 +73,6 @@ export interface AgentMessage {
   action?: string;
   confidence?: number;
   options?: Choice[];
-  /** Sent to the shopper, or received from them, by e-mail (ticket replies). */
   via?: 'email';
 }
 
@@ -89,37 +90,34 @@ export function toAgentMessage(message: StoredMessage): AgentMessage {
 export type QueueItem = ReturnType<ConsoleViews['queue']>[number];
 export type ChatItem = ReturnType<ConsoleViews['chatsOf']>[number];
 export type AgentItem = ReturnType<ConsoleViews['agents']>[number];
+export type TicketItem = ReturnType<ConsoleViews['tickets']>[number];
+export type ShopperView = ReturnType<ConsoleViews['shopper']>;
 export type PreviousConversation = NonNullable<ReturnType<ConsoleViews['transcript']>>['previous'];
 
 export interface ConversationView {
   conversation: Conversation;
+  shopper: ShopperView;
+  caseTitle?: string;
   handoff: Handoff | null;
   agentName: string | null;
   messages: AgentMessage[];
+  ratings: Array<{ rating: number; comment: string | null; createdAt: string }>;
   previous: PreviousConversation;
 }
 
 export type AgentServerFrame =
-  | {
-      type: 'welcome';
-      agent: { id: string; name: string; role: string };
-      queue: QueueItem[];
-      chats: ChatItem[];
-      tickets: Ticket[];
-      agents: AgentItem[];
-      /** false: ATENTO_SMTP_URL is unset and tickets cannot be answered by e-mail. */
-      mailConfigured: boolean;
-    }
+  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: QueueItem[]; chats: ChatItem[]; tickets: TicketItem[]; agents: AgentItem[]; emailConfigured: boolean }
   | { type: 'queue'; items: QueueItem[] }
   | { type: 'chats'; items: ChatItem[] }
-  | { type: 'tickets'; items: Ticket[] }
+  | { type: 'tickets'; items: TicketItem[] }
   | { type: 'agents'; items: AgentItem[] }
   | { type: 'assigned'; conversationId: string }
   | { type: 'released'; conversationId: string; outcome: string }
+  | { type: 'presence'; conversationId: string; online: boolean; leftAt: string | null }
   | ({ type: 'conversation' } & ConversationView)
   | { type: 'message'; conversationId: string; message: AgentMessage }
   | { type: 'typing'; conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string }
   | { type: 'ack'; clientMessageId: string; messageId: number }
   | { type: 'search_results'; query: string; results: CannedAnswer[] }
-  | { type: 'ok'; request: string; conversationId?: string }
-  | { type: 'error'; code: AgentErrorCode; message: string; clientMessageId?: string };
+  | { type: 'ok'; request: string; conversationId?: string; ticketId?: number }
+  | { type: 'error'; code: AgentErrorCode; message: string; clientMessageId?: string; ticketId?: number };

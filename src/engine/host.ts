@@ -1,11 +1,21 @@
 import type { Config } from '../config';
-import { loadKnowledge, watchKnowledge, type Problem } from '../knowledge';
+import { loadKnowledge, watchKnowledge, type KnowledgeBase, type Problem } from '../knowledge';
 import { createEngine, type Engine } from './engine';
+
+/** What is live, and the last change that was refused (shown to editors, logged with file:line). */
+export interface KnowledgeStatus {
+  version: string;
+  loadedAt: string;
+  entries: number;
+  problems: Problem[];
+  rejected: { at: string; version: string; problems: Problem[] } | null;
+}
 
 export interface EngineHost {
   current(): Engine;
   /** Reloads the files now (the watcher also does this on every save). */
   reload(): Engine;
+  status(): KnowledgeStatus;
   close(): void;
 }
 
@@ -13,22 +23,44 @@ export function formatProblem(problem: Problem): string {
   return `${problem.file}:${problem.line}: ${problem.severity}: ${problem.message}`;
 }
 
-/** Loads knowledge and intents, builds the engine, and rebuilds it whenever an editor saves a file. */
+/**
+ * Loads knowledge and intents, builds the engine, and rebuilds it whenever an editor saves a file. A
+ * change with errors never goes live: the last good knowledge base keeps answering until it is fixed.
+ * At start-up there is no last good one, so whatever loads serves (broken entries left out).
+ */
 export function startEngineHost(config: Config, log: (line: string) => void = () => {}): EngineHost {
-  const dirs = { knowledgeDir: config.knowledgeDir, intentsDir: config.intentsDir };
-  const build = (): Engine => {
-    const started = Date.now();
+  const dirs = { knowledgeDir: config.knowledgeDir, intentsDir: config.intentsDir, shopCountry: config.shopCountry };
+  const load = () => {
     const knowledge = loadKnowledge(dirs);
-    const engine = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
     for (const problem of knowledge.problems) log(formatProblem(problem));
-    log(`knowledge ${knowledge.version}: ${knowledge.entries.length} entries loaded in ${Date.now() - started} ms`);
-    return engine;
+    return knowledge;
+  };
+  const goLive = (knowledge: KnowledgeBase, started: number): Engine => {
+    const built = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+    log(`knowledge ${built.version}: ${knowledge.entries.length} entries loaded in ${Date.now() - started} ms`);
+    status = { version: built.version, loadedAt: new Date().toISOString(), entries: knowledge.entries.length, problems: knowledge.problems, rejected: null };
+    return built;
   };
 
-  let engine = build();
+  let status: KnowledgeStatus;
+  let engine = goLive(load(), Date.now());
+
   const reload = () => {
+    const started = Date.now();
     try {
-      engine = build();
+      const knowledge = load();
+      // Saved back to what is live (an editor undoing a broken change): nothing to rebuild, nothing refused.
+      if (knowledge.version === engine.version) {
+        status = { ...status, rejected: null };
+        return engine;
+      }
+      const errors = knowledge.problems.filter((problem) => problem.severity === 'error').length;
+      if (errors === 0) {
+        engine = goLive(knowledge, started);
+        return engine;
+      }
+      log(`knowledge ${knowledge.version} NOT loaded (${errors} errors above); still serving ${engine.version}: fix the files and save again`);
+      status = { ...status, rejected: { at: new Date().toISOString(), version: knowledge.version, problems: knowledge.problems } };
     } catch (error) {
       // Keep answering with the previous engine: a half-saved file must not take the bot down.
       log(`knowledge reload failed, still serving ${engine.version}: ${(error as Error).message}`);
@@ -36,5 +68,5 @@ export function startEngineHost(config: Config, log: (line: string) => void = ()
     return engine;
   };
   const stopWatching = config.watchKnowledge ? watchKnowledge(dirs, reload) : () => {};
-  return { current: () => engine, reload, close: stopWatching };
+  return { current: () => engine, reload, status: () => status, close: stopWatching };
 }

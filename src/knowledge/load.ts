@@ -3,12 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseEntries } from './parse-entries';
 import { parseSynonyms } from './parse-synonyms';
+import { loadShopValues, type ShopCountry } from './shop-values';
 import { validateKnowledge } from './validate';
 import { LANGUAGES, type Entry, type KnowledgeBase, type Lang, type Problem, type SynonymGroup } from './types';
 
 export interface KnowledgeDirs {
   knowledgeDir: string;
   intentsDir: string;
+  /** Whose demo facts fill `[[key]]` placeholders the shop has not set (default MX). */
+  shopCountry?: ShopCountry;
 }
 
 const SYNONYMS_FILE = 'synonyms.txt';
@@ -39,9 +42,16 @@ export function loadKnowledge(dirs: KnowledgeDirs): KnowledgeBase {
         const text = readText(file, problems);
         if (text === null) continue;
         hash.update(`${file}\0${text}\0`);
+        if (!isText(text)) {
+          problems.push({ file, line: 0, severity: 'error', message: 'not UTF-8 text (a binary file or another encoding): save it as UTF-8 markdown, or remove it' });
+          continue;
+        }
         const parsed = parseEntries(text, file, lang, kind);
         entries.push(...parsed.entries);
         problems.push(...parsed.problems);
+        if (parsed.entries.length === 0 && parsed.problems.length === 0) {
+          problems.push({ file, line: 0, severity: 'warning', message: 'no entries found: each entry starts with a line "## Question" (see knowledge/README.md)' });
+        }
       }
       const synonymsFile = path.join(langDir, SYNONYMS_FILE);
       if (kind === 'faq' && fs.existsSync(synonymsFile)) {
@@ -55,10 +65,16 @@ export function loadKnowledge(dirs: KnowledgeDirs): KnowledgeBase {
     }
   }
 
+  const values = loadShopValues(dirs.knowledgeDir, dirs.shopCountry ?? 'MX', (file) => {
+    const text = readText(file, problems);
+    if (text !== null) hash.update(`${file}\0${text}\0`);
+    return text;
+  }, problems);
   const validated = validateKnowledge(entries);
   return {
     entries: validated.entries,
     synonyms,
+    values,
     problems: [...problems, ...validated.problems],
     version: hash.digest('hex').slice(0, 12),
   };
@@ -79,6 +95,11 @@ function readText(file: string, problems: Problem[]): string | null {
     problems.push({ file, line: 0, severity: 'error', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'}): check that it exists and is readable` });
     return null;
   }
+}
+
+/** Decoding as UTF-8 turns invalid bytes into U+FFFD; text files have no NUL bytes. */
+function isText(text: string): boolean {
+  return !text.includes('\uFFFD') && !text.includes('\u0000');
 }
 
 function isDirectory(dir: string): boolean {

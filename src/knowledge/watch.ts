@@ -1,23 +1,46 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { KnowledgeDirs } from './load';
 
-const SETTLE_MS = 150;
+const POLL_MS = 500;
 
 /**
- * Calls `onChange` once editors stop saving (editors often write a file in several steps).
- * Returns a function that stops watching.
+ * Calls `onChange` when any file under the knowledge or intents folder is added, changed, renamed or
+ * removed. It compares a listing of names, sizes and modification times twice a second instead of
+ * using fs.watch: on Linux (Node 20) a recursive fs.watch stops reporting a file that an editor, `sed -i`
+ * or `git checkout` replaced by renaming, and misses folders created later. A knowledge base is tens of
+ * files, so a listing takes well under a millisecond. Returns a function that stops watching.
  */
 export function watchKnowledge(dirs: KnowledgeDirs, onChange: () => void): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = () => {
-    clearTimeout(timer);
-    timer = setTimeout(onChange, SETTLE_MS);
-  };
-  const watchers = [dirs.knowledgeDir, dirs.intentsDir]
-    .filter((dir) => fs.existsSync(dir))
-    .map((dir) => fs.watch(dir, { recursive: true }, schedule));
-  return () => {
-    clearTimeout(timer);
-    for (const watcher of watchers) watcher.close();
-  };
+  const listing = () => [dirs.knowledgeDir, dirs.intentsDir].map(signature).join('\n');
+  // Taken now, right after the caller loaded the files, so an edit made a moment later is not missed.
+  let last = listing();
+  const timer = setInterval(() => {
+    const now = listing();
+    if (now === last) return;
+    last = now;
+    onChange();
+  }, POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** "relative path, size, mtime" for every file under `dir`, sorted; a marker if the folder is missing. */
+function signature(dir: string): string {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+  } catch {
+    return `${dir}: missing`;
+  }
+  return names
+    .map((name) => {
+      try {
+        const stat = fs.statSync(path.join(dir, name));
+        return stat.isFile() ? `${name} ${stat.size} ${stat.mtimeMs}` : '';
+      } catch {
+        return ''; // removed between the listing and the stat: the next tick sees it gone
+      }
+    })
+    .join('\n');
 }

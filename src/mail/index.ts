@@ -1,23 +1,28 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import nodemailer from 'nodemailer';
 
-/** SMTP settings from the config (smtpUrl, smtpFrom, smtpReplyTo). */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends the team's e-mail (ticket replies). `configured` false: every send is refused up front. */
+export interface Mailer {
+  readonly configured: boolean;
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
 export interface MailSettings {
   smtpUrl?: string;
   smtpFrom?: string;
   smtpReplyTo?: string;
 }
 
-export interface OutgoingEmail {
-  to: { name: string; address: string };
-  subject: string;
-  text: string;
-  html?: string;
-}
-
-/** Why a send failed, without the SMTP password; `code` is stable for the agent socket. */
+/** Refused when e-mail is not configured, or when the SMTP server did not accept the message. */
 export class MailError extends Error {
   constructor(
-    readonly code: 'mail_not_configured' | 'mail_failed',
+    readonly code: 'email_not_configured' | 'email_failed',
     message: string,
   ) {
     super(message);
@@ -25,56 +30,34 @@ export class MailError extends Error {
   }
 }
 
-export interface Mailer {
-  readonly configured: boolean;
-  /** Resolves with the Message-ID once the SMTP server accepted the message; rejects with a MailError. */
-  send(email: OutgoingEmail): Promise<{ messageId: string }>;
-  close(): void;
-}
+const SEND_TIMEOUT_MS = 15_000;
 
-const CONNECT_TIMEOUT_MS = 10_000;
-const SOCKET_TIMEOUT_MS = 30_000;
-
-/** The one place that talks SMTP. With no smtpUrl it refuses every send (the console says so). */
-export function createMailer(settings: MailSettings, log: (line: string) => void = () => {}): Mailer {
-  if (!settings.smtpUrl || !settings.smtpFrom) {
+export function createMailer(settings: MailSettings): Mailer {
+  const { smtpUrl, smtpFrom, smtpReplyTo } = settings;
+  if (!smtpUrl || !smtpFrom) {
     return {
       configured: false,
-      send: () => Promise.reject(new MailError('mail_not_configured', 'E-mail is not configured (ATENTO_SMTP_URL is not set).')),
-      close() {},
+      send: async () => {
+        throw new MailError('email_not_configured', 'E-mail is not configured: set ATENTO_SMTP_URL and ATENTO_SMTP_FROM.');
+      },
+      close: () => {},
     };
   }
-  const url = new URL(settings.smtpUrl);
-  const password = decodeURIComponent(url.password);
-  const transport: Transporter = nodemailer.createTransport({
-    host: url.hostname,
-    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
-    secure: url.protocol === 'smtps:',
-    auth: url.username ? { user: decodeURIComponent(url.username), pass: password } : undefined,
-    connectionTimeout: CONNECT_TIMEOUT_MS,
-    greetingTimeout: CONNECT_TIMEOUT_MS,
-    socketTimeout: SOCKET_TIMEOUT_MS,
-    logger: false,
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: SEND_TIMEOUT_MS,
+    greetingTimeout: SEND_TIMEOUT_MS,
+    socketTimeout: SEND_TIMEOUT_MS,
   });
-  const where = `${url.protocol}//${url.host}`;
-  const redact = (text: string) => (password ? text.split(password).join('***') : text);
   return {
     configured: true,
-    async send(email) {
+    async send(mail) {
       try {
-        const info = await transport.sendMail({
-          from: settings.smtpFrom,
-          replyTo: settings.smtpReplyTo,
-          to: email.to,
-          subject: email.subject,
-          text: email.text,
-          html: email.html,
-        });
-        return { messageId: String(info.messageId) };
+        await transport.sendMail({ from: smtpFrom, replyTo: smtpReplyTo ?? smtpFrom, to: mail.to, subject: mail.subject, text: mail.text });
       } catch (error) {
-        const reason = redact((error as Error).message);
-        log(`mail: sending through ${where} failed: ${reason}`);
-        throw new MailError('mail_failed', reason);
+        // The SMTP server's own words (never the URL, which holds the password).
+        const reason = (error as { response?: string }).response ?? (error as Error).message;
+        throw new MailError('email_failed', `The mail server did not accept the message: ${reason}`);
       }
     },
     close: () => transport.close(),

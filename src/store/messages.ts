@@ -5,8 +5,6 @@ import type { Db } from './database';
 export type Sender = 'shopper' | 'bot' | 'agent' | 'system';
 /** text: part of the conversation; note: an agent's private note, never shown to the shopper. */
 export type MessageKind = 'text' | 'note';
-/** How a message travelled when not through the chat: 'email' (a ticket reply sent or received by e-mail). */
-export type MessageVia = 'email';
 
 export interface NewMessage {
   conversationId: string;
@@ -23,7 +21,7 @@ export interface NewMessage {
   replyTo?: number | null;
   authorName?: string | null;
   clientMessageId?: string | null;
-  via?: MessageVia | null;
+  via?: 'email' | null;
 }
 
 export interface StoredMessage {
@@ -41,7 +39,8 @@ export interface StoredMessage {
   replyTo: number | null;
   authorName: string | null;
   clientMessageId: string | null;
-  via: MessageVia | null;
+  /** 'email': went out, or came in, by e-mail (ticket replies); null: the chat. */
+  via: 'email' | null;
   createdAt: string;
 }
 
@@ -59,7 +58,7 @@ interface MessageRow {
   reply_to: number | null;
   author_name: string | null;
   client_message_id: string | null;
-  via: MessageVia | null;
+  via: 'email' | null;
   created_at: string;
 }
 

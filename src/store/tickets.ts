@@ -1,9 +1,5 @@
 import type { Lang } from '../knowledge/types';
 import type { Db } from './database';
-import type { Migration } from './migrations';
-
-/** open → answered (an agent replied by e-mail) → open again when the shopper's e-mail reply is added; closed by an agent. */
-export type TicketStatus = 'open' | 'answered' | 'closed';
 
 /** A message left for the team when nobody could take the chat. */
 export interface Ticket {
@@ -14,15 +10,12 @@ export interface Ticket {
   message: string;
   lang: Lang;
   reason: string;
-  status: TicketStatus;
+  /** answered: an agent's reply went out by e-mail; closed: marked done without one. */
+  status: 'open' | 'answered' | 'closed';
   createdAt: string;
   closedAt: string | null;
   closedBy: string | null;
-  /** The last e-mail reply: when and by which agent (name, as the shopper saw it signed). */
   answeredAt: string | null;
-  answeredBy: string | null;
-  /** A reply that could not be sent yet (no SMTP, or the server refused it), kept so nothing is lost. */
-  draft: string | null;
 }
 
 interface TicketRow {
@@ -33,50 +26,12 @@ interface TicketRow {
   message: string;
   lang: Lang;
   reason: string;
-  status: TicketStatus;
+  status: 'open' | 'closed';
   created_at: string;
   closed_at: string | null;
   closed_by: string | null;
   answered_at: string | null;
-  answered_by: string | null;
-  draft: string | null;
 }
-
-/**
- * Appended to MIGRATIONS: the "answered" ticket state (SQLite cannot change a CHECK, so the table is
- * rebuilt), who answered and when, the unsent draft, and messages.via for replies sent or received by e-mail.
- */
-export const TICKET_REPLIES_MIGRATION: Migration = {
-  version: 3,
-  name: 'ticket replies by e-mail',
-  up: `
-    CREATE TABLE tickets_new (
-      id              INTEGER PRIMARY KEY AUTOINCREMENT,
-      conversation_id TEXT NOT NULL REFERENCES conversations (id),
-      name            TEXT NOT NULL,
-      email           TEXT NOT NULL,
-      message         TEXT NOT NULL,
-      lang            TEXT NOT NULL,
-      reason          TEXT NOT NULL,
-      status          TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'closed')),
-      created_at      TEXT NOT NULL,
-      closed_at       TEXT,
-      closed_by       TEXT REFERENCES agents (id),
-      answered_at     TEXT,
-      -- the agent's display name, as signed in the e-mail
-      answered_by     TEXT,
-      draft           TEXT
-    );
-    INSERT INTO tickets_new (id, conversation_id, name, email, message, lang, reason, status, created_at, closed_at, closed_by)
-      SELECT id, conversation_id, name, email, message, lang, reason, status, created_at, closed_at, closed_by FROM tickets;
-    DROP TABLE tickets;
-    ALTER TABLE tickets_new RENAME TO tickets;
-    CREATE INDEX tickets_by_status ON tickets (status, id);
-
-    -- NULL: through the chat; 'email': a ticket reply sent by an agent, or the shopper's answer pasted in
-    ALTER TABLE messages ADD COLUMN via TEXT CHECK (via IN ('email'));
-  `,
-};
 
 export type TicketTable = ReturnType<typeof ticketTable>;
 
@@ -86,43 +41,38 @@ export function ticketTable(db: Db, now: () => string) {
   );
   const byId = db.prepare<[number], TicketRow>('SELECT * FROM tickets WHERE id = ?');
   const open = db.prepare<[], TicketRow>("SELECT * FROM tickets WHERE status = 'open' ORDER BY id");
-  const pending = db.prepare<[], TicketRow>("SELECT * FROM tickets WHERE status <> 'closed' ORDER BY status = 'answered', id");
-  const close = db.prepare<[string, string, number]>("UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ? AND status <> 'closed'");
-  const answered = db.prepare<[string, string, number]>(
-    "UPDATE tickets SET status = 'answered', answered_at = ?, answered_by = ?, draft = NULL WHERE id = ? AND status <> 'closed'",
+  // Open ones first (oldest first), then the latest answered, so agents see what went out.
+  const listed = db.prepare<[string], TicketRow>(
+    "SELECT * FROM tickets WHERE status = 'open' OR answered_at >= ? ORDER BY status = 'open' DESC, CASE WHEN status = 'open' THEN id ELSE -id END LIMIT 200",
   );
-  const reopen = db.prepare<[number]>("UPDATE tickets SET status = 'open' WHERE id = ? AND status = 'answered'");
-  const saveDraft = db.prepare<[string | null, number]>('UPDATE tickets SET draft = ? WHERE id = ?');
+  const close = db.prepare<[string, string, number]>("UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ? AND status = 'open'");
+  const answer = db.prepare<[string, string, string, string, number]>(
+    "UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = ?, answered_at = ?, answered_by = ? WHERE id = ? AND status = 'open'",
+  );
 
   return {
     create(ticket: { conversationId: string; name: string; email: string; message: string; lang: Lang; reason: string }): Ticket {
       const result = insert.run(ticket.conversationId, ticket.name, ticket.email, ticket.message, ticket.lang, ticket.reason, now());
       return toTicket(byId.get(Number(result.lastInsertRowid))!);
     },
+    open(): Ticket[] {
+      return open.all().map(toTicket);
+    },
     get(id: number): Ticket | undefined {
       const row = byId.get(id);
       return row && toTicket(row);
     },
-    /** Tickets still waiting for an answer. */
-    open(): Ticket[] {
-      return open.all().map(toTicket);
-    },
-    /** Tickets not closed: open ones first (they need an answer), then answered ones. */
-    pending(): Ticket[] {
-      return pending.all().map(toTicket);
+    /** Open tickets, then those answered since `answeredSince`. */
+    listed(answeredSince: string): Ticket[] {
+      return listed.all(answeredSince).map(toTicket);
     },
     close(id: number, agentId: string): boolean {
       return close.run(now(), agentId, id).changes === 1;
     },
-    markAnswered(id: number, agentName: string): boolean {
-      return answered.run(now(), agentName, id).changes === 1;
-    },
-    /** The shopper wrote back: the ticket needs an answer again. */
-    reopen(id: number): void {
-      reopen.run(id);
-    },
-    saveDraft(id: number, draft: string | null): void {
-      saveDraft.run(draft, id);
+    /** Marks an open ticket answered (and closed); false if someone else already did. */
+    markAnswered(id: number, agentId: string): boolean {
+      const at = now();
+      return answer.run(at, agentId, at, agentId, id).changes === 1;
     },
   };
 }
@@ -136,12 +86,10 @@ function toTicket(row: TicketRow): Ticket {
     message: row.message,
     lang: row.lang,
     reason: row.reason,
-    status: row.status,
+    status: row.answered_at ? 'answered' : row.status,
     createdAt: row.created_at,
     closedAt: row.closed_at,
     closedBy: row.closed_by,
     answeredAt: row.answered_at,
-    answeredBy: row.answered_by,
-    draft: row.draft,
   };
 }

@@ -1,8 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/config';
 import { startEngineHost, type EngineHost } from '../../src/engine';
+import { agentCookie } from '../helpers/agent-client';
+import { projectEngineHost, startTestServer } from '../helpers/app';
 
 const FAQ = (id: string, question: string, phrasings: string[], answer: string) =>
   [`## ${question}`, `id: ${id}`, '', '### Frases', ...phrasings.map((p) => `- ${p}`), '', '### Respuesta', answer, ''].join('\n');
@@ -51,11 +54,79 @@ describe('editing the knowledge base without a restart', () => {
     expect(reply.text).toBe('Tarjetas y efectivo.');
   });
 
-  it('keeps the good entries and reports the broken one when a save breaks a file', async () => {
-    const before = host.current().version;
-    fs.writeFileSync(path.join(root, 'knowledge/es/roto.md'), '## Sin id\n### Respuesta\nnada');
-    const engine = await until(() => (host.current().version !== before ? host.current() : undefined), 'a reload');
-    expect(engine.respond('cuanto demora el despacho', { lang: 'es' }).id).toBe('shipping-time');
-    expect(logs.some((line) => line.includes(`roto.md:1: error: entry "Sin id" has no id`))).toBe(true);
+  const envios = () => path.join(root, 'knowledge/es/envios.md');
+  const answerTo = (question: string) => host.current().respond(question, { lang: 'es' });
+  const answered = (question: string, id: string, what: string) =>
+    until(() => (answerTo(question).id === id ? host.current() : undefined), what);
+  const PAYMENTS = FAQ('payment-methods', '¿Qué medios de pago aceptan?', ['aceptan tarjeta de credito', 'puedo pagar con tarjeta', 'formas de pago', 'pagar en efectivo'], 'Tarjetas y efectivo.');
+
+  /** Writes elsewhere and renames over the file, as editors that save atomically, `sed -i` and git do. */
+  function replaceByRename(file: string, text: string): void {
+    const temporary = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${Date.now()}`);
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, file);
+  }
+
+  it('keeps watching a file replaced by rename (atomic saves, sed -i, git checkout): every later edit is seen', async () => {
+    replaceByRename(envios(), fs.readFileSync(envios(), 'utf8').replace('De 3 a 5 días.', 'De 2 a 4 días.'));
+    await until(() => (answerTo('tiempo de entrega').text === 'De 2 a 4 días.' ? true : undefined), 'the first replaced save');
+    replaceByRename(envios(), fs.readFileSync(envios(), 'utf8').replace('De 2 a 4 días.', 'De 1 a 2 días.'));
+    await until(() => (answerTo('tiempo de entrega').text === 'De 1 a 2 días.' ? true : undefined), 'the second replaced save');
+    fs.writeFileSync(envios(), fs.readFileSync(envios(), 'utf8').replace('De 1 a 2 días.', 'Mañana.'));
+    await until(() => (answerTo('tiempo de entrega').text === 'Mañana.' ? true : undefined), 'an in-place save after them');
   });
+
+  it('sees renames, deletions and files in new folders', async () => {
+    fs.mkdirSync(path.join(root, 'knowledge/es/nuevos/pagos'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'knowledge/es/nuevos/pagos/medios.md'), PAYMENTS);
+    await answered('formas de pago', 'payment-methods', 'a FAQ in a new folder');
+    fs.renameSync(path.join(root, 'knowledge/es/nuevos/pagos/medios.md'), path.join(root, 'knowledge/es/pagos.md'));
+    const renamed = host.current().version;
+    await until(() => (host.current().version !== renamed ? true : undefined), 'the rename');
+    expect(answerTo('formas de pago').id).toBe('payment-methods');
+    fs.rmSync(path.join(root, 'knowledge/es/pagos.md'));
+    await until(() => (answerTo('formas de pago').id !== 'payment-methods' ? true : undefined), 'the deletion');
+  });
+
+  it('a change with errors does not go live: the last good knowledge base keeps answering until it is fixed', async () => {
+    const good = host.current().version;
+    const broken = fs.readFileSync(envios(), 'utf8').replace('id: shipping-time\n', '');
+    fs.writeFileSync(envios(), broken);
+    await until(() => (host.status().rejected ? true : undefined), 'the broken save to be refused');
+    expect(host.current().version).toBe(good);
+    expect(answerTo('cuanto demora el despacho').id).toBe('shipping-time');
+    expect(host.status().rejected!.problems.map((p) => `${path.basename(p.file)}:${p.line}: ${p.severity}`)).toEqual(['envios.md:1: error']);
+    expect(logs.some((line) => /envios\.md:1: error: entry "¿Cuánto tarda el envío\?" has no id/.test(line))).toBe(true);
+    expect(logs.some((line) => line.includes(`NOT loaded (1 errors above); still serving ${good}`))).toBe(true);
+
+    fs.writeFileSync(envios(), broken.replace('## ¿Cuánto tarda el envío?\n', '## ¿Cuánto tarda el envío?\nid: shipping-days\n'));
+    await answered('cuanto demora el despacho', 'shipping-days', 'the fixed file to go live');
+    expect(host.status().rejected).toBeNull();
+  });
+
+  it('reports a garbage .md file and keeps serving', async () => {
+    const good = host.current().version;
+    fs.writeFileSync(path.join(root, 'knowledge/es/basura.md'), crypto.randomBytes(4000));
+    await until(() => (host.status().rejected ? true : undefined), 'the garbage to be refused');
+    expect(host.current().version).toBe(good);
+    expect(host.status().rejected!.problems).toEqual([expect.objectContaining({ line: 0, severity: 'error', message: expect.stringMatching(/^not UTF-8 text/) })]);
+    fs.writeFileSync(path.join(root, 'knowledge/es/basura.md'), 'solo notas, sin preguntas\n');
+    await until(() => (host.status().rejected === null && host.current().version !== good ? true : undefined), 'a text file without entries to load');
+    expect(host.status().problems).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^no entries found/) })]);
+  });
+});
+
+test('agents can read what knowledge is live and what was refused; others cannot', async () => {
+  const engineHost = projectEngineHost();
+  const server = await startTestServer({ deps: { engineHost } });
+  try {
+    expect((await fetch(`${server.httpUrl}/agent/api/knowledge/status`)).status).toBe(401);
+    const cookie = await agentCookie(server, 'editora@tienda.example');
+    const status = (await (await fetch(`${server.httpUrl}/agent/api/knowledge/status`, { headers: { cookie } })).json()) as { version: string; entries: number; rejected: unknown };
+    expect(status).toMatchObject({ version: engineHost.current().version, rejected: null });
+    expect(status.entries).toBeGreaterThan(60);
+  } finally {
+    await server.stop();
+    engineHost.close();
+  }
 });

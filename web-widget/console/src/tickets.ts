@@ -1,159 +1,113 @@
-import type { AgentServerFrame } from '../../../src/channels/agent-protocol';
-import type { Ticket } from '../../../src/store/tickets';
-import { formatDate, formatTime, h, reasonLabel, replaceChildren } from './dom';
-import type { AgentSocket } from './socket';
+import type { AgentClientFrame, TicketItem as Ticket } from '../../../src/channels/agent-protocol';
+import { formatDate, formatTime, h, reasonLabel } from './dom';
 
 /**
- * Tickets in the console: the list cards (open vs answered) and, on a ticket's conversation, the panel
- * where the agent answers by e-mail or pastes the shopper's e-mail answer. A refused send keeps the
- * text in the box (the server also keeps it as the ticket's draft).
+ * A ticket card: the shopper's message, a reply sent by e-mail from Atento, and a box to paste the
+ * shopper's e-mail answer so the thread stays whole. Drafts live here, outside the DOM, so the list
+ * can re-render while an agent types, and a refused send gives the text back untouched.
  */
 
-type Mode = 'email' | 'pasted';
+const drafts = new Map<string, string>();
+const refusals = new Map<number, string>();
+const sending = new Set<number>();
 
-/** The server's coded refusals, in the console's language; the mail server's own words follow in parentheses. */
-const REFUSALS: Record<string, string> = {
-  mail_not_configured: 'el envío de correo no está configurado (ATENTO_SMTP_URL). El texto quedó guardado como borrador y el ticket sigue abierto.',
-  mail_failed: 'el servidor de correo no aceptó la respuesta. El texto quedó guardado como borrador y el ticket sigue abierto.',
-  mail_busy: 'ya se está enviando una respuesta a este ticket.',
-  ticket_closed: 'este ticket está cerrado.',
-};
-
-function refusal(code: string, message: string): string {
-  const known = REFUSALS[code];
-  if (!known) return message;
-  const detail = message.indexOf(' (') >= 0 ? message.slice(message.indexOf(' (')) : '';
-  return `${known}${detail}`;
+export interface TicketContext {
+  send(frame: AgentClientFrame): void;
+  emailConfigured: boolean;
 }
 
-export function ticketCard(ticket: Ticket, options: { selected: boolean; onOpen: () => void; onClose: () => void }): HTMLElement {
-  const close = h('button', { type: 'button', class: 'small', 'data-focus': `close-ticket:${ticket.id}` }, 'Marcar como atendido');
-  close.addEventListener('click', (event) => {
-    event.stopPropagation();
-    options.onClose();
-  });
-  const card = h(
+export function ticketAnswered(ticketId: number): void {
+  sending.delete(ticketId);
+  refusals.delete(ticketId);
+  drafts.delete(`reply:${ticketId}`);
+}
+
+export function ticketReplyStored(ticketId: number): void {
+  drafts.delete(`pasted:${ticketId}`);
+}
+
+export function ticketRefused(ticketId: number, message: string): void {
+  sending.delete(ticketId);
+  refusals.set(ticketId, message);
+}
+
+const STATUS: Record<Ticket['status'], string> = { open: 'Abierto', answered: 'Respondido por correo', closed: 'Cerrado' };
+
+export function ticketCard(ticket: Ticket, context: TicketContext): HTMLElement {
+  const when = ticket.answeredAt ? ` · ${formatDate(ticket.answeredAt)} ${formatTime(ticket.answeredAt)}` : '';
+  return h(
     'article',
-    { class: `card ticket${options.selected ? ' selected' : ''}`, tabindex: '0', 'data-focus': `ticket:${ticket.id}`, 'aria-current': options.selected ? 'true' : undefined },
-    h('div', { class: 'card-top' }, h('strong', {}, `#${ticket.id} ${ticket.name}`), h('span', { class: 'lang' }, ticket.lang.toUpperCase()), statusBadge(ticket)),
-    h('div', { class: 'reason' }, `${reasonLabel(ticket.reason)} · ${formatDate(ticket.createdAt)}`),
+    { class: `card ticket ${ticket.status}`, 'data-ticket': String(ticket.id) },
+    h('div', { class: 'card-top' }, h('strong', {}, `#${ticket.id} ${ticket.name}`), h('span', { class: 'lang' }, ticket.lang.toUpperCase())),
+    h('div', { class: 'reason' }, `${reasonLabel(ticket.reason, ticket.caseTitle)} · ${formatDate(ticket.createdAt)} ${formatTime(ticket.createdAt)}`),
+    h('div', {}, h('span', { class: `ticket-status ${ticket.status}` }, `${STATUS[ticket.status]}${when}`)),
+    h('p', { class: 'ticket-email' }, ticket.email),
     h('p', { class: 'ticket-message' }, ticket.message),
-    h('div', { class: 'ticket-actions' }, h('span', { class: 'ticket-email' }, ticket.email), close),
+    context.emailConfigured ? replyForm(ticket, context) : notConfigured(ticket, context),
+    pasteForm(ticket, context),
   );
-  card.addEventListener('click', options.onOpen);
-  card.addEventListener('keydown', (event) => {
-    if (event.target === card && (event.key === 'Enter' || event.key === ' ')) {
-      event.preventDefault();
-      options.onOpen();
-    }
+}
+
+function replyForm(ticket: Ticket, context: TicketContext): HTMLElement {
+  const key = `reply:${ticket.id}`;
+  const busy = sending.has(ticket.id);
+  const box = h('textarea', { id: `ticket-reply-${ticket.id}`, rows: '3', maxlength: '10000', 'data-focus': key, placeholder: 'Tu respuesta por correo…' });
+  box.value = drafts.get(key) ?? '';
+  box.addEventListener('input', () => drafts.set(key, box.value));
+  const send = h('button', { type: 'submit', class: 'primary small', disabled: busy, 'data-focus': `send:${ticket.id}` }, busy ? 'Enviando…' : ticket.status === 'answered' ? 'Enviar otra respuesta' : 'Responder por correo');
+  const form = h(
+    'form',
+    { class: 'ticket-reply' },
+    h('label', { for: box.id }, `Responder a ${ticket.email}`),
+    box,
+    refusals.has(ticket.id) ? h('p', { class: 'ticket-error', role: 'alert' }, refusals.get(ticket.id)!) : null,
+    h('div', { class: 'ticket-actions' }, send, ticket.status === 'open' ? closeButton(ticket, context) : null),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = box.value.trim();
+    if (!text || sending.has(ticket.id)) return;
+    sending.add(ticket.id);
+    refusals.delete(ticket.id);
+    send.disabled = true;
+    send.textContent = 'Enviando…';
+    context.send({ type: 'answer_ticket', ticketId: ticket.id, text });
   });
-  return card;
+  return form;
 }
 
-function statusBadge(ticket: Ticket): HTMLElement {
-  if (ticket.status === 'answered' && ticket.answeredAt) {
-    return h('span', { class: 'ticket-status answered' }, `Respondido · ${ticket.answeredBy ?? ''} ${formatTime(ticket.answeredAt)}`);
-  }
-  return h('span', { class: 'ticket-status open' }, 'Abierto');
+function notConfigured(ticket: Ticket, context: TicketContext): HTMLElement {
+  const mail = h('a', { href: `mailto:${encodeURIComponent(ticket.email).replace('%40', '@')}?subject=${encodeURIComponent(`Ticket #${ticket.id}`)}` }, ticket.email);
+  return h(
+    'div',
+    { class: 'ticket-reply' },
+    h('p', { class: 'ticket-error', role: 'note' }, 'El correo no está configurado en este servidor (ATENTO_SMTP_URL): Atento no puede enviar la respuesta. Escribe desde tu correo a ', mail, ' y márcalo como atendido.'),
+    ticket.status === 'open' ? h('div', { class: 'ticket-actions' }, closeButton(ticket, context)) : null,
+  );
 }
 
-export class TicketPanel {
-  readonly element = h('section', { class: 'ticket-panel', 'aria-label': 'Responder el ticket' });
-  private ticket: Ticket | null = null;
-  private mode: Mode = 'email';
-  private error = '';
-  /** Sent and not yet answered by the server, by clientMessageId. */
-  private readonly pending = new Map<string, { ticketId: number; mode: Mode; text: string }>();
-  private sequence = 0;
-  private readonly input = h('textarea', { id: 'ticket-reply', rows: '4', maxlength: '2000', 'aria-label': 'Respuesta por correo' });
-  private readonly sendButton = h('button', { type: 'submit', class: 'primary' }, 'Enviar por correo');
+function pasteForm(ticket: Ticket, context: TicketContext): HTMLElement {
+  const key = `pasted:${ticket.id}`;
+  const box = h('textarea', { id: `ticket-pasted-${ticket.id}`, rows: '3', maxlength: '10000', 'data-focus': key });
+  box.value = drafts.get(key) ?? '';
+  box.addEventListener('input', () => drafts.set(key, box.value));
+  const form = h(
+    'form',
+    { class: 'ticket-pasted' },
+    h('label', { for: box.id }, 'Respuesta del cliente por correo (pégala para guardarla en la conversación)'),
+    box,
+    h('button', { type: 'submit', class: 'small', 'data-focus': `paste:${ticket.id}` }, 'Guardar en la conversación'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = box.value.trim();
+    if (text) context.send({ type: 'ticket_email_reply', ticketId: ticket.id, text });
+  });
+  return h('details', { class: 'ticket-paste' }, h('summary', {}, 'El cliente contestó por correo'), form);
+}
 
-  constructor(
-    private readonly socket: AgentSocket,
-    private readonly notice: (text: string) => void,
-  ) {
-    this.element.hidden = true;
-  }
-
-  /** Shows the panel for the conversation's latest ticket that is not closed, or hides it. */
-  render(conversationId: string | undefined, tickets: Ticket[], mailConfigured: boolean): void {
-    const ticket = conversationId ? tickets.filter((t) => t.conversationId === conversationId).at(-1) ?? null : null;
-    if (ticket?.id !== this.ticket?.id) {
-      this.input.value = '';
-      this.error = '';
-    }
-    this.ticket = ticket;
-    this.element.hidden = !ticket;
-    if (!ticket) return replaceChildren(this.element);
-    const sending = [...this.pending.values()].some((p) => p.ticketId === ticket.id);
-    if (!this.input.value && ticket.draft && !sending) this.input.value = ticket.draft;
-
-    const modeButton = (mode: Mode, label: string) => {
-      const button = h('button', { type: 'button', class: 'mode', 'aria-pressed': String(this.mode === mode) }, label);
-      button.addEventListener('click', () => {
-        this.mode = mode;
-        this.render(conversationId, tickets, mailConfigured);
-      });
-      return button;
-    };
-    const emailMode = this.mode === 'email';
-    this.input.setAttribute('aria-label', emailMode ? 'Respuesta por correo' : 'Respuesta del cliente recibida por correo');
-    this.input.placeholder = emailMode ? `Tu respuesta a ${ticket.email}…` : 'Pega aquí lo que el cliente respondió por correo…';
-    this.sendButton.textContent = sending ? 'Enviando…' : emailMode ? 'Enviar por correo' : 'Añadir a la conversación';
-    this.sendButton.disabled = sending || (emailMode && !mailConfigured);
-    const form = h(
-      'form',
-      { class: 'ticket-form' },
-      h('div', { class: 'composer-modes', role: 'group', 'aria-label': 'Tipo de respuesta' }, modeButton('email', 'Responder por correo'), modeButton('pasted', 'Pegar respuesta del cliente')),
-      emailMode && !mailConfigured
-        ? h('p', { class: 'ticket-warning', role: 'alert' }, 'El envío de correo no está configurado (falta ATENTO_SMTP_URL): no se puede responder desde aquí y el ticket sigue abierto.')
-        : null,
-      this.error ? h('p', { class: 'ticket-error', role: 'alert' }, this.error) : null,
-      this.input,
-      h('div', { class: 'composer-actions' }, h('span', { class: 'hint' }, emailMode ? `Se envía a ${ticket.name} <${ticket.email}> y queda en la conversación.` : 'Queda en la conversación como mensaje del cliente (por correo).'), this.sendButton),
-    );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      this.submit();
-    });
-    replaceChildren(
-      this.element,
-      h('h3', {}, `Ticket #${ticket.id}`, statusBadge(ticket)),
-      h('p', { class: 'ticket-message' }, ticket.message),
-      form,
-    );
-  }
-
-  /** Acks and errors of this panel's sends; returns true when the frame was one of them. */
-  onFrame(frame: AgentServerFrame): boolean {
-    if ((frame.type !== 'ack' && frame.type !== 'error') || !frame.clientMessageId) return false;
-    const sent = this.pending.get(frame.clientMessageId);
-    if (!sent) return false;
-    this.pending.delete(frame.clientMessageId);
-    const here = this.ticket?.id === sent.ticketId;
-    if (frame.type === 'ack') {
-      if (here && this.input.value === sent.text) this.input.value = '';
-      if (here) this.error = '';
-      this.notice(sent.mode === 'email' ? 'Respuesta enviada por correo.' : 'Respuesta del cliente añadida.');
-    } else {
-      // Nothing is lost: the text goes back in the box.
-      if (here && !this.input.value.trim()) this.input.value = sent.text;
-      const why = refusal(frame.code, frame.message);
-      if (here) this.error = `No se envió: ${why}`;
-      this.notice(`No se envió: ${why}`);
-    }
-    this.sendButton.disabled = false;
-    return true;
-  }
-
-  private submit(): void {
-    const text = this.input.value.trim();
-    if (!text || !this.ticket) return;
-    const clientMessageId = `t${Date.now().toString(36)}${this.sequence++}`;
-    const type = this.mode === 'email' ? 'answer_ticket' : 'shopper_email_reply';
-    if (!this.socket.send({ type, ticketId: this.ticket.id, clientMessageId, text })) return this.notice('Sin conexión: no se envió.');
-    this.pending.set(clientMessageId, { ticketId: this.ticket.id, mode: this.mode, text });
-    this.sendButton.disabled = true;
-    this.sendButton.textContent = 'Enviando…';
-  }
+function closeButton(ticket: Ticket, context: TicketContext): HTMLButtonElement {
+  const close = h('button', { type: 'button', class: 'small', 'data-focus': `close-ticket:${ticket.id}` }, 'Marcar como atendido');
+  close.addEventListener('click', () => context.send({ type: 'close_ticket', ticketId: ticket.id }));
+  return close;
 }
