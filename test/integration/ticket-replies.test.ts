@@ -118,6 +118,8 @@ test('the agent answers a ticket: the shopper gets the e-mail, the reply is in t
   const thread = server.app.store.messages.listAfter(ticket.conversationId, 0).map((m) => [m.sender, m.via, m.text]);
   expect(thread).toEqual([
     ['agent', 'email', 'Hola Lucía, ya enviamos la zapatilla que faltaba. Llega el jueves.'],
+    // CSAT (issue 9 §2): an answered ticket asks for a rating, seen in the widget if the shopper comes back.
+    ['bot', null, expect.stringMatching(/^¿Cómo te atendimos\?/)],
     ['shopper', 'email', '¡Gracias! Ya me llegó.'],
   ]);
 });
