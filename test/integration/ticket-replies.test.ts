@@ -111,7 +111,7 @@ test('the agent answers a ticket: the shopper gets the e-mail, the reply is in t
   expect(server.app.handoffTables.tickets.get(ticket.id)).toMatchObject({ status: 'answered' });
   // The console's list was refreshed before the ok: the ticket shows as answered.
   const lists = ana.client.frames.filter((frame) => frame.type === 'tickets');
-  expect((lists.at(-1)!.items as Array<{ id: number; status: string }>).find((t) => t.id === ticket.id)?.status).toBe('answered');
+  expect((lists.at(-1)!.items as Array<{ id: number; status: string }>).find((t) => t.id === ticket.id)).toMatchObject({ status: 'answered', answeredBy: 'Ana' });
 
   // The shopper who comes back to the chat finds the reply there too.
   const shopper = await ShopperClient.connect(server.socketUrl);
