@@ -37,11 +37,14 @@ export function loadKnowledge(dirs: KnowledgeDirs): KnowledgeBase {
       if (!isDirectory(langDir)) continue;
       for (const file of listMarkdown(langDir)) {
         const text = readText(file, problems);
+        hash.update(`${file}\0${text ?? '(unreadable)'}\0`); // an unreadable file is still a change
         if (text === null) continue;
-        hash.update(`${file}\0${text}\0`);
         const parsed = parseEntries(text, file, lang, kind);
         entries.push(...parsed.entries);
         problems.push(...parsed.problems);
+        if (parsed.entries.length === 0 && parsed.problems.length === 0 && text.trim() !== '') {
+          problems.push({ file, line: 1, severity: 'warning', message: `no entries found: each entry starts with a "## question" heading (see docs/knowledge-format.md), or remove the file` });
+        }
       }
       const synonymsFile = path.join(langDir, SYNONYMS_FILE);
       if (kind === 'faq' && fs.existsSync(synonymsFile)) {
@@ -72,9 +75,23 @@ function listMarkdown(dir: string): string[] {
     .map((name) => path.join(dir, name));
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a UTF-8 text file; a binary or wrongly encoded file is a problem, never silently skipped. */
 function readText(file: string, problems: Problem[]): string | null {
   try {
-    return fs.readFileSync(file, 'utf8');
+    const bytes = fs.readFileSync(file);
+    let text: string;
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      text = '\0';
+    }
+    if (text.includes('\0')) {
+      problems.push({ file, line: 1, severity: 'error', message: `not a text file (binary, or not UTF-8): save it as UTF-8 markdown or remove it` });
+      return null;
+    }
+    return text;
   } catch (error) {
     problems.push({ file, line: 0, severity: 'error', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'}): check that it exists and is readable` });
     return null;
