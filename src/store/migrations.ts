@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { HANDOFF_MIGRATION } from './handoff';
+import { ROLES_MIGRATION } from './agents';
 
 /**
  * The schema, as an ordered list of migrations. `PRAGMA user_version` records how many have run.
@@ -73,6 +74,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   HANDOFF_MIGRATION,
+  ROLES_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
