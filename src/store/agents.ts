@@ -23,11 +23,13 @@ export const ROLES_MIGRATION: Migration = {
   version: 3,
   name: 'agents.role allows editor',
   up(db) {
+    db.unsafeMode(true); // better-sqlite3 runs SQLite in defensive mode, which forbids this one schema edit
     db.pragma('writable_schema = ON');
     db.prepare("UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'agents'").run(OLD_ROLE_CHECK, NEW_ROLE_CHECK);
     const schemaVersion = db.pragma('schema_version', { simple: true }) as number;
     db.pragma(`schema_version = ${schemaVersion + 1}`);
     db.pragma('writable_schema = OFF');
+    db.unsafeMode(false);
   },
 };
 
