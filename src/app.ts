@@ -81,7 +81,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(shopperRoutes({ config, store, engine, webDir }));
   app.use(agentRoutes({ agents: handoffTables.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(clock), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
   const routes = express.Router();
-  app.use(teamRoutes({ agents: handoffTables.agents, engineHost, store }));
+  app.use(teamRoutes({ agents: handoffTables.agents, engineHost, store, log }));
   app.use(routes);
   app.use(notFound);
   app.use(errorHandler(log));

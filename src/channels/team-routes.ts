@@ -1,14 +1,16 @@
 import express from 'express';
-import { requireRole } from '../auth';
+import { requireRole, sessionAgentOf } from '../auth';
 import type { EngineHost } from '../engine';
 import { AtentoError } from '../errors';
 import type { Store, StoredMessage } from '../store';
 import type { AgentTable } from '../store/agents';
+import { describeForget, shopperData } from '../store/shoppers';
 
 export interface TeamRouteDeps {
   agents: AgentTable;
   engineHost: EngineHost;
   store: Store;
+  log: (line: string) => void;
 }
 
 /**
@@ -35,6 +37,22 @@ export function teamRoutes(deps: TeamRouteDeps): express.Router {
     if (format !== 'json') return next(new AtentoError('bad_frame', 'format must be "json" or "csv".'));
     res.setHeader('Content-Disposition', `attachment; filename="transcript-${id}.json"`);
     res.json({ conversation, messages });
+  });
+
+  const shoppers = shopperData(deps.store.db);
+  const shopperEmail = (body: unknown): string => {
+    const email = (body as { email?: unknown } | undefined)?.email;
+    if (typeof email !== 'string' || !email.includes('@') || email.length > 256) throw new AtentoError('bad_frame', 'Send {"email": "the e-mail the shopper gave"}.');
+    return email;
+  };
+  router.post('/agent/api/shoppers/export', requireRole(deps.agents, 'admin'), (req, res) => {
+    res.json(shoppers.export(shopperEmail(req.body)));
+  });
+  router.post('/agent/api/shoppers/forget', requireRole(deps.agents, 'admin'), (req, res) => {
+    const email = shopperEmail(req.body);
+    const counts = shoppers.forget(email);
+    deps.log(`${describeForget(email, counts)} (by agent ${sessionAgentOf(res).id})`);
+    res.json({ forgotten: counts });
   });
 
   return router;
