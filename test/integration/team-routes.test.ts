@@ -8,6 +8,7 @@ import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from
 let engineHost: EngineHost;
 let server: TestServer;
 const cookies: Record<string, string> = {};
+const logs: string[] = [];
 
 async function addAgent(dataDir: string, email: string, role?: string): Promise<string> {
   const output: string[] = [];
@@ -24,7 +25,7 @@ beforeAll(async () => {
     editor: await addAgent(dataDir, 'eva@tienda.example', 'editor'),
     admin: await addAgent(dataDir, 'alba@tienda.example', 'admin'),
   };
-  server = await startTestServer({ dataDir, deps: { engineHost } });
+  server = await startTestServer({ dataDir, deps: { engineHost, log: (line: string) => logs.push(line) } });
   for (const [role, email] of [['agent', 'ana@tienda.example'], ['editor', 'eva@tienda.example'], ['admin', 'alba@tienda.example']] as const) {
     const res = await fetch(`${server.httpUrl}/agent/login`, {
       method: 'POST',
@@ -83,4 +84,23 @@ test('transcript export: admin gets JSON and CSV (formulas defused), editor and 
   expect(lines[3]).toMatch(/,"'=HYPERLINK\(""x""\)"$/);
 
   expect((await get('/agent/api/conversations/nope/transcript', 'admin')).status).toBe(404);
+});
+
+test('forgetting a shopper over HTTP: admin only, logged without the e-mail', async () => {
+  const { seedShopper } = await import('../helpers/seed-shoppers');
+  const kept = seedShopper(server.app.store, 'otro@example.com', 'hola');
+  seedShopper(server.app.store, 'rosa@example.com', '¿cuánto tarda el envío?');
+  const post = (path: string, role: string, body: unknown) =>
+    fetch(`${server.httpUrl}${path}`, { method: 'POST', headers: { cookie: cookies[role], 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  for (const role of ['agent', 'editor']) expect((await post('/agent/api/shoppers/forget', role, { email: 'rosa@example.com' })).status).toBe(403);
+  expect((await (await post('/agent/api/shoppers/export', 'admin', { email: 'rosa@example.com' })).json()).conversations).toHaveLength(1);
+  expect((await post('/agent/api/shoppers/forget', 'admin', {})).status).toBe(400);
+
+  const res = await post('/agent/api/shoppers/forget', 'admin', { email: 'rosa@example.com' });
+  expect(await res.json()).toEqual({ forgotten: { conversations: 1, messages: 2, tickets: 1, feedback: 1, handoffs: 0, dialogStates: 1 } });
+  expect(logs.find((line) => line.startsWith('forgot 1 conversation'))).toMatch(/for shopper #[0-9a-f]{10} \(by agent /);
+  expect(logs.join('\n')).not.toContain('rosa@');
+  expect((await (await post('/agent/api/shoppers/export', 'admin', { email: 'rosa@example.com' })).json()).conversations).toEqual([]);
+  expect(server.app.store.conversations.get(kept)).toBeDefined();
 });
