@@ -78,7 +78,7 @@ function runCase(name: string): Result {
     return measure(knowledge, defaultQueries(knowledge.entries, MESSAGES));
   }
   const entries = generateCatalogue();
-  const knowledge: KnowledgeBase = { entries, synonyms: { es: [], en: [] }, problems: [], version: 'generated' };
+  const knowledge: KnowledgeBase = { entries, synonyms: { es: [], en: [] }, values: { es: {}, en: {} }, problems: [], version: 'generated' };
   return measure(knowledge, generatedQueries(entries, MESSAGES));
 }
 

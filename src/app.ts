@@ -21,6 +21,7 @@ import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway'
 import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
 import { EventBus } from './events';
+import { createMailer } from './mail';
 import { createSessionSigner, loadSessionSecret, type SessionSigner } from './session';
 import { openStore, type Store } from './store';
 import { openHandoffTables, type HandoffTables } from './store/handoff';
@@ -66,7 +67,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const bot = createBotRuntime(engine, store.dialogState);
   const clock = deps.clock ?? (() => new Date());
   const handoffTables = openHandoffTables(store.db, () => clock().toISOString());
-  const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers });
+  // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.
+  const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
+  const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
   handoff.start();
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff });
   const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log });
@@ -79,9 +82,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(express.json({ limit: config.limits.httpBodyBytes }));
   app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
   app.use(shopperRoutes({ config, store, engine, webDir }));
-  app.use(agentRoutes({ agents: handoffTables.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(clock), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
+  app.use(agentRoutes({ agents: handoffTables.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(handoffTables.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
   const routes = express.Router();
-  app.use(teamRoutes({ agents: handoffTables.agents, engineHost, store, log }));
+  app.use(teamRoutes({ agents: handoffTables.agents, store, log }));
   app.use(routes);
   app.use(notFound);
   app.use(errorHandler(log));
@@ -107,14 +110,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     handoffTables,
     close() {
       closing ??= (async () => {
-        gateway.close();
+        // Stop accepting connections, finish the turns in progress, then close every socket.
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await gateway.close();
         agentGateway.close();
         handoff.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-          if (!server.listening) resolve();
-        });
+        server.closeAllConnections();
+        await stopped;
         if (ownsEngine) engineHost.close();
         store.close();
       })();

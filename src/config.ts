@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { SHOP_COUNTRIES } from './knowledge/shop-values';
 
 /**
  * The one place that reads configuration: environment variables and an optional JSON file,
@@ -56,11 +57,10 @@ const handoffSchema = z
     agentCapacity: z.number().int().min(1).max(50).default(3),
     /** Seconds an agent may be disconnected before their chats go back to the queue. */
     reconnectGraceSeconds: z.number().int().min(0).default(60),
-    /** Shown to a shopper who leaves a message: "we will reply {replyPromise}". */
-    replyPromise: z
-      .object({ es: z.string().min(1), en: z.string().min(1) })
-      .strict()
-      .default({ es: 'en menos de 24 horas hábiles', en: 'within 24 business hours' }),
+    /** Business hours within which a message left with nobody online is answered ("before 11:00 on Monday"). */
+    replyWithinBusinessHours: z.number().positive().max(200).default(2),
+    /** Optional wording that replaces the computed deadline: "we will reply {replyPromise}". */
+    replyPromise: z.object({ es: z.string().min(1), en: z.string().min(1) }).strict().optional(),
     /** Low-confidence turns in a row before the bot offers a person. */
     lowConfidenceStrikes: z.number().int().min(1).default(2),
   })
@@ -79,21 +79,35 @@ const configSchema = z
     watchKnowledge: z.boolean().default(true),
     defaultLanguage: z.enum(['es', 'en']).default('es'),
     shopName: z.string().min(1).max(80).default('Tienda Demo'),
+    /** Whose demo facts (payment methods, tax documents, prices) fill what knowledge/shop.json does not set. */
+    shopCountry: z.enum(SHOP_COUNTRIES).default('MX'),
     /** Origins (scheme://host[:port]) whose pages may embed the widget; the server's own origin always may. */
     allowedOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'use an origin such as "https://shop.example"')).default([]),
     /** HMAC secret for shopper sessions; generated and kept in <dataDir> when absent. */
     sessionSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The secret the shop signs its users' ids with (data-user-hash); unset: data-user-* are ignored. */
+    identitySecret: z.string().min(32, 'must be at least 32 characters').optional(),
     /**
      * Mark the agent session cookie Secure. Unset: Secure when the request reached the local proxy over
      * HTTPS (X-Forwarded-Proto: https from loopback). Set true when serving HTTPS through a proxy that
      * does not send that header; false only for plain-HTTP testing.
      */
     secureCookies: z.boolean().optional(),
+    /** Where ticket replies are sent from: smtp(s)://user:password@host:port. Unset: e-mail is off. */
+    smtpUrl: z
+      .string()
+      .refine((url) => /^smtps?:\/\/[^\s/]+/.test(url), 'use smtp://user:password@host:587 or smtps://user:password@host:465')
+      .optional(),
+    /** From-address of ticket replies, e.g. "Tienda Demo <ayuda@tienda.example>". */
+    smtpFrom: z.string().min(3).max(320).optional(),
+    /** Where shoppers' answers to a ticket reply go (your support inbox); default: the from-address. */
+    smtpReplyTo: z.email().optional(),
     matching: matchingSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     handoff: handoffSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((config) => !config.smtpUrl || config.smtpFrom, { message: 'set smtpFrom (ATENTO_SMTP_FROM) too: the address ticket replies come from', path: ['smtpFrom'] });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<z.output<typeof configSchema> & { databaseFile: string }>;
@@ -115,9 +129,14 @@ const ENV_KEYS: Record<string, { key: keyof ConfigInput; parse: (raw: string) =>
   ATENTO_WATCH_KNOWLEDGE: { key: 'watchKnowledge', parse: parseBoolean },
   ATENTO_DEFAULT_LANGUAGE: { key: 'defaultLanguage', parse: String },
   ATENTO_SHOP_NAME: { key: 'shopName', parse: String },
+  ATENTO_SHOP_COUNTRY: { key: 'shopCountry', parse: (raw) => raw.trim().toUpperCase() },
   ATENTO_ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean) },
   ATENTO_SESSION_SECRET: { key: 'sessionSecret', parse: String },
+  ATENTO_IDENTITY_SECRET: { key: 'identitySecret', parse: String },
   ATENTO_SECURE_COOKIES: { key: 'secureCookies', parse: parseBoolean },
+  ATENTO_SMTP_URL: { key: 'smtpUrl', parse: String },
+  ATENTO_SMTP_FROM: { key: 'smtpFrom', parse: String },
+  ATENTO_SMTP_REPLY_TO: { key: 'smtpReplyTo', parse: String },
 };
 const CONFIG_FILE_VARIABLE = 'ATENTO_CONFIG';
 

@@ -10,6 +10,7 @@ export const ERRORS = {
   hello_required: { http: 400, close: null, message: 'Send a "hello" frame first.' },
   already_greeted: { http: 400, close: null, message: 'This socket already sent "hello".' },
   session_invalid: { http: 401, close: null, message: 'The session token is invalid or expired; a new conversation was started.' },
+  identity_invalid: { http: 401, close: null, message: 'The shopper identity is not signed by this shop (user hash mismatch); continuing as an anonymous visitor.' },
   /** Closes the socket only when a new conversation is refused (nothing else can happen on it). */
   rate_limited: { http: 429, close: 1008, message: 'Too many messages; wait a moment and try again.' },
   unknown_choice: { http: 404, close: null, message: 'That option is no longer available.' },

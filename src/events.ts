@@ -13,6 +13,8 @@ export interface AtentoEvents {
   'conversation.status_changed': {
     conversationId: string;
     status: ConversationStatus;
+    /** false when the shopper asked for a person and nobody can come now. */
+    agentsAvailable?: boolean;
     position?: number;
     etaSeconds?: number;
     agentName?: string;

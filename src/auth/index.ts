@@ -10,6 +10,6 @@ export {
   clearedSessionCookie,
   readCookie,
 } from './sessions';
-export { LoginLimiter } from './rate-limit';
+export { LoginLimiter, throttleDelaySeconds, PAIR_POLICY, ADDRESS_POLICY, type ThrottlePolicy } from './rate-limit';
 export { login, type LoginResult } from './login';
 export { requireRole, sessionAgentOf } from './require-role';

@@ -8,23 +8,23 @@ export type LoginResult =
   | { ok: false; error: 'invalid_credentials' }
   | { ok: false; error: 'rate_limited'; retryAfterSeconds: number };
 
-/** Checks e-mail and password, rate-limited per client address and per e-mail; starts a session. */
+/** Checks e-mail and password, throttled per (e-mail, address) pair and per address; starts a session. */
 export async function login(
   deps: { agents: AgentTable; limiter: LoginLimiter; now: () => Date },
   attempt: { email: string; password: string; clientAddress: string },
 ): Promise<LoginResult> {
   const email = attempt.email.trim().toLowerCase();
-  const keys = [`ip:${attempt.clientAddress}`, `email:${email}`];
-  const retryAfterSeconds = deps.limiter.retryAfterSeconds(keys);
+  const address = attempt.clientAddress;
+  const retryAfterSeconds = deps.limiter.retryAfterSeconds(email, address);
   if (retryAfterSeconds > 0) return { ok: false, error: 'rate_limited', retryAfterSeconds };
 
   // Counted as a failure before the (asynchronous) check, so guesses sent all at once meet the limit too.
-  deps.limiter.recordFailure(keys);
+  deps.limiter.recordFailure(email, address);
   const account = deps.agents.credentials(email);
   // Verify even for an unknown e-mail, so response time does not reveal which accounts exist.
   const valid = (await verifyPassword(attempt.password, account?.passwordHash ?? DUMMY_HASH)) && account !== undefined;
   if (!valid) return { ok: false, error: 'invalid_credentials' };
-  deps.limiter.recordSuccess(keys);
+  deps.limiter.recordSuccess(email, address);
   const session = startSession(deps.agents, account.agent.id, deps.now());
   return { ok: true, agent: account.agent, ...session };
 }

@@ -1,47 +1,66 @@
+import type { LoginFailureTable } from '../store/login-failures';
+
+/** How failed logins slow down one key: free tries, then a wait that doubles with each failure. */
+export interface ThrottlePolicy {
+  freeFailures: number;
+  maxDelaySeconds: number;
+}
+
+/** A typo or two never waits; a guesser waits 1, 2, 4… s, up to 15 min, between tries. */
+export const PAIR_POLICY: ThrottlePolicy = { freeFailures: 5, maxDelaySeconds: 15 * 60 };
+/** One address trying many e-mails (a shared office address has room for a few people's typos). */
+export const ADDRESS_POLICY: ThrottlePolicy = { freeFailures: 10, maxDelaySeconds: 15 * 60 };
+/** Failures are forgotten after a day without a new one. */
+const FORGET_AFTER_MS = 24 * 3600_000;
+
+/** Seconds a key must wait after its last failure before trying again. */
+export function throttleDelaySeconds(failures: number, policy: ThrottlePolicy): number {
+  if (failures < policy.freeFailures) return 0;
+  return Math.min(policy.maxDelaySeconds, 2 ** (failures - policy.freeFailures));
+}
+
 /**
- * Failed logins allowed per key (client address, and separately the e-mail tried) in a sliding window.
- * In memory: a restart forgets, which is fine for slowing down guessing from one process.
+ * Failed agent logins, throttled per (e-mail, address) pair and per address, never per e-mail alone:
+ * failing for someone's e-mail from other addresses cannot lock that person out. Kept in SQLite, so a
+ * restart does not reset a guesser.
  */
 export class LoginLimiter {
-  private readonly failures = new Map<string, number[]>();
-
   constructor(
+    private readonly table: LoginFailureTable,
     private readonly now: () => Date,
-    private readonly maxFailures = 5,
-    private readonly windowMs = 15 * 60_000,
-    private readonly sweepAt = 10_000,
   ) {}
 
-  /** Seconds until `keys` may try again, or 0 if allowed now. */
-  retryAfterSeconds(keys: string[]): number {
+  /** Seconds until this e-mail may be tried from this address, or 0 if now. */
+  retryAfterSeconds(email: string, address: string): number {
     const now = this.now().getTime();
-    let wait = 0;
-    for (const key of keys) {
-      const recent = this.recent(key, now);
-      if (recent.length >= this.maxFailures) wait = Math.max(wait, Math.ceil((recent[0] + this.windowMs - now) / 1000));
-    }
-    return wait;
+    return Math.max(...this.keys(email, address).map(([key, policy]) => this.wait(key, policy, now)));
   }
 
-  recordFailure(keys: string[]): void {
+  recordFailure(email: string, address: string): void {
     const now = this.now().getTime();
-    // Made-up e-mails are new keys every time; forget the ones whose failures have all expired.
-    if (this.failures.size >= this.sweepAt) for (const key of [...this.failures.keys()]) this.recent(key, now);
-    for (const key of keys) this.failures.set(key, [...this.recent(key, now), now]);
+    this.table.record(this.keys(email, address).map(([key]) => key), now, now - FORGET_AFTER_MS);
   }
 
-  recordSuccess(keys: string[]): void {
-    for (const key of keys) this.failures.delete(key);
+  /** The right password clears its pair; the address keeps its count (one success does not whitewash it). */
+  recordSuccess(email: string, address: string): void {
+    this.table.clear(pairKey(email, address));
   }
 
-  /** Keys currently remembered (for tests of the sweep). */
-  get size(): number {
-    return this.failures.size;
+  private keys(email: string, address: string): Array<[string, ThrottlePolicy]> {
+    return [
+      [pairKey(email, address), PAIR_POLICY],
+      [`ip:${address}`, ADDRESS_POLICY],
+    ];
   }
 
-  private recent(key: string, now: number): number[] {
-    const times = (this.failures.get(key) ?? []).filter((time) => now - time < this.windowMs);
-    if (times.length === 0) this.failures.delete(key);
-    return times;
+  private wait(key: string, policy: ThrottlePolicy, now: number): number {
+    const row = this.table.get(key);
+    if (!row || now - row.lastFailureMs >= FORGET_AFTER_MS) return 0;
+    const readyAt = row.lastFailureMs + throttleDelaySeconds(row.failures, policy) * 1000;
+    return Math.max(0, Math.ceil((readyAt - now) / 1000));
   }
+}
+
+function pairKey(email: string, address: string): string {
+  return `pair:${email}|${address}`;
 }

@@ -101,6 +101,13 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         });
       case 'released':
         return forAgent(update.agentId).forEach((client) => send(client, { type: 'released', conversationId: update.conversationId, outcome: update.outcome }));
+      case 'rated':
+        // The agent who helped sees the shopper's rating on that chat's transcript.
+        return forAgent(update.agentId).forEach((client) => sendConversation(client, update.conversationId));
+      case 'presence': {
+        const presence = handoff.views.presenceOf(update.conversationId);
+        return clients.forEach((client) => send(client, { type: 'presence', conversationId: update.conversationId, ...presence }));
+      }
     }
   }
 
@@ -161,6 +168,25 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         if (!result.ok) return refuse(client, result.error);
         return send(client, { type: 'ok', request: 'close_ticket' });
       }
+      case 'answer_ticket':
+        return void answerTicket(client, frame.ticketId, frame.text);
+      case 'ticket_email_reply': {
+        const result = handoff.recordEmailReply(frame.ticketId, frame.text);
+        if (!result.ok) return refuse(client, result.error);
+        return send(client, { type: 'ok', request: 'ticket_email_reply', ticketId: frame.ticketId });
+      }
+    }
+  }
+
+  /** Sending takes a round trip to the mail server; the answer names the ticket so the console can match it. */
+  async function answerTicket(client: AgentSocket, ticketId: number, text: string): Promise<void> {
+    try {
+      const result = await handoff.answerTicket(client.agent.id, ticketId, text);
+      if (result.ok) return send(client, { type: 'ok', request: 'answer_ticket', ticketId });
+      send(client, { type: 'error', code: result.error, message: result.message ?? AGENT_ERROR_MESSAGES[result.error], ticketId });
+    } catch (error) {
+      log(`ticket ${ticketId} reply failed: ${(error as Error).stack ?? String(error)}`);
+      send(client, { type: 'error', code: 'internal', message: ERRORS.internal.message, ticketId });
     }
   }
 
@@ -209,6 +235,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       chats: handoff.views.chatsOf(agent.id),
       tickets: handoff.views.tickets(),
       agents: handoff.views.agents(),
+      emailConfigured: handoff.emailConfigured,
     });
     // After the welcome, so chats routed to this agent now arrive as "assigned" updates on top of it.
     handoff.agentConnected(agent.id);

@@ -6,13 +6,18 @@ import type { AgentActionError, ConsoleViews } from '../handoff';
 import { LANGUAGES } from '../knowledge/types';
 import type { Conversation, StoredMessage } from '../store';
 import type { Handoff } from '../store/handoff';
-import type { Ticket } from '../store/tickets';
+import { isValidEmail } from '../handoff/ticket-form';
 import { parseFrame, type FrameParseResult } from './frames';
+
+/** The one e-mail rule (src/handoff/ticket-form.ts), so every address Atento stores can be shown and written to as-is. */
+const shopperEmail = z.string().trim().max(254).refine(isValidEmail, 'not an e-mail address we can write to (name@example.com, no quotes or spaces)');
 
 /** The agent socket's frames (docs/protocol.md, "Agent socket"), validated here like the shopper's. */
 
 const conversationId = z.string().min(1).max(64);
 const clientMessageId = z.string().min(1).max(64);
+/** E-mail bodies run longer than chat lines, but not without bound. */
+const ticketText = z.string().trim().min(1).max(10_000);
 
 const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open'), conversationId }).strict(),
@@ -25,12 +30,14 @@ const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('transfer'), conversationId, toAgentId: z.string().min(1).max(64) }).strict(),
   z.object({ type: z.literal('search'), query: z.string().max(200), lang: z.enum(LANGUAGES) }).strict(),
   z.object({ type: z.literal('close_ticket'), ticketId: z.number().int().min(1) }).strict(),
+  z.object({ type: z.literal('answer_ticket'), ticketId: z.number().int().min(1), text: ticketText }).strict(),
+  z.object({ type: z.literal('ticket_email_reply'), ticketId: z.number().int().min(1), text: ticketText }).strict(),
   z
     .object({
       type: z.literal('shopper_details'),
       conversationId,
       name: z.string().trim().min(1).max(80).optional(),
-      email: z.email().max(254).optional(),
+      email: shopperEmail.optional(),
     })
     .strict(),
 ]);
@@ -46,6 +53,8 @@ export const AGENT_ERROR_MESSAGES: Record<AgentActionError, string> = {
   already_taken: 'Another agent took this conversation first.',
   not_waiting: 'This conversation is not waiting for an agent.',
   agent_offline: 'That agent is not online; transfer to someone who is.',
+  email_not_configured: 'E-mail is not configured on this server (ATENTO_SMTP_URL); the ticket stays open.',
+  email_failed: 'The mail server did not accept the reply; the ticket stays open. Try again.',
 };
 
 export function parseAgentFrame(raw: string): FrameParseResult<AgentClientFrame> {
@@ -64,6 +73,7 @@ export interface AgentMessage {
   action?: string;
   confidence?: number;
   options?: Choice[];
+  via?: 'email';
 }
 
 export function toAgentMessage(message: StoredMessage): AgentMessage {
@@ -73,34 +83,41 @@ export function toAgentMessage(message: StoredMessage): AgentMessage {
   if (message.action) out.action = message.action;
   if (message.confidence !== null) out.confidence = Math.round(message.confidence * 1000) / 1000;
   if (message.options.length > 0) out.options = message.options;
+  if (message.via) out.via = message.via;
   return out;
 }
 
 export type QueueItem = ReturnType<ConsoleViews['queue']>[number];
 export type ChatItem = ReturnType<ConsoleViews['chatsOf']>[number];
 export type AgentItem = ReturnType<ConsoleViews['agents']>[number];
+export type TicketItem = ReturnType<ConsoleViews['tickets']>[number];
+export type ShopperView = ReturnType<ConsoleViews['shopper']>;
 export type PreviousConversation = NonNullable<ReturnType<ConsoleViews['transcript']>>['previous'];
 
 export interface ConversationView {
   conversation: Conversation;
+  shopper: ShopperView;
+  caseTitle?: string;
   handoff: Handoff | null;
   agentName: string | null;
   messages: AgentMessage[];
+  ratings: Array<{ rating: number; comment: string | null; createdAt: string }>;
   previous: PreviousConversation;
 }
 
 export type AgentServerFrame =
-  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: QueueItem[]; chats: ChatItem[]; tickets: Ticket[]; agents: AgentItem[] }
+  | { type: 'welcome'; agent: { id: string; name: string; role: string }; queue: QueueItem[]; chats: ChatItem[]; tickets: TicketItem[]; agents: AgentItem[]; emailConfigured: boolean }
   | { type: 'queue'; items: QueueItem[] }
   | { type: 'chats'; items: ChatItem[] }
-  | { type: 'tickets'; items: Ticket[] }
+  | { type: 'tickets'; items: TicketItem[] }
   | { type: 'agents'; items: AgentItem[] }
   | { type: 'assigned'; conversationId: string }
   | { type: 'released'; conversationId: string; outcome: string }
+  | { type: 'presence'; conversationId: string; online: boolean; leftAt: string | null }
   | ({ type: 'conversation' } & ConversationView)
   | { type: 'message'; conversationId: string; message: AgentMessage }
   | { type: 'typing'; conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string }
   | { type: 'ack'; clientMessageId: string; messageId: number }
   | { type: 'search_results'; query: string; results: CannedAnswer[] }
-  | { type: 'ok'; request: string; conversationId?: string }
-  | { type: 'error'; code: AgentErrorCode; message: string; clientMessageId?: string };
+  | { type: 'ok'; request: string; conversationId?: string; ticketId?: number }
+  | { type: 'error'; code: AgentErrorCode; message: string; clientMessageId?: string; ticketId?: number };

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
-import { clearedSessionCookie, endSession, login, sessionAgent, sessionCookie, type LoginLimiter } from '../auth';
+import { clearedSessionCookie, endSession, login, requireRole, sessionAgent, sessionCookie, type LoginLimiter } from '../auth';
 import { AtentoError, ERRORS } from '../errors';
+import type { KnowledgeStatus } from '../engine';
 import type { AgentTable } from '../store/agents';
 import { renderConsolePage, renderLoginPage } from './agent-pages';
 import { clientAddress, isLoopback } from './client-address';
@@ -19,6 +20,8 @@ export interface AgentRouteDeps {
   webDir: string;
   /** config.secureCookies: undefined means "Secure when the local proxy says the request came over HTTPS". */
   secureCookies?: boolean;
+  /** What knowledge is live and the last refused change, for the people who edit it. */
+  knowledgeStatus: () => KnowledgeStatus;
 }
 
 const MAX_FIELD = 256;
@@ -32,6 +35,11 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     if (!agent) return res.redirect(303, '/agent/login');
     setHtmlSecurityHeaders(res);
     res.type('html').send(renderConsolePage(agent));
+  });
+
+  router.get('/agent/api/knowledge/status', requireRole(deps.agents, 'editor'), (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(deps.knowledgeStatus());
   });
 
   router.get('/agent/login', (_req, res) => {
@@ -56,7 +64,7 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
       const status = result.error === 'rate_limited' ? 429 : 401;
       const message =
         result.error === 'rate_limited'
-          ? `Demasiados intentos fallidos. Espera ${Math.ceil(result.retryAfterSeconds / 60)} min y vuelve a intentarlo.`
+          ? `Demasiados intentos fallidos. Espera ${waitText(result.retryAfterSeconds)} y vuelve a intentarlo.`
           : 'Correo o contraseña incorrectos.';
       if (result.error === 'rate_limited') res.setHeader('Retry-After', String(result.retryAfterSeconds));
       if (wantsJson) return res.status(status).json({ error: { code: result.error, message } });
@@ -88,6 +96,10 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
   }
 
   return router;
+}
+
+function waitText(seconds: number): string {
+  return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
 /** Atento speaks plain HTTP behind a local proxy; only that proxy's X-Forwarded-Proto tells HTTPS apart. */

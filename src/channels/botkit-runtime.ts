@@ -41,12 +41,18 @@ interface IncomingData {
   botkitEventType?: string;
 }
 
+/** What one turn sent, and whether a handler failed (Botkit swallows handler errors and never settles). */
+interface TurnSink {
+  emit(activity: Partial<Activity>): void;
+  fail(error: unknown): void;
+}
+
 /** Replies leave through here: collected for the gateway, which stores them before delivering. */
 class GatewayAdapter extends BotAdapter {
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    const sink = context.turnState.get(SINK) as ((activity: Partial<Activity>) => void) | undefined;
+    const sink = context.turnState.get(SINK) as TurnSink | undefined;
     if (!sink) throw new Error('atento: a bot reply was sent outside a turn; use the gateway to reach a conversation');
-    for (const activity of activities) sink(activity);
+    for (const activity of activities) sink.emit(activity);
     return activities.map(() => ({ id: '' }));
   }
 
@@ -62,7 +68,7 @@ class GatewayAdapter extends BotAdapter {
     throw new Error('atento: proactive messages go through the store and the event bus, not Botkit');
   }
 
-  run(activity: Partial<Activity>, sink: (activity: Partial<Activity>) => void, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  run(activity: Partial<Activity>, sink: TurnSink, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     const context = new TurnContext(this, activity);
     context.turnState.set(SINK, sink);
     return this.runMiddleware(context, logic);
@@ -108,15 +114,24 @@ export function createBotRuntime(engine: () => Engine, dialogState: Store['dialo
 
   const send = (bot: BotWorker, message: BotkitMessage, reply: Reply) => bot.reply(message, { type: 'message', text: reply.text, channelData: { reply } });
 
-  controller.on('message', async (bot, message) => {
+  /** A handler's error is handed to the turn, which rejects with it, instead of vanishing inside Botkit. */
+  const guarded = (handler: (bot: BotWorker, message: BotkitMessage) => Promise<void>) => async (bot: BotWorker, message: BotkitMessage) => {
+    try {
+      await handler(bot, message);
+    } catch (error) {
+      ((bot.getConfig('context') as TurnContext).turnState.get(SINK) as TurnSink).fail(error);
+    }
+  };
+
+  controller.on('message', guarded(async (bot, message) => {
     const lang = (message as unknown as IncomingData).lang;
     await send(bot, message, engine().respond(message.text ?? '', { lang }));
-  });
-  controller.on('choice', async (bot, message) => {
+  }));
+  controller.on('choice', guarded(async (bot, message) => {
     const { lang, entryId } = message as unknown as IncomingData;
     const reply = entryId ? engine().replyFor(entryId, lang) : null;
     if (reply) await send(bot, message, reply);
-  });
+  }));
 
   const handleTurn = (context: TurnContext) => controller.handleTurn(context);
 
@@ -136,11 +151,20 @@ export function createBotRuntime(engine: () => Engine, dialogState: Store['dialo
         channelData,
         timestamp: new Date(),
       };
-      await adapter.run(activity, (sent) => {
-        const reply = (sent.channelData as { reply?: Reply } | undefined)?.reply ?? null;
-        const text = reply?.text ?? sent.text;
-        if (sent.type === 'message' && text) outputs.push({ text, reply });
-      }, handleTurn);
+      let failure: { error: unknown } | null = null;
+      await adapter.run(
+        activity,
+        {
+          emit(sent) {
+            const reply = (sent.channelData as { reply?: Reply } | undefined)?.reply ?? null;
+            const text = reply?.text ?? sent.text;
+            if (sent.type === 'message' && text) outputs.push({ text, reply });
+          },
+          fail: (error) => (failure = { error }),
+        },
+        handleTurn,
+      );
+      if (failure) throw (failure as { error: unknown }).error;
       return outputs;
     },
   };

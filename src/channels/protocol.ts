@@ -3,7 +3,11 @@ import type { Choice } from '../engine/types';
 import type { ErrorCode } from '../errors';
 import { LANGUAGES, type Lang } from '../knowledge/types';
 import type { ConversationStatus, StoredMessage } from '../store';
+import { isValidEmail } from '../handoff/ticket-form';
 import { parseFrame, type FrameParseResult } from './frames';
+
+/** The one e-mail rule (src/handoff/ticket-form.ts), so every address Atento stores can be shown and written to as-is. */
+const shopperEmail = z.string().trim().max(254).refine(isValidEmail, 'not an e-mail address we can write to (name@example.com, no quotes or spaces)');
 
 /**
  * The shopper socket's frames (docs/protocol.md). Every incoming frame is parsed here; nothing
@@ -19,16 +23,29 @@ export const helloFrame = z
     lastSeenId: z.number().int().min(0).optional(),
     lang: z.enum(LANGUAGES).optional(),
     page: z.string().max(2048).optional(),
+    /** The shop's logged-in user, signed by the shop (docs/protocol.md, "Verified shoppers"). */
+    user: z
+      .object({
+        id: z.string().trim().min(1).max(128),
+        email: shopperEmail.optional(),
+        name: z.string().trim().min(1).max(80).optional(),
+        hash: z.string().regex(/^[0-9a-f]{64}$/i, 'the hex HMAC-SHA256 of the user id'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
 const messageFrame = z.object({ type: z.literal('message'), clientMessageId, text: z.string() }).strict();
 const choiceFrame = z.object({ type: z.literal('choice'), clientMessageId, id: z.string().min(1).max(200) }).strict();
 const feedbackFrame = z.object({ type: z.literal('feedback'), messageId: z.number().int().min(1), helpful: z.boolean() }).strict();
+const csatFrame = z
+  .object({ type: z.literal('csat'), messageId: z.number().int().min(1), rating: z.number().int().min(1).max(5), comment: z.string().trim().max(1000).optional() })
+  .strict();
 const typingFrame = z.object({ type: z.literal('typing'), isTyping: z.boolean() }).strict();
 const handoffRequestFrame = z.object({ type: z.literal('handoff_request') }).strict();
 
-const clientFrame = z.discriminatedUnion('type', [helloFrame, messageFrame, choiceFrame, feedbackFrame, typingFrame, handoffRequestFrame]);
+const clientFrame = z.discriminatedUnion('type', [helloFrame, messageFrame, choiceFrame, feedbackFrame, csatFrame, typingFrame, handoffRequestFrame]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 export const CLIENT_FRAME_TYPES = clientFrame.options.map((option) => option.shape.type.value);
 
@@ -44,6 +61,8 @@ export interface WelcomeFrame {
   greeting: string;
   suggestions: Choice[];
   status: ConversationStatus;
+  /** Whether a person could take the chat now (business hours and an agent online); the greeting says so too. */
+  agentsAvailable: boolean;
   /** Whether this socket resumed an existing conversation. */
   resumed: boolean;
   maxMessageChars: number;
@@ -57,6 +76,8 @@ export interface MessageOut {
   createdAt: string;
   action?: string;
   entryId?: string;
+  /** The kind of entry a bot answer came from: only "faq" answers ask "was this helpful?". */
+  entryKind?: 'faq' | 'intent';
   confidence?: number;
   options?: Choice[];
   related?: Choice[];
@@ -71,15 +92,18 @@ export type ServerFrame =
   | MessageOut
   | { type: 'ack'; clientMessageId: string; messageId: number }
   | { type: 'feedback_saved'; messageId: number; helpful: boolean }
-  | { type: 'status'; state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string }
+  | { type: 'csat_saved'; messageId: number; rating: number }
+  | { type: 'status'; state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string; agentsAvailable?: boolean }
   | { type: 'typing'; from: 'bot' | 'agent'; isTyping: boolean; agentName?: string }
   | { type: 'error'; code: ErrorCode; message: string; clientMessageId?: string };
 
-/** A stored message as the shopper sees it (callers never pass notes). */
-export function toMessageFrame(message: StoredMessage): MessageOut {
+/** A stored message as the shopper sees it (callers never pass notes); `entryKind` looks up what a bot answer came from. */
+export function toMessageFrame(message: StoredMessage, entryKind?: (entryId: string, lang: Lang) => 'faq' | 'intent' | undefined): MessageOut {
   const frame: MessageOut = { type: 'message', id: message.id, from: message.sender, text: message.text, createdAt: message.createdAt };
   if (message.action) frame.action = message.action;
   if (message.entryId) frame.entryId = message.entryId;
+  const kind = message.entryId && message.lang && message.sender === 'bot' ? entryKind?.(message.entryId, message.lang) : undefined;
+  if (kind) frame.entryKind = kind;
   if (message.confidence !== null) frame.confidence = Math.round(message.confidence * 1000) / 1000;
   if (message.options.length > 0) frame.options = message.options;
   if (message.related.length > 0) frame.related = message.related;

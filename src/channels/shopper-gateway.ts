@@ -7,8 +7,8 @@ import { AtentoError, ERRORS, type ErrorCode } from '../errors';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize } from '../nlp';
-import type { SessionSigner } from '../session';
-import type { Conversation, ConversationStatus, Store, StoredMessage } from '../store';
+import { verifyShopper, type SessionSigner } from '../session';
+import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedShopper } from '../store';
 import type { BotOutput, BotRuntime } from './botkit-runtime';
 import { clientAddress } from './client-address';
 import { isOriginAllowed } from './origin';
@@ -27,12 +27,25 @@ import { rejectUpgrade, type UpgradeHandler } from './upgrade';
 export const SHOPPER_SOCKET_PATH = '/ws/shopper';
 /** Frames above maxFrameBytes get an error frame; only far larger ones make ws close the socket (1009). */
 const HARD_FRAME_FACTOR = 4;
+/** How long a shutdown waits for turns in progress (SIGTERM must exit within 5 s). */
+const DRAIN_MS = 3000;
+/** WebSocket close code 1012, "service restart": clients reconnect. */
+const SERVICE_RESTART = 1012;
+
+/** Said when a turn fails after the message was acknowledged: the shopper is never left without a word. */
+const TURN_FAILED: Record<Lang, string> = {
+  es: 'Perdón, tuve un problema para responderte. ¿Me lo escribes de nuevo? Si prefieres, escribe "hablar con una persona".',
+  en: 'Sorry, something went wrong on my side. Could you send that again? Or type "talk to a person".',
+};
 const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te puedo ayudar?', en: 'Hi! How can I help you?' };
 
 /** The human handoff's hooks into shopper turns (implemented by src/handoff's HandoffService). */
 export interface ShopperHandoffHooks {
-  /** true: the handoff consumed the message (a form answer, a yes/no to its offer); the bot stays quiet. */
-  beforeBot(conversationId: string, text: string, options: { isChoice: boolean }): boolean;
+  /**
+   * true: the handoff consumed the message (a form answer, a yes/no to its offer); the bot stays quiet.
+   * `interpret` gives the bot's reading of the message, for an open form to tell answers from questions.
+   */
+  beforeBot(conversationId: string, text: string, options: { isChoice: boolean; interpret?: () => Reply }): boolean;
   /** Applies the escalation policy; calls `sendReply` (once, first) when the bot's reply should go out. */
   afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => void): void;
   /** The label of one of the handoff's own options ("Sí, con una persona"), or null if `id` is not one. */
@@ -41,6 +54,13 @@ export interface ShopperHandoffHooks {
   choice(conversationId: string, id: string): boolean;
   requestHandoff(conversationId: string, reason: 'button'): void;
   statusOf(conversationId: string): { state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string };
+  /** Whether a person can help now, and the sentence that tells the shopper (added to the greeting). */
+  availability(lang: Lang): { agentsNow: boolean; note: string };
+  /** Stores a 1–5 rating answering the rating question `messageId`; false if it is not one of this conversation's. */
+  rate(conversationId: string, messageId: number, rating: number, comment: string | null): boolean;
+  /** A tab of this conversation opened (after hello) or closed: agents see whether the shopper is there. */
+  shopperConnected(conversationId: string): void;
+  shopperDisconnected(conversationId: string): void;
 }
 
 export interface ShopperGatewayDeps {
@@ -58,7 +78,8 @@ export interface ShopperGateway {
   handleUpgrade: UpgradeHandler;
   /** Open shopper sockets. */
   connectionCount(): number;
-  close(): void;
+  /** Refuses new frames, lets turns in progress finish (at most DRAIN_MS), then asks every tab to reconnect. */
+  close(): Promise<void>;
 }
 
 interface ShopperSocket {
@@ -76,6 +97,8 @@ interface ShopperSocket {
 
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const { config, store, events, bot, sessions, handoff, log } = deps;
+  let warnedNoIdentitySecret = false;
+  let draining = false;
   const { limits } = config;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false });
   const clients = new Set<ShopperSocket>();
@@ -89,6 +112,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   let nextSocketId = 0;
   const turns = new Map<string, Promise<void>>();
 
+  const entryKind = (entryId: string, lang: Lang) => deps.engine().entry(entryId, lang)?.kind;
   const send = (client: ShopperSocket, frame: ServerFrame) => {
     if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
   };
@@ -100,10 +124,10 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
 
   const unsubscribe = [
     events.on('message.created', ({ message }) => {
-      if (message.kind !== 'note') broadcast(message.conversationId, toMessageFrame(message));
+      if (message.kind !== 'note') broadcast(message.conversationId, toMessageFrame(message, entryKind));
     }),
-    events.on('conversation.status_changed', ({ conversationId, status, position, etaSeconds, agentName }) =>
-      broadcast(conversationId, { type: 'status', state: status, position, etaSeconds, agentName }),
+    events.on('conversation.status_changed', ({ conversationId, status, position, etaSeconds, agentName, agentsAvailable }) =>
+      broadcast(conversationId, { type: 'status', state: status, position, etaSeconds, agentName, agentsAvailable }),
     ),
     events.on('conversation.typing', ({ conversationId, from, isTyping, agentName }) => {
       if (from === 'agent') broadcast(conversationId, { type: 'typing', from, isTyping, agentName });
@@ -146,16 +170,22 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     if (reply && reply.lang !== conversation.lang) store.conversations.setLang(conversation.id, reply.lang);
   }
 
-  /** Stores the shopper's message, acknowledges it, then (if the bot has the chat) runs a bot turn. */
+  /**
+   * Stores the shopper's message, acknowledges it, then (if the bot has the chat) runs a bot turn. A turn
+   * that fails gets an apology, and the message is marked so that the client's retry is answered.
+   */
   async function shopperTurn(client: ShopperSocket, conversationId: string, clientMessageId: string, text: string, choiceId: string | null) {
-    const duplicate = store.messages.findByClientId(conversationId, clientMessageId);
-    if (duplicate) {
-      // A retry after a lost ack: acknowledge again, never answer twice.
-      send(client, { type: 'ack', clientMessageId, messageId: duplicate.id });
-      return;
-    }
     const conversation = store.conversations.get(conversationId);
     if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
+    const failedKey = `failed-turn:${conversationId}:${clientMessageId}`;
+    const duplicate = store.messages.findByClientId(conversationId, clientMessageId);
+    if (duplicate) {
+      // A retry after a lost ack: acknowledge again, never answer twice, unless the first answer failed.
+      send(client, { type: 'ack', clientMessageId, messageId: duplicate.id });
+      if (!store.dialogState.read(failedKey)) return;
+      store.dialogState.delete([failedKey]);
+      return answerTurn(conversation, duplicate, choiceId);
+    }
     const stored: StoredMessage = store.messages.insert({
       conversationId,
       sender: 'shopper',
@@ -166,8 +196,22 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     });
     send(client, { type: 'ack', clientMessageId, messageId: stored.id });
     events.emit('message.created', { message: stored });
+    try {
+      await answerTurn(conversation, stored, choiceId);
+    } catch (error) {
+      log(`shopper turn failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
+      store.dialogState.write({ [failedKey]: true });
+      storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, stored.id);
+    }
+  }
+
+  /** The handoff and the bot's part of a turn, for a shopper message already on disk and acknowledged. */
+  async function answerTurn(conversation: Conversation, stored: StoredMessage, choiceId: string | null): Promise<void> {
+    const conversationId = conversation.id;
+    const text = stored.text;
     if (choiceId && handoff.choice(conversationId, choiceId)) return;
-    if (handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null })) return;
+    const interpret = () => deps.engine().respond(text, { lang: conversation.lang });
+    if (handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null, interpret })) return;
     // Anyone but the bot holds the chat: the message waits for a person.
     if (store.conversations.get(conversationId)?.status !== 'bot') return;
     const outputs = await bot.turn(
@@ -178,20 +222,48 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     storeBotOutputs(conversation, outputs, stored.id, text);
   }
 
-  function hello(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): void {
+  /** The shop's signed user, if any; a claim that does not verify is answered, then ignored. */
+  function verifiedShopper(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): VerifiedShopper | null {
+    if (!frame.user) return null;
+    if (!config.identitySecret) {
+      if (!warnedNoIdentitySecret) log('data-user-* on the widget ignored: set ATENTO_IDENTITY_SECRET to verify shoppers');
+      warnedNoIdentitySecret = true;
+      return null;
+    }
+    const shopper = verifyShopper(config.identitySecret, frame.user);
+    if (shopper !== 'invalid') return shopper;
+    sendError(client, 'identity_invalid');
+    return null;
+  }
+
+  /**
+   * The token's conversation, unless it belongs to another verified shopper (a shared computer); else the
+   * verified shopper's latest conversation from any device.
+   */
+  function existingConversation(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>, shopper: VerifiedShopper | null): Conversation | undefined {
     let conversation: Conversation | undefined;
     if (frame.token !== undefined) {
       const claims = sessions.verify(frame.token);
       conversation = claims ? store.conversations.get(claims.conversationId) : undefined;
       if (!conversation) sendError(client, 'session_invalid');
     }
+    if (conversation?.shopperId && conversation.shopperId !== shopper?.id) conversation = undefined;
+    return conversation ?? (shopper ? store.conversations.latestOfShopper(shopper.id) : undefined);
+  }
+
+  function hello(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): void {
+    const shopper = verifiedShopper(client, frame);
+    let conversation = existingConversation(client, frame, shopper);
     const resumed = conversation !== undefined;
     if (!conversation) {
       if (!conversationLimiter.take(client.address)) {
         return refuseAndClose(client, 'rate_limited', 'Too many new conversations from this address; try again in a minute.');
       }
       conversation = store.conversations.create(frame.lang ?? config.defaultLanguage, frame.page ?? null);
+      if (shopper) store.conversations.setIdentity(conversation.id, shopper);
     } else {
+      // A visitor who logs in on the shop keeps their chat, now linked to their account.
+      if (shopper && !conversation.shopperId) store.conversations.setIdentity(conversation.id, shopper);
       if (frame.page) store.conversations.setPage(conversation.id, frame.page);
       if (frame.lang && frame.lang !== conversation.lang) store.conversations.setLang(conversation.id, frame.lang);
     }
@@ -204,14 +276,18 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     byConversation.set(conversation.id, sockets);
     client.conversationId = conversation.id;
     clearHelloTimer(client);
+    handoff.shopperConnected(conversation.id);
 
     const engine = deps.engine();
+    const availability = handoff.availability(lang);
+    const greeting = engine.replyFor('greeting', lang)?.text ?? FALLBACK_GREETING[lang];
     send(client, {
       type: 'welcome',
       token: sessions.issue(conversation.id),
       conversationId: conversation.id,
       lang,
-      greeting: engine.replyFor('greeting', lang)?.text ?? FALLBACK_GREETING[lang],
+      greeting: `${greeting}\n\n${availability.note}`,
+      agentsAvailable: availability.agentsNow,
       suggestions: engine.suggestions(lang, 3),
       status: conversation.status,
       resumed,
@@ -219,7 +295,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     });
     if (resumed) {
       for (const message of store.messages.listAfter(conversation.id, frame.lastSeenId ?? 0)) {
-        if (message.kind !== 'note') send(client, toMessageFrame(message));
+        if (message.kind !== 'note') send(client, toMessageFrame(message, entryKind));
       }
     }
     if (conversation.status !== 'bot') send(client, { type: 'status', ...handoff.statusOf(conversation.id) });
@@ -237,6 +313,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   }
 
   function handleFrame(client: ShopperSocket, frame: ClientFrame): void {
+    // Shutting down: nothing new starts; the client re-sends it, with the same id, after reconnecting.
+    if (draining) return sendError(client, 'unavailable', undefined, 'clientMessageId' in frame ? frame.clientMessageId : undefined);
     if (frame.type === 'hello') {
       if (client.conversationId) return sendError(client, 'already_greeted');
       return hello(client, frame);
@@ -278,6 +356,11 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         if (!message || message.conversationId !== conversationId || message.sender !== 'bot') return sendError(client, 'unknown_message');
         store.feedback.record(message.id, conversationId, frame.helpful);
         return send(client, { type: 'feedback_saved', messageId: message.id, helpful: frame.helpful });
+      }
+      case 'csat': {
+        // Only an answer to one of this conversation's rating questions; anything else looks missing.
+        if (!handoff.rate(conversationId, frame.messageId, frame.rating, frame.comment || null)) return sendError(client, 'unknown_message');
+        return send(client, { type: 'csat_saved', messageId: frame.messageId, rating: frame.rating });
       }
       case 'typing':
         client.typing = frame.isTyping;
@@ -330,6 +413,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       if (!id) return;
       // A closed tab stops typing; otherwise the agent's "typing…" would stay on.
       if (client.typing) events.emit('conversation.typing', { conversationId: id, from: 'shopper', isTyping: false });
+      handoff.shopperDisconnected(id);
       const sockets = byConversation.get(id);
       sockets?.delete(client);
       if (sockets?.size === 0) byConversation.delete(id);
@@ -349,10 +433,15 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request));
     },
     connectionCount: () => clients.size,
-    close() {
+    async close() {
+      draining = true;
       stopHeartbeat();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)));
+      await Promise.race([Promise.all(turns.values()), deadline]);
+      clearTimeout(timer);
       unsubscribe.forEach((off) => off());
-      for (const client of clients) client.ws.close(1001, 'server shutting down');
+      for (const client of clients) client.ws.close(SERVICE_RESTART, 'server restarting; reconnect');
       wss.close();
     },
   };

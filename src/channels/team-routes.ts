@@ -1,14 +1,12 @@
 import express from 'express';
 import { requireRole, sessionAgentOf } from '../auth';
-import type { EngineHost } from '../engine';
 import { AtentoError } from '../errors';
 import type { Store, StoredMessage } from '../store';
 import type { AgentTable } from '../store/agents';
-import { describeForget, shopperData } from '../store/shoppers';
+import { shopperTable } from '../store/shoppers';
 
 export interface TeamRouteDeps {
   agents: AgentTable;
-  engineHost: EngineHost;
   store: Store;
   log: (line: string) => void;
 }
@@ -19,10 +17,6 @@ export interface TeamRouteDeps {
  */
 export function teamRoutes(deps: TeamRouteDeps): express.Router {
   const router = express.Router();
-
-  router.get('/agent/api/knowledge/status', requireRole(deps.agents, 'editor'), (_req, res) => {
-    res.json(deps.engineHost.status());
-  });
 
   router.get('/agent/api/conversations/:id/transcript', requireRole(deps.agents, 'admin'), (req, res, next) => {
     const id = String(req.params.id);
@@ -39,7 +33,7 @@ export function teamRoutes(deps: TeamRouteDeps): express.Router {
     res.json({ conversation, messages });
   });
 
-  const shoppers = shopperData(deps.store.db);
+  const shoppers = shopperTable(deps.store.db);
   const shopperEmail = (body: unknown): string => {
     const email = (body as { email?: unknown } | undefined)?.email;
     if (typeof email !== 'string' || !email.includes('@') || email.length > 256) throw new AtentoError('bad_frame', 'Send {"email": "the e-mail the shopper gave"}.');
@@ -50,8 +44,8 @@ export function teamRoutes(deps: TeamRouteDeps): express.Router {
   });
   router.post('/agent/api/shoppers/forget', requireRole(deps.agents, 'admin'), (req, res) => {
     const email = shopperEmail(req.body);
-    const counts = shoppers.forget(email);
-    deps.log(`${describeForget(email, counts)} (by agent ${sessionAgentOf(res).id})`);
+    const { shopper, ...counts } = shoppers.forget(email);
+    deps.log(`forgot ${counts.conversations} conversations, ${counts.messages} messages, ${counts.tickets} tickets for shopper ${shopper} (by agent ${sessionAgentOf(res).id})`);
     res.json({ forgotten: counts });
   });
 

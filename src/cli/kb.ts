@@ -1,6 +1,6 @@
 import { createEngine, findOverlaps, formatProblem } from '../engine';
 import fs from 'node:fs';
-import { findPlaceholders, loadKnowledge } from '../knowledge';
+import { findPlaceholders, loadKnowledge, SHOP_VALUES_FILE } from '../knowledge';
 import { openStore, unansweredQuestions } from '../store';
 import { parseCommand, parseLang, UsageError } from './options';
 
@@ -21,13 +21,16 @@ export async function kbCommand(args: string[]): Promise<number> {
 async function checkCommand(args: string[]): Promise<number> {
   const { values, config } = parseCommand('kb check', args, { json: { type: 'boolean' } });
   const knowledge = loadKnowledge(config);
-  const placeholders = findPlaceholders(knowledge.entries);
+  const placeholders = findPlaceholders(knowledge.entries, knowledge.values);
   const errors = knowledge.problems.filter((p) => p.severity === 'error').length;
   if (values.json) {
     console.log(JSON.stringify({ version: knowledge.version, entries: knowledge.entries.length, problems: knowledge.problems, placeholders }));
   } else {
     for (const problem of knowledge.problems) console.log(formatProblem(problem));
-    for (const p of placeholders) console.log(`${p.file}:${p.line}: placeholder: "${p.text}" in ${p.id} is demo content: replace it with your shop's fact`);
+    for (const p of placeholders) {
+      if (p.key) console.log(`${p.file}:${p.line}: demo value: [[${p.key}]] in ${p.id} shows "${p.text}" from the ${config.shopCountry} demo profile: set "${p.key}" in knowledge/${SHOP_VALUES_FILE}`);
+      else console.log(`${p.file}:${p.line}: placeholder: "${p.text}" in ${p.id} is demo content: replace it with your shop's fact`);
+    }
     const warnings = knowledge.problems.length - errors;
     console.log(`\n${knowledge.entries.length} entries loaded (version ${knowledge.version}); ${errors} errors, ${warnings} warnings, ${placeholders.length} demo placeholders.`);
   }

@@ -1,6 +1,6 @@
 import type { MatchingConfig } from '../config';
 import { decide, MESSAGES, type Decision } from '../dialogue';
-import { stripPlaceholders, LANGUAGES, type Entry, type KnowledgeBase, type Lang } from '../knowledge';
+import { renderPlaceholders, LANGUAGES, type Entry, type KnowledgeBase, type Lang } from '../knowledge';
 import { buildMatcher, type Matcher, type MatchResult } from '../matcher';
 import { detectLanguage } from '../nlp';
 import type { Choice, Reply, RespondContext } from './types';
@@ -50,8 +50,8 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
   }
 
   const entry = (id: string, lang: Lang) => byLang.get(lang)?.get(id);
-  const render = (markdown: string) => stripPlaceholders(markdown).replaceAll('{shop}', options.shopName);
-  const choice = (item: Entry): Choice => ({ id: item.id, label: render(item.question) });
+  const render = (markdown: string, lang: Lang) => renderPlaceholders(markdown, knowledge.values[lang]).replaceAll('{shop}', options.shopName);
+  const choice = (item: Entry): Choice => ({ id: item.id, label: render(item.question, item.lang) });
   const relatedOf = (item: Entry) =>
     item.related.map((id) => entry(id, item.lang)).filter((e): e is Entry => e !== undefined).map(choice);
 
@@ -70,7 +70,7 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
     const chosen = decision.entry;
     let text = messages.fallback;
     if (decision.action === 'clarify') text = decision.options.length > 1 ? messages.clarify : messages.clarifyOne;
-    else if (chosen && decision.action !== 'fallback') text = render(chosen.answer);
+    else if (chosen && decision.action !== 'fallback') text = render(chosen.answer, chosen.lang);
     return {
       action: decision.action,
       lang,
@@ -92,7 +92,7 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
     entry,
     label(id, lang) {
       const found = entry(id, lang);
-      return found && render(found.question);
+      return found && render(found.question, lang);
     },
     respond(text, context = {}) {
       const language = chooseLanguage(text, context);
@@ -121,7 +121,7 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
         .candidates.map((candidate) => entry(candidate.id, lang))
         .filter((e): e is Entry => e !== undefined && e.kind === 'faq')
         .slice(0, limit)
-        .map((e) => ({ id: e.id, question: e.question, answer: render(e.answer) }));
+        .map((e) => ({ id: e.id, question: e.question, answer: render(e.answer, lang) }));
     },
   };
 }

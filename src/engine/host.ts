@@ -2,14 +2,13 @@ import type { Config } from '../config';
 import { loadKnowledge, watchKnowledge, type KnowledgeBase, type Problem } from '../knowledge';
 import { createEngine, type Engine } from './engine';
 
-/** What an editor needs to see: what is live, and the last change that was refused. */
+/** What is live, and the last change that was refused (shown to editors, logged with file:line). */
 export interface KnowledgeStatus {
   version: string;
   loadedAt: string;
   entries: number;
   problems: Problem[];
-  /** The last reload refused because of errors; cleared by the next good reload. */
-  rejected?: { at: string; version: string; problems: Problem[] };
+  rejected: { at: string; version: string; problems: Problem[] } | null;
 }
 
 export interface EngineHost {
@@ -25,38 +24,43 @@ export function formatProblem(problem: Problem): string {
 }
 
 /**
- * Loads knowledge and intents, builds the engine, and rebuilds it whenever an editor saves a file.
- * A reload whose files have problems of severity error does not go live: the last good knowledge
- * base keeps answering (a deleted `id:` must not turn one answer into another), and the refusal is
- * kept in `status()` for the editor. At start-up there is nothing to fall back to, so the first load
- * serves whatever is valid and logs the rest.
+ * Loads knowledge and intents, builds the engine, and rebuilds it whenever an editor saves a file. A
+ * change with errors never goes live: the last good knowledge base keeps answering until it is fixed.
+ * At start-up there is no last good one, so whatever loads serves (broken entries left out).
  */
 export function startEngineHost(config: Config, log: (line: string) => void = () => {}): EngineHost {
-  const dirs = { knowledgeDir: config.knowledgeDir, intentsDir: config.intentsDir };
-  const build = (knowledge: KnowledgeBase): Engine =>
-    createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+  const dirs = { knowledgeDir: config.knowledgeDir, intentsDir: config.intentsDir, shopCountry: config.shopCountry };
+  const load = () => {
+    const knowledge = loadKnowledge(dirs);
+    for (const problem of knowledge.problems) log(formatProblem(problem));
+    return knowledge;
+  };
+  const goLive = (knowledge: KnowledgeBase, started: number): Engine => {
+    const built = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+    log(`knowledge ${built.version}: ${knowledge.entries.length} entries loaded in ${Date.now() - started} ms`);
+    status = { version: built.version, loadedAt: new Date().toISOString(), entries: knowledge.entries.length, problems: knowledge.problems, rejected: null };
+    return built;
+  };
 
-  const first = loadKnowledge(dirs);
-  for (const problem of first.problems) log(formatProblem(problem));
-  let engine = build(first);
-  let status: KnowledgeStatus = { version: first.version, loadedAt: new Date().toISOString(), entries: first.entries.length, problems: first.problems };
-  log(`knowledge ${first.version}: ${first.entries.length} entries loaded`);
+  let status: KnowledgeStatus;
+  let engine = goLive(load(), Date.now());
 
   const reload = () => {
+    const started = Date.now();
     try {
-      const started = Date.now();
-      const knowledge = loadKnowledge(dirs);
-      if (knowledge.version === status.version && !status.rejected) return engine;
-      for (const problem of knowledge.problems) log(formatProblem(problem));
-      const errors = knowledge.problems.filter((problem) => problem.severity === 'error');
-      if (errors.length > 0) {
-        status = { ...status, rejected: { at: new Date().toISOString(), version: knowledge.version, problems: errors } };
-        log(`knowledge ${knowledge.version} not loaded (${errors.length} error${errors.length === 1 ? '' : 's'}), still serving ${engine.version}`);
+      const knowledge = load();
+      // Saved back to what is live (an editor undoing a broken change): nothing to rebuild, nothing refused.
+      if (knowledge.version === engine.version) {
+        status = { ...status, rejected: null };
         return engine;
       }
-      engine = build(knowledge);
-      status = { version: knowledge.version, loadedAt: new Date().toISOString(), entries: knowledge.entries.length, problems: knowledge.problems };
-      log(`knowledge ${knowledge.version}: ${knowledge.entries.length} entries loaded in ${Date.now() - started} ms`);
+      const errors = knowledge.problems.filter((problem) => problem.severity === 'error').length;
+      if (errors === 0) {
+        engine = goLive(knowledge, started);
+        return engine;
+      }
+      log(`knowledge ${knowledge.version} NOT loaded (${errors} errors above); still serving ${engine.version}: fix the files and save again`);
+      status = { ...status, rejected: { at: new Date().toISOString(), version: knowledge.version, problems: knowledge.problems } };
     } catch (error) {
       // Keep answering with the previous engine: a half-saved file must not take the bot down.
       log(`knowledge reload failed, still serving ${engine.version}: ${(error as Error).message}`);

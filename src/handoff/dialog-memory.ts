@@ -9,6 +9,8 @@ export interface HandoffDialog {
   formReason?: string;
   /** Waiting with nobody online, the shopper was offered to leave a message (once per wait). */
   leaveOffered?: boolean;
+  /** The shopper left the form for a question: after the bot's answer, offer the form again. */
+  reofferForm?: boolean;
 }
 
 /** Kept in the store's dialog_state table, so a form or an offer survives a restart. */
@@ -27,7 +29,7 @@ export class DialogMemory {
 }
 
 function isDefault(dialog: HandoffDialog): boolean {
-  return dialog.lowConfidenceStreak === 0 && !dialog.offerPending && !dialog.form && !dialog.formReason && !dialog.leaveOffered;
+  return dialog.lowConfidenceStreak === 0 && !dialog.offerPending && !dialog.form && !dialog.formReason && !dialog.leaveOffered && !dialog.reofferForm;
 }
 
 function key(conversationId: string): string {

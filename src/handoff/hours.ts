@@ -1,7 +1,7 @@
 import type { HandoffConfig } from '../config';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-type Weekday = (typeof WEEKDAYS)[number];
+export type Weekday = (typeof WEEKDAYS)[number];
 
 interface LocalTime {
   weekday: Weekday;
@@ -32,8 +32,8 @@ export function isWithinBusinessHours(now: Date, config: Pick<HandoffConfig, 'ti
   return minutes >= open && minutes < close;
 }
 
-/** The next opening as the shop would say it ("lunes 09:00"), or null when no day has hours. */
-export function nextOpening(now: Date, config: Pick<HandoffConfig, 'timeZone' | 'businessHours'>): { weekday: Weekday; time: string } | null {
+/** The next opening as the shop would say it ("lunes 09:00", `daysAhead` from today), or null when no day has hours. */
+export function nextOpening(now: Date, config: Pick<HandoffConfig, 'timeZone' | 'businessHours'>): ShopMoment | null {
   const { weekday, minutes } = localTime(now, config.timeZone);
   const today = WEEKDAYS.indexOf(weekday);
   for (let offset = 0; offset <= 7; offset++) {
@@ -42,7 +42,46 @@ export function nextOpening(now: Date, config: Pick<HandoffConfig, 'timeZone' | 
     if (!range) continue;
     const [open] = parseRange(range);
     if (offset === 0 && minutes >= open) continue;
-    return { weekday: day, time: range.slice(0, 5) };
+    return { weekday: day, time: range.slice(0, 5), daysAhead: offset };
   }
   return null;
+}
+
+/** A moment in the shop's week, as the shop would say it: "lunes 10:00", `daysAhead` from today. */
+export interface ShopMoment {
+  weekday: Weekday;
+  time: string;
+  daysAhead: number;
+}
+
+const MINUTES_PER_DAY = 24 * 60;
+
+/**
+ * When a message left now will have been answered: `hours` business hours after now (or after the
+ * next opening, when closed), in the shop's time zone. Null when no day has hours.
+ */
+export function replyDeadline(now: Date, hours: number, config: Pick<HandoffConfig, 'timeZone' | 'businessHours'>): ShopMoment | null {
+  const { weekday, minutes } = localTime(now, config.timeZone);
+  const today = WEEKDAYS.indexOf(weekday);
+  let remaining = Math.round(hours * 60);
+  // Up to two weeks ahead: a long promise (say 24 business hours) can span more than one week of short days.
+  for (let offset = 0; offset <= 14; offset++) {
+    const range = config.businessHours[WEEKDAYS[(today + offset) % 7]];
+    if (!range) continue;
+    const [open, close] = parseRange(range);
+    const start = offset === 0 ? Math.max(open, minutes) : open;
+    if (close - start >= remaining) {
+      const at = start + remaining;
+      // "24:00" reads as midnight of the next day.
+      const daysAhead = offset + Math.floor(at / MINUTES_PER_DAY);
+      const clock = at % MINUTES_PER_DAY;
+      return { weekday: WEEKDAYS[(today + daysAhead) % 7], time: `${pad(Math.floor(clock / 60))}:${pad(clock % 60)}`, daysAhead };
+    }
+    remaining -= Math.max(0, close - start);
+  }
+  return null;
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0');
 }

@@ -5,15 +5,19 @@ import type { Lang } from '../knowledge/types';
 import { normalize, words } from '../nlp';
 import type { Conversation, Sender, StoredMessage, Store } from '../store';
 import type { HandoffOutcome, HandoffTables } from '../store/handoff';
-import { isWithinBusinessHours, nextOpening } from './hours';
+import { isWithinBusinessHours, nextOpening, replyDeadline } from './hours';
 import { assessTurn, LEAVE_MESSAGE, OFFER_ACCEPT, OFFER_DECLINE, readOfferAnswer, type EscalationReason } from './policy';
 import { Presence, realTimers, type Timers } from './presence';
 import { estimateWaitSeconds, pickAgent } from './routing';
 import { nextStatus, type HandoffEvent } from './state';
 import { DialogMemory, type HandoffDialog } from './dialog-memory';
 import { TEXTS } from './texts';
-import { ConsoleViews } from './views';
-import { stepTicketForm } from './ticket-form';
+import { createMailer, MailError, type Mailer } from '../mail';
+import { ShopperPresence } from './shopper-presence';
+import { composeTicketReply } from './ticket-replies';
+import { csatQuestion, isCsatQuestion } from './csat';
+import { ConsoleViews, type EntryTitle } from './views';
+import { currentQuestion, FORM_CANCEL, FORM_CHANGE_EMAIL, stepTicketForm, understand, type TicketForm } from './ticket-form';
 
 export interface HandoffDeps {
   store: Store;
@@ -22,6 +26,10 @@ export interface HandoffDeps {
   config: Config;
   now?: () => Date;
   timers?: Timers;
+  /** A FAQ's title in the agents' language, for readable case labels. */
+  entryTitle?: EntryTitle;
+  /** Sends ticket replies; without one (or unconfigured) agents are told e-mail is off. */
+  mailer?: Mailer;
 }
 
 /** What the agent consoles must refresh; the agent gateway turns these into frames. */
@@ -31,17 +39,37 @@ export type AgentUpdate =
   | { type: 'assigned'; agentId: string; conversationId: string }
   | { type: 'released'; agentId: string; conversationId: string; outcome: HandoffOutcome | 'requeued' | 'transferred' }
   | { type: 'tickets' }
-  | { type: 'agents' };
+  | { type: 'agents' }
+  | { type: 'presence'; conversationId: string }
+  | { type: 'rated'; agentId: string; conversationId: string };
 
 export interface ShopperStatus {
   state: Conversation['status'];
   position?: number;
   etaSeconds?: number;
   agentName?: string;
+  /** Whether a person could take the chat now (sent when it matters: the shopper asked and nobody can). */
+  agentsAvailable?: boolean;
 }
 
-export type AgentActionError = 'not_found' | 'not_yours' | 'already_taken' | 'not_waiting' | 'agent_offline';
-export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError };
+/** Whether a person can take a chat now, and what the shopper is told about it (welcome frame). */
+export interface Availability {
+  agentsNow: boolean;
+  /** One sentence in the shopper's language: a person can help now, or when a left message is answered. */
+  note: string;
+}
+
+/** What the shopper gateway passes with each message, so an open form can tell answers from questions. */
+export interface TurnOptions {
+  isChoice: boolean;
+  /** The bot's reading of the message (computed only when a form needs it). */
+  interpret?: () => Reply;
+}
+
+type OptionButton = { id: string; label: string };
+
+export type AgentActionError = 'not_found' | 'not_yours' | 'already_taken' | 'not_waiting' | 'agent_offline' | 'email_not_configured' | 'email_failed';
+export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError; message?: string };
 
 /** Used for the wait estimate until agents have closed some chats. */
 const DEFAULT_HANDLE_SECONDS = 300;
@@ -60,6 +88,10 @@ export class HandoffService {
   private readonly config: Config;
   private readonly now: () => Date;
   private readonly presence: Presence;
+  private readonly shoppers = new ShopperPresence();
+  private readonly mailer: Mailer;
+  /** Tickets whose reply is on its way to the mail server: a second click must not send it twice. */
+  private readonly sendingTickets = new Set<number>();
   private readonly memory: DialogMemory;
   /** What the console shows: queue, chats, tickets, agents, transcripts. */
   readonly views: ConsoleViews;
@@ -71,9 +103,10 @@ export class HandoffService {
     this.events = deps.events;
     this.config = deps.config;
     this.now = deps.now ?? (() => new Date());
+    this.mailer = deps.mailer ?? createMailer({});
     this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
     this.memory = new DialogMemory(deps.store);
-    this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.now);
+    this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
   }
 
   /** After a restart nobody is connected: agents holding chats get the grace period to come back. */
@@ -84,6 +117,7 @@ export class HandoffService {
 
   close(): void {
     this.presence.close();
+    this.mailer.close();
     this.listeners.clear();
   }
 
@@ -93,6 +127,24 @@ export class HandoffService {
   }
 
   // ——— Shopper side ———
+
+  /** A shopper tab said hello: agents handling the chat see them online. */
+  shopperConnected(conversationId: string): void {
+    if (this.shoppers.connect(conversationId)) this.notifyPresence(conversationId);
+  }
+
+  /** A shopper tab closed: when it was the last, agents see "se fue hace…". */
+  shopperDisconnected(conversationId: string): void {
+    if (this.shoppers.disconnect(conversationId, this.now())) this.notifyPresence(conversationId);
+  }
+
+  private notifyPresence(conversationId: string): void {
+    // Only chats in the queue or with an agent are on a console; the bot's thousands are not. No
+    // listener (no console, or the service closed at shutdown): nothing to tell, nothing to read.
+    if (this.listeners.size === 0) return;
+    const status = this.store.conversations.get(conversationId)?.status;
+    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId });
+  }
 
   /** The status frame a (re)connecting shopper should see. */
   statusOf(conversationId: string): ShopperStatus {
@@ -110,24 +162,29 @@ export class HandoffService {
     return { state: conversation.status };
   }
 
+  /** For the welcome: can a person help now, and if not, when does the shop reply. */
+  availability(lang: Lang): Availability {
+    const t = TEXTS[lang];
+    if (this.agentsAvailable()) return { agentsNow: true, note: t.peopleNow };
+    return { agentsNow: false, note: t.peopleLater(this.whyNobody(lang), this.replyPromise(lang)) };
+  }
+
   /**
    * Call before the bot answers a shopper message. Returns true when the handoff consumed the
    * message (a ticket form answer, a yes/no to the offer): the bot must not answer it.
    */
-  beforeBot(conversationId: string, text: string, options: { isChoice: boolean } = { isChoice: false }): boolean {
+  beforeBot(conversationId: string, text: string, options: TurnOptions = { isChoice: false }): boolean {
     const conversation = this.store.conversations.get(conversationId);
     if (!conversation) return false;
     if (conversation.status === 'resolved') this.transition(conversation, 'reopen');
     const dialog = this.memory.read(conversationId);
     if (options.isChoice) {
-      // A clicked FAQ button is a new question: it leaves any form or offer behind.
-      if (dialog.form || dialog.offerPending) this.memory.write(conversationId, { lowConfidenceStreak: 0 });
+      // A clicked FAQ button is a new question: the bot answers it, then offers the form again.
+      if (dialog.form) this.pauseForm(conversationId, dialog);
+      else if (dialog.offerPending) this.memory.write(conversationId, { ...dialog, offerPending: false });
       return false;
     }
-    if (dialog.form) {
-      this.continueForm(conversation, dialog, text);
-      return true;
-    }
+    if (dialog.form) return this.continueForm(conversation, dialog, text, options.interpret);
     if (dialog.offerPending) {
       const normalized = normalize(text);
       const answer = words(normalized).length <= MAX_OFFER_ANSWER_WORDS ? readOfferAnswer(normalized) : null;
@@ -159,13 +216,19 @@ export class HandoffService {
       { text, lang: reply.lang, reply, lowConfidenceStreak: dialog.lowConfidenceStreak },
       { lowConfidenceStrikes: this.config.handoff.lowConfidenceStrikes },
     );
-    this.memory.write(conversationId, { ...dialog, lowConfidenceStreak: decision.lowConfidenceStreak, offerPending: false });
+    const { reofferForm, ...rest } = dialog;
+    this.memory.write(conversationId, { ...rest, lowConfidenceStreak: decision.lowConfidenceStreak, offerPending: false });
     const lang = reply.lang;
-    if (decision.kind === 'none') return sendReply();
+    const t = TEXTS[lang];
+    if (decision.kind === 'none') {
+      sendReply();
+      // The shopper stepped out of the form to ask something: the way back is one click.
+      if (reofferForm) this.post(conversationId, 'bot', t.reofferForm, lang, { options: [{ id: LEAVE_MESSAGE, label: t.leaveMessageOption }] });
+      return;
+    }
     if (decision.kind === 'offer') {
       sendReply();
-      this.memory.write(conversationId, { lowConfidenceStreak: 0, offerPending: true });
-      const t = TEXTS[lang];
+      this.memory.write(conversationId, { ...rest, lowConfidenceStreak: 0, offerPending: true });
       this.post(conversationId, 'bot', t.offer, lang, {
         options: [
           { id: OFFER_ACCEPT, label: t.offerAccept },
@@ -184,16 +247,23 @@ export class HandoffService {
     if (choiceId === OFFER_ACCEPT) return TEXTS[lang].offerAccept;
     if (choiceId === OFFER_DECLINE) return TEXTS[lang].offerDecline;
     if (choiceId === LEAVE_MESSAGE) return TEXTS[lang].leaveMessageOption;
+    if (choiceId === FORM_CANCEL) return TEXTS[lang].formCancel;
+    if (choiceId === FORM_CHANGE_EMAIL) return TEXTS[lang].formChangeEmail;
     return null;
   }
 
   /** A clicked option: returns true when it was one of the handoff's own ("talk to a person?"). */
   choice(conversationId: string, choiceId: string): boolean {
-    if (choiceId !== OFFER_ACCEPT && choiceId !== OFFER_DECLINE && choiceId !== LEAVE_MESSAGE) return false;
+    if (this.choiceLabel(choiceId, 'es') === null) return false;
     const conversation = this.store.conversations.get(conversationId);
     if (!conversation) return true;
     if (choiceId === LEAVE_MESSAGE) {
-      this.leaveQueueForMessage(conversation);
+      if (conversation.status === 'waiting') this.leaveQueueForMessage(conversation);
+      else if (conversation.status !== 'agent') this.reopenForm(conversation);
+      return true;
+    }
+    if (choiceId === FORM_CANCEL || choiceId === FORM_CHANGE_EMAIL) {
+      this.formButton(conversation, choiceId);
       return true;
     }
     this.memory.write(conversationId, { ...this.memory.read(conversationId), offerPending: false });
@@ -219,10 +289,12 @@ export class HandoffService {
     const t = TEXTS[lang];
     this.events.emit('conversation.handoff_requested', { conversationId, reason, lang });
     if (!this.agentsAvailable()) {
-      const closed = !isWithinBusinessHours(this.now(), this.config.handoff);
-      this.startTicketForm(conversationId, lang, reason, closed ? t.closedNow(nextOpening(this.now(), this.config.handoff)) : t.nobodyOnline);
+      const { form } = this.memory.read(conversationId);
+      // Asked for a person in the middle of the form: say why not, and keep what was already answered.
+      if (form) this.post(conversationId, 'bot', `${t.stillNobody(this.whyNobody(lang))} ${currentQuestion(form, lang)}`, lang, { options: formButtons(form, lang) });
+      else this.startTicketForm(conversationId, lang, reason, this.whyNobody(lang));
       // Still with the bot: the status answers the widget's pending "talk to a person" request.
-      this.events.emit('conversation.status_changed', { conversationId, status: conversation.status });
+      this.events.emit('conversation.status_changed', { conversationId, status: conversation.status, agentsAvailable: false });
       return;
     }
     this.memory.write(conversationId, { lowConfidenceStreak: 0 });
@@ -322,6 +394,57 @@ export class HandoffService {
     return { ok: true };
   }
 
+  get emailConfigured(): boolean {
+    return this.mailer.configured;
+  }
+
+  /**
+   * Sends an agent's answer to a ticket by e-mail; only once the mail server took it is the reply kept in
+   * the conversation (so the shopper also sees it if they come back to the chat) and the ticket answered.
+   * A refusal leaves everything as it was.
+   */
+  async answerTicket(agentId: string, ticketId: number, text: string): Promise<AgentActionResult> {
+    const ticket = this.tables.tickets.get(ticketId);
+    if (!ticket) return { ok: false, error: 'not_found' };
+    if (this.sendingTickets.has(ticketId)) return { ok: false, error: 'already_taken' };
+    this.sendingTickets.add(ticketId);
+    const authorName = this.agentName(agentId);
+    try {
+      await this.mailer.send(composeTicketReply(ticket, { text, agentName: authorName, shopName: this.config.shopName }));
+    } catch (error) {
+      if (error instanceof MailError) return { ok: false, error: error.code, message: error.message };
+      throw error;
+    } finally {
+      this.sendingTickets.delete(ticketId);
+    }
+    this.store.transaction(() => {
+      this.tables.tickets.markAnswered(ticketId, agentId);
+      this.post(ticket.conversationId, 'agent', text, ticket.lang, { authorName, via: 'email' });
+      this.askRating(ticket.conversationId, ticket.lang);
+    });
+    this.notify({ type: 'tickets' });
+    return { ok: true };
+  }
+
+  /** The shopper answered the reply by e-mail and an agent pasted it: the thread stays whole in Atento. */
+  recordEmailReply(ticketId: number, text: string): AgentActionResult {
+    const ticket = this.tables.tickets.get(ticketId);
+    if (!ticket) return { ok: false, error: 'not_found' };
+    this.post(ticket.conversationId, 'shopper', text, ticket.lang, { via: 'email' });
+    this.notify({ type: 'tickets' });
+    return { ok: true };
+  }
+
+  /** The shopper rated the help they got (1–5, optional comment), answering one of our rating questions. */
+  rate(conversationId: string, requestId: number, rating: number, comment: string | null): boolean {
+    const request = this.store.messages.get(requestId);
+    if (!request || request.conversationId !== conversationId || !isCsatQuestion(request)) return false;
+    this.tables.csat.record({ requestId, conversationId, rating, comment });
+    const rated = this.tables.csat.ofConversation(conversationId).find((entry) => entry.requestId === requestId);
+    if (rated?.agentId) this.notify({ type: 'rated', agentId: rated.agentId, conversationId });
+    return true;
+  }
+
   closeTicket(agentId: string, ticketId: number): AgentActionResult {
     if (!this.tables.tickets.close(ticketId, agentId)) return { ok: false, error: 'not_found' };
     this.notify({ type: 'tickets' });
@@ -337,6 +460,19 @@ export class HandoffService {
 
   private agentsAvailable(): boolean {
     return isWithinBusinessHours(this.now(), this.config.handoff) && this.presence.online().length > 0;
+  }
+
+  /** "We are closed until Monday 09:00" or "nobody is online right now". */
+  private whyNobody(lang: Lang): string {
+    const t = TEXTS[lang];
+    const closed = !isWithinBusinessHours(this.now(), this.config.handoff);
+    return closed ? t.closedNow(nextOpening(this.now(), this.config.handoff)) : t.nobodyOnline;
+  }
+
+  /** When a message left now is answered: the configured wording, else computed from business hours. */
+  private replyPromise(lang: Lang): string {
+    const { handoff } = this.config;
+    return handoff.replyPromise?.[lang] ?? TEXTS[lang].replyBy(replyDeadline(this.now(), handoff.replyWithinBusinessHours, handoff));
   }
 
   /** Offers waiting conversations, first in line first, to the least-loaded online agent under capacity. */
@@ -381,6 +517,7 @@ export class HandoffService {
     const t = TEXTS[owned.lang];
     const name = this.agentName(agentId);
     this.post(conversationId, 'system', event === 'resolve' ? t.resolved(name) : t.handedBack(name), owned.lang);
+    if (event === 'resolve') this.askRating(conversationId, owned.lang);
     this.events.emit('conversation.status_changed', { conversationId, status: event === 'resolve' ? 'resolved' : 'bot' });
     this.notify({ type: 'released', agentId, conversationId, outcome });
     this.notify({ type: 'chats', agentId });
@@ -389,10 +526,50 @@ export class HandoffService {
     return { ok: true };
   }
 
+  private askRating(conversationId: string, lang: Lang): void {
+    const { text, options } = csatQuestion(lang);
+    this.post(conversationId, 'bot', text, lang, { options });
+  }
+
   private startTicketForm(conversationId: string, lang: Lang, reason: string, why: string): void {
-    this.memory.write(conversationId, { lowConfidenceStreak: 0, form: { step: 'name' }, formReason: reason });
-    const ask = TEXTS[lang].leaveMessage(this.config.handoff.replyPromise[lang]);
-    this.post(conversationId, 'bot', why ? `${why} ${ask}` : ask, lang);
+    const form: TicketForm = { step: 'name' };
+    this.memory.write(conversationId, { lowConfidenceStreak: 0, form, formReason: reason });
+    const ask = TEXTS[lang].leaveMessage(this.replyPromise(lang));
+    this.post(conversationId, 'bot', why ? `${why} ${ask}` : ask, lang, { options: formButtons(form, lang) });
+  }
+
+  /** The shopper stepped out of the form (a question, a clicked FAQ): the bot answers, the form waits to be offered again. */
+  private pauseForm(conversationId: string, dialog: HandoffDialog): void {
+    this.memory.write(conversationId, { lowConfidenceStreak: 0, formReason: dialog.formReason, reofferForm: true });
+  }
+
+  /** "Dejar un mensaje" clicked while with the bot: the form from the start (unless one is open). */
+  private reopenForm(conversation: Conversation): void {
+    const dialog = this.memory.read(conversation.id);
+    if (dialog.form) {
+      this.post(conversation.id, 'bot', currentQuestion(dialog.form, conversation.lang), conversation.lang, { options: formButtons(dialog.form, conversation.lang) });
+      return;
+    }
+    this.startTicketForm(conversation.id, conversation.lang, dialog.formReason ?? 'button', '');
+  }
+
+  private formButton(conversation: Conversation, choiceId: string): void {
+    const lang = conversation.lang;
+    const dialog = this.memory.read(conversation.id);
+    const form = dialog.form;
+    if (!form) {
+      if (choiceId === FORM_CANCEL) this.post(conversation.id, 'bot', TEXTS[lang].nothingToCancel, lang);
+      else this.reopenForm(conversation);
+      return;
+    }
+    if (choiceId === FORM_CANCEL) {
+      this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
+      this.post(conversation.id, 'bot', TEXTS[lang].formCancelled, lang);
+      return;
+    }
+    const back: TicketForm = form.step === 'message' ? { step: 'email', name: form.name } : form;
+    this.memory.write(conversation.id, { ...dialog, form: back });
+    this.post(conversation.id, 'bot', currentQuestion(back, lang), lang, { options: formButtons(back, lang) });
   }
 
   /** The grace period ran out: the agent's chats go back to the queue; with nobody left, offer a message. */
@@ -461,25 +638,37 @@ export class HandoffService {
     };
   }
 
-  private continueForm(conversation: Conversation, dialog: HandoffDialog, text: string): void {
+  /** One message while the form is open; false when it was not an answer and the bot should take it. */
+  private continueForm(conversation: Conversation, dialog: HandoffDialog, text: string, interpret?: () => Reply): boolean {
     const lang = conversation.lang;
-    const step = stepTicketForm(dialog.form!, text, lang);
+    const reading = interpret ? understand(interpret(), this.config.matching.answerThreshold) : { confident: false, matchedTerms: 0, humanRequest: false };
+    const step = stepTicketForm(dialog.form!, text, lang, reading);
+    if (step.kind === 'aside') {
+      this.pauseForm(conversation.id, dialog);
+      return false;
+    }
+    if (step.kind === 'handoff') {
+      if (this.agentsAvailable()) this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
+      this.requestHandoff(conversation.id, 'human-request');
+      return true;
+    }
     if (step.kind === 'ask') {
       this.memory.write(conversation.id, { ...dialog, form: step.form });
-      this.post(conversation.id, 'bot', step.text, lang);
-      return;
+      this.post(conversation.id, 'bot', step.text, lang, { options: formButtons(step.form, lang) });
+      return true;
     }
     this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
     if (step.kind === 'cancelled') {
       this.post(conversation.id, 'bot', step.text, lang);
-      return;
+      return true;
     }
     const ticket = this.store.transaction(() => {
       this.store.conversations.setShopper(conversation.id, { name: step.ticket.name, email: step.ticket.email });
       return this.tables.tickets.create({ conversationId: conversation.id, lang, reason: dialog.formReason ?? 'button', ...step.ticket });
     });
-    this.post(conversation.id, 'bot', TEXTS[lang].ticketDone(ticket.id, ticket.email, this.config.handoff.replyPromise[lang]), lang);
+    this.post(conversation.id, 'bot', TEXTS[lang].ticketDone(ticket.id, ticket.email, this.replyPromise(lang)), lang);
     this.notify({ type: 'tickets' });
+    return true;
   }
 
   private ownedConversation(agentId: string, conversationId: string): Conversation | AgentActionError {
@@ -503,7 +692,7 @@ export class HandoffService {
     sender: Sender,
     text: string,
     lang: Lang,
-    extra: { kind?: 'text' | 'note'; authorName?: string; clientMessageId?: string; options?: Array<{ id: string; label: string }> } = {},
+    extra: { kind?: 'text' | 'note'; authorName?: string; clientMessageId?: string; options?: OptionButton[]; via?: 'email' } = {},
   ): StoredMessage {
     const message = this.store.messages.insert({ conversationId, sender, text, lang, ...extra });
     this.events.emit('message.created', { message });
@@ -517,4 +706,11 @@ export class HandoffService {
   private notify(update: AgentUpdate): void {
     for (const listener of this.listeners) listener(update);
   }
+}
+
+/** The buttons under each of the form's questions: always a way out, and a way to fix the e-mail once shown. */
+function formButtons(form: TicketForm, lang: Lang): OptionButton[] {
+  const t = TEXTS[lang];
+  const cancel = { id: FORM_CANCEL, label: t.formCancel };
+  return form.step === 'message' ? [{ id: FORM_CHANGE_EMAIL, label: t.formChangeEmail }, cancel] : [cancel];
 }

@@ -1,4 +1,5 @@
 import type { Lang } from '../knowledge/types';
+import type { ShopMoment } from './hours';
 
 const DAY_NAMES: Record<Lang, Record<string, string>> = {
   es: { mon: 'el lunes', tue: 'el martes', wed: 'el miércoles', thu: 'el jueves', fri: 'el viernes', sat: 'el sábado', sun: 'el domingo' },
@@ -15,24 +16,42 @@ export const TEXTS = {
     offerAccept: 'Sí, con una persona',
     offerDecline: 'No, sigo con el asistente',
     declined: 'De acuerdo, sigo aquí. Pregúntame con otras palabras y lo intento de nuevo.',
-    closedNow: (opening: { weekday: string; time: string } | null) =>
+    closedNow: (opening: ShopMoment | null) =>
       opening
-        ? `Ahora mismo estamos fuera del horario de atención (volvemos ${DAY_NAMES.es[opening.weekday]} a las ${opening.time}).`
+        ? `Ahora mismo estamos fuera del horario de atención (volvemos ${opening.daysAhead === 0 ? 'hoy' : opening.daysAhead === 1 ? 'mañana' : DAY_NAMES.es[opening.weekday]} a las ${opening.time}).`
         : 'Ahora mismo estamos fuera del horario de atención.',
     nobodyOnline: 'Ahora mismo no hay nadie de nuestro equipo disponible.',
     nobodyLeft: 'Ahora mismo no queda nadie de nuestro equipo conectado. Puedes seguir esperando aquí o dejarnos un mensaje.',
     leaveMessageOption: 'Dejar un mensaje',
-    leaveMessage: (promise: string) => `Déjame tus datos y tu mensaje, y te responderemos ${promise}. ¿Cuál es tu nombre? (Escribe «cancelar» para volver.)`,
+    leaveMessage: (promise: string) => `Déjanos tu mensaje y te respondemos por correo ${promise}. ¿Cuál es tu nombre?`,
+    askName: '¿Cuál es tu nombre?',
     askEmail: (name: string) => `Gracias, ${name}. ¿A qué correo electrónico te escribimos?`,
-    badEmail: 'Ese correo no parece válido. Escríbelo así: nombre@ejemplo.com',
-    badName: 'Escribe tu nombre, por favor (máximo 80 caracteres).',
-    askMessage: 'Perfecto. Ahora cuéntanos qué necesitas (si tienes número de pedido, inclúyelo).',
+    badEmail: 'Ese correo no parece válido. Escríbelo así: nombre@ejemplo.com (sin espacios ni comillas).',
+    badName: 'Escribe solo tu nombre, por favor (máximo 80 caracteres).',
+    askMessage: (email: string) =>
+      `Te escribiremos a ${email}; si no es correcto, toca «Cambiar correo». Ahora cuéntanos qué necesitas (si tienes número de pedido, inclúyelo).`,
+    formCancel: 'Cancelar',
+    formChangeEmail: 'Cambiar correo',
+    stillNobody: (why: string) => `${why} Por eso te pedimos un mensaje; sigamos:`,
+    reofferForm: '¿Aún quieres dejarnos tu mensaje para que te escribamos? Toca «Dejar un mensaje».',
+    nothingToCancel: 'No hay nada que cancelar. ¿En qué te puedo ayudar?',
+    peopleNow: 'Si prefieres, una persona de nuestro equipo puede atenderte ahora mismo.',
+    peopleLater: (why: string, promise: string) => `${why} Si nos dejas un mensaje, te respondemos por correo ${promise}.`,
+    replyBy: (deadline: ShopMoment | null) =>
+      deadline === null
+        ? 'lo antes posible'
+        : deadline.daysAhead === 0
+          ? `hoy antes de las ${deadline.time}`
+          : deadline.daysAhead === 1
+            ? `mañana antes de las ${deadline.time}`
+            : `antes de las ${deadline.time} del ${DAY_NAMES.es[deadline.weekday].slice(3)}`,
     ticketDone: (id: number, email: string, promise: string) =>
       `Listo: guardamos tu mensaje (ticket #${id}). Te responderemos a ${email} ${promise}. Mientras tanto puedo ayudarte con otras preguntas.`,
     formCancelled: 'Cancelado. ¿En qué más te puedo ayudar?',
     agentJoined: (name: string) => `${name} se unió a la conversación.`,
     agentLeft: (name: string) => `${name} se desconectó. Vuelves al principio de la fila; enseguida te atiende otra persona.`,
-    resolved: (name: string) => `${name} marcó la conversación como resuelta. Si necesitas algo más, escríbeme.`,
+    resolved: (name: string) =>
+      `${name} marcó la conversación como resuelta. Si escribes de nuevo, te responde el asistente automático; para volver con una persona, pide «hablar con una persona».`,
     handedBack: (name: string) => `${name} te devolvió al asistente virtual. ¿En qué más te ayudo?`,
     transferred: (from: string, to: string) => `${from} te transfirió con ${to}.`,
   },
@@ -44,24 +63,42 @@ export const TEXTS = {
     offerAccept: 'Yes, a person',
     offerDecline: 'No, keep the assistant',
     declined: "All right, I'm still here. Try asking in other words and I'll have another go.",
-    closedNow: (opening: { weekday: string; time: string } | null) =>
+    closedNow: (opening: ShopMoment | null) =>
       opening
-        ? `We are outside our opening hours right now (back ${DAY_NAMES.en[opening.weekday]} at ${opening.time}).`
+        ? `We are outside our opening hours right now (back ${opening.daysAhead === 0 ? 'today' : opening.daysAhead === 1 ? 'tomorrow' : DAY_NAMES.en[opening.weekday]} at ${opening.time}).`
         : 'We are outside our opening hours right now.',
     nobodyOnline: 'Nobody on our team is available right now.',
     nobodyLeft: 'Nobody from our team is online right now. You can keep waiting here or leave us a message.',
     leaveMessageOption: 'Leave a message',
-    leaveMessage: (promise: string) => `Leave your details and your message and we will reply ${promise}. What is your name? (Type "cancel" to go back.)`,
+    leaveMessage: (promise: string) => `Leave us a message and we will reply by e-mail ${promise}. What is your name?`,
+    askName: 'What is your name?',
     askEmail: (name: string) => `Thank you, ${name}. Which e-mail address should we write to?`,
-    badEmail: "That e-mail address doesn't look right. Write it like this: name@example.com",
-    badName: 'Please type your name (80 characters at most).',
-    askMessage: 'Great. Now tell us what you need (include your order number if you have it).',
+    badEmail: "That e-mail address doesn't look right. Write it like this: name@example.com (no spaces or quotes).",
+    badName: 'Please type just your name (80 characters at most).',
+    askMessage: (email: string) =>
+      `We will write to ${email}; if that is not right, tap "Change e-mail". Now tell us what you need (include your order number if you have it).`,
+    formCancel: 'Cancel',
+    formChangeEmail: 'Change e-mail',
+    stillNobody: (why: string) => `${why} That is why we ask for a message; let's go on:`,
+    reofferForm: 'Do you still want to leave us a message so we can write to you? Tap "Leave a message".',
+    nothingToCancel: 'There is nothing to cancel. What can I help you with?',
+    peopleNow: 'If you prefer, a person on our team can help you right now.',
+    peopleLater: (why: string, promise: string) => `${why} If you leave us a message, we will reply by e-mail ${promise}.`,
+    replyBy: (deadline: ShopMoment | null) =>
+      deadline === null
+        ? 'as soon as we can'
+        : deadline.daysAhead === 0
+          ? `today before ${deadline.time}`
+          : deadline.daysAhead === 1
+            ? `tomorrow before ${deadline.time}`
+            : `before ${deadline.time} on ${DAY_NAMES.en[deadline.weekday]}`,
     ticketDone: (id: number, email: string, promise: string) =>
       `Done: we saved your message (ticket #${id}). We will reply to ${email} ${promise}. Meanwhile I can help with other questions.`,
     formCancelled: 'Cancelled. What else can I help you with?',
     agentJoined: (name: string) => `${name} joined the conversation.`,
     agentLeft: (name: string) => `${name} got disconnected. You are back at the front of the line; someone else will be with you shortly.`,
-    resolved: (name: string) => `${name} marked the conversation as resolved. If you need anything else, just write.`,
+    resolved: (name: string) =>
+      `${name} marked the conversation as resolved. If you write again, the automatic assistant answers; to get back to a person, ask to "talk to a person".`,
     handedBack: (name: string) => `${name} passed you back to the virtual assistant. What else can I help you with?`,
     transferred: (from: string, to: string) => `${from} transferred you to ${to}.`,
   },

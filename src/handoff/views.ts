@@ -1,9 +1,21 @@
 import type { Store } from '../store';
 import type { HandoffTables } from '../store/handoff';
 import type { Ticket } from '../store/tickets';
+import type { Conversation } from '../store';
 import type { Presence } from './presence';
+import type { ShopperPresence } from './shopper-presence';
 
 const PREVIEW_CHARS = 140;
+/** Answered tickets stay in the console's list this long, so agents see what went out. */
+const ANSWERED_SHOWN_DAYS = 7;
+
+/** "Visitante 4F2": anonymous shoppers told apart by a stable tag from their conversation id. */
+export function visitorName(conversationId: string): string {
+  return `Visitante ${conversationId.replace(/[^0-9a-f]/gi, '').slice(0, 3).toUpperCase()}`;
+}
+
+/** The title an agent reads for a FAQ the bot escalated on (`faq:<id>`); system reasons are labelled by the console. */
+export type EntryTitle = (entryId: string) => string | undefined;
 
 /** Read-only views for the agent console (queue, chats, tickets, agents, transcripts). */
 export class ConsoleViews {
@@ -11,8 +23,28 @@ export class ConsoleViews {
     private readonly store: Store,
     private readonly tables: HandoffTables,
     private readonly presence: Presence,
+    private readonly shoppers: ShopperPresence,
+    private readonly entryTitle: EntryTitle,
     private readonly now: () => Date,
   ) {}
+
+  /** Who the agent is talking to: a name, or a readable visitor tag, and whether they are still there. */
+  shopper(conversation: Pick<Conversation, 'id' | 'shopperName' | 'shopperId' | 'page'>) {
+    return {
+      displayName: conversation.shopperName ?? visitorName(conversation.id),
+      verified: conversation.shopperId !== null,
+      page: conversation.page,
+      ...this.shoppers.of(conversation.id),
+    };
+  }
+
+  presenceOf(conversationId: string) {
+    return this.shoppers.of(conversationId);
+  }
+
+  caseTitle(reason: string): string | undefined {
+    return reason.startsWith('faq:') ? this.entryTitle(reason.slice(4)) : undefined;
+  }
 
   queue() {
     const now = this.now().getTime();
@@ -22,6 +54,8 @@ export class ConsoleViews {
       reason: handoff.reason,
       lang: handoff.lang,
       shopperName: handoff.shopperName,
+      shopper: this.shopperOf(handoff.conversationId),
+      caseTitle: this.caseTitle(handoff.reason),
       waitingSince: handoff.requestedAt,
       waitSeconds: Math.max(0, Math.round((now - Date.parse(handoff.requestedAt)) / 1000)),
       preview: this.preview(handoff.conversationId),
@@ -34,13 +68,16 @@ export class ConsoleViews {
       reason: handoff.reason,
       lang: handoff.lang,
       shopperName: handoff.shopperName,
+      shopper: this.shopperOf(handoff.conversationId),
+      caseTitle: this.caseTitle(handoff.reason),
       assignedAt: handoff.assignedAt,
       preview: this.preview(handoff.conversationId),
     }));
   }
 
-  tickets(): Ticket[] {
-    return this.tables.tickets.open();
+  tickets(): Array<Ticket & { caseTitle?: string }> {
+    const since = new Date(this.now().getTime() - ANSWERED_SHOWN_DAYS * 86_400_000).toISOString();
+    return this.tables.tickets.listed(since).map((ticket) => ({ ...ticket, caseTitle: this.caseTitle(ticket.reason) }));
   }
 
   agents() {
@@ -61,11 +98,19 @@ export class ConsoleViews {
     const handoff = this.tables.handoffs.current(conversationId);
     return {
       conversation,
+      shopper: this.shopper(conversation),
+      caseTitle: handoff ? this.caseTitle(handoff.reason) : undefined,
       handoff: handoff ?? null,
       agentName: handoff?.agentId ? (this.tables.agents.get(handoff.agentId)?.name ?? null) : null,
       messages: this.store.messages.listAfter(conversationId, 0),
-      previous: conversation.shopperEmail ? this.tables.handoffs.previousConversations(conversation.shopperEmail, conversationId) : [],
+      ratings: this.tables.csat.ofConversation(conversationId).map(({ rating, comment, createdAt }) => ({ rating, comment, createdAt })),
+      previous: this.tables.handoffs.previousConversations({ email: conversation.shopperEmail, shopperId: conversation.shopperId }, conversationId),
     };
+  }
+
+  private shopperOf(conversationId: string) {
+    const conversation = this.store.conversations.get(conversationId);
+    return conversation ? this.shopper(conversation) : { displayName: visitorName(conversationId), verified: false, page: null, ...this.shoppers.of(conversationId) };
   }
 
   private preview(conversationId: string): string | null {

@@ -1,6 +1,7 @@
 export { loadKnowledge, type KnowledgeDirs } from './load';
 export { parseEntries } from './parse-entries';
 export { parseSynonyms } from './parse-synonyms';
-export { findPlaceholders, stripPlaceholders } from './placeholders';
+export { findPlaceholders, renderPlaceholders, type Placeholder } from './placeholders';
+export { SHOP_COUNTRIES, SHOP_VALUES_FILE, type ShopCountry, type ShopValue, type ShopValues } from './shop-values';
 export { watchKnowledge } from './watch';
 export * from './types';

@@ -3,12 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseEntries } from './parse-entries';
 import { parseSynonyms } from './parse-synonyms';
+import { loadShopValues, type ShopCountry } from './shop-values';
 import { validateKnowledge } from './validate';
 import { LANGUAGES, type Entry, type KnowledgeBase, type Lang, type Problem, type SynonymGroup } from './types';
 
 export interface KnowledgeDirs {
   knowledgeDir: string;
   intentsDir: string;
+  /** Whose demo facts fill `[[key]]` placeholders the shop has not set (default MX). */
+  shopCountry?: ShopCountry;
 }
 
 const SYNONYMS_FILE = 'synonyms.txt';
@@ -37,13 +40,17 @@ export function loadKnowledge(dirs: KnowledgeDirs): KnowledgeBase {
       if (!isDirectory(langDir)) continue;
       for (const file of listMarkdown(langDir)) {
         const text = readText(file, problems);
-        hash.update(`${file}\0${text ?? '(unreadable)'}\0`); // an unreadable file is still a change
         if (text === null) continue;
+        hash.update(`${file}\0${text}\0`);
+        if (!isText(text)) {
+          problems.push({ file, line: 0, severity: 'error', message: 'not UTF-8 text (a binary file or another encoding): save it as UTF-8 markdown, or remove it' });
+          continue;
+        }
         const parsed = parseEntries(text, file, lang, kind);
         entries.push(...parsed.entries);
         problems.push(...parsed.problems);
-        if (parsed.entries.length === 0 && parsed.problems.length === 0 && text.trim() !== '') {
-          problems.push({ file, line: 1, severity: 'warning', message: `no entries found: each entry starts with a "## question" heading (see docs/knowledge-format.md), or remove the file` });
+        if (parsed.entries.length === 0 && parsed.problems.length === 0) {
+          problems.push({ file, line: 0, severity: 'warning', message: 'no entries found: each entry starts with a line "## Question" (see knowledge/README.md)' });
         }
       }
       const synonymsFile = path.join(langDir, SYNONYMS_FILE);
@@ -58,10 +65,16 @@ export function loadKnowledge(dirs: KnowledgeDirs): KnowledgeBase {
     }
   }
 
+  const values = loadShopValues(dirs.knowledgeDir, dirs.shopCountry ?? 'MX', (file) => {
+    const text = readText(file, problems);
+    if (text !== null) hash.update(`${file}\0${text}\0`);
+    return text;
+  }, problems);
   const validated = validateKnowledge(entries);
   return {
     entries: validated.entries,
     synonyms,
+    values,
     problems: [...problems, ...validated.problems],
     version: hash.digest('hex').slice(0, 12),
   };
@@ -75,27 +88,18 @@ function listMarkdown(dir: string): string[] {
     .map((name) => path.join(dir, name));
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Reads a UTF-8 text file; a binary or wrongly encoded file is a problem, never silently skipped. */
 function readText(file: string, problems: Problem[]): string | null {
   try {
-    const bytes = fs.readFileSync(file);
-    let text: string;
-    try {
-      text = strictUtf8.decode(bytes);
-    } catch {
-      text = '\0';
-    }
-    if (text.includes('\0')) {
-      problems.push({ file, line: 1, severity: 'error', message: `not a text file (binary, or not UTF-8): save it as UTF-8 markdown or remove it` });
-      return null;
-    }
-    return text;
+    return fs.readFileSync(file, 'utf8');
   } catch (error) {
     problems.push({ file, line: 0, severity: 'error', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'}): check that it exists and is readable` });
     return null;
   }
+}
+
+/** Decoding as UTF-8 turns invalid bytes into U+FFFD; text files have no NUL bytes. */
+function isText(text: string): boolean {
+  return !text.includes('\uFFFD') && !text.includes('\u0000');
 }
 
 function isDirectory(dir: string): boolean {

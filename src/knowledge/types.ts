@@ -1,3 +1,5 @@
+import type { ShopValues } from './shop-values';
+
 /** Languages the bot speaks. Adding one means a folder in knowledge/ and intents/ and a stemmer in src/nlp. */
 export const LANGUAGES = ['es', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];
@@ -45,6 +47,8 @@ export interface KnowledgeBase {
   entries: Entry[];
   synonyms: Record<Lang, SynonymGroup[]>;
   problems: Problem[];
+  /** Facts answers name with `[[key]]`, per language (src/knowledge/shop-values.ts). */
+  values: ShopValues;
   /** Content hash: changes whenever any loaded file changes. */
   version: string;
 }

@@ -2,75 +2,45 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KnowledgeDirs } from './load';
 
-const SETTLE_MS = 150;
 const POLL_MS = 500;
 
 /**
- * Calls `onChange` once editors stop saving (editors often write a file in several steps).
- * Two sources: `fs.watch` for a fast reaction, and a poll of every file's size and mtime because
- * recursive `fs.watch` on Linux (Node 20) silently stops reporting a file that was replaced by
- * rename (atomic saves, `sed -i`, `git checkout`) and dies with a deleted folder. The poll costs one
- * `stat` per file every half second, which is nothing for a few hundred markdown files.
- * Returns a function that stops watching.
+ * Calls `onChange` when any file under the knowledge or intents folder is added, changed, renamed or
+ * removed. It compares a listing of names, sizes and modification times twice a second instead of
+ * using fs.watch: on Linux (Node 20) a recursive fs.watch stops reporting a file that an editor, `sed -i`
+ * or `git checkout` replaced by renaming, and misses folders created later. A knowledge base is tens of
+ * files, so a listing takes well under a millisecond. Returns a function that stops watching.
  */
 export function watchKnowledge(dirs: KnowledgeDirs, onChange: () => void): () => void {
-  const roots = [dirs.knowledgeDir, dirs.intentsDir];
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-  const schedule = () => {
-    clearTimeout(timer);
-    if (!closed) timer = setTimeout(onChange, SETTLE_MS);
-  };
-  const watchers: fs.FSWatcher[] = [];
-  for (const dir of roots) {
-    try {
-      const watcher = fs.watch(dir, { recursive: true }, schedule);
-      watcher.on('error', () => watcher.close()); // the poll below keeps watching
-      watchers.push(watcher);
-    } catch {
-      // Folder missing at start: the poll notices when it appears.
-    }
-  }
-  let last = snapshot(roots);
-  const poll = setInterval(() => {
-    const now = snapshot(roots);
-    if (now !== last) {
-      last = now;
-      schedule();
-    }
+  const listing = () => [dirs.knowledgeDir, dirs.intentsDir].map(signature).join('\n');
+  // Taken now, right after the caller loaded the files, so an edit made a moment later is not missed.
+  let last = listing();
+  const timer = setInterval(() => {
+    const now = listing();
+    if (now === last) return;
+    last = now;
+    onChange();
   }, POLL_MS);
-  poll.unref();
-  return () => {
-    closed = true;
-    clearTimeout(timer);
-    clearInterval(poll);
-    for (const watcher of watchers) watcher.close();
-  };
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
-/** One string naming every file under the roots with its size and mtime. */
-function snapshot(roots: string[]): string {
-  const parts: string[] = [];
-  const walk = (dir: string) => {
-    let names: fs.Dirent[];
-    try {
-      names = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of names) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else {
-        try {
-          const stat = fs.statSync(full);
-          parts.push(`${full}:${stat.size}:${stat.mtimeMs}:${stat.ino}`);
-        } catch {
-          // Deleted between readdir and stat: the next poll sees it gone.
-        }
+/** "relative path, size, mtime" for every file under `dir`, sorted; a marker if the folder is missing. */
+function signature(dir: string): string {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+  } catch {
+    return `${dir}: missing`;
+  }
+  return names
+    .map((name) => {
+      try {
+        const stat = fs.statSync(path.join(dir, name));
+        return stat.isFile() ? `${name} ${stat.size} ${stat.mtimeMs}` : '';
+      } catch {
+        return ''; // removed between the listing and the stat: the next tick sees it gone
       }
-    }
-  };
-  for (const root of roots) walk(root);
-  return parts.sort().join('\n');
+    })
+    .join('\n');
 }

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+export { verifyShopper, shopperHash, type ClaimedShopper } from './identity';
+
 /**
  * Shopper session tokens: `<payload>.<signature>`, both base64url, signed with HMAC-SHA256.
  * Only a token the server issued identifies a conversation; ids sent by a client are never trusted.

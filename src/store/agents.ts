@@ -20,7 +20,7 @@ const NEW_ROLE_CHECK = "CHECK (role IN ('agent', 'editor', 'admin'))";
  * (https://sqlite.org/lang_altertable.html, "writable_schema").
  */
 export const ROLES_MIGRATION: Migration = {
-  version: 3,
+  version: 7,
   name: 'agents.role allows editor',
   up(db) {
     db.unsafeMode(true); // better-sqlite3 runs SQLite in defensive mode, which forbids this one schema edit

@@ -12,6 +12,8 @@ export interface Conversation {
   lang: Lang;
   shopperName: string | null;
   shopperEmail: string | null;
+  /** The shop's user id, when the shop's page vouched for it with a valid hash; null for visitors. */
+  shopperId: string | null;
   page: string | null;
   createdAt: string;
   updatedAt: string;
@@ -23,9 +25,17 @@ interface ConversationRow {
   lang: Lang;
   shopper_name: string | null;
   shopper_email: string | null;
+  shopper_id: string | null;
   page: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A shop user whose id the shop's page signed (src/session/identity.ts). */
+export interface VerifiedShopper {
+  id: string;
+  name?: string;
+  email?: string;
 }
 
 export type ConversationTable = ReturnType<typeof conversationTable>;
@@ -38,6 +48,12 @@ export function conversationTable(db: Db, now: () => string) {
   const setStatus = db.prepare<[ConversationStatus, string, string]>('UPDATE conversations SET status = ?, updated_at = ? WHERE id = ?');
   const setLang = db.prepare<[Lang, string, string]>('UPDATE conversations SET lang = ?, updated_at = ? WHERE id = ?');
   const setPage = db.prepare<[string, string]>('UPDATE conversations SET page = ? WHERE id = ?');
+  const latestOfShopper = db.prepare<[string], ConversationRow>(
+    'SELECT * FROM conversations WHERE shopper_id = ? ORDER BY updated_at DESC LIMIT 1',
+  );
+  const setIdentity = db.prepare<[string, string | null, string | null, string, string]>(
+    'UPDATE conversations SET shopper_id = ?, shopper_name = coalesce(?, shopper_name), shopper_email = coalesce(?, shopper_email), updated_at = ? WHERE id = ?',
+  );
   const setShopper = db.prepare<[string | null, string | null, string, string]>(
     'UPDATE conversations SET shopper_name = coalesce(?, shopper_name), shopper_email = coalesce(?, shopper_email), updated_at = ? WHERE id = ?',
   );
@@ -63,6 +79,15 @@ export function conversationTable(db: Db, now: () => string) {
     setPage(id: string, page: string): void {
       setPage.run(page, id);
     },
+    /** The verified shopper's most recent conversation, from any device. */
+    latestOfShopper(shopperId: string): Conversation | undefined {
+      const row = latestOfShopper.get(shopperId);
+      return row && toConversation(row);
+    },
+    /** Links a conversation to a verified shopper (their name and e-mail fill blanks only). */
+    setIdentity(id: string, identity: VerifiedShopper): void {
+      setIdentity.run(identity.id, identity.name ?? null, identity.email ?? null, now(), id);
+    },
     setShopper(id: string, details: { name?: string; email?: string }): void {
       setShopper.run(details.name ?? null, details.email ?? null, now(), id);
     },
@@ -76,6 +101,7 @@ function toConversation(row: ConversationRow): Conversation {
     lang: row.lang,
     shopperName: row.shopper_name,
     shopperEmail: row.shopper_email,
+    shopperId: row.shopper_id,
     page: row.page,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -1,6 +1,8 @@
 import type { Lang } from '../knowledge/types';
 import { agentTable } from './agents';
 import type { Db } from './database';
+import { csatTable } from './csat';
+import { loginFailureTable } from './login-failures';
 import type { Migration } from './migrations';
 import { ticketTable } from './tickets';
 
@@ -125,10 +127,10 @@ export function handoffTable(db: Db, now: () => string) {
   const lastShopperText = db.prepare<[string], { text: string }>(
     "SELECT text FROM messages WHERE conversation_id = ? AND sender = 'shopper' ORDER BY id DESC LIMIT 1",
   );
-  const previous = db.prepare<[string, string], { id: string; created_at: string; updated_at: string; status: string; first_message: string | null }>(
+  const previous = db.prepare<[string | null, string | null, string], { id: string; created_at: string; updated_at: string; status: string; first_message: string | null }>(
     `SELECT c.id, c.created_at, c.updated_at, c.status,
        (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'shopper' ORDER BY m.id LIMIT 1) AS first_message
-     FROM conversations c WHERE c.shopper_email = ? AND c.id <> ? ORDER BY c.created_at DESC LIMIT 10`,
+     FROM conversations c WHERE (c.shopper_email = ? OR c.shopper_id = ?) AND c.id <> ? ORDER BY c.created_at DESC LIMIT 10`,
   );
 
   return {
@@ -176,8 +178,10 @@ export function handoffTable(db: Db, now: () => string) {
       return lastShopperText.get(conversationId)?.text ?? null;
     },
     /** Earlier conversations of the shopper with this e-mail, newest first. */
-    previousConversations(email: string, excludeConversationId: string) {
-      return previous.all(email, excludeConversationId).map((row) => ({
+    /** The same shopper's other conversations, found by e-mail or by verified shop user id. */
+    previousConversations(shopper: { email: string | null; shopperId: string | null }, excludeConversationId: string) {
+      if (!shopper.email && !shopper.shopperId) return [];
+      return previous.all(shopper.email, shopper.shopperId, excludeConversationId).map((row) => ({
         id: row.id,
         createdAt: row.created_at,
         updatedAt: row.updated_at,
@@ -204,6 +208,6 @@ function toHandoff(row: HandoffRow): Handoff {
 
 /** The handoff's three tables over an open database (whose schema includes HANDOFF_MIGRATION). */
 export function openHandoffTables(db: Db, now: () => string) {
-  return { agents: agentTable(db, now), handoffs: handoffTable(db, now), tickets: ticketTable(db, now) };
+  return { agents: agentTable(db, now), handoffs: handoffTable(db, now), tickets: ticketTable(db, now), loginFailures: loginFailureTable(db), csat: csatTable(db, now) };
 }
 export type HandoffTables = ReturnType<typeof openHandoffTables>;

@@ -21,6 +21,7 @@ export interface NewMessage {
   replyTo?: number | null;
   authorName?: string | null;
   clientMessageId?: string | null;
+  via?: 'email' | null;
 }
 
 export interface StoredMessage {
@@ -38,6 +39,8 @@ export interface StoredMessage {
   replyTo: number | null;
   authorName: string | null;
   clientMessageId: string | null;
+  /** 'email': went out, or came in, by e-mail (ticket replies); null: the chat. */
+  via: 'email' | null;
   createdAt: string;
 }
 
@@ -55,11 +58,12 @@ interface MessageRow {
   reply_to: number | null;
   author_name: string | null;
   client_message_id: string | null;
+  via: 'email' | null;
   created_at: string;
 }
 
 const COLUMNS =
-  'id, conversation_id, sender, kind, text, lang, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, created_at';
+  'id, conversation_id, sender, kind, text, lang, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, via, created_at';
 /** Resuming a very long conversation sends at most this many messages (the latest ones). */
 export const HISTORY_LIMIT = 500;
 
@@ -67,8 +71,8 @@ export type MessageTable = ReturnType<typeof messageTable>;
 
 export function messageTable(db: Db, now: () => string) {
   const insert = db.prepare(
-    `INSERT INTO messages (conversation_id, sender, kind, text, lang, normalized, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, created_at)
-     VALUES (@conversationId, @sender, @kind, @text, @lang, @normalized, @entryId, @action, @confidence, @choices, @replyTo, @authorName, @clientMessageId, @createdAt)`,
+    `INSERT INTO messages (conversation_id, sender, kind, text, lang, normalized, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, via, created_at)
+     VALUES (@conversationId, @sender, @kind, @text, @lang, @normalized, @entryId, @action, @confidence, @choices, @replyTo, @authorName, @clientMessageId, @via, @createdAt)`,
   );
   const byId = db.prepare<[number], MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ?`);
   const byClientId = db.prepare<[string, string], MessageRow>(
@@ -98,6 +102,7 @@ export function messageTable(db: Db, now: () => string) {
         replyTo: message.replyTo ?? null,
         authorName: message.authorName ?? null,
         clientMessageId: message.clientMessageId ?? null,
+        via: message.via ?? null,
         createdAt,
       });
       touch.run(createdAt, message.conversationId);
@@ -136,6 +141,7 @@ function toMessage(row: MessageRow): StoredMessage {
     replyTo: row.reply_to,
     authorName: row.author_name,
     clientMessageId: row.client_message_id,
+    via: row.via,
     createdAt: row.created_at,
   };
 }

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { HANDOFF_MIGRATION } from './handoff';
 import { ROLES_MIGRATION } from './agents';
+import { CSAT_MIGRATION } from './csat';
+import { LOGIN_FAILURES_MIGRATION } from './login-failures';
 
 /**
  * The schema, as an ordered list of migrations. `PRAGMA user_version` records how many have run.
@@ -74,6 +76,28 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   HANDOFF_MIGRATION,
+  LOGIN_FAILURES_MIGRATION,
+  {
+    version: 4,
+    name: 'verified shopper identity',
+    up: `
+      -- the shop's own user id, set only when the widget's data-user-hash verified it (src/session/identity.ts)
+      ALTER TABLE conversations ADD COLUMN shopper_id TEXT;
+      CREATE INDEX conversations_by_shopper ON conversations (shopper_id, updated_at) WHERE shopper_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 5,
+    name: 'ticket replies by e-mail',
+    up: `
+      -- answered: an agent's reply went out by e-mail (the ticket is then closed)
+      ALTER TABLE tickets ADD COLUMN answered_at TEXT;
+      ALTER TABLE tickets ADD COLUMN answered_by TEXT REFERENCES agents (id);
+      -- 'email': a ticket reply sent by e-mail, or the shopper's e-mail answer pasted by an agent
+      ALTER TABLE messages ADD COLUMN via TEXT CHECK (via IN ('email'));
+    `,
+  },
+  CSAT_MIGRATION,
   ROLES_MIGRATION,
 ];
 

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../src/auth';
 import type { EngineHost } from '../../src/engine';
-import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { ALWAYS_OPEN, projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
 import { ShopperClient } from '../helpers/shopper-client';
 
@@ -13,7 +13,6 @@ const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (optio
  * console, claims the chat from the queue, they write to each other, the agent resolves.
  */
 
-const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
 const PASSWORD = 'una contraseña de prueba larga';
 
 let engineHost: EngineHost;
@@ -151,7 +150,8 @@ test('outside business hours the widget takes a message, and the agent finds it 
     await shopperPage.goto(`${closed.httpUrl}/`);
     await shopperPage.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
     await shopperPage.getByRole('button', { name: 'Hablar con una persona' }).click();
-    await shopperPage.getByText(/fuera del horario de atención/).waitFor();
+    // The greeting says so too ("Si nos dejas un mensaje…"); this is the form's first question.
+    await shopperPage.getByText(/fuera del horario de atención\. Déjanos tu mensaje/).waitFor();
     const input = shopperPage.getByRole('textbox', { name: 'Tu mensaje' });
     for (const [answer, next] of [
       ['Luz Martínez', /correo/],

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { hashPassword } from '../../src/auth';
 import { collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
 
 const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
@@ -184,7 +185,8 @@ test('the server restarts mid-conversation: the widget reconnects, sends what wa
 
   const again = await startTestServer({ dataDir: own.dataDir, port, deps: { engineHost } });
   await answers(page).nth(1).waitFor();
-  await page.getByText('Asistente virtual · responde al instante').waitFor();
+  // No agent is ever online on this server: the header says so instead of promising a person.
+  await page.getByText('Asistente virtual · equipo fuera de línea; deja un mensaje y te respondemos por correo').waitFor();
   expect(await page.locator('.msg.from-shopper').count()).toBe(2);
   expect(await page.locator('.msg.from-shopper.pending').count()).toBe(0);
   expect(await answers(page).count()).toBe(2);
@@ -229,4 +231,77 @@ test('embedded on a shop at another origin with one script tag: works when the o
 
   await context.close();
   await Promise.all([servers.allowed.stop(), servers.refused.stop(), new Promise((resolve) => shop.close(resolve))]);
+});
+
+test('the last message is always fully in view: after buttons appear, after "Resolver", when the human button comes back', async () => {
+  const alwaysOpen = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
+  const own = await startTestServer({ deps: { engineHost }, config: { handoff: { businessHours: alwaysOpen, reconnectGraceSeconds: 0 } } });
+  const lucia = own.app.handoffTables.agents.create({ email: 'lucia@tienda.example', name: 'Lucía', role: 'agent', passwordHash: hashPassword('a long enough password') });
+  own.app.handoff.agentConnected(lucia.id);
+  const context = await browser.newContext({ viewport: { width: 375, height: 640 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const problems = collectPageProblems(page);
+  await page.goto(`${own.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  // A person is online: the header and the greeting say so.
+  await page.getByText('Asistente virtual · equipo en línea').waitFor();
+  await page.getByText('puede atenderte ahora mismo').waitFor();
+
+  const input = page.getByRole('textbox', { name: 'Tu mensaje' });
+  const lastFullyVisible = () =>
+    page.locator('.log').evaluate((log) => {
+      const last = log.lastElementChild as HTMLElement;
+      const box = last.getBoundingClientRect();
+      const view = log.getBoundingClientRect();
+      // A message taller than the log cannot be whole on screen: then its end (and buttons) must be.
+      const fits = box.height <= view.height;
+      return { top: box.top >= view.top - 1 || !fits, bottom: box.bottom <= view.bottom + 1, text: last.innerText.slice(0, 40) };
+    });
+  // Small talk gets no "¿Te sirvió?"; a FAQ answer does, and its buttons stay in view.
+  await input.fill('hola');
+  await input.press('Enter');
+  await answers(page).first().waitFor();
+  expect(await answers(page).first().locator('.feedback').count()).toBe(0);
+  for (const question of ['¿cuánto cuesta el envío?', '¿cuánto tarda el envío?', '¿cómo hago una devolución?']) {
+    const before = await answers(page).count();
+    await input.fill(question);
+    await input.press('Enter');
+    await answers(page).nth(before).waitFor();
+    await expect(lastFullyVisible()).resolves.toMatchObject({ top: true, bottom: true });
+  }
+  expect(await answers(page).last().locator('.feedback').count()).toBe(1);
+
+  await page.getByRole('button', { name: 'Hablar con una persona' }).click();
+  await page.getByText('Te atiende Lucía').waitFor();
+  const conversationId = await conversationIdOf(page);
+  expect(own.app.handoff.resolve(lucia.id, conversationId)).toEqual({ ok: true });
+  await page.locator('.msg.from-system', { hasText: 'marcó la conversación como resuelta' }).waitFor();
+  // The human button comes back below the log (the status changes after the message): still in view.
+  await page.getByRole('button', { name: 'Hablar con una persona' }).waitFor();
+  await page.waitForFunction(() => document.getElementById('atento-chat')?.shadowRoot?.querySelector('.status')?.textContent?.startsWith('Conversación cerrada'));
+  await expect(lastFullyVisible()).resolves.toEqual({ top: true, bottom: true, text: expect.stringContaining('Lucía marcó la conversación') });
+  const file = await screenshot(page, 'widget-mobile-after-resolve');
+  expect(file).toMatch(/after-resolve\.png$/);
+  expect(problems).toEqual([]);
+  await context.close();
+  await own.stop();
+});
+
+test('nobody online: the leave-a-message form shows a "Cancelar" button that closes it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  await page.getByText('Si nos dejas un mensaje, te respondemos por correo').first().waitFor();
+  await page.getByRole('button', { name: 'Hablar con una persona' }).click();
+  const question = page.locator('.msg.from-bot', { hasText: '¿Cuál es tu nombre?' });
+  await question.waitFor();
+  const cancel = question.getByRole('button', { name: 'Cancelar' });
+  expect(await cancel.isVisible()).toBe(true);
+  await screenshot(page, 'widget-form-cancel');
+  await cancel.click();
+  await page.locator('.msg.from-bot', { hasText: 'Cancelado' }).waitFor();
+  expect(problems).toEqual([]);
+  await context.close();
 });

@@ -7,7 +7,7 @@ const root = path.join(__dirname, '..', '..');
 const bundle = path.join(root, 'test-output', 'cli', 'atento.js');
 
 /** Bundles the current CLI sources once per test file (esbuild: well under a second), like bin/atento.js runs dist. */
-function ensureBundle(): string {
+export function ensureBundle(): string {
   if (!fs.existsSync(bundle) || Date.now() - fs.statSync(bundle).mtimeMs > 60_000) {
     buildSync({
       entryPoints: [path.join(__dirname, 'entry.ts')],

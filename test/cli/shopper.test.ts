@@ -1,53 +1,62 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../src/store';
-import { seedShoppersFile } from '../helpers/seed-shoppers';
+import { openHandoffTables } from '../../src/store/handoff';
+import { tempDataDir } from '../helpers/app';
 import { runCli } from './run-cli';
 
-/** Privacy requests from the command line, on a real SQLite file. */
+/** A shopper's right to see and to erase what the shop's Atento keeps about them. */
 
-let dataDir: string;
-const cli = (...args: string[]) => runCli(args, { env: { ATENTO_DATA_DIR: dataDir } });
-beforeEach(() => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-shopper-'));
-  seedShoppersFile(path.join(dataDir, 'atento.db'));
-});
-afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+function seed(dataDir: string) {
+  const store = openStore(path.join(dataDir, 'atento.db'));
+  const tables = openHandoffTables(store.db, () => new Date().toISOString());
+  const marta = store.conversations.create('es', 'https://tienda.example/');
+  store.conversations.setShopper(marta.id, { name: 'Marta', email: 'marta@example.com' });
+  const question = store.messages.insert({ conversationId: marta.id, sender: 'shopper', text: 'mi dirección es Av. Siempre Viva 742' });
+  const answer = store.messages.insert({ conversationId: marta.id, sender: 'bot', text: 'Gracias', replyTo: question.id });
+  store.feedback.record(answer.id, marta.id, true);
+  store.dialogState.write({ [`handoff:${marta.id}`]: { lowConfidenceStreak: 1 } });
+  // A second chat, known only through the ticket she left.
+  const later = store.conversations.create('es');
+  store.messages.insert({ conversationId: later.id, sender: 'shopper', text: 'llegó roto' });
+  tables.tickets.create({ conversationId: later.id, name: 'Marta', email: 'marta@example.com', message: 'llegó roto, pedido 99', lang: 'es', reason: 'button' });
+  const other = store.conversations.create('es');
+  store.conversations.setShopper(other.id, { email: 'luis@example.com' });
+  store.messages.insert({ conversationId: other.id, sender: 'shopper', text: 'hola' });
+  store.close();
+  return { marta: marta.id, later: later.id, other: other.id };
+}
 
-test('shopper export prints every conversation of that e-mail (any case) with its messages, feedback and tickets', () => {
-  const result = cli('shopper', 'export', '--email', 'ROSA@example.com');
-  expect(result.code).toBe(0);
-  const record = JSON.parse(result.stdout);
-  expect(record.email).toBe('rosa@example.com');
-  expect(record.conversations).toHaveLength(2);
-  const texts = record.conversations.flatMap((c: { messages: Array<{ text: string }> }) => c.messages.map((m) => m.text));
-  expect(texts).toEqual(expect.arrayContaining(['¿cuánto tarda el envío?', 'y el precio?']));
-  expect(texts).not.toContain('hola');
-  expect(record.conversations[0].tickets[0]).toMatchObject({ message: 'Mi pedido no llega' });
-  expect(record.conversations[0].feedback).toHaveLength(1);
-});
+test('export prints everything about the shopper as JSON; forget erases it, logs no e-mail, and leaves others alone', () => {
+  const dataDir = tempDataDir();
+  const ids = seed(dataDir);
+  const env = { ATENTO_DATA_DIR: dataDir };
 
-test('shopper forget deletes everything of that shopper, keeps the others, and prints no personal data', () => {
-  const result = cli('shopper', 'forget', '--email', 'rosa@example.com');
-  expect(result.code).toBe(0);
-  expect(result.stdout).toMatch(/^forgot 2 conversations, 4 messages, 2 tickets, 2 feedback votes, 0 handoffs for shopper #[0-9a-f]{10}\n$/);
-  expect(result.stdout).not.toMatch(/rosa/i);
+  const exported = runCli(['shopper', 'export', '--email', 'Marta@Example.com'], { env });
+  expect(exported.code).toBe(0);
+  const record = JSON.parse(exported.stdout) as { email: string; conversations: Array<{ conversation: { id: string }; messages: unknown[]; feedback: unknown[]; tickets: unknown[] }> };
+  expect(record.email).toBe('marta@example.com');
+  expect(record.conversations.map((c) => c.conversation.id).sort()).toEqual([ids.marta, ids.later].sort());
+  expect(exported.stdout).toContain('Av. Siempre Viva 742');
+  expect(exported.stdout).toContain('llegó roto, pedido 99');
+  expect(exported.stdout).not.toContain('luis@example.com');
+
+  const forgotten = runCli(['shopper', 'forget', '--email', 'marta@example.com'], { env });
+  expect(forgotten.code).toBe(0);
+  expect(forgotten.stdout).toMatch(/^forgot 2 conversations, 3 messages, 1 tickets for shopper #[0-9a-f]{12}\n$/);
+  expect(forgotten.stdout).not.toContain('marta');
 
   const store = openStore(path.join(dataDir, 'atento.db'));
   const count = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
   expect(count('SELECT COUNT(*) AS n FROM conversations')).toBe(1);
-  expect(count('SELECT COUNT(*) AS n FROM messages')).toBe(2);
-  expect(count("SELECT COUNT(*) AS n FROM tickets WHERE email <> 'otro@example.com'")).toBe(0);
-  expect(count('SELECT COUNT(*) AS n FROM feedback')).toBe(1);
-  expect(count('SELECT COUNT(*) AS n FROM dialog_state')).toBe(1);
-  expect(count("SELECT COUNT(*) AS n FROM conversations WHERE shopper_name = 'Rosa Díaz' AND shopper_email <> 'otro@example.com'")).toBe(0);
+  expect(store.conversations.get(ids.other)?.shopperEmail).toBe('luis@example.com');
+  expect(count('SELECT COUNT(*) AS n FROM messages')).toBe(1);
+  expect(count('SELECT COUNT(*) AS n FROM tickets') + count('SELECT COUNT(*) AS n FROM feedback') + count('SELECT COUNT(*) AS n FROM dialog_state')).toBe(0);
   store.close();
-  expect(JSON.parse(cli('shopper', 'export', '--email', 'rosa@example.com').stdout).conversations).toEqual([]);
+  expect(JSON.parse(runCli(['shopper', 'export', '--email', 'marta@example.com'], { env }).stdout).conversations).toEqual([]);
 });
 
-test('a missing e-mail is a usage error', () => {
-  const result = cli('shopper', 'forget');
-  expect(result.code).toBe(2);
-  expect(result.stderr).toContain('--email must be the e-mail the shopper gave');
+test('a missing or wrong subcommand or e-mail gets the usage', () => {
+  const { code, stderr } = runCli(['shopper', 'forget'], { env: { ATENTO_DATA_DIR: tempDataDir() } });
+  expect(code).toBe(2);
+  expect(stderr).toContain('atento shopper export --email E');
 });

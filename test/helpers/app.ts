@@ -9,6 +9,9 @@ import { ShopperClient } from './shopper-client';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+/** Business hours with someone always on duty, so tests do not depend on the clock. */
+export const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
+
 export interface TestServer {
   app: App;
   dataDir: string;

@@ -40,3 +40,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** The agent console at 1280 × 800, logged in with `cookie` ("atento_agent=…"). */
+export async function agentPage(browser: Browser, server: { httpUrl: string }, cookie: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  await context.addCookies([{ name: 'atento_agent', value: cookie.split('=')[1]!, url: server.httpUrl }]);
+  return context.newPage();
+}

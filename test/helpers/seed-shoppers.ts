@@ -1,4 +1,4 @@
-import { openStore, type Store } from '../../src/store';
+import type { Store } from '../../src/store';
 import { openHandoffTables } from '../../src/store/handoff';
 
 /** One conversation of a shopper with everything that hangs from it: messages (one a reply), feedback, a ticket, dialog state. */
@@ -11,15 +11,4 @@ export function seedShopper(store: Store, email: string, text: string): string {
   openHandoffTables(store.db, () => new Date().toISOString()).tickets.create({ conversationId: conversation.id, name: 'Rosa Díaz', email, message: 'Mi pedido no llega', lang: 'es', reason: 'no_agents' });
   store.dialogState.write({ [`atento/conversations/${conversation.id}/state`]: { step: 1 } });
   return conversation.id;
-}
-
-export function seedShoppersFile(file: string): void {
-  const store = openStore(file);
-  try {
-    seedShopper(store, 'rosa@example.com', '¿cuánto tarda el envío?');
-    seedShopper(store, 'Rosa@Example.com', 'y el precio?');
-    seedShopper(store, 'otro@example.com', 'hola');
-  } finally {
-    store.close();
-  }
 }

@@ -49,7 +49,7 @@ export class ShopperClient {
   }
 
   /** Sends hello and returns the welcome frame. */
-  async hello(fields: { token?: string; lastSeenId?: number; lang?: 'es' | 'en'; page?: string } = {}): Promise<Frame> {
+  async hello(fields: { token?: string; lastSeenId?: number; lang?: 'es' | 'en'; page?: string; user?: object } = {}): Promise<Frame> {
     this.send({ type: 'hello', ...fields });
     return this.next('welcome');
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { ADDRESS_POLICY, hashPassword, PAIR_POLICY } from '../../src/auth';
 import { agentCommand } from '../../src/cli/agent';
 import { parseConfig } from '../../src/config';
 import type { EngineHost } from '../../src/engine';
@@ -63,7 +64,7 @@ test('the CLI explains bad flags', async () => {
   const errors: string[] = [];
   const code = await agentCommand(['add', '--email', 'nope', '--name', 'X', '--role', 'boss'], parseConfig({ dataDir: tempDataDir() }), { write: () => 0 }, { write: (t: string) => errors.push(t) });
   expect(code).toBe(2);
-  expect(errors.join('')).toMatch(/--email must be an e-mail address.*--role must be "agent" or "admin", not "boss"/);
+  expect(errors.join('')).toMatch(/--email must be an e-mail address.*--role must be one of agent, editor, admin \(admin has everything\), not "boss"/);
 });
 
 test('no session: /agent sends you to the login page, and the socket refuses the upgrade', async () => {
@@ -128,16 +129,17 @@ test('the session cookie is Secure when the local proxy says the request came ov
 
 test('behind the local proxy, one address guessing does not lock out agents at other addresses', async () => {
   const attacker = { 'x-forwarded-for': '203.0.113.5' };
-  for (let i = 0; i < 5; i++) expect((await login(`nobody-${i}@tienda.example`, 'guess', false, attacker)).status).toBe(401);
-  expect((await login('nobody-5@tienda.example', 'guess', false, attacker)).status).toBe(429);
+  for (let i = 0; i < ADDRESS_POLICY.freeFailures; i++) expect((await login(`nobody-${i}@tienda.example`, 'guess', false, attacker)).status).toBe(401);
+  expect((await login('nobody-x@tienda.example', 'guess', false, attacker)).status).toBe(429);
   expect((await login('ana@tienda.example', password, false, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(200);
 });
 
 test('guesses sent all at once meet the limit too', async () => {
   const address = { 'x-forwarded-for': '203.0.113.9' };
-  const statuses = await Promise.all(Array.from({ length: 10 }, (_, i) => login(`burst-${i}@tienda.example`, 'guess', false, address).then((r) => r.status)));
-  expect(statuses.filter((status) => status === 401)).toHaveLength(5);
-  expect(statuses.filter((status) => status === 429)).toHaveLength(5);
+  const burst = ADDRESS_POLICY.freeFailures * 2;
+  const statuses = await Promise.all(Array.from({ length: burst }, (_, i) => login(`burst-${i}@tienda.example`, 'guess', false, address).then((r) => r.status)));
+  expect(statuses.filter((status) => status === 401)).toHaveLength(ADDRESS_POLICY.freeFailures);
+  expect(statuses.filter((status) => status === 429)).toHaveLength(burst - ADDRESS_POLICY.freeFailures);
 });
 
 test('the database never holds a session token in the clear', async () => {
@@ -148,12 +150,52 @@ test('the database never holds a session token in the clear', async () => {
   expect(file.includes(token) || wal.includes(token)).toBe(false);
 });
 
-// Last: it locks this test client's address too.
-test('guessing passwords is rate limited per e-mail and address', async () => {
+test('guessing one agent\'s password from one address is slowed down, and told when to retry', async () => {
   server.app.handoffTables.agents.create({ email: 'beto@tienda.example', name: 'Beto', role: 'agent', passwordHash: 'scrypt$x' });
-  for (let i = 0; i < 5; i++) expect((await login('beto@tienda.example', `guess-${i}`)).status).toBe(401);
-  const limited = await login('beto@tienda.example', 'guess-6');
+  const guesser = { 'x-forwarded-for': '203.0.113.77' };
+  const statuses: number[] = [];
+  // Waits double (1 s, 2 s, 4 s…): however slow this machine is, a 429 comes within a few more guesses.
+  for (let i = 0; i < PAIR_POLICY.freeFailures + 5 && !statuses.includes(429); i++) statuses.push((await login('beto@tienda.example', `guess-${i}`, false, guesser)).status);
+  expect(statuses.slice(0, PAIR_POLICY.freeFailures)).toEqual(Array(PAIR_POLICY.freeFailures).fill(401));
+  expect(statuses.at(-1)).toBe(429);
+  const limited = await login('beto@tienda.example', 'again', false, guesser);
   expect(limited.status).toBe(429);
   expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+});
+
+describe('with the clock stopped (no wait ever runs out)', () => {
+  const clock = () => new Date('2026-03-02T15:00:00Z');
+  const own = { 'x-forwarded-for': '198.51.100.20' };
+  let dataDir: string;
+  let stopped: TestServer;
+
+  beforeAll(async () => {
+    dataDir = tempDataDir();
+    stopped = await startTestServer({ dataDir, deps: { engineHost, clock } });
+    stopped.app.handoffTables.agents.create({ email: 'carla@tienda.example', name: 'Carla', role: 'agent', passwordHash: await hashPassword('la-clave-de-carla') });
+  });
+  afterAll(() => stopped.stop());
+
+  const loginAt = (srv: TestServer, pass: string, headers: Record<string, string>) =>
+    fetch(`${srv.httpUrl}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email: 'carla@tienda.example', password: pass }) });
+
+  test('lock-out attack: failing for an agent\'s e-mail from many addresses does not stop her logging in from hers', async () => {
+    for (let address = 1; address <= 6; address++) {
+      const from = { 'x-forwarded-for': `203.0.113.${100 + address}` };
+      for (let i = 0; i < PAIR_POLICY.freeFailures + 2; i++) await loginAt(stopped, 'wrong', from);
+      expect((await loginAt(stopped, 'wrong', from)).status).toBe(429);
+    }
+    expect((await loginAt(stopped, 'la-clave-de-carla', own)).status).toBe(200);
+  });
+
+  test('guessing attack: the throttle survives a restart on the same database', async () => {
+    const guesser = { 'x-forwarded-for': '203.0.113.200' };
+    for (let i = 0; i < PAIR_POLICY.freeFailures; i++) expect((await loginAt(stopped, `guess-${i}`, guesser)).status).toBe(401);
+    expect((await loginAt(stopped, 'la-clave-de-carla', guesser)).status).toBe(429);
+    await stopped.stop();
+    stopped = await startTestServer({ dataDir, deps: { engineHost, clock } });
+    expect((await loginAt(stopped, 'la-clave-de-carla', guesser)).status).toBe(429);
+    expect((await loginAt(stopped, 'la-clave-de-carla', own)).status).toBe(200);
+  });
 });

@@ -2,14 +2,13 @@ import { hashPassword } from '../../src/auth';
 import type { ConfigInput } from '../../src/config';
 import type { EngineHost } from '../../src/engine';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
-import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
+import { ALWAYS_OPEN, projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
 
 /**
  * The human handoff end to end: real app on port 0, real SQLite file, real `ws` clients for the
  * shopper and for agents (authenticated by logging in over HTTP, like the console does).
  */
 
-const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
 const OPEN_CONFIG: ConfigInput = { handoff: { businessHours: ALWAYS_OPEN, reconnectGraceSeconds: 0, agentCapacity: 2 } };
 
 let engineHost: EngineHost;
@@ -128,7 +127,9 @@ test('shopper presses "talk to a person", an agent gets the chat, they talk both
   expect(await client.next('typing')).toMatchObject({ from: 'agent', isTyping: true, agentName: 'Ana' });
 
   ana.client.send({ type: 'resolve', conversationId: welcome.conversationId });
-  await nextText(client, 'system', /resuelta/);
+  // Who answers next, said plainly: the bot, unless the shopper asks for a person again.
+  const resolved = await nextText(client, 'system', /resuelta/);
+  expect(resolved.text).toMatch(/te responde el asistente automático; para volver con una persona, pide «hablar con una persona»/);
   await nextStatus(client, 'resolved');
 
   const seen = await client.unread();
@@ -172,6 +173,9 @@ describe('escalation triggers, each recorded with its reason', () => {
     await nextText(client, 'bot', /te paso con una persona/);
     await nextStatus(client, 'agent');
     expect(reasons(server)).toEqual(['faq:damaged-item']);
+    // One handoff message per handoff: the FAQ's answer is about the case, the handoff says who comes.
+    const handoffTexts = client.frames.filter((f) => f.type === 'message' && f.from === 'bot' && /te paso|persona de nuestro equipo/i.test(String(f.text)));
+    expect(handoffTexts).toHaveLength(1);
   });
 
   test('low confidence twice: the bot offers a person; declining keeps the bot, accepting queues', async () => {
@@ -302,15 +306,16 @@ test('outside business hours: the bot says so in the shopper\'s language, takes 
   const { client } = await shopper(server, 'en');
   client.send({ type: 'handoff_request' });
   const closed = await nextText(client, 'bot', /outside our opening hours/);
-  expect(closed.text).toMatch(/back Monday at 09:00/);
-  expect(closed.text).toMatch(/within 24 business hours/);
+  expect(closed.text).toMatch(/back tomorrow at 09:00/);
+  // The default promise: 2 business hours after the next opening, in the shop's time zone.
+  expect(closed.text).toMatch(/we will reply by e-mail tomorrow before 11:00/);
 
   client.send({ type: 'message', clientMessageId: 'f1', text: 'Ana Pérez' });
   await nextText(client, 'bot', /Which e-mail/);
   client.send({ type: 'message', clientMessageId: 'f2', text: 'ana@gmail' });
   await nextText(client, 'bot', /doesn't look right/);
   client.send({ type: 'message', clientMessageId: 'f3', text: 'ana@example.com' });
-  await nextText(client, 'bot', /tell us what you need/);
+  expect((await nextText(client, 'bot', /tell us what you need/)).text).toMatch(/We will write to ana@example.com/);
   client.send({ type: 'message', clientMessageId: 'f4', text: 'My order 1234 arrived without the scarf' });
   const done = await nextText(client, 'bot', /ticket #1/);
   expect(done.text).toContain('ana@example.com');
@@ -536,4 +541,147 @@ test('bot turns that leave the handoff dialogue as it was store no dialog state'
   await client.ask('¿cuánto tarda el envío?');
   const rows = server.app.store.db.prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
   expect(rows.n).toBe(0);
+});
+
+describe('forms that cannot trap: while a question is open, other messages are understood as what they are', () => {
+  // Saturday 15:00 in Mexico City: closed until Monday 09:00 (default hours, no Sunday).
+  const saturdayAfternoon = () => new Date('2026-11-21T21:00:00Z');
+  const closedServer = () => start({ handoff: { reconnectGraceSeconds: 0 } }, { clock: saturdayAfternoon });
+
+  /** Sends a message; returns the `count` bot messages that answer it (a stray extra one would break the next step). */
+  async function say(client: ShopperClient, text: string, count = 1): Promise<Frame[]> {
+    client.send({ type: 'message', clientMessageId: `s-${Math.random().toString(36).slice(2)}`, text });
+    await client.next('ack');
+    return botMessages(client, count);
+  }
+  async function click(client: ShopperClient, id: string, count = 1): Promise<Frame[]> {
+    client.send({ type: 'choice', clientMessageId: `c-${Math.random().toString(36).slice(2)}`, id });
+    await client.next('ack');
+    return botMessages(client, count);
+  }
+  async function botMessages(client: ShopperClient, count: number): Promise<Frame[]> {
+    const messages: Frame[] = [];
+    while (messages.length < count) messages.push(await client.nextMessageFrom('bot'));
+    return messages;
+  }
+  const texts = (messages: Frame[]) => messages.map((m) => String(m.text));
+  const optionIds = (message: Frame | undefined) => ((message?.options as Frame[] | undefined) ?? []).map((o) => o.id);
+
+  test('the issue\'s dialogue out of hours: a complaint, then two questions, then "hablar con una persona", then a hostile address: nothing traps', async () => {
+    const server = await closedServer();
+    const { client, welcome } = await shopper(server);
+    // Honest from the first message: nobody now, and when the shop replies.
+    expect(welcome.agentsAvailable).toBe(false);
+    expect(welcome.greeting).toMatch(/fuera del horario de atención \(volvemos el lunes a las 09:00\)/);
+    expect(welcome.greeting).toMatch(/te respondemos por correo antes de las 11:00 del lunes/);
+
+    const complaint = await say(client, 'me llego el producto roto', 2);
+    expect(complaint[0]!.entryId).toBe('damaged-item');
+    expect(complaint[1]!.text).toMatch(/Déjanos tu mensaje y te respondemos por correo antes de las 11:00 del lunes\. ¿Cuál es tu nombre\?/);
+    expect(optionIds(complaint[1])).toEqual(['handoff:form_cancel']);
+    // One handoff message, and it does not promise a person who is not there.
+    expect(texts(complaint).join(' ')).not.toMatch(/te paso/i);
+
+    // Not a name: a question. The bot answers it and offers the form again.
+    const returns = await say(client, 'kiero devolver unas zapatillas', 2);
+    expect(returns[0]!.entryId).toBe('returns');
+    expect(returns[1]!.text).toMatch(/Aún quieres dejarnos tu mensaje/);
+    expect(optionIds(returns[1])).toEqual(['handoff:leave_message']);
+    const invoice = await say(client, 'tienen boleta o factura');
+    expect(invoice.map((m) => m.entryId)).toEqual(['invoice']);
+
+    // Asking for a person works: nobody can come, so the form, honestly.
+    const person = await say(client, 'hablar con una persona');
+    expect(person).toHaveLength(1);
+    expect(person[0]!.text).toMatch(/fuera del horario.*¿Cuál es tu nombre\?/);
+
+    expect(texts(await say(client, 'Ana Pérez'))).toEqual([expect.stringMatching(/Gracias, Ana Pérez\. ¿A qué correo/)]);
+    // At the e-mail step, asking for a person again (typed, then the button) keeps what was answered.
+    const again = await say(client, 'hablar con una persona');
+    expect(texts(again)).toEqual([expect.stringMatching(/fuera del horario.*sigamos: Gracias, Ana Pérez\. ¿A qué correo/)]);
+    client.send({ type: 'handoff_request' });
+    expect(texts(await botMessages(client, 1))).toEqual([expect.stringMatching(/sigamos: Gracias, Ana Pérez\. ¿A qué correo/)]);
+    expect(await client.next('status')).toMatchObject({ state: 'bot', agentsAvailable: false });
+
+    // One strict rule for the address: a quoted local part is refused, never cut down to '"@x.test'.
+    expect(texts(await say(client, '"<svg/onload=alert(1)>"@x.test'))).toEqual([expect.stringMatching(/no parece válido/)]);
+    const confirm = await say(client, 'ana@x.com');
+    expect(confirm[0]!.text).toMatch(/Te escribiremos a ana@x\.com/);
+    expect(optionIds(confirm[0])).toEqual(['handoff:form_change_email', 'handoff:form_cancel']);
+    // Shown back, and fixable with one click.
+    expect(texts(await click(client, 'handoff:form_change_email'))).toEqual([expect.stringMatching(/¿A qué correo/)]);
+    expect(texts(await say(client, 'ana.perez@x.com'))).toEqual([expect.stringMatching(/Te escribiremos a ana\.perez@x\.com/)]);
+    const done = await say(client, 'La caja llegó aplastada y la zapatilla rota, pedido 5521');
+    expect(done[0]!.text).toMatch(/ticket #1\)\. Te responderemos a ana\.perez@x\.com antes de las 11:00 del lunes/);
+
+    expect(server.app.handoffTables.tickets.open()).toEqual([
+      expect.objectContaining({ name: 'Ana Pérez', email: 'ana.perez@x.com', message: 'La caja llegó aplastada y la zapatilla rota, pedido 5521' }),
+    ]);
+    const badEmailReplies = client.frames.filter((f) => f.type === 'message' && /no parece válido/.test(String(f.text)));
+    expect(badEmailReplies).toHaveLength(1);
+  });
+
+  test('"Cancelar" is a button under every question of the form; typing it still works', async () => {
+    const server = await closedServer();
+    const { client } = await shopper(server);
+    client.send({ type: 'handoff_request' });
+    await nextText(client, 'bot', /¿Cuál es tu nombre\?/);
+    expect(texts(await say(client, 'Luis'))).toEqual([expect.stringMatching(/¿A qué correo/)]);
+    const cancelled = await click(client, 'handoff:form_cancel');
+    expect(texts(cancelled)).toEqual([expect.stringMatching(/^Cancelado/)]);
+    expect(client.frames.some((f) => f.type === 'message' && f.from === 'shopper' && f.text === 'Cancelar')).toBe(true);
+    // The form is gone: the bot answers again.
+    expect((await say(client, '¿cuánto cuesta el envío?'))[0]!.entryId).toBe('shipping-cost');
+    const rows = server.app.store.db.prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
+    expect(rows.n).toBe(0);
+  });
+
+  test('a FAQ button clicked during the form is answered; "Dejar un mensaje" brings the form back from the start', async () => {
+    const server = await closedServer();
+    const { client, welcome } = await shopper(server);
+    client.send({ type: 'handoff_request' });
+    await nextText(client, 'bot', /¿Cuál es tu nombre\?/);
+    const suggestion = (welcome.suggestions as Frame[])[0]!;
+    const answered = await click(client, String(suggestion.id), 2);
+    expect(answered[0]!.entryId).toBe(suggestion.id);
+    expect(optionIds(answered[1])).toEqual(['handoff:leave_message']);
+    expect(texts(await click(client, 'handoff:leave_message'))).toEqual([expect.stringMatching(/¿Cuál es tu nombre\?/)]);
+    expect(texts(await say(client, 'Marta'))).toEqual([expect.stringMatching(/Gracias, Marta/)]);
+  });
+
+  test('a person comes online while the form is open: asking for a person now reaches them, and the form is dropped', async () => {
+    const server = await start();
+    const { client } = await shopper(server);
+    client.send({ type: 'message', clientMessageId: 'm1', text: 'quiero hablar con una persona' });
+    await nextText(client, 'bot', /¿Cuál es tu nombre\?/);
+    await agent(server, 'ana@tienda.example', 'Ana');
+    client.send({ type: 'message', clientMessageId: 'm2', text: 'hablar con una persona' });
+    await nextStatus(client, 'agent');
+    expect(reasons(server)).toEqual(['human-request']);
+    const rows = server.app.store.db.prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
+    expect(rows.n).toBe(0);
+  });
+
+  test('the "talk to a person?" offer: a question instead of yes/no is answered, and the handoff button still works', async () => {
+    const server = await start();
+    await agent(server, 'ana@tienda.example', 'Ana');
+    const { client, welcome } = await shopper(server);
+    expect(welcome.agentsAvailable).toBe(true);
+    expect(welcome.greeting).toMatch(/una persona de nuestro equipo puede atenderte ahora mismo/);
+    await client.ask('xyzzy plugh');
+    await client.ask('qwerty asdf zxcv');
+    await nextText(client, 'bot', /Quieres que te pase con una persona/);
+    expect((await say(client, '¿cuánto cuesta el envío?'))[0]!.entryId).toBe('shipping-cost');
+    client.send({ type: 'handoff_request' });
+    await nextStatus(client, 'agent');
+    expect(reasons(server)).toEqual(['button']);
+  });
+
+  test('"¿Te sirvió?" only for FAQ answers: message frames say which kind of entry answered', async () => {
+    const server = await start();
+    const { client } = await shopper(server);
+    expect((await client.ask('hola')).reply).toMatchObject({ entryId: 'greeting', entryKind: 'intent' });
+    expect((await client.ask('muchas gracias')).reply).toMatchObject({ entryId: 'thanks', entryKind: 'intent' });
+    expect((await client.ask('¿cuánto cuesta el envío?')).reply).toMatchObject({ entryId: 'shipping-cost', entryKind: 'faq' });
+  });
 });

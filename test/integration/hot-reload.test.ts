@@ -1,8 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/config';
 import { startEngineHost, type EngineHost } from '../../src/engine';
+import { agentCookie } from '../helpers/agent-client';
+import { projectEngineHost, startTestServer } from '../helpers/app';
 
 const FAQ = (id: string, question: string, phrasings: string[], answer: string) =>
   [`## ${question}`, `id: ${id}`, '', '### Frases', ...phrasings.map((p) => `- ${p}`), '', '### Respuesta', answer, ''].join('\n');
@@ -51,88 +54,81 @@ describe('editing the knowledge base without a restart', () => {
     expect(reply.text).toBe('Tarjetas y efectivo.');
   });
 
-  const file = (name: string) => path.join(root, 'knowledge/es', name);
-  const answerTo = (question: string) => host.current().respond(question, { lang: 'es' }).id;
-  const answered = (question: string, id: string, what: string) => until(() => (answerTo(question) === id ? true : undefined), what);
-  const PAYMENT = FAQ('payment-methods', '¿Qué medios de pago aceptan?', ['aceptan tarjeta de credito', 'puedo pagar con tarjeta', 'formas de pago', 'pagar en efectivo'], 'Tarjetas y efectivo.');
-  const RETURNS = FAQ('returns', '¿Cómo devuelvo un producto?', ['quiero devolver un producto', 'como hago una devolucion', 'politica de devoluciones'], 'Tienes 30 días.');
+  const envios = () => path.join(root, 'knowledge/es/envios.md');
+  const answerTo = (question: string) => host.current().respond(question, { lang: 'es' });
+  const answered = (question: string, id: string, what: string) =>
+    until(() => (answerTo(question).id === id ? host.current() : undefined), what);
+  const PAYMENTS = FAQ('payment-methods', '¿Qué medios de pago aceptan?', ['aceptan tarjeta de credito', 'puedo pagar con tarjeta', 'formas de pago', 'pagar en efectivo'], 'Tarjetas y efectivo.');
 
-  it('does not put a change with errors live, keeps serving the last good base and reports file:line', async () => {
+  /** Writes elsewhere and renames over the file, as editors that save atomically, `sed -i` and git do. */
+  function replaceByRename(file: string, text: string): void {
+    const temporary = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${Date.now()}`);
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, file);
+  }
+
+  it('keeps watching a file replaced by rename (atomic saves, sed -i, git checkout): every later edit is seen', async () => {
+    replaceByRename(envios(), fs.readFileSync(envios(), 'utf8').replace('De 3 a 5 días.', 'De 2 a 4 días.'));
+    await until(() => (answerTo('tiempo de entrega').text === 'De 2 a 4 días.' ? true : undefined), 'the first replaced save');
+    replaceByRename(envios(), fs.readFileSync(envios(), 'utf8').replace('De 2 a 4 días.', 'De 1 a 2 días.'));
+    await until(() => (answerTo('tiempo de entrega').text === 'De 1 a 2 días.' ? true : undefined), 'the second replaced save');
+    fs.writeFileSync(envios(), fs.readFileSync(envios(), 'utf8').replace('De 1 a 2 días.', 'Mañana.'));
+    await until(() => (answerTo('tiempo de entrega').text === 'Mañana.' ? true : undefined), 'an in-place save after them');
+  });
+
+  it('sees renames, deletions and files in new folders', async () => {
+    fs.mkdirSync(path.join(root, 'knowledge/es/nuevos/pagos'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'knowledge/es/nuevos/pagos/medios.md'), PAYMENTS);
+    await answered('formas de pago', 'payment-methods', 'a FAQ in a new folder');
+    fs.renameSync(path.join(root, 'knowledge/es/nuevos/pagos/medios.md'), path.join(root, 'knowledge/es/pagos.md'));
+    const renamed = host.current().version;
+    await until(() => (host.current().version !== renamed ? true : undefined), 'the rename');
+    expect(answerTo('formas de pago').id).toBe('payment-methods');
+    fs.rmSync(path.join(root, 'knowledge/es/pagos.md'));
+    await until(() => (answerTo('formas de pago').id !== 'payment-methods' ? true : undefined), 'the deletion');
+  });
+
+  it('a change with errors does not go live: the last good knowledge base keeps answering until it is fixed', async () => {
     const good = host.current().version;
-    fs.writeFileSync(file('roto.md'), '## Sin id\n### Respuesta\nnada');
-    const rejected = await until(() => host.status().rejected, 'the broken change to be refused');
-    expect(rejected.problems[0]).toMatchObject({ file: file('roto.md'), line: 1, severity: 'error' });
+    const broken = fs.readFileSync(envios(), 'utf8').replace('id: shipping-time\n', '');
+    fs.writeFileSync(envios(), broken);
+    await until(() => (host.status().rejected ? true : undefined), 'the broken save to be refused');
     expect(host.current().version).toBe(good);
-    expect(answerTo('cuanto demora el despacho')).toBe('shipping-time');
-    expect(logs.some((line) => line.includes('roto.md:1: error: entry "Sin id" has no id'))).toBe(true);
-    // Fixing the file puts it live and clears the refusal.
-    fs.writeFileSync(file('roto.md'), PAYMENT);
-    await answered('formas de pago', 'payment-methods', 'the fixed file to go live');
-    expect(host.status().rejected).toBeUndefined();
+    expect(answerTo('cuanto demora el despacho').id).toBe('shipping-time');
+    expect(host.status().rejected!.problems.map((p) => `${path.basename(p.file)}:${p.line}: ${p.severity}`)).toEqual(['envios.md:1: error']);
+    expect(logs.some((line) => /envios\.md:1: error: entry "¿Cuánto tarda el envío\?" has no id/.test(line))).toBe(true);
+    expect(logs.some((line) => line.includes(`NOT loaded (1 errors above); still serving ${good}`))).toBe(true);
+
+    fs.writeFileSync(envios(), broken.replace('## ¿Cuánto tarda el envío?\n', '## ¿Cuánto tarda el envío?\nid: shipping-days\n'));
+    await answered('cuanto demora el despacho', 'shipping-days', 'the fixed file to go live');
+    expect(host.status().rejected).toBeNull();
   });
 
-  it('keeps the old answer when an edit deletes an id (the shipping-cost defect)', async () => {
-    fs.writeFileSync(file('envios.md'), fs.readFileSync(file('envios.md'), 'utf8') + '\n' + FAQ('shipping-cost', '¿Cuánto cuesta el envío?', ['precio del envio', 'cuanto cobran por enviar', 'costo de despacho'], 'Gratis.'));
-    await answered('precio del envio', 'shipping-cost', 'shipping-cost to load');
-    fs.writeFileSync(file('envios.md'), fs.readFileSync(file('envios.md'), 'utf8').replace('id: shipping-cost\n', ''));
-    await until(() => host.status().rejected, 'the edit to be refused');
-    expect(answerTo('precio del envio')).toBe('shipping-cost');
+  it('reports a garbage .md file and keeps serving', async () => {
+    const good = host.current().version;
+    fs.writeFileSync(path.join(root, 'knowledge/es/basura.md'), crypto.randomBytes(4000));
+    await until(() => (host.status().rejected ? true : undefined), 'the garbage to be refused');
+    expect(host.current().version).toBe(good);
+    expect(host.status().rejected!.problems).toEqual([expect.objectContaining({ line: 0, severity: 'error', message: expect.stringMatching(/^not UTF-8 text/) })]);
+    fs.writeFileSync(path.join(root, 'knowledge/es/basura.md'), 'solo notas, sin preguntas\n');
+    await until(() => (host.status().rejected === null && host.current().version !== good ? true : undefined), 'a text file without entries to load');
+    expect(host.status().problems).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^no entries found/) })]);
   });
+});
 
-  it('follows a file saved atomically (write a temp file, rename over) and later edits to it', async () => {
-    fs.writeFileSync(file('.pagos.md.tmp'), PAYMENT);
-    fs.renameSync(file('.pagos.md.tmp'), file('pagos.md'));
-    await answered('formas de pago', 'payment-methods', 'the atomically saved file');
-    for (let save = 0; save < 2; save++) {
-      const text = save === 0 ? PAYMENT.replace('Tarjetas y efectivo.', 'Solo tarjetas.') : PAYMENT.replace('Tarjetas y efectivo.', 'Solo efectivo.');
-      fs.writeFileSync(file('pagos.md.swp'), text);
-      fs.renameSync(file('pagos.md.swp'), file('pagos.md'));
-      const expected = save === 0 ? 'Solo tarjetas.' : 'Solo efectivo.';
-      await until(() => (host.current().respond('formas de pago', { lang: 'es' }).text === expected ? true : undefined), `atomic save ${save + 1}`);
-    }
-  });
-
-  it('follows sed -i style replacements, then plain edits of the same file', async () => {
-    const envios = file('envios.md');
-    const replaced = fs.readFileSync(envios, 'utf8').replace('De 3 a 5 días.', 'De 2 a 4 días.');
-    fs.writeFileSync(path.join(root, 'knowledge/es/sedXYZ'), replaced); // what sed -i does: new inode, renamed over
-    fs.renameSync(path.join(root, 'knowledge/es/sedXYZ'), envios);
-    await until(() => (host.current().respond('tiempo de entrega', { lang: 'es' }).text === 'De 2 a 4 días.' ? true : undefined), 'the sed -i edit');
-    fs.writeFileSync(envios, replaced.replace('De 2 a 4 días.', 'Un día.'));
-    await until(() => (host.current().respond('tiempo de entrega', { lang: 'es' }).text === 'Un día.' ? true : undefined), 'the edit after sed -i');
-  });
-
-  it('follows a rename and a delete', async () => {
-    fs.writeFileSync(file('pagos.md'), PAYMENT);
-    await answered('formas de pago', 'payment-methods', 'the new file');
-    const beforeRename = host.status().version;
-    fs.renameSync(file('pagos.md'), file('medios-de-pago.md'));
-    await until(() => (host.status().version !== beforeRename ? true : undefined), 'the renamed file to be reloaded');
-    expect(answerTo('formas de pago')).toBe('payment-methods');
-    fs.unlinkSync(file('medios-de-pago.md'));
-    await until(() => (answerTo('formas de pago') !== 'payment-methods' ? true : undefined), 'the deleted FAQ to disappear');
-    fs.writeFileSync(file('envios.md'), fs.readFileSync(file('envios.md'), 'utf8') + '\n' + RETURNS);
-    await answered('como hago una devolucion', 'returns', 'an edit after the delete');
-  });
-
-  it('follows a new folder with files in it', async () => {
-    fs.mkdirSync(path.join(root, 'knowledge/es/postventa/devoluciones'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'knowledge/es/postventa/devoluciones/devoluciones.md'), RETURNS);
-    await answered('como hago una devolucion', 'returns', 'the file in the new folder');
-  });
-
-  it('reports a garbage .md file instead of accepting it silently', async () => {
-    const garbage = Buffer.alloc(4000);
-    for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919 + 13) % 256;
-    fs.writeFileSync(file('basura.md'), garbage);
-    const rejected = await until(() => host.status().rejected, 'the garbage file to be reported');
-    expect(rejected.problems).toEqual([expect.objectContaining({ file: file('basura.md'), severity: 'error', message: expect.stringContaining('not a text file') })]);
-    expect(answerTo('cuanto demora el despacho')).toBe('shipping-time');
-  });
-
-  it('warns about a text .md file with no entries', () => {
-    fs.writeFileSync(file('notas.md'), 'solo unas notas sin formato\n');
-    host.reload();
-    expect(host.status().problems).toContainEqual(expect.objectContaining({ file: file('notas.md'), severity: 'warning', message: expect.stringContaining('no entries found') }));
-  });
+test('editors can read what knowledge is live and what was refused; agents and strangers cannot', async () => {
+  const engineHost = projectEngineHost();
+  const server = await startTestServer({ deps: { engineHost } });
+  try {
+    expect((await fetch(`${server.httpUrl}/agent/api/knowledge/status`)).status).toBe(401);
+    const cookie = await agentCookie(server, 'editora@tienda.example');
+    expect((await fetch(`${server.httpUrl}/agent/api/knowledge/status`, { headers: { cookie } })).status).toBe(403); // role agent
+    server.app.handoffTables.agents.setRole('editora@tienda.example', 'editor');
+    const status = (await (await fetch(`${server.httpUrl}/agent/api/knowledge/status`, { headers: { cookie } })).json()) as { version: string; entries: number; rejected: unknown };
+    expect(status).toMatchObject({ version: engineHost.current().version, rejected: null });
+    expect(status.entries).toBeGreaterThan(60);
+  } finally {
+    await server.stop();
+    engineHost.close();
+  }
 });

@@ -1,4 +1,8 @@
-import { generatePassword, hashPassword, LoginLimiter, readCookie, sessionCookie, verifyPassword } from '../../src/auth';
+import path from 'node:path';
+import { generatePassword, hashPassword, LoginLimiter, PAIR_POLICY, readCookie, sessionCookie, throttleDelaySeconds, verifyPassword } from '../../src/auth';
+import { openStore } from '../../src/store';
+import { openHandoffTables } from '../../src/store/handoff';
+import { tempDataDir } from '../helpers/app';
 
 describe('passwords', () => {
   test('scrypt hashes verify the right password only, and never contain it', async () => {
@@ -22,32 +26,44 @@ describe('passwords', () => {
   });
 });
 
-describe('login rate limit', () => {
-  test('five failures lock the key for the rest of the window; success clears it', () => {
-    let now = new Date('2026-01-01T10:00:00Z');
-    const limiter = new LoginLimiter(() => now);
-    const keys = ['ip:1.2.3.4', 'email:ana@x.example'];
-    for (let i = 0; i < 5; i++) {
-      expect(limiter.retryAfterSeconds(keys)).toBe(0);
-      limiter.recordFailure(keys);
-    }
-    expect(limiter.retryAfterSeconds(keys)).toBe(900);
-    expect(limiter.retryAfterSeconds(['ip:5.6.7.8'])).toBe(0);
-    now = new Date('2026-01-01T10:15:01Z');
-    expect(limiter.retryAfterSeconds(keys)).toBe(0);
-    limiter.recordFailure(keys);
-    limiter.recordSuccess(keys);
-    expect(limiter.retryAfterSeconds(keys)).toBe(0);
+describe('login throttling', () => {
+  test('the delay schedule: free tries, then doubling waits, capped', () => {
+    const policy = { freeFailures: 3, maxDelaySeconds: 60 };
+    expect([0, 1, 2, 3, 4, 5, 6, 8, 9, 40].map((n) => throttleDelaySeconds(n, policy))).toEqual([0, 0, 0, 1, 2, 4, 8, 32, 60, 60]);
   });
 
-  test('keys whose failures have expired are forgotten once many keys pile up', () => {
+  test('a pair waits longer with each failure; another address and another e-mail do not wait; success clears the pair', () => {
     let now = new Date('2026-01-01T10:00:00Z');
-    const limiter = new LoginLimiter(() => now, 5, 15 * 60_000, 100);
-    for (let i = 0; i < 100; i++) limiter.recordFailure([`email:made-up-${i}@x.example`]);
-    expect(limiter.size).toBe(100);
-    now = new Date('2026-01-01T10:16:00Z');
-    limiter.recordFailure(['email:one-more@x.example']);
-    expect(limiter.size).toBe(1);
+    const store = openStore(path.join(tempDataDir(), 'atento.db'));
+    const limiter = new LoginLimiter(openHandoffTables(store.db, () => now.toISOString()).loginFailures, () => now);
+    for (let i = 0; i < PAIR_POLICY.freeFailures; i++) {
+      expect(limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(0);
+      limiter.recordFailure('ana@x.example', '1.2.3.4');
+    }
+    expect(limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(1);
+    limiter.recordFailure('ana@x.example', '1.2.3.4');
+    expect(limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(2);
+    expect(limiter.retryAfterSeconds('ana@x.example', '5.6.7.8')).toBe(0);
+    expect(limiter.retryAfterSeconds('beto@x.example', '1.2.3.4')).toBe(0);
+    now = new Date('2026-01-01T10:00:02Z');
+    expect(limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(0);
+    limiter.recordSuccess('ana@x.example', '1.2.3.4');
+    limiter.recordFailure('ana@x.example', '1.2.3.4');
+    expect(limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(0);
+    store.close();
+  });
+
+  test('keys quiet for a day are forgotten', () => {
+    let now = new Date('2026-01-01T10:00:00Z');
+    const store = openStore(path.join(tempDataDir(), 'atento.db'));
+    const table = openHandoffTables(store.db, () => now.toISOString()).loginFailures;
+    const limiter = new LoginLimiter(table, () => now);
+    for (let i = 0; i < 50; i++) limiter.recordFailure(`made-up-${i}@x.example`, '1.2.3.4');
+    expect(table.size()).toBe(51);
+    now = new Date('2026-01-02T10:00:01Z');
+    limiter.recordFailure('one-more@x.example', '9.9.9.9');
+    expect(table.size()).toBe(2);
+    store.close();
   });
 });
 

@@ -4,13 +4,19 @@ import {
   assessTurn,
   estimateWaitSeconds,
   isWithinBusinessHours,
+  isValidEmail,
+  nameIn,
   nextOpening,
   nextStatus,
+  replyDeadline,
   pickAgent,
   readOfferAnswer,
   readSentiment,
   stepTicketForm,
+  understand,
+  type Understanding,
 } from '../../src/handoff';
+import { projectEngineHost } from '../helpers/app';
 
 function reply(fields: Partial<Reply>): Reply {
   return {
@@ -106,9 +112,19 @@ describe('business hours in the shop\'s time zone', () => {
   });
 
   test('the next opening: later today, tomorrow, or after a closed day', () => {
-    expect(nextOpening(new Date('2026-11-23T14:00:00Z'), handoff)).toEqual({ weekday: 'mon', time: '09:00' }); // Mon 08:00
-    expect(nextOpening(new Date('2026-11-24T02:00:00Z'), handoff)).toEqual({ weekday: 'tue', time: '09:00' }); // Mon 20:00
-    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), handoff)).toEqual({ weekday: 'mon', time: '09:00' }); // Sat 15:00
+    expect(nextOpening(new Date('2026-11-23T14:00:00Z'), handoff)).toEqual({ weekday: 'mon', time: '09:00', daysAhead: 0 }); // Mon 08:00
+    expect(nextOpening(new Date('2026-11-24T02:00:00Z'), handoff)).toEqual({ weekday: 'tue', time: '09:00', daysAhead: 1 }); // Mon 20:00
+    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), handoff)).toEqual({ weekday: 'mon', time: '09:00', daysAhead: 2 }); // Sat 15:00
+  });
+
+  test('a reply promise in business hours: from now when open, from the next opening when closed', () => {
+    const { timeZone, businessHours } = handoff;
+    const hours = { timeZone, businessHours };
+    expect(replyDeadline(new Date('2026-11-23T16:00:00Z'), 2, hours)).toEqual({ weekday: 'mon', time: '12:00', daysAhead: 0 }); // Mon 10:00
+    expect(replyDeadline(new Date('2026-11-23T23:30:00Z'), 2, hours)).toEqual({ weekday: 'tue', time: '10:30', daysAhead: 1 }); // Mon 17:30
+    expect(replyDeadline(new Date('2026-11-22T04:00:00Z'), 1, hours)).toEqual({ weekday: 'mon', time: '10:00', daysAhead: 2 }); // Sat 22:00
+    expect(replyDeadline(new Date('2026-11-21T21:00:00Z'), 24, hours)).toEqual({ weekday: 'wed', time: '15:00', daysAhead: 4 }); // Sat 15:00
+    expect(replyDeadline(new Date('2026-11-23T16:00:00Z'), 1, { timeZone, businessHours: {} })).toBeNull();
   });
 
   test('the same instant can be open in one time zone and closed in another', () => {
@@ -138,21 +154,92 @@ describe('routing and wait estimates', () => {
 });
 
 describe('leave-a-message form', () => {
-  test('name → e-mail (checked) → message → ticket', () => {
-    const name = stepTicketForm({ step: 'name' }, 'me llamo Ana Pérez', 'es');
-    expect(name).toMatchObject({ kind: 'ask', form: { step: 'email', name: 'Ana Pérez' } });
-    const bad = stepTicketForm({ step: 'email', name: 'Ana' }, 'ana@gmail', 'es');
+  // What the real engine makes of each message, as the service passes it to the form.
+  const engineHost = projectEngineHost();
+  afterAll(() => engineHost.close());
+  const { matching } = parseConfig({});
+  const read = (text: string, lang: 'es' | 'en' = 'es'): Understanding => understand(engineHost.current().respond(text, { lang }), matching.answerThreshold);
+  const step = (form: Parameters<typeof stepTicketForm>[0], text: string, lang: 'es' | 'en' = 'es') => stepTicketForm(form, text, lang, read(text, lang));
+
+  test('name → e-mail (checked, shown back) → message → ticket', () => {
+    expect(step({ step: 'name' }, 'me llamo Ana Pérez')).toMatchObject({ kind: 'ask', form: { step: 'email', name: 'Ana Pérez' } });
+    const bad = step({ step: 'email', name: 'Ana' }, 'ana@gmail');
     expect(bad).toMatchObject({ kind: 'ask', form: { step: 'email' }, text: expect.stringContaining('no parece válido') });
-    const email = stepTicketForm({ step: 'email', name: 'Ana' }, 'es ana@Example.com.', 'es');
-    expect(email).toMatchObject({ kind: 'ask', form: { step: 'message', email: 'ana@example.com' } });
-    expect(stepTicketForm({ step: 'message', name: 'Ana', email: 'ana@example.com' }, 'Mi pedido 123 llegó incompleto', 'es')).toEqual({
+    const email = step({ step: 'email', name: 'Ana' }, 'es ana@Example.com.');
+    expect(email).toMatchObject({ kind: 'ask', form: { step: 'message', email: 'ana@example.com' }, text: expect.stringContaining('Te escribiremos a ana@example.com') });
+    expect(step({ step: 'message', name: 'Ana', email: 'ana@example.com' }, 'Mi pedido 123 llegó incompleto')).toEqual({
       kind: 'done',
       ticket: { name: 'Ana', email: 'ana@example.com', message: 'Mi pedido 123 llegó incompleto' },
     });
   });
 
+  test('a name is never a question: questions, complaints and greetings are not names; names that are also words are', () => {
+    for (const text of ['kiero devolver unas zapatillas', 'tienen boleta o factura', '¿hacen envíos?', 'me llego el producto roto', 'cuanto tarda', 'Hola']) {
+      expect([text, nameIn(text, read(text))]).toEqual([text, null]);
+      expect([text, step({ step: 'name' }, text).kind]).toEqual([text, 'aside']);
+    }
+    const names: Array<[string, string]> = [
+      ['Ana', 'Ana'],
+      ['Blanca', 'Blanca'], // also a colour the catalogue matches
+      ['Esperanza', 'Esperanza'], // "esperanza" leans to the complaint intent
+      ['Tomás', 'Tomás'],
+      ['Pedro', 'Pedro'],
+      ['María José García López', 'María José García López'],
+      ['hola, soy Rosa', 'Rosa'],
+      ['me llamo Ana', 'Ana'],
+      ["Seán O'Brien", "Seán O'Brien"],
+    ];
+    for (const [text, name] of names) expect([text, nameIn(text, read(text))]).toEqual([text, name]);
+    expect(step({ step: 'name' }, 'ana123')).toMatchObject({ kind: 'ask', form: { step: 'name' }, text: expect.stringContaining('tu nombre') });
+  });
+
+  test('asking for a person is a handoff at every step, not an answer', () => {
+    expect(step({ step: 'name' }, 'hablar con una persona').kind).toBe('handoff');
+    expect(step({ step: 'email', name: 'Ana' }, 'quiero hablar con una persona').kind).toBe('handoff');
+    expect(step({ step: 'message', name: 'Ana', email: 'a@b.co' }, 'hablar con una persona').kind).toBe('handoff');
+  });
+
+  test('at the e-mail step a question leaves the form; anything else without an address asks again', () => {
+    expect(step({ step: 'email', name: 'Ana' }, 'tienen boleta o factura').kind).toBe('aside');
+    expect(step({ step: 'email', name: 'Ana' }, 'ana arroba gmail')).toMatchObject({ kind: 'ask', form: { step: 'email' } });
+  });
+
+  test('at the message step a lone address corrects the e-mail; anything else is the message', () => {
+    expect(step({ step: 'message', name: 'Ana', email: 'an@x.com' }, 'ana@x.com')).toMatchObject({ kind: 'ask', form: { step: 'message', email: 'ana@x.com' } });
+    expect(step({ step: 'message', name: 'Ana', email: 'ana@x.com' }, 'tienen boleta o factura')).toMatchObject({ kind: 'done' });
+  });
+
   test('"cancelar" leaves the form at any step', () => {
-    expect(stepTicketForm({ step: 'email', name: 'Ana' }, 'cancelar', 'es').kind).toBe('cancelled');
-    expect(stepTicketForm({ step: 'name' }, 'Cancel', 'en').kind).toBe('cancelled');
+    expect(step({ step: 'email', name: 'Ana' }, 'cancelar').kind).toBe('cancelled');
+    expect(step({ step: 'name' }, 'Cancel', 'en').kind).toBe('cancelled');
+  });
+});
+
+describe('the one e-mail rule', () => {
+  test.each(['ana@x.com', 'ana.perez+pedidos@correo.example.mx', 'j_o-e@sub.dominio.cl', 'A@B.CO'])('accepts %s', (email) => {
+    expect(isValidEmail(email)).toBe(true);
+  });
+  test.each([
+    '"<svg/onload=alert(1)>"@x.test',
+    '"@x.test',
+    '<ana@x.com>',
+    'ana@x',
+    'ana@@x.com',
+    'ana x@x.com',
+    '.ana@x.com',
+    'ana.@x.com',
+    'an..a@x.com',
+    'ana@-x.com',
+    'ana@x..com',
+    "o'brien@x.com",
+    `${'a'.repeat(64)}@${'b'.repeat(190)}.com`,
+  ])('refuses %s', (email) => {
+    expect(isValidEmail(email)).toBe(false);
+  });
+
+  test('the form refuses a quoted address instead of keeping part of it', () => {
+    const text = '"<svg/onload=alert(1)>"@x.test';
+    const result = stepTicketForm({ step: 'email', name: 'Ana' }, text, 'es', { confident: false, matchedTerms: 0, humanRequest: false });
+    expect(result).toMatchObject({ kind: 'ask', form: { step: 'email', name: 'Ana' }, text: expect.stringContaining('no parece válido') });
   });
 });

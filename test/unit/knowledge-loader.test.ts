@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadKnowledge, parseEntries, parseSynonyms, findPlaceholders, stripPlaceholders } from '../../src/knowledge';
+import { loadKnowledge, parseEntries, parseSynonyms, findPlaceholders, renderPlaceholders } from '../../src/knowledge';
 
 const GOOD = `# Envíos
 
@@ -94,8 +94,15 @@ describe('parseSynonyms', () => {
 describe('placeholders', () => {
   it('lists demo facts and shows them to shoppers without brackets', () => {
     const { entries } = parseEntries(GOOD, 'envios.md', 'es', 'faq');
-    expect(findPlaceholders(entries).map((p) => p.text)).toEqual(['3 a 5 días', '$999']);
-    expect(stripPlaceholders('Gratis desde [[$999]].')).toBe('Gratis desde $999.');
+    expect(findPlaceholders(entries, { es: {}, en: {} }).map((p) => p.text)).toEqual(['3 a 5 días', '$999']);
+    expect(renderPlaceholders('Gratis desde [[$999]].', {})).toBe('Gratis desde $999.');
+  });
+
+  it('fills [[key]] with the shop value; only demo values are listed as still to set', () => {
+    const values = { demo: { text: '$3.990 CLP', demo: true, file: 'regions/cl.json' }, own: { text: 'Webpay', demo: false, file: 'shop.json' } };
+    expect(renderPlaceholders('Despacho: [[demo]]; paga con [[own]]; [[otro dato]].', values)).toBe('Despacho: $3.990 CLP; paga con Webpay; otro dato.');
+    const { entries } = parseEntries(GOOD.replace('[[$999]]', '[[demo]] y [[own]]'), 'envios.md', 'es', 'faq');
+    expect(findPlaceholders(entries, { es: values, en: {} }).map((p) => [p.key, p.text])).toEqual([[undefined, '3 a 5 días'], ['demo', '$3.990 CLP']]);
   });
 });
 

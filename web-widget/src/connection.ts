@@ -19,6 +19,7 @@ export interface ConnectionEvents {
 }
 
 type Outgoing = Extract<ClientFrame, { clientMessageId: string }>;
+type Hello = Omit<Extract<ClientFrame, { type: 'hello' }>, 'type' | 'token' | 'lastSeenId'>;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 
@@ -55,7 +56,7 @@ export class Connection {
   constructor(
     private readonly url: string,
     private readonly session: SessionStore,
-    private readonly hello: () => { lang: 'es' | 'en'; page: string },
+    private readonly hello: () => Hello,
     private readonly on: ConnectionEvents,
   ) {}
 
@@ -97,8 +98,7 @@ export class Connection {
     this.greeted = false;
     socket.onopen = () => {
       const saved = this.session.load();
-      const { lang, page } = this.hello();
-      const frame: ClientFrame = { type: 'hello', lang, page };
+      const frame: ClientFrame = { type: 'hello', ...this.hello() };
       if (saved.token) frame.token = saved.token;
       if (saved.token && this.lastSeenId > 0) frame.lastSeenId = this.lastSeenId;
       socket.send(JSON.stringify(frame));

@@ -2,6 +2,7 @@ import type { Choice } from '../../src/engine/types';
 import type { MessageOut, ServerFrame, WelcomeFrame } from '../../src/channels/protocol';
 import { Connection, SessionStore } from './connection';
 import { chooseUiLang, UI_TEXT, type UiLang, type UiText } from './i18n';
+import { isRatingQuestion, ratingCard, ratingSaved } from './rating';
 import { renderRichText } from './rich-text';
 import { WIDGET_CSS } from './styles';
 
@@ -29,6 +30,8 @@ interface Options {
   title: string;
   color: string;
   position: 'left' | 'right';
+  /** The shop's logged-in user, signed by the shop's server (data-user-id, -email, -name, -hash). */
+  user?: { id: string; email?: string; name?: string; hash: string };
 }
 
 function readOptions(script: HTMLScriptElement | null): Options {
@@ -36,7 +39,8 @@ function readOptions(script: HTMLScriptElement | null): Options {
   const server = data.server ?? (script?.src ? new URL(script.src, location.href).origin : location.origin);
   const color = data.color && /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(data.color) ? data.color : DEFAULT_COLOR;
   const lang = chooseUiLang(data.lang, document.documentElement.lang);
-  return { server, lang, title: data.title ?? UI_TEXT[lang].title, color, position: data.position === 'left' ? 'left' : 'right' };
+  const user = data.userId && data.userHash ? { id: data.userId, hash: data.userHash, ...(data.userEmail && { email: data.userEmail }), ...(data.userName && { name: data.userName }) } : undefined;
+  return { server, lang, title: data.title ?? UI_TEXT[lang].title, color, position: data.position === 'left' ? 'left' : 'right', user };
 }
 
 /** Black or white, whichever reads better on the shop's colour (WCAG relative luminance). */
@@ -86,6 +90,10 @@ class ChatWidget {
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private handoffTimer: ReturnType<typeof setTimeout> | undefined;
   private online = false;
+  /** From the server: can a person take the chat now? The header says so honestly. */
+  private agentsAvailable = true;
+  /** The log is scrolled to its end; it stays there when the panel's layout changes (buttons appear, status grows). */
+  private pinnedToEnd = true;
   private handoffWanted = false;
   private replayTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly fullScreen = window.matchMedia(FULL_SCREEN);
@@ -96,7 +104,7 @@ class ChatWidget {
     this.session = new SessionStore(`atento:v1:${options.server}`);
     this.readUpTo = this.session.load().readUpTo ?? 0;
     // The page path tells agents where the shopper is; query strings can carry personal data, so not those.
-    this.connection = new Connection(wsUrl, this.session, () => ({ lang: options.lang, page: (location.origin + location.pathname).slice(0, 2000) }), {
+    this.connection = new Connection(wsUrl, this.session, () => ({ lang: options.lang, page: (location.origin + location.pathname).slice(0, 2000), ...(options.user && { user: options.user }) }), {
       frame: (frame) => this.onFrame(frame),
       state: (state) => this.onConnectionState(state),
     });
@@ -162,6 +170,11 @@ class ChatWidget {
     this.log.setAttribute('aria-live', 'polite');
     this.log.setAttribute('aria-label', this.options.title);
     this.log.tabIndex = 0;
+    this.log.addEventListener('scroll', () => {
+      this.pinnedToEnd = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 24;
+    });
+    // The human button and status line come and go below the log and shrink it: keep the last message in view.
+    if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.pinnedToEnd && this.scrollToEnd()).observe(this.log);
 
     this.typing.hidden = true;
     this.typing.innerHTML = '<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>';
@@ -291,6 +304,7 @@ class ChatWidget {
       }
       case 'status':
         this.status = frame.state;
+        if (frame.agentsAvailable !== undefined) this.agentsAvailable = frame.agentsAvailable;
         this.statusDetail = this.describeStatus(frame);
         if (frame.state !== 'bot') this.showTyping(false);
         return this.renderStatus();
@@ -298,6 +312,11 @@ class ChatWidget {
         return this.showTyping(frame.isTyping);
       case 'feedback_saved':
         return;
+      case 'csat_saved': {
+        const card = this.byId.get(frame.messageId)?.querySelector('.rating');
+        if (card) ratingSaved(card, frame.rating, this.t);
+        return this.scrollToEnd();
+      }
       case 'error':
         return this.onError(frame);
     }
@@ -305,6 +324,7 @@ class ChatWidget {
 
   private onWelcome(frame: WelcomeFrame): void {
     if (frame.resumed) this.replaying();
+    this.agentsAvailable = frame.agentsAvailable;
     if (this.conversationId === frame.conversationId) {
       // A reconnect: the missed history follows (de-duplicated by id); who holds the chat may have changed.
       if (frame.status !== this.status) {
@@ -354,9 +374,12 @@ class ChatWidget {
     element.dataset.id = String(frame.id);
     this.byId.set(frame.id, element);
     if (frame.from === 'bot' || frame.from === 'agent') this.showTyping(false);
-    if (frame.options?.length) element.appendChild(this.choiceButtons(frame.options));
+    if (isRatingQuestion(frame.options)) {
+      element.appendChild(ratingCard(frame.id, this.t, (out) => this.connection.sendNow(out) || (this.showOffline(), false)));
+    } else if (frame.options?.length) element.appendChild(this.choiceButtons(frame.options));
     if (frame.related?.length) element.appendChild(this.choiceButtons(frame.related, this.t.related));
-    if (frame.from === 'bot' && frame.action === 'answer') element.appendChild(this.feedbackButtons(frame.id));
+    // Only FAQ answers: "was this helpful?" after "hola" or "gracias" makes no sense.
+    if (frame.from === 'bot' && frame.action === 'answer' && frame.entryKind === 'faq') element.appendChild(this.feedbackButtons(frame.id));
     this.scrollToEnd(); // again: the buttons made it taller
     if (!this.panel.hidden) this.markRead(frame.id);
     else if (frame.from !== 'shopper' && frame.id > this.readUpTo) this.setUnread(this.unread + 1);
@@ -519,14 +542,18 @@ class ChatWidget {
   private renderStatus(): void {
     clearTimeout(this.handoffTimer);
     const withPerson = this.status === 'waiting' || this.status === 'agent';
-    if (this.online) this.statusLine.textContent = this.statusDetail || (this.status === 'waiting' ? this.t.waiting : this.t.botStatus);
+    const botStatus = this.agentsAvailable ? this.t.botStatus : this.t.botStatusNobody;
+    if (this.online) this.statusLine.textContent = this.statusDetail || (this.status === 'waiting' ? this.t.waiting : botStatus);
     this.humanButton.hidden = withPerson;
     this.humanButton.setAttribute('aria-disabled', 'false');
     this.humanButton.textContent = this.t.human;
+    // The status line and the button change the log's height: at once, not a frame later via the observer.
+    if (this.pinnedToEnd) this.scrollToEnd();
   }
 
   private scrollToEnd(): void {
     this.log.scrollTop = this.log.scrollHeight;
+    this.pinnedToEnd = true;
   }
 }
 

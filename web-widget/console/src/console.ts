@@ -1,9 +1,10 @@
-import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem } from '../../../src/channels/agent-protocol';
+import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem, ShopperView, TicketItem } from '../../../src/channels/agent-protocol';
 import type { CannedAnswer } from '../../../src/engine';
-import type { Ticket } from '../../../src/store/tickets';
-import { formatDate, formatTime, formatWait, h, keepingFocus, reasonLabel, replaceChildren } from './dom';
+import { renderRichText } from '../../src/rich-text';
+import { formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { AgentSocket } from './socket';
+import { ticketAnswered, ticketCard, ticketRefused, ticketReplyStored } from './tickets';
 
 /**
  * The agent console: queue, my chats and tickets on the left; the open conversation in the middle
@@ -22,7 +23,7 @@ const state = {
   connection: 'connecting' as 'connecting' | 'online' | 'offline',
   queue: [] as QueueItem[],
   chats: [] as ChatItem[],
-  tickets: [] as Ticket[],
+  tickets: [] as TicketItem[],
   agents: [] as AgentItem[],
   tab: 'chats' as 'queue' | 'chats' | 'tickets',
   selected: null as string | null,
@@ -30,6 +31,7 @@ const state = {
   mode: 'reply' as 'reply' | 'note',
   results: [] as CannedAnswer[],
   notice: '',
+  emailConfigured: false,
 };
 
 const TYPING_IDLE_MS = 3000;
@@ -82,7 +84,7 @@ function onFrame(frame: AgentServerFrame): void {
   switch (frame.type) {
     case 'welcome':
       state.me = frame.agent;
-      Object.assign(state, { queue: frame.queue, chats: frame.chats, tickets: frame.tickets, agents: frame.agents });
+      Object.assign(state, { queue: frame.queue, chats: frame.chats, tickets: frame.tickets, agents: frame.agents, emailConfigured: frame.emailConfigured });
       for (const chat of frame.chats) socket.send({ type: 'open', conversationId: chat.conversationId });
       if (!state.selected && frame.chats[0]) state.selected = frame.chats[0].conversationId;
       if (frame.chats.length === 0 && frame.queue.length > 0) state.tab = 'queue';
@@ -112,6 +114,15 @@ function onFrame(frame: AgentServerFrame): void {
       if (frame.outcome === 'requeued') notice('Te desconectaste demasiado tiempo: tus chats volvieron a la cola.');
       if (state.selected === frame.conversationId && frame.outcome !== 'resolved' && frame.outcome !== 'handed_back') state.selected = null;
       return renderAll();
+    case 'presence': {
+      const presence = { online: frame.online, leftAt: frame.leftAt };
+      for (const item of [...state.queue, ...state.chats]) if (item.conversationId === frame.conversationId) Object.assign(item.shopper, presence);
+      const chat = state.open.get(frame.conversationId);
+      if (chat) Object.assign(chat.view.shopper, presence);
+      renderSidebar();
+      if (state.selected === frame.conversationId) renderChatHeader();
+      return;
+    }
     case 'conversation': {
       const previous = state.open.get(frame.conversation.id);
       state.open.set(frame.conversation.id, { view: frame, shopperTyping: false, unread: previous?.unread ?? 0 });
@@ -141,6 +152,15 @@ function onFrame(frame: AgentServerFrame): void {
       unacknowledged.delete(frame.clientMessageId);
       return;
     case 'ok':
+      if (frame.request === 'answer_ticket' && frame.ticketId) {
+        ticketAnswered(frame.ticketId);
+        notice(`Respuesta al ticket #${frame.ticketId} enviada por correo.`);
+      }
+      if (frame.request === 'ticket_email_reply' && frame.ticketId) {
+        ticketReplyStored(frame.ticketId);
+        notice('Respuesta del cliente guardada en la conversación.');
+        renderSidebar();
+      }
       if (frame.request === 'resolve') notice('Conversación resuelta.');
       if (frame.request === 'hand_back') notice('Conversación devuelta al bot.');
       if (frame.request === 'transfer') notice('Conversación transferida.');
@@ -163,6 +183,10 @@ function onFrame(frame: AgentServerFrame): void {
           replyInput.value = refused.text;
         }
         return notice(`No se envió: ${frame.message}`);
+      }
+      if (frame.ticketId) {
+        ticketRefused(frame.ticketId, frame.message);
+        renderSidebar();
       }
       return notice(frame.message);
     }
@@ -205,7 +229,7 @@ function renderSidebar(): void {
     replaceChildren(tabs, tabButton('queue', 'Cola', state.queue.length), tabButton('chats', 'Mis chats', state.chats.length), tabButton('tickets', 'Tickets', state.tickets.length));
     if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty('Nadie espera. 🎉')]));
     if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty('No tienes chats abiertos.')]));
-    if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map(ticketCard) : [empty('No hay tickets abiertos.')]));
+    if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map((ticket) => ticketCard(ticket, { send: (frame) => socket.send(frame), emailConfigured: state.emailConfigured })) : [empty('No hay tickets abiertos.')]));
   });
 }
 
@@ -223,8 +247,9 @@ function queueCard(item: QueueItem): HTMLElement {
   const card = h(
     'article',
     { class: 'card', tabindex: '0', 'data-conversation': item.conversationId, 'data-focus': `queue:${item.conversationId}` },
-    h('div', { class: 'card-top' }, h('strong', {}, item.shopperName ?? `Cliente #${item.position}`), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
-    h('div', { class: 'reason' }, reasonLabel(item.reason)),
+    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, item.shopper.displayName), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
+    h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
+    shopperContext(item.shopper),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
     claim,
   );
@@ -240,26 +265,33 @@ function chatCard(item: ChatItem): HTMLElement {
   const card = h(
     'article',
     { class: `card${state.selected === item.conversationId ? ' selected' : ''}`, tabindex: '0', 'aria-current': state.selected === item.conversationId ? 'true' : undefined, 'data-focus': `chat:${item.conversationId}` },
-    h('div', { class: 'card-top' }, h('strong', {}, item.shopperName ?? 'Cliente'), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': `${unread} sin leer` }, String(unread)) : null),
-    h('div', { class: 'reason' }, reasonLabel(item.reason)),
+    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, item.shopper.displayName), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': `${unread} sin leer` }, String(unread)) : null),
+    h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
+    shopperContext(item.shopper),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
   );
   onActivate(card, () => select(item.conversationId));
   return card;
 }
 
-function ticketCard(ticket: Ticket): HTMLElement {
-  const close = h('button', { type: 'button', class: 'small', 'data-focus': `close-ticket:${ticket.id}` }, 'Marcar como atendido');
-  close.addEventListener('click', () => socket.send({ type: 'close_ticket', ticketId: ticket.id }));
-  const mail = h('a', { 'data-focus': `mail:${ticket.id}`, href: `mailto:${encodeURIComponent(ticket.email).replace('%40', '@')}?subject=${encodeURIComponent(`Ticket #${ticket.id}`)}` }, ticket.email);
-  return h(
-    'article',
-    { class: 'card ticket' },
-    h('div', { class: 'card-top' }, h('strong', {}, `#${ticket.id} ${ticket.name}`), h('span', { class: 'lang' }, ticket.lang.toUpperCase())),
-    h('div', { class: 'reason' }, `${reasonLabel(ticket.reason)} · ${formatDate(ticket.createdAt)}`),
-    h('p', { class: 'ticket-message' }, ticket.message),
-    h('div', { class: 'ticket-actions' }, mail, close),
-  );
+/** A dot plus a spoken label: online, or how long ago the shopper left. */
+function presenceDot(shopper: ShopperView): HTMLElement {
+  const label = presenceLabel(shopper);
+  return h('span', { class: `shopper-presence${shopper.online ? ' online' : ''}`, role: 'img', 'aria-label': label, title: label });
+}
+
+/** "en línea · /zapatillas": enough to tell four chats apart at a glance. */
+function shopperContext(shopper: ShopperView): HTMLElement {
+  const page = shopper.page ? pagePath(shopper.page) : null;
+  return h('div', { class: 'context' }, presenceLabel(shopper), shopper.verified ? ' · cliente verificado' : '', page ? ` · ${page}` : '');
+}
+
+function pagePath(page: string): string {
+  try {
+    return new URL(page).pathname;
+  } catch {
+    return page;
+  }
 }
 
 function select(conversationId: string): void {
@@ -281,7 +313,7 @@ function renderChat(): void {
     typingLine.textContent = '';
     return;
   }
-  const { conversation, handoff } = chat.view;
+  const { conversation } = chat.view;
   const mine = state.chats.some((c) => c.conversationId === conversation.id);
   const actions: HTMLElement[] = [];
   if (mine) {
@@ -297,12 +329,8 @@ function renderChat(): void {
   } else if (conversation.status === 'waiting') {
     actions.push(actionButton('Tomar', 'primary', () => socket.send({ type: 'claim', conversationId: conversation.id })));
   }
-  const statusLabel = { bot: 'con el bot', waiting: 'esperando', agent: chat.view.agentName ? `con ${chat.view.agentName}` : 'con un agente', resolved: 'resuelta' }[conversation.status];
-  keepingFocus(chatHeader, () => replaceChildren(
-    chatHeader,
-    h('div', { class: 'who' }, h('h2', {}, conversation.shopperName ?? 'Cliente'), h('span', { class: 'meta' }, `${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason)}` : ''}`)),
-    h('div', { class: 'actions' }, ...actions),
-  ));
+  headerActions = actions;
+  renderChatHeader();
   replaceChildren(transcript, ...chat.view.messages.map(messageItem));
   transcript.scrollTop = transcript.scrollHeight;
   composer.hidden = !mine;
@@ -310,6 +338,26 @@ function renderChat(): void {
   // Re-rendering would wipe what the agent is typing into the shopper's details.
   if (!details.contains(document.activeElement) || details.dataset.conversation !== conversation.id) renderDetails(chat.view);
   details.dataset.conversation = conversation.id;
+}
+
+let headerActions: HTMLElement[] = [];
+
+/** Name, presence, language, status and case of the selected chat; re-rendered alone when presence changes. */
+function renderChatHeader(): void {
+  const chat = state.selected ? state.open.get(state.selected) : undefined;
+  if (!chat) return;
+  const { conversation, handoff, shopper, caseTitle } = chat.view;
+  const statusLabel = { bot: 'con el bot', waiting: 'esperando', agent: chat.view.agentName ? `con ${chat.view.agentName}` : 'con un agente', resolved: 'resuelta' }[conversation.status];
+  keepingFocus(chatHeader, () => replaceChildren(
+    chatHeader,
+    h(
+      'div',
+      { class: 'who' },
+      h('h2', {}, presenceDot(shopper), shopper.displayName),
+      h('span', { class: 'meta' }, `${presenceLabel(shopper)} · ${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason, caseTitle)}` : ''}`),
+    ),
+    h('div', { class: 'actions' }, ...headerActions),
+  ));
 }
 
 /** Only the options change when agents come and go, so a focused picker stays focused. */
@@ -334,9 +382,9 @@ function messageItem(message: AgentMessage): HTMLElement {
   return h(
     'li',
     { class: `msg from-${message.from}${isNote ? ' note' : ''}` },
-    h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
-    // Bot answers are markdown; agents read them without the marks (the shopper saw them formatted).
-    h('p', { class: 'msg-text' }, message.from === 'bot' ? message.text.replace(/\*\*|\[\[|\]\]/g, '') : message.text),
+    h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), message.via === 'email' ? h('span', { class: 'via' }, 'por correo') : null, bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
+    // Bot answers are markdown: agents read them formatted as the shopper did, through the same safe renderer.
+    message.from === 'bot' ? h('div', { class: 'msg-text rich' }, renderRichText(message.text)) : h('p', { class: 'msg-text' }, message.text),
   );
 }
 
@@ -376,7 +424,7 @@ function renderDetails(view: ConversationView): void {
   });
   replaceChildren(
     details,
-    h('h3', {}, 'Cliente'),
+    h('h3', {}, view.shopper.verified ? 'Cliente (verificado por la tienda)' : 'Cliente'),
     form,
     h(
       'dl',
@@ -388,10 +436,12 @@ function renderDetails(view: ConversationView): void {
       h('dt', {}, 'Desde'),
       h('dd', {}, `${formatDate(conversation.createdAt)} ${formatTime(conversation.createdAt)}`),
     ),
+    view.ratings.length ? h('h3', {}, 'Valoración del cliente') : null,
+    ...view.ratings.map((entry) => h('p', { class: 'rating' }, h('strong', {}, `${entry.rating}/5`), entry.comment ? ` · «${entry.comment}»` : '', ` · ${formatDate(entry.createdAt)}`)),
     h('h3', {}, 'Conversaciones anteriores'),
     previous.length
       ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, h('span', {}, formatDate(p.createdAt)), ` ${p.firstMessage ?? '(sin mensajes)'}`)))
-      : h('p', { class: 'empty' }, conversation.shopperEmail ? 'Ninguna.' : 'Guarda su correo para buscarlas.'),
+      : h('p', { class: 'empty' }, conversation.shopperEmail || view.shopper.verified ? 'Ninguna.' : 'Guarda su correo para buscarlas.'),
   );
 }
 

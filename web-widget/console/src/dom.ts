@@ -57,7 +57,15 @@ const REASONS: Record<string, string> = {
   'low-confidence': 'El bot no entendió',
 };
 
-export function reasonLabel(reason: string): string {
-  if (reason.startsWith('faq:')) return `Caso: ${reason.slice(4)}`;
+/** `caseTitle`: the FAQ's title for `faq:<id>` reasons, from the server's knowledge base. */
+export function reasonLabel(reason: string, caseTitle?: string): string {
+  if (reason.startsWith('faq:')) return caseTitle ?? 'Caso del bot';
   return REASONS[reason] ?? reason;
+}
+
+/** "en línea", "se fue hace 3 min", or "desconectado" when we have not seen them since the server started. */
+export function presenceLabel(shopper: { online: boolean; leftAt: string | null }): string {
+  if (shopper.online) return 'en línea';
+  if (!shopper.leftAt) return 'desconectado';
+  return `se fue hace ${formatWait((Date.now() - Date.parse(shopper.leftAt)) / 1000)}`;
 }

@@ -1,0 +1,345 @@
+/**
+ * The chat server under load: the real server as a child process on a fresh data folder, and a bare
+ * `ws` echo server as the floor, driven in the same run from this one client process on loopback.
+ *
+ *   npm run bench:load -- [--sockets 2000] [--mode saturated|open] [--rate 2000] [--seconds 20] [--agents 3]
+ *
+ * saturated: each socket asks its next question when its answer arrives. open: a fixed offered rate
+ * (--rate messages/s) spread over the sockets whatever comes back. Questions are the shipped knowledge
+ * base's own phrasings, Spanish and English; a few shoppers ask for a person and then talk to the
+ * agents, whose consoles measure shopper → agent delivery. Limits are raised in this run's own config
+ * file only. The last line is one JSON object (see docs/performance.md).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { hashPassword } from '../src/auth';
+import { loadKnowledge } from '../src/knowledge';
+import { openStore } from '../src/store';
+import { openHandoffTables } from '../src/store/handoff';
+import { parseArgs, percentile, round } from './stats';
+
+const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open] [--rate MSG_PER_S] [--seconds S] [--agents N]';
+const ROOT = path.resolve(__dirname, '..', '..');
+const AGENT_PASSWORD = 'bench-agent-password-not-for-production';
+/** One shopper in this many talks to an agent instead of the bot. */
+const HANDOFF_EVERY = 200;
+
+interface Options {
+  sockets: number;
+  mode: 'saturated' | 'open';
+  rate: number;
+  seconds: number;
+  agents: number;
+}
+
+interface RunResult {
+  answers: number;
+  answersPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
+  shed: number;
+  unanswered: number;
+  handoffP99Ms: number | null;
+}
+
+type Frame = { type: string; [key: string]: unknown };
+
+function questions(): string[] {
+  const knowledge = loadKnowledge({ knowledgeDir: path.join(ROOT, 'knowledge'), intentsDir: path.join(ROOT, 'intents') });
+  return knowledge.entries.filter((entry) => entry.kind === 'faq' && !entry.escalate).flatMap((entry) => entry.phrasings);
+}
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startAtento(options: Options): Promise<{ child: ChildProcess; url: string; httpUrl: string; agents: string[] }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-load-'));
+  const agents = Array.from({ length: options.agents }, (_, i) => `agente${i + 1}@bench.example`);
+  const store = openStore(path.join(dataDir, 'atento.db'));
+  const tables = openHandoffTables(store.db, () => new Date().toISOString());
+  for (const email of agents) tables.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: hashPassword(AGENT_PASSWORD) });
+  store.close();
+  const open = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
+  const configFile = path.join(dataDir, 'bench-config.json');
+  fs.writeFileSync(configFile, JSON.stringify({
+    watchKnowledge: false,
+    limits: { messagesPerMinute: 100_000, framesPerMinute: 100_000, newConversationsPerMinute: 1_000_000, socketsPerAddress: 1_000_000 },
+    handoff: { businessHours: open, agentCapacity: 50 },
+  }));
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/atento.js'), 'serve'], {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`atento exited with ${code} before listening`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (String(chunk).includes('listening on')) resolve();
+    });
+  });
+  child.stdout!.resume();
+  return { child, url: `ws://127.0.0.1:${port}/ws/shopper`, httpUrl: `http://127.0.0.1:${port}`, agents };
+}
+
+async function startEcho(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(String(chunk).trim())));
+  return { child, url: `ws://127.0.0.1:${port}` };
+}
+
+function connect(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function rssMbOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024, 1);
+}
+
+/** A shopper socket that records each question's send time and resolves it on its answer. */
+class Shopper {
+  /** Questions in flight, oldest first; `echoId` is the stored shopper message's id once echoed. */
+  private readonly pending: Array<{ id: string; sentAt: number; echoId?: number }> = [];
+  private sequence = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly onAnswer: (ms: number, shopper: Shopper) => void,
+    private readonly onError: (code: string, shopper: Shopper) => void,
+  ) {
+    ws.on('message', (data) => this.receive(JSON.parse(String(data)) as Frame));
+  }
+
+  get waiting(): number {
+    return this.pending.length;
+  }
+
+  ask(text: string): void {
+    const id = `q${this.sequence++}`;
+    this.pending.push({ id, sentAt: performance.now() });
+    this.ws.send(JSON.stringify({ type: 'message', clientMessageId: id, text }));
+  }
+
+  private receive(frame: Frame): void {
+    if (frame.type === 'echo') return this.resolve(this.pending.findIndex((p) => p.id === frame.clientMessageId));
+    if (frame.type === 'error') {
+      const index = this.pending.findIndex((p) => p.id === frame.clientMessageId);
+      if (index >= 0) this.pending.splice(index, 1);
+      return this.onError(String(frame.code), this);
+    }
+    if (frame.type !== 'message') return;
+    if (frame.from === 'shopper') {
+      const entry = this.pending.find((p) => p.id === frame.clientMessageId);
+      if (entry) entry.echoId = Number(frame.id);
+    } else if (frame.from === 'bot') {
+      // Turns are serialized per conversation: the oldest question whose message came before this one.
+      this.resolve(this.pending.findIndex((p) => p.echoId !== undefined && p.echoId < Number(frame.id)));
+    }
+  }
+
+  private resolve(index: number): void {
+    if (index < 0) return;
+    const [entry] = this.pending.splice(index, 1);
+    this.onAnswer(performance.now() - entry!.sentAt, this);
+  }
+}
+
+async function openShoppers(url: string, count: number, onAnswer: (ms: number, shopper: Shopper) => void, onError: (code: string, shopper: Shopper) => void): Promise<Shopper[]> {
+  const shoppers: Shopper[] = [];
+  const batch = 100;
+  for (let start = 0; start < count; start += batch) {
+    const sockets = await Promise.all(Array.from({ length: Math.min(batch, count - start) }, () => connect(url)));
+    await Promise.all(
+      sockets.map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            ws.once('message', () => resolve());
+            ws.send(JSON.stringify({ type: 'hello', lang: 'es' }));
+          }),
+      ),
+    );
+    shoppers.push(...sockets.map((ws) => new Shopper(ws, onAnswer, onError)));
+  }
+  return shoppers;
+}
+
+/** Agents' consoles, and shoppers who asked for a person and now write to them: shopper → agent delivery. */
+async function startHandoffs(target: { url: string; httpUrl: string; agents: string[] }, count: number): Promise<{ delays: number[]; stop: () => void }> {
+  const delays: number[] = [];
+  const sentAt = new Map<string, number>();
+  const consoles: WebSocket[] = [];
+  for (const email of target.agents) {
+    const response = await fetch(`${target.httpUrl}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: AGENT_PASSWORD }) });
+    const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+    const ws = await connect(target.url.replace('/ws/shopper', '/agent/socket'), { cookie, origin: target.httpUrl });
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      const message = frame.message as { from?: string; text?: string } | undefined;
+      if (frame.type === 'message' && message?.from === 'shopper' && message.text && sentAt.has(message.text)) {
+        delays.push(performance.now() - sentAt.get(message.text)!);
+        sentAt.delete(message.text);
+      }
+    });
+    consoles.push(ws);
+  }
+  const shoppers: WebSocket[] = [];
+  for (let i = 0; i < count; i++) {
+    const ws = await connect(target.url);
+    await new Promise<void>((resolve) => {
+      ws.once('message', () => resolve());
+      ws.send(JSON.stringify({ type: 'hello', lang: 'es' }));
+    });
+    ws.send(JSON.stringify({ type: 'handoff_request' }));
+    shoppers.push(ws);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  let n = 0;
+  const timer = setInterval(() => {
+    for (const ws of shoppers) {
+      const text = `mensaje para el agente ${n++}`;
+      sentAt.set(text, performance.now());
+      ws.send(JSON.stringify({ type: 'message', clientMessageId: `h${n}`, text }));
+    }
+  }, 250);
+  return {
+    delays,
+    stop: () => {
+      clearInterval(timer);
+      [...consoles, ...shoppers].forEach((ws) => ws.terminate());
+    },
+  };
+}
+
+async function drive(url: string, options: Options, pool: string[]): Promise<RunResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let shed = 0;
+  let measuring = false;
+  let running = true;
+  let next = 0;
+  const question = () => pool[next++ % pool.length]!;
+  const shoppers = await openShoppers(
+    url,
+    options.sockets,
+    (ms, shopper) => {
+      if (measuring) latencies.push(ms);
+      if (options.mode === 'saturated' && running) shopper.ask(question());
+    },
+    (code) => {
+      if (code === 'busy') shed++;
+      else errors++;
+    },
+  );
+  const warmUpMs = 2000;
+  let timer: NodeJS.Timeout | undefined;
+  if (options.mode === 'saturated') {
+    for (const shopper of shoppers) shopper.ask(question());
+  } else {
+    const tickMs = 10;
+    let owed = 0;
+    let cursor = 0;
+    timer = setInterval(() => {
+      owed += (options.rate * tickMs) / 1000;
+      for (; owed >= 1; owed--) shoppers[cursor++ % shoppers.length]!.ask(question());
+    }, tickMs);
+  }
+  await new Promise((resolve) => setTimeout(resolve, warmUpMs));
+  measuring = true;
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000));
+  const elapsed = (performance.now() - started) / 1000;
+  measuring = false;
+  running = false;
+  clearInterval(timer);
+  const answers = latencies.length;
+  // Whatever is still owed an answer 5 s after the end was never answered.
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const unanswered = shoppers.reduce((sum, shopper) => sum + shopper.waiting, 0);
+  shoppers.forEach((shopper) => shopper.ws.terminate());
+  latencies.sort((a, b) => a - b);
+  return {
+    answers,
+    answersPerSec: round(answers / elapsed, 0),
+    p50Ms: round(percentile(latencies, 0.5), 2),
+    p99Ms: round(percentile(latencies, 0.99), 2),
+    maxMs: round(latencies.at(-1) ?? 0, 2),
+    errors,
+    shed,
+    unanswered,
+    handoffP99Ms: null,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), { sockets: 'value', mode: 'value', rate: 'value', seconds: 'value', agents: 'value' }, USAGE);
+  const mode = (args.get('mode') ?? 'saturated') as Options['mode'];
+  if (mode !== 'saturated' && mode !== 'open') throw new Error(`--mode must be saturated or open\n${USAGE}`);
+  const options: Options = {
+    sockets: Number(args.get('sockets') ?? 2000),
+    mode,
+    rate: Number(args.get('rate') ?? 2000),
+    seconds: Number(args.get('seconds') ?? 20),
+    agents: Number(args.get('agents') ?? 3),
+  };
+  const pool = questions();
+  console.log(`bench:load ${JSON.stringify(options)}, ${pool.length} questions from the shipped knowledge base`);
+
+  const echo = await startEcho();
+  const echoResult = await drive(echo.url, options, pool);
+  echo.child.kill('SIGTERM');
+  console.log(`echo:   ${echoResult.answersPerSec} answers/s, p50 ${echoResult.p50Ms} ms, p99 ${echoResult.p99Ms} ms, max ${echoResult.maxMs} ms`);
+
+  const atento = await startAtento(options);
+  const handoffs = await startHandoffs(atento, Math.max(1, Math.round(options.sockets / HANDOFF_EVERY)));
+  const idleRss = rssMbOf(atento.child.pid!);
+  const result = await drive(atento.url, options, pool);
+  handoffs.stop();
+  const rss = rssMbOf(atento.child.pid!);
+  atento.child.kill('SIGTERM');
+  handoffs.delays.sort((a, b) => a - b);
+  const handoffP99Ms = handoffs.delays.length ? round(percentile(handoffs.delays, 0.99), 2) : null;
+  const rssMbPerThousandSockets = round(((rss - idleRss) / options.sockets) * 1000, 1);
+  console.log(`atento: ${result.answersPerSec} answers/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms; errors ${result.errors}, shed ${result.shed}, unanswered 5 s after the end ${result.unanswered}`);
+  console.log(`        handoff delivery shopper → agent p99 ${handoffP99Ms} ms (${handoffs.delays.length} messages); server RSS ${rss} MB (${rssMbPerThousandSockets} MB per 1,000 sockets over idle ${idleRss} MB)`);
+  console.log(`ratio:  ${round((result.answersPerSec / echoResult.answersPerSec) * 100, 1)} % of the echo rate; p99 ${round(result.p99Ms / Math.max(echoResult.p99Ms, 0.001), 1)}× the echo p99`);
+  console.log(JSON.stringify({
+    mode: options.mode,
+    sockets: options.sockets,
+    offeredPerSec: options.mode === 'open' ? options.rate : null,
+    answersPerSec: result.answersPerSec,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    maxMs: result.maxMs,
+    echoAnswersPerSec: echoResult.answersPerSec,
+    echoP99Ms: echoResult.p99Ms,
+    handoffP99Ms,
+    rssMbPerThousandSockets,
+    errors: result.errors,
+    shed: result.shed,
+    unanswered: result.unanswered,
+  }));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

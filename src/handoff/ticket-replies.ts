@@ -1,0 +1,28 @@
+import type { Lang } from '../knowledge/types';
+import type { OutgoingMail } from '../mail';
+import type { Ticket } from '../store/tickets';
+
+const TEXT: Record<Lang, { subject: (shop: string, id: number) => string; hello: (name: string) => string; quote: (date: string) => string }> = {
+  es: {
+    subject: (shop, id) => `${shop}: respuesta a tu mensaje (ticket #${id})`,
+    hello: (name) => `Hola, ${name}:`,
+    quote: (date) => `Tu mensaje del ${date}:`,
+  },
+  en: {
+    subject: (shop, id) => `${shop}: reply to your message (ticket #${id})`,
+    hello: (name) => `Hi ${name},`,
+    quote: (date) => `Your message of ${date}:`,
+  },
+};
+
+/** The e-mail a shopper gets when an agent answers their ticket: the reply, signed, over their own words. */
+export function composeTicketReply(ticket: Ticket, reply: { text: string; agentName: string; shopName: string }): OutgoingMail {
+  const t = TEXT[ticket.lang];
+  const date = new Date(ticket.createdAt).toLocaleDateString(ticket.lang, { day: 'numeric', month: 'long', year: 'numeric' });
+  const quoted = ticket.message.split('\n').map((line) => `> ${line}`).join('\n');
+  return {
+    to: ticket.email,
+    subject: t.subject(reply.shopName, ticket.id),
+    text: `${t.hello(ticket.name)}\n\n${reply.text.trim()}\n\n— ${reply.agentName}, ${reply.shopName}\n\n${t.quote(date)}\n${quoted}\n`,
+  };
+}

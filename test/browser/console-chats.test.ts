@@ -1,0 +1,61 @@
+import { shopperHash } from '../../src/session';
+import { agentCookie } from '../helpers/agent-client';
+import { ALWAYS_OPEN } from '../helpers/app';
+import { agentPage, collectPageProblems, screenshot } from '../helpers/browser';
+import { useBrowserServer } from '../helpers/browser-server';
+import { ShopperClient } from '../helpers/shopper-client';
+
+/** An agent with four chats at once can tell them apart: names, pages, cases, and who is still there. */
+
+const SECRET = 'identity-secret-for-the-console-test-0123456789';
+
+const context = useBrowserServer(() => ({ identitySecret: SECRET, handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 4 } }));
+const sockets: ShopperClient[] = [];
+afterAll(() => Promise.all(sockets.map((socket) => socket.close())));
+
+async function shopper(page: string, first: string, user?: object): Promise<ShopperClient> {
+  const client = await ShopperClient.connect(context.server.socketUrl);
+  sockets.push(client);
+  await client.hello({ lang: 'es', page, ...(user && { user }) });
+  client.send({ type: 'message', clientMessageId: 'm1', text: first });
+  await client.next('ack');
+  return client;
+}
+
+test('four chats: readable names and cases, bot answers formatted, and the shopper leaving shows', async () => {
+  const { server, browser } = context;
+  const page = await agentPage(browser, server, await agentCookie(server, 'ana@tienda.example', 'Ana'));
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent`);
+  await page.getByText('En línea').waitFor();
+
+  await shopper('https://tienda.example/zapatillas', 'quiero hablar con una persona');
+  const broken = await shopper('https://tienda.example/pedidos', 'me llegó el producto roto');
+  await shopper('https://tienda.example/', 'estoy muy molesto, esto es una estafa, quiero poner una queja');
+  await shopper('https://tienda.example/cuenta', 'quiero hablar con una persona', { id: 'u-77', name: 'Marta Díaz', hash: shopperHash(SECRET, 'u-77') });
+
+  await page.getByRole('tab', { name: /Mis chats/ }).click();
+  const cards = page.locator('.list .card');
+  await cards.nth(3).waitFor();
+  const names = await cards.locator('strong').allTextContents();
+  expect(new Set(names).size).toBe(4);
+  expect(names).toContain('Marta Díaz');
+  expect(names.filter((name) => /^Visitante [0-9A-F]{3}$/.test(name))).toHaveLength(3);
+  const sidebar = await page.locator('.list').innerText();
+  expect(sidebar).not.toMatch(/Cliente|damaged-item|Caso:/);
+  expect(sidebar).toMatch(/Mi producto llegó dañado/);
+  expect(sidebar).toMatch(/en línea · \/pedidos/);
+  expect(sidebar).toMatch(/cliente verificado/);
+
+  await cards.filter({ hasText: 'Mi producto llegó dañado' }).click();
+  const botAnswer = page.locator('.msg.from-bot .msg-text').first();
+  await botAnswer.locator('strong, li').first().waitFor();
+  expect(await botAnswer.innerText()).not.toMatch(/\*\*|\[\[/);
+
+  await broken.close();
+  await page.locator('.chat-header').getByText(/se fue hace/).waitFor();
+  await page.locator('.list .card', { hasText: 'se fue hace' }).waitFor();
+  await screenshot(page, 'console-four-chats');
+  expect(problems).toEqual([]);
+  await page.context().close();
+});

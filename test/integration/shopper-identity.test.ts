@@ -1,0 +1,98 @@
+import { shopperHash } from '../../src/session';
+import type { EngineHost } from '../../src/engine';
+import { connectAgent } from '../helpers/agent-client';
+import { ALWAYS_OPEN, projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { ShopperClient, type Frame } from '../helpers/shopper-client';
+
+/** Identity verification: the shop's page vouches for its logged-in user with an HMAC only it can make. */
+
+const SECRET = 'the-shop-keeps-this-secret-0123456789abcdef';
+
+let engineHost: EngineHost;
+let server: TestServer;
+const sockets: ShopperClient[] = [];
+
+beforeAll(async () => {
+  engineHost = projectEngineHost();
+  server = await startTestServer({ config: { identitySecret: SECRET, handoff: { businessHours: ALWAYS_OPEN, reconnectGraceSeconds: 0 } }, deps: { engineHost } });
+});
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+});
+afterAll(async () => {
+  await server.stop();
+  engineHost.close();
+});
+
+async function device(user?: object, token?: string): Promise<{ client: ShopperClient; welcome: Frame }> {
+  const client = await ShopperClient.connect(server.socketUrl);
+  sockets.push(client);
+  const welcome = await client.hello({ lang: 'es', page: 'https://tienda.example/zapatillas', ...(user && { user }), ...(token && { token }) });
+  return { client, welcome };
+}
+
+const marta = { id: 'cliente-1001', email: 'Marta@Example.com', name: 'Marta Díaz', hash: shopperHash(SECRET, 'cliente-1001') };
+
+test('a verified shopper continues the same conversation on another device, with its history', async () => {
+  const laptop = await device(marta);
+  await laptop.client.ask('¿cuánto cuesta el envío?');
+  const conversation = server.app.store.conversations.get(String(laptop.welcome.conversationId))!;
+  expect(conversation).toMatchObject({ shopperId: 'cliente-1001', shopperName: 'Marta Díaz', shopperEmail: 'marta@example.com' });
+
+  const phone = await device(marta);
+  expect(phone.welcome).toMatchObject({ conversationId: laptop.welcome.conversationId, resumed: true });
+  const replayed = await phone.client.nextMessageFrom('shopper');
+  expect(replayed.text).toBe('¿cuánto cuesta el envío?');
+});
+
+test.each([
+  ['a forged hash', { ...marta, hash: shopperHash('some-other-secret-of-at-least-32-chars!', marta.id) }],
+  ['a hash for another user id', { ...marta, hash: shopperHash(SECRET, 'cliente-2002') }],
+])('%s never reaches the user\'s conversation or name', async (_case, forged) => {
+  const real = await device(marta);
+  await real.client.ask('mi pedido no llegó, pedido 555');
+  const attacker = await device(forged);
+  expect(attacker.client.frames.find((frame) => frame.type === 'error')?.code).toBe('identity_invalid');
+  expect(attacker.welcome.conversationId).not.toBe(real.welcome.conversationId);
+  expect(attacker.welcome.resumed).toBe(false);
+  const stored = server.app.store.conversations.get(String(attacker.welcome.conversationId))!;
+  expect(stored).toMatchObject({ shopperId: null, shopperName: null, shopperEmail: null });
+  expect(attacker.client.frames.some((frame) => frame.type === 'message' && String(frame.text).includes('555'))).toBe(false);
+});
+
+test('without a hash the user id is not even read', async () => {
+  const { client, welcome } = await device();
+  client.send({ type: 'hello', user: { id: marta.id } });
+  expect((await client.next('error')).code).toBe('bad_frame');
+  expect(server.app.store.conversations.get(String(welcome.conversationId))!.shopperId).toBeNull();
+});
+
+test('on a shared computer, the next user never sees the previous user\'s chat', async () => {
+  const first = await device(marta);
+  await first.client.ask('quiero cambiar mi dirección');
+  const luis = { id: 'cliente-3003', name: 'Luis', hash: shopperHash(SECRET, 'cliente-3003') };
+  const next = await device(luis, String(first.welcome.token));
+  expect(next.welcome.conversationId).not.toBe(first.welcome.conversationId);
+  const loggedOut = await device(undefined, String(first.welcome.token));
+  expect(loggedOut.welcome.conversationId).not.toBe(first.welcome.conversationId);
+});
+
+test('a visitor who logs in keeps the chat, and the agent sees the user\'s other conversations as history', async () => {
+  const visitor = await device();
+  const ana = await connectAgent(server, 'ana@tienda.example', 'Ana');
+  sockets.push(ana.client);
+  const user = { id: 'cliente-4004', name: 'Rocío', hash: shopperHash(SECRET, 'cliente-4004') };
+  const older = await device(user);
+  await older.client.ask('¿tienen tienda física?');
+  server.app.store.conversations.setStatus(String(older.welcome.conversationId), 'resolved');
+
+  const loggedIn = await device(user, String(visitor.welcome.token));
+  expect(loggedIn.welcome.conversationId).toBe(visitor.welcome.conversationId);
+  loggedIn.client.send({ type: 'handoff_request' });
+  const assigned = await ana.client.next('assigned');
+  expect(assigned.conversationId).toBe(visitor.welcome.conversationId);
+  ana.client.send({ type: 'open', conversationId: assigned.conversationId });
+  const view = await ana.client.next('conversation');
+  expect(view.shopper).toMatchObject({ displayName: 'Rocío', verified: true, online: true });
+  expect((view.previous as Array<{ firstMessage: string }>).map((p) => p.firstMessage)).toContain('¿tienen tienda física?');
+});
