@@ -94,11 +94,14 @@ test('forgetting a shopper over HTTP: admin only, logged without the e-mail', as
     fetch(`${server.httpUrl}${path}`, { method: 'POST', headers: { cookie: cookies[role], 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   for (const role of ['agent', 'editor']) expect((await post('/agent/api/shoppers/forget', role, { email: 'rosa@example.com' })).status).toBe(403);
-  expect((await (await post('/agent/api/shoppers/export', 'admin', { email: 'rosa@example.com' })).json()).conversations).toHaveLength(1);
+  const exported = (await (await post('/agent/api/shoppers/export', 'admin', { email: 'rosa@example.com' })).json()).conversations;
+  expect(exported).toHaveLength(1);
+  expect(exported[0].csat).toEqual([expect.objectContaining({ rating: 2, comment: 'lento' })]);
   expect((await post('/agent/api/shoppers/forget', 'admin', {})).status).toBe(400);
 
   const res = await post('/agent/api/shoppers/forget', 'admin', { email: 'rosa@example.com' });
-  expect(await res.json()).toEqual({ forgotten: { conversations: 1, messages: 2, tickets: 1 } });
+  expect(await res.json()).toEqual({ forgotten: { conversations: 1, messages: 3, tickets: 1 } });
+  expect(server.app.store.db.prepare('SELECT comment FROM csat').all()).toEqual([{ comment: 'lento' }]); // only the other shopper's
   expect(logs.find((line) => line.startsWith('forgot 1 conversation'))).toMatch(/for shopper #[0-9a-f]{12} \(by agent /);
   expect(logs.join('\n')).not.toContain('rosa@');
   expect((await (await post('/agent/api/shoppers/export', 'admin', { email: 'rosa@example.com' })).json()).conversations).toEqual([]);
