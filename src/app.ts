@@ -16,6 +16,7 @@ import {
 } from './channels';
 import { LoginLimiter } from './auth';
 import { agentRoutes } from './channels/agent-routes';
+import { teamRoutes } from './channels/team-routes';
 import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
 import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
@@ -71,7 +72,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
   handoff.start();
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff });
-  const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log });
+  const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log, afterCommit: (send) => store.afterCommit(send) });
   const webDir = deps.webDir ?? webBundleDir();
 
   const app = express();
@@ -83,6 +84,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(shopperRoutes({ config, store, engine, webDir }));
   app.use(agentRoutes({ agents: handoffTables.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(handoffTables.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
   const routes = express.Router();
+  app.use(teamRoutes({ agents: handoffTables.agents, store, log }));
   app.use(routes);
   app.use(notFound);
   app.use(errorHandler(log));

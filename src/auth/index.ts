@@ -12,3 +12,4 @@ export {
 } from './sessions';
 export { LoginLimiter, throttleDelaySeconds, PAIR_POLICY, ADDRESS_POLICY, type ThrottlePolicy } from './rate-limit';
 export { login, type LoginResult } from './login';
+export { requireRole, sessionAgentOf } from './require-role';

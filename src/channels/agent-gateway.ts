@@ -26,6 +26,8 @@ export interface AgentGatewayDeps {
   events: EventBus;
   engine: () => Engine;
   log: (line: string) => void;
+  /** Delays a frame until the store has committed what it shows (group commit). */
+  afterCommit: (send: () => void) => void;
 }
 
 export interface AgentGateway {
@@ -58,9 +60,11 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   const clients = new Set<AgentSocket>();
   const limiter = new RateLimiter(AGENT_FRAMES_PER_MINUTE, 60_000);
 
-  const send = (client: AgentSocket, frame: AgentServerFrame) => {
-    if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
-  };
+  // After the commit of what the frame shows (group commit), in order with every other frame.
+  const send = (client: AgentSocket, frame: AgentServerFrame) =>
+    deps.afterCommit(() => {
+      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+    });
   const sendError = (client: AgentSocket, code: AgentErrorCode, message: string, clientMessageId?: string) =>
     send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
   const refuse = (client: AgentSocket, error: AgentActionError, clientMessageId?: string) => sendError(client, error, AGENT_ERROR_MESSAGES[error], clientMessageId);

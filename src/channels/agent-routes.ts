@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
-import { clearedSessionCookie, endSession, login, sessionAgent, sessionCookie, type LoginLimiter } from '../auth';
+import { clearedSessionCookie, endSession, login, requireRole, sessionAgent, sessionCookie, type LoginLimiter } from '../auth';
 import { AtentoError, ERRORS } from '../errors';
 import type { KnowledgeStatus } from '../engine';
 import type { AgentTable } from '../store/agents';
@@ -37,8 +37,7 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     res.type('html').send(renderConsolePage(agent));
   });
 
-  router.get('/agent/api/knowledge/status', (req, res) => {
-    if (!sessionAgent(deps.agents, req.headers.cookie)) return res.status(401).json({ error: { code: 'not_logged_in', message: 'Log in at /agent/login first.' } });
+  router.get('/agent/api/knowledge/status', requireRole(deps.agents, 'editor'), (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json(deps.knowledgeStatus());
   });

@@ -100,7 +100,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   let warnedNoIdentitySecret = false;
   let draining = false;
   const { limits } = config;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false });
+  // autoPong off: a pong goes out after the frames before its ping (group commit delays frames a tick).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false, autoPong: false });
   const clients = new Set<ShopperSocket>();
   const byConversation = new Map<string, Set<ShopperSocket>>();
   const messageLimiter = new RateLimiter(limits.messagesPerMinute, 60_000);
@@ -113,9 +114,12 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const turns = new Map<string, Promise<void>>();
 
   const entryKind = (entryId: string, lang: Lang) => deps.engine().entry(entryId, lang)?.kind;
-  const send = (client: ShopperSocket, frame: ServerFrame) => {
-    if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
-  };
+  // Every frame waits for the writes before it to be committed (group commit), so frames keep their
+  // order and nothing is shown, acknowledged or numbered before it is on disk.
+  const send = (client: ShopperSocket, frame: ServerFrame) =>
+    store.afterCommit(() => {
+      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+    });
   const sendError = (client: ShopperSocket, code: ErrorCode, message: string = ERRORS[code].message, clientMessageId?: string) =>
     send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
   const broadcast = (conversationId: string, frame: ServerFrame) => {
@@ -304,7 +308,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   /** The error frame, then the close code the registry gives for it. */
   function refuseAndClose(client: ShopperSocket, code: 'rate_limited' | 'too_many_sockets' | 'hello_timeout', message?: string): void {
     sendError(client, code, message);
-    client.ws.close(ERRORS[code].close, code);
+    store.afterCommit(() => client.ws.close(ERRORS[code].close, code));
   }
 
   function clearHelloTimer(client: ShopperSocket): void {
@@ -378,6 +382,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
 
   function onMessage(client: ShopperSocket, data: RawData, isBinary: boolean): void {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    // Every frame read in this event-loop turn writes in one transaction (one commit, not six per message).
+    store.groupWrites();
     if (!frameLimiter.take(client.id)) return sendError(client, 'rate_limited', 'Too many frames on this connection; wait a moment and try again.');
     if (isBinary) return sendError(client, 'bad_frame', 'Frames must be JSON text, not binary.');
     if (bytes.length > limits.maxFrameBytes) {
@@ -401,6 +407,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     clients.add(client);
     socketsByAddress.set(address, (socketsByAddress.get(address) ?? 0) + 1);
     ws.on('pong', () => (client.alive = true));
+    ws.on('ping', (data) => store.afterCommit(() => ws.pong(data)));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     ws.on('error', (error) => log(`shopper socket error: ${error.message}`));
     ws.on('close', () => {
@@ -441,8 +448,10 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       await Promise.race([Promise.all(turns.values()), deadline]);
       clearTimeout(timer);
       unsubscribe.forEach((off) => off());
-      for (const client of clients) client.ws.close(SERVICE_RESTART, 'server restarting; reconnect');
-      wss.close();
+      store.afterCommit(() => {
+        for (const client of clients) client.ws.close(SERVICE_RESTART, 'server restarting; reconnect');
+        wss.close();
+      });
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { openDatabase } from '../store';
 import { AGENT_ROLES, agentTable, type AgentRole } from '../store/agents';
 
-const USAGE = 'Usage: atento agent add --email E --name N [--role agent|admin]   |   atento agent list';
+const USAGE = 'Usage: atento agent add --email E --name N [--role agent|editor|admin]   |   atento agent role --email E --role R   |   atento agent list';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
 interface Output {
@@ -34,6 +34,7 @@ export async function agentCommand(args: string[], config: Config, out: Output =
     }
     return 0;
   }
+  if (sub === 'role') return setRole(values, config, out, err);
   if (sub !== 'add') {
     err.write(`${USAGE}\n`);
     return 2;
@@ -44,7 +45,7 @@ export async function agentCommand(args: string[], config: Config, out: Output =
   const problems = [
     !EMAIL.test(email) && '--email must be an e-mail address, e.g. --email ana@tienda.example',
     (!name || name.length > 80) && '--name must be 1–80 characters, e.g. --name "Ana Pérez"',
-    !AGENT_ROLES.includes(role) && `--role must be "agent" or "admin", not "${role}"`,
+    !AGENT_ROLES.includes(role) && roleProblem(role),
   ].filter(Boolean);
   if (problems.length > 0) {
     err.write(`atento agent add: ${problems.join('; ')}\n`);
@@ -68,6 +69,31 @@ export async function agentCommand(args: string[], config: Config, out: Output =
         '',
       ].join('\n'),
     );
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+function roleProblem(role: string): string {
+  return `--role must be one of ${AGENT_ROLES.join(', ')} (admin has everything), not "${role}"`;
+}
+
+/** `atento agent role --email E --role R`: changes an account's role; its open sessions get it at once. */
+function setRole(values: Record<string, string | undefined>, config: Config, out: Output, err: Output): number {
+  const email = values.email?.trim().toLowerCase() ?? '';
+  const role = (values.role ?? '') as AgentRole;
+  if (!email || !AGENT_ROLES.includes(role)) {
+    err.write(`atento agent role: ${!email ? '--email is required' : roleProblem(role)}\n${USAGE}\n`);
+    return 2;
+  }
+  const db = openDatabase(config.databaseFile);
+  try {
+    if (!agentTable(db, () => new Date().toISOString()).setRole(email, role)) {
+      err.write(`atento agent role: no agent with e-mail ${email} in ${config.databaseFile}\n`);
+      return 1;
+    }
+    out.write(`${email} is now ${role}.\n`);
     return 0;
   } finally {
     db.close();

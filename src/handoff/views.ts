@@ -75,9 +75,14 @@ export class ConsoleViews {
     }));
   }
 
-  tickets(): Array<Ticket & { caseTitle?: string }> {
+  /** `answeredBy`: the name of the agent whose e-mail answered the ticket (who and when, in the list). */
+  tickets(): Array<Ticket & { caseTitle?: string; answeredBy: string | null }> {
     const since = new Date(this.now().getTime() - ANSWERED_SHOWN_DAYS * 86_400_000).toISOString();
-    return this.tables.tickets.listed(since).map((ticket) => ({ ...ticket, caseTitle: this.caseTitle(ticket.reason) }));
+    return this.tables.tickets.listed(since).map((ticket) => ({
+      ...ticket,
+      caseTitle: this.caseTitle(ticket.reason),
+      answeredBy: ticket.status === 'answered' && ticket.closedBy ? (this.tables.agents.get(ticket.closedBy)?.name ?? null) : null,
+    }));
   }
 
   agents() {

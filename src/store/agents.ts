@@ -1,8 +1,37 @@
 import crypto from 'node:crypto';
 import type { Db } from './database';
+import type { Migration } from './migrations';
 
-export const AGENT_ROLES = ['agent', 'admin'] as const;
+/** Lowest to highest: each role may do what the roles before it may (admin has everything). */
+export const AGENT_ROLES = ['agent', 'editor', 'admin'] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
+
+export function roleAllows(role: AgentRole, needed: AgentRole): boolean {
+  return AGENT_ROLES.indexOf(role) >= AGENT_ROLES.indexOf(needed);
+}
+
+const OLD_ROLE_CHECK = "CHECK (role IN ('agent', 'admin'))";
+const NEW_ROLE_CHECK = "CHECK (role IN ('agent', 'editor', 'admin'))";
+
+/**
+ * Appended to MIGRATIONS: allows the `editor` role. SQLite cannot alter a CHECK constraint; rebuilding
+ * `agents` would fight the foreign keys of sessions and handoffs, and loosening a CHECK does not change
+ * any stored row, which is the case SQLite documents as safe to do by editing the schema text
+ * (https://sqlite.org/lang_altertable.html, "writable_schema").
+ */
+export const ROLES_MIGRATION: Migration = {
+  version: 7,
+  name: 'agents.role allows editor',
+  up(db) {
+    db.unsafeMode(true); // better-sqlite3 runs SQLite in defensive mode, which forbids this one schema edit
+    db.pragma('writable_schema = ON');
+    db.prepare("UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'agents'").run(OLD_ROLE_CHECK, NEW_ROLE_CHECK);
+    const schemaVersion = db.pragma('schema_version', { simple: true }) as number;
+    db.pragma(`schema_version = ${schemaVersion + 1}`);
+    db.pragma('writable_schema = OFF');
+    db.unsafeMode(false);
+  },
+};
 
 export interface Agent {
   id: string;
@@ -38,6 +67,7 @@ export function agentTable(db: Db, now: () => string) {
     'SELECT agents.* FROM agent_sessions JOIN agents ON agents.id = agent_sessions.agent_id WHERE token_hash = ? AND expires_at > ?',
   );
   const deleteSession = db.prepare<[string]>('DELETE FROM agent_sessions WHERE token_hash = ?');
+  const updateRole = db.prepare<[AgentRole, string]>('UPDATE agents SET role = ? WHERE email = ?');
   const deleteExpired = db.prepare<[string]>('DELETE FROM agent_sessions WHERE expires_at <= ?');
 
   return {
@@ -55,6 +85,10 @@ export function agentTable(db: Db, now: () => string) {
     credentials(email: string): { agent: Agent; passwordHash: string } | undefined {
       const row = byEmail.get(email.trim().toLowerCase());
       return row && { agent: toAgent(row), passwordHash: row.password_hash };
+    },
+    /** False when no agent has that e-mail. */
+    setRole(email: string, role: AgentRole): boolean {
+      return updateRole.run(role, email.trim().toLowerCase()).changes === 1;
     },
     list(): Agent[] {
       return all.all().map(toAgent);

@@ -20,6 +20,13 @@ export interface Store {
   readonly dialogState: DialogStateTable;
   /** Runs `work` in one transaction (synchronous: never await inside). */
   transaction<T>(work: () => T): T;
+  /**
+   * Group commit: the writes from now until the end of this event-loop turn share one transaction,
+   * committed by a setImmediate. Acknowledgements and messages go out through `afterCommit`.
+   */
+  groupWrites(): void;
+  /** Runs `send` once what was written so far is on disk (at once when no group is open). */
+  afterCommit(send: () => void): void;
   healthy(): boolean;
   close(): void;
 }
@@ -28,6 +35,13 @@ export function openStore(file: string, clock: () => Date = () => new Date()): S
   const db = openDatabase(file);
   const now = () => clock().toISOString();
   const ping = db.prepare('SELECT 1');
+  const committed: Array<() => void> = [];
+  let grouping = false;
+  const commit = () => {
+    grouping = false;
+    db.exec('COMMIT');
+    for (const send of committed.splice(0)) send();
+  };
   return {
     db,
     conversations: conversationTable(db, now),
@@ -35,6 +49,16 @@ export function openStore(file: string, clock: () => Date = () => new Date()): S
     feedback: feedbackTable(db, now),
     dialogState: dialogStateTable(db, now),
     transaction: (work) => db.transaction(work)(),
+    groupWrites() {
+      if (grouping || db.inTransaction) return;
+      db.exec('BEGIN');
+      grouping = true;
+      setImmediate(commit);
+    },
+    afterCommit(send) {
+      if (grouping) committed.push(send);
+      else send();
+    },
     healthy() {
       try {
         return ping.get() !== undefined;
@@ -42,6 +66,9 @@ export function openStore(file: string, clock: () => Date = () => new Date()): S
         return false;
       }
     },
-    close: () => db.close(),
+    close() {
+      if (grouping) commit();
+      db.close();
+    },
   };
 }

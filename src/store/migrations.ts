@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { HANDOFF_MIGRATION } from './handoff';
+import { ROLES_MIGRATION } from './agents';
 import { CSAT_MIGRATION } from './csat';
 import { LOGIN_FAILURES_MIGRATION } from './login-failures';
 
@@ -97,6 +98,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   CSAT_MIGRATION,
+  ROLES_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

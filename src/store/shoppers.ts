@@ -10,6 +10,7 @@ export interface ShopperRecord {
     feedback: Record<string, unknown>[];
     handoffs: Record<string, unknown>[];
     tickets: Record<string, unknown>[];
+    csat: Record<string, unknown>[];
   }>;
 }
 
@@ -37,8 +38,10 @@ export function shopperTable(db: Db) {
     feedback: rows('feedback', 'conversation_id'),
     handoffs: rows('handoffs', 'conversation_id'),
     tickets: rows('tickets', 'conversation_id'),
+    csat: rows('csat', 'conversation_id'),
   };
   const erase = [
+    db.prepare<[string]>('DELETE FROM csat WHERE conversation_id = ?'),
     db.prepare<[string]>('DELETE FROM feedback WHERE conversation_id = ?'),
     db.prepare<[string]>('DELETE FROM handoffs WHERE conversation_id = ?'),
     db.prepare<[string]>('DELETE FROM tickets WHERE conversation_id = ?'),
@@ -59,6 +62,7 @@ export function shopperTable(db: Db) {
           feedback: read.feedback.all(id),
           handoffs: read.handoffs.all(id),
           tickets: read.tickets.all(id),
+          csat: read.csat.all(id),
         })),
       };
     },

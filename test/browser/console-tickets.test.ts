@@ -35,7 +35,7 @@ test('the agent writes the reply in the ticket, sends it by e-mail and sees it a
   await page.getByRole('tab', { name: /Tickets/ }).click();
   await page.getByLabel('Responder a lucia@example.com').fill('Hola Lucía, ya enviamos lo que faltaba.');
   await page.getByRole('button', { name: 'Responder por correo' }).click();
-  await page.locator(`[data-ticket="${ticket.id}"] .ticket-status`, { hasText: 'Respondido por correo' }).waitFor();
+  await page.locator(`[data-ticket="${ticket.id}"] .ticket-status`, { hasText: 'Respondido por correo · Ana ·' }).waitFor();
   expect(await page.locator(`[data-ticket="${ticket.id}"] .reason`).innerText()).toMatch(/^Mi producto llegó dañado/);
   expect(delivered).toEqual(['lucia@example.com']);
   expect(await page.getByLabel('Responder a lucia@example.com').inputValue()).toBe('');

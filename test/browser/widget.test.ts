@@ -276,10 +276,12 @@ test('the last message is always fully in view: after buttons appear, after "Res
   const conversationId = await conversationIdOf(page);
   expect(own.app.handoff.resolve(lucia.id, conversationId)).toEqual({ ok: true });
   await page.locator('.msg.from-system', { hasText: 'marcó la conversación como resuelta' }).waitFor();
+  // Then the rating question, the tallest last message there is (five buttons, a comment box).
+  await page.locator('.rating').waitFor();
   // The human button comes back below the log (the status changes after the message): still in view.
   await page.getByRole('button', { name: 'Hablar con una persona' }).waitFor();
   await page.waitForFunction(() => document.getElementById('atento-chat')?.shadowRoot?.querySelector('.status')?.textContent?.startsWith('Conversación cerrada'));
-  await expect(lastFullyVisible()).resolves.toEqual({ top: true, bottom: true, text: expect.stringContaining('Lucía marcó la conversación') });
+  await expect(lastFullyVisible()).resolves.toEqual({ top: true, bottom: true, text: expect.stringContaining('¿Cómo te atendimos?') });
   const file = await screenshot(page, 'widget-mobile-after-resolve');
   expect(file).toMatch(/after-resolve\.png$/);
   expect(problems).toEqual([]);

@@ -64,7 +64,7 @@ test('the CLI explains bad flags', async () => {
   const errors: string[] = [];
   const code = await agentCommand(['add', '--email', 'nope', '--name', 'X', '--role', 'boss'], parseConfig({ dataDir: tempDataDir() }), { write: () => 0 }, { write: (t: string) => errors.push(t) });
   expect(code).toBe(2);
-  expect(errors.join('')).toMatch(/--email must be an e-mail address.*--role must be "agent" or "admin", not "boss"/);
+  expect(errors.join('')).toMatch(/--email must be an e-mail address.*--role must be one of agent, editor, admin \(admin has everything\), not "boss"/);
 });
 
 test('no session: /agent sends you to the login page, and the socket refuses the upgrade', async () => {

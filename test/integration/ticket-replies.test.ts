@@ -27,12 +27,20 @@ afterEach(async () => {
 });
 afterAll(() => engineHost.close());
 
-async function smtp(options: { refuse?: string } = {}): Promise<{ url: string; received: Received[] }> {
+const SMTP_PASSWORD = 'clave-smtp-secreta';
+
+/** `auth`: the server requires AUTH with user "atento" and SMTP_PASSWORD, like a real provider. */
+async function smtp(options: { refuse?: string; auth?: boolean } = {}): Promise<{ url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !options.auth,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === 'atento' && auth.password === SMTP_PASSWORD) return callback(null, { user: 'atento' });
+      callback(new Error('Invalid username or password'));
+    },
     onData(stream, session, callback) {
       let raw = '';
       stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
@@ -103,7 +111,7 @@ test('the agent answers a ticket: the shopper gets the e-mail, the reply is in t
   expect(server.app.handoffTables.tickets.get(ticket.id)).toMatchObject({ status: 'answered' });
   // The console's list was refreshed before the ok: the ticket shows as answered.
   const lists = ana.client.frames.filter((frame) => frame.type === 'tickets');
-  expect((lists.at(-1)!.items as Array<{ id: number; status: string }>).find((t) => t.id === ticket.id)?.status).toBe('answered');
+  expect((lists.at(-1)!.items as Array<{ id: number; status: string }>).find((t) => t.id === ticket.id)).toMatchObject({ status: 'answered', answeredBy: 'Ana' });
 
   // The shopper who comes back to the chat finds the reply there too.
   const shopper = await ShopperClient.connect(server.socketUrl);
@@ -118,6 +126,8 @@ test('the agent answers a ticket: the shopper gets the e-mail, the reply is in t
   const thread = server.app.store.messages.listAfter(ticket.conversationId, 0).map((m) => [m.sender, m.via, m.text]);
   expect(thread).toEqual([
     ['agent', 'email', 'Hola Lucía, ya enviamos la zapatilla que faltaba. Llega el jueves.'],
+    // CSAT (issue 9 §2): an answered ticket asks for a rating, seen in the widget if the shopper comes back.
+    ['bot', null, expect.stringMatching(/^¿Cómo te atendimos\?/)],
     ['shopper', 'email', '¡Gracias! Ya me llegó.'],
   ]);
 });
@@ -149,4 +159,36 @@ test('a mail server that refuses the message leaves the ticket open and stores n
 test('bad e-mail settings are refused at start-up with what to fix', () => {
   expect(() => parseConfig({ smtpUrl: 'smtp://mail.example:587' })).toThrow(/smtpFrom \(ATENTO_SMTP_FROM\)/);
   expect(() => parseConfig({ smtpUrl: 'mail.example', smtpFrom: 'a@b.example' })).toThrow(/smtp:\/\/user:password@host:587/);
+});
+
+test('the SMTP credentials in ATENTO_SMTP_URL are used, and a wrong password is reported without echoing it', async () => {
+  const mail = await smtp({ auth: true });
+  const port = new URL(mail.url).port;
+  const server = await start(`smtp://atento:${SMTP_PASSWORD}@127.0.0.1:${port}`);
+  const ticket = ticketFor(server);
+  const ana = await agent(server);
+  ana.client.send({ type: 'answer_ticket', ticketId: ticket.id, text: 'Con las credenciales buenas' });
+  expect(await ana.client.next('ok')).toMatchObject({ request: 'answer_ticket', ticketId: ticket.id });
+  expect(mail.received).toHaveLength(1);
+
+  const wrong = await start(`smtp://atento:otra-clave-equivocada@127.0.0.1:${port}`);
+  const second = ticketFor(wrong);
+  const luis = await agent(wrong);
+  luis.client.send({ type: 'answer_ticket', ticketId: second.id, text: 'Con una clave equivocada' });
+  const error = await luis.client.next('error');
+  expect(error).toMatchObject({ code: 'email_failed', ticketId: second.id });
+  expect(String(error.message)).toMatch(/Invalid username or password/);
+  expect(String(error.message)).not.toContain('otra-clave-equivocada');
+  expect(wrong.app.handoffTables.tickets.get(second.id)!.status).toBe('open');
+  expect(mail.received).toHaveLength(1);
+
+  // A start-up error about the URL does not print it either.
+  let message = '';
+  try {
+    parseConfig({ smtpUrl: `http://atento:${SMTP_PASSWORD}@mail.example`, smtpFrom: 'a@b.example' });
+  } catch (problem) {
+    message = (problem as Error).message;
+  }
+  expect(message).toMatch(/smtpUrl/);
+  expect(message).not.toContain(SMTP_PASSWORD);
 });

@@ -34,7 +34,7 @@ export function ticketRefused(ticketId: number, message: string): void {
 const STATUS: Record<Ticket['status'], string> = { open: 'Abierto', answered: 'Respondido por correo', closed: 'Cerrado' };
 
 export function ticketCard(ticket: Ticket, context: TicketContext): HTMLElement {
-  const when = ticket.answeredAt ? ` · ${formatDate(ticket.answeredAt)} ${formatTime(ticket.answeredAt)}` : '';
+  const when = ticket.answeredAt ? ` · ${ticket.answeredBy ? `${ticket.answeredBy} · ` : ''}${formatDate(ticket.answeredAt)} ${formatTime(ticket.answeredAt)}` : '';
   return h(
     'article',
     { class: `card ticket ${ticket.status}`, 'data-ticket': String(ticket.id) },

@@ -1,0 +1,75 @@
+import express from 'express';
+import { requireRole, sessionAgentOf } from '../auth';
+import { AtentoError } from '../errors';
+import type { Store, StoredMessage } from '../store';
+import type { AgentTable } from '../store/agents';
+import { shopperTable } from '../store/shoppers';
+
+export interface TeamRouteDeps {
+  agents: AgentTable;
+  store: Store;
+  log: (line: string) => void;
+}
+
+/**
+ * JSON routes behind the editor and admin pages (docs/roles.md). Every one checks the role on the
+ * server with `requireRole`, whatever the console shows.
+ */
+export function teamRoutes(deps: TeamRouteDeps): express.Router {
+  const router = express.Router();
+
+  router.get('/agent/api/conversations/:id/transcript', requireRole(deps.agents, 'admin'), (req, res, next) => {
+    const id = String(req.params.id);
+    const conversation = deps.store.conversations.get(id);
+    if (!conversation) return next(new AtentoError('not_found', `No conversation ${id}.`));
+    const messages = allMessages(deps.store, id);
+    const format = req.query.format ?? 'json';
+    if (format === 'csv') {
+      res.setHeader('Content-Disposition', `attachment; filename="transcript-${id}.csv"`);
+      return res.type('text/csv; charset=utf-8').send(transcriptCsv(messages));
+    }
+    if (format !== 'json') return next(new AtentoError('bad_frame', 'format must be "json" or "csv".'));
+    res.setHeader('Content-Disposition', `attachment; filename="transcript-${id}.json"`);
+    res.json({ conversation, messages });
+  });
+
+  const shoppers = shopperTable(deps.store.db);
+  const shopperEmail = (body: unknown): string => {
+    const email = (body as { email?: unknown } | undefined)?.email;
+    if (typeof email !== 'string' || !email.includes('@') || email.length > 256) throw new AtentoError('bad_frame', 'Send {"email": "the e-mail the shopper gave"}.');
+    return email;
+  };
+  router.post('/agent/api/shoppers/export', requireRole(deps.agents, 'admin'), (req, res) => {
+    res.json(shoppers.export(shopperEmail(req.body)));
+  });
+  router.post('/agent/api/shoppers/forget', requireRole(deps.agents, 'admin'), (req, res) => {
+    const email = shopperEmail(req.body);
+    const { shopper, ...counts } = shoppers.forget(email);
+    deps.log(`forgot ${counts.conversations} conversations, ${counts.messages} messages, ${counts.tickets} tickets for shopper ${shopper} (by agent ${sessionAgentOf(res).id})`);
+    res.json({ forgotten: counts });
+  });
+
+  return router;
+}
+
+function allMessages(store: Store, conversationId: string): StoredMessage[] {
+  const messages: StoredMessage[] = [];
+  for (;;) {
+    const page = store.messages.listAfter(conversationId, messages.at(-1)?.id ?? 0);
+    messages.push(...page);
+    if (page.length === 0) return messages;
+  }
+}
+
+const CSV_COLUMNS = ['id', 'createdAt', 'sender', 'kind', 'authorName', 'entryId', 'confidence', 'text'] as const;
+
+/** RFC 4180; a cell starting with = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. */
+export function transcriptCsv(messages: StoredMessage[]): string {
+  const cell = (value: unknown): string => {
+    let text = value === null || value === undefined ? '' : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const rows = messages.map((message) => CSV_COLUMNS.map((column) => cell((message as unknown as Record<string, unknown>)[column])).join(','));
+  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+}

@@ -1,0 +1,109 @@
+import { agentCommand } from '../../src/cli/agent';
+import { parseConfig } from '../../src/config';
+import type { EngineHost } from '../../src/engine';
+import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
+
+/** Roles on the server: every editor/admin route answers by the role of the session, over real HTTP. */
+
+let engineHost: EngineHost;
+let server: TestServer;
+const cookies: Record<string, string> = {};
+const logs: string[] = [];
+
+async function addAgent(dataDir: string, email: string, role?: string): Promise<string> {
+  const output: string[] = [];
+  const args = ['add', '--email', email, '--name', email.split('@')[0], ...(role ? ['--role', role] : [])];
+  expect(await agentCommand(args, parseConfig({ dataDir }), { write: (t: string) => output.push(t) })).toBe(0);
+  return /only a hash is stored\): (\S+)/.exec(output.join(''))![1];
+}
+
+beforeAll(async () => {
+  engineHost = projectEngineHost();
+  const dataDir = tempDataDir();
+  const passwords = {
+    agent: await addAgent(dataDir, 'ana@tienda.example'),
+    editor: await addAgent(dataDir, 'eva@tienda.example', 'editor'),
+    admin: await addAgent(dataDir, 'alba@tienda.example', 'admin'),
+  };
+  server = await startTestServer({ dataDir, deps: { engineHost, log: (line: string) => logs.push(line) } });
+  for (const [role, email] of [['agent', 'ana@tienda.example'], ['editor', 'eva@tienda.example'], ['admin', 'alba@tienda.example']] as const) {
+    const res = await fetch(`${server.httpUrl}/agent/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: passwords[role] }),
+    });
+    expect(await res.json()).toMatchObject({ agent: { role } });
+    cookies[role] = res.headers.get('set-cookie')!.split(';')[0];
+  }
+});
+afterAll(async () => {
+  await server.stop();
+  engineHost.close();
+});
+
+const get = (path: string, role?: string) => fetch(`${server.httpUrl}${path}`, { headers: role ? { cookie: cookies[role] } : {} });
+
+test('knowledge status: editor and admin see it, an agent gets 403 role_forbidden, nobody logged in 401', async () => {
+  expect((await get('/agent/api/knowledge/status')).status).toBe(401);
+  const forbidden = await get('/agent/api/knowledge/status', 'agent');
+  expect(forbidden.status).toBe(403);
+  expect(await forbidden.json()).toMatchObject({ error: { code: 'role_forbidden' } });
+  for (const role of ['editor', 'admin']) {
+    const res = await get('/agent/api/knowledge/status', role);
+    expect(res.status).toBe(200);
+    const status = await res.json();
+    expect(status.version).toBe(engineHost.current().version);
+    expect(status.entries).toBeGreaterThan(10);
+    expect(Array.isArray(status.problems)).toBe(true);
+  }
+});
+
+test('transcript export: admin gets JSON and CSV (formulas defused), editor and agent get 403', async () => {
+  const { store } = server.app;
+  const conversation = store.conversations.create('es');
+  store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '¿cuánto tarda el envío?, "pronto"' });
+  store.messages.insert({ conversationId: conversation.id, sender: 'bot', text: 'De 3 a 5 días.', entryId: 'shipping-time', confidence: 0.9 });
+  store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '=HYPERLINK("x")' });
+  const path = `/agent/api/conversations/${conversation.id}/transcript`;
+
+  for (const role of ['agent', 'editor']) expect((await get(path, role)).status).toBe(403);
+  const json = await (await get(path, 'admin')).json();
+  expect(json.conversation.id).toBe(conversation.id);
+  expect(json.messages.map((m: { sender: string; text: string }) => `${m.sender}: ${m.text}`)).toEqual([
+    'shopper: ¿cuánto tarda el envío?, "pronto"',
+    'bot: De 3 a 5 días.',
+    'shopper: =HYPERLINK("x")',
+  ]);
+
+  const csv = await get(`${path}?format=csv`, 'admin');
+  expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+  const lines = (await csv.text()).trimEnd().split('\r\n');
+  expect(lines[0]).toBe('id,createdAt,sender,kind,authorName,entryId,confidence,text');
+  expect(lines[1]).toMatch(/,shopper,text,,,,"¿cuánto tarda el envío\?, ""pronto"""$/);
+  expect(lines[2]).toMatch(/,bot,text,,shipping-time,0\.9,De 3 a 5 días\.$/);
+  expect(lines[3]).toMatch(/,"'=HYPERLINK\(""x""\)"$/);
+
+  expect((await get('/agent/api/conversations/nope/transcript', 'admin')).status).toBe(404);
+});
+
+test('forgetting a shopper over HTTP: admin only, logged without the e-mail', async () => {
+  const { seedShopper } = await import('../helpers/seed-shoppers');
+  const kept = seedShopper(server.app.store, 'otro@example.com', 'hola');
+  seedShopper(server.app.store, 'rosa@example.com', '¿cuánto tarda el envío?');
+  const post = (path: string, role: string, body: unknown) =>
+    fetch(`${server.httpUrl}${path}`, { method: 'POST', headers: { cookie: cookies[role], 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  for (const role of ['agent', 'editor']) expect((await post('/agent/api/shoppers/forget', role, { email: 'rosa@example.com' })).status).toBe(403);
+  const exported = (await (await post('/agent/api/shoppers/export', 'admin', { email: 'rosa@example.com' })).json()).conversations;
+  expect(exported).toHaveLength(1);
+  expect(exported[0].csat).toEqual([expect.objectContaining({ rating: 2, comment: 'lento' })]);
+  expect((await post('/agent/api/shoppers/forget', 'admin', {})).status).toBe(400);
+
+  const res = await post('/agent/api/shoppers/forget', 'admin', { email: 'rosa@example.com' });
+  expect(await res.json()).toEqual({ forgotten: { conversations: 1, messages: 3, tickets: 1 } });
+  expect(server.app.store.db.prepare('SELECT comment FROM csat').all()).toEqual([{ comment: 'lento' }]); // only the other shopper's
+  expect(logs.find((line) => line.startsWith('forgot 1 conversation'))).toMatch(/for shopper #[0-9a-f]{12} \(by agent /);
+  expect(logs.join('\n')).not.toContain('rosa@');
+  expect((await (await post('/agent/api/shoppers/export', 'admin', { email: 'rosa@example.com' })).json()).conversations).toEqual([]);
+  expect(server.app.store.conversations.get(kept)).toBeDefined();
+});
