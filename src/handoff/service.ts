@@ -17,7 +17,7 @@ import { ShopperPresence } from './shopper-presence';
 import { composeTicketReply } from './ticket-replies';
 import { csatQuestion, isCsatQuestion } from './csat';
 import { ConsoleViews, type EntryTitle } from './views';
-import { currentQuestion, FORM_CANCEL, FORM_CHANGE_EMAIL, stepTicketForm, understand, type TicketForm } from './ticket-form';
+import { currentQuestion, FORM_CANCEL, FORM_CHANGE_EMAIL, isCancelWord, stepTicketForm, understand, type TicketForm } from './ticket-form';
 
 export interface HandoffDeps {
   store: Store;
@@ -185,6 +185,11 @@ export class HandoffService {
       return false;
     }
     if (dialog.form) return this.continueForm(conversation, dialog, text, options.interpret);
+    // Typed a moment after a form ended: answered plainly (sentiment scoring reads "cancelar" as anger).
+    if (!dialog.offerPending && isCancelWord(text)) {
+      this.post(conversationId, 'bot', TEXTS[conversation.lang].nothingToCancel, conversation.lang);
+      return true;
+    }
     if (dialog.offerPending) {
       const normalized = normalize(text);
       const answer = words(normalized).length <= MAX_OFFER_ANSWER_WORDS ? readOfferAnswer(normalized) : null;

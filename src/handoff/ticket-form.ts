@@ -35,6 +35,11 @@ export const FORM_CANCEL = 'handoff:form_cancel';
 export const FORM_CHANGE_EMAIL = 'handoff:form_change_email';
 
 const CANCEL = /^\s*(cancelar|cancela|salir|cancel|stop|exit)\s*[.!]?\s*$/i;
+
+/** "cancelar", "salir"… on their own: a wish to stop whatever is going on, never a complaint. */
+export function isCancelWord(text: string): boolean {
+  return CANCEL.test(text);
+}
 const GREETING = /^(hola|buenas|buenos d[ií]as|buenas tardes|buenas noches|hi|hello|hey)\b[\s,!.]*/i;
 const NAME_INTRO = /^(me llamo|mi nombre es|soy|my name is|i am|i'm|im)\s+/i;
 const QUESTION_START =
@@ -83,7 +88,7 @@ export function nameIn(text: string, understood: Understanding): string | null {
 export function stepTicketForm(form: TicketForm, text: string, lang: Lang, understood: Understanding): FormStep {
   const t = TEXTS[lang];
   const answer = text.trim();
-  if (CANCEL.test(answer)) return { kind: 'cancelled', text: t.formCancelled };
+  if (isCancelWord(answer)) return { kind: 'cancelled', text: t.formCancelled };
   if (understood.humanRequest) return { kind: 'handoff' };
   const offTopic = understood.confident || looksLikeQuestion(answer);
   switch (form.step) {

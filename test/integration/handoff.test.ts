@@ -634,6 +634,9 @@ describe('forms that cannot trap: while a question is open, other messages are u
     expect((await say(client, '¿cuánto cuesta el envío?'))[0]!.entryId).toBe('shipping-cost');
     const rows = server.app.store.db.prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
     expect(rows.n).toBe(0);
+    // "cancelar" typed again with nothing open is not anger (sentiment alone would escalate it).
+    expect(texts(await say(client, 'cancelar'))).toEqual([expect.stringMatching(/^No hay nada que cancelar/)]);
+    expect(reasons(server)).toEqual([]);
   });
 
   test('a FAQ button clicked during the form is answered; "Dejar un mensaje" brings the form back from the start', async () => {
