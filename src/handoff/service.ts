@@ -646,7 +646,7 @@ export class HandoffService {
   /** One message while the form is open; false when it was not an answer and the bot should take it. */
   private continueForm(conversation: Conversation, dialog: HandoffDialog, text: string, interpret?: () => Reply): boolean {
     const lang = conversation.lang;
-    const reading = interpret ? understand(interpret(), this.config.matching.answerThreshold) : { confident: false, matchedTerms: 0, humanRequest: false };
+    const reading = interpret ? understand(interpret(), this.config.matching.answerThreshold) : { confident: false, matchedTerms: 0, certain: false, humanRequest: false };
     const step = stepTicketForm(dialog.form!, text, lang, reading);
     if (step.kind === 'aside') {
       this.pauseForm(conversation.id, dialog);

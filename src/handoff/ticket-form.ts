@@ -21,13 +21,23 @@ export interface Understanding {
   confident: boolean;
   /** Words of the message that the matched entry shares: one could be a coincidence ("Blanca"), two are not. */
   matchedTerms: number;
+  /** Matched so surely that even one word is a message, not a name ("estafa", "gracias"). */
+  certain: boolean;
   humanRequest: boolean;
 }
+
+/** No real name tried scored above 0.72 ("Blanca", "Esperanza", "Tomás"); one-word messages score 0.9+. */
+const NOT_A_NAME_CONFIDENCE = 0.9;
 
 export function understand(reply: Reply, answerThreshold: number): Understanding {
   const matched = reply.candidates.find((candidate) => candidate.id === reply.id)?.matched.length ?? 0;
   const confident = reply.action === 'clarify' || ((reply.action === 'answer' || reply.action === 'escalate') && reply.confidence >= answerThreshold);
-  return { confident, matchedTerms: matched, humanRequest: reply.action === 'escalate' && reply.reason === 'human-request' };
+  return {
+    confident,
+    matchedTerms: matched,
+    certain: confident && reply.confidence >= NOT_A_NAME_CONFIDENCE,
+    humanRequest: reply.action === 'escalate' && reply.reason === 'human-request',
+  };
 }
 
 /** Also the ids of the buttons the form shows (see service.ts). */
@@ -80,7 +90,7 @@ export function nameIn(text: string, understood: Understanding): string | null {
   const nameWords = name.split(/\s+/).filter(Boolean);
   if (!name || name.length > MAX_NAME || nameWords.length > MAX_NAME_WORDS || !NAME_SHAPE.test(name)) return null;
   // "kiero devolver unas zapatillas" has a name's shape; what gives it away is what the bot understood.
-  if (understood.confident && (nameWords.length >= 3 || understood.matchedTerms >= 2)) return null;
+  if (understood.certain || (understood.confident && (nameWords.length >= 3 || understood.matchedTerms >= 2))) return null;
   return name;
 }
 
