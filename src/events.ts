@@ -19,6 +19,12 @@ export interface AtentoEvents {
     etaSeconds?: number;
     agentName?: string;
   };
+  /**
+   * A shopper socket joined a conversation (after its hello) or closed. One per socket: a shopper with
+   * two tabs connects twice; the handoff's presence counts them (agents see "en línea" / "se fue hace…").
+   */
+  'shopper.connected': { conversationId: string };
+  'shopper.disconnected': { conversationId: string };
   /** Someone started or stopped typing in a conversation. */
   'conversation.typing': { conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string; agentId?: string };
 }

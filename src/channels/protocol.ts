@@ -16,6 +16,16 @@ const shopperEmail = z.string().trim().max(254).refine(isValidEmail, 'not an e-m
 
 const clientMessageId = z.string().min(1).max(64);
 
+const shopperClaim = z
+  .object({
+    id: z.string().trim().min(1).max(128),
+    hash: z.string().regex(/^[0-9a-f]{64}$/i, 'the hex HMAC-SHA256 of the user id'),
+    // Details that do not pass are dropped, not the identity: the hash signs the id alone.
+    email: shopperEmail.optional().catch(undefined),
+    name: z.string().trim().min(1).max(80).optional().catch(undefined),
+  })
+  .strict();
+
 export const helloFrame = z
   .object({
     type: z.literal('hello'),
@@ -23,16 +33,12 @@ export const helloFrame = z
     lastSeenId: z.number().int().min(0).optional(),
     lang: z.enum(LANGUAGES).optional(),
     page: z.string().max(2048).optional(),
-    /** The shop's logged-in user, signed by the shop (docs/protocol.md, "Verified shoppers"). */
-    user: z
-      .object({
-        id: z.string().trim().min(1).max(128),
-        email: shopperEmail.optional(),
-        name: z.string().trim().min(1).max(80).optional(),
-        hash: z.string().regex(/^[0-9a-f]{64}$/i, 'the hex HMAC-SHA256 of the user id'),
-      })
-      .strict()
-      .optional(),
+    /**
+     * The shop's logged-in user, signed by the shop (docs/protocol.md, "Verified shoppers"). A claim that
+     * does not even have the right shape is 'malformed' rather than a bad frame: the shop's mistake must
+     * not leave its shopper without a chat, so the server answers identity_invalid and goes on anonymous.
+     */
+    user: z.union([shopperClaim, z.unknown().transform(() => 'malformed' as const)]).optional(),
   })
   .strict();
 

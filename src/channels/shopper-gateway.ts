@@ -7,7 +7,7 @@ import { AtentoError, ERRORS, type ErrorCode } from '../errors';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize } from '../nlp';
-import { verifyShopper, type SessionSigner } from '../session';
+import { SESSION_MAX_AGE_SECONDS, verifyShopper, type SessionSigner } from '../session';
 import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedShopper } from '../store';
 import type { BotOutput, BotRuntime } from './botkit-runtime';
 import { clientAddress } from './client-address';
@@ -58,9 +58,6 @@ export interface ShopperHandoffHooks {
   availability(lang: Lang): { agentsNow: boolean; note: string };
   /** Stores a 1–5 rating answering the rating question `messageId`; false if it is not one of this conversation's. */
   rate(conversationId: string, messageId: number, rating: number, comment: string | null): boolean;
-  /** A tab of this conversation opened (after hello) or closed: agents see whether the shopper is there. */
-  shopperConnected(conversationId: string): void;
-  shopperDisconnected(conversationId: string): void;
 }
 
 export interface ShopperGatewayDeps {
@@ -234,7 +231,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       warnedNoIdentitySecret = true;
       return null;
     }
-    const shopper = verifyShopper(config.identitySecret, frame.user);
+    const shopper = frame.user === 'malformed' ? 'invalid' : verifyShopper(config.identitySecret, frame.user);
     if (shopper !== 'invalid') return shopper;
     sendError(client, 'identity_invalid');
     return null;
@@ -242,7 +239,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
 
   /**
    * The token's conversation, unless it belongs to another verified shopper (a shared computer); else the
-   * verified shopper's latest conversation from any device.
+   * verified shopper's latest conversation from any device (of the last 30 days, like a token's).
    */
   function existingConversation(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>, shopper: VerifiedShopper | null): Conversation | undefined {
     let conversation: Conversation | undefined;
@@ -252,7 +249,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       if (!conversation) sendError(client, 'session_invalid');
     }
     if (conversation?.shopperId && conversation.shopperId !== shopper?.id) conversation = undefined;
-    return conversation ?? (shopper ? store.conversations.latestOfShopper(shopper.id) : undefined);
+    return conversation ?? (shopper ? store.conversations.latestOfShopper(shopper.id, SESSION_MAX_AGE_SECONDS) : undefined);
   }
 
   function hello(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): void {
@@ -280,7 +277,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     byConversation.set(conversation.id, sockets);
     client.conversationId = conversation.id;
     clearHelloTimer(client);
-    handoff.shopperConnected(conversation.id);
+    events.emit('shopper.connected', { conversationId: conversation.id });
 
     const engine = deps.engine();
     const availability = handoff.availability(lang);
@@ -420,7 +417,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       if (!id) return;
       // A closed tab stops typing; otherwise the agent's "typing…" would stay on.
       if (client.typing) events.emit('conversation.typing', { conversationId: id, from: 'shopper', isTyping: false });
-      handoff.shopperDisconnected(id);
+      events.emit('shopper.disconnected', { conversationId: id });
       const sockets = byConversation.get(id);
       sockets?.delete(client);
       if (sockets?.size === 0) byConversation.delete(id);

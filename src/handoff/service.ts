@@ -96,6 +96,7 @@ export class HandoffService {
   /** What the console shows: queue, chats, tickets, agents, transcripts. */
   readonly views: ConsoleViews;
   private readonly listeners = new Set<(update: AgentUpdate) => void>();
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(deps: HandoffDeps) {
     this.store = deps.store;
@@ -107,6 +108,15 @@ export class HandoffService {
     this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
     this.memory = new DialogMemory(deps.store);
     this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
+    // The shopper gateway says when tabs open and close; agents see "en línea" / "se fue hace…".
+    this.unsubscribe.push(
+      deps.events.on('shopper.connected', ({ conversationId }) => {
+        if (this.shoppers.connect(conversationId)) this.notifyPresence(conversationId);
+      }),
+      deps.events.on('shopper.disconnected', ({ conversationId }) => {
+        if (this.shoppers.disconnect(conversationId, this.now())) this.notifyPresence(conversationId);
+      }),
+    );
   }
 
   /** After a restart nobody is connected: agents holding chats get the grace period to come back. */
@@ -116,6 +126,7 @@ export class HandoffService {
   }
 
   close(): void {
+    this.unsubscribe.splice(0).forEach((off) => off());
     this.presence.close();
     this.mailer.close();
     this.listeners.clear();
@@ -127,16 +138,6 @@ export class HandoffService {
   }
 
   // ——— Shopper side ———
-
-  /** A shopper tab said hello: agents handling the chat see them online. */
-  shopperConnected(conversationId: string): void {
-    if (this.shoppers.connect(conversationId)) this.notifyPresence(conversationId);
-  }
-
-  /** A shopper tab closed: when it was the last, agents see "se fue hace…". */
-  shopperDisconnected(conversationId: string): void {
-    if (this.shoppers.disconnect(conversationId, this.now())) this.notifyPresence(conversationId);
-  }
 
   private notifyPresence(conversationId: string): void {
     // Only chats in the queue or with an agent are on a console; the bot's thousands are not. No

@@ -48,8 +48,8 @@ export function conversationTable(db: Db, now: () => string) {
   const setStatus = db.prepare<[ConversationStatus, string, string]>('UPDATE conversations SET status = ?, updated_at = ? WHERE id = ?');
   const setLang = db.prepare<[Lang, string, string]>('UPDATE conversations SET lang = ?, updated_at = ? WHERE id = ?');
   const setPage = db.prepare<[string, string]>('UPDATE conversations SET page = ? WHERE id = ?');
-  const latestOfShopper = db.prepare<[string], ConversationRow>(
-    'SELECT * FROM conversations WHERE shopper_id = ? ORDER BY updated_at DESC LIMIT 1',
+  const latestOfShopper = db.prepare<[string, string], ConversationRow>(
+    'SELECT * FROM conversations WHERE shopper_id = ? AND updated_at >= ? ORDER BY updated_at DESC LIMIT 1',
   );
   const setIdentity = db.prepare<[string, string | null, string | null, string, string]>(
     'UPDATE conversations SET shopper_id = ?, shopper_name = coalesce(?, shopper_name), shopper_email = coalesce(?, shopper_email), updated_at = ? WHERE id = ?',
@@ -79,9 +79,13 @@ export function conversationTable(db: Db, now: () => string) {
     setPage(id: string, page: string): void {
       setPage.run(page, id);
     },
-    /** The verified shopper's most recent conversation, from any device. */
-    latestOfShopper(shopperId: string): Conversation | undefined {
-      const row = latestOfShopper.get(shopperId);
+    /**
+     * The verified shopper's most recent conversation, from any device, if it moved in the last
+     * `maxAgeSeconds` (older ones are history, as for a visitor whose token expired).
+     */
+    latestOfShopper(shopperId: string, maxAgeSeconds: number): Conversation | undefined {
+      const since = new Date(Date.parse(now()) - maxAgeSeconds * 1000).toISOString();
+      const row = latestOfShopper.get(shopperId, since);
       return row && toConversation(row);
     },
     /** Links a conversation to a verified shopper (their name and e-mail fill blanks only). */

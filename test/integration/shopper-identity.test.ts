@@ -11,12 +11,16 @@ const SECRET = 'the-shop-keeps-this-secret-0123456789abcdef';
 let engineHost: EngineHost;
 let server: TestServer;
 const sockets: ShopperClient[] = [];
+/** Days the server's clock is ahead of the real one (a shopper coming back a month later). */
+let daysLater = 0;
 
 beforeAll(async () => {
   engineHost = projectEngineHost();
-  server = await startTestServer({ config: { identitySecret: SECRET, handoff: { businessHours: ALWAYS_OPEN, reconnectGraceSeconds: 0 } }, deps: { engineHost } });
+  const clock = () => new Date(Date.now() + daysLater * 86_400_000);
+  server = await startTestServer({ config: { identitySecret: SECRET, handoff: { businessHours: ALWAYS_OPEN, reconnectGraceSeconds: 0 } }, deps: { engineHost, clock } });
 });
 afterEach(async () => {
+  daysLater = 0;
   await Promise.all(sockets.splice(0).map((socket) => socket.close()));
 });
 afterAll(async () => {
@@ -60,11 +64,46 @@ test.each([
   expect(attacker.client.frames.some((frame) => frame.type === 'message' && String(frame.text).includes('555'))).toBe(false);
 });
 
-test('without a hash the user id is not even read', async () => {
-  const { client, welcome } = await device();
-  client.send({ type: 'hello', user: { id: marta.id } });
-  expect((await client.next('error')).code).toBe('bad_frame');
-  expect(server.app.store.conversations.get(String(welcome.conversationId))!.shopperId).toBeNull();
+test.each([
+  ['no hash', { id: marta.id, name: marta.name }],
+  ['a hash that is not hex HMAC-SHA256', { id: marta.id, name: marta.name, hash: 'bWFydGE=' }],
+  ['a claim that is not an object', 'cliente-1001'],
+])('a user claim with %s is refused, and the shopper still chats as a visitor', async (_case, claim) => {
+  const real = await device(marta);
+  await real.client.ask('mi pedido no llegó, pedido 555');
+  const { client, welcome } = await device(claim as object);
+  expect(client.frames.find((frame) => frame.type === 'error')?.code).toBe('identity_invalid');
+  expect(welcome).toMatchObject({ type: 'welcome', resumed: false });
+  expect(welcome.conversationId).not.toBe(real.welcome.conversationId);
+  expect(server.app.store.conversations.get(String(welcome.conversationId))).toMatchObject({ shopperId: null, shopperName: null });
+  const { reply } = await client.ask('¿cuánto cuesta el envío?');
+  expect(reply.from).toBe('bot');
+});
+
+test('a verified user whose e-mail is not one we can write to keeps the identity, without the e-mail', async () => {
+  const user = { id: 'cliente-6006', name: 'Inés', email: '"<svg/onload=alert(1)>"@x.test', hash: shopperHash(SECRET, 'cliente-6006') };
+  const { client, welcome } = await device(user);
+  expect(client.frames.some((frame) => frame.type === 'error')).toBe(false);
+  expect(server.app.store.conversations.get(String(welcome.conversationId))).toMatchObject({ shopperId: 'cliente-6006', shopperName: 'Inés', shopperEmail: null });
+});
+
+test('a verified user back after more than 30 days starts a new chat, the old one is history', async () => {
+  const ana = await connectAgent(server, 'luz@tienda.example', 'Luz');
+  sockets.push(ana.client);
+  const user = { id: 'cliente-5005', name: 'Pía', hash: shopperHash(SECRET, 'cliente-5005') };
+  const old = await device(user);
+  await old.client.ask('¿hacen envíos a regiones?');
+  daysLater = 31;
+  const back = await device(user);
+  expect(back.welcome).toMatchObject({ resumed: false });
+  expect(back.welcome.conversationId).not.toBe(old.welcome.conversationId);
+  back.client.send({ type: 'handoff_request' });
+  const assigned = await ana.client.next('assigned');
+  ana.client.send({ type: 'open', conversationId: assigned.conversationId });
+  const view = await ana.client.next('conversation');
+  expect((view.previous as Array<{ firstMessage: string }>).map((p) => p.firstMessage)).toEqual(['¿hacen envíos a regiones?']);
+  ana.client.send({ type: 'resolve', conversationId: assigned.conversationId });
+  await ana.client.next('ok');
 });
 
 test('on a shared computer, the next user never sees the previous user\'s chat', async () => {

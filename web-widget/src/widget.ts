@@ -39,7 +39,8 @@ function readOptions(script: HTMLScriptElement | null): Options {
   const server = data.server ?? (script?.src ? new URL(script.src, location.href).origin : location.origin);
   const color = data.color && /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(data.color) ? data.color : DEFAULT_COLOR;
   const lang = chooseUiLang(data.lang, document.documentElement.lang);
-  const user = data.userId && data.userHash ? { id: data.userId, hash: data.userHash, ...(data.userEmail && { email: data.userEmail }), ...(data.userName && { name: data.userName }) } : undefined;
+  // Sent even without a hash, so the server can say what is wrong (identity_invalid) instead of silence.
+  const user = data.userId ? { id: data.userId, hash: data.userHash ?? '', ...(data.userEmail && { email: data.userEmail }), ...(data.userName && { name: data.userName }) } : undefined;
   return { server, lang, title: data.title ?? UI_TEXT[lang].title, color, position: data.position === 'left' ? 'left' : 'right', user };
 }
 
@@ -387,6 +388,11 @@ class ChatWidget {
 
   private onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
     if (frame.code === 'session_invalid') return; // a fresh conversation follows at once
+    if (frame.code === 'identity_invalid') {
+      // The shop's page is misconfigured, not the shopper's doing: they chat on as a visitor.
+      console.warn(`Atento: data-user-hash is not the HMAC-SHA256 of data-user-id with ATENTO_IDENTITY_SECRET; chatting as an anonymous visitor. ${frame.message}`);
+      return;
+    }
     const known = this.t.errors as Record<string, string>;
     this.showNotice(known[frame.code] ?? this.t.errors.generic);
     this.showTyping(false);
