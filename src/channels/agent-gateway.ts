@@ -78,7 +78,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   const unsubscribe = [
     handoff.subscribe((update) => onUpdate(update)),
     events.on('message.created', ({ message }) => {
-      for (const client of audience(message.conversationId)) send(client, { type: 'message', conversationId: message.conversationId, message: toAgentMessage(message) });
+      for (const client of audience(message.conversationId)) send(client, { type: 'message', conversationId: message.conversationId, message: toAgentMessage(message, handoff.views.entryTitle) });
     }),
     events.on('conversation.typing', ({ conversationId, from, isTyping, agentName, agentId }) => {
       // Not echoed to the typing agent's own consoles.
@@ -119,7 +119,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     const view = handoff.views.transcript(conversationId);
     if (!view) return refuse(client, 'not_found');
     client.viewing.add(conversationId);
-    send(client, { type: 'conversation', ...view, messages: view.messages.map(toAgentMessage) });
+    send(client, { type: 'conversation', ...view, messages: view.messages.map((message) => toAgentMessage(message, handoff.views.entryTitle)) });
   }
 
   function answer(client: AgentSocket, request: string, conversationId: string, result: AgentActionResult): void {

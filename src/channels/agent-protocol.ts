@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CannedAnswer } from '../engine';
 import type { Choice } from '../engine/types';
 import type { ErrorCode } from '../errors';
-import type { AgentActionError, ConsoleViews } from '../handoff';
+import type { AgentActionError, ConsoleViews, EntryTitle } from '../handoff';
 import { LANGUAGES } from '../knowledge/types';
 import type { Conversation, StoredMessage } from '../store';
 import type { Handoff } from '../store/handoff';
@@ -70,16 +70,20 @@ export interface AgentMessage {
   createdAt: string;
   authorName?: string;
   entryId?: string;
+  /** The FAQ's question in the console's language, so agents read "Mi producto llegó dañado…", not "damaged-item". */
+  entryTitle?: string;
   action?: string;
   confidence?: number;
   options?: Choice[];
   via?: 'email';
 }
 
-export function toAgentMessage(message: StoredMessage): AgentMessage {
+export function toAgentMessage(message: StoredMessage, entryTitle: EntryTitle): AgentMessage {
   const out: AgentMessage = { id: message.id, from: message.sender, kind: message.kind, text: message.text, createdAt: message.createdAt };
   if (message.authorName) out.authorName = message.authorName;
   if (message.entryId) out.entryId = message.entryId;
+  const title = message.entryId && message.sender === 'bot' ? entryTitle(message.entryId) : undefined;
+  if (title) out.entryTitle = title;
   if (message.action) out.action = message.action;
   if (message.confidence !== null) out.confidence = Math.round(message.confidence * 1000) / 1000;
   if (message.options.length > 0) out.options = message.options;

@@ -24,7 +24,8 @@ export class ConsoleViews {
     private readonly tables: HandoffTables,
     private readonly presence: Presence,
     private readonly shoppers: ShopperPresence,
-    private readonly entryTitle: EntryTitle,
+    /** A FAQ's question for agents (the case label, the transcript's "what the bot used"). */
+    readonly entryTitle: EntryTitle,
     private readonly now: () => Date,
   ) {}
 

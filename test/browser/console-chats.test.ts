@@ -51,11 +51,38 @@ test('four chats: readable names and cases, bot answers formatted, and the shopp
   const botAnswer = page.locator('.msg.from-bot .msg-text').first();
   await botAnswer.locator('strong, li').first().waitFor();
   expect(await botAnswer.innerText()).not.toMatch(/\*\*|\[\[/);
+  const matched = await page.locator('.msg.from-bot .match').first().innerText();
+  expect(matched).toMatch(/^Mi producto llegó dañado.* · confianza 0\.\d\d · pasó a una persona$/);
+
+  // A bot answer is the knowledge base's markdown; anything else in it stays text (same renderer as the widget).
+  const conversationId = String(broken.frames.find((frame) => frame.type === 'welcome')!.conversationId);
+  const hostile = server.app.store.messages.insert({
+    conversationId,
+    sender: 'bot',
+    text: 'Revisa **tu pedido**:\n\n- <script>window.pwned = 1</script>\n- <img src=x onerror="window.pwned = 2"> [aquí](javascript:alert(1))',
+    lang: 'es',
+    entryId: 'order-tracking',
+    action: 'answer',
+    confidence: 0.9,
+  });
+  server.app.events.emit('message.created', { message: hostile });
+  const rendered = page.locator('.msg.from-bot .msg-text').last();
+  await rendered.getByText('<script>window.pwned = 1</script>').waitFor();
+  expect(await rendered.locator('strong').innerText()).toBe('tu pedido');
+  expect(await rendered.locator('script, img, a[href^="javascript"]').count()).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
 
   await broken.close();
-  await page.locator('.chat-header').getByText(/se fue hace/).waitFor();
+  await page.locator('.chat-header').getByText('se fue hace un momento').waitFor();
   await page.locator('.list .card', { hasText: 'se fue hace' }).waitFor();
   await screenshot(page, 'console-four-chats');
+
+  // The shopper comes back (same token): "en línea" again, live, in the header and the list.
+  const back = await ShopperClient.connect(server.socketUrl);
+  sockets.push(back);
+  await back.hello({ lang: 'es', token: String(broken.frames.find((frame) => frame.type === 'welcome')!.token) });
+  await page.locator('.chat-header .presence-text', { hasText: 'en línea' }).waitFor();
+  expect(await page.locator('.list .card', { hasText: 'se fue hace' }).count()).toBe(0);
   expect(problems).toEqual([]);
   await page.context().close();
 });

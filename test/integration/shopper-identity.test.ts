@@ -135,3 +135,23 @@ test('a visitor who logs in keeps the chat, and the agent sees the user\'s other
   expect(view.shopper).toMatchObject({ displayName: 'Rocío', verified: true, online: true });
   expect((view.previous as Array<{ firstMessage: string }>).map((p) => p.firstMessage)).toContain('¿tienen tienda física?');
 });
+
+test('without ATENTO_IDENTITY_SECRET the data-user-* claims are ignored, and the log says so once', async () => {
+  const lines: string[] = [];
+  const plain = await startTestServer({ deps: { engineHost, log: (line) => lines.push(line) } });
+  try {
+    const welcomes: Frame[] = [];
+    for (let tab = 0; tab < 2; tab++) {
+      const client = await ShopperClient.connect(plain.socketUrl);
+      sockets.push(client);
+      welcomes.push(await client.hello({ lang: 'es', user: marta }));
+      expect(client.frames.some((frame) => frame.type === 'error')).toBe(false);
+    }
+    expect(welcomes[1]!.conversationId).not.toBe(welcomes[0]!.conversationId);
+    expect(plain.app.store.conversations.get(String(welcomes[0]!.conversationId))).toMatchObject({ shopperId: null, shopperName: null, shopperEmail: null });
+    expect(lines.filter((line) => line.includes('ATENTO_IDENTITY_SECRET'))).toHaveLength(1);
+  } finally {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+    await plain.stop();
+  }
+});

@@ -1,7 +1,7 @@
 import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem, ShopperView, TicketItem } from '../../../src/channels/agent-protocol';
 import type { CannedAnswer } from '../../../src/engine';
 import { renderRichText } from '../../src/rich-text';
-import { formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
+import { actionLabel, formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { AgentSocket } from './socket';
 import { ticketAnswered, ticketCard, ticketRefused, ticketReplyStored } from './tickets';
@@ -274,16 +274,25 @@ function chatCard(item: ChatItem): HTMLElement {
   return card;
 }
 
+/** `data-left-at` lets the clock below move "se fue hace 1 min" on without a re-render. */
+function leftAt(shopper: ShopperView): string | undefined {
+  return !shopper.online && shopper.leftAt ? shopper.leftAt : undefined;
+}
+
 /** A dot plus a spoken label: online, or how long ago the shopper left. */
 function presenceDot(shopper: ShopperView): HTMLElement {
   const label = presenceLabel(shopper);
-  return h('span', { class: `shopper-presence${shopper.online ? ' online' : ''}`, role: 'img', 'aria-label': label, title: label });
+  return h('span', { class: `shopper-presence${shopper.online ? ' online' : ''}`, role: 'img', 'aria-label': label, title: label, 'data-left-at': leftAt(shopper) });
+}
+
+function presenceText(shopper: ShopperView): HTMLElement {
+  return h('span', { class: 'presence-text', 'data-left-at': leftAt(shopper) }, presenceLabel(shopper));
 }
 
 /** "en línea · /zapatillas": enough to tell four chats apart at a glance. */
 function shopperContext(shopper: ShopperView): HTMLElement {
   const page = shopper.page ? pagePath(shopper.page) : null;
-  return h('div', { class: 'context' }, presenceLabel(shopper), shopper.verified ? ' · cliente verificado' : '', page ? ` · ${page}` : '');
+  return h('div', { class: 'context' }, presenceText(shopper), shopper.verified ? ' · cliente verificado' : '', page ? ` · ${page}` : '');
 }
 
 function pagePath(page: string): string {
@@ -354,7 +363,7 @@ function renderChatHeader(): void {
       'div',
       { class: 'who' },
       h('h2', {}, presenceDot(shopper), shopper.displayName),
-      h('span', { class: 'meta' }, `${presenceLabel(shopper)} · ${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason, caseTitle)}` : ''}`),
+      h('span', { class: 'meta' }, presenceText(shopper), ` · ${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason, caseTitle)}` : ''}`),
     ),
     h('div', { class: 'actions' }, ...headerActions),
   ));
@@ -378,7 +387,7 @@ const SENDER: Record<AgentMessage['from'], string> = { shopper: 'Cliente', bot: 
 function messageItem(message: AgentMessage): HTMLElement {
   const isNote = message.kind === 'note';
   const who = isNote ? `Nota interna · ${message.authorName ?? ''}` : message.from === 'agent' ? message.authorName ?? 'Agente' : SENDER[message.from];
-  const bot = message.from === 'bot' && message.entryId ? h('span', { class: 'match', title: 'Lo que usó el bot' }, `${message.entryId}${message.confidence !== undefined ? ` · confianza ${message.confidence.toFixed(2)}` : ''}${message.action ? ` · ${message.action}` : ''}`) : null;
+  const bot = message.from === 'bot' && message.entryId ? h('span', { class: 'match', title: `Lo que usó el bot: ${message.entryId}` }, `${message.entryTitle ?? message.entryId}${message.confidence !== undefined ? ` · confianza ${message.confidence.toFixed(2)}` : ''}${message.action ? ` · ${actionLabel(message.action)}` : ''}`) : null;
   return h(
     'li',
     { class: `msg from-${message.from}${isNote ? ' note' : ''}` },
@@ -551,10 +560,15 @@ cannedInput.addEventListener('input', () => {
   }, 200);
 });
 
-// Wait times tick without a server round trip.
+// Wait times and "se fue hace…" tick without a server round trip.
 setInterval(() => {
   for (const element of list.querySelectorAll<HTMLElement>('.wait[data-since]')) {
     element.textContent = formatWait((Date.now() - Date.parse(element.dataset.since!)) / 1000);
+  }
+  for (const element of root.querySelectorAll<HTMLElement>('[data-left-at]')) {
+    const label = presenceLabel({ online: false, leftAt: element.dataset.leftAt! });
+    if (!element.classList.contains('shopper-presence')) element.textContent = label;
+    else for (const attribute of ['aria-label', 'title']) element.setAttribute(attribute, label);
   }
 }, 5000);
 

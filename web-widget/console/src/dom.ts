@@ -63,9 +63,22 @@ export function reasonLabel(reason: string, caseTitle?: string): string {
   return REASONS[reason] ?? reason;
 }
 
+/** What the bot did with a message, in the agent's words. */
+const ACTIONS: Record<string, string> = {
+  answer: 'respondió',
+  clarify: 'pidió aclarar',
+  escalate: 'pasó a una persona',
+  fallback: 'no entendió',
+};
+
+export function actionLabel(action: string): string {
+  return ACTIONS[action] ?? action;
+}
+
 /** "en línea", "se fue hace 3 min", or "desconectado" when we have not seen them since the server started. */
-export function presenceLabel(shopper: { online: boolean; leftAt: string | null }): string {
+export function presenceLabel(shopper: { online: boolean; leftAt: string | null }, now = Date.now()): string {
   if (shopper.online) return 'en línea';
   if (!shopper.leftAt) return 'desconectado';
-  return `se fue hace ${formatWait((Date.now() - Date.parse(shopper.leftAt)) / 1000)}`;
+  const seconds = (now - Date.parse(shopper.leftAt)) / 1000;
+  return seconds < 60 ? 'se fue hace un momento' : `se fue hace ${formatWait(seconds)}`;
 }
