@@ -127,10 +127,14 @@ export function handoffTable(db: Db, now: () => string) {
   const lastShopperText = db.prepare<[string], { text: string }>(
     "SELECT text FROM messages WHERE conversation_id = ? AND sender = 'shopper' ORDER BY id DESC LIMIT 1",
   );
-  const previous = db.prepare<[string | null, string | null, string], { id: string; created_at: string; updated_at: string; status: string; first_message: string | null }>(
-    `SELECT c.id, c.created_at, c.updated_at, c.status,
+  // A verified user's conversations, and conversations that only typed the same e-mail; never a verified
+  // user's conversations for someone who merely typed their e-mail (anyone can type an address).
+  const previous = db.prepare<[string | null, string | null, string], { id: string; created_at: string; updated_at: string; status: string; first_message: string | null; shopper_id: string | null }>(
+    `SELECT c.id, c.created_at, c.updated_at, c.status, c.shopper_id,
        (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'shopper' ORDER BY m.id LIMIT 1) AS first_message
-     FROM conversations c WHERE (c.shopper_email = ? OR c.shopper_id = ?) AND c.id <> ? ORDER BY c.created_at DESC LIMIT 10`,
+     FROM conversations c
+     WHERE ((c.shopper_email = ? AND c.shopper_id IS NULL) OR c.shopper_id = ?) AND c.id <> ?
+     ORDER BY c.created_at DESC LIMIT 10`,
   );
 
   return {
@@ -177,8 +181,10 @@ export function handoffTable(db: Db, now: () => string) {
     lastShopperText(conversationId: string): string | null {
       return lastShopperText.get(conversationId)?.text ?? null;
     },
-    /** Earlier conversations of the shopper with this e-mail, newest first. */
-    /** The same shopper's other conversations, found by e-mail or by verified shop user id. */
+    /**
+     * The same shopper's other conversations, newest first: those of the same verified shop user, and those
+     * that gave the same e-mail without being verified (`matchedBy: 'email'`, which the console says).
+     */
     previousConversations(shopper: { email: string | null; shopperId: string | null }, excludeConversationId: string) {
       if (!shopper.email && !shopper.shopperId) return [];
       return previous.all(shopper.email, shopper.shopperId, excludeConversationId).map((row) => ({
@@ -187,6 +193,7 @@ export function handoffTable(db: Db, now: () => string) {
         updatedAt: row.updated_at,
         status: row.status,
         firstMessage: row.first_message,
+        matchedBy: row.shopper_id === null ? ('email' as const) : ('user' as const),
       }));
     },
   };

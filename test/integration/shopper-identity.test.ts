@@ -134,6 +134,8 @@ test('a visitor who logs in keeps the chat, and the agent sees the user\'s other
   const view = await ana.client.next('conversation');
   expect(view.shopper).toMatchObject({ displayName: 'Rocío', verified: true, online: true });
   expect((view.previous as Array<{ firstMessage: string }>).map((p) => p.firstMessage)).toContain('¿tienen tienda física?');
+  ana.client.send({ type: 'resolve', conversationId: String(assigned.conversationId) });
+  await ana.client.next('ok');
 });
 
 test('without ATENTO_IDENTITY_SECRET the data-user-* claims are ignored, and the log says so once', async () => {
@@ -154,4 +156,28 @@ test('without ATENTO_IDENTITY_SECRET the data-user-* claims are ignored, and the
     await Promise.all(sockets.splice(0).map((socket) => socket.close()));
     await plain.stop();
   }
+});
+
+test('a visitor who types a verified user\'s e-mail is not shown that user\'s conversations as history', async () => {
+  const lucia = await connectAgent(server, 'lucia@tienda.example', 'Lucía');
+  sockets.push(lucia.client);
+  const real = await device(marta);
+  await real.client.ask('quiero cambiar la dirección de mi pedido 777');
+
+  const impostor = await device();
+  impostor.client.send({ type: 'handoff_request' });
+  const assigned = await lucia.client.next('assigned');
+  expect(assigned.conversationId).toBe(impostor.welcome.conversationId);
+  // "Soy Marta, marta@example.com": the agent writes the address down.
+  lucia.client.send({ type: 'shopper_details', conversationId: String(assigned.conversationId), email: 'marta@example.com' });
+  const view = await lucia.client.next('conversation');
+  expect(view.conversation).toMatchObject({ shopperEmail: 'marta@example.com', shopperId: null });
+  expect(view.shopper).toMatchObject({ verified: false });
+  expect(view.previous).toEqual([]);
+
+  // The real Marta's history does list a visitor's chat that gave her e-mail, marked as matched by e-mail only.
+  const own = server.app.handoff.views.transcript(String(real.welcome.conversationId))!;
+  expect(own.previous).toContainEqual(expect.objectContaining({ id: assigned.conversationId, matchedBy: 'email' }));
+  lucia.client.send({ type: 'resolve', conversationId: String(assigned.conversationId) });
+  await lucia.client.next('ok');
 });

@@ -449,7 +449,7 @@ function renderDetails(view: ConversationView): void {
     ...view.ratings.map((entry) => h('p', { class: 'rating' }, h('strong', {}, `${entry.rating}/5`), entry.comment ? ` · «${entry.comment}»` : '', ` · ${formatDate(entry.createdAt)}`)),
     h('h3', {}, 'Conversaciones anteriores'),
     previous.length
-      ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, h('span', {}, formatDate(p.createdAt)), ` ${p.firstMessage ?? '(sin mensajes)'}`)))
+      ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, h('span', {}, formatDate(p.createdAt)), ` ${p.firstMessage ?? '(sin mensajes)'}`, p.matchedBy === 'email' && view.shopper.verified ? h('span', { class: 'unverified' }, ' · mismo correo, sin verificar') : null)))
       : h('p', { class: 'empty' }, conversation.shopperEmail || view.shopper.verified ? 'Ninguna.' : 'Guarda su correo para buscarlas.'),
   );
 }
