@@ -88,7 +88,7 @@ export function conversationTable(db: Db, now: () => string) {
       const row = latestOfShopper.get(shopperId, since);
       return row && toConversation(row);
     },
-    /** Links a conversation to a verified shopper (their name and e-mail fill blanks only). */
+    /** Links a conversation to a verified shopper; the name and e-mail the shop vouches for replace typed ones. */
     setIdentity(id: string, identity: VerifiedShopper): void {
       setIdentity.run(identity.id, identity.name ?? null, identity.email ?? null, now(), id);
     },

@@ -40,7 +40,7 @@ test('four chats: readable names and cases, bot answers formatted, and the shopp
   const names = await cards.locator('strong').allTextContents();
   expect(new Set(names).size).toBe(4);
   expect(names).toContain('Marta Díaz');
-  expect(names.filter((name) => /^Visitante [0-9A-F]{3}$/.test(name))).toHaveLength(3);
+  expect(names.filter((name) => /^Visitante ([0-9A-F]{3}|[0-9A-F]{6})$/.test(name))).toHaveLength(3);
   const sidebar = await page.locator('.list').innerText();
   expect(sidebar).not.toMatch(/Cliente|damaged-item|Caso:/);
   expect(sidebar).toMatch(/Mi producto llegó dañado/);

@@ -92,8 +92,10 @@ test('shopper asks for a person, the agent logs in, claims, they talk both ways,
   await agentPage.keyboard.press('Enter');
 
   // The whole transcript, with the FAQ the bot used and its confidence.
-  await agentPage.locator('.msg.from-bot .match', { hasText: 'shipping-cost' }).waitFor();
-  expect(await agentPage.locator('.msg.from-bot .match').first().innerText()).toMatch(/shipping-cost · confianza [01]\.\d\d · answer/);
+  // The FAQ's question, not its id (kept in the tooltip), and what the bot did, in Spanish.
+  const matched = agentPage.locator('.msg.from-bot .match[title$=": shipping-cost"]').first();
+  await matched.waitFor();
+  expect(await matched.innerText()).toMatch(/^¿Cuánto cuesta el envío\?.* · confianza [01]\.\d\d · respondió$/);
   await shopperPage.getByText('Ana se unió a la conversación.').waitFor();
 
   const reply = agentPage.getByRole('textbox', { name: 'Respuesta' });

@@ -1,4 +1,4 @@
-import { actionLabel, presenceLabel, reasonLabel } from '../../web-widget/console/src/dom';
+import { actionLabel, distinctNames, presenceLabel, reasonLabel } from '../../web-widget/console/src/dom';
 
 /** What an agent reads instead of internal ids: case labels, the bot's action, the shopper's presence. */
 
@@ -26,4 +26,16 @@ test('presence: online, just left, minutes ago, or not seen since the server sta
   expect(presenceLabel({ online: false, leftAt: '2026-12-04T09:57:00Z' }, now)).toBe('se fue hace 3 min');
   expect(presenceLabel({ online: false, leftAt: '2026-12-04T08:30:00Z' }, now)).toBe('se fue hace 1 h 30 min');
   expect(presenceLabel({ online: false, leftAt: null }, now)).toBe('desconectado');
+});
+
+test('two chats on screen never read the same: a shared visitor tag or name gets a longer tag', () => {
+  const item = (conversationId: string, displayName: string) => ({ conversationId, shopper: { displayName } });
+  const names = distinctNames([
+    item('86c1a2b4-0000-4000-8000-000000000001', 'Visitante 86C'),
+    item('86ca9f00-0000-4000-8000-000000000002', 'Visitante 86C'),
+    item('4f20aaaa-0000-4000-8000-000000000003', 'Visitante 4F2'),
+    item('aaaa0001-0000-4000-8000-000000000004', 'Ana'),
+    item('bbbb0002-0000-4000-8000-000000000005', 'Ana'),
+  ]);
+  expect([...names.values()]).toEqual(['Visitante 86C1A2', 'Visitante 86CA9F', 'Visitante 4F2', 'Ana (AAAA00)', 'Ana (BBBB00)']);
 });

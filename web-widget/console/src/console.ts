@@ -1,7 +1,7 @@
 import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem, ShopperView, TicketItem } from '../../../src/channels/agent-protocol';
 import type { CannedAnswer } from '../../../src/engine';
 import { renderRichText } from '../../src/rich-text';
-import { actionLabel, formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
+import { actionLabel, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { AgentSocket } from './socket';
 import { ticketAnswered, ticketCard, ticketRefused, ticketReplyStored } from './tickets';
@@ -247,7 +247,7 @@ function queueCard(item: QueueItem): HTMLElement {
   const card = h(
     'article',
     { class: 'card', tabindex: '0', 'data-conversation': item.conversationId, 'data-focus': `queue:${item.conversationId}` },
-    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, item.shopper.displayName), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
+    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, nameOf(item.conversationId, item.shopper)), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
     h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
     shopperContext(item.shopper),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
@@ -265,13 +265,18 @@ function chatCard(item: ChatItem): HTMLElement {
   const card = h(
     'article',
     { class: `card${state.selected === item.conversationId ? ' selected' : ''}`, tabindex: '0', 'aria-current': state.selected === item.conversationId ? 'true' : undefined, 'data-focus': `chat:${item.conversationId}` },
-    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, item.shopper.displayName), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': `${unread} sin leer` }, String(unread)) : null),
+    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, nameOf(item.conversationId, item.shopper)), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': `${unread} sin leer` }, String(unread)) : null),
     h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
     shopperContext(item.shopper),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
   );
   onActivate(card, () => select(item.conversationId));
   return card;
+}
+
+/** The shopper's name as the lists show it: two chats on screen never read the same. */
+function nameOf(conversationId: string, shopper: ShopperView): string {
+  return distinctNames([...state.queue, ...state.chats]).get(conversationId) ?? shopper.displayName;
 }
 
 /** `data-left-at` lets the clock below move "se fue hace 1 min" on without a re-render. */
@@ -362,7 +367,7 @@ function renderChatHeader(): void {
     h(
       'div',
       { class: 'who' },
-      h('h2', {}, presenceDot(shopper), shopper.displayName),
+      h('h2', {}, presenceDot(shopper), nameOf(conversation.id, shopper)),
       h('span', { class: 'meta' }, presenceText(shopper), ` · ${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason, caseTitle)}` : ''}`),
     ),
     h('div', { class: 'actions' }, ...headerActions),

@@ -82,3 +82,19 @@ export function presenceLabel(shopper: { online: boolean; leftAt: string | null 
   const seconds = (now - Date.parse(shopper.leftAt)) / 1000;
   return seconds < 60 ? 'se fue hace un momento' : `se fue hace ${formatWait(seconds)}`;
 }
+
+/**
+ * The names on screen, told apart: "Visitante 4F2" has 4,096 values, so two chats on screen may share
+ * one (as two shoppers may share "Ana"); those get a longer tag from their conversation id.
+ */
+export function distinctNames(items: ReadonlyArray<{ conversationId: string; shopper: { displayName: string } }>): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const item of items) count.set(item.shopper.displayName, (count.get(item.shopper.displayName) ?? 0) + 1);
+  const names = new Map<string, string>();
+  for (const { conversationId, shopper } of items) {
+    const tag = conversationId.replace(/[^0-9a-f]/gi, '').slice(0, 6).toUpperCase();
+    const shared = (count.get(shopper.displayName) ?? 0) > 1;
+    names.set(conversationId, !shared ? shopper.displayName : /^Visitante [0-9A-F]{3}$/.test(shopper.displayName) ? `Visitante ${tag}` : `${shopper.displayName} (${tag})`);
+  }
+  return names;
+}
