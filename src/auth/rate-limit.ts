@@ -41,15 +41,20 @@ export class LoginLimiter {
     this.table.record(this.keys(email, address).map(([key]) => key), now, now - FORGET_AFTER_MS);
   }
 
-  /** The right password clears its pair; the address keeps its count (one success does not whitewash it). */
+  /**
+   * The right password clears its pair. The address keeps its earlier failures (one success does not
+   * whitewash them) but not this attempt's, counted before the check: else an office where agents log
+   * in all day would pile up "failures" and be slowed down.
+   */
   recordSuccess(email: string, address: string): void {
     this.table.clear(pairKey(email, address));
+    this.table.forgiveOne(addressKey(address));
   }
 
   private keys(email: string, address: string): Array<[string, ThrottlePolicy]> {
     return [
       [pairKey(email, address), PAIR_POLICY],
-      [`ip:${address}`, ADDRESS_POLICY],
+      [addressKey(address), ADDRESS_POLICY],
     ];
   }
 
@@ -59,6 +64,10 @@ export class LoginLimiter {
     const readyAt = row.lastFailureMs + throttleDelaySeconds(row.failures, policy) * 1000;
     return Math.max(0, Math.ceil((readyAt - now) / 1000));
   }
+}
+
+function addressKey(address: string): string {
+  return `ip:${address}`;
 }
 
 function pairKey(email: string, address: string): string {

@@ -33,6 +33,12 @@ export function loginFailureTable(db: Db) {
      ON CONFLICT (key_hash) DO UPDATE SET failures = failures + 1, last_failure_ms = excluded.last_failure_ms`,
   );
   const remove = db.prepare<[string]>('DELETE FROM login_failures WHERE key_hash = ?');
+  const decrement = db.prepare<[string]>('UPDATE login_failures SET failures = failures - 1 WHERE key_hash = ?');
+  const removeIfNone = db.prepare<[string]>('DELETE FROM login_failures WHERE key_hash = ? AND failures <= 0');
+  const takeBackOne = db.transaction((keyHash: string) => {
+    decrement.run(keyHash);
+    removeIfNone.run(keyHash);
+  });
   const sweep = db.prepare<[number]>('DELETE FROM login_failures WHERE last_failure_ms < ?');
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM login_failures');
   return {
@@ -49,6 +55,10 @@ export function loginFailureTable(db: Db) {
     },
     clear(key: string): void {
       remove.run(hash(key));
+    },
+    /** One failure fewer (the attempt was counted before its password turned out right). */
+    forgiveOne(key: string): void {
+      takeBackOne(hash(key));
     },
     size(): number {
       return count.get()!.n;
