@@ -41,6 +41,11 @@ const limitsSchema = z
     socketsPerAddress: z.number().int().min(1).default(20),
     /** Milliseconds a new shopper socket has to send "hello" before it is closed. */
     helloTimeoutMs: z.number().int().min(100).default(10_000),
+    /**
+     * Shopper turns queued or running at once; over this a message is refused with \`busy\` (not stored),
+     * so that admitted messages are still answered quickly under overload (docs/performance.md).
+     */
+    maxPendingTurns: z.number().int().min(1).max(100_000).default(500),
   })
   .strict();
 

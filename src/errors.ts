@@ -22,6 +22,8 @@ export const ERRORS = {
   role_forbidden: { http: 403, close: null, message: 'Your role does not allow this; ask an admin.' },
   not_found: { http: 404, close: null, message: 'Not found.' },
   internal: { http: 500, close: 1011, message: 'Something went wrong on our side; please try again.' },
+  /** Load shedding: more turns are pending than limits.maxPendingTurns; nothing was stored. */
+  busy: { http: 503, close: null, message: 'The server is very busy: the message was not stored; send it again (same clientMessageId) after a short, growing, random delay.' },
   unavailable: { http: 503, close: 1013, message: 'The server is starting or shutting down.' },
 } as const satisfies Record<string, { http: number; close: number | null; message: string }>;
 

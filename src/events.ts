@@ -8,6 +8,8 @@ import type { ConversationStatus, StoredMessage } from './store';
 export interface AtentoEvents {
   /** Any stored message, from any sender. Notes are included; the shopper gateway never delivers them. */
   'message.created': { message: StoredMessage };
+  /** A shopper message refused with `busy` (load shedding): nothing stored, the client re-sends it. */
+  'message.shed': { conversationId: string };
   /** The handoff service accepted a request for a person; `reason` is the intent or FAQ id, or "button". */
   'conversation.handoff_requested': { conversationId: string; reason: string; lang: Lang };
   'conversation.status_changed': {

@@ -15,6 +15,7 @@ import { isOriginAllowed } from './origin';
 import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
 import { RateLimiter } from './rate-limit';
+import { createTurnQueue } from './turn-queue';
 import { rejectUpgrade, type UpgradeHandler } from './upgrade';
 
 /**
@@ -75,6 +76,8 @@ export interface ShopperGateway {
   handleUpgrade: UpgradeHandler;
   /** Open shopper sockets. */
   connectionCount(): number;
+  /** Shopper turns queued or running (at most limits.maxPendingTurns). */
+  pendingTurns(): number;
   /** Refuses new frames, lets turns in progress finish (at most DRAIN_MS), then asks every tab to reconnect. */
   close(): Promise<void>;
 }
@@ -109,6 +112,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const socketsByAddress = new Map<string, number>();
   let nextSocketId = 0;
   const turns = new Map<string, Promise<void>>();
+  // Each slice of turns writes in one transaction, like the frames read in one event-loop turn.
+  const turnQueue = createTurnQueue(limits.maxPendingTurns, () => store.groupWrites());
 
   const entryKind = (entryId: string, lang: Lang) => deps.engine().entry(entryId, lang)?.kind;
   // Every frame waits for the writes before it to be committed (group commit), so frames keep their
@@ -344,11 +349,18 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
           text = label;
           choiceId = frame.id;
         }
+        // Over the bound, nothing is stored or acknowledged: the client re-sends the same id later.
+        if (turnQueue.full()) {
+          events.emit('message.shed', { conversationId });
+          return sendError(client, 'busy', undefined, clientMessageId);
+        }
         if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited', undefined, clientMessageId);
-        void serialize(conversationId, () => shopperTurn(client, conversationId, clientMessageId, text, choiceId)).catch((error: unknown) => {
-          log(`shopper turn failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
-          sendError(client, 'internal', undefined, clientMessageId);
-        });
+        turnQueue.push(() =>
+          serialize(conversationId, () => shopperTurn(client, conversationId, clientMessageId, text, choiceId)).catch((error: unknown) => {
+            log(`shopper turn failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
+            sendError(client, 'internal', undefined, clientMessageId);
+          }),
+        );
         return;
       }
       case 'feedback': {
@@ -437,12 +449,13 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request));
     },
     connectionCount: () => clients.size,
+    pendingTurns: () => turnQueue.pending(),
     async close() {
       draining = true;
       stopHeartbeat();
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)));
-      await Promise.race([Promise.all(turns.values()), deadline]);
+      await Promise.race([Promise.all([turnQueue.idle(), ...turns.values()]), deadline]);
       clearTimeout(timer);
       unsubscribe.forEach((off) => off());
       store.afterCommit(() => {

@@ -1,0 +1,74 @@
+/**
+ * The bounded queue of pending turns. Reading a frame is cheap and a turn is not, so frames only enqueue
+ * their turn and the queue runs turns in slices of at most SLICE_MS, yielding to the event loop between
+ * slices: reading keeps up under overload, the queue's length is the server's real backlog, and over
+ * `limit` a new turn is refused (the caller answers `busy`) instead of waiting longer than anyone would.
+ * Without it the backlog hides in socket buffers, where nothing can refuse it and memory grows.
+ */
+
+/** Long enough to amortize a commit over many turns, short enough that frames are read every few ms. */
+const SLICE_MS = 10;
+/** Turns run side by side in a slice, so one turn waiting on real I/O does not stall the others. */
+const WORKERS = 8;
+
+export interface TurnQueue {
+  /** Whether `limit` turns are pending: a new one must be refused. */
+  full(): boolean;
+  /** Queues a turn (callers check `full` first; the bound is theirs to enforce, with their own error). */
+  push(turn: () => Promise<void>): void;
+  /** Turns queued or running. */
+  pending(): number;
+  /** Resolves once no turn is queued or running. */
+  idle(): Promise<void>;
+}
+
+/** `beforeSlice` runs before each slice (the gateway opens a group commit there). */
+export function createTurnQueue(limit: number, beforeSlice: () => void): TurnQueue {
+  const queued: Array<() => Promise<void>> = [];
+  let running = 0;
+  let scheduled = false;
+  const idleWaiters: Array<() => void> = [];
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(runSlice);
+  };
+
+  function runSlice(): void {
+    scheduled = false;
+    beforeSlice();
+    const deadline = performance.now() + SLICE_MS;
+    const workers = Math.min(WORKERS, queued.length);
+    for (let i = 0; i < workers; i++) void work(deadline);
+  }
+
+  async function work(deadline: number): Promise<void> {
+    while (queued.length > 0 && performance.now() < deadline) {
+      const turn = queued.shift()!;
+      running += 1;
+      try {
+        await turn();
+      } catch {
+        // The caller's turn reports its own failures; a rejection here must not stop the queue.
+      } finally {
+        running -= 1;
+      }
+    }
+    if (queued.length > 0) schedule();
+    else if (running === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+  }
+
+  return {
+    full: () => queued.length + running >= limit,
+    push(turn) {
+      queued.push(turn);
+      schedule();
+    },
+    pending: () => queued.length + running,
+    idle() {
+      if (queued.length + running === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}
