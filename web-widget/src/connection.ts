@@ -23,6 +23,12 @@ type Hello = Omit<Extract<ClientFrame, { type: 'hello' }>, 'type' | 'token' | 'l
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 
+/** Exponential back-off with jitter: a restart or a rush must not be met by every shopper at the same instant. */
+function backOff(attempt: number): number {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
 export class SessionStore {
   constructor(private readonly key: string) {}
 
@@ -48,6 +54,8 @@ export class Connection {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly outbox = new Map<string, Outgoing>();
+  /** Messages the server shed (`busy`): how often, and the timer that re-sends each. */
+  private readonly busy = new Map<string, { attempt: number; timer: ReturnType<typeof setTimeout> }>();
   private greeted = false;
   /** Highest message id seen on this page: reconnects ask only for what came after it. */
   lastSeenId = 0;
@@ -119,8 +127,10 @@ export class Connection {
         for (const pending of this.outbox.values()) socket.send(JSON.stringify(pending));
         return;
       }
+      // Shed, not stored: the same message (same id) goes again after a growing, random delay.
+      if (frame.type === 'error' && frame.code === 'busy' && frame.clientMessageId) this.retryLater(frame.clientMessageId);
       // Acknowledged or refused: either way the server has decided, so never re-send it.
-      if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) this.outbox.delete(frame.clientMessageId!);
+      else if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) this.settle(frame.clientMessageId!);
       if (frame.type === 'message' && frame.id > this.lastSeenId) this.lastSeenId = frame.id;
       this.on.frame(frame);
     };
@@ -136,10 +146,25 @@ export class Connection {
 
   private scheduleRetry(): void {
     clearTimeout(this.retryTimer);
-    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt);
+    this.retryTimer = setTimeout(() => this.open(), backOff(this.attempt));
     this.attempt += 1;
-    // Full jitter: a server restart must not be met by every shopper at the same instant.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private retryLater(clientMessageId: string): void {
+    const previous = this.busy.get(clientMessageId);
+    clearTimeout(previous?.timer);
+    const attempt = previous ? previous.attempt + 1 : 0;
+    const timer = setTimeout(() => {
+      const frame = this.outbox.get(clientMessageId);
+      // Offline meanwhile: the reconnect re-sends the whole outbox anyway.
+      if (frame && this.connected) this.socket!.send(JSON.stringify(frame));
+    }, backOff(attempt));
+    this.busy.set(clientMessageId, { attempt, timer });
+  }
+
+  private settle(clientMessageId: string): void {
+    this.outbox.delete(clientMessageId);
+    clearTimeout(this.busy.get(clientMessageId)?.timer);
+    this.busy.delete(clientMessageId);
   }
 }

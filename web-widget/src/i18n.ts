@@ -38,6 +38,7 @@ export const UI_TEXT = {
     sending: 'Enviando…',
     errors: {
       rate_limited: 'Vas muy rápido: espera un momento y vuelve a intentarlo.',
+      busy: 'Estamos con mucha demanda, reintentando…',
       message_too_long: 'El mensaje es demasiado largo.',
       unknown_choice: 'Esa opción ya no está disponible.',
       generic: 'Algo salió mal. Inténtalo de nuevo.',
@@ -81,6 +82,7 @@ export const UI_TEXT = {
     sending: 'Sending…',
     errors: {
       rate_limited: 'You are going too fast: wait a moment and try again.',
+      busy: "We're very busy, retrying…",
       message_too_long: 'The message is too long.',
       unknown_choice: 'That option is no longer available.',
       generic: 'Something went wrong. Please try again.',

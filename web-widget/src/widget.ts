@@ -82,6 +82,8 @@ class ChatWidget {
   private readonly session: SessionStore;
   private readonly byId = new Map<number, HTMLElement>();
   private readonly pending = new Map<string, HTMLElement>();
+  /** Messages the server shed (`busy`) that the connection is re-sending. */
+  private readonly shed = new Set<string>();
   private conversationId: string | null = null;
   private status: WelcomeFrame['status'] = 'bot';
   private statusDetail = '';
@@ -297,6 +299,8 @@ class ChatWidget {
       case 'ack': {
         const bubble = this.pending.get(frame.clientMessageId);
         if (!bubble) return;
+        // The notice stays while any shed message still waits for its retry.
+        if (this.shed.delete(frame.clientMessageId) && this.shed.size === 0 && this.notice.textContent === this.t.errors.busy) this.notice.hidden = true;
         this.pending.delete(frame.clientMessageId);
         this.markSent(bubble);
         bubble.dataset.id = String(frame.messageId);
@@ -395,6 +399,11 @@ class ChatWidget {
     }
     const known = this.t.errors as Record<string, string>;
     this.showNotice(known[frame.code] ?? this.t.errors.generic);
+    // Shed under load: the connection re-sends it, so the bubble stays "sending".
+    if (frame.code === 'busy') {
+      if (frame.clientMessageId) this.shed.add(frame.clientMessageId);
+      return;
+    }
     this.showTyping(false);
     const bubble = frame.clientMessageId ? this.pending.get(frame.clientMessageId) : undefined;
     if (bubble) {

@@ -1,0 +1,70 @@
+import type { Browser, Page } from 'playwright-core';
+import type { EngineHost } from '../../src/engine';
+import { projectEngineHost, startTestServer } from '../helpers/app';
+import { collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
+
+const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
+
+/**
+ * The widget under load shedding: the server takes one turn at a time (limits.maxPendingTurns 1), and
+ * the widget re-sends three messages typed offline in one go after a restart, so two are shed with
+ * `busy`. The shopper sees why it takes a moment, and each message is answered exactly once.
+ */
+
+let engineHost: EngineHost;
+let browser: Browser;
+
+beforeAll(async () => {
+  await buildWeb({ quiet: true });
+  engineHost = projectEngineHost();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  engineHost?.close();
+});
+
+const answers = (page: Page) => page.locator('.msg.from-bot[data-id]');
+
+test('shed messages: "Estamos con mucha demanda, reintentando…", then every message answered once', async () => {
+  const config = { limits: { maxPendingTurns: 1 } };
+  const first = await startTestServer({ deps: { engineHost }, config });
+  const port = Number(new URL(first.httpUrl).port);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await context.newPage();
+  const problems = collectPageProblems(page);
+  await page.goto(`${first.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  const input = page.getByRole('textbox', { name: 'Tu mensaje' });
+  await input.fill('hola');
+  await input.press('Enter');
+  await answers(page).first().waitFor();
+
+  await first.stop();
+  await page.getByText('Sin conexión. Reintentando…').waitFor();
+  const questions = ['¿cuánto cuesta el envío?', '¿cuánto tarda en llegar mi pedido?', '¿puedo devolver un producto?'];
+  for (const question of questions) {
+    await input.fill(question);
+    await input.press('Enter');
+  }
+  const again = await startTestServer({ dataDir: first.dataDir, port, deps: { engineHost }, config });
+  await page.getByText('Estamos con mucha demanda, reintentando…').waitFor();
+  await screenshot(page, 'widget-busy-retrying');
+  expect(await page.locator('.msg.from-shopper.failed').count()).toBe(0);
+
+  await answers(page).nth(3).waitFor();
+  await page.locator('.msg.from-shopper.pending').waitFor({ state: 'detached' });
+  expect(await page.locator('.msg.from-shopper').count()).toBe(4);
+  const stored = again.app.store.db.prepare("SELECT text FROM messages WHERE sender = 'shopper' ORDER BY id").all() as Array<{ text: string }>;
+  expect(stored.map((m) => m.text).sort()).toEqual(['hola', ...questions].sort());
+  const replies = again.app.store.db
+    .prepare("SELECT count(*) AS n FROM messages b JOIN messages s ON b.reply_to = s.id WHERE s.sender = 'shopper' AND b.sender = 'bot'")
+    .get() as { n: number };
+  expect(replies.n).toBe(4);
+  expect(await answers(page).count()).toBe(4);
+  await expect(page.getByText('Estamos con mucha demanda, reintentando…').isVisible()).resolves.toBe(false);
+  // The socket errors of the restart are expected; nothing else may go wrong on the page.
+  expect(problems.filter((problem) => !problem.includes('WebSocket connection'))).toEqual([]);
+  await context.close();
+  await again.stop();
+});
