@@ -2,10 +2,13 @@
  * The chat server under load: the real server as a child process on a fresh data folder, and a bare
  * `ws` echo server as the floor, driven in the same run from this one client process on loopback.
  *
- *   npm run bench:load -- [--sockets 2000] [--mode saturated|open] [--rate 2000] [--seconds 20] [--agents 3]
+ *   npm run bench:load -- [--sockets 2000] [--mode saturated|open|overload] [--rate 2000] [--seconds 20] [--agents 3] [--profile DIR]
  *
  * saturated: each socket asks its next question when its answer arrives. open: a fixed offered rate
- * (--rate messages/s) spread over the sockets whatever comes back. Questions are the shipped knowledge
+ * (--rate messages/s) spread over the sockets whatever comes back. overload: saturated first, to learn
+ * the server's rate, then open loop at 3× that rate on the same server (what it cannot take it must
+ * shed with `busy`; what it takes it must answer quickly). --profile DIR: the server runs with
+ * `node --cpu-prof` and writes its profile there on exit. Questions are the shipped knowledge
  * base's own phrasings, Spanish and English; a few shoppers ask for a person and then talk to the
  * agents, whose consoles measure shopper → agent delivery. Limits are raised in this run's own config
  * file only. The last line is one JSON object (see docs/performance.md).
@@ -21,19 +24,27 @@ import { openStore } from '../src/store';
 import { openHandoffTables } from '../src/store/handoff';
 import { parseArgs, percentile, round } from './stats';
 
-const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open] [--rate MSG_PER_S] [--seconds S] [--agents N]';
+const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--profile DIR]';
 const ROOT = path.resolve(__dirname, '..', '..');
 const AGENT_PASSWORD = 'bench-agent-password-not-for-production';
 /** One shopper in this many talks to an agent instead of the bot. */
 const HANDOFF_EVERY = 200;
+/** The overload scenario offers this many times the saturated rate. */
+const OVERLOAD_FACTOR = 3;
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s. */
+const CLOCK_TICKS = 100;
 
 interface Options {
   sockets: number;
-  mode: 'saturated' | 'open';
+  mode: 'saturated' | 'open' | 'overload';
   rate: number;
   seconds: number;
   agents: number;
+  profileDir: string | null;
 }
+
+/** How one drive offers its questions. */
+type Offer = { mode: 'saturated' } | { mode: 'open'; rate: number };
 
 interface RunResult {
   answers: number;
@@ -44,7 +55,8 @@ interface RunResult {
   errors: number;
   shed: number;
   unanswered: number;
-  handoffP99Ms: number | null;
+  /** Acknowledged (stored) questions still without a bot message 5 s after the end. */
+  ackedUnanswered: number;
 }
 
 type Frame = { type: string; [key: string]: unknown };
@@ -79,7 +91,8 @@ async function startAtento(options: Options): Promise<{ child: ChildProcess; url
     handoff: { businessHours: open, agentCapacity: 50 },
   }));
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/atento.js'), 'serve'], {
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin/atento.js'), 'serve'], {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -107,6 +120,12 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Web
   });
 }
 
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSecondsOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
 function rssMbOf(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024, 1);
@@ -115,8 +134,10 @@ function rssMbOf(pid: number): number {
 /** A shopper socket that records each question's send time and resolves it on its answer. */
 class Shopper {
   /** Questions in flight, oldest first; `echoId` is the stored shopper message's id once echoed. */
-  private readonly pending: Array<{ id: string; sentAt: number; echoId?: number }> = [];
+  private readonly pending: Array<{ id: string; text: string; sentAt: number; echoId?: number; attempt: number }> = [];
   private sequence = 0;
+  /** Cleared at the end of a run: shed questions are then dropped instead of re-sent. */
+  retrying = true;
 
   constructor(
     readonly ws: WebSocket,
@@ -130,18 +151,42 @@ class Shopper {
     return this.pending.length;
   }
 
+  get waitingAcked(): number {
+    return this.pending.filter((p) => p.echoId !== undefined).length;
+  }
+
   ask(text: string): void {
     const id = `q${this.sequence++}`;
-    this.pending.push({ id, sentAt: performance.now() });
+    this.pending.push({ id, text, sentAt: performance.now(), attempt: 0 });
     this.ws.send(JSON.stringify({ type: 'message', clientMessageId: id, text }));
+  }
+
+  /** The widget's back-off (web-widget/src/connection.ts): 0.25–0.5 s, then doubling. */
+  private retryLater(entry: { id: string; text: string; sentAt: number; attempt: number }): void {
+    const ceiling = Math.min(30_000, 500 * 2 ** entry.attempt++);
+    setTimeout(() => {
+      if (!this.retrying || this.ws.readyState !== WebSocket.OPEN) return void this.pending.splice(this.pending.indexOf(entry), 1);
+      // Latency counts from the attempt the server took: what an admitted message waits.
+      entry.sentAt = performance.now();
+      this.ws.send(JSON.stringify({ type: 'message', clientMessageId: entry.id, text: entry.text }));
+    }, ceiling / 2 + Math.random() * (ceiling / 2));
   }
 
   private receive(frame: Frame): void {
     if (frame.type === 'echo') return this.resolve(this.pending.findIndex((p) => p.id === frame.clientMessageId));
+    if (frame.type === 'ack') {
+      const entry = this.pending.find((p) => p.id === frame.clientMessageId);
+      if (entry) entry.echoId = Number(frame.messageId);
+      return;
+    }
     if (frame.type === 'error') {
       const index = this.pending.findIndex((p) => p.id === frame.clientMessageId);
+      const entry = this.pending[index];
+      this.onError(String(frame.code), this);
+      // Shed: re-sent like the widget does, same id, after a growing random delay; any other error drops it.
+      if (entry && frame.code === 'busy' && this.retrying) return this.retryLater(entry);
       if (index >= 0) this.pending.splice(index, 1);
-      return this.onError(String(frame.code), this);
+      return;
     }
     if (frame.type !== 'message') return;
     if (frame.from === 'shopper') {
@@ -226,7 +271,13 @@ async function startHandoffs(target: { url: string; httpUrl: string; agents: str
   };
 }
 
-async function drive(url: string, options: Options, pool: string[]): Promise<RunResult> {
+/** Hooks into one drive: once its sockets are open, and around its measured window. */
+interface DriveHooks {
+  opened?: () => void;
+  window?: (edge: 'start' | 'end') => void;
+}
+
+async function drive(url: string, options: Options, offer: Offer, pool: string[], hooks: DriveHooks = {}): Promise<RunResult> {
   const latencies: number[] = [];
   let errors = 0;
   let shed = 0;
@@ -239,38 +290,44 @@ async function drive(url: string, options: Options, pool: string[]): Promise<Run
     options.sockets,
     (ms, shopper) => {
       if (measuring) latencies.push(ms);
-      if (options.mode === 'saturated' && running) shopper.ask(question());
+      if (offer.mode === 'saturated' && running) shopper.ask(question());
     },
     (code) => {
       if (code === 'busy') shed++;
       else errors++;
     },
   );
+  hooks.opened?.();
   const warmUpMs = 2000;
   let timer: NodeJS.Timeout | undefined;
-  if (options.mode === 'saturated') {
+  if (offer.mode === 'saturated') {
     for (const shopper of shoppers) shopper.ask(question());
   } else {
-    const tickMs = 10;
-    let owed = 0;
+    // Owed by the clock, not by ticks: a late timer sends what it owes, so the offered rate holds.
+    let sent = 0;
     let cursor = 0;
+    const since = performance.now();
     timer = setInterval(() => {
-      owed += (options.rate * tickMs) / 1000;
-      for (; owed >= 1; owed--) shoppers[cursor++ % shoppers.length]!.ask(question());
-    }, tickMs);
+      const owed = Math.floor(((performance.now() - since) * offer.rate) / 1000);
+      for (; sent < owed; sent++) shoppers[cursor++ % shoppers.length]!.ask(question());
+    }, 10);
   }
   await new Promise((resolve) => setTimeout(resolve, warmUpMs));
   measuring = true;
+  hooks.window?.('start');
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000));
   const elapsed = (performance.now() - started) / 1000;
   measuring = false;
+  hooks.window?.('end');
   running = false;
   clearInterval(timer);
+  shoppers.forEach((shopper) => (shopper.retrying = false));
   const answers = latencies.length;
   // Whatever is still owed an answer 5 s after the end was never answered.
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const unanswered = shoppers.reduce((sum, shopper) => sum + shopper.waiting, 0);
+  const ackedUnanswered = shoppers.reduce((sum, shopper) => sum + shopper.waitingAcked, 0);
   shoppers.forEach((shopper) => shopper.ws.terminate());
   latencies.sort((a, b) => a - b);
   return {
@@ -282,46 +339,75 @@ async function drive(url: string, options: Options, pool: string[]): Promise<Run
     errors,
     shed,
     unanswered,
-    handoffP99Ms: null,
+    ackedUnanswered,
   };
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { sockets: 'value', mode: 'value', rate: 'value', seconds: 'value', agents: 'value' }, USAGE);
+  const args = parseArgs(process.argv.slice(2), { sockets: 'value', mode: 'value', rate: 'value', seconds: 'value', agents: 'value', profile: 'value' }, USAGE);
   const mode = (args.get('mode') ?? 'saturated') as Options['mode'];
-  if (mode !== 'saturated' && mode !== 'open') throw new Error(`--mode must be saturated or open\n${USAGE}`);
+  if (!['saturated', 'open', 'overload'].includes(mode)) throw new Error(`--mode must be saturated, open or overload\n${USAGE}`);
   const options: Options = {
     sockets: Number(args.get('sockets') ?? 2000),
     mode,
     rate: Number(args.get('rate') ?? 2000),
     seconds: Number(args.get('seconds') ?? 20),
     agents: Number(args.get('agents') ?? 3),
+    profileDir: args.get('profile') ?? null,
   };
   const pool = questions();
   console.log(`bench:load ${JSON.stringify(options)}, ${pool.length} questions from the shipped knowledge base`);
-
-  const echo = await startEcho();
-  const echoResult = await drive(echo.url, options, pool);
-  echo.child.kill('SIGTERM');
-  console.log(`echo:   ${echoResult.answersPerSec} answers/s, p50 ${echoResult.p50Ms} ms, p99 ${echoResult.p99Ms} ms, max ${echoResult.maxMs} ms`);
+  const show = (name: string, r: RunResult) =>
+    console.log(`${name} ${r.answersPerSec} answers/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; errors ${r.errors}, shed ${r.shed}, unanswered 5 s after the end ${r.unanswered} (acknowledged ${r.ackedUnanswered})`);
 
   const atento = await startAtento(options);
   const handoffs = await startHandoffs(atento, Math.max(1, Math.round(options.sockets / HANDOFF_EVERY)));
   const idleRss = rssMbOf(atento.child.pid!);
-  const result = await drive(atento.url, options, pool);
+  let maxRss = idleRss;
+  const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMbOf(atento.child.pid!))), 250);
+  let rssBefore = idleRss;
+  // RSS with the sockets open, before any question: what the sockets themselves cost.
+  const measureSockets = () => (rssBefore = rssMbOf(atento.child.pid!));
+  let saturated: RunResult | null = null;
+  let offer: Offer = mode === 'open' ? { mode: 'open', rate: options.rate } : { mode: 'saturated' };
+  if (mode === 'overload') {
+    saturated = await drive(atento.url, options, offer, pool, { opened: measureSockets });
+    show('atento saturated:', saturated);
+    offer = { mode: 'open', rate: Math.round(saturated.answersPerSec * OVERLOAD_FACTOR) };
+    console.log(`overload: offering ${offer.rate} messages/s (${OVERLOAD_FACTOR}× the saturated rate) for ${options.seconds} s`);
+  }
+  // Server CPU per answer holds still when other work shares the machine; answers/s does not.
+  let cpu = 0;
+  const window = (edge: 'start' | 'end') => (cpu = cpuSecondsOf(atento.child.pid!) - (edge === 'end' ? cpu : 0));
+  const result = await drive(atento.url, options, offer, pool, { opened: saturated ? undefined : measureSockets, window });
+  const serverCpuMsPerAnswer = result.answers ? round((cpu * 1000) / result.answers, 3) : null;
+  const serverCpuShare = round((cpu / options.seconds) * 100, 0);
+  clearInterval(sampler);
   handoffs.stop();
   const rss = rssMbOf(atento.child.pid!);
+  const exited = new Promise((resolve) => atento.child.once('exit', resolve));
   atento.child.kill('SIGTERM');
+  await exited;
+
+  // The floor: the same offer against a bare ws echo server (after the server, so both are not running at once).
+  const echo = await startEcho();
+  const echoResult = await drive(echo.url, options, offer, pool);
+  echo.child.kill('SIGTERM');
+
   handoffs.delays.sort((a, b) => a - b);
   const handoffP99Ms = handoffs.delays.length ? round(percentile(handoffs.delays, 0.99), 2) : null;
-  const rssMbPerThousandSockets = round(((rss - idleRss) / options.sockets) * 1000, 1);
-  console.log(`atento: ${result.answersPerSec} answers/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms; errors ${result.errors}, shed ${result.shed}, unanswered 5 s after the end ${result.unanswered}`);
-  console.log(`        handoff delivery shopper → agent p99 ${handoffP99Ms} ms (${handoffs.delays.length} messages); server RSS ${rss} MB (${rssMbPerThousandSockets} MB per 1,000 sockets over idle ${idleRss} MB)`);
+  const rssMbPerThousandSockets = round(((rssBefore - idleRss) / options.sockets) * 1000, 1);
+  show('echo: ', echoResult);
+  show(mode === 'overload' ? 'atento overload:' : 'atento:', result);
+  console.log(`        handoff delivery shopper → agent p99 ${handoffP99Ms} ms (${handoffs.delays.length} messages); server RSS idle ${idleRss} MB, with the sockets ${rssBefore} MB (${rssMbPerThousandSockets} MB per 1,000 sockets), max ${maxRss} MB, at the end ${rss} MB`);
+  console.log(`        server CPU ${serverCpuMsPerAnswer} ms per answer (the server used ${serverCpuShare} % of one core while measured)`);
   console.log(`ratio:  ${round((result.answersPerSec / echoResult.answersPerSec) * 100, 1)} % of the echo rate; p99 ${round(result.p99Ms / Math.max(echoResult.p99Ms, 0.001), 1)}× the echo p99`);
   console.log(JSON.stringify({
     mode: options.mode,
     sockets: options.sockets,
-    offeredPerSec: options.mode === 'open' ? options.rate : null,
+    seconds: options.seconds,
+    offeredPerSec: offer.mode === 'open' ? offer.rate : null,
+    saturatedAnswersPerSec: saturated?.answersPerSec ?? null,
     answersPerSec: result.answersPerSec,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
@@ -330,9 +416,12 @@ async function main(): Promise<void> {
     echoP99Ms: echoResult.p99Ms,
     handoffP99Ms,
     rssMbPerThousandSockets,
+    rssMbMax: maxRss,
+    serverCpuMsPerAnswer,
     errors: result.errors,
     shed: result.shed,
     unanswered: result.unanswered,
+    ackedUnanswered: result.ackedUnanswered,
   }));
 }
 

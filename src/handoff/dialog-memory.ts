@@ -21,10 +21,14 @@ export class DialogMemory {
     return (this.store.dialogState.read(key(conversationId)) as HandoffDialog | undefined) ?? { lowConfidenceStreak: 0 };
   }
 
-  /** The default state is stored as no row: every bot turn writes here, most change nothing. */
-  write(conversationId: string, dialog: HandoffDialog): void {
-    if (isDefault(dialog)) this.store.dialogState.delete([key(conversationId)]);
-    else this.store.dialogState.write({ [key(conversationId)]: dialog });
+  /**
+   * The default state is stored as no row: every bot turn writes here, most change nothing. Given the
+   * state it was read as, a write that changes nothing touches no row (no delete of a missing row).
+   */
+  write(conversationId: string, dialog: HandoffDialog, before?: HandoffDialog): void {
+    if (before && JSON.stringify(before) === JSON.stringify(dialog)) return;
+    if (!isDefault(dialog)) this.store.dialogState.write({ [key(conversationId)]: dialog });
+    else if (!before || !isDefault(before)) this.store.dialogState.delete([key(conversationId)]);
   }
 }
 

@@ -8,9 +8,17 @@ interface LocalTime {
   minutes: number;
 }
 
+/** One formatter per time zone: building one costs far more than using it, and every turn asks. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** Weekday and minutes since midnight at `now` in the shop's time zone (DST handled by Intl). */
 export function localTime(now: Date, timeZone: string): LocalTime {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(now);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const weekday = part('weekday').toLowerCase().slice(0, 3) as Weekday;
   return { weekday, minutes: Number(part('hour')) * 60 + Number(part('minute')) };

@@ -223,7 +223,7 @@ export class HandoffService {
       { lowConfidenceStrikes: this.config.handoff.lowConfidenceStrikes },
     );
     const { reofferForm, ...rest } = dialog;
-    this.memory.write(conversationId, { ...rest, lowConfidenceStreak: decision.lowConfidenceStreak, offerPending: false });
+    this.memory.write(conversationId, { ...rest, lowConfidenceStreak: decision.lowConfidenceStreak, offerPending: false }, dialog);
     const lang = reply.lang;
     const t = TEXTS[lang];
     if (decision.kind === 'none') {

@@ -16,12 +16,14 @@ export function dialogStateTable(db: Db, now: () => string) {
     },
     write(entries: Record<string, unknown>): void {
       const at = now();
-      db.transaction(() => {
-        for (const [key, value] of Object.entries(entries)) upsert.run(key, JSON.stringify(value), at);
-      })();
+      const rows = Object.entries(entries);
+      // One row needs no transaction of its own (inside a group commit it would be a savepoint per turn).
+      if (rows.length === 1) upsert.run(rows[0]![0], JSON.stringify(rows[0]![1]), at);
+      else db.transaction(() => rows.forEach(([key, value]) => upsert.run(key, JSON.stringify(value), at)))();
     },
     delete(keys: string[]): void {
-      db.transaction(() => keys.forEach((key) => remove.run(key)))();
+      if (keys.length === 1) remove.run(keys[0]!);
+      else db.transaction(() => keys.forEach((key) => remove.run(key)))();
     },
   };
 }

@@ -84,29 +84,37 @@ export function messageTable(db: Db, now: () => string) {
   const touch = db.prepare<[string, string]>('UPDATE conversations SET updated_at = ? WHERE id = ?');
 
   return {
-    /** Stores a message and returns it with its id (the resume cursor). */
+    /**
+     * Stores a message and returns it with its id (the resume cursor), built from what was written
+     * rather than read back. A bot reply does not touch the conversation's `updated_at`: the question it
+     * answers did, a moment before (one write per turn instead of two).
+     */
     insert(message: NewMessage): StoredMessage {
-      const createdAt = now();
-      const hasChoices = (message.options?.length ?? 0) + (message.related?.length ?? 0) > 0;
-      const result = insert.run({
+      const stored: Omit<StoredMessage, 'id'> = {
         conversationId: message.conversationId,
         sender: message.sender,
         kind: message.kind ?? 'text',
         text: message.text,
         lang: message.lang ?? null,
-        normalized: message.normalized ?? null,
         entryId: message.entryId ?? null,
         action: message.action ?? null,
         confidence: message.confidence ?? null,
-        choices: hasChoices ? JSON.stringify({ options: message.options ?? [], related: message.related ?? [] }) : null,
+        options: message.options ?? [],
+        related: message.related ?? [],
         replyTo: message.replyTo ?? null,
         authorName: message.authorName ?? null,
         clientMessageId: message.clientMessageId ?? null,
         via: message.via ?? null,
-        createdAt,
+        createdAt: now(),
+      };
+      const hasChoices = stored.options.length + stored.related.length > 0;
+      const result = insert.run({
+        ...stored,
+        normalized: message.normalized ?? null,
+        choices: hasChoices ? JSON.stringify({ options: stored.options, related: stored.related }) : null,
       });
-      touch.run(createdAt, message.conversationId);
-      return toMessage(byId.get(Number(result.lastInsertRowid))!);
+      if (!(stored.sender === 'bot' && stored.replyTo !== null)) touch.run(stored.createdAt, stored.conversationId);
+      return { id: Number(result.lastInsertRowid), ...stored };
     },
     get(id: number): StoredMessage | undefined {
       const row = byId.get(id);
