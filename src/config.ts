@@ -41,11 +41,13 @@ const limitsSchema = z
     socketsPerAddress: z.number().int().min(1).default(20),
     /** Milliseconds a new shopper socket has to send "hello" before it is closed. */
     helloTimeoutMs: z.number().int().min(100).default(10_000),
+    /** Shopper turns queued or running at once; over this a message is refused with `busy` (not stored). */
+    maxPendingTurns: z.number().int().min(1).max(100_000).default(2000),
     /**
-     * Shopper turns queued or running at once; over this a message is refused with \`busy\` (not stored),
-     * so that admitted messages are still answered quickly under overload (docs/performance.md).
+     * Milliseconds the oldest queued turn may have waited before new messages are refused with `busy`:
+     * admitted messages stay quick under overload whatever the machine's speed (docs/performance.md).
      */
-    maxPendingTurns: z.number().int().min(1).max(100_000).default(500),
+    maxTurnWaitMs: z.number().int().min(10).max(60_000).default(150),
   })
   .strict();
 

@@ -113,7 +113,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   let nextSocketId = 0;
   const turns = new Map<string, Promise<void>>();
   // Each slice of turns writes in one transaction, like the frames read in one event-loop turn.
-  const turnQueue = createTurnQueue(limits.maxPendingTurns, () => store.groupWrites());
+  const turnQueue = createTurnQueue({ maxPending: limits.maxPendingTurns, maxWaitMs: limits.maxTurnWaitMs, beforeSlice: () => store.groupWrites() });
 
   const entryKind = (entryId: string, lang: Lang) => deps.engine().entry(entryId, lang)?.kind;
   // Every frame waits for the writes before it to be committed (group commit), so frames keep their

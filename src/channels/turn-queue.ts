@@ -1,9 +1,10 @@
 /**
  * The bounded queue of pending turns. Reading a frame is cheap and a turn is not, so frames only enqueue
  * their turn and the queue runs turns in slices of at most SLICE_MS, yielding to the event loop between
- * slices: reading keeps up under overload, the queue's length is the server's real backlog, and over
- * `limit` a new turn is refused (the caller answers `busy`) instead of waiting longer than anyone would.
- * Without it the backlog hides in socket buffers, where nothing can refuse it and memory grows.
+ * slices: reading keeps up under overload, the queue is the server's real backlog, and a new turn is
+ * refused (the caller answers `busy`) when `maxPending` turns are pending (memory) or the oldest queued
+ * one has waited `maxWaitMs` (latency: the bound that holds whatever the machine's speed). Without it
+ * the backlog hides in socket buffers, where nothing can refuse it and memory grows.
  */
 
 /** Long enough to amortize a commit over many turns, short enough that frames are read every few ms. */
@@ -12,7 +13,7 @@ const SLICE_MS = 10;
 const WORKERS = 8;
 
 export interface TurnQueue {
-  /** Whether `limit` turns are pending: a new one must be refused. */
+  /** Whether a new turn must be refused: too many pending, or the oldest has waited too long. */
   full(): boolean;
   /** Queues a turn (callers check `full` first; the bound is theirs to enforce, with their own error). */
   push(turn: () => Promise<void>): void;
@@ -22,9 +23,15 @@ export interface TurnQueue {
   idle(): Promise<void>;
 }
 
-/** `beforeSlice` runs before each slice (the gateway opens a group commit there). */
-export function createTurnQueue(limit: number, beforeSlice: () => void): TurnQueue {
-  const queued: Array<() => Promise<void>> = [];
+export interface TurnQueueOptions {
+  maxPending: number;
+  maxWaitMs: number;
+  /** Runs before each slice (the gateway opens a group commit there). */
+  beforeSlice: () => void;
+}
+
+export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueueOptions): TurnQueue {
+  const queued: Array<{ turn: () => Promise<void>; at: number }> = [];
   let running = 0;
   let scheduled = false;
   const idleWaiters: Array<() => void> = [];
@@ -45,7 +52,7 @@ export function createTurnQueue(limit: number, beforeSlice: () => void): TurnQue
 
   async function work(deadline: number): Promise<void> {
     while (queued.length > 0 && performance.now() < deadline) {
-      const turn = queued.shift()!;
+      const { turn } = queued.shift()!;
       running += 1;
       try {
         await turn();
@@ -60,9 +67,9 @@ export function createTurnQueue(limit: number, beforeSlice: () => void): TurnQue
   }
 
   return {
-    full: () => queued.length + running >= limit,
+    full: () => queued.length + running >= maxPending || (queued.length > 0 && performance.now() - queued[0]!.at > maxWaitMs),
     push(turn) {
-      queued.push(turn);
+      queued.push({ turn, at: performance.now() });
       schedule();
     },
     pending: () => queued.length + running,
