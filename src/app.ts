@@ -22,6 +22,7 @@ import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
 import { EventBus } from './events';
 import { createMailer } from './mail';
+import { createMetrics, metricsRoute, silentLogger, type Logger, type Metrics } from './observability';
 import { createSessionSigner, loadSessionSecret, type SessionSigner } from './session';
 import { openStore, type Store } from './store';
 import { openHandoffTables, type HandoffTables } from './store/handoff';
@@ -29,7 +30,8 @@ import { openHandoffTables, type HandoffTables } from './store/handoff';
 export interface AppDeps {
   /** An engine host to share (tests, CLI); by default the app loads knowledge/ and intents/ itself. */
   engineHost?: EngineHost;
-  log?: (line: string) => void;
+  /** The server's one logger (src/server.ts makes it); by default nothing is logged. */
+  logger?: Logger;
   clock?: () => Date;
   /** Folder with the built widget.js; default dist/web in the project. */
   webDir?: string;
@@ -57,13 +59,16 @@ export interface App {
 
 /** Builds the whole server (HTTP routes, shopper socket, store, engine) without listening. */
 export function createApp(config: Config, deps: AppDeps = {}): App {
-  const log = deps.log ?? (() => {});
+  const log = deps.logger ?? silentLogger();
   const sessions = createSessionSigner(loadSessionSecret(config.sessionSecret, config.dataDir));
-  const store = openStore(config.databaseFile, deps.clock);
+  // Created below, once the gateways it reads from exist; commits before that are not timed.
+  let metrics: Metrics | null = null;
+  const store = openStore(config.databaseFile, deps.clock, { onCommit: (seconds) => metrics?.observeCommit(seconds) });
   const ownsEngine = deps.engineHost === undefined;
-  const engineHost = deps.engineHost ?? startEngineHost(config, log);
+  const knowledgeLog = log.child({ component: 'knowledge' });
+  const engineHost = deps.engineHost ?? startEngineHost(config, (line) => knowledgeLog.info(line));
   const engine = () => engineHost.current();
-  const events = new EventBus((event, error) => log(`listener of ${event} failed: ${(error as Error).stack ?? String(error)}`));
+  const events = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
   const bot = createBotRuntime(engine, store.dialogState);
   const clock = deps.clock ?? (() => new Date());
   const handoffTables = openHandoffTables(store.db, () => clock().toISOString());
@@ -71,14 +76,16 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
   const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
   handoff.start();
-  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff });
+  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
   const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log, afterCommit: (send) => store.afterCommit(send) });
+  metrics = createMetrics({ events, pendingTurns: () => gateway.pendingTurns(), sockets: () => ({ shopper: gateway.connectionCount(), agent: agentGateway.connectionCount() }) });
   const webDir = deps.webDir ?? webBundleDir();
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(baseSecurityHeaders);
+  if (config.metrics.token) app.get('/metrics', metricsRoute(metrics, config.metrics.token));
   app.use(express.json({ limit: config.limits.httpBodyBytes }));
   app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
   app.use(shopperRoutes({ config, store, engine, webDir }));
@@ -115,6 +122,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         await gateway.close();
         agentGateway.close();
         handoff.close();
+        metrics?.close();
         server.closeAllConnections();
         await stopped;
         if (ownsEngine) engineHost.close();

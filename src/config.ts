@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { SHOP_COUNTRIES } from './knowledge/shop-values';
+import { LOG_LEVELS } from './observability/logger';
 
 /**
  * The one place that reads configuration: environment variables and an optional JSON file,
@@ -73,6 +74,16 @@ const handoffSchema = z
   })
   .strict();
 
+const metricsSchema = z
+  .object({
+    /**
+     * Unset (the default): no /metrics endpoint. Set: GET /metrics answers Prometheus scrapes that send
+     * "Authorization: Bearer <token>", and nothing else.
+     */
+    token: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  })
+  .strict();
+
 const configSchema = z
   .object({
     port: z.number().int().min(0).max(65_535).default(3000),
@@ -109,6 +120,9 @@ const configSchema = z
     smtpFrom: z.string().min(3).max(320).optional(),
     /** Where shoppers' answers to a ticket reply go (your support inbox); default: the from-address. */
     smtpReplyTo: z.email().optional(),
+    /** JSON log lines on stdout from this level up; `debug` adds per-socket detail, never message text. */
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    metrics: metricsSchema.prefault({}),
     matching: matchingSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     handoff: handoffSchema.prefault({}),
@@ -144,6 +158,8 @@ const ENV_KEYS: Record<string, { key: keyof ConfigInput; parse: (raw: string) =>
   ATENTO_SMTP_URL: { key: 'smtpUrl', parse: String },
   ATENTO_SMTP_FROM: { key: 'smtpFrom', parse: String },
   ATENTO_SMTP_REPLY_TO: { key: 'smtpReplyTo', parse: String },
+  ATENTO_LOG_LEVEL: { key: 'logLevel', parse: String },
+  ATENTO_METRICS_TOKEN: { key: 'metrics', parse: (raw) => ({ token: raw }) },
 };
 const CONFIG_FILE_VARIABLE = 'ATENTO_CONFIG';
 

@@ -1,32 +1,33 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { Config } from './config';
+import { createLogger } from './observability';
 
 /**
  * The entry point that listens: `atento serve` (npm start) calls serve(); running this file
  * directly does the same. Everything else builds apps without listening (see src/app.ts).
  */
 export async function serve(config: Config): Promise<void> {
-  const log = (line: string) => console.log(`[atento] ${line}`);
-  const app = createApp(config, { log });
+  const log = createLogger(config.logLevel);
+  const app = createApp(config, { logger: log });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.port, config.host, () => resolve());
   });
   const { port } = app.server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  log(`database ${config.databaseFile}`);
-  log(`listening on http://${shownHost}:${port}/ (demo shop; widget at /widget.js; health at /healthz)`);
+  log.info({ databaseFile: config.databaseFile, metrics: Boolean(config.metrics.token) }, 'database opened');
+  log.info({ port }, `listening on http://${shownHost}:${port}/ (demo shop; widget at /widget.js; health at /healthz)`);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: closing sockets and the database`);
+    log.info({ signal }, 'closing sockets and the database');
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(error);
+        log.fatal({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );

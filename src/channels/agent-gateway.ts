@@ -6,6 +6,7 @@ import type { Engine } from '../engine';
 import { ERRORS } from '../errors';
 import type { EventBus } from '../events';
 import type { AgentActionError, AgentActionResult, AgentUpdate, HandoffService } from '../handoff';
+import type { Logger } from '../observability';
 import type { Agent, AgentTable } from '../store/agents';
 import { startHeartbeat } from './heartbeat';
 import { AGENT_ERROR_MESSAGES, parseAgentFrame, toAgentMessage, type AgentClientFrame, type AgentErrorCode, type AgentServerFrame } from './agent-protocol';
@@ -25,7 +26,7 @@ export interface AgentGatewayDeps {
   handoff: HandoffService;
   events: EventBus;
   engine: () => Engine;
-  log: (line: string) => void;
+  log: Logger;
   /** Delays a frame until the store has committed what it shows (group commit). */
   afterCommit: (send: () => void) => void;
 }
@@ -189,7 +190,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       if (result.ok) return send(client, { type: 'ok', request: 'answer_ticket', ticketId });
       send(client, { type: 'error', code: result.error, message: result.message ?? AGENT_ERROR_MESSAGES[result.error], ticketId });
     } catch (error) {
-      log(`ticket ${ticketId} reply failed: ${(error as Error).stack ?? String(error)}`);
+      log.error({ err: error, ticketId }, 'ticket reply failed');
       send(client, { type: 'error', code: 'internal', message: ERRORS.internal.message, ticketId });
     }
   }
@@ -206,7 +207,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     try {
       handleFrame(client, parsed.frame);
     } catch (error) {
-      log(`agent frame "${parsed.frame.type}" failed: ${(error as Error).stack ?? String(error)}`);
+      log.error({ err: error, frame: parsed.frame.type, agentId: client.agent.id }, 'agent frame failed');
       sendError(client, 'internal', ERRORS.internal.message);
     }
   }
@@ -222,7 +223,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
-    ws.on('error', (error) => log(`agent socket error: ${error.message}`));
+    ws.on('error', (error) => log.warn({ err: error }, 'agent socket error'));
     ws.on('close', () => {
       clients.delete(client);
       // A closed console stops typing; otherwise the shopper's "typing…" would stay on.

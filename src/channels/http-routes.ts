@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Engine } from '../engine';
 import { AtentoError } from '../errors';
 import { isLang } from '../knowledge/types';
+import type { Logger } from '../observability';
 import type { Store } from '../store';
 import { DEMO_PAGE_STYLES, renderDemoPage } from './demo-page';
 import { setHtmlSecurityHeaders } from './security-headers';
@@ -46,10 +47,10 @@ export function shopperRoutes({ config, store, engine, webDir }: HttpRouteDeps):
 }
 
 /** JSON errors with stable codes for every route, including body-parser failures. */
-export function errorHandler(log: (line: string) => void) {
+export function errorHandler(log: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const known = toAtentoError(error);
-    if (known.code === 'internal') log(`${req.method} ${req.path} failed: ${(error as Error).stack ?? String(error)}`);
+    if (known.code === 'internal') log.error({ err: error, method: req.method, path: req.path }, 'HTTP request failed');
     res.status(known.httpStatus).json({ error: { code: known.code, message: known.message } });
   };
 }

@@ -6,6 +6,7 @@ import type { Reply } from '../engine/types';
 import { AtentoError, ERRORS, type ErrorCode } from '../errors';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
+import type { Logger } from '../observability';
 import { normalize } from '../nlp';
 import { SESSION_MAX_AGE_SECONDS, verifyShopper, type SessionSigner } from '../session';
 import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedShopper } from '../store';
@@ -69,7 +70,9 @@ export interface ShopperGatewayDeps {
   engine: () => Engine;
   bot: BotRuntime;
   sessions: SessionSigner;
-  log: (line: string) => void;
+  log: Logger;
+  /** Called when a shopper turn is done: seconds since its frame was read (queue wait included). */
+  onTurnDone?: (seconds: number) => void;
 }
 
 export interface ShopperGateway {
@@ -205,7 +208,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     try {
       await answerTurn(conversation, stored, choiceId);
     } catch (error) {
-      log(`shopper turn failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
+      log.error({ err: error, conversationId }, 'shopper turn failed; apology sent');
       store.dialogState.write({ [failedKey]: true });
       storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, stored.id);
     }
@@ -232,7 +235,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   function verifiedShopper(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): VerifiedShopper | null {
     if (!frame.user) return null;
     if (!config.identitySecret) {
-      if (!warnedNoIdentitySecret) log('data-user-* on the widget ignored: set ATENTO_IDENTITY_SECRET to verify shoppers');
+      if (!warnedNoIdentitySecret) log.warn('data-user-* on the widget ignored: set ATENTO_IDENTITY_SECRET to verify shoppers');
       warnedNoIdentitySecret = true;
       return null;
     }
@@ -355,11 +358,15 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
           return sendError(client, 'busy', undefined, clientMessageId);
         }
         if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited', undefined, clientMessageId);
+        const readAt = performance.now();
         turnQueue.push(() =>
-          serialize(conversationId, () => shopperTurn(client, conversationId, clientMessageId, text, choiceId)).catch((error: unknown) => {
-            log(`shopper turn failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
-            sendError(client, 'internal', undefined, clientMessageId);
-          }),
+          serialize(conversationId, () => shopperTurn(client, conversationId, clientMessageId, text, choiceId)).then(
+            () => deps.onTurnDone?.((performance.now() - readAt) / 1000),
+            (error: unknown) => {
+              log.error({ err: error, conversationId }, 'shopper turn failed');
+              sendError(client, 'internal', undefined, clientMessageId);
+            },
+          ),
         );
         return;
       }
@@ -381,7 +388,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       case 'handoff_request': {
         if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited');
         void serialize(conversationId, async () => handoff.requestHandoff(conversationId, 'button')).catch((error: unknown) => {
-          log(`handoff request failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
+          log.error({ err: error, conversationId }, 'handoff request failed');
           sendError(client, 'internal');
         });
         return;
@@ -403,7 +410,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     try {
       handleFrame(client, parsed.frame);
     } catch (error) {
-      log(`shopper frame "${parsed.frame.type}" failed: ${(error as Error).stack ?? String(error)}`);
+      log.error({ err: error, frame: parsed.frame.type, socketId: client.id }, 'shopper frame failed');
       sendError(client, 'internal');
     }
   }
@@ -418,7 +425,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     ws.on('pong', () => (client.alive = true));
     ws.on('ping', (data) => store.afterCommit(() => ws.pong(data)));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
-    ws.on('error', (error) => log(`shopper socket error: ${error.message}`));
+    ws.on('error', (error) => log.warn({ err: error, socketId: client.id }, 'shopper socket error'));
     ws.on('close', () => {
       clearHelloTimer(client);
       clients.delete(client);

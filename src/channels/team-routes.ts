@@ -1,6 +1,7 @@
 import express from 'express';
 import { requireRole, sessionAgentOf } from '../auth';
 import { AtentoError } from '../errors';
+import type { Logger } from '../observability';
 import type { Store, StoredMessage } from '../store';
 import type { AgentTable } from '../store/agents';
 import { shopperTable } from '../store/shoppers';
@@ -8,7 +9,7 @@ import { shopperTable } from '../store/shoppers';
 export interface TeamRouteDeps {
   agents: AgentTable;
   store: Store;
-  log: (line: string) => void;
+  log: Logger;
 }
 
 /**
@@ -45,7 +46,8 @@ export function teamRoutes(deps: TeamRouteDeps): express.Router {
   router.post('/agent/api/shoppers/forget', requireRole(deps.agents, 'admin'), (req, res) => {
     const email = shopperEmail(req.body);
     const { shopper, ...counts } = shoppers.forget(email);
-    deps.log(`forgot ${counts.conversations} conversations, ${counts.messages} messages, ${counts.tickets} tickets for shopper ${shopper} (by agent ${sessionAgentOf(res).id})`);
+    const agentId = sessionAgentOf(res).id;
+    deps.log.info({ ...counts, shopper, agentId }, `forgot ${counts.conversations} conversations, ${counts.messages} messages, ${counts.tickets} tickets for shopper ${shopper} (by agent ${agentId})`);
     res.json({ forgotten: counts });
   });
 

@@ -31,7 +31,12 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(file: string, clock: () => Date = () => new Date()): Store {
+export interface StoreOptions {
+  /** Told how long each group commit took, in seconds (for metrics). */
+  onCommit?: (seconds: number) => void;
+}
+
+export function openStore(file: string, clock: () => Date = () => new Date(), options: StoreOptions = {}): Store {
   const db = openDatabase(file);
   const now = () => clock().toISOString();
   const ping = db.prepare('SELECT 1');
@@ -39,7 +44,9 @@ export function openStore(file: string, clock: () => Date = () => new Date()): S
   let grouping = false;
   const commit = () => {
     grouping = false;
+    const started = performance.now();
     db.exec('COMMIT');
+    options.onCommit?.((performance.now() - started) / 1000);
     for (const send of committed.splice(0)) send();
   };
   return {

@@ -3,6 +3,7 @@ import type { EngineHost } from '../../src/engine';
 import { connectAgent } from '../helpers/agent-client';
 import { ALWAYS_OPEN, projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
+import { capturedLogger } from '../helpers/log-capture';
 
 /** Identity verification: the shop's page vouches for its logged-in user with an HMAC only it can make. */
 
@@ -139,8 +140,8 @@ test('a visitor who logs in keeps the chat, and the agent sees the user\'s other
 });
 
 test('without ATENTO_IDENTITY_SECRET the data-user-* claims are ignored, and the log says so once', async () => {
-  const lines: string[] = [];
-  const plain = await startTestServer({ deps: { engineHost, log: (line) => lines.push(line) } });
+  const { logger, lines } = capturedLogger();
+  const plain = await startTestServer({ deps: { engineHost, logger } });
   try {
     const welcomes: Frame[] = [];
     for (let tab = 0; tab < 2; tab++) {
@@ -151,7 +152,7 @@ test('without ATENTO_IDENTITY_SECRET the data-user-* claims are ignored, and the
     }
     expect(welcomes[1]!.conversationId).not.toBe(welcomes[0]!.conversationId);
     expect(plain.app.store.conversations.get(String(welcomes[0]!.conversationId))).toMatchObject({ shopperId: null, shopperName: null, shopperEmail: null });
-    expect(lines.filter((line) => line.includes('ATENTO_IDENTITY_SECRET'))).toHaveLength(1);
+    expect(lines.filter((line) => line.msg.includes('ATENTO_IDENTITY_SECRET'))).toHaveLength(1);
   } finally {
     await Promise.all(sockets.splice(0).map((socket) => socket.close()));
     await plain.stop();

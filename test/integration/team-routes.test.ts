@@ -2,13 +2,14 @@ import { agentCommand } from '../../src/cli/agent';
 import { parseConfig } from '../../src/config';
 import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
+import { capturedLogger } from '../helpers/log-capture';
 
 /** Roles on the server: every editor/admin route answers by the role of the session, over real HTTP. */
 
 let engineHost: EngineHost;
 let server: TestServer;
 const cookies: Record<string, string> = {};
-const logs: string[] = [];
+const { logger, lines: logs } = capturedLogger();
 
 async function addAgent(dataDir: string, email: string, role?: string): Promise<string> {
   const output: string[] = [];
@@ -25,7 +26,7 @@ beforeAll(async () => {
     editor: await addAgent(dataDir, 'eva@tienda.example', 'editor'),
     admin: await addAgent(dataDir, 'alba@tienda.example', 'admin'),
   };
-  server = await startTestServer({ dataDir, deps: { engineHost, log: (line: string) => logs.push(line) } });
+  server = await startTestServer({ dataDir, deps: { engineHost, logger } });
   for (const [role, email] of [['agent', 'ana@tienda.example'], ['editor', 'eva@tienda.example'], ['admin', 'alba@tienda.example']] as const) {
     const res = await fetch(`${server.httpUrl}/agent/login`, {
       method: 'POST',
@@ -102,8 +103,8 @@ test('forgetting a shopper over HTTP: admin only, logged without the e-mail', as
   const res = await post('/agent/api/shoppers/forget', 'admin', { email: 'rosa@example.com' });
   expect(await res.json()).toEqual({ forgotten: { conversations: 1, messages: 3, tickets: 1 } });
   expect(server.app.store.db.prepare('SELECT comment FROM csat').all()).toEqual([{ comment: 'lento' }]); // only the other shopper's
-  expect(logs.find((line) => line.startsWith('forgot 1 conversation'))).toMatch(/for shopper #[0-9a-f]{12} \(by agent /);
-  expect(logs.join('\n')).not.toContain('rosa@');
+  expect(logs.find((line) => line.msg.startsWith('forgot 1 conversation'))?.msg).toMatch(/for shopper #[0-9a-f]{12} \(by agent /);
+  expect(JSON.stringify(logs)).not.toContain('rosa@');
   expect((await (await post('/agent/api/shoppers/export', 'admin', { email: 'rosa@example.com' })).json()).conversations).toEqual([]);
   expect(server.app.store.conversations.get(kept)).toBeDefined();
 });
