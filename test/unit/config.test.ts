@@ -23,4 +23,13 @@ describe('config', () => {
     expect(() => parseConfig({ handoff: { timeZone: 'Mars/Olympus' } })).toThrow(/not a time zone name/);
     expect(() => parseConfig({ sessionSecret: 'short' })).toThrow(/at least 32 characters/);
   });
+
+  it('logs at info and serves no /metrics unless a metrics token of 32+ characters is set', () => {
+    expect(loadConfig({})).toMatchObject({ logLevel: 'info', metrics: {} });
+    const config = loadConfig({ ATENTO_LOG_LEVEL: 'debug', ATENTO_METRICS_TOKEN: 'x'.repeat(32) });
+    expect(config).toMatchObject({ logLevel: 'debug', metrics: { token: 'x'.repeat(32) } });
+    expect(() => loadConfig({ ATENTO_METRICS_TOKEN: 'secret' })).toThrow(/at least 32 characters[\s\S]*metrics\.token/);
+    expect(() => loadConfig({ ATENTO_LOG_LEVEL: 'verbose' })).toThrow(/logLevel/);
+    expect(() => parseConfig({ limits: { maxTurnWaitMs: 0 } })).toThrow(/maxTurnWaitMs/);
+  });
 });
