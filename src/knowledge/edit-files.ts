@@ -118,7 +118,7 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
         const before = readIfPresent(full);
         const after = appendFaq(before ?? '', { id: edit.id, question: faq.question, phrasings: faq.phrasings, answer: faq.answer }, lang);
         // The parser must read back exactly what the editor typed (the writer's own check).
-        const written = parseEntries(after, full, lang, 'faq').entries.find((e) => e.id === edit.id);
+        const written = parseEntries(after, full, lang, 'faq').entries.filter((e) => e.id === edit.id).at(-1);
         if (!written || written.question !== faq.question.trim() || written.answer !== faq.answer.trim().split(/\r?\n/).map((l) => l.trimEnd()).join('\n')) {
           throw new KnowledgeEditError(`the FAQ would not read back as typed from ${faq.file}: check the question and the answer for markdown headings`);
         }
