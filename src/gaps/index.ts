@@ -33,7 +33,8 @@ export function knowledgeGaps(questions: readonly GapInput[], engine: Engine, op
 
 function closestFaq(engine: Engine, text: string, lang: Lang, relative: (file: string) => string): ClosestFaq | null {
   const reply = engine.respond(text, { lang, detect: false });
-  for (const candidate of reply.candidates) {
+  // A candidate sharing no word with the question is not close, only first.
+  for (const candidate of reply.candidates.filter((c) => c.confidence > 0)) {
     const entry = engine.entry(candidate.id, lang);
     if (entry?.kind !== 'faq') continue;
     return { id: entry.id, question: entry.question, confidence: candidate.confidence, file: relative(entry.source.file), line: entry.source.line };

@@ -1,6 +1,7 @@
 import type { KnowledgeGap } from '../../../src/gaps';
 import type { KnowledgeStatus } from '../../../src/engine';
 import type { Problem } from '../../../src/knowledge/types';
+import { renderRichText } from '../../src/rich-text';
 import { formatDate, formatTime, h, replaceChildren } from './dom';
 
 /**
@@ -99,7 +100,7 @@ function renderTry(question: string, result: TryResult): HTMLElement {
   return h('div', { class: 'kb-try', 'data-action': result.action },
     h('p', { class: 'kb-decision' }, h('strong', {}, 'Decisión: '), decision),
     h('p', {}, h('strong', {}, 'Pregunta: '), question, result.explanation.corrections.length ? ` (corregido: ${result.explanation.corrections.map((c) => `${c.from} → ${c.to}`).join(', ')})` : ''),
-    h('p', { class: 'kb-answer' }, h('strong', {}, 'El bot diría: '), result.text),
+    h('div', { class: 'kb-answer' }, h('p', {}, h('strong', {}, 'El bot diría:')), h('div', { class: 'rich' }, renderRichText(result.text))),
     h('table', { class: 'kb-table' },
       h('caption', {}, `Candidatas (versión ${result.version})`),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'FAQ'), h('th', { scope: 'col' }, 'Confianza'), h('th', { scope: 'col' }, 'Palabras que coinciden'), h('th', { scope: 'col' }, 'Palabras que no están en sus frases'))),
