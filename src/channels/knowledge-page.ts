@@ -48,7 +48,7 @@ export function renderKnowledgePage(agent: Agent): string {
   </section>
 
   <section class="kb-panel kb-gaps" aria-labelledby="gaps-title">
-    <h2 id="gaps-title">Preguntas sin buena respuesta</h2>
+    <h2 id="gaps-title" tabindex="-1">Preguntas sin buena respuesta</h2>
     <form id="gaps-filter" class="kb-form kb-inline">
       <label for="gaps-lang">Idioma</label>
       <select id="gaps-lang" name="lang">

@@ -148,6 +148,8 @@ function renderGroup(group: KnowledgeGap, index: number): HTMLElement {
           await api('/agent/api/knowledge/gaps/handled', { lang: group.lang, keys: group.keys });
           showResult(h('p', {}, `Grupo «${group.examples[0]?.text ?? ''}» marcado como resuelto: vuelve si llegan preguntas nuevas.`));
           await loadGaps();
+          // The group's buttons are gone: keep the keyboard in the list rather than at the top of the page.
+          $('gaps-title').focus();
         } catch (error) {
           showError(error);
         }
