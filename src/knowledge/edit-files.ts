@@ -17,7 +17,8 @@ export const BACKUP_DIR = '.backups';
 
 export class KnowledgeRejectedError extends Error {
   constructor(readonly problems: Problem[]) {
-    super(`the edit would leave ${problems.length} error${problems.length === 1 ? '' : 's'} in the knowledge base; nothing was written`);
+    const listed = problems.slice(0, 3).map((p) => `${p.file}:${p.line}: ${p.message}`).join('; ');
+    super(`the edit would leave ${problems.length} error${problems.length === 1 ? '' : 's'} in the knowledge base, nothing was written: ${listed}${problems.length > 3 ? '; …' : ''}`);
     this.name = 'KnowledgeRejectedError';
   }
 }

@@ -185,7 +185,8 @@ function showResult(...content: Array<Node | string>): void {
 
 function showError(error: unknown): void {
   const problems = error instanceof ApiError ? error.problems : [];
-  showResult(h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, `No se guardó nada: ${(error as Error).message}`), problems.length ? h('ul', {}, ...problems.map(problemLine)) : null));
+  const message = problems.length ? `el cambio dejaría ${problems.length} ${problems.length === 1 ? 'error' : 'errores'} en la base de conocimiento:` : (error as Error).message;
+  showResult(h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, `No se guardó nada: ${message}`), problems.length ? h('ul', {}, ...problems.map(problemLine)) : null));
 }
 
 async function afterEdit(result: EditResult, what: string): Promise<void> {
