@@ -86,5 +86,19 @@ test('a missed question becomes a phrasing from the page, and trying it again ge
   expect(fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8')).toContain('- donde estaciono el auto\n- ¿dónde estaciono mi auto?\n');
 
   expect(await seriousViolations(page)).toEqual([]);
-  expect(problems).toEqual([]);
+
+  // A new FAQ whose id is taken: refused with file:line, and the file is not touched.
+  const tienda = fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8');
+  await page.getByLabel('Identificador (minúsculas, números y guiones)').fill('contact');
+  await page.locator('#faq-es-question').fill('¿Tienen estacionamiento?');
+  await page.locator('#faq-es-answer').fill('Sí.');
+  await page.getByRole('button', { name: 'Crear FAQ', exact: true }).click();
+  const refused = page.getByRole('alert').filter({ hasText: 'No se guardó nada: el cambio dejaría 1 error' });
+  // The loader meets es/nuevas.md first, so the existing entry is the one named as the duplicate.
+  await refused.getByText(/es\/tienda\.md:3: id "contact" is already used in .*es\/nuevas\.md:1/).waitFor();
+  await screenshot(page, 'knowledge-refused');
+  expect(fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8')).toBe(tienda);
+  expect(fs.existsSync(path.join(root, 'knowledge/es/nuevas.md'))).toBe(false);
+  // Chromium logs every 4xx response; the refused edit's 400 is the one expected, nothing else.
+  expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
 });
