@@ -47,9 +47,14 @@ async function loadStatus(): Promise<void> {
   try {
     const status = await api<KnowledgeStatus>('/agent/api/knowledge/status');
     const warnings = status.problems.filter((p) => p.severity === 'warning').length;
+    // Only at start-up does a version with errors serve (its broken entries left out).
+    const liveErrors = status.problems.filter((p) => p.severity === 'error');
     replaceChildren(
       region,
       h('p', {}, `Versión ${status.version}: ${status.entries} entradas, cargada el ${formatDate(status.loadedAt)} a las ${formatTime(status.loadedAt)}; ${warnings} avisos.`),
+      liveErrors.length
+        ? h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, 'Al arrancar, estas entradas tenían errores y el bot las dejó fuera:'), h('ul', {}, ...liveErrors.map(problemLine)))
+        : null,
       status.rejected
         ? h('div', { class: 'kb-rejected', role: 'alert' },
             h('p', {}, `El último cambio en los archivos (${formatTime(status.rejected.at)}) tiene errores y no está activo; el bot sigue con la versión anterior:`),
