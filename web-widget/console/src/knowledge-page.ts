@@ -59,7 +59,9 @@ async function loadStatus(): Promise<void> {
         ? h('div', { class: 'kb-rejected', role: 'alert' },
             h('p', {}, `El último cambio en los archivos (${formatTime(status.rejected.at)}) tiene errores y no está activo; el bot sigue con la versión anterior:`),
             h('ul', {}, ...status.rejected.problems.filter((p) => p.severity === 'error').map(problemLine)))
-        : h('p', { class: 'kb-ok' }, 'Los archivos no tienen errores: lo que está en disco es lo que responde el bot.'),
+        : liveErrors.length
+          ? null
+          : h('p', { class: 'kb-ok' }, 'Los archivos no tienen errores: lo que está en disco es lo que responde el bot.'),
     );
   } catch (error) {
     replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
