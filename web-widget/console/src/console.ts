@@ -86,6 +86,9 @@ if (privacy) root.append(privacy.element);
 function labelLayout(): void {
   heading.textContent = t('nav.conversations');
   tabs.setAttribute('aria-label', t('lists.label'));
+  // Two <aside>s: names tell the landmarks apart (axe: landmark-unique).
+  side.setAttribute('aria-label', t('lists.label'));
+  details.setAttribute('aria-label', t('details.customer'));
   transcript.setAttribute('aria-label', t('chat.label'));
   replyInput.setAttribute('aria-label', t('composer.label'));
   modeReply.textContent = t('composer.modeReply');
