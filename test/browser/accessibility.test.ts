@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { agentCookie } from '../helpers/agent-client';
+import { agentCookie, connectAgent } from '../helpers/agent-client';
 import { ALWAYS_OPEN } from '../helpers/app';
 import { axeViolations } from '../helpers/axe';
 import { agentPage, collectPageProblems, screenshot } from '../helpers/browser';
@@ -57,6 +57,16 @@ test('the shop page with the widget open and a conversation: no serious violatio
   await page.keyboard.press('Enter');
   await answers.nth(1).waitFor();
   await page.locator('#atento-chat .msg.from-shopper', { hasText: label }).waitFor();
+
+  // On a phone, after an agent resolves the chat: the rating question is clean too.
+  await page.setViewportSize({ width: 375, height: 740 });
+  const agent = (await connectAgent(server, 'lucia@tienda.example', 'Lucía')).client;
+  await page.getByRole('button', { name: 'Hablar con una persona' }).click();
+  agent.send({ type: 'resolve', conversationId: String((await agent.next('assigned')).conversationId) });
+  await page.getByRole('group', { name: 'Tu calificación' }).waitFor();
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshot(page, 'a11y-widget-csat-375');
+  await agent.close();
   expect(problems).toEqual([]);
   await page.context().close();
 });
