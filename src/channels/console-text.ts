@@ -324,7 +324,7 @@ export const LANG_COOKIE = 'atento_lang';
  * else the browser's Accept-Language (by q), else Spanish.
  */
 export function consoleLangOf(cookieHeader: string | undefined, acceptLanguage: string | undefined): ConsoleLang {
-  const saved = /(?:^|;\s*)atento_lang=(\w+)/.exec(cookieHeader ?? '')?.[1];
+  const saved = new RegExp(`(?:^|;\\s*)${LANG_COOKIE}=(\\w+)`).exec(cookieHeader ?? '')?.[1];
   if (isConsoleLang(saved)) return saved;
   const ranked = (acceptLanguage ?? '')
     .split(',')
