@@ -1,13 +1,16 @@
 import type { Agent } from '../store/agents';
+import type { ConsoleLang } from './console-text';
 import { escapeHtml } from './demo-page';
+import { renderTeamNav } from './team-nav';
 
 /**
  * The knowledge page's HTML shell (/agent/knowledge, role editor): the static sections and forms, with
  * labels; /agent/knowledge.js fills them from the JSON routes. Only our text plus escaped values.
+ * The team bar follows the agent's language; the page's own texts are Spanish (marked lang="es").
  */
-export function renderKnowledgePage(agent: Agent): string {
+export function renderKnowledgePage(agent: Agent, lang: ConsoleLang): string {
   return `<!doctype html>
-<html lang="es">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -18,14 +21,10 @@ export function renderKnowledgePage(agent: Agent): string {
 <script src="/agent/knowledge.js" defer></script>
 </head>
 <body class="knowledge-page" data-agent-name="${escapeHtml(agent.name)}" data-agent-role="${escapeHtml(agent.role)}">
-<header class="top">
-  <h1>Atento</h1>
-  <nav aria-label="Páginas"><a href="/agent">Consola</a> · <a href="/agent/knowledge" aria-current="page">Conocimiento</a></nav>
-  <span class="me">${escapeHtml(agent.name)}</span>
-  <form class="logout" method="post" action="/agent/logout"><button type="submit" class="small">Salir</button></form>
-</header>
-<noscript>Esta página necesita JavaScript.</noscript>
-<main class="kb-main">
+${renderTeamNav(agent, 'knowledge', lang)}
+<noscript lang="es">Esta página necesita JavaScript.</noscript>
+<main class="kb-main" lang="es">
+  <h1 class="visually-hidden">Conocimiento</h1>
   <section class="kb-panel" aria-labelledby="status-title">
     <h2 id="status-title">Estado de la base de conocimiento</h2>
     <div id="kb-status" aria-live="polite"><p class="empty">Cargando…</p></div>

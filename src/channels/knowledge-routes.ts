@@ -10,6 +10,7 @@ import { knowledgeGaps } from '../gaps';
 import { KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, type Lang } from '../knowledge';
 import { knowledgeGapTable, type Store } from '../store';
 import { roleAllows, type AgentTable } from '../store/agents';
+import { consoleLangOf } from './console-text';
 import { describeIssues, faqBody, gapsQuery, handledBody, phrasingsBody, tryQuery } from './knowledge-api';
 import { renderKnowledgeForbiddenPage, renderKnowledgePage } from './knowledge-page';
 import { isOriginAllowed } from './origin';
@@ -42,7 +43,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
     if (!agent) return res.redirect(303, '/agent/login');
     setHtmlSecurityHeaders(res);
     if (!roleAllows(agent.role, 'editor')) return res.status(403).type('html').send(renderKnowledgeForbiddenPage());
-    res.type('html').send(renderKnowledgePage(agent));
+    res.type('html').send(renderKnowledgePage(agent, consoleLangOf(req.headers.cookie, req.headers['accept-language'])));
   });
 
   for (const [file, type] of [

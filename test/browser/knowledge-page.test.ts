@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { hashPassword } from '../../src/auth';
 import { AGENT_PASSWORD } from '../helpers/agent-client';
 import { startTestServer, type TestServer } from '../helpers/app';
+import { axeViolations } from '../helpers/axe';
 import { agentPage, collectPageProblems, launchChromium, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
 import { ShopperClient } from '../helpers/shopper-client';
 
@@ -38,16 +39,6 @@ afterAll(async () => {
   await server?.stop();
   fs.rmSync(root, { recursive: true, force: true });
 });
-
-/** axe-core's serious and critical violations (evaluated through the DevTools protocol, which the page's CSP does not govern). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  return violations;
-}
 
 test('a missed question becomes a phrasing from the page, and trying it again gets the answer', async () => {
   const shopper = await ShopperClient.connect(server.socketUrl);
@@ -85,7 +76,7 @@ test('a missed question becomes a phrasing from the page, and trying it again ge
   await screenshot(page, 'knowledge-after');
   expect(fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8')).toContain('- donde estaciono el auto\n- ¿dónde estaciono mi auto?\n');
 
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
 
   // A new FAQ whose id is taken: refused with file:line, and the file is not touched.
   const tienda = fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8');

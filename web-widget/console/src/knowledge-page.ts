@@ -3,6 +3,7 @@ import type { KnowledgeStatus } from '../../../src/engine';
 import type { Problem } from '../../../src/knowledge/types';
 import { renderRichText } from '../../src/rich-text';
 import { formatDate, formatTime, h, replaceChildren } from './dom';
+import { wireTeamNav } from './team-nav';
 
 /**
  * The editor's knowledge page: what the bot missed, grouped by meaning; adding those questions to a
@@ -251,5 +252,7 @@ function wire(): void {
   });
 }
 
+// The team bar's language switch changes the bar; this page's texts are Spanish only for now.
+wireTeamNav(() => {});
 wire();
 void Promise.all([loadStatus(), loadFaqs(), loadGaps()]).catch(showError);
