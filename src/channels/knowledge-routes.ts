@@ -10,6 +10,7 @@ import { knowledgeGaps } from '../gaps';
 import { KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, type Lang } from '../knowledge';
 import { knowledgeGapTable, type Store } from '../store';
 import { roleAllows, type AgentTable } from '../store/agents';
+import type { Logger } from '../observability';
 import { consoleLangOf } from './console-text';
 import { describeIssues, faqBody, gapsQuery, handledBody, phrasingsBody, tryQuery } from './knowledge-api';
 import { renderKnowledgeForbiddenPage, renderKnowledgePage } from './knowledge-page';
@@ -22,7 +23,7 @@ export interface KnowledgeRouteDeps {
   engineHost: EngineHost;
   config: Pick<Config, 'knowledgeDir' | 'intentsDir' | 'shopCountry' | 'matching'>;
   clock: () => Date;
-  log: (line: string) => void;
+  log: Logger;
   /** Folder holding knowledge.js and knowledge.css (built by scripts/build-web.js). */
   webDir: string;
 }
@@ -110,7 +111,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
 
   /** The edit is on disk: load it now rather than at the watcher's next look, and say whether it is live. */
   function afterEdit<T extends { files: Array<{ file: string }> }>(result: T, res: Response, what: string) {
-    deps.log(`knowledge page: ${what} in ${result.files.map((f) => f.file).join(', ')} (by agent ${sessionAgentOf(res).id})`);
+    deps.log.info({ agentId: sessionAgentOf(res).id }, `knowledge page: ${what} in ${result.files.map((f) => f.file).join(', ')} (by agent ${sessionAgentOf(res).id})`);
     const live = deps.engineHost.reload();
     const status = deps.engineHost.status();
     return { ...result, version: live.version, live: status.rejected === null };
