@@ -8,7 +8,10 @@
  * (--rate messages/s) spread over the sockets whatever comes back. overload: saturated first, to learn
  * the server's rate, then open loop at 3× that rate on the same server (what it cannot take it must
  * shed with `busy`; what it takes it must answer quickly). --profile DIR: the server runs with
- * `node --cpu-prof` and writes its profile there on exit. Questions are the shipped knowledge
+ * `node --cpu-prof` and writes its profile there on exit. Saturated runs measure capacity: their server
+ * sheds nothing (maxPendingTurns and maxTurnWaitMs raised in its config; 2,000 questions always in
+ * flight are more than any 150 ms queue holds). Open and overload runs use the default shedding;
+ * --no-shed turns it off for an open run. Questions are the shipped knowledge
  * base's own phrasings, Spanish and English; a few shoppers ask for a person and then talk to the
  * agents, whose consoles measure shopper → agent delivery. Limits are raised in this run's own config
  * file only. The last line is one JSON object (see docs/performance.md).
@@ -24,7 +27,7 @@ import { openStore } from '../src/store';
 import { openHandoffTables } from '../src/store/handoff';
 import { parseArgs, percentile, round } from './stats';
 
-const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--profile DIR]';
+const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--profile DIR] [--no-shed]';
 const ROOT = path.resolve(__dirname, '..', '..');
 const AGENT_PASSWORD = 'bench-agent-password-not-for-production';
 /** One shopper in this many talks to an agent instead of the bot. */
@@ -41,6 +44,7 @@ interface Options {
   seconds: number;
   agents: number;
   profileDir: string | null;
+  noShed: boolean;
 }
 
 /** How one drive offers its questions. */
@@ -76,7 +80,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startAtento(options: Options): Promise<{ child: ChildProcess; url: string; httpUrl: string; agents: string[] }> {
+async function startAtento(options: Options, shed: boolean): Promise<{ child: ChildProcess; url: string; httpUrl: string; agents: string[] }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-load-'));
   const agents = Array.from({ length: options.agents }, (_, i) => `agente${i + 1}@bench.example`);
   const store = openStore(path.join(dataDir, 'atento.db'));
@@ -87,7 +91,14 @@ async function startAtento(options: Options): Promise<{ child: ChildProcess; url
   const configFile = path.join(dataDir, 'bench-config.json');
   fs.writeFileSync(configFile, JSON.stringify({
     watchKnowledge: false,
-    limits: { messagesPerMinute: 100_000, framesPerMinute: 100_000, newConversationsPerMinute: 1_000_000, socketsPerAddress: 1_000_000 },
+    limits: {
+      messagesPerMinute: 100_000,
+      framesPerMinute: 100_000,
+      newConversationsPerMinute: 1_000_000,
+      socketsPerAddress: 1_000_000,
+      // Capacity runs: no load shedding (the queue still runs turns in slices, one commit each).
+      ...(shed ? {} : { maxPendingTurns: 100_000, maxTurnWaitMs: 60_000 }),
+    },
     handoff: { businessHours: open, agentCapacity: 50 },
   }));
   const port = await freePort();
@@ -118,6 +129,13 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Web
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
+}
+
+/** SIGTERM, and wait for the exit (a --cpu-prof profile is written then). */
+function stopChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return exited;
 }
 
 /** CPU seconds (user + system) the process has used so far. */
@@ -344,7 +362,7 @@ async function drive(url: string, options: Options, offer: Offer, pool: string[]
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { sockets: 'value', mode: 'value', rate: 'value', seconds: 'value', agents: 'value', profile: 'value' }, USAGE);
+  const args = parseArgs(process.argv.slice(2), { sockets: 'value', mode: 'value', rate: 'value', seconds: 'value', agents: 'value', profile: 'value', 'no-shed': 'flag' }, USAGE);
   const mode = (args.get('mode') ?? 'saturated') as Options['mode'];
   if (!['saturated', 'open', 'overload'].includes(mode)) throw new Error(`--mode must be saturated, open or overload\n${USAGE}`);
   const options: Options = {
@@ -354,13 +372,25 @@ async function main(): Promise<void> {
     seconds: Number(args.get('seconds') ?? 20),
     agents: Number(args.get('agents') ?? 3),
     profileDir: args.get('profile') ?? null,
+    noShed: args.has('no-shed'),
   };
   const pool = questions();
   console.log(`bench:load ${JSON.stringify(options)}, ${pool.length} questions from the shipped knowledge base`);
   const show = (name: string, r: RunResult) =>
     console.log(`${name} ${r.answersPerSec} answers/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; errors ${r.errors}, shed ${r.shed}, unanswered 5 s after the end ${r.unanswered} (acknowledged ${r.ackedUnanswered})`);
 
-  const atento = await startAtento(options);
+  let saturated: RunResult | null = null;
+  let offer: Offer = mode === 'open' ? { mode: 'open', rate: options.rate } : { mode: 'saturated' };
+  if (mode === 'overload') {
+    // The capacity first, on a server of its own that sheds nothing; then a fresh one with the defaults.
+    const probe = await startAtento(options, false);
+    saturated = await drive(probe.url, options, offer, pool);
+    await stopChild(probe.child);
+    show('atento saturated:', saturated);
+    offer = { mode: 'open', rate: Math.round(saturated.answersPerSec * OVERLOAD_FACTOR) };
+    console.log(`overload: offering ${offer.rate} messages/s (${OVERLOAD_FACTOR}× the saturated rate) for ${options.seconds} s`);
+  }
+  const atento = await startAtento(options, mode === 'overload' || (mode === 'open' && !options.noShed));
   const handoffs = await startHandoffs(atento, Math.max(1, Math.round(options.sockets / HANDOFF_EVERY)));
   const idleRss = rssMbOf(atento.child.pid!);
   let maxRss = idleRss;
@@ -368,26 +398,16 @@ async function main(): Promise<void> {
   let rssBefore = idleRss;
   // RSS with the sockets open, before any question: what the sockets themselves cost.
   const measureSockets = () => (rssBefore = rssMbOf(atento.child.pid!));
-  let saturated: RunResult | null = null;
-  let offer: Offer = mode === 'open' ? { mode: 'open', rate: options.rate } : { mode: 'saturated' };
-  if (mode === 'overload') {
-    saturated = await drive(atento.url, options, offer, pool, { opened: measureSockets });
-    show('atento saturated:', saturated);
-    offer = { mode: 'open', rate: Math.round(saturated.answersPerSec * OVERLOAD_FACTOR) };
-    console.log(`overload: offering ${offer.rate} messages/s (${OVERLOAD_FACTOR}× the saturated rate) for ${options.seconds} s`);
-  }
   // Server CPU per answer holds still when other work shares the machine; answers/s does not.
   let cpu = 0;
   const window = (edge: 'start' | 'end') => (cpu = cpuSecondsOf(atento.child.pid!) - (edge === 'end' ? cpu : 0));
-  const result = await drive(atento.url, options, offer, pool, { opened: saturated ? undefined : measureSockets, window });
+  const result = await drive(atento.url, options, offer, pool, { opened: measureSockets, window });
   const serverCpuMsPerAnswer = result.answers ? round((cpu * 1000) / result.answers, 3) : null;
   const serverCpuShare = round((cpu / options.seconds) * 100, 0);
   clearInterval(sampler);
   handoffs.stop();
   const rss = rssMbOf(atento.child.pid!);
-  const exited = new Promise((resolve) => atento.child.once('exit', resolve));
-  atento.child.kill('SIGTERM');
-  await exited;
+  await stopChild(atento.child);
 
   // The floor: the same offer against a bare ws echo server (after the server, so both are not running at once).
   const echo = await startEcho();

@@ -7,7 +7,11 @@
  * the backlog hides in socket buffers, where nothing can refuse it and memory grows.
  */
 
-/** Long enough to amortize a commit over many turns, short enough that frames are read every few ms. */
+/**
+ * A slice lasts at least this long, amortizing a commit over many turns, and at least as long as the
+ * event loop spent elsewhere since the last slice: reading and shedding a flood of frames must not
+ * starve the turns already admitted (each gets half the loop or more while there is a backlog).
+ */
 const SLICE_MS = 10;
 /** Turns run side by side in a slice, so one turn waiting on real I/O does not stall the others. */
 const WORKERS = 8;
@@ -35,6 +39,7 @@ export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueu
   let running = 0;
   let scheduled = false;
   const idleWaiters: Array<() => void> = [];
+  let lastSliceEnd = performance.now();
 
   const schedule = () => {
     if (scheduled) return;
@@ -45,7 +50,8 @@ export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueu
   function runSlice(): void {
     scheduled = false;
     beforeSlice();
-    const deadline = performance.now() + SLICE_MS;
+    const started = performance.now();
+    const deadline = started + Math.max(SLICE_MS, started - lastSliceEnd);
     const workers = Math.min(WORKERS, queued.length);
     for (let i = 0; i < workers; i++) void work(deadline);
   }
@@ -62,6 +68,7 @@ export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueu
         running -= 1;
       }
     }
+    lastSliceEnd = performance.now();
     if (queued.length > 0) schedule();
     else if (running === 0) for (const resolve of idleWaiters.splice(0)) resolve();
   }
