@@ -30,6 +30,7 @@ import { parseArgs, percentile, round } from './stats';
 const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--profile DIR] [--no-shed]';
 const ROOT = path.resolve(__dirname, '..', '..');
 const AGENT_PASSWORD = 'bench-agent-password-not-for-production';
+const METRICS_TOKEN = 'bench-metrics-token-not-for-production-0123456789';
 /** One shopper in this many talks to an agent instead of the bot. */
 const HANDOFF_EVERY = 200;
 /** The overload scenario offers this many times the saturated rate. */
@@ -91,6 +92,7 @@ async function startAtento(options: Options, shed: boolean): Promise<{ child: Ch
   const configFile = path.join(dataDir, 'bench-config.json');
   fs.writeFileSync(configFile, JSON.stringify({
     watchKnowledge: false,
+    metrics: { token: METRICS_TOKEN },
     limits: {
       messagesPerMinute: 100_000,
       framesPerMinute: 100_000,
@@ -129,6 +131,20 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Web
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
+}
+
+/**
+ * The server's own view from /metrics: p99 of atento_answer_seconds (frame read → turn done, queue wait
+ * included) as the upper bound of its histogram bucket, in ms. Set apart from the client's p99, it tells
+ * time in the server from time in socket buffers and in this client.
+ */
+async function serverTurnP99Ms(httpUrl: string): Promise<number | null> {
+  const text = await (await fetch(`${httpUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const buckets = [...text.matchAll(/^atento_answer_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => ({ le: Number(m[1]), count: Number(m[2]) }));
+  const total = buckets.at(-1)?.count ?? 0;
+  if (total === 0) return null;
+  const bucket = buckets.find((b) => b.count >= total * 0.99)!;
+  return Number.isFinite(bucket.le) ? bucket.le * 1000 : Infinity;
 }
 
 /** SIGTERM, and wait for the exit (a --cpu-prof profile is written then). */
@@ -179,9 +195,9 @@ class Shopper {
     this.ws.send(JSON.stringify({ type: 'message', clientMessageId: id, text }));
   }
 
-  /** The widget's back-off (web-widget/src/connection.ts): 0.25–0.5 s, then doubling. */
+  /** The widget's back-off for shed messages (web-widget/src/connection.ts): 0.5–1 s, then doubling. */
   private retryLater(entry: { id: string; text: string; sentAt: number; attempt: number }): void {
-    const ceiling = Math.min(30_000, 500 * 2 ** entry.attempt++);
+    const ceiling = Math.min(30_000, 1000 * 2 ** entry.attempt++);
     setTimeout(() => {
       if (!this.retrying || this.ws.readyState !== WebSocket.OPEN) return void this.pending.splice(this.pending.indexOf(entry), 1);
       // Latency counts from the attempt the server took: what an admitted message waits.
@@ -407,6 +423,7 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   handoffs.stop();
   const rss = rssMbOf(atento.child.pid!);
+  const serverP99Ms = await serverTurnP99Ms(atento.httpUrl);
   await stopChild(atento.child);
 
   // The floor: the same offer against a bare ws echo server (after the server, so both are not running at once).
@@ -420,7 +437,7 @@ async function main(): Promise<void> {
   show('echo: ', echoResult);
   show(mode === 'overload' ? 'atento overload:' : 'atento:', result);
   console.log(`        handoff delivery shopper → agent p99 ${handoffP99Ms} ms (${handoffs.delays.length} messages); server RSS idle ${idleRss} MB, with the sockets ${rssBefore} MB (${rssMbPerThousandSockets} MB per 1,000 sockets), max ${maxRss} MB, at the end ${rss} MB`);
-  console.log(`        server CPU ${serverCpuMsPerAnswer} ms per answer (the server used ${serverCpuShare} % of one core while measured)`);
+  console.log(`        server CPU ${serverCpuMsPerAnswer} ms per answer (the server used ${serverCpuShare} % of one core while measured); in the server, p99 ≤ ${serverP99Ms} ms from frame read to turn done (its /metrics, whole run)`);
   console.log(`ratio:  ${round((result.answersPerSec / echoResult.answersPerSec) * 100, 1)} % of the echo rate; p99 ${round(result.p99Ms / Math.max(echoResult.p99Ms, 0.001), 1)}× the echo p99`);
   console.log(JSON.stringify({
     mode: options.mode,
@@ -438,6 +455,7 @@ async function main(): Promise<void> {
     rssMbPerThousandSockets,
     rssMbMax: maxRss,
     serverCpuMsPerAnswer,
+    serverTurnP99Ms: serverP99Ms,
     errors: result.errors,
     shed: result.shed,
     unanswered: result.unanswered,

@@ -2,9 +2,11 @@
  * The bounded queue of pending turns. Reading a frame is cheap and a turn is not, so frames only enqueue
  * their turn and the queue runs turns in slices of at most SLICE_MS, yielding to the event loop between
  * slices: reading keeps up under overload, the queue is the server's real backlog, and a new turn is
- * refused (the caller answers `busy`) when `maxPending` turns are pending (memory) or the oldest queued
- * one has waited `maxWaitMs` (latency: the bound that holds whatever the machine's speed). Without it
- * the backlog hides in socket buffers, where nothing can refuse it and memory grows.
+ * refused (the caller answers `busy`) when `maxPending` turns are pending (memory), or when a newcomer
+ * would wait over `maxWaitMs`: the oldest queued turn has waited that long, or the queue is longer than
+ * the turns the server completes in that time (Little's law, with the rate measured while busy, so the
+ * bound holds whatever the machine's speed and whatever else the event loop is doing). Without it the
+ * backlog hides in socket buffers, where nothing can refuse it and memory grows.
  */
 
 /**
@@ -15,6 +17,8 @@
 const SLICE_MS = 10;
 /** Turns run side by side in a slice, so one turn waiting on real I/O does not stall the others. */
 const WORKERS = 8;
+/** Busy time over which the completion rate is measured before it is updated. */
+const RATE_WINDOW_MS = 250;
 
 export interface TurnQueue {
   /** Whether a new turn must be refused: too many pending, or the oldest has waited too long. */
@@ -40,6 +44,22 @@ export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueu
   let scheduled = false;
   const idleWaiters: Array<() => void> = [];
   let lastSliceEnd = performance.now();
+  /** Turns completed per millisecond of busy time (0: not measured yet), and the window being measured. */
+  let rate = 0;
+  let windowTurns = 0;
+  let windowBusyMs = 0;
+  let busySince: number | null = null;
+
+  /** Counts busy time up to now; every RATE_WINDOW_MS of it, folds the window into the rate. */
+  const measure = (now: number) => {
+    if (busySince !== null) windowBusyMs += now - busySince;
+    busySince = queued.length + running > 0 ? now : null;
+    if (windowBusyMs < RATE_WINDOW_MS) return;
+    const measured = windowTurns / windowBusyMs;
+    rate = rate === 0 ? measured : (rate + measured) / 2;
+    windowTurns = 0;
+    windowBusyMs = 0;
+  };
 
   const schedule = () => {
     if (scheduled) return;
@@ -51,6 +71,7 @@ export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueu
     scheduled = false;
     beforeSlice();
     const started = performance.now();
+    measure(started);
     const deadline = started + Math.max(SLICE_MS, started - lastSliceEnd);
     const workers = Math.min(WORKERS, queued.length);
     for (let i = 0; i < workers; i++) void work(deadline);
@@ -66,18 +87,30 @@ export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueu
         // The caller's turn reports its own failures; a rejection here must not stop the queue.
       } finally {
         running -= 1;
+        windowTurns += 1;
       }
     }
     lastSliceEnd = performance.now();
-    if (queued.length > 0) schedule();
-    else if (running === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+    if (queued.length > 0) return schedule();
+    if (running > 0) return;
+    measure(lastSliceEnd);
+    for (const resolve of idleWaiters.splice(0)) resolve();
   }
 
   return {
-    full: () => queued.length + running >= maxPending || (queued.length > 0 && performance.now() - queued[0]!.at > maxWaitMs),
+    full() {
+      if (queued.length + running >= maxPending) return true;
+      if (queued.length === 0) return false;
+      return performance.now() - queued[0]!.at > maxWaitMs || (rate > 0 && queued.length / rate > maxWaitMs);
+    },
     push(turn) {
-      queued.push({ turn, at: performance.now() });
-      schedule();
+      const now = performance.now();
+      if (queued.length + running === 0) busySince = now;
+      queued.push({ turn, at: now });
+      // A long read of many sockets (a flood) would keep turns waiting till it ends: once the oldest has
+      // waited a slice, a slice runs right after this frame, between two sockets' reads.
+      if (now - queued[0]!.at > SLICE_MS) runSlice();
+      else schedule();
     },
     pending: () => queued.length + running,
     idle() {

@@ -153,7 +153,8 @@ export class Connection {
   private retryLater(clientMessageId: string): void {
     const previous = this.busy.get(clientMessageId);
     clearTimeout(previous?.timer);
-    const attempt = previous ? previous.attempt + 1 : 0;
+    // One step later than reconnecting (0.5–1 s first): retries of shed messages are load themselves.
+    const attempt = previous ? previous.attempt + 1 : 1;
     const timer = setTimeout(() => {
       const frame = this.outbox.get(clientMessageId);
       // Offline meanwhile: the reconnect re-sends the whole outbox anyway.
