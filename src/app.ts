@@ -64,7 +64,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const engineHost = deps.engineHost ?? startEngineHost(config, log);
   const engine = () => engineHost.current();
   const events = new EventBus((event, error) => log(`listener of ${event} failed: ${(error as Error).stack ?? String(error)}`));
-  const bot = createBotRuntime(engine, store.dialogState);
+  const bot = createBotRuntime(engine);
   const clock = deps.clock ?? (() => new Date());
   const handoffTables = openHandoffTables(store.db, () => clock().toISOString());
   // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.
