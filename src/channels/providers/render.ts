@@ -37,7 +37,7 @@ export function formatMarkdown(markdown: string, formatting: Formatting): string
   const BOLD = '\u0001';
   return markdown
     .replace(/\r\n?/g, '\n')
-    .replace(/^#{1,6}\s+(.+?)\s*#*\s*$/gm, `${BOLD}$1${BOLD}`)
+    .replace(/^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$/gm, `${BOLD}$1${BOLD}`)
     .replace(/\*\*(.+?)\*\*|__(.+?)__/g, (_all, a: string | undefined, b: string | undefined) => `${BOLD}${a ?? b}${BOLD}`)
     .replace(/(^|[^\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])/g, `$1${italic}$2${italic}`)
     .replace(/(^|[^\w])_(?!\s)([^_\n]+?)(?<!\s)_(?!\w)/g, `$1${italic}$2${italic}`)
