@@ -5,7 +5,7 @@ import { shopperTable, type ShopperKey } from '../store/shoppers';
 import { whatsappNumber } from '../channels/providers/addresses';
 
 const USAGE =
-  'Usage: atento shopper export|forget --email E   (or --whatsapp +5215512345678, or --messenger PAGE_SCOPED_ID)';
+  'Usage: atento shopper export --email E   |   atento shopper forget --email E   (--whatsapp +5215512345678 or --messenger PAGE_SCOPED_ID instead of --email)';
 
 interface Output {
   write(text: string): unknown;
