@@ -57,7 +57,7 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
   const turns = createTurns({ store, events, handoff, engine: deps.engine, bot: deps.bot, log });
   const whatsapp = config.whatsapp ? new WhatsAppAdapter(config.whatsapp) : null;
   const messenger = config.messenger ? new MessengerAdapter(config.messenger) : null;
-  /** Per conversation, the work in progress: turns run one at a time, replies leave in the order stored. */
+  /** Work in progress: turns one at a time per sender, replies in the order stored per conversation. */
   const inbound = new Map<string, Promise<void>>();
   const outbound = new Map<string, Promise<void>>();
 
@@ -81,15 +81,17 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
   function receive(channel: ProviderChannel, context: TurnContext): Promise<void> {
     const { activity } = context;
     const user = activity.from.id;
-    const conversation = store.conversations.latestOnChannel(channel, user) ?? store.conversations.createOnChannel(channel, user, config.defaultLanguage);
-    if (activity.from.name && !conversation.shopperName) store.conversations.setShopper(conversation.id, { name: activity.from.name.slice(0, 80) });
     const clientMessageId = `${channel}:${activity.id}`.slice(0, 64);
     const text = (activity.text ?? '').trim().slice(0, config.limits.maxMessageChars);
     const payload = (activity.channelData as { payload?: string } | undefined)?.payload;
+    // Keyed by the sender, not the conversation: two first messages arriving together start one conversation.
     return new Promise<void>((stored, failed) => {
-      void chain(inbound, conversation.id, async () => {
+      void chain(inbound, `${channel}:${user}`, async () => {
+        const conversation = store.conversations.latestOnChannel(channel, user) ?? store.conversations.createOnChannel(channel, user, config.defaultLanguage);
+        if (activity.from.name && !conversation.shopperName) store.conversations.setShopper(conversation.id, { name: activity.from.name.slice(0, 80) });
+        if (store.messages.findByClientId(conversation.id, clientMessageId) && !text) return stored();
         if (!text) {
-          if (!store.messages.findByClientId(conversation.id, clientMessageId)) post(conversation, 'bot', ONLY_TEXT[conversation.lang], { clientMessageId });
+          post(conversation, 'bot', ONLY_TEXT[conversation.lang], { clientMessageId });
           return stored();
         }
         const shown = store.messages.lastShown(conversation.id);
@@ -104,7 +106,7 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
         const choice = shown ? picked(shown, text, payload) : null;
         await turns.run({ conversationId: conversation.id, clientMessageId, text: choice?.label ?? text, choiceId: choice?.id ?? null }, () => stored());
       }).catch((error: unknown) => {
-        log(`${channel} turn failed in conversation ${conversation.id}: ${(error as Error).stack ?? String(error)}`);
+        log(`${channel} turn failed for a message from ${channel === 'whatsapp' ? 'a WhatsApp number' : 'a Messenger user'}: ${(error as Error).stack ?? String(error)}`);
         failed(error);
       });
     });
