@@ -17,6 +17,8 @@ export interface ProviderRequest {
 
 export class FakeProvider {
   readonly requests: ProviderRequest[] = [];
+  /** The next requests are refused with this HTTP status and error body (as the provider would), then this resets. */
+  refuseNext: { status: number; body: object } | null = null;
   private waiters: Array<() => void> = [];
 
   private constructor(
@@ -37,7 +39,10 @@ export class FakeProvider {
         provider!.requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body });
         provider!.waiters.splice(0).forEach((wake) => wake());
         res.setHeader('content-type', 'application/json');
-        if (isJson) res.end(JSON.stringify({ recipient_id: 'psid', message_id: `m_${provider!.requests.length}` }));
+        const refusal = provider!.refuseNext;
+        provider!.refuseNext = null;
+        if (refusal) res.writeHead(refusal.status).end(JSON.stringify(refusal.body));
+        else if (isJson) res.end(JSON.stringify({ recipient_id: 'psid', message_id: `m_${provider!.requests.length}` }));
         else res.writeHead(201).end(JSON.stringify({ sid: `SM${crypto.randomBytes(16).toString('hex')}`, status: 'queued' }));
       });
     });

@@ -149,6 +149,12 @@ test('a WhatsApp conversation: question → answer; "did you mean" answered with
   const [agentReply] = (await provider.waitFor(1, replyAt)).map((request) => String(request.body.Body));
   expect(agentReply).toBe('*Ana:* Hola Marta, soy Ana. ¿Me pasas tu número de pedido?');
 
+  // Twilio refuses one (the number blocked the shop, say): Ana reads why in a note; the shopper is sent nothing more.
+  provider.refuseNext = { status: 400, body: { code: 63024, message: 'Invalid message recipient', status: 400 } };
+  ana.send({ type: 'message', conversationId: conversation.id, clientMessageId: 'a-2', text: '¿Sigues ahí?' });
+  const note = (await agentFrame(ana, 'message', (frame) => (frame.message as Frame).kind === 'note' && (frame.message as Frame).from === 'system')).message as Frame;
+  expect(note.text).toMatch(/^WhatsApp no entregó este mensaje al cliente \(#\d+\): Twilio refused the message \(HTTP 400\): 63024 Invalid message recipient$/);
+
   // The shopper's answer reaches Ana's console, not the bot.
   const shopperAt = provider.requests.length;
   const orderFields = params(MARTA, 'Es el pedido 48213');

@@ -36,6 +36,12 @@ const THANKS_FOR_RATING: Record<Lang, string> = {
 
 type ProviderChannel = Exclude<Channel, 'web'>;
 
+/** Written for agents (the console speaks Spanish first). */
+const UNDELIVERED: Record<ProviderChannel, string> = {
+  whatsapp: 'WhatsApp no entregó este mensaje al cliente',
+  messenger: 'Messenger no entregó este mensaje al cliente',
+};
+
 export interface ProviderChannelDeps {
   config: Config;
   store: Store;
@@ -131,9 +137,25 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
     const reference = { channelId: conversation.channel, conversation: { id: conversation.channelUser, isGroup: false, conversationType: 'personal', name: '' }, user: { id: conversation.channelUser, name: '' }, bot: { id: 'atento', name: 'atento' }, serviceUrl: '' };
     store.afterCommit(() => {
       void chain(outbound, conversation.id, () => adapter.continueConversation(reference, async (context) => void (await context.sendActivities(activities)))).catch((error: unknown) =>
-        log(`${conversation.channel} delivery of message ${message.id} (conversation ${conversation.id}) failed: ${(error as Error).message}`),
+        undelivered(conversation, message, error),
       );
     });
+  }
+
+  /** A provider refused a message: logged, and a note (agents only, never delivered) says so in the transcript. */
+  function undelivered(conversation: Conversation, message: StoredMessage, error: unknown): void {
+    const reason = (error as Error).message;
+    log(`${conversation.channel} delivery of message ${message.id} (conversation ${conversation.id}) failed: ${reason}`);
+    const note = store.messages.insert({
+      conversationId: conversation.id,
+      sender: 'system',
+      kind: 'note',
+      // The console titles it "Nota de WhatsApp".
+      authorName: conversation.channel === 'whatsapp' ? 'WhatsApp' : 'Messenger',
+      text: `${UNDELIVERED[conversation.channel as ProviderChannel]} (#${message.id}): ${reason}`,
+      lang: conversation.lang,
+    });
+    events.emit('message.created', { message: note });
   }
 
   const unsubscribe = events.on('message.created', ({ message }) => deliver(message));
