@@ -1,5 +1,6 @@
 import type { EngineHost } from '../../src/engine';
-import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
+import { connectAgent } from '../helpers/agent-client';
+import { ALWAYS_OPEN, projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { FakeProvider, facebookSignature } from '../helpers/fake-provider';
 
 /**
@@ -21,7 +22,7 @@ beforeAll(async () => {
   engineHost = projectEngineHost();
   provider = await FakeProvider.start();
   server = await startTestServer({
-    config: { messenger: { pageAccessToken: PAGE_TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, apiUrl: provider.url, apiVersion: 'v21.0' } },
+    config: { handoff: { businessHours: ALWAYS_OPEN, reconnectGraceSeconds: 0 }, messenger: { pageAccessToken: PAGE_TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, apiUrl: provider.url, apiVersion: 'v21.0' } },
     deps: { engineHost },
   });
 });
@@ -32,10 +33,10 @@ afterAll(async () => {
 });
 
 let mid = 0;
-function event(message: object): string {
+function event(message: object, sender = PSID): string {
   return JSON.stringify({
     object: 'page',
-    entry: [{ id: 'PAGE_ID', time: Date.now(), messaging: [{ sender: { id: PSID }, recipient: { id: 'PAGE_ID' }, timestamp: Date.now(), message: { mid: `m_${++mid}`, ...message } }] }],
+    entry: [{ id: 'PAGE_ID', time: Date.now(), messaging: [{ sender: { id: sender }, recipient: { id: 'PAGE_ID' }, timestamp: Date.now(), message: { mid: `m_${++mid}`, ...message } }] }],
   });
 }
 
@@ -92,4 +93,24 @@ test('an unsigned or wrongly signed webhook gets 403 and nothing is stored or se
   expect((await post(event({ text: 'otro texto' }), facebookSignature(APP_SECRET, body))).status).toBe(403);
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(count()).toEqual(before);
+});
+
+test('a Messenger shopper who asks for a person gets the agent\'s replies on Messenger, as plain text', async () => {
+  const shopper = '6999999999999999';
+  const { client: ana } = await connectAgent(server, 'ana@tienda.example', 'Ana');
+  try {
+    const before = provider.requests.length;
+    const body = event({ text: 'quiero hablar con una persona' }, shopper);
+    expect((await post(body, facebookSignature(APP_SECRET, body))).status).toBe(200);
+    const conversationId = String((await ana.next('assigned')).conversationId);
+    const chats = await ana.next('chats');
+    expect((chats.items as Array<{ conversationId: string; channel: string }>).find((chat) => chat.conversationId === conversationId)?.channel).toBe('messenger');
+    await provider.waitFor(2, before);
+    const replyAt = provider.requests.length;
+    ana.send({ type: 'message', conversationId, clientMessageId: 'a-1', text: 'Hola, soy **Ana**. ¿En qué te ayudo?' });
+    const [sent] = await provider.waitFor(1, replyAt);
+    expect(sent!.body).toEqual({ recipient: { id: shopper }, messaging_type: 'RESPONSE', message: { text: 'Ana: Hola, soy Ana. ¿En qué te ayudo?' } });
+  } finally {
+    await ana.close();
+  }
 });
