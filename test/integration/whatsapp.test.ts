@@ -197,6 +197,11 @@ test('a photo without text is answered that only text is read; the number is for
   expect((await post(fields, twilioSignature(AUTH_TOKEN, WEBHOOK_URL, fields))).status).toBe(200);
   const [reply] = await provider.waitFor(1, before);
   expect((reply as ProviderRequest).body.Body).toBe('Por ahora solo puedo leer mensajes de texto. ¿Me escribes tu pregunta?');
+  const stored = server.app.store.db.prepare('SELECT m.sender, m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel_user = ? ORDER BY m.id').all(number);
+  expect(stored).toEqual([
+    { sender: 'shopper', text: '(envió una foto, un audio o un archivo sin texto)' },
+    { sender: 'bot', text: 'Por ahora solo puedo leer mensajes de texto. ¿Me escribes tu pregunta?' },
+  ]);
 
   const forgotten = shopperTable(server.app.store.db).forget({ channel: 'whatsapp', user: number });
   expect(forgotten.conversations).toBe(1);

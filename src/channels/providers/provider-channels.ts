@@ -25,6 +25,10 @@ export const MESSENGER_PATH = '/channels/messenger';
 /** How long a shutdown waits for replies still on their way to a provider. */
 const DRAIN_MS = 3000;
 
+const NOT_TEXT: Record<Lang, string> = {
+  es: '(envió una foto, un audio o un archivo sin texto)',
+  en: '(sent a photo, a voice note or a file without text)',
+};
 const ONLY_TEXT: Record<Lang, string> = {
   es: 'Por ahora solo puedo leer mensajes de texto. ¿Me escribes tu pregunta?',
   en: 'For now I can only read text messages. Could you type your question?',
@@ -95,9 +99,12 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
       void chain(inbound, `${channel}:${user}`, async () => {
         const conversation = store.conversations.latestOnChannel(channel, user) ?? store.conversations.createOnChannel(channel, user, config.defaultLanguage);
         if (activity.from.name && !conversation.shopperName) store.conversations.setShopper(conversation.id, { name: activity.from.name.slice(0, 80) });
-        if (store.messages.findByClientId(conversation.id, clientMessageId) && !text) return stored();
         if (!text) {
-          post(conversation, 'bot', ONLY_TEXT[conversation.lang], { clientMessageId });
+          // A photo, voice note or sticker: kept as a line agents can read (Atento cannot show the file), then answered.
+          if (!store.messages.findByClientId(conversation.id, clientMessageId)) {
+            post(conversation, 'shopper', NOT_TEXT[conversation.lang], { clientMessageId });
+            post(conversation, 'bot', ONLY_TEXT[conversation.lang]);
+          }
           return stored();
         }
         const shown = store.messages.lastShown(conversation.id);
