@@ -22,7 +22,7 @@ beforeAll(async () => {
   engineHost = projectEngineHost();
   provider = await FakeProvider.start();
   server = await startTestServer({
-    config: { handoff: { businessHours: ALWAYS_OPEN, reconnectGraceSeconds: 0 }, messenger: { pageAccessToken: PAGE_TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, apiUrl: provider.url, apiVersion: 'v21.0' } },
+    config: { limits: { messagesPerMinute: 3 }, handoff: { businessHours: ALWAYS_OPEN, reconnectGraceSeconds: 0 }, messenger: { pageAccessToken: PAGE_TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, apiUrl: provider.url, apiVersion: 'v21.0' } },
     deps: { engineHost },
   });
 });
@@ -113,4 +113,18 @@ test('a Messenger shopper who asks for a person gets the agent\'s replies on Mes
   } finally {
     await ana.close();
   }
+});
+
+test('past limits.messagesPerMinute a sender\'s messages are kept but not answered', async () => {
+  const sender = '6888888888888888';
+  const before = provider.requests.length;
+  for (const text of ['¿cuánto cuesta el envío?', '¿cuánto tarda el envío?', '¿aceptan tarjeta?', '¿y a Lima?']) {
+    const body = event({ text }, sender);
+    expect((await post(body, facebookSignature(APP_SECRET, body))).status).toBe(200);
+  }
+  await provider.waitFor(3, before);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(provider.requests.slice(before).filter((request) => (request.body.recipient as { id: string }).id === sender)).toHaveLength(3);
+  const stored = server.app.store.db.prepare("SELECT m.sender, m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel_user = ? AND m.sender = 'shopper' ORDER BY m.id").all(sender);
+  expect(stored).toHaveLength(4);
 });

@@ -8,6 +8,7 @@ import type { Lang } from '../../knowledge/types';
 import type { Channel, Conversation, Store, StoredMessage } from '../../store';
 import type { BotRuntime } from '../bot-runtime';
 import type { ShopperHandoffHooks } from '../shopper-gateway';
+import { RateLimiter } from '../rate-limit';
 import { createTurns } from '../turn';
 import { MessengerAdapter, type QuickReply } from './messenger-adapter';
 import { choicesOf, MESSENGER_MAX_CHARS, pickedNumber, renderMessage, splitMessage, WHATSAPP_MAX_CHARS } from './render';
@@ -70,6 +71,8 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
   /** Work in progress: turns one at a time per sender, replies in the order stored per conversation. */
   const inbound = new Map<string, Promise<void>>();
   const outbound = new Map<string, Promise<void>>();
+  /** The widget's per-conversation limit, per sender: over it a message is kept but the bot does not answer. */
+  const limiter = new RateLimiter(config.limits.messagesPerMinute, 60_000);
 
   const chain = (queues: Map<string, Promise<void>>, key: string, work: () => Promise<void>): Promise<void> => {
     const next = (queues.get(key) ?? Promise.resolve()).then(work);
@@ -105,6 +108,11 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
             post(conversation, 'shopper', NOT_TEXT[conversation.lang], { clientMessageId });
             post(conversation, 'bot', ONLY_TEXT[conversation.lang]);
           }
+          return stored();
+        }
+        if (!limiter.take(`${channel}:${user}`) && !store.messages.findByClientId(conversation.id, clientMessageId)) {
+          log(`${channel}: more than ${config.limits.messagesPerMinute} messages a minute in conversation ${conversation.id}; kept without an answer`);
+          post(conversation, 'shopper', text, { clientMessageId });
           return stored();
         }
         const shown = store.messages.lastShown(conversation.id);
