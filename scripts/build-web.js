@@ -17,6 +17,8 @@ const ENTRIES = [
   { name: 'widget', entry: 'web-widget/src/widget.ts', budget: WIDGET_GZIP_BUDGET },
   { name: 'console', entry: 'web-widget/console/src/console.ts', budget: null },
   { name: 'console', entry: 'web-widget/console/console.css', budget: null },
+  { name: 'analytics', entry: 'web-widget/console/src/analytics.ts', budget: null },
+  { name: 'analytics', entry: 'web-widget/console/analytics.css', budget: null },
 ];
 
 async function buildWeb({ quiet = false } = {}) {

@@ -3,6 +3,7 @@ import { HANDOFF_MIGRATION } from './handoff';
 import { ROLES_MIGRATION } from './agents';
 import { CSAT_MIGRATION } from './csat';
 import { LOGIN_FAILURES_MIGRATION } from './login-failures';
+import { ANALYTICS_MIGRATION } from './analytics';
 
 /**
  * The schema, as an ordered list of migrations. `PRAGMA user_version` records how many have run.
@@ -99,6 +100,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   CSAT_MIGRATION,
   ROLES_MIGRATION,
+  ANALYTICS_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Response } from 'express';
+import { buildReport, parseAnalyticsQuery, tableCsv, TABLE_IDS, type AnalyticsReport, type DescribeEntry, type TableId } from '../analytics';
+import { requireRole, sessionAgent } from '../auth';
+import type { Engine } from '../engine';
+import { AtentoError } from '../errors';
+import { roleAllows, type AgentTable } from '../store/agents';
+import { analyticsQueries } from '../store/analytics';
+import type { Db } from '../store';
+import { renderAnalyticsPage, renderForbiddenPage } from './analytics-page';
+import { setHtmlSecurityHeaders } from './security-headers';
+
+export interface AnalyticsRouteDeps {
+  agents: AgentTable;
+  db: Db;
+  engine: () => Engine;
+  /** The shop's time zone (config handoff.timeZone): a "day" on the page is a day there. */
+  timeZone: string;
+  now: () => Date;
+  /** Folder holding analytics.js and analytics.css (built by scripts/build-web.js). */
+  webDir: string;
+}
+
+/** /agent/analytics (the admin's page), its JSON and CSV under /agent/api/analytics, and its assets. docs/analytics.md */
+export function analyticsRoutes(deps: AnalyticsRouteDeps): express.Router {
+  const router = express.Router();
+  const queries = analyticsQueries(deps.db);
+  // Titles in Spanish, the console's language; an id no longer in the knowledge base is shown as itself.
+  const describe: DescribeEntry = (id) => {
+    const engine = deps.engine();
+    const entry = engine.entry(id, 'es') ?? engine.entry(id, 'en');
+    return { title: engine.label(id, 'es') ?? engine.label(id, 'en') ?? id, faq: entry?.kind !== 'intent' };
+  };
+  const report = (query: unknown): AnalyticsReport & { format: 'json' | 'csv' } => {
+    const parsed = parseAnalyticsQuery(query, { timeZone: deps.timeZone, now: deps.now() });
+    if (!parsed.ok) throw new AtentoError('bad_frame', `Analytics: ${parsed.message}.`);
+    return { ...buildReport(queries.figures(parsed.period), parsed.filters, describe), format: parsed.format };
+  };
+
+  router.get('/agent/analytics', (req, res) => {
+    const agent = sessionAgent(deps.agents, req.headers.cookie);
+    if (!agent) return res.redirect(303, '/agent/login');
+    setHtmlSecurityHeaders(res);
+    if (!roleAllows(agent.role, 'admin')) return res.status(403).type('html').send(renderForbiddenPage(agent));
+    const parsed = parseAnalyticsQuery(req.query, { timeZone: deps.timeZone, now: deps.now() });
+    if (!parsed.ok) {
+      const fallback = parseAnalyticsQuery({}, { timeZone: deps.timeZone, now: deps.now() });
+      if (!fallback.ok) throw new Error(fallback.message);
+      return res.status(400).type('html').send(renderAnalyticsPage({ agent, filters: fallback.filters, report: null, error: parsed.message }));
+    }
+    const built = buildReport(queries.figures(parsed.period), parsed.filters, describe);
+    res.type('html').send(renderAnalyticsPage({ agent, filters: parsed.filters, report: built, error: null }));
+  });
+
+  router.get('/agent/api/analytics', requireRole(deps.agents, 'admin'), (req, res) => {
+    const { format, ...body } = report(req.query);
+    if (format !== 'json') throw new AtentoError('bad_frame', 'Analytics: CSV is per table: /agent/api/analytics/<table>?format=csv.');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(body);
+  });
+
+  router.get('/agent/api/analytics/:table', requireRole(deps.agents, 'admin'), (req, res) => {
+    const id = String(req.params.table);
+    if (!(TABLE_IDS as readonly string[]).includes(id)) throw new AtentoError('not_found', `Analytics: no table "${id}"; tables: ${TABLE_IDS.join(', ')}.`);
+    const built = report(req.query);
+    const table = built.tables[id as TableId];
+    res.setHeader('Cache-Control', 'no-store');
+    if (built.format === 'json') return res.json({ filters: built.filters, table });
+    sendCsv(res, `atento-${id}-${built.filters.from}-${built.filters.to}-${built.filters.lang}.csv`, tableCsv(table));
+  });
+
+  for (const [file, type] of [
+    ['analytics.js', 'text/javascript; charset=utf-8'],
+    ['analytics.css', 'text/css; charset=utf-8'],
+  ] as const) {
+    router.get(`/agent/${file}`, (_req, res, next) => {
+      const full = path.join(deps.webDir, file);
+      if (!fs.existsSync(full)) return next(new AtentoError('unavailable', 'The analytics page is not built: run `npm run build`.'));
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(full, { headers: { 'Content-Type': type } });
+    });
+  }
+
+  return router;
+}
+
+function sendCsv(res: Response, filename: string, body: string): void {
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  // A byte-order mark, so spreadsheet programs read the accents as UTF-8.
+  res.type('text/csv; charset=utf-8').send(`\uFEFF${body}`);
+}
