@@ -32,9 +32,9 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<st
   return element;
 }
 
-/** 1, 2 or 5 times a power of ten, at or above `value`: round axis ticks. */
+/** 1, 2 or 5 times a power of ten, at or above `value` (and at least 1: we count whole things). */
 export function niceCeiling(value: number): number {
-  if (value <= 0) return 1;
+  if (value <= 1) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
   for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
   return 10 * power;
@@ -63,12 +63,15 @@ function columns(spec: ChartSpec): SVGSVGElement {
   const margin = { top: 12, right: 8, bottom: 28, left: 44 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
-  const max = niceCeiling(Math.max(...totals(spec)));
+  // About five whole-number ticks: 0, 2, 4… for a busiest day of 9.
+  const step = niceCeiling(Math.max(...totals(spec)) / 5);
+  const ticks = Math.max(1, Math.ceil(Math.max(...totals(spec)) / step));
+  const max = step * ticks;
   const root = frame(spec, width, height);
   const y = (value: number) => margin.top + plotHeight - (value / max) * plotHeight;
   const axis = svg('g', { class: 'chart-axis', 'aria-hidden': 'true' });
-  for (let tick = 0; tick <= 4; tick++) {
-    const value = (max / 4) * tick;
+  for (let tick = 0; tick <= ticks; tick++) {
+    const value = step * tick;
     axis.append(
       svg('line', { x1: margin.left, x2: width - margin.right, y1: y(value), y2: y(value), class: 'chart-grid' }),
       svg('text', { x: margin.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, NUMBER.format(value)),
