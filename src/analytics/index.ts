@@ -2,3 +2,4 @@
 export { parseAnalyticsQuery, analyticsQuerySchema, localDate, startOfDay, addDays, MAX_RANGE_DAYS, DEFAULT_RANGE_DAYS, type AnalyticsFilters, type ParsedAnalyticsQuery } from './period';
 export { buildReport, reasonLabel, TABLE_IDS, TOP_FAQS, type AnalyticsReport, type AnalyticsTable, type Column, type ColumnKind, type Cell, type DescribeEntry, type TableId } from './report';
 export { tableCsv } from './csv';
+export { collectFigures, DAYS_PER_SLICE } from './collect';

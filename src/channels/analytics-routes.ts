@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Response } from 'express';
-import { buildReport, parseAnalyticsQuery, tableCsv, TABLE_IDS, type AnalyticsReport, type DescribeEntry, type TableId } from '../analytics';
+import { buildReport, collectFigures, parseAnalyticsQuery, tableCsv, TABLE_IDS, type AnalyticsReport, type DescribeEntry, type TableId } from '../analytics';
 import { requireRole, sessionAgent } from '../auth';
 import type { Engine } from '../engine';
 import { AtentoError } from '../errors';
@@ -32,13 +32,13 @@ export function analyticsRoutes(deps: AnalyticsRouteDeps): express.Router {
     const entry = engine.entry(id, 'es') ?? engine.entry(id, 'en');
     return { title: engine.label(id, 'es') ?? engine.label(id, 'en') ?? id, faq: entry?.kind !== 'intent' };
   };
-  const report = (query: unknown): AnalyticsReport & { format: 'json' | 'csv' } => {
+  const report = async (query: unknown): Promise<AnalyticsReport & { format: 'json' | 'csv' }> => {
     const parsed = parseAnalyticsQuery(query, { timeZone: deps.timeZone, now: deps.now() });
     if (!parsed.ok) throw new AtentoError('bad_frame', `Analytics: ${parsed.message}.`);
-    return { ...buildReport(queries.figures(parsed.period), parsed.filters, describe), format: parsed.format };
+    return { ...buildReport(await collectFigures(queries, parsed.period), parsed.filters, describe), format: parsed.format };
   };
 
-  router.get('/agent/analytics', (req, res) => {
+  router.get('/agent/analytics', async (req, res) => {
     const agent = sessionAgent(deps.agents, req.headers.cookie);
     if (!agent) return res.redirect(303, '/agent/login');
     setHtmlSecurityHeaders(res);
@@ -49,21 +49,21 @@ export function analyticsRoutes(deps: AnalyticsRouteDeps): express.Router {
       if (!fallback.ok) throw new Error(fallback.message);
       return res.status(400).type('html').send(renderAnalyticsPage({ agent, filters: fallback.filters, report: null, error: parsed.message }));
     }
-    const built = buildReport(queries.figures(parsed.period), parsed.filters, describe);
+    const built = buildReport(await collectFigures(queries, parsed.period), parsed.filters, describe);
     res.type('html').send(renderAnalyticsPage({ agent, filters: parsed.filters, report: built, error: null }));
   });
 
-  router.get('/agent/api/analytics', requireRole(deps.agents, 'admin'), (req, res) => {
-    const { format, ...body } = report(req.query);
+  router.get('/agent/api/analytics', requireRole(deps.agents, 'admin'), async (req, res) => {
+    const { format, ...body } = await report(req.query);
     if (format !== 'json') throw new AtentoError('bad_frame', 'Analytics: CSV is per table: /agent/api/analytics/<table>?format=csv.');
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);
   });
 
-  router.get('/agent/api/analytics/:table', requireRole(deps.agents, 'admin'), (req, res) => {
+  router.get('/agent/api/analytics/:table', requireRole(deps.agents, 'admin'), async (req, res) => {
     const id = String(req.params.table);
     if (!(TABLE_IDS as readonly string[]).includes(id)) throw new AtentoError('not_found', `Analytics: no table "${id}"; tables: ${TABLE_IDS.join(', ')}.`);
-    const built = report(req.query);
+    const built = await report(req.query);
     const table = built.tables[id as TableId];
     res.setHeader('Cache-Control', 'no-store');
     if (built.format === 'json') return res.json({ filters: built.filters, table });

@@ -154,34 +154,42 @@ export function analyticsQueries(db: Db) {
     ),
   };
 
+  const dayFigures = (days: readonly AnalyticsDay[], lang: Lang | null): DayFigures[] => statements.days.all({ days: JSON.stringify(days), lang });
+  const paramsOf = (period: AnalyticsPeriod): Params => ({ from: period.from, to: period.to, lang: period.lang });
+  const handoffFigures = (period: AnalyticsPeriod): Pick<AnalyticsFigures, 'reasons' | 'handoffs' | 'firstReply' | 'handling' | 'csat' | 'tickets'> => {
+    const params = paramsOf(period);
+    const waits = statements.waits.get(params)!;
+    const csat: AnalyticsFigures['csat'] = [0, 0, 0, 0, 0];
+    for (const { rating, count } of statements.csat.all(params)) csat[rating - 1] = count;
+    const tickets = statements.tickets.get(params)!;
+    return {
+      reasons: statements.reasons.all(params),
+      handoffs: waits.handoffs,
+      firstReply: { count: waits.replied, p50: waits.replyP50, p90: waits.replyP90 },
+      handling: { count: waits.resolved, p50: waits.handlingP50, p90: waits.handlingP90 },
+      csat,
+      tickets: {
+        opened: tickets.opened,
+        answered: tickets.answered,
+        closedUnanswered: tickets.closedUnanswered,
+        open: tickets.open,
+        timeToAnswer: { count: tickets.answered, p50: tickets.p50, p90: tickets.p90 },
+      },
+    };
+  };
+  const answerFigures = (period: AnalyticsPeriod): Pick<AnalyticsFigures, 'entries'> => ({ entries: statements.entries.all(paramsOf(period)) });
+  const questionFigures = (period: AnalyticsPeriod): Pick<AnalyticsFigures, 'questions' | 'fallbacks' | 'clarifications'> => statements.questions.get(paramsOf(period))!;
+
   return {
     statements,
+    // Separate parts, so a caller can let the event loop run between them (src/analytics/collect.ts).
+    /** Conversations and containment for these days: one lookup per conversation, the costliest part. */
+    dayFigures,
+    handoffFigures,
+    answerFigures,
+    questionFigures,
     figures(period: AnalyticsPeriod): AnalyticsFigures {
-      const params: Params = { from: period.from, to: period.to, lang: period.lang };
-      const waits = statements.waits.get(params)!;
-      const csat: AnalyticsFigures['csat'] = [0, 0, 0, 0, 0];
-      for (const { rating, count } of statements.csat.all(params)) csat[rating - 1] = count;
-      const questions = statements.questions.get(params)!;
-      const tickets = statements.tickets.get(params)!;
-      return {
-        days: statements.days.all({ days: JSON.stringify(period.days), lang: period.lang }),
-        reasons: statements.reasons.all(params),
-        handoffs: waits.handoffs,
-        firstReply: { count: waits.replied, p50: waits.replyP50, p90: waits.replyP90 },
-        handling: { count: waits.resolved, p50: waits.handlingP50, p90: waits.handlingP90 },
-        csat,
-        entries: statements.entries.all(params),
-        questions: questions.questions,
-        fallbacks: questions.fallbacks,
-        clarifications: questions.clarifications,
-        tickets: {
-          opened: tickets.opened,
-          answered: tickets.answered,
-          closedUnanswered: tickets.closedUnanswered,
-          open: tickets.open,
-          timeToAnswer: { count: tickets.answered, p50: tickets.p50, p90: tickets.p90 },
-        },
-      };
+      return { days: dayFigures(period.days, period.lang), ...handoffFigures(period), ...answerFigures(period), ...questionFigures(period) };
     },
   };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildReport, parseAnalyticsQuery, startOfDay, type AnalyticsFilters } from '../../src/analytics';
+import { buildReport, collectFigures, parseAnalyticsQuery, startOfDay, type AnalyticsFilters } from '../../src/analytics';
 import { csatQuestion } from '../../src/handoff/csat';
 import type { Lang } from '../../src/knowledge/types';
 import { normalize } from '../../src/nlp';
@@ -212,6 +212,17 @@ test('date filter: 2 March only, Spanish; days are the shop\'s days, not UTC\'s'
   const empty = figures({ from: '2025-01-01', to: '2025-01-03' }).figures;
   expect(empty.days.map((day) => day.conversations)).toEqual([0, 0, 0]);
   expect(buildReport(empty, {} as AnalyticsFilters, faqs).summary).toMatchObject({ containment: null, csatAverage: null, unansweredRate: null });
+});
+
+test('as the server collects them (a month of days per query, turns of the event loop between), the figures are the same', async () => {
+  const parsed = parseAnalyticsQuery({ from: '2026-02-01', to: '2026-03-12' }, { timeZone: ZONE, now: new Date('2026-03-12T12:00:00Z') });
+  if (!parsed.ok) throw new Error(parsed.message);
+  const collected = await collectFigures(queries, parsed.period);
+  expect(collected).toEqual(queries.figures(parsed.period));
+  expect(collected.days).toHaveLength(40);
+  // The 9 conversations of 1–2 March, the one of 28 February and the one of 3 March (local days).
+  expect(collected.days.reduce((sum, day) => sum + day.conversations, 0)).toBe(11);
+  expect(collected.days.find((day) => day.day === '2026-02-28')).toEqual({ day: '2026-02-28', conversations: 1, contained: 1 });
 });
 
 test('every query runs on an index, never a scan of a table', () => {
