@@ -49,16 +49,18 @@ export type DescribeEntry = (id: string) => { title: string; faq: boolean };
 /** How many FAQs the "most answered" table lists. */
 export const TOP_FAQS = 10;
 
+/** The console's words for the same reasons (web-widget/console/src/dom.ts), so both pages agree. */
 const REASONS: Record<string, string> = {
-  button: 'Botón «Hablar con una persona»',
-  'human-request': 'Pidió hablar con una persona',
+  button: 'Pidió una persona (botón)',
+  'human-request': 'Pidió una persona',
   complaint: 'Queja',
-  'negative-sentiment': 'Molestia detectada',
-  'low-confidence': 'El bot no estaba seguro',
+  'negative-sentiment': 'Cliente molesto',
+  'low-confidence': 'El bot no entendió',
 };
 
+/** A FAQ marked `escalate` (a damaged item…) reads as its question. */
 export function reasonLabel(reason: string, describe: DescribeEntry): string {
-  if (reason.startsWith('faq:')) return `Tema que atiende una persona: ${describe(reason.slice(4)).title}`;
+  if (reason.startsWith('faq:')) return describe(reason.slice(4)).title;
   return REASONS[reason] ?? reason;
 }
 

@@ -23,7 +23,7 @@ const CHARTS: Partial<Record<TableId, { kind: 'columns' | 'bars'; label: string;
 /** The column whose text names each bar. */
 const CATEGORY: Partial<Record<TableId, string>> = { days: 'day', reasons: 'label', csat: 'rating', faqs: 'title' };
 /** Columns kept in CSV and JSON for machines but not shown to people. */
-const HIDDEN = new Set(['summary.metric', 'summary.kind', 'reasons.reason', 'times.metric', 'faqs.entryId', 'feedback.entryId']);
+const HIDDEN = new Set(['summary.metric', 'reasons.reason', 'times.metric', 'faqs.entryId', 'feedback.entryId']);
 
 const LANGS = [
   ['all', 'Todos'],

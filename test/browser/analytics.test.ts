@@ -112,6 +112,13 @@ test('an admin sees the figures, tables and SVG charts; the filters work by keyb
     return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
   });
   expect(violations).toEqual([]);
+
+  // On a phone the page reflows: nothing wider than the screen but the tables' own scrolling regions.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${server.httpUrl}/agent/analytics?from=2026-11-20&to=2026-12-03`);
+  await page.getByRole('img', { name: /^Conversaciones por día/ }).waitFor();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await screenshot(page, 'analytics-admin-phone');
   expect(problems).toEqual([]);
   await page.context().close();
 });

@@ -178,6 +178,7 @@ test('both days, both languages: every figure', () => {
     { entryId: 'shipping-time', title: 'shipping-time', helpful: 1, unhelpful: 0, helpfulShare: 1 },
   ]);
   expect(report.tables.csat.rows.map((row) => row.share)).toEqual([0.25, 0, 0.25, 0.25, 0.25]);
+  expect(report.tables.reasons.rows.map((row) => row.label)).toEqual(['Pidió una persona (botón)', 'El bot no entendió', 'Queja', 'Pidió una persona']);
 });
 
 test('language filter: English only', () => {

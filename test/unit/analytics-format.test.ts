@@ -1,0 +1,31 @@
+import { formatCell, formatDuration } from '../../src/channels/analytics-page';
+import { niceCeiling } from '../../web-widget/console/src/svg-chart';
+
+/** What the operator reads on the analytics page: durations, percentages, dates in es-MX; round chart axes. */
+
+test('durations read in at most two units', () => {
+  expect([0, 45, 60, 125, 3600, 5400, 12_000, 86_400, 190_800].map(formatDuration)).toEqual([
+    '0 s',
+    '45 s',
+    '1 min',
+    '2 min 5 s',
+    '1 h',
+    '1 h 30 min',
+    '3 h 20 min',
+    '1 d',
+    '2 d 5 h',
+  ]);
+});
+
+test('cells: es-MX numbers, percentages and dates; a dash for no data', () => {
+  expect(formatCell(12345, 'count')).toBe('12,345');
+  expect(formatCell(0.7586, 'ratio')).toBe('75.9%');
+  expect(formatCell(3.25, 'rating')).toBe('3.25');
+  expect(formatCell(4, 'rating')).toBe('4.0');
+  expect(formatCell('2026-03-01', 'date')).toBe('dom, 1 de mar de 2026');
+  expect(formatCell(null, 'seconds')).toBe('—');
+});
+
+test('chart axes end on 1, 2 or 5 times a power of ten, never below 1', () => {
+  expect([0, 0.4, 1, 1.8, 2.5, 7, 10, 11, 480].map(niceCeiling)).toEqual([1, 1, 1, 2, 5, 10, 10, 20, 500]);
+});
