@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Response } from 'express';
-import { buildReport, collectFigures, parseAnalyticsQuery, tableCsv, TABLE_IDS, type AnalyticsReport, type DescribeEntry, type TableId } from '../analytics';
+import { buildReport, collectFigures, parseAnalyticsQuery, tableCsv, TABLE_IDS, type AnalyticsFilters, type AnalyticsReport, type DescribeEntry, type TableId } from '../analytics';
 import { requireRole, sessionAgent } from '../auth';
 import type { Engine } from '../engine';
 import { AtentoError } from '../errors';
 import { roleAllows, type AgentTable } from '../store/agents';
-import { analyticsQueries } from '../store/analytics';
+import { analyticsQueries, type AnalyticsPeriod } from '../store/analytics';
 import type { Db } from '../store';
 import { renderAnalyticsPage, renderForbiddenPage } from './analytics-page';
 import { setHtmlSecurityHeaders } from './security-headers';
@@ -32,42 +32,44 @@ export function analyticsRoutes(deps: AnalyticsRouteDeps): express.Router {
     const entry = engine.entry(id, 'es') ?? engine.entry(id, 'en');
     return { title: engine.label(id, 'es') ?? engine.label(id, 'en') ?? id, faq: entry?.kind !== 'intent' };
   };
-  const report = async (query: unknown): Promise<AnalyticsReport & { format: 'json' | 'csv' }> => {
-    const parsed = parseAnalyticsQuery(query, { timeZone: deps.timeZone, now: deps.now() });
+  const parse = (query: unknown) => parseAnalyticsQuery(query, { timeZone: deps.timeZone, now: deps.now() });
+  const parseOrRefuse = (query: unknown) => {
+    const parsed = parse(query);
     if (!parsed.ok) throw new AtentoError('bad_frame', `Analytics: ${parsed.message}.`);
-    return { ...buildReport(await collectFigures(queries, parsed.period), parsed.filters, describe), format: parsed.format };
+    return parsed;
   };
+  const report = async (parsed: { period: AnalyticsPeriod; filters: AnalyticsFilters }): Promise<AnalyticsReport> =>
+    buildReport(await collectFigures(queries, parsed.period), parsed.filters, describe);
 
   router.get('/agent/analytics', async (req, res) => {
     const agent = sessionAgent(deps.agents, req.headers.cookie);
     if (!agent) return res.redirect(303, '/agent/login');
     setHtmlSecurityHeaders(res);
     if (!roleAllows(agent.role, 'admin')) return res.status(403).type('html').send(renderForbiddenPage(agent));
-    const parsed = parseAnalyticsQuery(req.query, { timeZone: deps.timeZone, now: deps.now() });
+    const parsed = parse(req.query);
     if (!parsed.ok) {
-      const fallback = parseAnalyticsQuery({}, { timeZone: deps.timeZone, now: deps.now() });
-      if (!fallback.ok) throw new Error(fallback.message);
+      // The form comes back with the default range, and the reason the asked one was refused.
+      const fallback = parseOrRefuse({});
       return res.status(400).type('html').send(renderAnalyticsPage({ agent, filters: fallback.filters, report: null, error: parsed.message }));
     }
-    const built = buildReport(await collectFigures(queries, parsed.period), parsed.filters, describe);
-    res.type('html').send(renderAnalyticsPage({ agent, filters: parsed.filters, report: built, error: null }));
+    res.type('html').send(renderAnalyticsPage({ agent, filters: parsed.filters, report: await report(parsed), error: null }));
   });
 
   router.get('/agent/api/analytics', requireRole(deps.agents, 'admin'), async (req, res) => {
-    const { format, ...body } = await report(req.query);
-    if (format !== 'json') throw new AtentoError('bad_frame', 'Analytics: CSV is per table: /agent/api/analytics/<table>?format=csv.');
+    const parsed = parseOrRefuse(req.query);
+    if (parsed.format !== 'json') throw new AtentoError('bad_frame', 'Analytics: CSV is per table: /agent/api/analytics/<table>?format=csv.');
     res.setHeader('Cache-Control', 'no-store');
-    res.json(body);
+    res.json(await report(parsed));
   });
 
   router.get('/agent/api/analytics/:table', requireRole(deps.agents, 'admin'), async (req, res) => {
     const id = String(req.params.table);
     if (!(TABLE_IDS as readonly string[]).includes(id)) throw new AtentoError('not_found', `Analytics: no table "${id}"; tables: ${TABLE_IDS.join(', ')}.`);
-    const built = await report(req.query);
-    const table = built.tables[id as TableId];
+    const parsed = parseOrRefuse(req.query);
+    const { filters, tables } = await report(parsed);
     res.setHeader('Cache-Control', 'no-store');
-    if (built.format === 'json') return res.json({ filters: built.filters, table });
-    sendCsv(res, `atento-${id}-${built.filters.from}-${built.filters.to}-${built.filters.lang}.csv`, tableCsv(table));
+    if (parsed.format === 'json') return res.json({ filters, table: tables[id as TableId] });
+    sendCsv(res, `atento-${id}-${filters.from}-${filters.to}-${filters.lang}.csv`, tableCsv(tables[id as TableId]));
   });
 
   for (const [file, type] of [
