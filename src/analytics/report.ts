@@ -1,5 +1,7 @@
+import type { Lang } from '../knowledge/types';
 import type { AnalyticsFigures, Percentiles } from '../store/analytics';
 import type { AnalyticsFilters } from './period';
+import { REPORT_TEXT, type ReportTextKey } from './texts';
 
 /** How a column's values read: the page formats them (es-MX), CSV and JSON keep the raw number. */
 export type ColumnKind = 'text' | 'date' | 'count' | 'ratio' | 'seconds' | 'rating';
@@ -46,28 +48,22 @@ export interface AnalyticsReport {
 /** What the knowledge base says about an entry id: its question, and whether it is a FAQ (not an intent such as a greeting). */
 export type DescribeEntry = (id: string) => { title: string; faq: boolean };
 
+/** The language and the names the caller knows: FAQ titles, and handoff reasons in the console's words. */
+export interface ReportContext {
+  lang: Lang;
+  describe: DescribeEntry;
+  reasonLabel: (reason: string) => string;
+}
+
 /** How many FAQs the "most answered" table lists. */
 export const TOP_FAQS = 10;
-
-/** The console's words for the same reasons (web-widget/console/src/dom.ts), so both pages agree. */
-const REASONS: Record<string, string> = {
-  button: 'Pidió una persona (botón)',
-  'human-request': 'Pidió una persona',
-  complaint: 'Queja',
-  'negative-sentiment': 'Cliente molesto',
-  'low-confidence': 'El bot no entendió',
-};
-
-/** A FAQ marked `escalate` (a damaged item…) reads as its question. */
-export function reasonLabel(reason: string, describe: DescribeEntry): string {
-  if (reason.startsWith('faq:')) return describe(reason.slice(4)).title;
-  return REASONS[reason] ?? reason;
-}
 
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 
 /** The figures the store counted, named and labelled for the page, the JSON and each CSV. */
-export function buildReport(figures: AnalyticsFigures, filters: AnalyticsFilters, describe: DescribeEntry): AnalyticsReport {
+export function buildReport(figures: AnalyticsFigures, filters: AnalyticsFilters, context: ReportContext): AnalyticsReport {
+  const { describe } = context;
+  const t = (key: ReportTextKey) => REPORT_TEXT[context.lang][key];
   const conversations = figures.days.reduce((sum, day) => sum + day.conversations, 0);
   const contained = figures.days.reduce((sum, day) => sum + day.contained, 0);
   const csatCount = figures.csat.reduce((sum, count) => sum + count, 0);
@@ -88,42 +84,42 @@ export function buildReport(figures: AnalyticsFigures, filters: AnalyticsFilters
   };
   const faqs = figures.entries.map((entry) => ({ ...entry, ...describe(entry.entryId) })).filter((entry) => entry.faq);
   const summaryRows: Array<[string, string, ColumnKind, Cell]> = [
-    ['conversations', 'Conversaciones', 'count', conversations],
-    ['contained', 'Resueltas por el bot (sin pasar a una persona)', 'count', contained],
-    ['containment', 'Contención', 'ratio', summary.containment],
-    ['handoffs', 'Traspasos a una persona', 'count', figures.handoffs],
-    ['questions', 'Preguntas escritas', 'count', figures.questions],
-    ['fallbacks', 'Sin respuesta del bot', 'count', figures.fallbacks],
-    ['clarifications', 'Respondidas con «¿quisiste decir…?»', 'count', figures.clarifications],
-    ['unansweredRate', 'Tasa sin respuesta', 'ratio', summary.unansweredRate],
-    ['csatAverage', 'Satisfacción promedio (1–5)', 'rating', csatAverage],
-    ['csatCount', 'Calificaciones', 'count', csatCount],
-    ['ticketsOpened', 'Tickets recibidos', 'count', figures.tickets.opened],
-    ['ticketsAnswered', 'Tickets respondidos por correo', 'count', figures.tickets.answered],
-    ['ticketsClosedUnanswered', 'Tickets cerrados sin respuesta', 'count', figures.tickets.closedUnanswered],
-    ['ticketsOpen', 'Tickets pendientes', 'count', figures.tickets.open],
+    ['conversations', t('summary.conversations'), 'count', conversations],
+    ['contained', t('summary.contained'), 'count', contained],
+    ['containment', t('summary.containment'), 'ratio', summary.containment],
+    ['handoffs', t('summary.handoffs'), 'count', figures.handoffs],
+    ['questions', t('summary.questions'), 'count', figures.questions],
+    ['fallbacks', t('summary.fallbacks'), 'count', figures.fallbacks],
+    ['clarifications', t('summary.clarifications'), 'count', figures.clarifications],
+    ['unansweredRate', t('summary.unansweredRate'), 'ratio', summary.unansweredRate],
+    ['csatAverage', t('summary.csatAverage'), 'rating', csatAverage],
+    ['csatCount', t('summary.csatCount'), 'count', csatCount],
+    ['ticketsOpened', t('summary.ticketsOpened'), 'count', figures.tickets.opened],
+    ['ticketsAnswered', t('summary.ticketsAnswered'), 'count', figures.tickets.answered],
+    ['ticketsClosedUnanswered', t('summary.ticketsClosedUnanswered'), 'count', figures.tickets.closedUnanswered],
+    ['ticketsOpen', t('summary.ticketsOpen'), 'count', figures.tickets.open],
   ];
   const time = (metric: string, label: string, value: Percentiles) => ({ metric, label, count: value.count, p50: value.p50, p90: value.p90 });
   const tables: Record<TableId, AnalyticsTable> = {
     summary: {
       id: 'summary',
-      title: 'Resumen',
+      title: t('title.summary'),
       columns: [
-        { key: 'metric', label: 'Clave', kind: 'text' },
-        { key: 'label', label: 'Indicador', kind: 'text' },
-        { key: 'value', label: 'Valor', kind: 'count' },
+        { key: 'metric', label: t('column.key'), kind: 'text' },
+        { key: 'label', label: t('column.indicator'), kind: 'text' },
+        { key: 'value', label: t('column.value'), kind: 'count' },
       ],
       rows: summaryRows.map(([metric, label, kind, value]) => ({ metric, label, kind, value })),
     },
     days: {
       id: 'days',
-      title: 'Conversaciones por día',
+      title: t('title.days'),
       columns: [
-        { key: 'day', label: 'Día', kind: 'date' },
-        { key: 'conversations', label: 'Conversaciones', kind: 'count' },
-        { key: 'contained', label: 'Resueltas por el bot', kind: 'count' },
-        { key: 'escalated', label: 'Con una persona o ticket', kind: 'count' },
-        { key: 'containment', label: 'Contención', kind: 'ratio' },
+        { key: 'day', label: t('column.day'), kind: 'date' },
+        { key: 'conversations', label: t('column.conversations'), kind: 'count' },
+        { key: 'contained', label: t('column.contained'), kind: 'count' },
+        { key: 'escalated', label: t('column.escalated'), kind: 'count' },
+        { key: 'containment', label: t('column.containment'), kind: 'ratio' },
       ],
       rows: figures.days.map((day) => ({
         day: day.day,
@@ -135,62 +131,62 @@ export function buildReport(figures: AnalyticsFigures, filters: AnalyticsFilters
     },
     reasons: {
       id: 'reasons',
-      title: 'Traspasos por motivo',
+      title: t('title.reasons'),
       columns: [
-        { key: 'reason', label: 'Clave', kind: 'text' },
-        { key: 'label', label: 'Motivo', kind: 'text' },
-        { key: 'handoffs', label: 'A la fila de agentes', kind: 'count' },
-        { key: 'tickets', label: 'Tickets (nadie disponible)', kind: 'count' },
+        { key: 'reason', label: t('column.key'), kind: 'text' },
+        { key: 'label', label: t('column.reason'), kind: 'text' },
+        { key: 'handoffs', label: t('column.handoffs'), kind: 'count' },
+        { key: 'tickets', label: t('column.tickets'), kind: 'count' },
       ],
-      rows: figures.reasons.map((row) => ({ reason: row.reason, label: reasonLabel(row.reason, describe), handoffs: row.handoffs, tickets: row.tickets })),
+      rows: figures.reasons.map((row) => ({ reason: row.reason, label: context.reasonLabel(row.reason), handoffs: row.handoffs, tickets: row.tickets })),
     },
     times: {
       id: 'times',
-      title: 'Tiempos de atención',
+      title: t('title.times'),
       columns: [
-        { key: 'metric', label: 'Clave', kind: 'text' },
-        { key: 'label', label: 'Tiempo', kind: 'text' },
-        { key: 'count', label: 'Casos', kind: 'count' },
-        { key: 'p50', label: 'Mediana (p50)', kind: 'seconds' },
-        { key: 'p90', label: 'p90', kind: 'seconds' },
+        { key: 'metric', label: t('column.key'), kind: 'text' },
+        { key: 'label', label: t('column.time'), kind: 'text' },
+        { key: 'count', label: t('column.cases'), kind: 'count' },
+        { key: 'p50', label: t('column.p50'), kind: 'seconds' },
+        { key: 'p90', label: t('column.p90'), kind: 'seconds' },
       ],
       rows: [
-        time('firstReply', 'Espera hasta la primera respuesta de un agente', figures.firstReply),
-        time('handling', 'Atención (de tomar el chat a resolverlo)', figures.handling),
-        time('ticketAnswer', 'Respuesta a tickets por correo', figures.tickets.timeToAnswer),
+        time('firstReply', t('time.firstReply'), figures.firstReply),
+        time('handling', t('time.handling'), figures.handling),
+        time('ticketAnswer', t('time.ticketAnswer'), figures.tickets.timeToAnswer),
       ],
     },
     csat: {
       id: 'csat',
-      title: 'Satisfacción (CSAT)',
+      title: t('title.csat'),
       columns: [
-        { key: 'rating', label: 'Calificación', kind: 'count' },
-        { key: 'count', label: 'Respuestas', kind: 'count' },
-        { key: 'share', label: 'Porcentaje', kind: 'ratio' },
+        { key: 'rating', label: t('column.rating'), kind: 'count' },
+        { key: 'count', label: t('column.responses'), kind: 'count' },
+        { key: 'share', label: t('column.share'), kind: 'ratio' },
       ],
       rows: figures.csat.map((count, index) => ({ rating: index + 1, count, share: ratio(count, csatCount) })),
     },
     faqs: {
       id: 'faqs',
-      title: 'Preguntas frecuentes más respondidas',
+      title: t('title.faqs'),
       columns: [
-        { key: 'entryId', label: 'Id', kind: 'text' },
-        { key: 'title', label: 'Pregunta', kind: 'text' },
-        { key: 'answers', label: 'Respuestas', kind: 'count' },
-        { key: 'helpful', label: 'Útil', kind: 'count' },
-        { key: 'unhelpful', label: 'No útil', kind: 'count' },
+        { key: 'entryId', label: t('column.id'), kind: 'text' },
+        { key: 'title', label: t('column.question'), kind: 'text' },
+        { key: 'answers', label: t('column.answers'), kind: 'count' },
+        { key: 'helpful', label: t('column.helpful'), kind: 'count' },
+        { key: 'unhelpful', label: t('column.unhelpful'), kind: 'count' },
       ],
       rows: faqs.slice(0, TOP_FAQS).map(({ entryId, title, answers, helpful, unhelpful }) => ({ entryId, title, answers, helpful, unhelpful })),
     },
     feedback: {
       id: 'feedback',
-      title: 'Valoraciones por pregunta frecuente',
+      title: t('title.feedback'),
       columns: [
-        { key: 'entryId', label: 'Id', kind: 'text' },
-        { key: 'title', label: 'Pregunta', kind: 'text' },
-        { key: 'helpful', label: 'Útil', kind: 'count' },
-        { key: 'unhelpful', label: 'No útil', kind: 'count' },
-        { key: 'helpfulShare', label: 'Útil (%)', kind: 'ratio' },
+        { key: 'entryId', label: t('column.id'), kind: 'text' },
+        { key: 'title', label: t('column.question'), kind: 'text' },
+        { key: 'helpful', label: t('column.helpful'), kind: 'count' },
+        { key: 'unhelpful', label: t('column.unhelpful'), kind: 'count' },
+        { key: 'helpfulShare', label: t('column.helpfulShare'), kind: 'ratio' },
       ],
       // The FAQs shoppers disliked most come first: those are the answers to rewrite.
       rows: faqs

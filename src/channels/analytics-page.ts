@@ -1,52 +1,128 @@
 import type { AnalyticsFilters, AnalyticsReport, AnalyticsTable, Cell, ColumnKind, TableId } from '../analytics';
 import type { Agent } from '../store/agents';
+import type { ConsoleLang } from './console-text';
 import { escapeHtml } from './demo-page';
+import { renderTeamNav } from './team-nav';
 
 /**
  * The analytics page: every figure is in an HTML table (readable with a screen reader, and without
- * JavaScript); analytics.js then draws SVG charts from those tables' data-value cells. Spanish, es-MX.
+ * JavaScript); analytics.js then draws SVG charts from those tables' data-value cells. In the team's
+ * language (Spanish or English, the console's choice), numbers and dates as es-MX or en-US write them.
  */
 
-const NUMBER = new Intl.NumberFormat('es-MX');
-const PERCENT = new Intl.NumberFormat('es-MX', { style: 'percent', maximumFractionDigits: 1 });
-const RATING = new Intl.NumberFormat('es-MX', { minimumFractionDigits: 1, maximumFractionDigits: 2 });
-const DAY = new Intl.DateTimeFormat('es-MX', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const SHORT_DAY = new Intl.DateTimeFormat('es-MX', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const PAGE_TEXT = {
+  es: {
+    title: 'Atento · Analítica',
+    heading: 'Analítica',
+    skip: 'Saltar a las cifras',
+    from: 'Desde',
+    to: 'Hasta',
+    language: 'Idioma de las conversaciones',
+    apply: 'Aplicar',
+    zoneHint: (zone: string) => `Días completos en la zona horaria de la tienda (${zone}); hasta 366 días.`,
+    refused: (why: string) => `No se pudo mostrar ese periodo: ${why}.`,
+    langs: { all: 'Todos', es: 'Español', en: 'Inglés' },
+    summary: (from: string, to: string, lang: string) => `Resumen del ${from} al ${to} · ${lang}`,
+    cards: {
+      conversations: ['Conversaciones', (n: string) => `${n} sin pasar a una persona`],
+      containment: ['Contención', () => 'resueltas solo por el bot'],
+      handoffs: ['Traspasos a una persona', (n: string) => `${n} tickets`],
+      firstReply: ['Espera a la primera respuesta', (n: string) => `mediana de ${n} chats`],
+      handling: ['Tiempo de atención', (n: string) => `mediana de ${n} resueltos`],
+      csat: ['Satisfacción', (n: string) => `${n} calificaciones`],
+      unanswered: ['Sin respuesta del bot', (n: string, of: string) => `${n} de ${of} preguntas`],
+      tickets: ['Tickets respondidos', (median: string) => `mediana ${median}`],
+    },
+    of: (n: string, of: string) => `${n} de ${of}`,
+    csv: 'Descargar CSV',
+    csvOf: (title: string) => ` de ${title.toLowerCase()}`,
+    empty: 'Sin datos en este periodo.',
+    chartDesc: 'Los mismos datos están en la tabla siguiente.',
+    charts: {
+      days: 'Conversaciones por día: resueltas por el bot y con una persona o ticket',
+      reasons: 'Traspasos por motivo',
+      csat: 'Distribución de calificaciones de 1 a 5',
+      faqs: 'Preguntas frecuentes más respondidas',
+    },
+    forbidden: 'Esta página es solo para administradores',
+    forbiddenWhy: (role: string) => `Tu cuenta tiene el rol «${role}». Pide a un administrador que te dé el rol admin`,
+    back: 'Volver a la consola',
+  },
+  en: {
+    title: 'Atento · Analytics',
+    heading: 'Analytics',
+    skip: 'Skip to the figures',
+    from: 'From',
+    to: 'To',
+    language: 'Language of the conversations',
+    apply: 'Apply',
+    zoneHint: (zone: string) => `Whole days in the shop's time zone (${zone}); up to 366 days.`,
+    refused: (why: string) => `That period could not be shown: ${why}.`,
+    langs: { all: 'All', es: 'Spanish', en: 'English' },
+    summary: (from: string, to: string, lang: string) => `Summary from ${from} to ${to} · ${lang}`,
+    cards: {
+      conversations: ['Conversations', (n: string) => `${n} never reached a person`],
+      containment: ['Containment', () => 'solved by the bot alone'],
+      handoffs: ['Handoffs to a person', (n: string) => `${n} tickets`],
+      firstReply: ['Wait for the first reply', (n: string) => `median of ${n} chats`],
+      handling: ['Handling time', (n: string) => `median of ${n} resolved`],
+      csat: ['Satisfaction', (n: string) => `${n} ratings`],
+      unanswered: ['Not answered by the bot', (n: string, of: string) => `${n} of ${of} questions`],
+      tickets: ['Tickets answered', (median: string) => `median ${median}`],
+    },
+    of: (n: string, of: string) => `${n} of ${of}`,
+    csv: 'Download CSV',
+    csvOf: (title: string) => ` of ${title.toLowerCase()}`,
+    empty: 'No data in this period.',
+    chartDesc: 'The table below holds the same numbers.',
+    charts: {
+      days: 'Conversations per day: solved by the bot, and with a person or ticket',
+      reasons: 'Handoffs by reason',
+      csat: 'Ratings from 1 to 5',
+      faqs: 'Most answered FAQs',
+    },
+    forbidden: 'This page is for admins only',
+    forbiddenWhy: (role: string) => `Your account has the role “${role}”. Ask an admin to give you the admin role`,
+    back: 'Back to the console',
+  },
+} as const;
 
 /** Which tables get a chart, and how it reads them (web-widget/console/src/analytics.ts). */
-const CHARTS: Partial<Record<TableId, { kind: 'columns' | 'bars'; label: string; series: string[] }>> = {
-  days: { kind: 'columns', label: 'Conversaciones por día: resueltas por el bot y con una persona o ticket', series: ['contained', 'escalated'] },
-  reasons: { kind: 'bars', label: 'Traspasos por motivo', series: ['handoffs', 'tickets'] },
-  csat: { kind: 'columns', label: 'Distribución de calificaciones de 1 a 5', series: ['count'] },
-  faqs: { kind: 'bars', label: 'Preguntas frecuentes más respondidas', series: ['answers'] },
+const CHARTS: Partial<Record<TableId, { kind: 'columns' | 'bars'; category: string; series: string[] }>> = {
+  days: { kind: 'columns', category: 'day', series: ['contained', 'escalated'] },
+  reasons: { kind: 'bars', category: 'label', series: ['handoffs', 'tickets'] },
+  csat: { kind: 'columns', category: 'rating', series: ['count'] },
+  faqs: { kind: 'bars', category: 'title', series: ['answers'] },
 };
-/** The column whose text names each bar. */
-const CATEGORY: Partial<Record<TableId, string>> = { days: 'day', reasons: 'label', csat: 'rating', faqs: 'title' };
 /** Columns kept in CSV and JSON for machines but not shown to people. */
 const HIDDEN = new Set(['summary.metric', 'reasons.reason', 'times.metric', 'faqs.entryId', 'feedback.entryId']);
 
-const LANGS = [
-  ['all', 'Todos'],
-  ['es', 'Español'],
-  ['en', 'Inglés'],
-] as const;
+const LOCALES: Record<ConsoleLang, string> = { es: 'es-MX', en: 'en-US' };
 
-export function formatCell(value: Cell, kind: ColumnKind | string): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return kind === 'date' ? DAY.format(new Date(`${value}T00:00:00Z`)) : value;
-  switch (kind) {
-    case 'ratio':
-      return PERCENT.format(value);
-    case 'seconds':
-      return formatDuration(value);
-    case 'rating':
-      return RATING.format(value);
-    default:
-      return NUMBER.format(value);
-  }
+/** How the page writes numbers, percentages, ratings, durations and days in one language. */
+export function formatterFor(lang: ConsoleLang) {
+  const locale = LOCALES[lang];
+  const number = new Intl.NumberFormat(locale);
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  const rating = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 2 });
+  const day = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const shortDay = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const asDate = (text: string) => new Date(`${text}T00:00:00Z`);
+  return {
+    number: (value: number) => number.format(value),
+    shortDay: (text: string) => shortDay.format(asDate(text)),
+    cell(value: Cell, kind: ColumnKind | string): string {
+      if (value === null || value === undefined) return '—';
+      if (typeof value === 'string') return kind === 'date' ? day.format(asDate(value)) : value;
+      if (kind === 'ratio') return percent.format(value);
+      if (kind === 'seconds') return formatDuration(value);
+      if (kind === 'rating') return rating.format(value);
+      return number.format(value);
+    },
+  };
 }
 
-/** "45 s", "2 min 5 s", "3 h 20 min", "2 d 4 h": two units at most, enough to compare. */
+/** "45 s", "2 min 5 s", "3 h 20 min", "2 d 4 h": two units at most, enough to compare (the same in both languages). */
 export function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
@@ -57,94 +133,98 @@ export function formatDuration(seconds: number): string {
   return hours % 24 === 0 ? `${hours / 24} d` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-function head(title: string): string {
+function page(agent: Agent, lang: ConsoleLang, body: string): string {
+  const t = PAGE_TEXT[lang];
   return `<!doctype html>
-<html lang="es">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(t.title)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/agent/console.css">
 <link rel="stylesheet" href="/agent/analytics.css">
 <script src="/agent/analytics.js" defer></script>
-</head>`;
-}
-
-function topBar(agent: Agent): string {
-  return `<header class="top analytics-top">
-  <h1>Analítica</h1>
-  <a class="back-link" href="/agent">← Volver a la consola</a>
-  <span class="me">${escapeHtml(agent.name)}</span>
-</header>`;
+</head>
+<body class="analytics-page">
+<a class="skip-link" href="#figures">${escapeHtml(t.skip)}</a>
+${renderTeamNav(agent, 'analytics', lang)}
+<main class="analytics-main">
+<h1>${escapeHtml(t.heading)}</h1>
+${body}
+</main>
+</body>
+</html>`;
 }
 
 /** A logged-in agent or editor who opened the admin's page: a page that says why, not a bare JSON error. */
-export function renderForbiddenPage(agent: Agent): string {
-  return `${head('Atento · Analítica')}
-<body class="analytics-page">
-${topBar(agent)}
-<main class="analytics-main">
-  <h2>Esta página es solo para administradores</h2>
-  <p>Tu cuenta tiene el rol «${escapeHtml(agent.role)}». Pide a un administrador que te dé el rol admin
-  (<code>atento agent role --email ${escapeHtml(agent.email)} --role admin</code>).</p>
-  <p><a href="/agent">Volver a la consola</a></p>
-</main>
-</body>
-</html>`;
+export function renderForbiddenPage(agent: Agent, lang: ConsoleLang): string {
+  const t = PAGE_TEXT[lang];
+  return page(
+    agent,
+    lang,
+    `<h2>${escapeHtml(t.forbidden)}</h2>
+<p>${escapeHtml(t.forbiddenWhy(agent.role))} (<code>atento agent role --email ${escapeHtml(agent.email)} --role admin</code>).</p>
+<p><a href="/agent">${escapeHtml(t.back)}</a></p>`,
+  );
 }
 
-export function renderAnalyticsPage(view: { agent: Agent; filters: AnalyticsFilters; report: AnalyticsReport | null; error: string | null }): string {
-  const { filters, report } = view;
+export function renderAnalyticsPage(view: { agent: Agent; lang: ConsoleLang; filters: AnalyticsFilters; report: AnalyticsReport | null; error: string | null }): string {
+  const { filters, report, lang } = view;
+  const t = PAGE_TEXT[lang];
   const query = new URLSearchParams({ from: filters.from, to: filters.to, lang: filters.lang }).toString();
-  return `${head('Atento · Analítica')}
-<body class="analytics-page">
-<a class="skip-link" href="#figures">Saltar a las cifras</a>
-${topBar(view.agent)}
-<main class="analytics-main">
-${filterForm(filters)}
-${view.error ? `<p class="analytics-error" role="alert">No se pudo mostrar ese periodo: ${escapeHtml(view.error)}.</p>` : ''}
+  return page(
+    view.agent,
+    lang,
+    `${filterForm(filters, lang)}
+${view.error ? `<p class="analytics-error" role="alert">${escapeHtml(t.refused(view.error))}</p>` : ''}
 <div id="figures" tabindex="-1">
-${report ? `${summaryCards(report)}\n${Object.values(report.tables).map((table) => tableSection(table, query)).join('\n')}` : ''}
-</div>
-</main>
-</body>
-</html>`;
+${report ? `${summaryCards(report, lang)}\n${Object.values(report.tables).map((table) => tableSection(table, query, lang)).join('\n')}` : ''}
+</div>`,
+  );
 }
 
-function filterForm(filters: AnalyticsFilters): string {
-  const options = LANGS.map(([value, label]) => `<option value="${value}"${filters.lang === value ? ' selected' : ''}>${label}</option>`).join('');
+function filterForm(filters: AnalyticsFilters, lang: ConsoleLang): string {
+  const t = PAGE_TEXT[lang];
+  const options = (['all', 'es', 'en'] as const).map((value) => `<option value="${value}"${filters.lang === value ? ' selected' : ''}>${escapeHtml(t.langs[value])}</option>`).join('');
   return `<form class="analytics-filters" method="get" action="/agent/analytics" aria-describedby="zone-hint">
-  <div><label for="from">Desde</label><input id="from" name="from" type="date" required value="${escapeHtml(filters.from)}"></div>
-  <div><label for="to">Hasta</label><input id="to" name="to" type="date" required value="${escapeHtml(filters.to)}"></div>
-  <div><label for="lang">Idioma</label><select id="lang" name="lang">${options}</select></div>
-  <button type="submit" class="primary">Aplicar</button>
-  <p id="zone-hint" class="hint">Días completos en la zona horaria de la tienda (${escapeHtml(filters.timeZone)}); hasta 366 días.</p>
+  <div><label for="from">${escapeHtml(t.from)}</label><input id="from" name="from" type="date" required value="${escapeHtml(filters.from)}"></div>
+  <div><label for="to">${escapeHtml(t.to)}</label><input id="to" name="to" type="date" required value="${escapeHtml(filters.to)}"></div>
+  <div><label for="lang">${escapeHtml(t.language)}</label><select id="lang" name="lang">${options}</select></div>
+  <button type="submit" class="primary">${escapeHtml(t.apply)}</button>
+  <p id="zone-hint" class="hint">${escapeHtml(t.zoneHint(filters.timeZone))}</p>
 </form>`;
 }
 
-function summaryCards(report: AnalyticsReport): string {
+function summaryCards(report: AnalyticsReport, lang: ConsoleLang): string {
   const s = report.summary;
-  const pair = (p: { p50: number | null; p90: number | null }) => `${formatCell(p.p50, 'seconds')} <span class="card-sub">p90 ${formatCell(p.p90, 'seconds')}</span>`;
+  const t = PAGE_TEXT[lang];
+  const f = formatterFor(lang);
+  const n = f.number;
+  const pair = (p: { p50: number | null; p90: number | null }) => `${escapeHtml(f.cell(p.p50, 'seconds'))} <span class="card-sub">p90 ${escapeHtml(f.cell(p.p90, 'seconds'))}</span>`;
+  const c = t.cards;
   const cards: Array<[string, string, string]> = [
-    ['Conversaciones', NUMBER.format(s.conversations), `${NUMBER.format(s.contained)} sin pasar a una persona`],
-    ['Contención', formatCell(s.containment, 'ratio'), 'resueltas solo por el bot'],
-    ['Traspasos a una persona', NUMBER.format(s.handoffs), `${NUMBER.format(s.tickets.opened)} tickets`],
-    ['Espera a la primera respuesta', pair(s.firstReply), `mediana de ${NUMBER.format(s.firstReply.count)} chats`],
-    ['Tiempo de atención', pair(s.handling), `mediana de ${NUMBER.format(s.handling.count)} resueltos`],
-    ['Satisfacción', s.csatAverage === null ? '—' : `${formatCell(s.csatAverage, 'rating')} / 5`, `${NUMBER.format(s.csatCount)} calificaciones`],
-    ['Sin respuesta del bot', formatCell(s.unansweredRate, 'ratio'), `${NUMBER.format(s.fallbacks)} de ${NUMBER.format(s.questions)} preguntas`],
-    ['Tickets respondidos', `${NUMBER.format(s.tickets.answered)} de ${NUMBER.format(s.tickets.opened)}`, `mediana ${formatCell(s.tickets.timeToAnswer.p50, 'seconds')}`],
+    [c.conversations[0], escapeHtml(n(s.conversations)), c.conversations[1](n(s.contained))],
+    [c.containment[0], escapeHtml(f.cell(s.containment, 'ratio')), c.containment[1]()],
+    [c.handoffs[0], escapeHtml(n(s.handoffs)), c.handoffs[1](n(s.tickets.opened))],
+    [c.firstReply[0], pair(s.firstReply), c.firstReply[1](n(s.firstReply.count))],
+    [c.handling[0], pair(s.handling), c.handling[1](n(s.handling.count))],
+    [c.csat[0], s.csatAverage === null ? '—' : `${escapeHtml(f.cell(s.csatAverage, 'rating'))} / 5`, c.csat[1](n(s.csatCount))],
+    [c.unanswered[0], escapeHtml(f.cell(s.unansweredRate, 'ratio')), c.unanswered[1](n(s.fallbacks), n(s.questions))],
+    [c.tickets[0], escapeHtml(t.of(n(s.tickets.answered), n(s.tickets.opened))), c.tickets[1](f.cell(s.tickets.timeToAnswer.p50, 'seconds'))],
   ];
+  const heading = t.summary(f.cell(report.filters.from, 'date'), f.cell(report.filters.to, 'date'), t.langs[report.filters.lang]);
   return `<section class="summary" aria-labelledby="summary-heading">
-<h2 id="summary-heading">Resumen del ${escapeHtml(formatCell(report.filters.from, 'date'))} al ${escapeHtml(formatCell(report.filters.to, 'date'))} · ${escapeHtml(LANGS.find(([v]) => v === report.filters.lang)![1])}</h2>
+<h2 id="summary-heading">${escapeHtml(heading)}</h2>
 <ul class="cards">
 ${cards.map(([label, value, note]) => `<li class="card"><span class="card-label">${escapeHtml(label)}</span><span class="card-value">${value}</span><span class="card-note">${escapeHtml(note)}</span></li>`).join('\n')}
 </ul>
 </section>`;
 }
 
-function tableSection(table: AnalyticsTable, query: string): string {
+function tableSection(table: AnalyticsTable, query: string, lang: ConsoleLang): string {
+  const t = PAGE_TEXT[lang];
+  const f = formatterFor(lang);
   const id = `table-${table.id}`;
   const columns = table.columns.filter((column) => !HIDDEN.has(`${table.id}.${column.key}`));
   const chart = CHARTS[table.id];
@@ -154,20 +234,25 @@ function tableSection(table: AnalyticsTable, query: string): string {
       const value = row[column.key] ?? null;
       // The summary's values each have their own kind (a count, a ratio…), given in the row.
       const kind = table.id === 'summary' && column.key === 'value' ? String(row.kind) : column.kind;
-      const tag = index === 0 ? 'th scope="row"' : 'td';
-      const short = kind === 'date' && typeof value === 'string' ? ` data-short="${escapeHtml(SHORT_DAY.format(new Date(`${value}T00:00:00Z`)))}"` : '';
-      return `<${tag} data-key="${column.key}"${typeof value === 'number' ? ` data-value="${value}"` : ''}${short}>${escapeHtml(formatCell(value, kind))}</${tag.slice(0, 2)}>`;
+      const tag = index === 0 ? 'th' : 'td';
+      const attributes = [
+        index === 0 ? ' scope="row"' : '',
+        ` data-key="${column.key}"`,
+        typeof value === 'number' ? ` data-value="${value}"` : '',
+        kind === 'date' && typeof value === 'string' ? ` data-short="${escapeHtml(f.shortDay(value))}"` : '',
+      ].join('');
+      return `<${tag}${attributes}>${escapeHtml(f.cell(value, kind))}</${tag}>`;
     });
     return `<tr>${cells.join('')}</tr>`;
   });
-  const empty = `<tr><td colspan="${columns.length}" class="empty">Sin datos en este periodo.</td></tr>`;
+  const empty = `<tr><td colspan="${columns.length}" class="empty">${escapeHtml(t.empty)}</td></tr>`;
   const hasData = table.id === 'csat' ? table.rows.some((row) => row.count !== 0) : table.rows.length > 0;
   const chartFigure =
     chart && hasData
-      ? `<figure class="chart" data-chart="${chart.kind}" data-table="${id}" data-category="${CATEGORY[table.id]}" data-series="${chart.series.join(' ')}" data-label="${escapeHtml(chart.label)}"></figure>`
+      ? `<figure class="chart" data-chart="${chart.kind}" data-table="${id}" data-category="${chart.category}" data-series="${chart.series.join(' ')}" data-label="${escapeHtml(t.charts[table.id as keyof typeof t.charts])}" data-desc="${escapeHtml(t.chartDesc)}"></figure>`
       : '';
   return `<section class="analytics-section" aria-labelledby="${id}-title">
-<div class="section-head"><h2 id="${id}-title">${escapeHtml(table.title)}</h2><a class="csv-link" href="${escapeHtml(csv)}" download>Descargar CSV<span class="visually-hidden"> de ${escapeHtml(table.title.toLowerCase())}</span></a></div>
+<div class="section-head"><h2 id="${id}-title">${escapeHtml(table.title)}</h2><a class="csv-link" href="${escapeHtml(csv)}" download>${escapeHtml(t.csv)}<span class="visually-hidden">${escapeHtml(t.csvOf(table.title))}</span></a></div>
 ${chartFigure}
 <div class="table-wrap" role="region" aria-labelledby="${id}-title" tabindex="0">
 <table id="${id}">

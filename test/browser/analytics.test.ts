@@ -98,7 +98,7 @@ test('an admin sees the figures, tables and SVG charts; the filters work by keyb
   await screenshot(page, 'analytics-admin-lower');
 
   // Keyboard only: choose English and apply.
-  await page.getByLabel('Idioma').focus();
+  await page.getByLabel('Idioma de las conversaciones').focus();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await page.getByRole('button', { name: 'Aplicar' }).focus();
@@ -113,10 +113,17 @@ test('an admin sees the figures, tables and SVG charts; the filters work by keyb
   });
   expect(violations).toEqual([]);
 
+  // The team bar's language switch: the page comes back in English, charts included.
+  await Promise.all([page.waitForEvent('load'), page.locator('select[data-lang-switch]').selectOption('en')]);
+  await page.getByRole('heading', { level: 1, name: 'Analytics' }).waitFor();
+  await page.getByRole('img', { name: /^Conversations per day/ }).waitFor();
+  expect(await page.getByRole('img', { name: /^Conversations per day/ }).locator('rect title').first().textContent()).toMatch(/^[A-Z][a-z]{2}, Nov \d+, 2026 — Solved by the bot: \d+$/);
+  await screenshot(page, 'analytics-admin-en');
+
   // On a phone the page reflows: nothing wider than the screen but the tables' own scrolling regions.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${server.httpUrl}/agent/analytics?from=2026-11-20&to=2026-12-03`);
-  await page.getByRole('img', { name: /^Conversaciones por día/ }).waitFor();
+  await page.getByRole('img', { name: /^Conversations per day/ }).waitFor();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await screenshot(page, 'analytics-admin-phone');
   expect(problems).toEqual([]);

@@ -28,6 +28,8 @@ beforeAll(async () => {
   answered('shipping-time');
   answered('shipping-time');
   answered('=HYPERLINK("x"),<img src=x onerror=alert(1)>');
+  // Handoffs (their conversations have no shopper message, so they are not counted as conversations).
+  for (const reason of ['button', 'faq:damaged-item']) server.app.handoffTables.handoffs.open(store.conversations.create('es').id, reason, 'es');
 });
 afterAll(async () => {
   await server.stop();
@@ -73,6 +75,20 @@ test('JSON: 401 without a session, 403 role_forbidden for an agent, the report f
   expect(report.summary).toMatchObject({ conversations: 3, contained: 3, containment: 1, questions: 3, fallbacks: 0 });
   expect(report.tables.days.rows).toHaveLength(30);
   expect((await (await get('/agent/api/analytics?lang=en', 'admin')).json()).summary.conversations).toBe(0);
+});
+
+test('in the team\'s language: the page and the labels in English for an agent who chose it', async () => {
+  const english = (path: string) => fetch(`${server.httpUrl}${path}`, { headers: { cookie: `${cookies.admin}; atento_lang=en` } });
+  const html = await (await english('/agent/analytics')).text();
+  expect(html).toContain('<html lang="en">');
+  expect(html).toContain('<h1>Analytics</h1>');
+  expect(html).toContain('<h2 id="table-reasons-title">Handoffs by reason</h2>');
+  const reasons = (await (await english('/agent/api/analytics/reasons?lang=es')).json()).table.rows.map((row: { label: string }) => row.label);
+  expect(reasons).toEqual(['Asked for a person (button)', engineHost.current().label('damaged-item', 'en')]);
+  const spanish = (await (await get('/agent/api/analytics/reasons?lang=es', 'admin')).json()).table.rows.map((row: { label: string }) => row.label);
+  expect(spanish).toEqual(['Pidió una persona (botón)', engineHost.current().label('damaged-item', 'es')]);
+  // Keys and numbers do not change with the language.
+  expect((await (await english('/agent/api/analytics/reasons?format=csv')).text()).split('\r\n')[0]).toBe('reason,label,handoffs,tickets');
 });
 
 test('CSV of a table: attachment, header of keys, quoting, formulas defused', async () => {

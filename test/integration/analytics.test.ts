@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildReport, collectFigures, parseAnalyticsQuery, startOfDay, type AnalyticsFilters } from '../../src/analytics';
+import { buildReport, collectFigures, parseAnalyticsQuery, startOfDay, type AnalyticsFilters, type ReportContext } from '../../src/analytics';
 import { csatQuestion } from '../../src/handoff/csat';
 import type { Lang } from '../../src/knowledge/types';
 import { normalize } from '../../src/nlp';
@@ -140,7 +140,11 @@ function figures(query: Record<string, string>) {
   return { figures: queries.figures(parsed.period), filters: parsed.filters };
 }
 
-const faqs = (id: string) => ({ title: id, faq: id !== 'greeting' && id !== 'human-request' && id !== 'complaint' });
+const context: ReportContext = {
+  lang: 'es',
+  describe: (id) => ({ title: id, faq: id !== 'greeting' && id !== 'human-request' && id !== 'complaint' }),
+  reasonLabel: (reason) => `motivo ${reason}`,
+};
 
 test('both days, both languages: every figure', () => {
   const { figures: f, filters } = figures({ from: '2026-03-01', to: '2026-03-02' });
@@ -168,7 +172,7 @@ test('both days, both languages: every figure', () => {
   expect({ questions: f.questions, fallbacks: f.fallbacks, clarifications: f.clarifications }).toEqual({ questions: 8, fallbacks: 1, clarifications: 1 });
   expect(f.tickets).toEqual({ opened: 3, answered: 1, closedUnanswered: 1, open: 1, timeToAnswer: { count: 1, p50: 7200, p90: 7200 } });
 
-  const report = buildReport(f, filters, faqs);
+  const report = buildReport(f, filters, context);
   expect(report.summary).toMatchObject({ conversations: 9, contained: 3, handoffs: 3, csatAverage: 3.25, csatCount: 4, unansweredRate: 0.125 });
   expect(report.summary.containment).toBeCloseTo(1 / 3, 10);
   // Intents (a greeting) are not FAQs; feedback lists the disliked first.
@@ -178,7 +182,12 @@ test('both days, both languages: every figure', () => {
     { entryId: 'shipping-time', title: 'shipping-time', helpful: 1, unhelpful: 0, helpfulShare: 1 },
   ]);
   expect(report.tables.csat.rows.map((row) => row.share)).toEqual([0.25, 0, 0.25, 0.25, 0.25]);
-  expect(report.tables.reasons.rows.map((row) => row.label)).toEqual(['Pidió una persona (botón)', 'El bot no entendió', 'Queja', 'Pidió una persona']);
+  expect(report.tables.reasons.rows.map((row) => row.label)).toEqual(['motivo button', 'motivo low-confidence', 'motivo complaint', 'motivo human-request']);
+  expect(buildReport(f, filters, { ...context, lang: 'en' }).tables.times.rows.map((row) => row.label)).toEqual([
+    'Wait for an agent’s first reply',
+    'Handling (from taking the chat to resolving it)',
+    'E-mail answer to tickets',
+  ]);
 });
 
 test('language filter: English only', () => {
@@ -212,7 +221,7 @@ test('date filter: 2 March only, Spanish; days are the shop\'s days, not UTC\'s'
   ]);
   const empty = figures({ from: '2025-01-01', to: '2025-01-03' }).figures;
   expect(empty.days.map((day) => day.conversations)).toEqual([0, 0, 0]);
-  expect(buildReport(empty, {} as AnalyticsFilters, faqs).summary).toMatchObject({ containment: null, csatAverage: null, unansweredRate: null });
+  expect(buildReport(empty, {} as AnalyticsFilters, context).summary).toMatchObject({ containment: null, csatAverage: null, unansweredRate: null });
 });
 
 test('as the server collects them (a month of days per query, turns of the event loop between), the figures are the same', async () => {

@@ -1,4 +1,5 @@
 import { drawChart, type ChartSeries } from './svg-chart';
+import { wireTeamNav } from './team-nav';
 
 /**
  * The analytics page's script: the server renders every figure as a table; this draws a chart from
@@ -23,7 +24,15 @@ function chartFrom(figure: HTMLElement): void {
   }));
   const categories = rows.map((row) => cellOf(row, category)?.textContent ?? '');
   const shortCategories = rows.map((row) => cellOf(row, category)?.dataset.short ?? cellOf(row, category)?.textContent ?? '');
-  const chart = drawChart({ kind: figure.dataset.chart === 'bars' ? 'bars' : 'columns', title: figure.dataset.label ?? '', categories, shortCategories, series });
+  const chart = drawChart({
+    kind: figure.dataset.chart === 'bars' ? 'bars' : 'columns',
+    title: figure.dataset.label ?? '',
+    description: figure.dataset.desc ?? '',
+    locale: document.documentElement.lang === 'en' ? 'en-US' : 'es-MX',
+    categories,
+    shortCategories,
+    series,
+  });
   const caption = document.createElement('figcaption');
   if (series.length > 1) {
     series.forEach((item, index) => {
@@ -42,6 +51,8 @@ function chartFrom(figure: HTMLElement): void {
 
 function start(): void {
   for (const figure of document.querySelectorAll<HTMLElement>('figure[data-chart]')) chartFrom(figure);
+  // The figures are written by the server in the team's language: after a switch, ask for them again.
+  wireTeamNav(() => location.reload());
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -5,7 +5,6 @@
  */
 
 const SVG = 'http://www.w3.org/2000/svg';
-const NUMBER = new Intl.NumberFormat('es-MX');
 
 export interface ChartSeries {
   key: string;
@@ -15,8 +14,12 @@ export interface ChartSeries {
 
 export interface ChartSpec {
   kind: 'columns' | 'bars';
-  /** Said by screen readers and shown above the chart. */
+  /** Said by screen readers (the chart's name). */
   title: string;
+  /** Said after the title, e.g. where the numbers are as text. */
+  description: string;
+  /** BCP 47 locale for the axis and tooltip numbers, e.g. "es-MX". */
+  locale: string;
   categories: string[];
   /** Shorter names for the column chart's axis (e.g. "1 dic"); the full names go in tooltips. */
   shortCategories?: string[];
@@ -47,13 +50,13 @@ function totals(spec: ChartSpec): number[] {
 function frame(spec: ChartSpec, width: number, height: number): SVGSVGElement {
   const id = `chart-${++nextId}`;
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, class: `chart-svg chart-${spec.kind}` });
-  root.append(svg('title', { id: `${id}-title` }, spec.title), svg('desc', { id: `${id}-desc` }, 'Los mismos datos están en la tabla siguiente.'));
+  root.append(svg('title', { id: `${id}-title` }, spec.title), svg('desc', { id: `${id}-desc` }, spec.description));
   return root;
 }
 
 function barTitle(spec: ChartSpec, index: number, series: ChartSeries): string {
   const name = spec.series.length > 1 ? `${series.label}: ` : '';
-  return `${spec.categories[index]} — ${name}${NUMBER.format(series.values[index] ?? 0)}`;
+  return `${spec.categories[index]} — ${name}${new Intl.NumberFormat(spec.locale).format(series.values[index] ?? 0)}`;
 }
 
 /** Vertical stacked columns with a value axis: one column per category (days, ratings). */
@@ -74,7 +77,7 @@ function columns(spec: ChartSpec): SVGSVGElement {
     const value = step * tick;
     axis.append(
       svg('line', { x1: margin.left, x2: width - margin.right, y1: y(value), y2: y(value), class: 'chart-grid' }),
-      svg('text', { x: margin.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, NUMBER.format(value)),
+      svg('text', { x: margin.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, new Intl.NumberFormat(spec.locale).format(value)),
     );
   }
   const slot = plotWidth / spec.categories.length;
@@ -126,7 +129,7 @@ function bars(spec: ChartSpec): SVGSVGElement {
       group.append(rect);
       left += length;
     });
-    group.append(svg('text', { x: left + 6, y: top + row / 2 + 4, class: 'chart-value', 'aria-hidden': 'true' }, NUMBER.format(sums[index]!)));
+    group.append(svg('text', { x: left + 6, y: top + row / 2 + 4, class: 'chart-value', 'aria-hidden': 'true' }, new Intl.NumberFormat(spec.locale).format(sums[index]!)));
   });
   root.append(group);
   return root;
