@@ -4,6 +4,7 @@ import { hashPassword } from '../../src/auth';
 import { csatQuestion } from '../../src/handoff/csat';
 import type { Conversation } from '../../src/store';
 import { AGENT_PASSWORD, agentCookie } from '../helpers/agent-client';
+import { axeViolations } from '../helpers/axe';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { agentPage, collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
 
@@ -105,12 +106,7 @@ test('an admin sees the figures, tables and SVG charts; the filters work by keyb
   await Promise.all([page.waitForURL(/lang=en/), page.keyboard.press('Enter')]);
   await expect(page.getByRole('heading', { level: 2, name: /· Inglés$/ }).textContent()).resolves.toMatch(/^Resumen del vie, 20 de nov de 2026 al jue, 3 de dic de 2026/);
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  await page.evaluate(require('node:fs').readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  });
+  const violations = await axeViolations(page);
   expect(violations).toEqual([]);
 
   // The team bar's language switch: the page comes back in English, charts included.
