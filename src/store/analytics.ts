@@ -7,7 +7,7 @@ import type { Migration } from './migrations';
  * Each query starts from one of these ranges; the per-conversation lookups use the conversation_id ones.
  */
 export const ANALYTICS_MIGRATION: Migration = {
-  version: 8,
+  version: 9,
   name: 'analytics indexes',
   up: `
     CREATE INDEX conversations_by_date ON conversations (created_at);

@@ -3,6 +3,7 @@ import { HANDOFF_MIGRATION } from './handoff';
 import { ROLES_MIGRATION } from './agents';
 import { CSAT_MIGRATION } from './csat';
 import { LOGIN_FAILURES_MIGRATION } from './login-failures';
+import { KNOWLEDGE_GAPS_MIGRATION } from './knowledge-gaps';
 import { ANALYTICS_MIGRATION } from './analytics';
 
 /**
@@ -100,6 +101,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   CSAT_MIGRATION,
   ROLES_MIGRATION,
+  KNOWLEDGE_GAPS_MIGRATION,
   ANALYTICS_MIGRATION,
 ];
 
