@@ -2,7 +2,7 @@
  * The analytics page's queries on a year of a busy shop: a fresh SQLite file seeded through the store's
  * own functions on a moved clock, then every figure for 7, 30 and 366 days, timed.
  *
- *   npm run -s build && node dist/bench/analytics.js [--per-day 200] [--runs 5]
+ *   npm run bench:analytics -- [--per-day 200] [--runs 5]
  *
  * Per day: `--per-day` conversations, each a typed question and the bot's answer (one in ten also a
  * fallback), one in ten handed to an agent who replies and resolves (and is rated), one in thirty a
@@ -17,7 +17,7 @@ import { analyticsQueries } from '../src/store/analytics';
 import { openHandoffTables } from '../src/store/handoff';
 import { parseArgs, percentile, round } from './stats';
 
-const USAGE = 'usage: node dist/bench/analytics.js [--per-day N] [--runs N]';
+const USAGE = 'usage: npm run bench:analytics -- [--per-day N] [--runs N]';
 const ZONE = 'America/Mexico_City';
 const DAYS = 366;
 const FAQS = ['shipping-time', 'shipping-cost', 'returns', 'refunds', 'payment-methods', 'order-tracking', 'installments', 'invoice'];
