@@ -3,6 +3,8 @@ import { HANDOFF_MIGRATION } from './handoff';
 import { ROLES_MIGRATION } from './agents';
 import { CSAT_MIGRATION } from './csat';
 import { LOGIN_FAILURES_MIGRATION } from './login-failures';
+import { KNOWLEDGE_GAPS_MIGRATION } from './knowledge-gaps';
+import { ANALYTICS_MIGRATION } from './analytics';
 
 /**
  * The schema, as an ordered list of migrations. `PRAGMA user_version` records how many have run.
@@ -99,8 +101,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   CSAT_MIGRATION,
   ROLES_MIGRATION,
+  KNOWLEDGE_GAPS_MIGRATION,
+  ANALYTICS_MIGRATION,
   {
-    version: 8,
+    version: 10,
     name: 'conversations on WhatsApp and Messenger',
     up: `
       -- web | whatsapp | messenger: where the shopper writes from, and where replies go
