@@ -165,4 +165,30 @@ describe('knowledgeEditor on a real folder', () => {
     expect(() => editor.addPhrasings({ id: 'greeting', lang: 'es', phrasings: ['x'] }, path.join(root, 'intents/es/saludo.md'))).toThrow(KnowledgeEditError);
     expect(fs.readdirSync(path.join(root, 'intents/es'))).toEqual([]);
   });
+
+  it('refuses a file name with a control character before writing either language (no half-made FAQ)', () => {
+    for (const bad of ['en/x\u0000.md', 'en/a\u0007b.md']) {
+      expect(() =>
+        editor.createFaq({
+          id: 'gift-cards',
+          languages: {
+            es: { question: '¿Venden tarjetas de regalo?', phrasings: [], answer: 'Sí.', file: 'es/envios.md' },
+            en: { question: 'Do you sell gift cards?', phrasings: [], answer: 'Yes.', file: bad },
+          },
+        }),
+      ).toThrow(KnowledgeEditError);
+    }
+    expect(fs.readFileSync(file(), 'utf8')).toBe(ENVIOS);
+    expect(fs.readdirSync(path.join(root, 'knowledge/en'))).toEqual([]);
+    expect(backups()).toEqual([]);
+  });
+
+  it('two edits of a file in the same millisecond keep both earlier versions', () => {
+    editor.addPhrasings({ id: 'shipping-time', lang: 'es', phrasings: ['tiempo de entrega'] }, file());
+    const second = editor.addPhrasings({ id: 'shipping-time', lang: 'es', phrasings: ['plazo de entrega'] }, file());
+    expect(backups().filter((name) => name.endsWith('.md')).length).toBe(2);
+    expect(second.files[0]!.backup).not.toBe('.backups/es/envios.2026-12-04T05-30-00-000Z.md');
+    expect(fs.readFileSync(path.join(root, 'knowledge/.backups/es/envios.2026-12-04T05-30-00-000Z.md'), 'utf8')).toBe(ENVIOS);
+    expect(fs.readFileSync(path.join(root, 'knowledge', second.files[0]!.backup!), 'utf8')).toContain('- tiempo de entrega\n');
+  });
 });
