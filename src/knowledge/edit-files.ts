@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadKnowledge, type KnowledgeDirs } from './load';
 import { ID_PATTERN, parseEntries } from './parse-entries';
 import type { Lang, Problem } from './types';
-import { KnowledgeEditError, addPhrasings, appendFaq, type NewFaq } from './write-entries';
+import { KnowledgeEditError, addPhrasings, appendFaq, hasBrokenCharacter, type NewFaq } from './write-entries';
 
 /**
  * Writes edits made in the browser to the knowledge files: checked as the whole knowledge base they
@@ -57,7 +57,7 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
     const full = path.resolve(root, relative);
     const parts = path.relative(langDir, full).split(path.sep);
     // A control character (NUL above all) is no file name an editor means, and fs would throw mid-edit.
-    if (/[\u0000-\u001f\u007f]/.test(relative) || !relative.startsWith(`${lang}/`) || !full.startsWith(langDir + path.sep) || !full.endsWith('.md') || parts.some((part) => part.startsWith('.'))) {
+    if (/[\u0000-\u001f\u007f]/.test(relative) || hasBrokenCharacter(relative) || !relative.startsWith(`${lang}/`) || !full.startsWith(langDir + path.sep) || !full.endsWith('.md') || parts.some((part) => part.startsWith('.'))) {
       throw new KnowledgeEditError(`"${relative}" is not a knowledge file of ${lang}: use a name such as "${lang}/envios.md" inside the knowledge folder`);
     }
     // A symlinked folder or file could lead outside the knowledge folder.

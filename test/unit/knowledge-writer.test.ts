@@ -76,6 +76,12 @@ describe('addPhrasings', () => {
     expect(() => addPhrasings(ENVIOS, 'shipping-time', ['uno\ndos'])).toThrow(KnowledgeEditError);
     expect(() => addPhrasings(ENVIOS, 'shipping-time', ['## otra entrada'])).toThrow(/may not start with "#"/);
   });
+
+  it('refuses a lone surrogate, which would reach the disk as U+FFFD and make the whole file unreadable', () => {
+    expect(() => addPhrasings(ENVIOS, 'shipping-time', ['envío \ud800'])).toThrow(/broken character/);
+    expect(() => appendFaq(ENVIOS, { id: 'x', question: 'Q', phrasings: [], answer: 'A \udfff' }, 'es')).toThrow(/broken character/);
+    expect(addPhrasings(ENVIOS, 'shipping-time', ['envío 📦']).added).toEqual(['envío 📦']);
+  });
 });
 
 describe('appendFaq', () => {
