@@ -18,6 +18,7 @@ import { LoginLimiter } from './auth';
 import { agentRoutes } from './channels/agent-routes';
 import { knowledgeRoutes } from './channels/knowledge-routes';
 import { teamRoutes } from './channels/team-routes';
+import { analyticsRoutes } from './channels/analytics-routes';
 import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
 import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
@@ -87,6 +88,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const routes = express.Router();
   app.use(teamRoutes({ agents: handoffTables.agents, store, log }));
   app.use(knowledgeRoutes({ agents: handoffTables.agents, store, engineHost, config, clock, log, webDir }));
+  app.use(analyticsRoutes({ agents: handoffTables.agents, db: store.db, engine, timeZone: config.handoff.timeZone, now: clock, webDir }));
   app.use(routes);
   app.use(notFound);
   app.use(errorHandler(log));

@@ -4,6 +4,7 @@ import { ROLES_MIGRATION } from './agents';
 import { CSAT_MIGRATION } from './csat';
 import { LOGIN_FAILURES_MIGRATION } from './login-failures';
 import { KNOWLEDGE_GAPS_MIGRATION } from './knowledge-gaps';
+import { ANALYTICS_MIGRATION } from './analytics';
 
 /**
  * The schema, as an ordered list of migrations. `PRAGMA user_version` records how many have run.
@@ -101,6 +102,7 @@ export const MIGRATIONS: readonly Migration[] = [
   CSAT_MIGRATION,
   ROLES_MIGRATION,
   KNOWLEDGE_GAPS_MIGRATION,
+  ANALYTICS_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
