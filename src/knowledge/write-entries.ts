@@ -121,7 +121,8 @@ function scan(lines: string[]): ScannedEntry[] {
   const entries: ScannedEntry[] = [];
   let current: (ScannedEntry & { section: 'fields' | 'phrasings' | 'answer' }) | null = null;
   lines.forEach((raw, index) => {
-    const line = raw.replace(/\r?\n$/, '').trimEnd();
+    // Read past a byte-order mark as the parser does; the mark itself stays in the file.
+    const line = (index === 0 ? raw.replace(/^\uFEFF/, '') : raw).replace(/\r?\n$/, '').trimEnd();
     const entryHeading = /^##\s+(.*)$/.exec(line);
     if (entryHeading && !line.startsWith('###')) {
       current = { id: null, question: entryHeading[1]!.trim(), phrasings: [], phrasingsHeading: null, lastPhrasing: null, answerHeading: null, spanishHeadings: false, section: 'fields' };

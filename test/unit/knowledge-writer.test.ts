@@ -77,6 +77,14 @@ describe('addPhrasings', () => {
     expect(() => addPhrasings(ENVIOS, 'shipping-time', ['## otra entrada'])).toThrow(/may not start with "#"/);
   });
 
+  it('adds to the first entry of a file with a byte-order mark and keeps the mark', () => {
+    const withoutTitle = ENVIOS.slice(ENVIOS.indexOf('## '));
+    const { text, added } = addPhrasings(`\uFEFF${withoutTitle}`, 'shipping-time', ['tiempo de entrega']);
+    expect(added).toEqual(['tiempo de entrega']);
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(parseEntries(text, 'f', 'es', 'faq').entries.find((e) => e.id === 'shipping-time')!.phrasings).toContain('tiempo de entrega');
+  });
+
   it('refuses a lone surrogate, which would reach the disk as U+FFFD and make the whole file unreadable', () => {
     expect(() => addPhrasings(ENVIOS, 'shipping-time', ['envío \ud800'])).toThrow(/broken character/);
     expect(() => appendFaq(ENVIOS, { id: 'x', question: 'Q', phrasings: [], answer: 'A \udfff' }, 'es')).toThrow(/broken character/);
