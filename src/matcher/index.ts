@@ -56,10 +56,12 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
   const space = new FeatureSpace(
     mapLazily(examples, (example, i) => {
       const analysis = analyzer.analyze(example.text);
-      for (const stem of analysis.stems) {
+      // Content words only: "comer" must not look known because "como" stems the same way.
+      analysis.stems.forEach((stem, k) => {
+        if (!isContentWord(analysis.words[k], analyzer.isStopword)) return;
         stemsOf[labelOf[i]].add(stem);
         knownStems.add(stem);
-      }
+      });
       return countFeatures(analysis);
     }),
   );
