@@ -91,6 +91,8 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
           ...new Set(analysis.words.filter((word, k) => isContentWord(word, analyzer.isStopword) && !stemsOf[label].has(analysis.stems[k]))),
         ],
       }));
+      // The topic share can reorder the most probable labels: best confidence first.
+      candidates.sort((a, b) => b.confidence - a.confidence);
       return { normalized: analysis.normalized, corrections: analysis.corrections, candidates };
     },
   };
