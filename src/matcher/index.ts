@@ -16,6 +16,8 @@ export interface MatchResult {
   normalized: string;
   /** Typo repairs made. */
   corrections: Array<{ from: string; to: string }>;
+  /** The message's content words that no phrasing of any entry uses: they lower every candidate. */
+  unknownWords: string[];
   /** Best first. */
   candidates: ScoredCandidate[];
 }
@@ -93,7 +95,8 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
       }));
       // The topic share can reorder the most probable labels: best confidence first.
       candidates.sort((a, b) => b.confidence - a.confidence);
-      return { normalized: analysis.normalized, corrections: analysis.corrections, candidates };
+      const unknownWords = [...new Set(analysis.words.filter((word, k) => isContentWord(word, analyzer.isStopword) && !knownStems.has(analysis.stems[k])))];
+      return { normalized: analysis.normalized, corrections: analysis.corrections, unknownWords, candidates };
     },
   };
 }
