@@ -6,7 +6,7 @@
  * the same protocol, each in its own process so that memory figures are its own.
  *
  *   npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]
- *   npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE]
+ *   npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE] [--answer X]
  *
  * The second form cross-validates a small knowledge base with no out-of-scope examples (HINT3) at the
  * default threshold, to check that confidence means the same there as on a large one; with
@@ -31,8 +31,9 @@ import { parseArgs, round, rssMb } from './stats';
 
 const USAGE =
   'usage: npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]\n' +
-  '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE]\n' +
+  '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE] [--answer X]\n' +
   '  --leave-out  with --folds: leave each fold\'s labels out of the build instead, and ask their questions\n' +
+  '  --answer X   answer at confidence X instead of the default threshold (with --folds: clarify unchanged)\n' +
   '  --same FILE  TSV of "set:LABEL<TAB>set:LABEL" pairs naming the same request in two sets (set = file name\n' +
   '               without _train.json): out-of-scope questions answered with such an entry are counted apart\n' +
   '  --labels N [--per-label M]  keep N labels (M examples each); questions about the others are out of scope\n' +
@@ -132,7 +133,7 @@ async function runMethod(name: string, args: Map<string, string>): Promise<Metho
   await classifyAll(classifier, sample(train, method.slow ? 5 : WARM_UP_QUERIES));
 
   const evaluated = await classifyAll(classifier, evalSet);
-  const defaultThreshold = parseConfig().matching.answerThreshold;
+  const defaultThreshold = args.has('answer') ? Number(args.get('answer')) : parseConfig().matching.answerThreshold;
   const threshold = valSet ? tuneThreshold((await classifyAll(classifier, valSet)).scored) : name === 'atento' ? defaultThreshold : 0;
   return {
     method: method.name,
@@ -182,11 +183,12 @@ async function main(): Promise<void> {
     argv,
     {
       train: 'value', eval: 'value', val: 'value', lang: 'value', compare: 'flag', sample: 'value', method: 'value', folds: 'value',
-      labels: 'value', 'per-label': 'value', oos: 'value', same: 'value', 'leave-out': 'flag',
+      labels: 'value', 'per-label': 'value', oos: 'value', same: 'value', 'leave-out': 'flag', answer: 'value',
     },
     USAGE,
   );
   if (args.has('lang') && !isLang(args.get('lang'))) throw new Error(`--lang must be "es" or "en"\n${USAGE}`);
+  if (args.has('answer') && !(Number(args.get('answer')) >= 0 && Number(args.get('answer')) <= 1)) throw new Error(`--answer must be a number from 0 to 1\n${USAGE}`);
   if (args.has('folds')) {
     const folds = Number(args.get('folds'));
     if (!args.has('train') || !Number.isInteger(folds) || folds < 2) throw new Error(`--folds needs --train and a whole number of at least 2\n${USAGE}`);
@@ -209,8 +211,10 @@ async function main(): Promise<void> {
       return (marked.length ? marked : other).map(([text, label]) => ({ text, source: `${setName(file)}:${label}` }));
     });
     const sameRequest = args.has('same') ? readSameRequests(args.get('same')!, setName(args.get('train')!)) : undefined;
-    const result = await crossValidate(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds, outOfScope, sameRequest);
-    console.log(`${folds}-fold cross-validation of ${args.get('train')} (${pairs.length} examples) at the default threshold ${result.threshold}:`);
+    const answerThreshold = args.has('answer') ? Number(args.get('answer')) : undefined;
+    const result = await crossValidate(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds, { outOfScope, sameRequest, answerThreshold });
+    const thresholdNote = answerThreshold === undefined ? 'the default threshold' : 'answer threshold';
+    console.log(`${folds}-fold cross-validation of ${args.get('train')} (${pairs.length} examples) at ${thresholdNote} ${result.threshold}:`);
     console.log(`  argmax accuracy ${percent(result.argmaxAccuracy)}, answered right ${percent(result.inScopeAccuracy)}`);
     console.log(`  right answers kept ${percent(result.rightAnswered)}, wrong answers kept ${percent(result.wrongAnswered)}`);
     console.log('  confidence band: questions, share ranked right');
@@ -238,13 +242,13 @@ async function main(): Promise<void> {
   }
 
   const ours = await runMethod('atento', args);
-  const thresholdNote = args.has('val') ? 'threshold picked on --val' : 'default threshold from src/config.ts';
+  const thresholdNote = args.has('val') ? 'threshold picked on --val' : args.has('answer') ? 'threshold from --answer' : 'default threshold from src/config.ts';
   console.log(`Atento on ${args.get('eval')} (${ours.evalQueries} queries), ${thresholdNote}:`);
   console.log(`  argmax accuracy ${percent(ours.argmaxAccuracy)}`);
   console.log(`  at threshold ${ours.chosen.threshold}: in-scope accuracy ${percent(ours.chosen.inScopeAccuracy)}, ` +
     `out-of-scope recall ${percent(ours.chosen.oosRecall)}, precision ${percent(ours.chosen.oosPrecision)}`);
   if (ours.atDefault) {
-    console.log(`  at the default threshold ${ours.atDefault.threshold}: in-scope accuracy ${percent(ours.atDefault.inScopeAccuracy)}, ` +
+    console.log(`  at the ${args.has('answer') ? '--answer' : 'default'} threshold ${ours.atDefault.threshold}: in-scope accuracy ${percent(ours.atDefault.inScopeAccuracy)}, ` +
       `out-of-scope recall ${percent(ours.atDefault.oosRecall)}, precision ${percent(ours.atDefault.oosPrecision)}`);
   }
   console.log(`  build ${ours.buildMs} ms (CPU ${ours.buildCpuMs} ms), per query p50 ${ours.p50Ms} ms, p99 ${ours.p99Ms} ms, RSS ${ours.rssMb} MB`);

@@ -53,14 +53,19 @@ const BANDS = [0, 0.2, 0.4, 0.5, 0.6, 0.8, 0.9, 1.0001];
  * example is held out once (example i is in fold i mod k) and asked of a matcher built from the rest.
  * Shows whether the default threshold means on a small knowledge base what it means on a large one.
  */
-export async function crossValidate(
-  pairs: readonly Pair[],
-  lang: Lang,
-  folds: number,
-  outOfScope: readonly OutOfScopeQuestion[] = [],
-  sameRequest?: (entryId: string, source: string) => boolean,
-): Promise<CrossValidation> {
-  const matching = parseConfig().matching;
+export interface CrossValidationOptions {
+  /** Also asked of every fold's matcher. */
+  outOfScope?: readonly OutOfScopeQuestion[];
+  /** Whether an out-of-scope question from `source` answered with `entryId` got the entry for the same request. */
+  sameRequest?: (entryId: string, source: string) => boolean;
+  /** Instead of the configuration's default, to see what a shop trading answers for choices would get. */
+  answerThreshold?: number;
+}
+
+export async function crossValidate(pairs: readonly Pair[], lang: Lang, folds: number, options: CrossValidationOptions = {}): Promise<CrossValidation> {
+  const { outOfScope = [], sameRequest, answerThreshold } = options;
+  const defaults = parseConfig().matching;
+  const matching = { ...defaults, answerThreshold: answerThreshold ?? defaults.answerThreshold };
   const threshold = matching.answerThreshold;
   const scored: Scored[] = [];
   const actions = { answeredRight: 0, answeredWrong: 0, clarifiedWithRight: 0, clarifiedWithoutRight: 0, fallback: 0 };
