@@ -2,7 +2,7 @@
 'use strict';
 /**
  * Bundles the browser code with esbuild into dist/web/: the shopper's widget (one file, at most
- * 25 KB gzipped, checked here) and, when present, the agent console. `npm run build` runs this;
+ * 25 KB gzipped, checked here) and, when present, the agent console and the editors' knowledge page. `npm run build` runs this;
  * test/global-setup.ts calls buildWeb() so tests always serve the current widget.
  */
 const fs = require('node:fs');
@@ -17,6 +17,8 @@ const ENTRIES = [
   { name: 'widget', entry: 'web-widget/src/widget.ts', budget: WIDGET_GZIP_BUDGET },
   { name: 'console', entry: 'web-widget/console/src/console.ts', budget: null },
   { name: 'console', entry: 'web-widget/console/console.css', budget: null },
+  { name: 'knowledge', entry: 'web-widget/console/src/knowledge-page.ts', budget: null },
+  { name: 'knowledge', entry: 'web-widget/console/knowledge.css', budget: null },
 ];
 
 async function buildWeb({ quiet = false } = {}) {

@@ -16,6 +16,7 @@ import {
 } from './channels';
 import { LoginLimiter } from './auth';
 import { agentRoutes } from './channels/agent-routes';
+import { knowledgeRoutes } from './channels/knowledge-routes';
 import { teamRoutes } from './channels/team-routes';
 import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
 import { startEngineHost, type Engine, type EngineHost } from './engine';
@@ -85,6 +86,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(agentRoutes({ agents: handoffTables.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(handoffTables.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
   const routes = express.Router();
   app.use(teamRoutes({ agents: handoffTables.agents, store, log }));
+  app.use(knowledgeRoutes({ agents: handoffTables.agents, store, engineHost, config, clock, log, webDir }));
   app.use(routes);
   app.use(notFound);
   app.use(errorHandler(log));

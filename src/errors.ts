@@ -20,6 +20,7 @@ export const ERRORS = {
   hello_timeout: { http: 408, close: 4408, message: 'No "hello" frame arrived in time; reconnect and send it first.' },
   login_required: { http: 401, close: null, message: 'Log in at /agent/login first.' },
   role_forbidden: { http: 403, close: null, message: 'Your role does not allow this; ask an admin.' },
+  knowledge_invalid: { http: 400, close: null, message: 'The edit would leave errors in the knowledge base; nothing was written.' },
   not_found: { http: 404, close: null, message: 'Not found.' },
   internal: { http: 500, close: 1011, message: 'Something went wrong on our side; please try again.' },
   unavailable: { http: 503, close: 1013, message: 'The server is starting or shutting down.' },

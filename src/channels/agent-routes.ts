@@ -6,6 +6,7 @@ import { AtentoError, ERRORS } from '../errors';
 import type { KnowledgeStatus } from '../engine';
 import type { AgentTable } from '../store/agents';
 import { renderConsolePage, renderLoginPage } from './agent-pages';
+import { consoleLangOf, translate } from './console-text';
 import { clientAddress, isLoopback } from './client-address';
 import { isOriginAllowed } from './origin';
 import { setHtmlSecurityHeaders } from './security-headers';
@@ -34,7 +35,7 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     const agent = sessionAgent(deps.agents, req.headers.cookie);
     if (!agent) return res.redirect(303, '/agent/login');
     setHtmlSecurityHeaders(res);
-    res.type('html').send(renderConsolePage(agent));
+    res.type('html').send(renderConsolePage(agent, langOf(req)));
   });
 
   router.get('/agent/api/knowledge/status', requireRole(deps.agents, 'editor'), (_req, res) => {
@@ -42,9 +43,9 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     res.json(deps.knowledgeStatus());
   });
 
-  router.get('/agent/login', (_req, res) => {
+  router.get('/agent/login', (req, res) => {
     setHtmlSecurityHeaders(res);
-    res.type('html').send(renderLoginPage());
+    res.type('html').send(renderLoginPage(langOf(req)));
   });
 
   // Login and logout change who is logged in: only the server's own pages may post to them (login CSRF,
@@ -62,14 +63,13 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     const result = await login(deps, { email, password, clientAddress: clientAddress(req) });
     if (!result.ok) {
       const status = result.error === 'rate_limited' ? 429 : 401;
+      const lang = langOf(req);
       const message =
-        result.error === 'rate_limited'
-          ? `Demasiados intentos fallidos. Espera ${waitText(result.retryAfterSeconds)} y vuelve a intentarlo.`
-          : 'Correo o contraseña incorrectos.';
+        result.error === 'rate_limited' ? translate(lang, 'login.rateLimited', { wait: waitText(result.retryAfterSeconds) }) : translate(lang, 'login.wrong');
       if (result.error === 'rate_limited') res.setHeader('Retry-After', String(result.retryAfterSeconds));
       if (wantsJson) return res.status(status).json({ error: { code: result.error, message } });
       setHtmlSecurityHeaders(res);
-      return res.status(status).type('html').send(renderLoginPage(message, email));
+      return res.status(status).type('html').send(renderLoginPage(lang, message, email));
     }
     res.setHeader('Set-Cookie', sessionCookie(result.token, result.expiresAt, deps.secureCookies ?? cameOverHttps(req)));
     if (wantsJson) return res.json({ agent: { id: result.agent.id, name: result.agent.name, role: result.agent.role } });
@@ -96,6 +96,11 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
   }
 
   return router;
+}
+
+/** The agent's saved choice (cookie), else the browser's Accept-Language, else Spanish. */
+function langOf(req: Request) {
+  return consoleLangOf(req.headers.cookie, req.headers['accept-language']);
 }
 
 function waitText(seconds: number): string {

@@ -11,7 +11,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   ask: { run: askCommand, summary: 'ask "question" [--lang es|en] [--json]   show the decision, answer and candidates' },
   classify: { run: classifyCommand, summary: 'classify [--knowledge DIR] [--intents DIR]   stdin lines → one JSON decision per line' },
   chat: { run: chatCommand, summary: 'chat [--lang es|en]   talk to the bot in the terminal' },
-  kb: { run: kbCommand, summary: 'kb check | overlaps | unanswered [--since DATE] [--limit N]   tools for content editors' },
+  kb: { run: kbCommand, summary: 'kb check | overlaps | unanswered | gaps [--since DATE] [--limit N]   tools for content editors' },
   agent: { run: (args) => agentCommand(args, loadConfig()), summary: 'agent add --email E --name N [--role agent|editor|admin] | agent role --email E --role R | agent list   console accounts' },
   shopper: { run: (args) => shopperCommand(args, loadConfig()), summary: 'shopper export --email E | shopper forget --email E   a shopper\'s data, as JSON, or erased' },
   serve: { run: serveCommand, summary: 'serve   start the chat server (what `npm start` runs)' },

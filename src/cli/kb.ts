@@ -1,11 +1,13 @@
 import { createEngine, findOverlaps, formatProblem } from '../engine';
 import fs from 'node:fs';
 import { findPlaceholders, loadKnowledge, SHOP_VALUES_FILE } from '../knowledge';
-import { openStore, unansweredQuestions } from '../store';
+import { knowledgeGaps, type KnowledgeGap } from '../gaps';
+import { knowledgeGapTable, openStore, unansweredQuestions } from '../store';
 import { parseCommand, parseLang, UsageError } from './options';
 
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   check: checkCommand,
+  gaps: gapsCommand,
   overlaps: overlapsCommand,
   unanswered: unansweredCommand,
 };
@@ -87,4 +89,50 @@ async function unansweredCommand(args: string[]): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+const REASON_NAMES: Record<string, string> = { fallback: 'fallback', clarify_unpicked: 'clarify not picked', low_confidence: 'low confidence', thumbs_down: 'thumbs down' };
+
+/** Unanswered questions grouped by meaning, with the FAQ that comes closest: the same groups as /agent/knowledge. */
+async function gapsCommand(args: string[]): Promise<number> {
+  const { values, config } = parseCommand('kb gaps', args, {
+    since: { type: 'string' },
+    limit: { type: 'string' },
+    lang: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('atento kb gaps: --limit must be a whole number above 0');
+  if (values.since !== undefined && Number.isNaN(Date.parse(values.since as string))) {
+    throw new UsageError('atento kb gaps: --since must be a date such as 2026-11-01');
+  }
+  if (!fs.existsSync(config.databaseFile)) {
+    console.error(`atento kb gaps: no database at ${config.databaseFile} yet: start the server (npm start) or set ATENTO_DATA_DIR`);
+    return 1;
+  }
+  const knowledge = loadKnowledge(config);
+  const engine = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+  const store = openStore(config.databaseFile);
+  let groups: KnowledgeGap[];
+  try {
+    const table = knowledgeGapTable(store.db, () => new Date().toISOString());
+    const since = values.since === undefined ? undefined : new Date(values.since as string).toISOString();
+    const questions = table.questions({ since, lang: parseLang('kb gaps', values.lang), belowConfidence: config.matching.answerThreshold });
+    groups = knowledgeGaps(questions, engine, { handled: table.handled() }).slice(0, limit);
+  } finally {
+    store.close();
+  }
+  if (values.json) {
+    console.log(JSON.stringify({ groups }));
+    return 0;
+  }
+  for (const group of groups) {
+    const reasons = Object.entries(group.reasons).map(([reason, count]) => `${count} ${REASON_NAMES[reason] ?? reason}`).join(', ');
+    console.log(`${String(group.count).padStart(4)}×  [${group.lang}] ${group.terms.join(' ')}  (${reasons}; last ${group.lastAskedAt})`);
+    for (const example of group.examples.slice(0, 3)) console.log(`        "${example.text}"${example.count > 1 ? ` ×${example.count}` : ''}`);
+    const closest = group.closest;
+    console.log(closest ? `        closest: ${closest.id} (${closest.confidence.toFixed(2)}) ${closest.file}:${closest.line}` : '        closest: none');
+  }
+  console.log(`\n${groups.length} groups of questions without a good answer.`);
+  return 0;
 }

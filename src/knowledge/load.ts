@@ -19,8 +19,10 @@ const SYNONYMS_FILE = 'synonyms.txt';
 /**
  * Reads knowledge/<lang>/*.md, intents/<lang>/*.md and knowledge/<lang>/synonyms.txt.
  * Never throws for bad content: every problem is reported and only the broken entries are left out.
+ * `overrides` (full path → text) are read instead of the disk, new files included: an edit is
+ * checked as the knowledge base it would make before it is written (src/knowledge/edit-files.ts).
  */
-export function loadKnowledge(dirs: KnowledgeDirs): KnowledgeBase {
+export function loadKnowledge(dirs: KnowledgeDirs, overrides: ReadonlyMap<string, string> = new Map()): KnowledgeBase {
   const entries: Entry[] = [];
   const problems: Problem[] = [];
   const synonyms = Object.fromEntries(LANGUAGES.map((lang) => [lang, [] as SynonymGroup[]])) as Record<Lang, SynonymGroup[]>;
@@ -38,8 +40,8 @@ export function loadKnowledge(dirs: KnowledgeDirs): KnowledgeBase {
     for (const lang of LANGUAGES) {
       const langDir = path.join(dir, lang);
       if (!isDirectory(langDir)) continue;
-      for (const file of listMarkdown(langDir)) {
-        const text = readText(file, problems);
+      for (const file of listMarkdown(langDir, overrides)) {
+        const text = overrides.get(file) ?? readText(file, problems);
         if (text === null) continue;
         hash.update(`${file}\0${text}\0`);
         if (!isText(text)) {
@@ -80,12 +82,13 @@ export function loadKnowledge(dirs: KnowledgeDirs): KnowledgeBase {
   };
 }
 
-function listMarkdown(dir: string): string[] {
-  return fs
+function listMarkdown(dir: string, overrides: ReadonlyMap<string, string>): string[] {
+  const files = fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.md'))
-    .sort()
     .map((name) => path.join(dir, name));
+  const added = [...overrides.keys()].filter((file) => file.endsWith('.md') && file.startsWith(dir + path.sep) && !files.includes(file));
+  return [...files, ...added].sort();
 }
 
 function readText(file: string, problems: Problem[]): string | null {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KnowledgeDirs } from './load';
+import { BACKUP_DIR } from './edit-files';
 
 const POLL_MS = 500;
 
@@ -29,7 +30,8 @@ export function watchKnowledge(dirs: KnowledgeDirs, onChange: () => void): () =>
 function signature(dir: string): string {
   let names: string[];
   try {
-    names = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+    // Backups of edits made from the knowledge page are not knowledge: writing one changes nothing live.
+    names = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => !name.startsWith(BACKUP_DIR)).sort();
   } catch {
     return `${dir}: missing`;
   }

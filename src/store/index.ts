@@ -8,6 +8,7 @@ export { CONVERSATION_STATUSES, type Conversation, type ConversationStatus, type
 export { HISTORY_LIMIT, type MessageKind, type NewMessage, type Sender, type StoredMessage } from './messages';
 export type { Feedback } from './feedback';
 export { MIGRATIONS, migrate, type Migration } from './migrations';
+export { knowledgeGapTable, type GapQuestion, type GapQueryOptions, type KnowledgeGapTable } from './knowledge-gaps';
 export { unansweredQuestions, type UnansweredOptions, type UnansweredQuestion } from './unanswered';
 export { openDatabase, type Db };
 

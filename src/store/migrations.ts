@@ -3,6 +3,7 @@ import { HANDOFF_MIGRATION } from './handoff';
 import { ROLES_MIGRATION } from './agents';
 import { CSAT_MIGRATION } from './csat';
 import { LOGIN_FAILURES_MIGRATION } from './login-failures';
+import { KNOWLEDGE_GAPS_MIGRATION } from './knowledge-gaps';
 
 /**
  * The schema, as an ordered list of migrations. `PRAGMA user_version` records how many have run.
@@ -99,6 +100,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   CSAT_MIGRATION,
   ROLES_MIGRATION,
+  KNOWLEDGE_GAPS_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

@@ -107,3 +107,33 @@ test('forgetting a shopper over HTTP: admin only, logged without the e-mail', as
   expect((await (await post('/agent/api/shoppers/export', 'admin', { email: 'rosa@example.com' })).json()).conversations).toEqual([]);
   expect(server.app.store.conversations.get(kept)).toBeDefined();
 });
+
+test('shopper export is admin only too; nobody logged in gets 401 on every admin route', async () => {
+  const post = (path: string, role?: string) =>
+    fetch(`${server.httpUrl}${path}`, { method: 'POST', headers: { ...(role ? { cookie: cookies[role] } : {}), 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rosa@example.com' }) });
+  for (const role of ['agent', 'editor']) {
+    const res = await post('/agent/api/shoppers/export', role);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: 'role_forbidden' } });
+  }
+  for (const path of ['/agent/api/shoppers/export', '/agent/api/shoppers/forget']) expect((await post(path)).status).toBe(401);
+  expect((await get('/agent/api/conversations/any/transcript')).status).toBe(401);
+});
+
+test('the console page shows each role its sections, in the agent\'s language', async () => {
+  const page = async (role: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${server.httpUrl}/agent`, { headers: { cookie: cookies[role], ...headers } });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+  const sections = (html: string) => [...html.matchAll(/<a href="(\/agent[^"]*)"/g)].map((m) => m[1]);
+  expect(sections(await page('agent'))).toEqual(['/agent']);
+  expect(sections(await page('editor'))).toEqual(['/agent', '/agent/knowledge']);
+  expect(sections(await page('admin'))).toEqual(['/agent', '/agent/knowledge', '/agent/analytics', '/agent#privacy']);
+  expect(await page('admin')).toContain('<html lang="es">');
+  const english = await page('admin', { 'accept-language': 'en-US,en;q=0.9' });
+  expect(english).toContain('<html lang="en">');
+  expect(english).toContain('>Analytics</a>');
+  // The choice saved by the console's language switch wins over the browser's.
+  expect(await page('admin', { cookie: `${cookies.admin}; atento_lang=es`, 'accept-language': 'en-US' })).toContain('>Analítica</a>');
+});

@@ -13,8 +13,8 @@ button{font:inherit;cursor:pointer}
 .badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b91c1c;color:#fff;font-size:12px;font-weight:700;display:grid;place-items:center}
 .panel{position:absolute;bottom:76px;right:0;width:380px;height:min(620px,calc(100vh - 120px));background:#fff;border-radius:16px;box-shadow:0 12px 40px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}
 .root[data-position=left] .panel{right:auto;left:0}
-header{background:var(--atento-color);color:var(--atento-on-color);padding:14px 16px;display:flex;align-items:flex-start;gap:8px}
-header .heading{flex:1;min-width:0}
+.header{background:var(--atento-color);color:var(--atento-on-color);padding:14px 16px;display:flex;align-items:flex-start;gap:8px}
+.header .heading{flex:1;min-width:0}
 h2{margin:0;font-size:17px;font-weight:700}
 .status{margin:2px 0 0;font-size:13px;opacity:.95}
 .close{background:transparent;border:0;color:inherit;font-size:26px;line-height:1;padding:2px 8px;border-radius:8px}

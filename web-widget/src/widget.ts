@@ -154,7 +154,8 @@ class ChatWidget {
     this.panel.hidden = true;
     this.panel.setAttribute('role', 'dialog');
     this.panel.setAttribute('aria-labelledby', 'atento-title');
-    const header = el('header');
+    // Not <header>: inside the shop's page it would be a second banner landmark (axe: landmark-no-duplicate-banner).
+    const header = el('div', 'header');
     const heading = el('div', 'heading');
     const title = el('h2', undefined, this.options.title);
     title.id = 'atento-title';

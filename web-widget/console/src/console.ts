@@ -2,8 +2,11 @@ import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationV
 import type { CannedAnswer } from '../../../src/engine';
 import { renderRichText } from '../../src/rich-text';
 import { actionLabel, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
+import { t } from './i18n';
 import { alertNewChat, clearTitleAlert } from './notify';
+import { privacyPanel } from './privacy';
 import { AgentSocket } from './socket';
+import { teamStatus, wireTeamNav } from './team-nav';
 import { ticketAnswered, ticketCard, ticketRefused, ticketReplyStored } from './tickets';
 
 /**
@@ -50,33 +53,53 @@ const socket = new AgentSocket(onFrame, (connection) => {
 // ——— Layout (built once; regions re-render) ———
 
 const root = document.getElementById('console-root')!;
-const header = h('header', { class: 'top' });
-const tabs = h('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Listas' });
+const header = teamStatus();
+const heading = h('h1', { class: 'visually-hidden' });
+const tabs = h('div', { class: 'tabs', role: 'tablist' });
 const list = h('div', { class: 'list', role: 'tabpanel' });
 const side = h('aside', { class: 'sidebar' }, tabs, list);
 const chatHeader = h('div', { class: 'chat-header' });
-const transcript = h('ol', { class: 'transcript', 'aria-live': 'polite', 'aria-label': 'Conversación' });
+// Focusable: a scrollable region the keyboard cannot reach cannot be read by keyboard users (axe: scrollable-region-focusable).
+const transcript = h('ol', { class: 'transcript', 'aria-live': 'polite', tabindex: '0' });
 const typingLine = h('p', { class: 'typing-line', 'aria-live': 'polite' });
 // The server's default limits.maxMessageChars; the console page is not told a custom one.
 const MAX_MESSAGE_CHARS = 2000;
-const replyInput = h('textarea', { id: 'reply', rows: '3', maxlength: String(MAX_MESSAGE_CHARS), placeholder: 'Escribe tu respuesta…', 'aria-label': 'Respuesta' });
-const modeReply = h('button', { type: 'button', class: 'mode', 'aria-pressed': 'true' }, 'Respuesta');
-const modeNote = h('button', { type: 'button', class: 'mode', 'aria-pressed': 'false' }, 'Nota interna');
-const sendButton = h('button', { type: 'submit', class: 'primary send' }, 'Enviar');
-const composer = h(
-  'form',
-  { class: 'composer' },
-  h('div', { class: 'composer-modes', role: 'group', 'aria-label': 'Tipo de mensaje' }, modeReply, modeNote),
-  replyInput,
-  h('div', { class: 'composer-actions' }, h('span', { class: 'hint' }, 'Enter envía · Shift+Enter nueva línea'), sendButton),
-);
-const cannedInput = h('input', { type: 'search', placeholder: 'Buscar respuesta en la base de conocimiento…', 'aria-label': 'Buscar respuestas', class: 'canned-search' });
+const replyInput = h('textarea', { id: 'reply', rows: '3', maxlength: String(MAX_MESSAGE_CHARS) });
+const modeReply = h('button', { type: 'button', class: 'mode', 'aria-pressed': 'true' });
+const modeNote = h('button', { type: 'button', class: 'mode', 'aria-pressed': 'false' });
+const sendButton = h('button', { type: 'submit', class: 'primary send' });
+const modes = h('div', { class: 'composer-modes', role: 'group' }, modeReply, modeNote);
+const hint = h('span', { class: 'hint' });
+const composer = h('form', { class: 'composer' }, modes, replyInput, h('div', { class: 'composer-actions' }, hint, sendButton));
+const cannedInput = h('input', { type: 'search', class: 'canned-search' });
 const cannedList = h('ul', { class: 'canned-results' });
-const canned = h('section', { class: 'canned' }, h('h3', {}, 'Respuestas guardadas'), cannedInput, cannedList);
+const cannedTitle = h('h2', {});
+const canned = h('section', { class: 'canned' }, cannedTitle, cannedInput, cannedList);
 const chatPane = h('section', { class: 'chat' }, chatHeader, transcript, typingLine, composer);
 const details = h('aside', { class: 'details' });
-const main = h('main', { class: 'workspace' }, side, chatPane, h('div', { class: 'right' }, details, canned));
-root.append(header, main);
+const main = h('main', { class: 'workspace' }, heading, side, chatPane, h('div', { class: 'right' }, details, canned));
+root.append(main);
+const privacy = state.me.role === 'admin' ? privacyPanel() : null;
+if (privacy) root.append(privacy.element);
+
+/** The texts of the parts built once, in the agent's language (again after a switch). */
+function labelLayout(): void {
+  heading.textContent = t('nav.conversations');
+  tabs.setAttribute('aria-label', t('lists.label'));
+  // Two <aside>s: names tell the landmarks apart (axe: landmark-unique).
+  side.setAttribute('aria-label', t('lists.label'));
+  details.setAttribute('aria-label', t('details.customer'));
+  transcript.setAttribute('aria-label', t('chat.label'));
+  replyInput.setAttribute('aria-label', t('composer.label'));
+  modeReply.textContent = t('composer.modeReply');
+  modeNote.textContent = t('composer.modeNote');
+  modes.setAttribute('aria-label', t('composer.modes'));
+  hint.textContent = t('composer.hint');
+  cannedInput.placeholder = t('canned.placeholder');
+  cannedInput.setAttribute('aria-label', t('canned.label'));
+  cannedTitle.textContent = t('canned.title');
+  setMode(state.mode);
+}
 
 // ——— Frames ———
 
@@ -111,7 +134,7 @@ function onFrame(frame: AgentServerFrame): void {
     case 'released':
       // Refresh the transcript: its status and holder changed.
       if (state.open.has(frame.conversationId)) socket.send({ type: 'open', conversationId: frame.conversationId });
-      if (frame.outcome === 'requeued') notice('Te desconectaste demasiado tiempo: tus chats volvieron a la cola.');
+      if (frame.outcome === 'requeued') notice(t('notice.requeued'));
       if (state.selected === frame.conversationId && frame.outcome !== 'resolved' && frame.outcome !== 'handed_back') state.selected = null;
       return renderAll();
     case 'presence': {
@@ -135,7 +158,7 @@ function onFrame(frame: AgentServerFrame): void {
       chat.view.messages.push(frame.message);
       if (frame.message.from === 'shopper') chat.shopperTyping = false;
       if (frame.conversationId !== state.selected) chat.unread += 1;
-      else if (document.hidden && frame.message.from === 'shopper') alertNewChat('Nuevo mensaje');
+      else if (document.hidden && frame.message.from === 'shopper') alertNewChat(t('alert.newMessage'));
       if (frame.conversationId === state.selected) appendMessage(frame.message);
       renderSidebar();
       return renderTyping();
@@ -154,16 +177,16 @@ function onFrame(frame: AgentServerFrame): void {
     case 'ok':
       if (frame.request === 'answer_ticket' && frame.ticketId) {
         ticketAnswered(frame.ticketId);
-        notice(`Respuesta al ticket #${frame.ticketId} enviada por correo.`);
+        notice(t('notice.ticketSent', { id: frame.ticketId }));
       }
       if (frame.request === 'ticket_email_reply' && frame.ticketId) {
         ticketReplyStored(frame.ticketId);
-        notice('Respuesta del cliente guardada en la conversación.');
+        notice(t('notice.pastedStored'));
         renderSidebar();
       }
-      if (frame.request === 'resolve') notice('Conversación resuelta.');
-      if (frame.request === 'hand_back') notice('Conversación devuelta al bot.');
-      if (frame.request === 'transfer') notice('Conversación transferida.');
+      if (frame.request === 'resolve') notice(t('notice.resolved'));
+      if (frame.request === 'hand_back') notice(t('notice.handedBack'));
+      if (frame.request === 'transfer') notice(t('notice.transferred'));
       if (frame.request === 'claim' && frame.conversationId) {
         state.selected = frame.conversationId;
         state.tab = 'chats';
@@ -182,7 +205,7 @@ function onFrame(frame: AgentServerFrame): void {
           setMode(refused.mode);
           replyInput.value = refused.text;
         }
-        return notice(`No se envió: ${frame.message}`);
+        return notice(t('notice.notSent', { reason: frame.message }));
       }
       if (frame.ticketId) {
         ticketRefused(frame.ticketId, frame.message);
@@ -201,16 +224,12 @@ function renderAll(): void {
   renderChat();
 }
 
+/** The connection and the latest notice, in the team bar (who is logged in and logout are the server's). */
 function renderHeader(): void {
-  const status = { connecting: 'Conectando…', online: 'En línea', offline: 'Sin conexión, reintentando…' }[state.connection];
-  const logout = h('form', { method: 'post', action: '/agent/logout', class: 'logout' }, h('button', { type: 'submit' }, 'Salir'));
   replaceChildren(
     header,
-    h('h1', {}, 'Atento'),
-    h('span', { class: `presence ${state.connection}` }, status),
+    h('span', { class: `presence ${state.connection}` }, t(`status.${state.connection}`)),
     state.notice ? h('p', { class: 'notice', role: 'status' }, state.notice) : null,
-    h('span', { class: 'me' }, `${state.me.name}${state.me.role === 'admin' ? ' (admin)' : ''}`),
-    logout,
   );
 }
 
@@ -226,10 +245,10 @@ function tabButton(tab: typeof state.tab, label: string, count: number): HTMLBut
 function renderSidebar(): void {
   // Queue, chats and tickets frames arrive while an agent is tabbing through the list.
   keepingFocus(side, () => {
-    replaceChildren(tabs, tabButton('queue', 'Cola', state.queue.length), tabButton('chats', 'Mis chats', state.chats.length), tabButton('tickets', 'Tickets', state.tickets.length));
-    if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty('Nadie espera. 🎉')]));
-    if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty('No tienes chats abiertos.')]));
-    if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map((ticket) => ticketCard(ticket, { send: (frame) => socket.send(frame), emailConfigured: state.emailConfigured })) : [empty('No hay tickets abiertos.')]));
+    replaceChildren(tabs, tabButton('queue', t('tab.queue'), state.queue.length), tabButton('chats', t('tab.chats'), state.chats.length), tabButton('tickets', t('tab.tickets'), state.tickets.length));
+    if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty(t('empty.queue'))]));
+    if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty(t('empty.chats'))]));
+    if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map((ticket) => ticketCard(ticket, { send: (frame) => socket.send(frame), emailConfigured: state.emailConfigured })) : [empty(t('empty.tickets'))]));
   });
 }
 
@@ -239,7 +258,7 @@ function empty(text: string): HTMLElement {
 
 function queueCard(item: QueueItem): HTMLElement {
   const waited = (Date.now() - Date.parse(item.waitingSince)) / 1000;
-  const claim = h('button', { type: 'button', class: 'primary small', 'data-focus': `claim:${item.conversationId}` }, 'Tomar');
+  const claim = h('button', { type: 'button', class: 'primary small', 'data-focus': `claim:${item.conversationId}` }, t('card.claim'));
   claim.addEventListener('click', (event) => {
     event.stopPropagation();
     socket.send({ type: 'claim', conversationId: item.conversationId });
@@ -265,7 +284,7 @@ function chatCard(item: ChatItem): HTMLElement {
   const card = h(
     'article',
     { class: `card${state.selected === item.conversationId ? ' selected' : ''}`, tabindex: '0', 'aria-current': state.selected === item.conversationId ? 'true' : undefined, 'data-focus': `chat:${item.conversationId}` },
-    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, nameOf(item.conversationId, item.shopper)), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': `${unread} sin leer` }, String(unread)) : null),
+    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, nameOf(item.conversationId, item.shopper)), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': t('card.unread', { count: unread }) }, String(unread)) : null),
     h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
     shopperContext(item.shopper),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
@@ -297,7 +316,7 @@ function presenceText(shopper: ShopperView): HTMLElement {
 /** "en línea · /zapatillas": enough to tell four chats apart at a glance. */
 function shopperContext(shopper: ShopperView): HTMLElement {
   const page = shopper.page ? pagePath(shopper.page) : null;
-  return h('div', { class: 'context' }, presenceText(shopper), shopper.verified ? ' · cliente verificado' : '', page ? ` · ${page}` : '');
+  return h('div', { class: 'context' }, presenceText(shopper), shopper.verified ? ` · ${t('card.verified')}` : '', page ? ` · ${page}` : '');
 }
 
 function pagePath(page: string): string {
@@ -320,7 +339,7 @@ function select(conversationId: string): void {
 function renderChat(): void {
   const chat = state.selected ? state.open.get(state.selected) : undefined;
   if (!chat) {
-    replaceChildren(chatHeader, h('p', { class: 'empty' }, 'Elige un chat de la lista, o toma uno de la cola.'));
+    replaceChildren(chatHeader, h('p', { class: 'empty' }, t('chat.none')));
     replaceChildren(transcript);
     replaceChildren(details);
     composer.hidden = true;
@@ -331,9 +350,9 @@ function renderChat(): void {
   const mine = state.chats.some((c) => c.conversationId === conversation.id);
   const actions: HTMLElement[] = [];
   if (mine) {
-    actions.push(actionButton('Resolver', 'primary', () => socket.send({ type: 'resolve', conversationId: conversation.id })));
-    actions.push(actionButton('Devolver al bot', '', () => socket.send({ type: 'hand_back', conversationId: conversation.id })));
-    const picker = h('select', { 'aria-label': 'Transferir a', 'data-focus': 'transfer' });
+    actions.push(actionButton('resolve', t('chat.resolve'), 'primary', () => socket.send({ type: 'resolve', conversationId: conversation.id })));
+    actions.push(actionButton('hand-back', t('chat.handBack'), '', () => socket.send({ type: 'hand_back', conversationId: conversation.id })));
+    const picker = h('select', { 'aria-label': t('chat.transferTo'), 'data-focus': 'transfer' });
     picker.addEventListener('change', () => {
       if (picker.value) socket.send({ type: 'transfer', conversationId: conversation.id, toAgentId: picker.value });
     });
@@ -341,8 +360,9 @@ function renderChat(): void {
     transferPicker = picker;
     actions.push(picker);
   } else if (conversation.status === 'waiting') {
-    actions.push(actionButton('Tomar', 'primary', () => socket.send({ type: 'claim', conversationId: conversation.id })));
+    actions.push(actionButton('claim', t('card.claim'), 'primary', () => socket.send({ type: 'claim', conversationId: conversation.id })));
   }
+  if (state.me.role === 'admin') actions.push(transcriptExport(conversation.id));
   headerActions = actions;
   renderChatHeader();
   replaceChildren(transcript, ...chat.view.messages.map(messageItem));
@@ -361,7 +381,7 @@ function renderChatHeader(): void {
   const chat = state.selected ? state.open.get(state.selected) : undefined;
   if (!chat) return;
   const { conversation, handoff, shopper, caseTitle } = chat.view;
-  const statusLabel = { bot: 'con el bot', waiting: 'esperando', agent: chat.view.agentName ? `con ${chat.view.agentName}` : 'con un agente', resolved: 'resuelta' }[conversation.status];
+  const statusLabel = conversation.status === 'agent' && chat.view.agentName ? t('chat.status.agentNamed', { name: chat.view.agentName }) : t(`chat.status.${conversation.status}`);
   keepingFocus(chatHeader, () => replaceChildren(
     chatHeader,
     h(
@@ -377,26 +397,33 @@ function renderChatHeader(): void {
 /** Only the options change when agents come and go, so a focused picker stays focused. */
 function fillTransferOptions(picker: HTMLSelectElement): void {
   const others = state.agents.filter((agent) => agent.online && agent.id !== state.me.id);
-  replaceChildren(picker, h('option', { value: '' }, 'Transferir a…'), ...others.map((agent) => h('option', { value: agent.id }, `${agent.name} (${agent.openChats})`)));
+  replaceChildren(picker, h('option', { value: '' }, t('chat.transferPick')), ...others.map((agent) => h('option', { value: agent.id }, `${agent.name} (${agent.openChats})`)));
   picker.disabled = others.length === 0;
 }
 
-function actionButton(label: string, kind: string, onClick: () => void): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: kind, 'data-focus': `action:${label}` }, label);
+function actionButton(key: string, label: string, kind: string, onClick: () => void): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: kind, 'data-focus': `action:${key}` }, label);
   button.addEventListener('click', onClick);
   return button;
 }
 
-const SENDER: Record<AgentMessage['from'], string> = { shopper: 'Cliente', bot: 'Bot', agent: 'Agente', system: 'Sistema' };
+/** Admins only (the server answers 403 to anyone else): the whole transcript as a JSON or CSV file. */
+function transcriptExport(conversationId: string): HTMLElement {
+  const href = (format: string) => `/agent/api/conversations/${encodeURIComponent(conversationId)}/transcript?format=${format}`;
+  const link = (format: 'json' | 'csv') =>
+    h('a', { class: 'export-link', href: href(format), download: '', 'data-focus': `export:${format}` }, t(format === 'json' ? 'chat.exportJson' : 'chat.exportCsv'));
+  return h('div', { class: 'export', role: 'group', 'aria-labelledby': 'export-label' }, h('span', { id: 'export-label' }, t('chat.export')), link('json'), link('csv'));
+}
 
 function messageItem(message: AgentMessage): HTMLElement {
   const isNote = message.kind === 'note';
-  const who = isNote ? `Nota interna · ${message.authorName ?? ''}` : message.from === 'agent' ? message.authorName ?? 'Agente' : SENDER[message.from];
-  const bot = message.from === 'bot' && message.entryId ? h('span', { class: 'match', title: `Lo que usó el bot: ${message.entryId}` }, `${message.entryTitle ?? message.entryId}${message.confidence !== undefined ? ` · confianza ${message.confidence.toFixed(2)}` : ''}${message.action ? ` · ${actionLabel(message.action)}` : ''}`) : null;
+  const who = isNote ? t('msg.noteBy', { name: message.authorName ?? '' }) : message.from === 'agent' ? message.authorName ?? t('sender.agent') : t(`sender.${message.from}`);
+  const confidence = message.confidence !== undefined ? ` · ${t('msg.confidence', { value: message.confidence.toFixed(2) })}` : '';
+  const bot = message.from === 'bot' && message.entryId ? h('span', { class: 'match', title: t('msg.matchTitle', { id: message.entryId }) }, `${message.entryTitle ?? message.entryId}${confidence}${message.action ? ` · ${actionLabel(message.action)}` : ''}`) : null;
   return h(
     'li',
     { class: `msg from-${message.from}${isNote ? ' note' : ''}` },
-    h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), message.via === 'email' ? h('span', { class: 'via' }, 'por correo') : null, bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
+    h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), message.via === 'email' ? h('span', { class: 'via' }, t('msg.viaEmail')) : null, bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
     // Bot answers are markdown: agents read them formatted as the shopper did, through the same safe renderer.
     message.from === 'bot' ? h('div', { class: 'msg-text rich' }, renderRichText(message.text)) : h('p', { class: 'msg-text' }, message.text),
   );
@@ -410,7 +437,7 @@ function appendMessage(message: AgentMessage): void {
 
 function renderTyping(): void {
   const chat = state.selected ? state.open.get(state.selected) : undefined;
-  typingLine.textContent = chat?.shopperTyping ? 'El cliente está escribiendo…' : '';
+  typingLine.textContent = chat?.shopperTyping ? t('typing.shopper') : '';
 }
 
 function renderDetails(view: ConversationView): void {
@@ -420,15 +447,15 @@ function renderDetails(view: ConversationView): void {
   const form = h(
     'form',
     { class: 'shopper-form' },
-    h('label', { for: 'shopper-name' }, 'Nombre'),
+    h('label', { for: 'shopper-name' }, t('details.name')),
     name,
-    h('label', { for: 'shopper-email' }, 'Correo'),
+    h('label', { for: 'shopper-email' }, t('details.email')),
     email,
-    h('button', { type: 'submit', class: 'small' }, 'Guardar datos'),
+    h('button', { type: 'submit', class: 'small' }, t('details.save')),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (email.value && !email.checkValidity()) return notice('Ese correo no parece válido.');
+    if (email.value && !email.checkValidity()) return notice(t('details.badEmail'));
     socket.send({
       type: 'shopper_details',
       conversationId: conversation.id,
@@ -438,24 +465,24 @@ function renderDetails(view: ConversationView): void {
   });
   replaceChildren(
     details,
-    h('h3', {}, view.shopper.verified ? 'Cliente (verificado por la tienda)' : 'Cliente'),
+    h('h2', {}, view.shopper.verified ? t('details.customerVerified') : t('details.customer')),
     form,
     h(
       'dl',
       {},
-      h('dt', {}, 'Idioma'),
-      h('dd', {}, conversation.lang === 'es' ? 'Español' : 'English'),
-      h('dt', {}, 'Página'),
+      h('dt', {}, t('details.language')),
+      h('dd', {}, t(conversation.lang === 'es' ? 'details.lang.es' : 'details.lang.en')),
+      h('dt', {}, t('details.page')),
       h('dd', { class: 'page' }, conversation.page ?? '—'),
-      h('dt', {}, 'Desde'),
+      h('dt', {}, t('details.since')),
       h('dd', {}, `${formatDate(conversation.createdAt)} ${formatTime(conversation.createdAt)}`),
     ),
-    view.ratings.length ? h('h3', {}, 'Valoración del cliente') : null,
+    view.ratings.length ? h('h2', {}, t('details.rating')) : null,
     ...view.ratings.map((entry) => h('p', { class: 'rating' }, h('strong', {}, `${entry.rating}/5`), entry.comment ? ` · «${entry.comment}»` : '', ` · ${formatDate(entry.createdAt)}`)),
-    h('h3', {}, 'Conversaciones anteriores'),
+    h('h2', {}, t('details.previous')),
     previous.length
-      ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, h('span', {}, formatDate(p.createdAt)), ` ${p.firstMessage ?? '(sin mensajes)'}`, p.matchedBy === 'email' && view.shopper.verified ? h('span', { class: 'unverified' }, ' · mismo correo, sin verificar') : null)))
-      : h('p', { class: 'empty' }, conversation.shopperEmail || view.shopper.verified ? 'Ninguna.' : 'Guarda su correo para buscarlas.'),
+      ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, h('span', {}, formatDate(p.createdAt)), ` ${p.firstMessage ?? t('details.noMessages')}`, p.matchedBy === 'email' && view.shopper.verified ? h('span', { class: 'unverified' }, ` · ${t('details.sameEmailUnverified')}`) : null)))
+      : h('p', { class: 'empty' }, conversation.shopperEmail || view.shopper.verified ? t('details.none') : t('details.saveEmailToFind')),
   );
 }
 
@@ -500,8 +527,8 @@ function setMode(mode: 'reply' | 'note'): void {
   modeReply.setAttribute('aria-pressed', String(mode === 'reply'));
   modeNote.setAttribute('aria-pressed', String(mode === 'note'));
   composer.classList.toggle('noting', mode === 'note');
-  replyInput.placeholder = mode === 'note' ? 'Nota solo para el equipo (el cliente no la ve)…' : 'Escribe tu respuesta…';
-  sendButton.textContent = mode === 'note' ? 'Guardar nota' : 'Enviar';
+  replyInput.placeholder = mode === 'note' ? t('composer.notePlaceholder') : t('composer.placeholder');
+  sendButton.textContent = mode === 'note' ? t('composer.saveNote') : t('composer.send');
 }
 
 function onActivate(element: HTMLElement, action: () => void): void {
@@ -547,7 +574,7 @@ composer.addEventListener('submit', (event) => {
   if (!text || !state.selected) return;
   const clientMessageId = `c${Date.now().toString(36)}${sequence++}`;
   const sent = socket.send({ type: state.mode === 'note' ? 'note' : 'message', conversationId: state.selected, clientMessageId, text });
-  if (!sent) return notice('Sin conexión: el mensaje no se envió.');
+  if (!sent) return notice(t('notice.offline'));
   unacknowledged.set(clientMessageId, { conversationId: state.selected, mode: state.mode, text });
   replyInput.value = '';
   stopTyping();
@@ -581,5 +608,14 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden) clearTitleAlert();
 });
 
+wireTeamNav(() => {
+  labelLayout();
+  renderAll();
+  // Details are kept while focused (drafts); a language switch redraws them anyway.
+  const chat = state.selected ? state.open.get(state.selected) : undefined;
+  if (chat) renderDetails(chat.view);
+});
+labelLayout();
 renderAll();
 socket.connect();
+privacy?.openOnHash();

@@ -1,3 +1,6 @@
+import type { TextKey } from '../../../src/channels/console-text';
+import { consoleLang, t } from './i18n';
+
 /** Tiny DOM helpers: every piece of text goes in through textContent, so nothing is ever parsed as HTML. */
 
 type Attributes = Record<string, string | boolean | undefined>;
@@ -42,45 +45,34 @@ export function formatWait(seconds: number): string {
 }
 
 export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString('es', { hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleTimeString(consoleLang(), { hour: '2-digit', minute: '2-digit' });
 }
 
 export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleDateString('es', { day: 'numeric', month: 'short', year: 'numeric' });
+  return new Date(iso).toLocaleDateString(consoleLang(), { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
-const REASONS: Record<string, string> = {
-  button: 'Pidió una persona (botón)',
-  'human-request': 'Pidió una persona',
-  complaint: 'Queja',
-  'negative-sentiment': 'Cliente molesto',
-  'low-confidence': 'El bot no entendió',
-};
+const REASONS = ['button', 'human-request', 'complaint', 'negative-sentiment', 'low-confidence'];
 
 /** `caseTitle`: the FAQ's title for `faq:<id>` reasons, from the server's knowledge base. */
 export function reasonLabel(reason: string, caseTitle?: string): string {
-  if (reason.startsWith('faq:')) return caseTitle ?? 'Caso del bot';
-  return REASONS[reason] ?? reason;
+  if (reason.startsWith('faq:')) return caseTitle ?? t('reason.faq');
+  return REASONS.includes(reason) ? t(`reason.${reason}` as TextKey) : reason;
 }
 
 /** What the bot did with a message, in the agent's words. */
-const ACTIONS: Record<string, string> = {
-  answer: 'respondió',
-  clarify: 'pidió aclarar',
-  escalate: 'pasó a una persona',
-  fallback: 'no entendió',
-};
+const ACTIONS = ['answer', 'clarify', 'escalate', 'fallback'];
 
 export function actionLabel(action: string): string {
-  return ACTIONS[action] ?? action;
+  return ACTIONS.includes(action) ? t(`action.${action}` as TextKey) : action;
 }
 
 /** "en línea", "se fue hace 3 min", or "desconectado" when we have not seen them since the server started. */
 export function presenceLabel(shopper: { online: boolean; leftAt: string | null }, now = Date.now()): string {
-  if (shopper.online) return 'en línea';
-  if (!shopper.leftAt) return 'desconectado';
+  if (shopper.online) return t('presence.online');
+  if (!shopper.leftAt) return t('presence.unknown');
   const seconds = (now - Date.parse(shopper.leftAt)) / 1000;
-  return seconds < 60 ? 'se fue hace un momento' : `se fue hace ${formatWait(seconds)}`;
+  return seconds < 60 ? t('presence.justLeft') : t('presence.left', { wait: formatWait(seconds) });
 }
 
 /**

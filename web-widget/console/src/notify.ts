@@ -3,17 +3,18 @@
  * file to host) and a blinking title until the agent comes back.
  */
 
-const BASE_TITLE = document.title;
+import { t } from './i18n';
+
 let blink: ReturnType<typeof setInterval> | undefined;
 let audio: AudioContext | undefined;
 
-export function alertNewChat(label = 'Nuevo chat'): void {
+export function alertNewChat(label = t('alert.newChat')): void {
   chime();
   if (blink !== undefined) return;
   let on = false;
   blink = setInterval(() => {
     on = !on;
-    document.title = on ? `🔔 ${label} · Atento` : BASE_TITLE;
+    document.title = on ? `🔔 ${label} · Atento` : t('shell.title');
   }, 1000);
   document.title = `🔔 ${label} · Atento`;
   if (!document.hidden) setTimeout(clearTitleAlert, 4000);
@@ -23,7 +24,7 @@ export function clearTitleAlert(): void {
   if (blink === undefined) return;
   clearInterval(blink);
   blink = undefined;
-  document.title = BASE_TITLE;
+  document.title = t('shell.title');
 }
 
 function chime(): void {

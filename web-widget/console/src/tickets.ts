@@ -1,5 +1,6 @@
 import type { AgentClientFrame, TicketItem as Ticket } from '../../../src/channels/agent-protocol';
 import { formatDate, formatTime, h, reasonLabel } from './dom';
+import { t } from './i18n';
 
 /**
  * A ticket card: the shopper's message, a reply sent by e-mail from Atento, and a box to paste the
@@ -31,8 +32,6 @@ export function ticketRefused(ticketId: number, message: string): void {
   refusals.set(ticketId, message);
 }
 
-const STATUS: Record<Ticket['status'], string> = { open: 'Abierto', answered: 'Respondido por correo', closed: 'Cerrado' };
-
 export function ticketCard(ticket: Ticket, context: TicketContext): HTMLElement {
   const when = ticket.answeredAt ? ` · ${ticket.answeredBy ? `${ticket.answeredBy} · ` : ''}${formatDate(ticket.answeredAt)} ${formatTime(ticket.answeredAt)}` : '';
   return h(
@@ -40,7 +39,7 @@ export function ticketCard(ticket: Ticket, context: TicketContext): HTMLElement 
     { class: `card ticket ${ticket.status}`, 'data-ticket': String(ticket.id) },
     h('div', { class: 'card-top' }, h('strong', {}, `#${ticket.id} ${ticket.name}`), h('span', { class: 'lang' }, ticket.lang.toUpperCase())),
     h('div', { class: 'reason' }, `${reasonLabel(ticket.reason, ticket.caseTitle)} · ${formatDate(ticket.createdAt)} ${formatTime(ticket.createdAt)}`),
-    h('div', {}, h('span', { class: `ticket-status ${ticket.status}` }, `${STATUS[ticket.status]}${when}`)),
+    h('div', {}, h('span', { class: `ticket-status ${ticket.status}` }, `${t(`ticket.status.${ticket.status}`)}${when}`)),
     h('p', { class: 'ticket-email' }, ticket.email),
     h('p', { class: 'ticket-message' }, ticket.message),
     context.emailConfigured ? replyForm(ticket, context) : notConfigured(ticket, context),
@@ -51,14 +50,14 @@ export function ticketCard(ticket: Ticket, context: TicketContext): HTMLElement 
 function replyForm(ticket: Ticket, context: TicketContext): HTMLElement {
   const key = `reply:${ticket.id}`;
   const busy = sending.has(ticket.id);
-  const box = h('textarea', { id: `ticket-reply-${ticket.id}`, rows: '3', maxlength: '10000', 'data-focus': key, placeholder: 'Tu respuesta por correo…' });
+  const box = h('textarea', { id: `ticket-reply-${ticket.id}`, rows: '3', maxlength: '10000', 'data-focus': key, placeholder: t('ticket.replyPlaceholder') });
   box.value = drafts.get(key) ?? '';
   box.addEventListener('input', () => drafts.set(key, box.value));
-  const send = h('button', { type: 'submit', class: 'primary small', disabled: busy, 'data-focus': `send:${ticket.id}` }, busy ? 'Enviando…' : ticket.status === 'answered' ? 'Enviar otra respuesta' : 'Responder por correo');
+  const send = h('button', { type: 'submit', class: 'primary small', disabled: busy, 'data-focus': `send:${ticket.id}` }, busy ? t('ticket.sending') : ticket.status === 'answered' ? t('ticket.replyAgain') : t('ticket.reply'));
   const form = h(
     'form',
     { class: 'ticket-reply' },
-    h('label', { for: box.id }, `Responder a ${ticket.email}`),
+    h('label', { for: box.id }, t('ticket.replyTo', { email: ticket.email })),
     box,
     refusals.has(ticket.id) ? h('p', { class: 'ticket-error', role: 'alert' }, refusals.get(ticket.id)!) : null,
     h('div', { class: 'ticket-actions' }, send, ticket.status === 'open' ? closeButton(ticket, context) : null),
@@ -70,7 +69,7 @@ function replyForm(ticket: Ticket, context: TicketContext): HTMLElement {
     sending.add(ticket.id);
     refusals.delete(ticket.id);
     send.disabled = true;
-    send.textContent = 'Enviando…';
+    send.textContent = t('ticket.sending');
     context.send({ type: 'answer_ticket', ticketId: ticket.id, text });
   });
   return form;
@@ -81,7 +80,7 @@ function notConfigured(ticket: Ticket, context: TicketContext): HTMLElement {
   return h(
     'div',
     { class: 'ticket-reply' },
-    h('p', { class: 'ticket-error', role: 'note' }, 'El correo no está configurado en este servidor (ATENTO_SMTP_URL): Atento no puede enviar la respuesta. Escribe desde tu correo a ', mail, ' y márcalo como atendido.'),
+    h('p', { class: 'ticket-error', role: 'note' }, t('ticket.noSmtpBefore'), mail, t('ticket.noSmtpAfter')),
     ticket.status === 'open' ? h('div', { class: 'ticket-actions' }, closeButton(ticket, context)) : null,
   );
 }
@@ -94,20 +93,20 @@ function pasteForm(ticket: Ticket, context: TicketContext): HTMLElement {
   const form = h(
     'form',
     { class: 'ticket-pasted' },
-    h('label', { for: box.id }, 'Respuesta del cliente por correo (pégala para guardarla en la conversación)'),
+    h('label', { for: box.id }, t('ticket.pastedLabel')),
     box,
-    h('button', { type: 'submit', class: 'small', 'data-focus': `paste:${ticket.id}` }, 'Guardar en la conversación'),
+    h('button', { type: 'submit', class: 'small', 'data-focus': `paste:${ticket.id}` }, t('ticket.pastedSave')),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = box.value.trim();
     if (text) context.send({ type: 'ticket_email_reply', ticketId: ticket.id, text });
   });
-  return h('details', { class: 'ticket-paste' }, h('summary', {}, 'El cliente contestó por correo'), form);
+  return h('details', { class: 'ticket-paste' }, h('summary', {}, t('ticket.pastedSummary')), form);
 }
 
 function closeButton(ticket: Ticket, context: TicketContext): HTMLButtonElement {
-  const close = h('button', { type: 'button', class: 'small', 'data-focus': `close-ticket:${ticket.id}` }, 'Marcar como atendido');
+  const close = h('button', { type: 'button', class: 'small', 'data-focus': `close-ticket:${ticket.id}` }, t('ticket.close'));
   close.addEventListener('click', () => context.send({ type: 'close_ticket', ticketId: ticket.id }));
   return close;
 }

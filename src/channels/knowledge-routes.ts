@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { requireRole, sessionAgent, sessionAgentOf } from '../auth';
+import type { Config } from '../config';
+import type { EngineHost, Reply } from '../engine';
+import { AtentoError, ERRORS } from '../errors';
+import { knowledgeGaps } from '../gaps';
+import { KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, type Lang } from '../knowledge';
+import { knowledgeGapTable, type Store } from '../store';
+import { roleAllows, type AgentTable } from '../store/agents';
+import { consoleLangOf } from './console-text';
+import { describeIssues, faqBody, gapsQuery, handledBody, phrasingsBody, tryQuery } from './knowledge-api';
+import { renderKnowledgeForbiddenPage, renderKnowledgePage } from './knowledge-page';
+import { isOriginAllowed } from './origin';
+import { setHtmlSecurityHeaders } from './security-headers';
+
+export interface KnowledgeRouteDeps {
+  agents: AgentTable;
+  store: Store;
+  engineHost: EngineHost;
+  config: Pick<Config, 'knowledgeDir' | 'intentsDir' | 'shopCountry' | 'matching'>;
+  clock: () => Date;
+  log: (line: string) => void;
+  /** Folder holding knowledge.js and knowledge.css (built by scripts/build-web.js). */
+  webDir: string;
+}
+
+/**
+ * The editor's knowledge page (/agent/knowledge) and its JSON routes: unanswered questions grouped by
+ * meaning, edits written to the markdown files, and "try the bot". Role editor on every route.
+ */
+export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
+  const router = express.Router();
+  const editor = requireRole(deps.agents, 'editor');
+  const gaps = knowledgeGapTable(deps.store.db, () => deps.clock().toISOString());
+  const files = knowledgeEditor(deps.config, deps.clock);
+  const engine = () => deps.engineHost.current();
+
+  router.get('/agent/knowledge', (req, res) => {
+    const agent = sessionAgent(deps.agents, req.headers.cookie);
+    if (!agent) return res.redirect(303, '/agent/login');
+    setHtmlSecurityHeaders(res);
+    if (!roleAllows(agent.role, 'editor')) return res.status(403).type('html').send(renderKnowledgeForbiddenPage());
+    res.type('html').send(renderKnowledgePage(agent, consoleLangOf(req.headers.cookie, req.headers['accept-language'])));
+  });
+
+  for (const [file, type] of [
+    ['knowledge.js', 'text/javascript; charset=utf-8'],
+    ['knowledge.css', 'text/css; charset=utf-8'],
+  ] as const) {
+    router.get(`/agent/${file}`, (_req, res, next) => {
+      const full = path.join(deps.webDir, file);
+      if (!fs.existsSync(full)) return next(new AtentoError('unavailable', 'The knowledge page is not built: run `npm run build`.'));
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(full, { headers: { 'Content-Type': type } });
+    });
+  }
+
+  // Writes come only from our own pages (the same check as login and logout; the cookie is SameSite=Strict too).
+  router.post('/agent/api/knowledge/*path', (req, res, next) => {
+    if (isOriginAllowed(req, [])) return next();
+    res.status(ERRORS.origin_forbidden.http).json({ error: { code: 'origin_forbidden', message: 'Edit the knowledge base from the page served by this server.' } });
+  });
+
+  router.get('/agent/api/knowledge/gaps', editor, (req, res) => {
+    const query = parse(gapsQuery, req.query);
+    const questions = gaps.questions({ lang: query.lang, since: query.since && new Date(query.since).toISOString(), belowConfidence: deps.config.matching.answerThreshold });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ groups: knowledgeGaps(questions, engine(), { handled: gaps.handled(), relativeTo: files.relativeName }) });
+  });
+
+  router.post('/agent/api/knowledge/gaps/handled', editor, (req, res) => {
+    const body = parse(handledBody, req.body);
+    const handledAt = gaps.markHandled(body.lang, body.keys, sessionAgentOf(res).id);
+    res.json({ handledAt });
+  });
+
+  router.get('/agent/api/knowledge/faqs', editor, (_req, res) => {
+    const faqs = engine()
+      .knowledge.entries.filter((entry) => entry.kind === 'faq')
+      .map((entry) => ({ id: entry.id, lang: entry.lang, question: entry.question, phrasings: entry.phrasings, file: files.relativeName(path.resolve(entry.source.file)), line: entry.source.line }));
+    const filesByLang = Object.fromEntries(LANGUAGES.map((lang) => [lang, [...new Set(faqs.filter((f) => f.lang === lang).map((f) => f.file))].sort()]));
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ faqs, files: filesByLang });
+  });
+
+  router.get('/agent/api/knowledge/try', editor, (req, res) => {
+    const query = parse(tryQuery, req.query);
+    const current = engine();
+    const reply = current.respond(query.text, { lang: query.lang, detect: query.lang === undefined });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ version: current.version, ...tryResult(reply, (id, lang) => current.entry(id, lang)) });
+  });
+
+  router.post('/agent/api/knowledge/phrasings', editor, (req, res) => {
+    const body = parse(phrasingsBody, req.body);
+    const entry = engine().entry(body.id, body.lang);
+    if (!entry || entry.kind !== 'faq') throw new AtentoError('not_found', `No FAQ "${body.id}" in ${body.lang}.`);
+    const result = editing(() => files.addPhrasings(body, entry.source.file));
+    res.json(afterEdit(result, res, `added ${result.added.length} phrasings to ${body.lang}:${body.id}`));
+  });
+
+  router.post('/agent/api/knowledge/faqs', editor, (req, res) => {
+    const body = parse(faqBody, req.body);
+    const result = editing(() => files.createFaq(body));
+    res.json(afterEdit(result, res, `created FAQ ${body.id} in ${Object.keys(body.languages).join(', ')}`));
+  });
+
+  /** The edit is on disk: load it now rather than at the watcher's next look, and say whether it is live. */
+  function afterEdit<T extends { files: Array<{ file: string }> }>(result: T, res: Response, what: string) {
+    deps.log(`knowledge page: ${what} in ${result.files.map((f) => f.file).join(', ')} (by agent ${sessionAgentOf(res).id})`);
+    const live = deps.engineHost.reload();
+    const status = deps.engineHost.status();
+    return { ...result, version: live.version, live: status.rejected === null };
+  }
+
+  router.use('/agent/api/knowledge', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (error instanceof KnowledgeRejectedError) {
+      res.status(ERRORS.knowledge_invalid.http).json({ error: { code: 'knowledge_invalid', message: error.message, problems: error.problems } });
+      return;
+    }
+    next(error);
+  });
+
+  return router;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw new AtentoError('bad_frame', describeIssues(result.error));
+  return result.data;
+}
+
+function editing<T>(edit: () => T): T {
+  try {
+    return edit();
+  } catch (error) {
+    if (error instanceof KnowledgeEditError) throw new AtentoError('bad_frame', error.message);
+    throw error;
+  }
+}
+
+/** What `atento ask` shows, as data: the decision, then each candidate with its question and the words it matched. */
+function tryResult(reply: Reply, entryOf: (id: string, lang: Lang) => { question: string; kind: string } | undefined) {
+  return {
+    action: reply.action,
+    lang: reply.lang,
+    id: reply.id,
+    confidence: reply.confidence,
+    text: reply.text,
+    options: reply.options,
+    explanation: reply.explanation,
+    candidates: reply.candidates.map((candidate) => {
+      const entry = entryOf(candidate.id, reply.lang);
+      return { id: candidate.id, question: entry?.question ?? candidate.id, kind: entry?.kind ?? null, confidence: candidate.confidence, matched: candidate.matched, elsewhere: candidate.elsewhere ?? [] };
+    }),
+  };
+}

@@ -1,0 +1,43 @@
+import type { Engine } from '../engine';
+import type { Lang } from '../knowledge/types';
+import { groupGaps, type GapGroup, type GapInput } from './group';
+import { gapTerms } from './terms';
+
+export { groupGaps, type GapExample, type GapGroup, type GapInput, type GapReason, type GroupOptions } from './group';
+export { gapTerms } from './terms';
+
+export interface ClosestFaq {
+  id: string;
+  question: string;
+  confidence: number;
+  /** Where the FAQ is written, `knowledge/es/envios.md:12`-style, relative to the knowledge folder. */
+  file: string;
+  line: number;
+}
+
+export interface KnowledgeGap extends GapGroup {
+  /** The FAQ the live bot ranks first for the group's most asked wording (null: none is near). */
+  closest: ClosestFaq | null;
+}
+
+/**
+ * Unanswered questions grouped by meaning with the FAQ that came closest, biggest groups first: what
+ * `atento kb gaps` prints and the knowledge page lists. The closest FAQ is asked of the live engine,
+ * so after an edit it shows the FAQ that now answers.
+ */
+export function knowledgeGaps(questions: readonly GapInput[], engine: Engine, options: { handled?: ReadonlyMap<string, string>; relativeTo?: (file: string) => string } = {}): KnowledgeGap[] {
+  const groups = groupGaps(questions, { termsOf: gapTerms(engine.knowledge.synonyms), handled: options.handled });
+  const relative = options.relativeTo ?? ((file: string) => file);
+  return groups.map((group) => ({ ...group, closest: closestFaq(engine, group.examples[0]!.text, group.lang, relative) }));
+}
+
+function closestFaq(engine: Engine, text: string, lang: Lang, relative: (file: string) => string): ClosestFaq | null {
+  const reply = engine.respond(text, { lang, detect: false });
+  // A candidate sharing no word with the question is not close, only first.
+  for (const candidate of reply.candidates.filter((c) => c.confidence > 0)) {
+    const entry = engine.entry(candidate.id, lang);
+    if (entry?.kind !== 'faq') continue;
+    return { id: entry.id, question: entry.question, confidence: candidate.confidence, file: relative(entry.source.file), line: entry.source.line };
+  }
+  return null;
+}

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadKnowledge, type KnowledgeDirs } from './load';
+import { ID_PATTERN, parseEntries } from './parse-entries';
+import type { Lang, Problem } from './types';
+import { KnowledgeEditError, addPhrasings, appendFaq, type NewFaq } from './write-entries';
+
+/**
+ * Writes edits made in the browser to the knowledge files: checked as the whole knowledge base they
+ * would make (the validation of `atento kb check`) before anything is written, the previous version
+ * kept in knowledge/.backups/, each file replaced atomically (temp file + rename) so the watcher and
+ * a crash never see half a file. Only .md files under knowledge/<lang>/ can be written.
+ */
+
+/** Under the knowledge folder, outside every language folder: the loader never reads it, the watcher skips it. */
+export const BACKUP_DIR = '.backups';
+
+export class KnowledgeRejectedError extends Error {
+  constructor(readonly problems: Problem[]) {
+    const listed = problems.slice(0, 3).map((p) => `${p.file}:${p.line}: ${p.message}`).join('; ');
+    super(`the edit would leave ${problems.length} error${problems.length === 1 ? '' : 's'} in the knowledge base, nothing was written: ${listed}${problems.length > 3 ? '; …' : ''}`);
+    this.name = 'KnowledgeRejectedError';
+  }
+}
+
+export interface WrittenFile {
+  /** Relative to the knowledge folder, e.g. "es/envios.md". */
+  file: string;
+  /** Relative to the knowledge folder, e.g. ".backups/es/envios.2026-12-04T05-30-00-000Z.md"; null for a new file. */
+  backup: string | null;
+}
+
+export interface EditResult {
+  files: WrittenFile[];
+  /** Warnings of the knowledge base as written (errors refuse the edit). */
+  warnings: Problem[];
+}
+
+export interface PhrasingsEdit {
+  id: string;
+  lang: Lang;
+  phrasings: string[];
+}
+
+export interface FaqEdit {
+  id: string;
+  /** Per language: the FAQ and the file to append it to ("es/envios.md"; created when missing). */
+  languages: Partial<Record<Lang, Omit<NewFaq, 'id'> & { file: string }>>;
+}
+
+export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new Date()) {
+  const root = path.resolve(dirs.knowledgeDir);
+
+  /** A path the editor may write: an .md file inside knowledge/<lang>/, after following symlinks; no hidden names. */
+  function resolveFile(relative: string, lang: Lang): string {
+    const langDir = path.join(root, lang);
+    const full = path.resolve(root, relative);
+    const parts = path.relative(langDir, full).split(path.sep);
+    if (!relative.startsWith(`${lang}/`) || !full.startsWith(langDir + path.sep) || !full.endsWith('.md') || parts.some((part) => part.startsWith('.'))) {
+      throw new KnowledgeEditError(`"${relative}" is not a knowledge file of ${lang}: use a name such as "${lang}/envios.md" inside the knowledge folder`);
+    }
+    // A symlinked folder or file could lead outside the knowledge folder.
+    let existing = full;
+    while (!fs.existsSync(existing)) existing = path.dirname(existing);
+    const realLangDir = fs.existsSync(langDir) ? fs.realpathSync(langDir) : path.join(fs.realpathSync(root), lang);
+    const real = fs.realpathSync(existing);
+    if (real !== realLangDir && !real.startsWith(realLangDir + path.sep)) throw new KnowledgeEditError(`"${relative}" leads outside the knowledge folder`);
+    return full;
+  }
+
+  /** The loader's name for a file (it joins the configured folder, which may be relative). */
+  const loaderName = (full: string) => path.join(dirs.knowledgeDir, path.relative(root, full));
+  const relativeName = (full: string) => path.relative(root, full).split(path.sep).join('/');
+  const readIfPresent = (full: string) => (fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null);
+
+  function commit(changes: Map<string, { before: string | null; after: string }>): EditResult {
+    const overrides = new Map([...changes].map(([full, change]) => [loaderName(full), change.after]));
+    const knowledge = loadKnowledge(dirs, overrides);
+    const errors = knowledge.problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) throw new KnowledgeRejectedError(errors);
+    const stamp = now().toISOString().replace(/[:.]/g, '-');
+    const files: WrittenFile[] = [];
+    for (const [full, { before, after }] of changes) {
+      let backup: string | null = null;
+      if (before !== null) {
+        const relative = relativeName(full);
+        const backupFile = path.join(root, BACKUP_DIR, relative.replace(/\.md$/, `.${stamp}.md`));
+        fs.mkdirSync(path.dirname(backupFile), { recursive: true });
+        fs.writeFileSync(backupFile, before);
+        backup = relativeName(backupFile);
+      }
+      writeAtomically(full, after);
+      files.push({ file: relativeName(full), backup });
+    }
+    return { files, warnings: knowledge.problems.filter((p) => p.severity === 'warning') };
+  }
+
+  return {
+    root,
+    relativeName,
+
+    /** Adds shoppers' wordings to an existing FAQ, found by id in the live knowledge base's file. */
+    addPhrasings(edit: PhrasingsEdit, sourceFile: string): EditResult & { added: string[] } {
+      const full = resolveFile(relativeName(path.resolve(sourceFile)), edit.lang);
+      const before = readIfPresent(full);
+      if (before === null) throw new KnowledgeEditError(`${relativeName(full)} no longer exists: reload the page`);
+      const { text, added } = addPhrasings(before, edit.id, edit.phrasings);
+      if (added.length === 0) throw new KnowledgeEditError(`"${edit.id}" already has every one of these phrasings`);
+      const result = commit(new Map([[full, { before, after: text }]]));
+      return { ...result, added };
+    },
+
+    /** A new FAQ in one language or both (the same id links the translations). */
+    createFaq(edit: FaqEdit): EditResult {
+      if (!ID_PATTERN.test(edit.id)) throw new KnowledgeEditError(`id "${edit.id}" may only use lowercase letters, digits and "-" (e.g. "gift-cards")`);
+      const changes = new Map<string, { before: string | null; after: string }>();
+      for (const [lang, faq] of Object.entries(edit.languages) as Array<[Lang, FaqEdit['languages'][Lang] & object]>) {
+        const full = resolveFile(faq.file, lang);
+        const before = readIfPresent(full);
+        const after = appendFaq(before ?? '', { id: edit.id, question: faq.question, phrasings: faq.phrasings, answer: faq.answer }, lang);
+        // The parser must read back exactly what the editor typed (the writer's own check).
+        const written = parseEntries(after, full, lang, 'faq').entries.filter((e) => e.id === edit.id).at(-1);
+        if (!written || written.question !== faq.question.trim() || written.answer !== faq.answer.trim().split(/\r?\n/).map((l) => l.trimEnd()).join('\n')) {
+          throw new KnowledgeEditError(`the FAQ would not read back as typed from ${faq.file}: check the question and the answer for markdown headings`);
+        }
+        changes.set(full, { before, after });
+      }
+      if (changes.size === 0) throw new KnowledgeEditError('give the FAQ in at least one language');
+      return commit(changes);
+    },
+  };
+}
+
+export type KnowledgeEditor = ReturnType<typeof knowledgeEditor>;
+
+/** Temp file in the same folder, flushed, then renamed over the old one: readers see the old or the new file. */
+function writeAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = fs.openSync(temporary, 'w');
+  try {
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temporary, file);
+}

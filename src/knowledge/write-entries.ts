@@ -1,0 +1,155 @@
+import type { Lang } from './types';
+
+/**
+ * Edits to one knowledge file's text (grammar in docs/knowledge-format.md). Pure: text in, text out.
+ * Only the lines added differ; every other byte of the file, line endings included, stays as it was.
+ */
+
+export class KnowledgeEditError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KnowledgeEditError';
+  }
+}
+
+export interface NewFaq {
+  id: string;
+  question: string;
+  phrasings: string[];
+  answer: string;
+}
+
+const SECTION_NAMES: Record<string, 'phrasings' | 'answer'> = { phrasings: 'phrasings', frases: 'phrasings', answer: 'answer', respuesta: 'answer' };
+
+interface ScannedEntry {
+  id: string | null;
+  question: string;
+  phrasings: string[];
+  phrasingsHeading: number | null;
+  lastPhrasing: number | null;
+  answerHeading: number | null;
+  spanishHeadings: boolean;
+}
+
+/** Adds phrasings to the entry `id`, after its last one; ones it already has are skipped and not returned. */
+export function addPhrasings(text: string, id: string, phrasings: readonly string[]): { text: string; added: string[] } {
+  phrasings.forEach((p) => checkLine(p, 'a phrasing'));
+  const lines = splitLines(text);
+  const entry = scan(lines).find((e) => e.id === id);
+  if (!entry) throw new KnowledgeEditError(`no entry with id "${id}" in this file: it may have been renamed or moved; reload the page`);
+  const known = new Set([entry.question, ...entry.phrasings].map(comparisonKey));
+  const added: string[] = [];
+  for (const phrasing of phrasings.map((p) => p.trim())) {
+    if (known.has(comparisonKey(phrasing))) continue;
+    known.add(comparisonKey(phrasing));
+    added.push(phrasing);
+  }
+  if (added.length === 0) return { text, added };
+  const eol = lineEnding(text);
+  const items = added.map((p) => `- ${p}${eol}`);
+  if (entry.lastPhrasing !== null) return { text: insertAfter(lines, entry.lastPhrasing, items, eol), added };
+  if (entry.phrasingsHeading !== null) return { text: insertAfter(lines, entry.phrasingsHeading, items, eol), added };
+  if (entry.answerHeading === null) throw new KnowledgeEditError(`entry "${id}" has no answer section; fix the file first (atento kb check)`);
+  const heading = `### ${entry.spanishHeadings ? 'Frases' : 'Phrasings'}${eol}`;
+  return { text: insertAfter(lines, entry.answerHeading - 1, [heading, ...items, eol], eol), added };
+}
+
+/** Appends a FAQ at the end of the file (or makes the file's whole text when it is new: `text` ''). */
+export function appendFaq(text: string, faq: NewFaq, lang: Lang): string {
+  checkLine(faq.question, 'the question');
+  faq.phrasings.forEach((p) => checkLine(p, 'a phrasing'));
+  const answer = faq.answer.trim();
+  if (!answer) throw new KnowledgeEditError('the answer is empty: write what the bot should say');
+  const heading = /^###\s+(.*)$/m.exec(answer);
+  if (/^##\s/m.test(answer) || (heading && SECTION_NAMES[sectionKey(heading[1]!)])) {
+    throw new KnowledgeEditError('a line of the answer starts with "## " or is a "### Phrasings/Answer" heading, which would start a new entry or section: reword that line');
+  }
+  const eol = text ? lineEnding(text) : '\n';
+  // Follow the file's choice of Spanish or English section names; a new Spanish file gets Spanish ones.
+  const spanish = /^###\s+(frases|respuesta)\s*$/im.test(text) || (lang === 'es' && !/^###\s+(phrasings|answer)\s*$/im.test(text));
+  const block = [
+    `## ${faq.question.trim()}`,
+    `id: ${faq.id}`,
+    '',
+    `### ${spanish ? 'Frases' : 'Phrasings'}`,
+    ...faq.phrasings.map((p) => `- ${p.trim()}`),
+    '',
+    `### ${spanish ? 'Respuesta' : 'Answer'}`,
+    ...answer.split(/\r?\n/).map((line) => line.trimEnd()),
+  ].join(eol) + eol;
+  if (!text) return block;
+  const separator = text.endsWith(eol + eol) ? '' : text.endsWith(eol) ? eol : eol + eol;
+  return text + separator + block;
+}
+
+/** One line of text that the parser reads back unchanged. */
+function checkLine(value: string, what: string): void {
+  const trimmed = value.trim();
+  if (!trimmed) throw new KnowledgeEditError(`${what} is empty`);
+  if (/[\r\n]/.test(trimmed)) throw new KnowledgeEditError(`${what} must be one line: "${trimmed.slice(0, 40)}…"`);
+  if (trimmed.startsWith('#')) throw new KnowledgeEditError(`${what} may not start with "#": "${trimmed.slice(0, 40)}"`);
+}
+
+/** Lines with their line endings, so joining them gives back the text byte for byte. */
+function splitLines(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+function insertAfter(lines: string[], index: number, added: string[], eol: string): string {
+  const before = lines.slice(0, index + 1);
+  // Only when the anchor is the file's last line without a line ending does a byte of it change.
+  if (before.length > 0 && !before[before.length - 1]!.endsWith('\n')) before[before.length - 1] += eol;
+  return [...before, ...added, ...lines.slice(index + 1)].join('');
+}
+
+function lineEnding(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** The entries of a file the way src/knowledge/parse-entries.ts reads them, with where each part is. */
+function scan(lines: string[]): ScannedEntry[] {
+  const entries: ScannedEntry[] = [];
+  let current: (ScannedEntry & { section: 'fields' | 'phrasings' | 'answer' }) | null = null;
+  lines.forEach((raw, index) => {
+    const line = raw.replace(/\r?\n$/, '').trimEnd();
+    const entryHeading = /^##\s+(.*)$/.exec(line);
+    if (entryHeading && !line.startsWith('###')) {
+      current = { id: null, question: entryHeading[1]!.trim(), phrasings: [], phrasingsHeading: null, lastPhrasing: null, answerHeading: null, spanishHeadings: false, section: 'fields' };
+      entries.push(current);
+      return;
+    }
+    if (!current) return;
+    const entry = current as ScannedEntry & { section: 'fields' | 'phrasings' | 'answer' };
+    const sectionHeading = /^###\s+(.*)$/.exec(line);
+    const section = sectionHeading ? SECTION_NAMES[sectionKey(sectionHeading[1]!)] : undefined;
+    if (section) {
+      entry.section = section;
+      if (section === 'phrasings' && entry.phrasingsHeading === null) entry.phrasingsHeading = index;
+      if (section === 'answer' && entry.answerHeading === null) {
+        entry.answerHeading = index;
+        entry.spanishHeadings = sectionKey(sectionHeading![1]!) === 'respuesta';
+      }
+      return;
+    }
+    if (entry.section === 'phrasings') {
+      const item = /^\s*[-*]\s+(.*)$/.exec(line);
+      if (item && item[1]!.trim()) {
+        entry.phrasings.push(item[1]!.trim());
+        entry.lastPhrasing = index;
+      }
+    } else if (entry.section === 'fields') {
+      const field = /^id\s*:\s*(.*)$/i.exec(line.trim());
+      if (field && entry.id === null) entry.id = field[1]!.trim();
+    }
+  });
+  return entries;
+}
+
+function sectionKey(heading: string): string {
+  return heading.trim().toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+}
+
+/** Loose equality for phrasings, as src/knowledge/validate.ts compares them. */
+function comparisonKey(text: string): string {
+  return text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}

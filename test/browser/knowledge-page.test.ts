@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { hashPassword } from '../../src/auth';
+import { AGENT_PASSWORD } from '../helpers/agent-client';
+import { startTestServer, type TestServer } from '../helpers/app';
+import { axeViolations } from '../helpers/axe';
+import { agentPage, collectPageProblems, launchChromium, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
+import { ShopperClient } from '../helpers/shopper-client';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
+
+/**
+ * The editor's flow in real Chromium, from a question the bot missed to the bot answering it: the
+ * group on the page, "try the bot" (no answer), add the question as a phrasing, try again (answered).
+ */
+
+const PROJECT = path.resolve(__dirname, '../..');
+let root: string;
+let server: TestServer;
+let browser: Browser;
+let cookie: string;
+
+beforeAll(async () => {
+  await buildWeb({ quiet: true });
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-kbpage-browser-'));
+  fs.cpSync(path.join(PROJECT, 'knowledge'), path.join(root, 'knowledge'), { recursive: true });
+  fs.cpSync(path.join(PROJECT, 'intents'), path.join(root, 'intents'), { recursive: true });
+  server = await startTestServer({ config: { knowledgeDir: path.join(root, 'knowledge'), intentsDir: path.join(root, 'intents'), watchKnowledge: true } });
+  server.app.handoffTables.agents.create({ email: 'eva@tienda.example', name: 'Eva', role: 'editor', passwordHash: hashPassword(AGENT_PASSWORD) });
+  const res = await fetch(`${server.httpUrl}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'eva@tienda.example', password: AGENT_PASSWORD }) });
+  cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test('a missed question becomes a phrasing from the page, and trying it again gets the answer', async () => {
+  const shopper = await ShopperClient.connect(server.socketUrl);
+  await shopper.hello({ lang: 'es' });
+  expect((await shopper.ask('¿dónde estaciono mi auto?')).reply.action).toBe('fallback');
+  expect((await shopper.ask('donde estaciono el auto')).reply.action).toBe('fallback');
+  await shopper.close();
+
+  const page = await agentPage(browser, server, cookie);
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  const group = page.locator('.kb-group', { hasText: 'donde estaciono el auto' });
+  await group.waitFor();
+  await page.getByText(/Los archivos no tienen errores/).waitFor();
+  await expect(group.locator('.kb-meta').textContent()).resolves.toMatch(/^2 preguntas en español \(2 no entendió\)/);
+
+  // Try the bot, by keyboard: no answer yet.
+  await page.getByLabel('Pregunta', { exact: true }).fill('¿dónde estaciono mi auto?');
+  await page.getByLabel('Pregunta', { exact: true }).press('Enter');
+  await page.locator('.kb-try .kb-decision', { hasText: 'No entiende' }).waitFor();
+  await screenshot(page, 'knowledge-before');
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'knowledge-page-full.png'), fullPage: true });
+
+  // From the group: its questions go to the phrasings form; the editor picks the FAQ.
+  await group.getByRole('button', { name: 'Añadir a una FAQ' }).click();
+  await expect(page.getByLabel('Frases nuevas (una por línea)').inputValue()).resolves.toBe('donde estaciono el auto\n¿dónde estaciono mi auto?');
+  await page.getByLabel('FAQ', { exact: true }).selectOption('contact');
+  await page.getByRole('button', { name: 'Añadir frases' }).click();
+  await page.getByText(/Añadidas 2 frases a contact\. Guardado en es\/tienda\.md \(copia anterior en \.backups\/es\/tienda\..*\.md\)\. Ya responde el bot/).waitFor();
+
+  // The page tries the same question again after the edit: now answered.
+  await page.locator('.kb-try .kb-decision', { hasText: 'Responde → contact' }).waitFor();
+  await page.locator('#edit-result').evaluate((element) => element.scrollIntoView());
+  await page.locator('#try-title').scrollIntoViewIfNeeded();
+  await screenshot(page, 'knowledge-after');
+  expect(fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8')).toContain('- donde estaciono el auto\n- ¿dónde estaciono mi auto?\n');
+
+  expect(await axeViolations(page)).toEqual([]);
+
+  // A new FAQ whose id is taken: refused with file:line, and the file is not touched.
+  const tienda = fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8');
+  await page.getByLabel('Identificador (minúsculas, números y guiones)').fill('contact');
+  await page.locator('#faq-es-question').fill('¿Tienen estacionamiento?');
+  await page.locator('#faq-es-answer').fill('Sí.');
+  await page.getByRole('button', { name: 'Crear FAQ', exact: true }).click();
+  const refused = page.getByRole('alert').filter({ hasText: 'No se guardó nada: el cambio dejaría 1 error' });
+  // The loader meets es/nuevas.md first, so the existing entry is the one named as the duplicate.
+  await refused.getByText(/es\/tienda\.md:3: id "contact" is already used in .*es\/nuevas\.md:1/).waitFor();
+  await screenshot(page, 'knowledge-refused');
+  expect(fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8')).toBe(tienda);
+  expect(fs.existsSync(path.join(root, 'knowledge/es/nuevas.md'))).toBe(false);
+  // Chromium logs every 4xx response; the refused edit's 400 is the one expected, nothing else.
+  expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+});

@@ -1,0 +1,200 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hashPassword } from '../../src/auth';
+import { runCli } from '../cli/run-cli';
+import { AGENT_PASSWORD } from '../helpers/agent-client';
+import { startTestServer, type TestServer } from '../helpers/app';
+import { ShopperClient } from '../helpers/shopper-client';
+
+/**
+ * The knowledge page's routes on the real server, a real SQLite file and a temp copy of the project's
+ * knowledge folder: questions the bot missed become groups; an edit is checked, written with a backup
+ * and answered to the next shopper; a bad edit writes nothing.
+ */
+
+const PROJECT = path.resolve(__dirname, '../..');
+let root: string;
+let server: TestServer;
+const cookies: Record<string, string> = {};
+const shoppers: ShopperClient[] = [];
+const knowledgeDir = () => path.join(root, 'knowledge');
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-kbpage-'));
+  fs.cpSync(path.join(PROJECT, 'knowledge'), path.join(root, 'knowledge'), { recursive: true });
+  fs.cpSync(path.join(PROJECT, 'intents'), path.join(root, 'intents'), { recursive: true });
+  server = await startTestServer({ config: { knowledgeDir: knowledgeDir(), intentsDir: path.join(root, 'intents'), watchKnowledge: true } });
+  for (const [role, email] of [['agent', 'ana@tienda.example'], ['editor', 'eva@tienda.example']] as const) {
+    server.app.handoffTables.agents.create({ email, name: role, role, passwordHash: hashPassword(AGENT_PASSWORD) });
+    const res = await fetch(`${server.httpUrl}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: AGENT_PASSWORD }) });
+    cookies[role] = res.headers.get('set-cookie')!.split(';')[0]!;
+  }
+});
+afterEach(async () => {
+  await Promise.all(shoppers.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  await server.stop();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const get = (route: string, role?: string) => fetch(`${server.httpUrl}${route}`, { headers: role ? { cookie: cookies[role]! } : {}, redirect: 'manual' });
+const post = (route: string, body: unknown, role = 'editor', origin = server.httpUrl) =>
+  fetch(`${server.httpUrl}${route}`, { method: 'POST', headers: { cookie: cookies[role]!, 'content-type': 'application/json', origin }, body: JSON.stringify(body) });
+
+async function shopper(): Promise<ShopperClient> {
+  const client = await ShopperClient.connect(server.socketUrl);
+  shoppers.push(client);
+  await client.hello({ lang: 'es' });
+  return client;
+}
+
+/** Every file under the knowledge folder with a hash of its bytes: to prove nothing was written. */
+function snapshot(): Record<string, string> {
+  const files = fs.readdirSync(knowledgeDir(), { recursive: true, encoding: 'utf8' }).filter((name) => fs.statSync(path.join(knowledgeDir(), name)).isFile());
+  return Object.fromEntries(files.sort().map((name) => [name, crypto.createHash('sha256').update(fs.readFileSync(path.join(knowledgeDir(), name))).digest('hex')]));
+}
+
+interface Group { id: string; lang: string; keys: string[]; count: number; reasons: Record<string, number>; examples: Array<{ text: string; count: number }>; closest: { id: string } | null }
+const gaps = async (): Promise<Group[]> => ((await (await get('/agent/api/knowledge/gaps', 'editor')).json()) as { groups: Group[] }).groups;
+const groupWith = (groups: Group[], text: string) => groups.find((g) => g.examples.some((e) => e.text === text));
+
+test('roles: the page and its routes are for editors; an agent gets 403, nobody logged in 401 or the login page', async () => {
+  expect((await get('/agent/knowledge')).headers.get('location')).toBe('/agent/login');
+  const forbidden = await get('/agent/knowledge', 'agent');
+  expect(forbidden.status).toBe(403);
+  expect(await forbidden.text()).toContain('rol <strong>editor</strong>');
+  const page = await get('/agent/knowledge', 'editor');
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  expect(await page.text()).toContain('<h2 id="try-title">Probar el bot</h2>');
+
+  for (const route of ['/agent/api/knowledge/gaps', '/agent/api/knowledge/faqs', '/agent/api/knowledge/try?text=hola']) {
+    expect((await get(route)).status).toBe(401);
+    const res = await get(route, 'agent');
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: 'role_forbidden' } });
+  }
+  const before = snapshot();
+  const phrasing = { id: 'contact', lang: 'es', phrasings: ['frase de un agente'] };
+  expect((await post('/agent/api/knowledge/phrasings', phrasing, 'agent')).status).toBe(403);
+  // Another site's page posting with the editor's cookie (were it sent): refused by Origin.
+  const crossSite = await post('/agent/api/knowledge/phrasings', phrasing, 'editor', 'https://evil.example');
+  expect(crossSite.status).toBe(403);
+  expect(await crossSite.json()).toMatchObject({ error: { code: 'origin_forbidden' } });
+  expect(snapshot()).toEqual(before);
+});
+
+test('try the bot: the decision, the candidates with confidence and the words that matched', async () => {
+  const res = await get(`/agent/api/knowledge/try?${new URLSearchParams({ text: '¿cuánto tarda el envío?', lang: 'es' })}`, 'editor');
+  const result = await res.json();
+  expect(result).toMatchObject({ action: 'answer', id: 'shipping-time', lang: 'es' });
+  expect(result.candidates[0]).toMatchObject({ id: 'shipping-time', kind: 'faq', question: expect.stringContaining('tarda'), matched: expect.arrayContaining(['tarda']) });
+  expect(result.candidates[0].confidence).toBeGreaterThan(0.5);
+  expect((await get('/agent/api/knowledge/try?text=', 'editor')).status).toBe(400);
+});
+
+test('questions the bot missed come back grouped by meaning, biggest first, with the closest FAQ', async () => {
+  const ana = await shopper();
+  expect((await ana.ask('¿dónde estaciono mi auto?')).reply.action).toBe('fallback');
+  expect((await ana.ask('donde estaciono el auto')).reply.action).toBe('fallback');
+  const luis = await shopper();
+  expect((await luis.ask('dónde estaciono mi auto')).reply.action).toBe('fallback');
+  // A "did you mean" answered by typing something else counts; a picked one does not.
+  const clarified = (await luis.ask('el cartero no vino')).reply;
+  expect(clarified.action).toBe('clarify');
+  await luis.ask('zorblax azul');
+
+  const groups = await gaps();
+  const parking = groupWith(groups, 'dónde estaciono mi auto')!;
+  expect(parking).toMatchObject({ lang: 'es', count: 3, reasons: { fallback: 3 } });
+  // Accents and punctuation do not make another wording.
+  expect(parking.examples).toEqual([{ text: 'dónde estaciono mi auto', count: 2 }, { text: 'donde estaciono el auto', count: 1 }]);
+  expect(groups[0]).toBe(groups.find((g) => g.count === Math.max(...groups.map((x) => x.count))));
+  expect(groupWith(groups, 'el cartero no vino')).toMatchObject({ count: 1, reasons: { clarify_unpicked: 1 }, closest: { id: 'damaged-item' } });
+
+  // `atento kb gaps` prints the same groups from the same database and knowledge.
+  const cli = runCli(['kb', 'gaps', '--json'], { env: { ATENTO_DATA_DIR: server.dataDir, ATENTO_KNOWLEDGE_DIR: knowledgeDir(), ATENTO_INTENTS_DIR: path.join(root, 'intents') } });
+  expect(cli.stderr).toBe('');
+  const printed = (JSON.parse(cli.stdout) as { groups: Group[] }).groups;
+  expect(printed.map((g) => [g.id, g.count, g.closest?.id ?? null])).toEqual(groups.map((g) => [g.id, g.count, g.closest?.id ?? null]));
+  const text = runCli(['kb', 'gaps'], { env: { ATENTO_DATA_DIR: server.dataDir, ATENTO_KNOWLEDGE_DIR: knowledgeDir(), ATENTO_INTENTS_DIR: path.join(root, 'intents') } });
+  expect(text.stdout).toMatch(/ {3}3× {2}\[es\] .*\(3 fallback; last /);
+  expect(text.stdout).toContain('"dónde estaciono mi auto" ×2');
+});
+
+test('an edit with errors is refused with file:line and writes nothing; bad bodies get a clear 400', async () => {
+  const before = snapshot();
+  const duplicate = await post('/agent/api/knowledge/faqs', { id: 'contact', languages: { es: { question: '¿Dónde estaciono?', phrasings: [], answer: 'En la calle.', file: 'es/tienda.md' } } });
+  expect(duplicate.status).toBe(400);
+  const body = await duplicate.json();
+  expect(body.error.code).toBe('knowledge_invalid');
+  expect(body.error.message).toMatch(/nothing was written: .*tienda\.md:\d+: id "contact" is already used in .*tienda\.md:3/);
+  expect(body.error.problems).toEqual(expect.arrayContaining([expect.objectContaining({ file: path.join(knowledgeDir(), 'es/tienda.md'), severity: 'error', message: expect.stringMatching(/id "contact" is already used in .*tienda\.md:3/) })]));
+
+  const bad = [
+    [{ id: 'Con Espacios', languages: { es: { question: 'Q', phrasings: [], answer: 'A', file: 'es/x.md' } } }, /id: lowercase letters/],
+    [{ id: 'parking', languages: {} }, /give the FAQ in Spanish, English or both/],
+    [{ id: 'parking', languages: { es: { question: 'Q', phrasings: ['uno\ndos'], answer: 'A', file: 'es/x.md' } } }, /phrasings\.0: must be one line/],
+    [{ id: 'parking', languages: { es: { question: 'Q', phrasings: [], answer: 'A', file: '../intents/es/x.md' } } }, /not a knowledge file of es/],
+    [{ id: 'parking', languages: { es: { question: 'Q', phrasings: [], answer: 'A\n## Otra', file: 'es/x.md' } } }, /starts with "## "/],
+  ] as const;
+  for (const [request, message] of bad) {
+    const res = await post('/agent/api/knowledge/faqs', request);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ code: 'bad_frame', message: expect.stringMatching(message) });
+  }
+  expect((await post('/agent/api/knowledge/phrasings', { id: 'no-such-faq', lang: 'es', phrasings: ['x'] })).status).toBe(404);
+  expect(snapshot()).toEqual(before);
+});
+
+test('a new FAQ and new phrasings are live when the edit is acknowledged: the next shopper message gets them; the previous file is kept', async () => {
+  const tienda = path.join(knowledgeDir(), 'es/tienda.md');
+  const original = fs.readFileSync(tienda, 'utf8');
+  const created = await post('/agent/api/knowledge/faqs', {
+    id: 'parking',
+    languages: {
+      es: { question: '¿Tienen estacionamiento?', phrasings: ['dónde estaciono mi auto', 'hay lugar para estacionar'], answer: 'Sí, **gratis** para clientes.', file: 'es/tienda.md' },
+      en: { question: 'Do you have parking?', phrasings: ['where can I park my car', 'is there parking'], answer: 'Yes, free for customers.', file: 'en/store.md' },
+    },
+  });
+  expect(created.status).toBe(200);
+  const result = await created.json();
+  expect(result).toMatchObject({ live: true, files: [{ file: 'es/tienda.md' }, { file: 'en/store.md' }] });
+  expect(fs.readFileSync(path.join(knowledgeDir(), result.files[0].backup), 'utf8')).toBe(original);
+  expect(fs.readFileSync(tienda, 'utf8').startsWith(original)).toBe(true);
+
+  // The route reloads before it answers (the watcher would within 500 ms): no waiting here at all.
+  const rosa = await shopper();
+  const { reply } = await rosa.ask('¿dónde estaciono el auto?');
+  expect(reply).toMatchObject({ action: 'answer', entryId: 'parking', text: 'Sí, **gratis** para clientes.' });
+
+  // Adding a missed wording to an existing FAQ.
+  const tried = async (text: string) => (await (await get(`/agent/api/knowledge/try?${new URLSearchParams({ text, lang: 'es' })}`, 'editor')).json()) as { action: string; id: string };
+  expect(await tried('el cartero no vino')).toMatchObject({ action: 'clarify' });
+  const pedidos = path.join(knowledgeDir(), 'es/pedidos.md');
+  const before = fs.readFileSync(pedidos, 'utf8');
+  const added = await post('/agent/api/knowledge/phrasings', { id: 'order-tracking', lang: 'es', phrasings: ['el cartero no vino', 'Número de guía de mi envío'] });
+  expect(added.status).toBe(200);
+  expect(await added.json()).toMatchObject({ added: ['el cartero no vino'], files: [{ file: 'es/pedidos.md' }], live: true });
+  const after = fs.readFileSync(pedidos, 'utf8');
+  expect(after.replace('- el cartero no vino\n', '')).toBe(before);
+  expect(await tried('el cartero no vino')).toMatchObject({ action: 'answer', id: 'order-tracking' });
+  expect((await rosa.ask('el cartero no vino')).reply).toMatchObject({ action: 'answer', entryId: 'order-tracking' });
+});
+
+test('a group marked handled leaves the list until a new question of it arrives', async () => {
+  const maria = await shopper();
+  await maria.ask('¿venden zorblax azul?');
+  const group = groupWith(await gaps(), '¿venden zorblax azul?')!;
+  expect(group.count).toBeGreaterThanOrEqual(1);
+  const handled = await post('/agent/api/knowledge/gaps/handled', { lang: group.lang, keys: group.keys });
+  expect(handled.status).toBe(200);
+  expect(groupWith(await gaps(), '¿venden zorblax azul?')).toBeUndefined();
+
+  await maria.ask('zorblax azul, ¿tienen?');
+  const back = groupWith(await gaps(), 'zorblax azul, ¿tienen?')!;
+  expect(back).toMatchObject({ count: 1, examples: [{ text: 'zorblax azul, ¿tienen?', count: 1 }] });
+});

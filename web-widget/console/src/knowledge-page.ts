@@ -1,0 +1,258 @@
+import type { KnowledgeGap } from '../../../src/gaps';
+import type { KnowledgeStatus } from '../../../src/engine';
+import type { Problem } from '../../../src/knowledge/types';
+import { renderRichText } from '../../src/rich-text';
+import { formatDate, formatTime, h, replaceChildren } from './dom';
+import { wireTeamNav } from './team-nav';
+
+/**
+ * The editor's knowledge page: what the bot missed, grouped by meaning; adding those questions to a
+ * FAQ or writing a new one; and "try the bot" to see the decision before and after. Every text from
+ * the server goes in through textContent (src/channels/knowledge-page.ts has the static shell).
+ */
+
+interface Faq { id: string; lang: 'es' | 'en'; question: string; phrasings: string[]; file: string; line: number }
+interface Candidate { id: string; question: string; kind: string | null; confidence: number; matched: string[]; elsewhere: string[] }
+interface TryResult { version: string; action: string; lang: string; id: string | null; confidence: number; text: string; candidates: Candidate[]; explanation: { normalized: string; corrections: Array<{ from: string; to: string }> } }
+interface EditResult { files: Array<{ file: string; backup: string | null }>; warnings: Problem[]; version: string; live: boolean; added?: string[] }
+
+class ApiError extends Error {
+  constructor(message: string, readonly problems: Problem[] = []) {
+    super(message);
+  }
+}
+
+const REASONS: Record<string, string> = { fallback: 'no entendió', clarify_unpicked: 'aclaración sin elegir', low_confidence: 'poca confianza', thumbs_down: 'pulgar abajo' };
+const DECISIONS: Record<string, string> = { answer: 'Responde', clarify: 'Pide aclarar', escalate: 'Pasa a una persona', fallback: 'No entiende' };
+const LANG_NAMES: Record<string, string> = { es: 'español', en: 'inglés' };
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const state = { faqs: [] as Faq[], files: {} as Record<string, string[]>, lastTry: null as { text: string; lang: string } | null };
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = (data as { error?: { message?: string; problems?: Problem[] } }).error;
+    throw new ApiError(error?.message ?? `Error ${response.status}`, error?.problems ?? []);
+  }
+  return data as T;
+}
+
+const percent = (value: number) => `${Math.round(value * 100)} %`;
+const problemLine = (p: Problem) => h('li', { class: p.severity === 'error' ? 'kb-error' : 'kb-warning' }, `${p.file}:${p.line}: ${p.message}`);
+const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
+
+async function loadStatus(): Promise<void> {
+  const region = $('kb-status');
+  try {
+    const status = await api<KnowledgeStatus>('/agent/api/knowledge/status');
+    const warnings = status.problems.filter((p) => p.severity === 'warning').length;
+    // Only at start-up does a version with errors serve (its broken entries left out).
+    const liveErrors = status.problems.filter((p) => p.severity === 'error');
+    replaceChildren(
+      region,
+      h('p', {}, `Versión ${status.version}: ${status.entries} entradas, cargada el ${formatDate(status.loadedAt)} a las ${formatTime(status.loadedAt)}; ${warnings} avisos.`),
+      liveErrors.length
+        ? h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, 'Al arrancar, estas entradas tenían errores y el bot las dejó fuera:'), h('ul', {}, ...liveErrors.map(problemLine)))
+        : null,
+      status.rejected
+        ? h('div', { class: 'kb-rejected', role: 'alert' },
+            h('p', {}, `El último cambio en los archivos (${formatTime(status.rejected.at)}) tiene errores y no está activo; el bot sigue con la versión anterior:`),
+            h('ul', {}, ...status.rejected.problems.filter((p) => p.severity === 'error').map(problemLine)))
+        : liveErrors.length
+          ? null
+          : h('p', { class: 'kb-ok' }, 'Los archivos no tienen errores: lo que está en disco es lo que responde el bot.'),
+    );
+  } catch (error) {
+    replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
+  }
+}
+
+async function loadFaqs(): Promise<void> {
+  const data = await api<{ faqs: Faq[]; files: Record<string, string[]> }>('/agent/api/knowledge/faqs');
+  state.faqs = data.faqs;
+  state.files = data.files;
+  fillFaqSelect();
+  for (const lang of ['es', 'en']) replaceChildren($(`files-${lang}`), ...(data.files[lang] ?? []).map((file) => h('option', { value: file })));
+}
+
+function fillFaqSelect(selected?: string): void {
+  const lang = $<HTMLSelectElement>('phrasings-lang').value;
+  const select = $<HTMLSelectElement>('phrasings-id');
+  const current = selected ?? select.value;
+  const faqs = state.faqs.filter((faq) => faq.lang === lang).sort((a, b) => a.question.localeCompare(b.question, lang));
+  replaceChildren(select, ...faqs.map((faq) => h('option', { value: faq.id, selected: faq.id === current }, `${faq.question} (${faq.id})`)));
+}
+
+async function runTry(text: string, lang: string): Promise<void> {
+  state.lastTry = { text, lang };
+  const region = $('try-result');
+  try {
+    const query = new URLSearchParams({ text, ...(lang ? { lang } : {}) });
+    const result = await api<TryResult>(`/agent/api/knowledge/try?${query}`);
+    replaceChildren(region, renderTry(text, result));
+  } catch (error) {
+    replaceChildren(region, h('p', { class: 'kb-error', role: 'alert' }, (error as Error).message));
+  }
+}
+
+function renderTry(question: string, result: TryResult): HTMLElement {
+  const decision = `${DECISIONS[result.action] ?? result.action}${result.id ? ` → ${result.id}` : ''} (confianza ${percent(result.confidence)}, ${LANG_NAMES[result.lang] ?? result.lang})`;
+  const rows = result.candidates.map((c) =>
+    h('tr', {},
+      h('td', {}, h('span', { class: 'kb-question' }, c.question), h('span', { class: 'kb-id' }, ` ${c.id}${c.kind === 'intent' ? ' (intención)' : ''}`)),
+      h('td', { class: 'kb-num' }, percent(c.confidence)),
+      h('td', {}, c.matched.join(', ') || '—'),
+      h('td', {}, c.elsewhere.join(', ') || '—')));
+  return h('div', { class: 'kb-try', 'data-action': result.action },
+    h('p', { class: 'kb-decision' }, h('strong', {}, 'Decisión: '), decision),
+    h('p', {}, h('strong', {}, 'Pregunta: '), question, result.explanation.corrections.length ? ` (corregido: ${result.explanation.corrections.map((c) => `${c.from} → ${c.to}`).join(', ')})` : ''),
+    h('div', { class: 'kb-answer' }, h('p', {}, h('strong', {}, 'El bot diría:')), h('div', { class: 'rich' }, renderRichText(result.text))),
+    h('table', { class: 'kb-table' },
+      h('caption', {}, `Candidatas (versión ${result.version})`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'FAQ'), h('th', { scope: 'col' }, 'Confianza'), h('th', { scope: 'col' }, 'Palabras que coinciden'), h('th', { scope: 'col' }, 'Palabras que no están en sus frases'))),
+      h('tbody', {}, ...rows)));
+}
+
+async function loadGaps(): Promise<void> {
+  const region = $('gaps-list');
+  const lang = $<HTMLSelectElement>('gaps-lang').value;
+  const since = $<HTMLInputElement>('gaps-since').value;
+  const query = new URLSearchParams({ ...(lang ? { lang } : {}), ...(since ? { since } : {}) });
+  try {
+    const { groups } = await api<{ groups: KnowledgeGap[] }>(`/agent/api/knowledge/gaps?${query}`);
+    if (groups.length === 0) return replaceChildren(region, h('p', { class: 'empty' }, 'No hay preguntas pendientes: el bot respondió bien todo lo demás.'));
+    replaceChildren(region, h('ol', { class: 'kb-groups' }, ...groups.map((group, index) => h('li', {}, renderGroup(group, index)))));
+  } catch (error) {
+    replaceChildren(region, h('p', { class: 'kb-error', role: 'alert' }, (error as Error).message));
+  }
+}
+
+function renderGroup(group: KnowledgeGap, index: number): HTMLElement {
+  const headingId = `group-${index}`;
+  const reasons = Object.entries(group.reasons).map(([reason, count]) => `${count} ${REASONS[reason] ?? reason}`).join(', ');
+  const boxes = group.examples.map((example, i) =>
+    h('li', {}, h('label', {}, h('input', { type: 'checkbox', value: example.text, checked: i < 3 }), ` «${example.text}»`, example.count > 1 ? h('span', { class: 'kb-count' }, ` ×${example.count}`) : null)));
+  const chosen = (article: HTMLElement) => [...article.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((box) => box.value);
+  const closest = group.closest;
+  const article: HTMLElement = h('article', { class: 'kb-group', 'aria-labelledby': headingId },
+    h('h3', { id: headingId }, `«${group.examples[0]?.text ?? ''}»`),
+    h('p', { class: 'kb-meta' }, `${group.count} ${group.count === 1 ? 'pregunta' : 'preguntas'} en ${LANG_NAMES[group.lang] ?? group.lang} (${reasons}); la última el ${formatDate(group.lastAskedAt)}.`),
+    h('p', {}, 'FAQ más cercana: ', closest ? h('span', {}, h('span', { class: 'kb-question' }, closest.question), ` (${closest.id}, ${percent(closest.confidence)}, ${closest.file}:${closest.line})`) : 'ninguna'),
+    h('fieldset', {}, h('legend', {}, 'Preguntas de este grupo'), h('ul', { class: 'kb-examples' }, ...boxes)),
+    h('div', { class: 'kb-actions' },
+      button('Añadir a una FAQ', () => startPhrasings(group, chosen(article))),
+      button('Crear FAQ nueva', () => startFaq(group, chosen(article))),
+      button('Probar', () => {
+        const text = group.examples[0]?.text ?? '';
+        $<HTMLInputElement>('try-text').value = text;
+        $<HTMLSelectElement>('try-lang').value = group.lang;
+        void runTry(text, group.lang);
+        $('try-text').focus();
+      }),
+      button('Marcar como resuelto', async () => {
+        try {
+          await api('/agent/api/knowledge/gaps/handled', { lang: group.lang, keys: group.keys });
+          showResult(h('p', {}, `Grupo «${group.examples[0]?.text ?? ''}» marcado como resuelto: vuelve si llegan preguntas nuevas.`));
+          await loadGaps();
+          // The group's buttons are gone: keep the keyboard in the list rather than at the top of the page.
+          $('gaps-title').focus();
+        } catch (error) {
+          showError(error);
+        }
+      })));
+  return article;
+}
+
+function button(label: string, onClick: () => void): HTMLButtonElement {
+  const element = h('button', { type: 'button', class: 'small' }, label);
+  element.addEventListener('click', onClick);
+  return element;
+}
+
+function startPhrasings(group: KnowledgeGap, questions: string[]): void {
+  $<HTMLSelectElement>('phrasings-lang').value = group.lang;
+  fillFaqSelect(group.closest?.id);
+  $<HTMLTextAreaElement>('phrasings-text').value = questions.join('\n');
+  $('phrasings-id').focus();
+}
+
+function startFaq(group: KnowledgeGap, questions: string[]): void {
+  for (const lang of ['es', 'en']) $<HTMLInputElement>(`faq-${lang}-on`).checked = lang === group.lang;
+  const [first = '', ...rest] = questions;
+  $<HTMLInputElement>(`faq-${group.lang}-question`).value = first;
+  $<HTMLTextAreaElement>(`faq-${group.lang}-phrasings`).value = rest.join('\n');
+  if (group.closest) $<HTMLInputElement>(`faq-${group.lang}-file`).value = group.closest.file;
+  $('faq-id').focus();
+}
+
+function showResult(...content: Array<Node | string>): void {
+  replaceChildren($('edit-result'), ...content);
+}
+
+function showError(error: unknown): void {
+  const problems = error instanceof ApiError ? error.problems : [];
+  const message = problems.length ? `el cambio dejaría ${problems.length} ${problems.length === 1 ? 'error' : 'errores'} en la base de conocimiento:` : (error as Error).message;
+  showResult(h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, `No se guardó nada: ${message}`), problems.length ? h('ul', {}, ...problems.map(problemLine)) : null));
+}
+
+async function afterEdit(result: EditResult, what: string): Promise<void> {
+  const written = result.files.map((f) => `${f.file}${f.backup ? ` (copia anterior en ${f.backup})` : ''}`).join('; ');
+  showResult(
+    h('p', { class: 'kb-ok' }, `${what} Guardado en ${written}. ${result.live ? `Ya responde el bot (versión ${result.version}).` : 'Todavía no está activo: revisa el estado.'}`),
+    result.warnings.length ? h('details', {}, h('summary', {}, `${result.warnings.length} avisos en la base`), h('ul', {}, ...result.warnings.map(problemLine))) : '',
+  );
+  await Promise.all([loadStatus(), loadFaqs(), loadGaps()]);
+  // Try the same question again: the editor sees the decision after the edit.
+  if (state.lastTry) await runTry(state.lastTry.text, state.lastTry.lang);
+}
+
+function wire(): void {
+  $('try-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void runTry($<HTMLInputElement>('try-text').value.trim(), $<HTMLSelectElement>('try-lang').value);
+  });
+  $('gaps-filter').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void loadGaps();
+  });
+  $('phrasings-lang').addEventListener('change', () => fillFaqSelect());
+  $('phrasings-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { id: $<HTMLSelectElement>('phrasings-id').value, lang: $<HTMLSelectElement>('phrasings-lang').value, phrasings: lines($<HTMLTextAreaElement>('phrasings-text').value) };
+    try {
+      const result = await api<EditResult>('/agent/api/knowledge/phrasings', body);
+      $<HTMLTextAreaElement>('phrasings-text').value = '';
+      await afterEdit(result, `Añadidas ${result.added?.length ?? 0} frases a ${body.id}.`);
+    } catch (error) {
+      showError(error);
+    }
+  });
+  $('faq-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const id = $<HTMLInputElement>('faq-id').value.trim();
+    const languages: Record<string, unknown> = {};
+    for (const lang of ['es', 'en']) {
+      if (!$<HTMLInputElement>(`faq-${lang}-on`).checked) continue;
+      languages[lang] = {
+        question: $<HTMLInputElement>(`faq-${lang}-question`).value,
+        phrasings: lines($<HTMLTextAreaElement>(`faq-${lang}-phrasings`).value),
+        answer: $<HTMLTextAreaElement>(`faq-${lang}-answer`).value,
+        file: $<HTMLInputElement>(`faq-${lang}-file`).value.trim(),
+      };
+    }
+    try {
+      const result = await api<EditResult>('/agent/api/knowledge/faqs', { id, languages });
+      (event.target as HTMLFormElement).reset();
+      await afterEdit(result, `FAQ ${id} creada.`);
+    } catch (error) {
+      showError(error);
+    }
+  });
+}
+
+// The team bar's language switch changes the bar; this page's texts are Spanish only for now.
+wireTeamNav(() => {});
+wire();
+void Promise.all([loadStatus(), loadFaqs(), loadGaps()]).catch(showError);
