@@ -19,6 +19,8 @@ const ENTRIES = [
   { name: 'console', entry: 'web-widget/console/console.css', budget: null },
   { name: 'knowledge', entry: 'web-widget/console/src/knowledge-page.ts', budget: null },
   { name: 'knowledge', entry: 'web-widget/console/knowledge.css', budget: null },
+  { name: 'analytics', entry: 'web-widget/console/src/analytics.ts', budget: null },
+  { name: 'analytics', entry: 'web-widget/console/analytics.css', budget: null },
 ];
 
 async function buildWeb({ quiet = false } = {}) {

@@ -18,6 +18,7 @@ import { LoginLimiter } from './auth';
 import { agentRoutes } from './channels/agent-routes';
 import { knowledgeRoutes } from './channels/knowledge-routes';
 import { teamRoutes } from './channels/team-routes';
+import { analyticsRoutes } from './channels/analytics-routes';
 import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
 import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
@@ -65,7 +66,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const engineHost = deps.engineHost ?? startEngineHost(config, log);
   const engine = () => engineHost.current();
   const events = new EventBus((event, error) => log(`listener of ${event} failed: ${(error as Error).stack ?? String(error)}`));
-  const bot = createBotRuntime(engine, store.dialogState);
+  const bot = createBotRuntime(engine);
   const clock = deps.clock ?? (() => new Date());
   const handoffTables = openHandoffTables(store.db, () => clock().toISOString());
   // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.
@@ -75,11 +76,17 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff });
   const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log, afterCommit: (send) => store.afterCommit(send) });
   const webDir = deps.webDir ?? webBundleDir();
+  // WhatsApp and Messenger load the Bot Framework (tens of MB): only when one of them is configured.
+  const providers =
+    config.whatsapp || config.messenger
+      ? (require('./channels/providers') as typeof import('./channels/providers')).createProviderChannels({ config, store, events, handoff, engine, bot, log })
+      : null;
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(baseSecurityHeaders);
+  if (providers) app.use(providers.router);
   app.use(express.json({ limit: config.limits.httpBodyBytes }));
   app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
   app.use(shopperRoutes({ config, store, engine, webDir }));
@@ -87,6 +94,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const routes = express.Router();
   app.use(teamRoutes({ agents: handoffTables.agents, store, log }));
   app.use(knowledgeRoutes({ agents: handoffTables.agents, store, engineHost, config, clock, log, webDir }));
+  app.use(analyticsRoutes({ agents: handoffTables.agents, db: store.db, engine, timeZone: config.handoff.timeZone, now: clock, webDir }));
   app.use(routes);
   app.use(notFound);
   app.use(errorHandler(log));
@@ -115,6 +123,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         // Stop accepting connections, finish the turns in progress, then close every socket.
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await gateway.close();
+        await providers?.close();
         agentGateway.close();
         handoff.close();
         server.closeAllConnections();

@@ -66,6 +66,40 @@ const handoffSchema = z
   })
   .strict();
 
+/** A required field of an optional section: its absence names the variable that sets it. */
+const required = (variable: string, what: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? `missing: set ${variable} (${what})` : undefined),
+});
+const apiUrl = (variable: string) =>
+  z.url({ protocol: /^https?$/, error: `use the API's base URL, e.g. https://api.example.com (${variable})` }).transform((url) => url.replace(/\/+$/, ''));
+
+/** WhatsApp through Twilio (docs/channels.md). Present only when configured: the channel is off otherwise. */
+const whatsappSchema = z
+  .object({
+    accountSid: z.string(required('ATENTO_WHATSAPP_ACCOUNT_SID', 'your Twilio Account SID, "AC" and 32 hex digits')).regex(/^AC[0-9a-f]{32}$/i, 'a Twilio Account SID is "AC" followed by 32 hex digits'),
+    authToken: z.string(required('ATENTO_WHATSAPP_AUTH_TOKEN', 'the Auth Token that signs Twilio\'s webhooks')).min(16, 'too short for a Twilio Auth Token'),
+    /** The shop's WhatsApp sender, e.g. "whatsapp:+14155238886". */
+    from: z
+      .string(required('ATENTO_WHATSAPP_FROM', 'the shop\'s WhatsApp number, e.g. whatsapp:+14155238886'))
+      .regex(/^(whatsapp:)?\+\d{6,15}$/, 'use the number in international format, e.g. whatsapp:+14155238886')
+      .transform((number) => (number.startsWith('whatsapp:') ? number : `whatsapp:${number}`)),
+    /** The public URL Twilio calls (it is part of the signature), e.g. https://chat.shop.example/channels/whatsapp. */
+    webhookUrl: z.url({ protocol: /^https?$/, ...required('ATENTO_WHATSAPP_WEBHOOK_URL', 'the public URL of /channels/whatsapp, exactly as entered in Twilio') }),
+    apiUrl: apiUrl('ATENTO_WHATSAPP_API_URL').default('https://api.twilio.com'),
+  })
+  .strict();
+
+/** Facebook Messenger through the Graph API (docs/channels.md). Present only when configured. */
+const messengerSchema = z
+  .object({
+    pageAccessToken: z.string(required('ATENTO_MESSENGER_PAGE_TOKEN', 'the Facebook page\'s access token')).min(10, 'too short for a page access token'),
+    appSecret: z.string(required('ATENTO_MESSENGER_APP_SECRET', 'the Facebook app\'s secret, which signs the webhooks')).min(16, 'too short for an app secret'),
+    verifyToken: z.string(required('ATENTO_MESSENGER_VERIFY_TOKEN', 'a random string of your choice, also entered in the Facebook app')).min(16, 'use at least 16 random characters'),
+    apiUrl: apiUrl('ATENTO_MESSENGER_API_URL').default('https://graph.facebook.com'),
+    apiVersion: z.string().regex(/^v\d+\.\d+$/, 'use a Graph API version such as "v21.0"').default('v21.0'),
+  })
+  .strict();
+
 const configSchema = z
   .object({
     port: z.number().int().min(0).max(65_535).default(3000),
@@ -105,6 +139,8 @@ const configSchema = z
     matching: matchingSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     handoff: handoffSchema.prefault({}),
+    whatsapp: whatsappSchema.optional(),
+    messenger: messengerSchema.optional(),
   })
   .strict()
   .refine((config) => !config.smtpUrl || config.smtpFrom, { message: 'set smtpFrom (ATENTO_SMTP_FROM) too: the address ticket replies come from', path: ['smtpFrom'] });
@@ -113,13 +149,17 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<z.output<typeof configSchema> & { databaseFile: string }>;
 export type MatchingConfig = z.output<typeof matchingSchema>;
 export type HandoffConfig = z.output<typeof handoffSchema>;
+export type WhatsAppConfig = z.output<typeof whatsappSchema>;
+export type MessengerConfig = z.output<typeof messengerSchema>;
 
 export class ConfigError extends Error {
   readonly code = 'ATENTO_ERR_CONFIG';
 }
 
-/** Environment variables and the config key each one sets. Any other ATENTO_* variable is a mistake. */
-const ENV_KEYS: Record<string, { key: keyof ConfigInput; parse: (raw: string) => unknown }> = {
+type Section = 'whatsapp' | 'messenger';
+
+/** Environment variables and the config key each one sets (in `section`, if any). Any other ATENTO_* variable is a mistake. */
+const ENV_KEYS: Record<string, { key: string; section?: Section; parse: (raw: string) => unknown }> = {
   PORT: { key: 'port', parse: Number },
   ATENTO_HOST: { key: 'host', parse: String },
   ATENTO_DATA_DIR: { key: 'dataDir', parse: String },
@@ -137,6 +177,16 @@ const ENV_KEYS: Record<string, { key: keyof ConfigInput; parse: (raw: string) =>
   ATENTO_SMTP_URL: { key: 'smtpUrl', parse: String },
   ATENTO_SMTP_FROM: { key: 'smtpFrom', parse: String },
   ATENTO_SMTP_REPLY_TO: { key: 'smtpReplyTo', parse: String },
+  ATENTO_WHATSAPP_ACCOUNT_SID: { section: 'whatsapp', key: 'accountSid', parse: String },
+  ATENTO_WHATSAPP_AUTH_TOKEN: { section: 'whatsapp', key: 'authToken', parse: String },
+  ATENTO_WHATSAPP_FROM: { section: 'whatsapp', key: 'from', parse: String },
+  ATENTO_WHATSAPP_WEBHOOK_URL: { section: 'whatsapp', key: 'webhookUrl', parse: String },
+  ATENTO_WHATSAPP_API_URL: { section: 'whatsapp', key: 'apiUrl', parse: String },
+  ATENTO_MESSENGER_PAGE_TOKEN: { section: 'messenger', key: 'pageAccessToken', parse: String },
+  ATENTO_MESSENGER_APP_SECRET: { section: 'messenger', key: 'appSecret', parse: String },
+  ATENTO_MESSENGER_VERIFY_TOKEN: { section: 'messenger', key: 'verifyToken', parse: String },
+  ATENTO_MESSENGER_API_URL: { section: 'messenger', key: 'apiUrl', parse: String },
+  ATENTO_MESSENGER_API_VERSION: { section: 'messenger', key: 'apiVersion', parse: String },
 };
 const CONFIG_FILE_VARIABLE = 'ATENTO_CONFIG';
 
@@ -155,16 +205,22 @@ export function parseConfig(input: ConfigInput = {}, origin = 'config'): Config 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const fromFile = env[CONFIG_FILE_VARIABLE] ? readConfigFile(env[CONFIG_FILE_VARIABLE]!) : {};
   const fromEnv: Record<string, unknown> = {};
+  const sections: Partial<Record<Section, Record<string, unknown>>> = {};
   const unknown: string[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined) continue;
     const spec = ENV_KEYS[name];
-    if (spec) fromEnv[spec.key] = spec.parse(raw);
+    if (spec?.section) (sections[spec.section] ??= {})[spec.key] = spec.parse(raw);
+    else if (spec) fromEnv[spec.key] = spec.parse(raw);
     else if (name.startsWith('ATENTO_') && name !== CONFIG_FILE_VARIABLE) unknown.push(name);
   }
   if (unknown.length > 0) {
     const known = [...Object.keys(ENV_KEYS), CONFIG_FILE_VARIABLE].join(', ');
     throw new ConfigError(`atento: unknown environment variable ${unknown.join(', ')}; known ones are ${known}`);
+  }
+  // A channel's variables fill in (or override) the fields of that channel's section of the file.
+  for (const [section, values] of Object.entries(sections) as Array<[Section, Record<string, unknown>]>) {
+    fromEnv[section] = { ...(fromFile[section] as object | undefined), ...values };
   }
   return parseConfig({ ...fromFile, ...fromEnv } as ConfigInput, 'configuration (environment and ATENTO_CONFIG file)');
 }

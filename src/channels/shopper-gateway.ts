@@ -3,18 +3,18 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../config';
 import type { Engine } from '../engine';
 import type { Reply } from '../engine/types';
-import { AtentoError, ERRORS, type ErrorCode } from '../errors';
+import { ERRORS, type ErrorCode } from '../errors';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
-import { normalize } from '../nlp';
 import { SESSION_MAX_AGE_SECONDS, verifyShopper, type SessionSigner } from '../session';
-import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedShopper } from '../store';
-import type { BotOutput, BotRuntime } from './botkit-runtime';
+import type { Conversation, ConversationStatus, Store, VerifiedShopper } from '../store';
+import type { BotRuntime } from './bot-runtime';
 import { clientAddress } from './client-address';
 import { isOriginAllowed } from './origin';
 import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
 import { RateLimiter } from './rate-limit';
+import { createTurns } from './turn';
 import { rejectUpgrade, type UpgradeHandler } from './upgrade';
 
 /**
@@ -32,11 +32,6 @@ const DRAIN_MS = 3000;
 /** WebSocket close code 1012, "service restart": clients reconnect. */
 const SERVICE_RESTART = 1012;
 
-/** Said when a turn fails after the message was acknowledged: the shopper is never left without a word. */
-const TURN_FAILED: Record<Lang, string> = {
-  es: 'Perdón, tuve un problema para responderte. ¿Me lo escribes de nuevo? Si prefieres, escribe "hablar con una persona".',
-  en: 'Sorry, something went wrong on my side. Could you send that again? Or type "talk to a person".',
-};
 const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te puedo ayudar?', en: 'Hi! How can I help you?' };
 
 /** The human handoff's hooks into shopper turns (implemented by src/handoff's HandoffService). */
@@ -93,7 +88,8 @@ interface ShopperSocket {
 }
 
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
-  const { config, store, events, bot, sessions, handoff, log } = deps;
+  const { config, store, events, sessions, handoff, log } = deps;
+  const shopperTurns = createTurns({ store, events, handoff, engine: deps.engine, bot: deps.bot, log });
   let warnedNoIdentitySecret = false;
   let draining = false;
   const { limits } = config;
@@ -147,80 +143,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     return next;
   }
 
-  function storeBotOutputs(conversation: Conversation, outputs: BotOutput[], replyTo: number, shopperText: string): void {
-    for (const output of outputs) {
-      if (output.reply) handoff.afterBot(conversation.id, shopperText, output.reply, () => storeBotOutput(conversation, output, replyTo));
-      else storeBotOutput(conversation, output, replyTo);
-    }
-  }
-
-  function storeBotOutput(conversation: Conversation, { text, reply }: BotOutput, replyTo: number): void {
-    const message = store.messages.insert({
-      conversationId: conversation.id,
-      sender: 'bot',
-      text,
-      lang: reply?.lang ?? conversation.lang,
-      entryId: reply?.id ?? null,
-      action: reply?.action ?? null,
-      confidence: reply?.confidence ?? null,
-      options: reply?.options,
-      related: reply?.related,
-      replyTo,
-    });
-    events.emit('message.created', { message });
-    if (reply && reply.lang !== conversation.lang) store.conversations.setLang(conversation.id, reply.lang);
-  }
-
-  /**
-   * Stores the shopper's message, acknowledges it, then (if the bot has the chat) runs a bot turn. A turn
-   * that fails gets an apology, and the message is marked so that the client's retry is answered.
-   */
-  async function shopperTurn(client: ShopperSocket, conversationId: string, clientMessageId: string, text: string, choiceId: string | null) {
-    const conversation = store.conversations.get(conversationId);
-    if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
-    const failedKey = `failed-turn:${conversationId}:${clientMessageId}`;
-    const duplicate = store.messages.findByClientId(conversationId, clientMessageId);
-    if (duplicate) {
-      // A retry after a lost ack: acknowledge again, never answer twice, unless the first answer failed.
-      send(client, { type: 'ack', clientMessageId, messageId: duplicate.id });
-      if (!store.dialogState.read(failedKey)) return;
-      store.dialogState.delete([failedKey]);
-      return answerTurn(conversation, duplicate, choiceId);
-    }
-    const stored: StoredMessage = store.messages.insert({
-      conversationId,
-      sender: 'shopper',
-      text,
-      lang: conversation.lang,
-      normalized: choiceId ? null : normalize(text),
-      clientMessageId,
-    });
-    send(client, { type: 'ack', clientMessageId, messageId: stored.id });
-    events.emit('message.created', { message: stored });
-    try {
-      await answerTurn(conversation, stored, choiceId);
-    } catch (error) {
-      log(`shopper turn failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
-      store.dialogState.write({ [failedKey]: true });
-      storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, stored.id);
-    }
-  }
-
-  /** The handoff and the bot's part of a turn, for a shopper message already on disk and acknowledged. */
-  async function answerTurn(conversation: Conversation, stored: StoredMessage, choiceId: string | null): Promise<void> {
-    const conversationId = conversation.id;
-    const text = stored.text;
-    if (choiceId && handoff.choice(conversationId, choiceId)) return;
-    const interpret = () => deps.engine().respond(text, { lang: conversation.lang });
-    if (handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null, interpret })) return;
-    // Anyone but the bot holds the chat: the message waits for a person.
-    if (store.conversations.get(conversationId)?.status !== 'bot') return;
-    const outputs = await bot.turn(
-      choiceId
-        ? { kind: 'choice', conversationId, lang: conversation.lang, entryId: choiceId }
-        : { kind: 'message', conversationId, lang: conversation.lang, text },
-    );
-    storeBotOutputs(conversation, outputs, stored.id, text);
+  /** The shared turn (src/channels/turn.ts), acknowledged on this socket once the message is on disk. */
+  function shopperTurn(client: ShopperSocket, conversationId: string, clientMessageId: string, text: string, choiceId: string | null) {
+    return shopperTurns.run({ conversationId, clientMessageId, text, choiceId }, (stored) => send(client, { type: 'ack', clientMessageId, messageId: stored.id }));
   }
 
   /** The shop's signed user, if any; a claim that does not verify is answered, then ignored. */

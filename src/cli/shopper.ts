@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config';
 import { openDatabase } from '../store';
-import { shopperTable } from '../store/shoppers';
+import { shopperTable, type ShopperKey } from '../store/shoppers';
+import { whatsappNumber } from '../channels/providers/addresses';
 
-const USAGE = 'Usage: atento shopper export --email E   |   atento shopper forget --email E';
+const USAGE =
+  'Usage: atento shopper export --email E   |   atento shopper forget --email E   (--whatsapp +5215512345678 or --messenger PAGE_SCOPED_ID instead of --email)';
 
 interface Output {
   write(text: string): unknown;
@@ -15,14 +17,15 @@ interface Output {
  */
 export async function shopperCommand(args: string[], config: Config, out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
   const [sub, ...rest] = args;
-  let email: string;
+  let key: ShopperKey | null;
   try {
-    email = parseArgs({ args: rest, options: { email: { type: 'string' } }, strict: true }).values.email?.trim() ?? '';
+    const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, whatsapp: { type: 'string' }, messenger: { type: 'string' } }, strict: true });
+    key = shopperKey(values);
   } catch (error) {
     err.write(`atento shopper: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  if ((sub !== 'export' && sub !== 'forget') || !email.includes('@')) {
+  if ((sub !== 'export' && sub !== 'forget') || !key) {
     err.write(`${USAGE}\n`);
     return 2;
   }
@@ -30,13 +33,26 @@ export async function shopperCommand(args: string[], config: Config, out: Output
   try {
     const shoppers = shopperTable(db);
     if (sub === 'export') {
-      out.write(`${JSON.stringify(shoppers.export(email), null, 2)}\n`);
+      out.write(`${JSON.stringify(shoppers.export(key), null, 2)}\n`);
       return 0;
     }
-    const result = shoppers.forget(email);
+    const result = shoppers.forget(key);
     out.write(`forgot ${result.conversations} conversations, ${result.messages} messages, ${result.tickets} tickets for shopper ${result.shopper}\n`);
     return 0;
   } finally {
     db.close();
   }
+}
+
+/** Exactly one of --email, --whatsapp, --messenger, well-formed; null otherwise. */
+function shopperKey(values: { email?: string; whatsapp?: string; messenger?: string }): ShopperKey | null {
+  const given = [values.email, values.whatsapp, values.messenger].filter((value) => value !== undefined);
+  if (given.length !== 1) return null;
+  if (values.email !== undefined) return values.email.includes('@') ? values.email.trim() : null;
+  if (values.whatsapp !== undefined) {
+    const number = whatsappNumber(values.whatsapp);
+    return number ? { channel: 'whatsapp', user: number } : null;
+  }
+  const id = values.messenger!.trim();
+  return /^\d{1,32}$/.test(id) ? { channel: 'messenger', user: id } : null;
 }

@@ -16,6 +16,7 @@ import { createMailer, MailError, type Mailer } from '../mail';
 import { ShopperPresence } from './shopper-presence';
 import { composeTicketReply } from './ticket-replies';
 import { csatQuestion, isCsatQuestion } from './csat';
+import { replyWindowOpen } from './reply-window';
 import { ConsoleViews, type EntryTitle } from './views';
 import { currentQuestion, FORM_CANCEL, FORM_CHANGE_EMAIL, isCancelWord, stepTicketForm, understand, type TicketForm } from './ticket-form';
 
@@ -68,7 +69,15 @@ export interface TurnOptions {
 
 type OptionButton = { id: string; label: string };
 
-export type AgentActionError = 'not_found' | 'not_yours' | 'already_taken' | 'not_waiting' | 'agent_offline' | 'email_not_configured' | 'email_failed';
+export type AgentActionError =
+  | 'not_found'
+  | 'not_yours'
+  | 'already_taken'
+  | 'not_waiting'
+  | 'agent_offline'
+  | 'email_not_configured'
+  | 'email_failed'
+  | 'whatsapp_window_closed';
 export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError; message?: string };
 
 /** Used for the wait estimate until agents have closed some chats. */
@@ -355,6 +364,10 @@ export class HandoffService {
     // A retry of this agent's own reply is acknowledged again; an id someone else used is not a retry,
     // and the reply is stored without it (ids are unique per conversation).
     if (earlier?.sender === 'agent' && earlier.kind === 'text' && earlier.authorName === authorName) return earlier;
+    if (!replyWindowOpen(owned, this.store.messages.lastShopperAt(conversationId), this.now())) {
+      this.ticketOutsideWindow(owned);
+      return 'whatsapp_window_closed';
+    }
     return this.post(conversationId, 'agent', text, owned.lang, { authorName, clientMessageId: earlier ? undefined : clientMessageId });
   }
 
@@ -463,6 +476,24 @@ export class HandoffService {
   }
 
   // ——— Internals ———
+
+  /**
+   * Outside WhatsApp's 24-hour window the chat cannot reach the shopper: with an e-mail on file the case
+   * becomes a ticket (once), answered by e-mail from the console's ticket list.
+   */
+  private ticketOutsideWindow(conversation: Conversation): void {
+    if (!conversation.shopperEmail || this.tables.tickets.open().some((ticket) => ticket.conversationId === conversation.id)) return;
+    const lastWords = this.tables.handoffs.lastShopperText(conversation.id) ?? '';
+    this.tables.tickets.create({
+      conversationId: conversation.id,
+      name: conversation.shopperName ?? 'WhatsApp',
+      email: conversation.shopperEmail,
+      message: lastWords,
+      lang: conversation.lang,
+      reason: 'whatsapp-window',
+    });
+    this.notify({ type: 'tickets' });
+  }
 
   private agentsAvailable(): boolean {
     return isWithinBusinessHours(this.now(), this.config.handoff) && this.presence.online().length > 0;

@@ -1,7 +1,7 @@
 import type { Store } from '../store';
 import type { HandoffTables } from '../store/handoff';
 import type { Ticket } from '../store/tickets';
-import type { Conversation } from '../store';
+import type { Channel, Conversation } from '../store';
 import type { Presence } from './presence';
 import type { ShopperPresence } from './shopper-presence';
 
@@ -51,6 +51,7 @@ export class ConsoleViews {
     const now = this.now().getTime();
     return this.tables.handoffs.queue().map((handoff, index) => ({
       conversationId: handoff.conversationId,
+      channel: this.channelOf(handoff.conversationId),
       position: index + 1,
       reason: handoff.reason,
       lang: handoff.lang,
@@ -66,6 +67,7 @@ export class ConsoleViews {
   chatsOf(agentId: string) {
     return this.tables.handoffs.ofAgent(agentId).map((handoff) => ({
       conversationId: handoff.conversationId,
+      channel: this.channelOf(handoff.conversationId),
       reason: handoff.reason,
       lang: handoff.lang,
       shopperName: handoff.shopperName,
@@ -117,6 +119,11 @@ export class ConsoleViews {
   private shopperOf(conversationId: string) {
     const conversation = this.store.conversations.get(conversationId);
     return conversation ? this.shopper(conversation) : { displayName: visitorName(conversationId), verified: false, page: null, ...this.shoppers.of(conversationId) };
+  }
+
+  /** Where the shopper writes from (web, whatsapp, messenger), so agents know where their replies go. */
+  private channelOf(conversationId: string): Channel {
+    return this.store.conversations.get(conversationId)?.channel ?? 'web';
   }
 
   private preview(conversationId: string): string | null {

@@ -2,6 +2,10 @@ import crypto from 'node:crypto';
 import type { Lang } from '../knowledge/types';
 import type { Db } from './database';
 
+/** Where the shopper writes from: the web widget, or a messaging app through its provider. */
+export const CHANNELS = ['web', 'whatsapp', 'messenger'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
 export const CONVERSATION_STATUSES = ['bot', 'waiting', 'agent', 'resolved'] as const;
 /** bot → waiting (for a person) → agent → resolved; an agent may hand it back to bot. */
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -15,6 +19,9 @@ export interface Conversation {
   /** The shop's user id, when the shop's page vouched for it with a valid hash; null for visitors. */
   shopperId: string | null;
   page: string | null;
+  channel: Channel;
+  /** The shopper's address on a messaging channel (a WhatsApp number, a Messenger id); null on the web. */
+  channelUser: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -27,6 +34,8 @@ interface ConversationRow {
   shopper_email: string | null;
   shopper_id: string | null;
   page: string | null;
+  channel: Channel;
+  channel_user: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -43,6 +52,12 @@ export type ConversationTable = ReturnType<typeof conversationTable>;
 export function conversationTable(db: Db, now: () => string) {
   const insert = db.prepare<[string, Lang, string | null, string, string]>(
     'INSERT INTO conversations (id, status, lang, page, created_at, updated_at) VALUES (?, \'bot\', ?, ?, ?, ?)',
+  );
+  const insertOnChannel = db.prepare<[string, Lang, Channel, string, string, string]>(
+    "INSERT INTO conversations (id, status, lang, channel, channel_user, created_at, updated_at) VALUES (?, 'bot', ?, ?, ?, ?, ?)",
+  );
+  const latestOnChannel = db.prepare<[Channel, string], ConversationRow>(
+    'SELECT * FROM conversations WHERE channel = ? AND channel_user = ? ORDER BY updated_at DESC LIMIT 1',
   );
   const byId = db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
   const setStatus = db.prepare<[ConversationStatus, string, string]>('UPDATE conversations SET status = ?, updated_at = ? WHERE id = ?');
@@ -65,6 +80,18 @@ export function conversationTable(db: Db, now: () => string) {
       const at = now();
       insert.run(id, lang, page, at, at);
       return toConversation(byId.get(id)!);
+    },
+    /** A conversation with a shopper on a messaging channel, who is known by their address there. */
+    createOnChannel(channel: Exclude<Channel, 'web'>, channelUser: string, lang: Lang): Conversation {
+      const id = crypto.randomUUID();
+      const at = now();
+      insertOnChannel.run(id, lang, channel, channelUser, at, at);
+      return toConversation(byId.get(id)!);
+    },
+    /** The shopper's latest conversation on that channel: a WhatsApp chat goes on for as long as the shopper writes. */
+    latestOnChannel(channel: Exclude<Channel, 'web'>, channelUser: string): Conversation | undefined {
+      const row = latestOnChannel.get(channel, channelUser);
+      return row && toConversation(row);
     },
     get(id: string): Conversation | undefined {
       const row = byId.get(id);
@@ -107,6 +134,8 @@ function toConversation(row: ConversationRow): Conversation {
     shopperEmail: row.shopper_email,
     shopperId: row.shopper_id,
     page: row.page,
+    channel: row.channel,
+    channelUser: row.channel_user,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

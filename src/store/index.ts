@@ -4,7 +4,7 @@ import { dialogStateTable, type DialogStateTable } from './dialog-state';
 import { feedbackTable, type FeedbackTable } from './feedback';
 import { messageTable, type MessageTable } from './messages';
 
-export { CONVERSATION_STATUSES, type Conversation, type ConversationStatus, type VerifiedShopper } from './conversations';
+export { CHANNELS, CONVERSATION_STATUSES, type Channel, type Conversation, type ConversationStatus, type VerifiedShopper } from './conversations';
 export { HISTORY_LIMIT, type MessageKind, type NewMessage, type Sender, type StoredMessage } from './messages';
 export type { Feedback } from './feedback';
 export { MIGRATIONS, migrate, type Migration } from './migrations';

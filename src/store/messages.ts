@@ -81,6 +81,12 @@ export function messageTable(db: Db, now: () => string) {
   const after = db.prepare<[string, number, number], MessageRow>(
     `SELECT * FROM (SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`,
   );
+  const lastFromShopper = db.prepare<[string], { created_at: string }>(
+    "SELECT created_at FROM messages WHERE conversation_id = ? AND sender = 'shopper' AND via IS NULL ORDER BY id DESC LIMIT 1",
+  );
+  const lastShown = db.prepare<[string], MessageRow>(
+    `SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND sender != 'shopper' AND kind = 'text' ORDER BY id DESC LIMIT 1`,
+  );
   const touch = db.prepare<[string, string]>('UPDATE conversations SET updated_at = ? WHERE id = ?');
 
   return {
@@ -116,6 +122,15 @@ export function messageTable(db: Db, now: () => string) {
     findByClientId(conversationId: string, clientMessageId: string): StoredMessage | undefined {
       const row = byClientId.get(conversationId, clientMessageId);
       return row && toMessage(row);
+    },
+    /** The latest message the shopper was shown (bot, agent or system; notes never), e.g. to read a typed option number. */
+    lastShown(conversationId: string): StoredMessage | undefined {
+      const row = lastShown.get(conversationId);
+      return row && toMessage(row);
+    },
+    /** When the shopper last wrote in the chat (not by e-mail), or null. */
+    lastShopperAt(conversationId: string): string | null {
+      return lastFromShopper.get(conversationId)?.created_at ?? null;
     },
     /** Messages after the cursor, oldest first, notes included (callers filter by audience). */
     listAfter(conversationId: string, afterId = 0, limit = HISTORY_LIMIT): StoredMessage[] {

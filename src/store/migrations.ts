@@ -4,6 +4,7 @@ import { ROLES_MIGRATION } from './agents';
 import { CSAT_MIGRATION } from './csat';
 import { LOGIN_FAILURES_MIGRATION } from './login-failures';
 import { KNOWLEDGE_GAPS_MIGRATION } from './knowledge-gaps';
+import { ANALYTICS_MIGRATION } from './analytics';
 
 /**
  * The schema, as an ordered list of migrations. `PRAGMA user_version` records how many have run.
@@ -101,6 +102,18 @@ export const MIGRATIONS: readonly Migration[] = [
   CSAT_MIGRATION,
   ROLES_MIGRATION,
   KNOWLEDGE_GAPS_MIGRATION,
+  ANALYTICS_MIGRATION,
+  {
+    version: 10,
+    name: 'conversations on WhatsApp and Messenger',
+    up: `
+      -- web | whatsapp | messenger: where the shopper writes from, and where replies go
+      ALTER TABLE conversations ADD COLUMN channel TEXT NOT NULL DEFAULT 'web' CHECK (channel IN ('web', 'whatsapp', 'messenger'));
+      -- the shopper's address on that channel (a phone number "whatsapp:+52…", a Messenger page-scoped id): personal data
+      ALTER TABLE conversations ADD COLUMN channel_user TEXT;
+      CREATE INDEX conversations_by_channel_user ON conversations (channel, channel_user, updated_at) WHERE channel_user IS NOT NULL;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

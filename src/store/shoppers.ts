@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './database';
 
-/** Everything stored about one shopper, found by e-mail (and by the verified user ids those chats carry). */
+/**
+ * Who to find: an e-mail address (and the verified user ids its chats carry), or an address on a messaging
+ * channel (a WhatsApp number "+5215512345678", a Messenger page-scoped id).
+ */
+export type ShopperKey = string | { channel: 'whatsapp' | 'messenger'; user: string };
+
+/** Everything stored about one shopper. */
 export interface ShopperRecord {
+  /** The e-mail, or "whatsapp:+52…" / "messenger:<id>". */
   email: string;
   conversations: Array<{
     conversation: Record<string, unknown>;
@@ -15,7 +22,7 @@ export interface ShopperRecord {
 }
 
 export interface ForgetResult {
-  /** "#" and 12 hex digits of the e-mail's SHA-256: something to log that is not personal data. */
+  /** "#" and 12 hex digits of the e-mail's (or channel address's) SHA-256: something to log that is not personal data. */
   shopper: string;
   conversations: number;
   messages: number;
@@ -31,6 +38,7 @@ export function shopperTable(db: Db) {
      UNION SELECT conversation_id FROM tickets WHERE email = ?
      UNION SELECT id FROM conversations WHERE shopper_id IN (SELECT shopper_id FROM conversations WHERE shopper_email = ? AND shopper_id IS NOT NULL)`,
   );
+  const channelConversationIds = db.prepare<[string, string], { id: string }>('SELECT id FROM conversations WHERE channel = ? AND channel_user = ?');
   const rows = (table: string, column: string) => db.prepare<[string], Record<string, unknown>>(`SELECT * FROM ${table} WHERE ${column} = ? ORDER BY rowid`);
   const read = {
     conversation: rows('conversations', 'id'),
@@ -49,14 +57,17 @@ export function shopperTable(db: Db) {
     db.prepare<[string]>('DELETE FROM messages WHERE conversation_id = ?'),
     db.prepare<[string]>('DELETE FROM conversations WHERE id = ?'),
   ];
-  const idsOf = (email: string) => conversationIds.all(email, email, email).map((row) => row.id);
+  const normalizedKey = (key: ShopperKey) => (typeof key === 'string' ? key.trim().toLowerCase() : `${key.channel}:${key.user.trim()}`);
+  const idsOf = (key: ShopperKey) =>
+    (typeof key === 'string' ? conversationIds.all(normalizedKey(key), normalizedKey(key), normalizedKey(key)) : channelConversationIds.all(key.channel, key.user.trim())).map(
+      (row) => row.id,
+    );
 
   return {
-    export(email: string): ShopperRecord {
-      const normalized = email.trim().toLowerCase();
+    export(key: ShopperKey): ShopperRecord {
       return {
-        email: normalized,
-        conversations: idsOf(normalized).map((id) => ({
+        email: normalizedKey(key),
+        conversations: idsOf(key).map((id) => ({
           conversation: read.conversation.get(id)!,
           messages: read.messages.all(id),
           feedback: read.feedback.all(id),
@@ -67,10 +78,10 @@ export function shopperTable(db: Db) {
       };
     },
     /** Deletes the shopper's conversations and all that hangs from them, in one transaction. */
-    forget(email: string): ForgetResult {
-      const normalized = email.trim().toLowerCase();
+    forget(key: ShopperKey): ForgetResult {
+      const normalized = normalizedKey(key);
       return db.transaction(() => {
-        const ids = idsOf(normalized);
+        const ids = idsOf(key);
         let messages = 0;
         let tickets = 0;
         for (const id of ids) {

@@ -60,3 +60,26 @@ test('a missing or wrong subcommand or e-mail gets the usage', () => {
   expect(code).toBe(2);
   expect(stderr).toContain('atento shopper export --email E');
 });
+
+test('a WhatsApp shopper is found and forgotten by their number, however it is typed', () => {
+  const dataDir = tempDataDir();
+  const store = openStore(path.join(dataDir, 'atento.db'));
+  const chat = store.conversations.createOnChannel('whatsapp', '+5215512345678', 'es');
+  store.messages.insert({ conversationId: chat.id, sender: 'shopper', text: 'mi pedido 48213 no llega' });
+  const other = store.conversations.createOnChannel('whatsapp', '+5215500000000', 'es');
+  store.close();
+  const env = { ATENTO_DATA_DIR: dataDir };
+
+  const exported = JSON.parse(runCli(['shopper', 'export', '--whatsapp', '+52 1 55 1234 5678'], { env }).stdout) as { email: string; conversations: Array<{ conversation: { id: string; channel_user: string } }> };
+  expect(exported.email).toBe('whatsapp:+5215512345678');
+  expect(exported.conversations.map((c) => c.conversation)).toEqual([expect.objectContaining({ id: chat.id, channel_user: '+5215512345678' })]);
+
+  const forgotten = runCli(['shopper', 'forget', '--whatsapp', 'whatsapp:+5215512345678'], { env });
+  expect(forgotten.stdout).toMatch(/^forgot 1 conversations, 1 messages, 0 tickets for shopper #[0-9a-f]{12}\n$/);
+  expect(forgotten.stdout).not.toContain('5512345678');
+  const after = openStore(path.join(dataDir, 'atento.db'));
+  expect(after.conversations.get(chat.id)).toBeUndefined();
+  expect(after.conversations.get(other.id)).toBeDefined();
+  after.close();
+  expect(runCli(['shopper', 'forget', '--whatsapp', 'no es un número'], { env }).code).toBe(2);
+});

@@ -30,6 +30,18 @@ test('reopening an up-to-date database keeps its data', () => {
   expect(store.conversations.get(conversation.id)).toMatchObject({ id: conversation.id, status: 'bot', lang: 'es' });
 });
 
+test('dialog state: what is kept survives a restart; a key with nothing kept reads as nothing', () => {
+  store.dialogState.write({ 'handoff:c1': { lowConfidenceStreak: 1 }, 'handoff:c2': { lowConfidenceStreak: 2 } });
+  store.dialogState.delete(['handoff:c2', 'handoff:never-written']);
+  store.close();
+  store = openStore(file);
+  expect(store.dialogState.read('handoff:c1')).toEqual({ lowConfidenceStreak: 1 });
+  expect(store.dialogState.read('handoff:c2')).toBeUndefined();
+  expect(store.dialogState.read('handoff:never-written')).toBeUndefined();
+  store.dialogState.delete(['handoff:c1']);
+  expect(store.db.prepare('SELECT count(*) AS n FROM dialog_state').get()).toEqual({ n: 0 });
+});
+
 test('a client message id is unique within a conversation only', () => {
   const a = store.conversations.create('es');
   const b = store.conversations.create('es');

@@ -1,0 +1,126 @@
+import type { Engine } from '../engine';
+import { AtentoError } from '../errors';
+import type { EventBus } from '../events';
+import type { Lang } from '../knowledge/types';
+import { normalize } from '../nlp';
+import type { Conversation, Store, StoredMessage } from '../store';
+import type { BotOutput, BotRuntime } from './bot-runtime';
+import type { ShopperHandoffHooks } from './shopper-gateway';
+
+/**
+ * One shopper turn, the same for every channel (web socket, WhatsApp, Messenger): store the message
+ * (once per client id), let the channel acknowledge it, then the handoff and the bot answer. Replies are
+ * stored and announced as `message.created`; each channel delivers them its own way.
+ */
+
+/** Said when a turn fails after the message was acknowledged: the shopper is never left without a word. */
+const TURN_FAILED: Record<Lang, string> = {
+  es: 'Perdón, tuve un problema para responderte. ¿Me lo escribes de nuevo? Si prefieres, escribe "hablar con una persona".',
+  en: 'Sorry, something went wrong on my side. Could you send that again? Or type "talk to a person".',
+};
+
+export interface ShopperTurnInput {
+  conversationId: string;
+  /** The channel's id for this message (the widget's, Twilio's MessageSid, Messenger's mid): retries are not stored twice. */
+  clientMessageId: string;
+  /** What the shopper wrote, or the label of the option they picked. */
+  text: string;
+  /** The option picked (a FAQ id or one of the handoff's), or null for typed text. */
+  choiceId: string | null;
+}
+
+export interface TurnDeps {
+  store: Store;
+  events: EventBus;
+  handoff: ShopperHandoffHooks;
+  engine: () => Engine;
+  bot: BotRuntime;
+  log: (line: string) => void;
+}
+
+export interface Turns {
+  /**
+   * Runs one turn. `stored` is called with the shopper's message once it is written (also for a retry of a
+   * message already stored), so the channel can acknowledge it; the bot answers only a message that was
+   * never answered (a first try, or a retry of one whose turn failed).
+   */
+  run(input: ShopperTurnInput, stored: (message: StoredMessage) => void): Promise<void>;
+}
+
+export function createTurns(deps: TurnDeps): Turns {
+  const { store, events, handoff, bot, log } = deps;
+
+  function storeBotOutputs(conversation: Conversation, outputs: BotOutput[], replyTo: number, shopperText: string): void {
+    for (const output of outputs) {
+      if (output.reply) handoff.afterBot(conversation.id, shopperText, output.reply, () => storeBotOutput(conversation, output, replyTo));
+      else storeBotOutput(conversation, output, replyTo);
+    }
+  }
+
+  function storeBotOutput(conversation: Conversation, { text, reply }: BotOutput, replyTo: number): void {
+    const message = store.messages.insert({
+      conversationId: conversation.id,
+      sender: 'bot',
+      text,
+      lang: reply?.lang ?? conversation.lang,
+      entryId: reply?.id ?? null,
+      action: reply?.action ?? null,
+      confidence: reply?.confidence ?? null,
+      options: reply?.options,
+      related: reply?.related,
+      replyTo,
+    });
+    events.emit('message.created', { message });
+    if (reply && reply.lang !== conversation.lang) store.conversations.setLang(conversation.id, reply.lang);
+  }
+
+  /** The handoff and the bot's part of a turn, for a shopper message already on disk and acknowledged. */
+  async function answer(conversation: Conversation, shopperMessage: StoredMessage, choiceId: string | null): Promise<void> {
+    const conversationId = conversation.id;
+    const text = shopperMessage.text;
+    if (choiceId && handoff.choice(conversationId, choiceId)) return;
+    const interpret = () => deps.engine().respond(text, { lang: conversation.lang });
+    if (handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null, interpret })) return;
+    // Anyone but the bot holds the chat: the message waits for a person.
+    if (store.conversations.get(conversationId)?.status !== 'bot') return;
+    const outputs = bot.turn(
+      choiceId
+        ? { kind: 'choice', conversationId, lang: conversation.lang, entryId: choiceId }
+        : { kind: 'message', conversationId, lang: conversation.lang, text },
+    );
+    storeBotOutputs(conversation, outputs, shopperMessage.id, text);
+  }
+
+  return {
+    async run({ conversationId, clientMessageId, text, choiceId }, stored) {
+      const conversation = store.conversations.get(conversationId);
+      if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
+      const failedKey = `failed-turn:${conversationId}:${clientMessageId}`;
+      const duplicate = store.messages.findByClientId(conversationId, clientMessageId);
+      if (duplicate) {
+        // A retry after a lost acknowledgement: acknowledge again, never answer twice, unless the first answer failed.
+        stored(duplicate);
+        if (!store.dialogState.read(failedKey)) return;
+        store.dialogState.delete([failedKey]);
+        return answer(conversation, duplicate, choiceId);
+      }
+      const message = store.messages.insert({
+        conversationId,
+        sender: 'shopper',
+        text,
+        lang: conversation.lang,
+        normalized: choiceId ? null : normalize(text),
+        clientMessageId,
+      });
+      stored(message);
+      events.emit('message.created', { message });
+      try {
+        await answer(conversation, message, choiceId);
+      } catch (error) {
+        log(`shopper turn failed in conversation ${conversationId}: ${(error as Error).stack ?? String(error)}`);
+        store.dialogState.write({ [failedKey]: true });
+        storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, message.id);
+      }
+    },
+  };
+}
