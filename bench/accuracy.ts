@@ -6,10 +6,12 @@
  * the same protocol, each in its own process so that memory figures are its own.
  *
  *   npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]
- *   npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]]
+ *   npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE] [--answer X]
  *
  * The second form cross-validates a small knowledge base with no out-of-scope examples (HINT3) at the
- * default threshold, to check that confidence means the same there as on a large one. With
+ * default threshold, to check that confidence means the same there as on a large one; with
+ * --leave-out, each fold's labels are left out of the build instead and their questions asked (the
+ * out-of-scope questions hardest to tell apart, from the knowledge base's own phrasings). With
  * --labels N [--per-label M], the first form builds a small knowledge base from N of the training set's
  * labels (evenly spaced in sorted order, M examples each) and counts questions about the other labels
  * as out of scope: the same check, on a small knowledge base that does get off-topic questions.
@@ -18,17 +20,22 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseConfig } from '../src/config';
 import { isLang, type Lang } from '../src/knowledge/types';
 import { detectLanguage } from '../src/nlp';
-import { crossValidate } from './crossvalidate';
+import { crossValidate, leaveLabelsOut } from './crossvalidate';
 import { argmaxAccuracy, classifyAll, latencySummary, metricsAt, OUT_OF_SCOPE, sample, tuneThreshold, type Metrics } from './evaluate';
 import { METHODS, type Pair } from './methods';
 import { parseArgs, round, rssMb } from './stats';
 
 const USAGE =
   'usage: npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]\n' +
-  '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]]\n' +
+  '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE] [--answer X]\n' +
+  '  --leave-out  with --folds: leave each fold\'s labels out of the build instead, and ask their questions\n' +
+  '  --answer X   answer at confidence X instead of the default threshold (with --folds: clarify unchanged)\n' +
+  '  --same FILE  TSV of "set:LABEL<TAB>set:LABEL" pairs naming the same request in two sets (set = file name\n' +
+  '               without _train.json): out-of-scope questions answered with such an entry are counted apart\n' +
   '  --labels N [--per-label M]  keep N labels (M examples each); questions about the others are out of scope\n' +
   '  --sample N  queries run through slow methods (Fuse.js alone), evenly spaced; default 300';
 const WARM_UP_QUERIES = 200;
@@ -38,6 +45,8 @@ interface MethodResult {
   /** Queries the figures are based on (fewer than the set for slow methods). */
   evalQueries: number;
   buildMs: number;
+  /** CPU time of the build (this process): on a machine shared with other work it moves less than the wall time. */
+  buildCpuMs: number;
   argmaxAccuracy: number;
   /** At the threshold picked on --val, or at the default threshold when there is no --val. */
   chosen: Metrics;
@@ -88,6 +97,23 @@ function labelSubset(pairs: readonly Pair[], args: Map<string, string>): { train
   return { train, relabel: (p) => p.map(([text, label]) => [text, kept.has(label) ? label : OUT_OF_SCOPE]) };
 }
 
+/** "…/hint3/curekart_train.json" → "curekart". */
+function setName(file: string): string {
+  return path.basename(file).replace(/(_train)?\.json$/, '');
+}
+
+/** `--same FILE`: whether an out-of-scope question from `source` answered with `entryId` of set `set` got the same request's entry. */
+function readSameRequests(file: string, set: string): (entryId: string, source: string) => boolean {
+  const pairs = new Set<string>();
+  fs.readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
+    if (!line.trim() || line.startsWith('#')) return;
+    const [a, b] = line.split('\t').map((field) => field.trim());
+    if (!a?.includes(':') || !b?.includes(':')) throw new Error(`--same ${file}:${index + 1}: expected "set:LABEL<TAB>set:LABEL"`);
+    pairs.add(`${a}|${b}`).add(`${b}|${a}`);
+  });
+  return (entryId, source) => pairs.has(`${set}:${entryId}|${source}`);
+}
+
 async function runMethod(name: string, args: Map<string, string>): Promise<MethodResult> {
   const method = METHODS[name];
   const subset = labelSubset(readPairs(args.get('train')!, '--train'), args);
@@ -99,18 +125,21 @@ async function runMethod(name: string, args: Map<string, string>): Promise<Metho
   const lang = (args.get('lang') as Lang | undefined) ?? guessLanguage(train);
 
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   const classifier = await method.build(train, lang);
   const buildMs = performance.now() - started;
+  const cpu = process.cpuUsage(startedCpu);
   // Let the JIT compile the query path before anything is timed.
   await classifyAll(classifier, sample(train, method.slow ? 5 : WARM_UP_QUERIES));
 
   const evaluated = await classifyAll(classifier, evalSet);
-  const defaultThreshold = parseConfig().matching.answerThreshold;
+  const defaultThreshold = args.has('answer') ? Number(args.get('answer')) : parseConfig().matching.answerThreshold;
   const threshold = valSet ? tuneThreshold((await classifyAll(classifier, valSet)).scored) : name === 'atento' ? defaultThreshold : 0;
   return {
     method: method.name,
     evalQueries: evalSet.length,
     buildMs: round(buildMs, 0),
+    buildCpuMs: round((cpu.user + cpu.system) / 1000, 0),
     argmaxAccuracy: argmaxAccuracy(evaluated.scored),
     chosen: metricsAt(evaluated.scored, threshold),
     atDefault: name === 'atento' ? metricsAt(evaluated.scored, defaultThreshold) : null,
@@ -154,24 +183,38 @@ async function main(): Promise<void> {
     argv,
     {
       train: 'value', eval: 'value', val: 'value', lang: 'value', compare: 'flag', sample: 'value', method: 'value', folds: 'value',
-      labels: 'value', 'per-label': 'value', oos: 'value',
+      labels: 'value', 'per-label': 'value', oos: 'value', same: 'value', 'leave-out': 'flag', answer: 'value',
     },
     USAGE,
   );
   if (args.has('lang') && !isLang(args.get('lang'))) throw new Error(`--lang must be "es" or "en"\n${USAGE}`);
+  if (args.has('answer') && !(Number(args.get('answer')) >= 0 && Number(args.get('answer')) <= 1)) throw new Error(`--answer must be a number from 0 to 1\n${USAGE}`);
   if (args.has('folds')) {
     const folds = Number(args.get('folds'));
     if (!args.has('train') || !Number.isInteger(folds) || folds < 2) throw new Error(`--folds needs --train and a whole number of at least 2\n${USAGE}`);
     const pairs = readPairs(args.get('train')!, '--train').filter(([, label]) => label !== OUT_OF_SCOPE);
+    if (args.has('leave-out')) {
+      const result = await leaveLabelsOut(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds);
+      const { leftOut, heldOut } = result;
+      console.log(`${args.get('train')}: each of ${folds} groups of labels left out of the build in turn, at the default threshold ${result.threshold}:`);
+      console.log(`  questions about a label left out (${leftOut.questions}): turned away ${percent(leftOut.turnedAway)}; ` +
+        `best confidence at the 50/70/80/90th percentile ${Object.values(leftOut.quantiles).join(' / ')}`);
+      console.log(`  held-out questions about labels in the build (${heldOut.questions}): ranked right ${percent(heldOut.argmaxAccuracy)}, answered right ${percent(heldOut.answeredRight)}`);
+      console.log(JSON.stringify(result));
+      return;
+    }
     // --oos FILE[,FILE…]: questions none of this knowledge base's entries answers: a file's "oos" examples
     // if it has any (CLINC150's train split), else all of its questions (another shop's).
     const outOfScope = (args.get('oos') ?? '').split(',').filter(Boolean).flatMap((file) => {
       const other = readPairs(file, '--oos');
       const marked = other.filter(([, label]) => label === OUT_OF_SCOPE);
-      return (marked.length ? marked : other).map(([text]) => text);
+      return (marked.length ? marked : other).map(([text, label]) => ({ text, source: `${setName(file)}:${label}` }));
     });
-    const result = await crossValidate(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds, outOfScope);
-    console.log(`${folds}-fold cross-validation of ${args.get('train')} (${pairs.length} examples) at the default threshold ${result.threshold}:`);
+    const sameRequest = args.has('same') ? readSameRequests(args.get('same')!, setName(args.get('train')!)) : undefined;
+    const answerThreshold = args.has('answer') ? Number(args.get('answer')) : undefined;
+    const result = await crossValidate(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds, { outOfScope, sameRequest, answerThreshold });
+    const thresholdNote = answerThreshold === undefined ? 'the default threshold' : 'answer threshold';
+    console.log(`${folds}-fold cross-validation of ${args.get('train')} (${pairs.length} examples) at ${thresholdNote} ${result.threshold}:`);
     console.log(`  argmax accuracy ${percent(result.argmaxAccuracy)}, answered right ${percent(result.inScopeAccuracy)}`);
     console.log(`  right answers kept ${percent(result.rightAnswered)}, wrong answers kept ${percent(result.wrongAnswered)}`);
     console.log('  confidence band: questions, share ranked right');
@@ -183,6 +226,9 @@ async function main(): Promise<void> {
     if (o) {
       console.log(`  out of scope (${o.questions} asked over the folds): answered ${percent(o.answered)}, offered choices ${percent(o.clarified)}`);
       console.log(`  confident wrong answers ${percent(o.confidentWrong)} of all questions; in scope answered right or offered ${percent(o.inScopeServed)}`);
+      if (o.answeredSameRequest !== null) {
+        console.log(`  of those, out-of-scope questions answered with this set's entry for the same request ${percent(o.answeredSameRequest)} of all questions`);
+      }
     }
     console.log(JSON.stringify(result));
     return;
@@ -196,16 +242,16 @@ async function main(): Promise<void> {
   }
 
   const ours = await runMethod('atento', args);
-  const thresholdNote = args.has('val') ? 'threshold picked on --val' : 'default threshold from src/config.ts';
+  const thresholdNote = args.has('val') ? 'threshold picked on --val' : args.has('answer') ? 'threshold from --answer' : 'default threshold from src/config.ts';
   console.log(`Atento on ${args.get('eval')} (${ours.evalQueries} queries), ${thresholdNote}:`);
   console.log(`  argmax accuracy ${percent(ours.argmaxAccuracy)}`);
   console.log(`  at threshold ${ours.chosen.threshold}: in-scope accuracy ${percent(ours.chosen.inScopeAccuracy)}, ` +
     `out-of-scope recall ${percent(ours.chosen.oosRecall)}, precision ${percent(ours.chosen.oosPrecision)}`);
   if (ours.atDefault) {
-    console.log(`  at the default threshold ${ours.atDefault.threshold}: in-scope accuracy ${percent(ours.atDefault.inScopeAccuracy)}, ` +
+    console.log(`  at the ${args.has('answer') ? '--answer' : 'default'} threshold ${ours.atDefault.threshold}: in-scope accuracy ${percent(ours.atDefault.inScopeAccuracy)}, ` +
       `out-of-scope recall ${percent(ours.atDefault.oosRecall)}, precision ${percent(ours.atDefault.oosPrecision)}`);
   }
-  console.log(`  build ${ours.buildMs} ms, per query p50 ${ours.p50Ms} ms, p99 ${ours.p99Ms} ms, RSS ${ours.rssMb} MB`);
+  console.log(`  build ${ours.buildMs} ms (CPU ${ours.buildCpuMs} ms), per query p50 ${ours.p50Ms} ms, p99 ${ours.p99Ms} ms, RSS ${ours.rssMb} MB`);
 
   const compared: MethodResult[] = [ours];
   if (args.has('compare')) {
@@ -223,6 +269,7 @@ async function main(): Promise<void> {
       oosPrecision: ours.chosen.oosPrecision,
       threshold: ours.chosen.threshold,
       buildMs: ours.buildMs,
+      buildCpuMs: ours.buildCpuMs,
       p50Ms: ours.p50Ms,
       p99Ms: ours.p99Ms,
       argmaxAccuracy: ours.argmaxAccuracy,

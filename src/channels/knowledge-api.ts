@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasBrokenCharacter } from '../knowledge/write-entries';
 import { LANGUAGES } from '../knowledge/types';
 
 /** JSON bodies and queries of the knowledge page's routes (docs/knowledge-editing.md), checked at the edge. */
@@ -8,12 +9,14 @@ const MAX_ANSWER = 5000;
 const MAX_PHRASINGS = 50;
 
 const lang = z.enum(LANGUAGES);
+const BROKEN = 'has a broken character (a lone UTF-16 surrogate): type it again';
 const line = z
   .string()
   .trim()
   .min(1, 'must not be empty')
   .max(MAX_LINE, `at most ${MAX_LINE} characters`)
-  .refine((text) => !/[\r\n]/.test(text), 'must be one line');
+  .refine((text) => !/[\r\n]/.test(text), 'must be one line')
+  .refine((text) => !hasBrokenCharacter(text), BROKEN);
 const faqId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and "-" only (e.g. "gift-cards")').max(80);
 
 export const gapsQuery = z.object({
@@ -42,10 +45,10 @@ export const phrasingsBody = z.object({
 
 const faqInLanguage = z.object({
   question: line,
-  answer: z.string().trim().min(1, 'write the answer').max(MAX_ANSWER, `at most ${MAX_ANSWER} characters`),
+  answer: z.string().trim().min(1, 'write the answer').max(MAX_ANSWER, `at most ${MAX_ANSWER} characters`).refine((text) => !hasBrokenCharacter(text), BROKEN),
   phrasings: z.array(line).max(MAX_PHRASINGS),
   /** Relative to the knowledge folder: "es/envios.md". */
-  file: z.string().min(4).max(200),
+  file: z.string().min(4).max(200).refine((text) => !hasBrokenCharacter(text), BROKEN),
 });
 
 export const faqBody = z.object({

@@ -1,10 +1,11 @@
 import express from 'express';
 import { requireRole, sessionAgentOf } from '../auth';
-import { AtentoError } from '../errors';
+import { AtentoError, ERRORS } from '../errors';
 import type { Logger } from '../observability';
 import type { Store, StoredMessage } from '../store';
 import type { AgentTable } from '../store/agents';
 import { shopperTable } from '../store/shoppers';
+import { isOriginAllowed } from './origin';
 
 export interface TeamRouteDeps {
   agents: AgentTable;
@@ -34,6 +35,12 @@ export function teamRoutes(deps: TeamRouteDeps): express.Router {
     res.json({ conversation, messages });
   });
 
+  // Erasing is for good: only our own console may post (SameSite=Strict does not stop a form on a
+  // sibling subdomain, which is the same site, and urlencoded forms need no CORS preflight).
+  router.post('/agent/api/shoppers/*path', (req, res, next) => {
+    if (isOriginAllowed(req, [])) return next();
+    res.status(ERRORS.origin_forbidden.http).json({ error: { code: 'origin_forbidden', message: 'Export or erase shoppers from the console served by this server.' } });
+  });
   const shoppers = shopperTable(deps.store.db);
   const shopperEmail = (body: unknown): string => {
     const email = (body as { email?: unknown } | undefined)?.email;

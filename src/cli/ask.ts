@@ -31,14 +31,18 @@ export function describeReply(reply: Reply): string {
   if (explanation.corrections.length > 0) {
     lines.push(`typos:      ${explanation.corrections.map((c) => `${c.from} → ${c.to}`).join(', ')}`);
   }
+  const unknown = new Set(explanation.unknownWords ?? []);
+  if (unknown.size > 0) lines.push(`unknown:    ${[...unknown].join(', ')} (no entry's phrasings use them: every candidate is less sure)`);
   lines.push('', reply.text);
   for (const option of reply.options) lines.push(`  [${option.id}] ${option.label}`);
   if (reply.related.length > 0) lines.push('', `related:    ${reply.related.map((r) => r.id).join(', ')}`);
   lines.push('', 'candidates:');
   for (const candidate of reply.candidates) {
     lines.push(`  ${candidate.confidence.toFixed(3)}  ${candidate.id.padEnd(22)} matched: ${candidate.matched.join(', ') || '-'}`);
-    // Why a candidate with matching words may still be unsure: the rest of the message is about something else.
-    if (candidate.matched.length > 0 && candidate.elsewhere?.length) lines.push(`  ${''.padEnd(5)}  ${''.padEnd(22)} not in its phrasings: ${candidate.elsewhere.join(', ')}`);
+    // Why a candidate with matching words may still be unsure: the rest of the message is about
+    // something else, another entry's topic (said here) or nothing the shop knows (said above).
+    const others = (candidate.elsewhere ?? []).filter((word) => !unknown.has(word));
+    if (candidate.matched.length > 0 && others.length > 0) lines.push(`  ${''.padEnd(5)}  ${''.padEnd(22)} other entries' words: ${others.join(', ')}`);
   }
   return lines.join('\n');
 }

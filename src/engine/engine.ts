@@ -82,7 +82,7 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
       related: decision.action === 'answer' && chosen ? relatedOf(chosen) : [],
       reason: decision.action === 'escalate' ? chosen?.id ?? null : null,
       candidates: match?.candidates.slice(0, CANDIDATES_SHOWN) ?? [],
-      explanation: { normalized: match?.normalized ?? '', corrections: match?.corrections ?? [], language },
+      explanation: { normalized: match?.normalized ?? '', corrections: match?.corrections ?? [], unknownWords: match?.unknownWords ?? [], language },
     };
   }
 

@@ -45,6 +45,11 @@ export interface Explanation {
   normalized: string;
   /** Typo repairs, e.g. { from: "reembolzo", to: "reembolso" }. */
   corrections: Array<{ from: string; to: string }>;
+  /**
+   * Content words of the message that no entry's phrasings use ("policia" for a shop): every candidate is
+   * less sure for them, the more so the larger their share of the message.
+   */
+  unknownWords?: string[];
   /** How the language was chosen. */
   language: { detected: Lang | null; used: Lang };
 }

@@ -76,10 +76,31 @@ export function groupGaps(questions: readonly GapInput[], options: GroupOptions)
   }
 
   const clusters: Array<{ seed: Bucket; members: Bucket[] }> = [];
+  // Only groups sharing a term with the bucket can overlap: count shared terms through an index from
+  // term to groups rather than comparing with every group (5,000 questions: a second → tens of ms).
+  const groupsWithTerm = new Map<string, number[]>();
+  const shared = new Map<number, number>();
   for (const bucket of [...buckets.values()].sort(biggestFirst)) {
-    const home = clusters.find((c) => c.seed.lang === bucket.lang && jaccard(c.seed.terms, bucket.terms) >= similarity);
-    if (home) home.members.push(bucket);
-    else clusters.push({ seed: bucket, members: [bucket] });
+    shared.clear();
+    for (const term of bucket.terms) {
+      for (const index of groupsWithTerm.get(`${bucket.lang} ${term}`) ?? []) shared.set(index, (shared.get(index) ?? 0) + 1);
+    }
+    // The first group (lowest index) whose terms overlap enough (Jaccard); with similarity 0, any of the language.
+    let home = similarity <= 0 ? clusters.findIndex((c) => c.seed.lang === bucket.lang) : -1;
+    for (const [index, count] of shared) {
+      if ((home === -1 || index < home) && count / (clusters[index]!.seed.terms.length + bucket.terms.length - count) >= similarity) home = index;
+    }
+    if (home !== -1) {
+      clusters[home]!.members.push(bucket);
+      continue;
+    }
+    for (const term of bucket.terms) {
+      const key = `${bucket.lang} ${term}`;
+      const list = groupsWithTerm.get(key);
+      if (list) list.push(clusters.length);
+      else groupsWithTerm.set(key, [clusters.length]);
+    }
+    clusters.push({ seed: bucket, members: [bucket] });
   }
 
   return clusters
@@ -123,12 +144,6 @@ function biggestFirst(a: Bucket, b: Bucket): number {
 
 function compareDesc(a: string, b: string): number {
   return a < b ? 1 : a > b ? -1 : 0;
-}
-
-function jaccard(a: readonly string[], b: readonly string[]): number {
-  const setB = new Set(b);
-  const shared = a.filter((term) => setB.has(term)).length;
-  return shared / (a.length + b.length - shared);
 }
 
 /** Same wording whatever the case, accents or punctuation. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadKnowledge, type KnowledgeDirs } from './load';
 import { ID_PATTERN, parseEntries } from './parse-entries';
 import type { Lang, Problem } from './types';
-import { KnowledgeEditError, addPhrasings, appendFaq, type NewFaq } from './write-entries';
+import { KnowledgeEditError, addPhrasings, appendFaq, hasBrokenCharacter, type NewFaq } from './write-entries';
 
 /**
  * Writes edits made in the browser to the knowledge files: checked as the whole knowledge base they
@@ -56,7 +56,8 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
     const langDir = path.join(root, lang);
     const full = path.resolve(root, relative);
     const parts = path.relative(langDir, full).split(path.sep);
-    if (!relative.startsWith(`${lang}/`) || !full.startsWith(langDir + path.sep) || !full.endsWith('.md') || parts.some((part) => part.startsWith('.'))) {
+    // A control character (NUL above all) is no file name an editor means, and fs would throw mid-edit.
+    if (/[\u0000-\u001f\u007f]/.test(relative) || hasBrokenCharacter(relative) || !relative.startsWith(`${lang}/`) || !full.startsWith(langDir + path.sep) || !full.endsWith('.md') || parts.some((part) => part.startsWith('.'))) {
       throw new KnowledgeEditError(`"${relative}" is not a knowledge file of ${lang}: use a name such as "${lang}/envios.md" inside the knowledge folder`);
     }
     // A symlinked folder or file could lead outside the knowledge folder.
@@ -80,19 +81,29 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
     if (errors.length > 0) throw new KnowledgeRejectedError(errors);
     const stamp = now().toISOString().replace(/[:.]/g, '-');
     const files: WrittenFile[] = [];
-    for (const [full, { before, after }] of changes) {
-      let backup: string | null = null;
-      if (before !== null) {
-        const relative = relativeName(full);
-        const backupFile = path.join(root, BACKUP_DIR, relative.replace(/\.md$/, `.${stamp}.md`));
-        fs.mkdirSync(path.dirname(backupFile), { recursive: true });
-        fs.writeFileSync(backupFile, before);
-        backup = relativeName(backupFile);
-      }
-      writeAtomically(full, after);
-      files.push({ file: relativeName(full), backup });
+    for (const [full, { before }] of changes) {
+      files.push({ file: relativeName(full), backup: before === null ? null : relativeName(keepBackup(full, before, stamp)) });
     }
+    // Every file is on disk as a temp file before any is renamed: a failing write (disk full) leaves
+    // none of the FAQ's languages half-done.
+    const written = [...changes].map(([full, { after }]) => ({ full, temporary: writeTemporary(full, after) }));
+    for (const { full, temporary } of written) fs.renameSync(temporary, full);
     return { files, warnings: knowledge.problems.filter((p) => p.severity === 'warning') };
+  }
+
+  /** A copy of the file's previous text; a second edit in the same millisecond gets its own name. */
+  function keepBackup(full: string, before: string, stamp: string): string {
+    const base = path.join(root, BACKUP_DIR, relativeName(full)).replace(/\.md$/, `.${stamp}`);
+    fs.mkdirSync(path.dirname(base), { recursive: true });
+    for (let n = 0; ; n++) {
+      const backupFile = `${base}${n === 0 ? '' : `-${n}`}.md`;
+      try {
+        fs.writeFileSync(backupFile, before, { flag: 'wx' });
+        return backupFile;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
   }
 
   return {
@@ -133,8 +144,8 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
 
 export type KnowledgeEditor = ReturnType<typeof knowledgeEditor>;
 
-/** Temp file in the same folder, flushed, then renamed over the old one: readers see the old or the new file. */
-function writeAtomically(file: string, text: string): void {
+/** Temp file in the file's folder, flushed; renamed over the old one, readers see the old or the new file. */
+function writeTemporary(file: string, text: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const fd = fs.openSync(temporary, 'w');
@@ -144,5 +155,5 @@ function writeAtomically(file: string, text: string): void {
   } finally {
     fs.closeSync(fd);
   }
-  fs.renameSync(temporary, file);
+  return temporary;
 }

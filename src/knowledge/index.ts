@@ -5,5 +5,5 @@ export { parseSynonyms } from './parse-synonyms';
 export { findPlaceholders, renderPlaceholders, type Placeholder } from './placeholders';
 export { SHOP_COUNTRIES, SHOP_VALUES_FILE, type ShopCountry, type ShopValue, type ShopValues } from './shop-values';
 export { watchKnowledge } from './watch';
-export { KnowledgeEditError, addPhrasings, appendFaq, type NewFaq } from './write-entries';
+export { KnowledgeEditError, addPhrasings, appendFaq, hasBrokenCharacter, type NewFaq } from './write-entries';
 export * from './types';

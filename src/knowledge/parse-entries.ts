@@ -53,7 +53,8 @@ export function parseEntries(text: string, file: string, lang: Lang, kind: Entry
     draft = null;
   };
 
-  text.split(/\r?\n/).forEach((raw, index) => {
+  // A byte-order mark (some Windows editors save one) would hide the first "## " heading, and its entry.
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, index) => {
     const lineNo = index + 1;
     const line = raw.trimEnd();
     const entryHeading = /^##\s+(.*)$/.exec(line);

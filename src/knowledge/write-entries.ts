@@ -60,6 +60,7 @@ export function appendFaq(text: string, faq: NewFaq, lang: Lang): string {
   faq.phrasings.forEach((p) => checkLine(p, 'a phrasing'));
   const answer = faq.answer.trim();
   if (!answer) throw new KnowledgeEditError('the answer is empty: write what the bot should say');
+  if (hasBrokenCharacter(answer)) throw new KnowledgeEditError('the answer has a broken character (a lone UTF-16 surrogate): type it again');
   const heading = /^###\s+(.*)$/m.exec(answer);
   if (/^##\s/m.test(answer) || (heading && SECTION_NAMES[sectionKey(heading[1]!)])) {
     throw new KnowledgeEditError('a line of the answer starts with "## " or is a "### Phrasings/Answer" heading, which would start a new entry or section: reword that line');
@@ -82,10 +83,19 @@ export function appendFaq(text: string, faq: NewFaq, lang: Lang): string {
   return text + separator + block;
 }
 
+/**
+ * A lone UTF-16 surrogate (JSON's "\ud800" is valid): written as UTF-8 it becomes U+FFFD, and the
+ * loader refuses the whole file as "not UTF-8", dropping every FAQ in it.
+ */
+export function hasBrokenCharacter(text: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
 /** One line of text that the parser reads back unchanged. */
 function checkLine(value: string, what: string): void {
   const trimmed = value.trim();
   if (!trimmed) throw new KnowledgeEditError(`${what} is empty`);
+  if (hasBrokenCharacter(trimmed)) throw new KnowledgeEditError(`${what} has a broken character (a lone UTF-16 surrogate): type it again`);
   if (/[\r\n]/.test(trimmed)) throw new KnowledgeEditError(`${what} must be one line: "${trimmed.slice(0, 40)}…"`);
   if (trimmed.startsWith('#')) throw new KnowledgeEditError(`${what} may not start with "#": "${trimmed.slice(0, 40)}"`);
 }
@@ -111,7 +121,8 @@ function scan(lines: string[]): ScannedEntry[] {
   const entries: ScannedEntry[] = [];
   let current: (ScannedEntry & { section: 'fields' | 'phrasings' | 'answer' }) | null = null;
   lines.forEach((raw, index) => {
-    const line = raw.replace(/\r?\n$/, '').trimEnd();
+    // Read past a byte-order mark as the parser does; the mark itself stays in the file.
+    const line = (index === 0 ? raw.replace(/^\uFEFF/, '') : raw).replace(/\r?\n$/, '').trimEnd();
     const entryHeading = /^##\s+(.*)$/.exec(line);
     if (entryHeading && !line.startsWith('###')) {
       current = { id: null, question: entryHeading[1]!.trim(), phrasings: [], phrasingsHeading: null, lastPhrasing: null, answerHeading: null, spanishHeadings: false, section: 'fields' };

@@ -16,6 +16,8 @@ export interface MatchResult {
   normalized: string;
   /** Typo repairs made. */
   corrections: Array<{ from: string; to: string }>;
+  /** The message's content words that no phrasing of any entry uses: they lower every candidate. */
+  unknownWords: string[];
   /** Best first. */
   candidates: ScoredCandidate[];
 }
@@ -56,10 +58,12 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
   const space = new FeatureSpace(
     mapLazily(examples, (example, i) => {
       const analysis = analyzer.analyze(example.text);
-      for (const stem of analysis.stems) {
+      // Content words only: "comer" must not look known because "como" stems the same way.
+      analysis.stems.forEach((stem, k) => {
+        if (!isContentWord(analysis.words[k], analyzer.isStopword)) return;
         stemsOf[labelOf[i]].add(stem);
         knownStems.add(stem);
-      }
+      });
       return countFeatures(analysis);
     }),
   );
@@ -89,7 +93,10 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
           ...new Set(analysis.words.filter((word, k) => isContentWord(word, analyzer.isStopword) && !stemsOf[label].has(analysis.stems[k]))),
         ],
       }));
-      return { normalized: analysis.normalized, corrections: analysis.corrections, candidates };
+      // The topic share can reorder the most probable labels: best confidence first.
+      candidates.sort((a, b) => b.confidence - a.confidence);
+      const unknownWords = [...new Set(analysis.words.filter((word, k) => isContentWord(word, analyzer.isStopword) && !knownStems.has(analysis.stems[k])))];
+      return { normalized: analysis.normalized, corrections: analysis.corrections, unknownWords, candidates };
     },
   };
 }

@@ -60,7 +60,8 @@ export function buildAnalyzer(texts: readonly string[], options: { lang: Lang; s
       const corrections: Correction[] = [];
       const repaired = words(normalized).map((word) => {
         const to = corrector.correct(word);
-        if (to === null) return word;
+        // "perro" is no slip of "pero": a repair into a stop word would erase the message's topic word.
+        if (to === null || isStopword(to, lang)) return word;
         corrections.push({ from: word, to });
         return to;
       });

@@ -11,10 +11,13 @@ describe('atento ask', () => {
     expect(stdout).toMatch(/candidates:\n {2}[01]\.\d{3} {2}shipping-cost +matched: .*envio/);
   });
 
-  it('says which words of an off-topic question the best candidate never uses', () => {
+  it('says which words of an off-topic question no entry uses, and which belong to other entries', () => {
     const { code, stdout } = runCli(['ask', 'cuanto cuesta el envio de un banco']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/shipping-cost +matched: .*envio.*\n +not in its phrasings: banco/);
+    expect(stdout).toMatch(/^unknown: {4}banco \(no entry's phrasings use them: every candidate is less sure\)$/m);
+    expect(stdout).toMatch(/shipping-cost +matched: cuanto, cuesta, envio\n/);
+    expect(stdout).toMatch(/shipping-time +matched: .*\n +other entries' words: cuesta\n/);
+    expect(stdout).not.toMatch(/other entries' words: .*banco/);
   });
 
   it('refuses a missing question with a usage message', () => {

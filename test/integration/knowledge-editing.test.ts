@@ -198,3 +198,19 @@ test('a group marked handled leaves the list until a new question of it arrives'
   const back = groupWith(await gaps(), 'zorblax azul, ¿tienen?')!;
   expect(back).toMatchObject({ count: 1, examples: [{ text: 'zorblax azul, ¿tienen?', count: 1 }] });
 });
+
+test('a broken character (a lone UTF-16 surrogate, valid in JSON) is refused before it reaches a file: writing it would turn the whole file into "not UTF-8" and drop its FAQs', async () => {
+  const before = snapshot();
+  const requests: Array<[string, unknown]> = [
+    ['/agent/api/knowledge/phrasings', { id: 'shipping-time', lang: 'es', phrasings: ['cuánto tarda \ud800'] }],
+    ['/agent/api/knowledge/faqs', { id: 'broken-char', languages: { es: { question: '¿Hola?', phrasings: [], answer: 'Sí \udc00.', file: 'es/envios.md' } } }],
+    ['/agent/api/knowledge/faqs', { id: 'broken-name', languages: { es: { question: '¿Hola?', phrasings: [], answer: 'Sí.', file: 'es/x\ud800.md' } } }],
+  ];
+  for (const [route, body] of requests) {
+    const res = await post(route, body);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ code: 'bad_frame', message: expect.stringMatching(/broken character/) });
+  }
+  expect(snapshot()).toEqual(before);
+  expect((await (await get('/agent/api/knowledge/status', 'editor')).json()).rejected).toBeNull();
+});

@@ -138,3 +138,19 @@ test('the console page shows each role its sections, in the agent\'s language', 
   // The choice saved by the console's language switch wins over the browser's.
   expect(await page('admin', { cookie: `${cookies.admin}; atento_lang=es`, 'accept-language': 'en-US' })).toContain('>Analítica</a>');
 });
+
+test('a form on another site cannot make a logged-in admin export or erase a shopper (403 origin_forbidden, nothing erased)', async () => {
+  const { seedShopper } = await import('../helpers/seed-shoppers');
+  const conversation = seedShopper(server.app.store, 'lidia@example.com', '¿cuánto tarda el envío?');
+  // What a plain HTML form posts, with the admin's cookie (a sibling subdomain is the same site for SameSite).
+  const formPost = (path: string, origin: string) =>
+    fetch(`${server.httpUrl}${path}`, { method: 'POST', headers: { cookie: cookies.admin, 'content-type': 'application/x-www-form-urlencoded', origin }, body: 'email=lidia%40example.com' });
+  for (const path of ['/agent/api/shoppers/forget', '/agent/api/shoppers/export']) {
+    const res = await formPost(path, 'https://shop.example');
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: 'origin_forbidden' } });
+  }
+  expect(server.app.store.conversations.get(conversation)).toBeDefined();
+  // The console's own page still may.
+  expect((await formPost('/agent/api/shoppers/export', server.httpUrl)).status).toBe(200);
+});

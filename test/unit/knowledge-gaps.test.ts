@@ -75,4 +75,11 @@ describe('groupGaps', () => {
     const backward = groupGaps([...questions].reverse(), { termsOf });
     expect(backward.map((g) => [g.id, g.count])).toEqual(forward.map((g) => [g.id, g.count]));
   });
+
+  it('a wording close to two groups joins the bigger one, whatever its terms\' alphabetical order', () => {
+    const plainTerms = (text: string) => [...new Set(text.split(' '))].sort();
+    const questions = [...Array(3).fill('mochila negra'), ...Array(2).fill('abrigo azul'), 'abrigo azul mochila negra'].map((text) => ask(text));
+    const groups = groupGaps(questions, { termsOf: plainTerms });
+    expect(groups.map((g) => [g.terms.join(' '), g.count])).toEqual([['mochila negra', 4], ['abrigo azul', 2]]);
+  });
 });

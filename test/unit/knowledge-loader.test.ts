@@ -72,6 +72,12 @@ describe('parseEntries', () => {
     );
   });
 
+  it('reads the first entry of a file saved with a byte-order mark (some Windows editors add one)', () => {
+    const { entries, problems } = parseEntries('\uFEFF## ¿Hacen envíos?\nid: shipping\n\n### Respuesta\nSí.\n', 'es/envios.md', 'es', 'faq');
+    expect(problems).toEqual([]);
+    expect(entries.map((e) => [e.id, e.question, e.source.line])).toEqual([['shipping', '¿Hacen envíos?', 1]]);
+  });
+
   it('marks escalate: true / sí as an exception topic', () => {
     const text = '## Roto\nid: damaged-item\nescalar: sí\n### Respuesta\nLo siento.';
     expect(parseEntries(text, 'f.md', 'es', 'faq').entries[0].escalate).toBe(true);

@@ -76,6 +76,20 @@ describe('addPhrasings', () => {
     expect(() => addPhrasings(ENVIOS, 'shipping-time', ['uno\ndos'])).toThrow(KnowledgeEditError);
     expect(() => addPhrasings(ENVIOS, 'shipping-time', ['## otra entrada'])).toThrow(/may not start with "#"/);
   });
+
+  it('adds to the first entry of a file with a byte-order mark and keeps the mark', () => {
+    const withoutTitle = ENVIOS.slice(ENVIOS.indexOf('## '));
+    const { text, added } = addPhrasings(`\uFEFF${withoutTitle}`, 'shipping-time', ['tiempo de entrega']);
+    expect(added).toEqual(['tiempo de entrega']);
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(parseEntries(text, 'f', 'es', 'faq').entries.find((e) => e.id === 'shipping-time')!.phrasings).toContain('tiempo de entrega');
+  });
+
+  it('refuses a lone surrogate, which would reach the disk as U+FFFD and make the whole file unreadable', () => {
+    expect(() => addPhrasings(ENVIOS, 'shipping-time', ['envío \ud800'])).toThrow(/broken character/);
+    expect(() => appendFaq(ENVIOS, { id: 'x', question: 'Q', phrasings: [], answer: 'A \udfff' }, 'es')).toThrow(/broken character/);
+    expect(addPhrasings(ENVIOS, 'shipping-time', ['envío 📦']).added).toEqual(['envío 📦']);
+  });
 });
 
 describe('appendFaq', () => {
@@ -164,5 +178,31 @@ describe('knowledgeEditor on a real folder', () => {
     }
     expect(() => editor.addPhrasings({ id: 'greeting', lang: 'es', phrasings: ['x'] }, path.join(root, 'intents/es/saludo.md'))).toThrow(KnowledgeEditError);
     expect(fs.readdirSync(path.join(root, 'intents/es'))).toEqual([]);
+  });
+
+  it('refuses a file name with a control character before writing either language (no half-made FAQ)', () => {
+    for (const bad of ['en/x\u0000.md', 'en/a\u0007b.md']) {
+      expect(() =>
+        editor.createFaq({
+          id: 'gift-cards',
+          languages: {
+            es: { question: '¿Venden tarjetas de regalo?', phrasings: [], answer: 'Sí.', file: 'es/envios.md' },
+            en: { question: 'Do you sell gift cards?', phrasings: [], answer: 'Yes.', file: bad },
+          },
+        }),
+      ).toThrow(KnowledgeEditError);
+    }
+    expect(fs.readFileSync(file(), 'utf8')).toBe(ENVIOS);
+    expect(fs.readdirSync(path.join(root, 'knowledge/en'))).toEqual([]);
+    expect(backups()).toEqual([]);
+  });
+
+  it('two edits of a file in the same millisecond keep both earlier versions', () => {
+    editor.addPhrasings({ id: 'shipping-time', lang: 'es', phrasings: ['tiempo de entrega'] }, file());
+    const second = editor.addPhrasings({ id: 'shipping-time', lang: 'es', phrasings: ['plazo de entrega'] }, file());
+    expect(backups().filter((name) => name.endsWith('.md')).length).toBe(2);
+    expect(second.files[0]!.backup).not.toBe('.backups/es/envios.2026-12-04T05-30-00-000Z.md');
+    expect(fs.readFileSync(path.join(root, 'knowledge/.backups/es/envios.2026-12-04T05-30-00-000Z.md'), 'utf8')).toBe(ENVIOS);
+    expect(fs.readFileSync(path.join(root, 'knowledge', second.files[0]!.backup!), 'utf8')).toContain('- tiempo de entrega\n');
   });
 });

@@ -80,6 +80,11 @@ describe('typo repair', () => {
     expect(analyzer.analyze('contrasena')).toMatchObject({ corrections: [], words: ['contrasena'] });
   });
 
+  it('never repairs a word into a stop word: "perro" is no slip of "pero"', () => {
+    const withPero = buildAnalyzer(['quiero devolverlo pero no tengo la boleta'], { lang: 'es' });
+    expect(withPero.analyze('mi perro no come')).toMatchObject({ corrections: [], words: ['mi', 'perro', 'no', 'come'] });
+  });
+
   it.each(['premio', 'zapatos', 'facturas', 'precios'])('leaves %j alone: a real word, or a form of a known one', (word) => {
     expect(analyzer.analyze(word).corrections).toEqual([]);
   });

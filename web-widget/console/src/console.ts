@@ -1,7 +1,8 @@
 import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem, ShopperView, TicketItem } from '../../../src/channels/agent-protocol';
 import type { CannedAnswer } from '../../../src/engine';
+import type { Channel } from '../../../src/store/conversations';
 import { renderRichText } from '../../src/rich-text';
-import { actionLabel, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
+import { actionLabel, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
 import { t } from './i18n';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { privacyPanel } from './privacy';
@@ -266,9 +267,9 @@ function queueCard(item: QueueItem): HTMLElement {
   const card = h(
     'article',
     { class: 'card', tabindex: '0', 'data-conversation': item.conversationId, 'data-focus': `queue:${item.conversationId}` },
-    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, nameOf(item.conversationId, item.shopper)), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
+    h('div', { class: 'card-top' }, presenceDot(item.shopper, item.channel), h('strong', {}, nameOf(item.conversationId, item.shopper)), channelChip(item.channel), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
     h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
-    shopperContext(item.shopper),
+    shopperContext(item.shopper, item.channel),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
     claim,
   );
@@ -284,13 +285,18 @@ function chatCard(item: ChatItem): HTMLElement {
   const card = h(
     'article',
     { class: `card${state.selected === item.conversationId ? ' selected' : ''}`, tabindex: '0', 'aria-current': state.selected === item.conversationId ? 'true' : undefined, 'data-focus': `chat:${item.conversationId}` },
-    h('div', { class: 'card-top' }, presenceDot(item.shopper), h('strong', {}, nameOf(item.conversationId, item.shopper)), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': t('card.unread', { count: unread }) }, String(unread)) : null),
+    h('div', { class: 'card-top' }, presenceDot(item.shopper, item.channel), h('strong', {}, nameOf(item.conversationId, item.shopper)), channelChip(item.channel), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': t('card.unread', { count: unread }) }, String(unread)) : null),
     h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
-    shopperContext(item.shopper),
+    shopperContext(item.shopper, item.channel),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
   );
   onActivate(card, () => select(item.conversationId));
   return card;
+}
+
+/** Web chats are the default; a chat on WhatsApp or Messenger says so, since the reply goes out there. */
+function channelChip(channel: Channel): HTMLElement | null {
+  return channel === 'web' ? null : h('span', { class: `channel channel-${channel}` }, channelName(channel));
 }
 
 /** The shopper's name as the lists show it: two chats on screen never read the same. */
@@ -304,19 +310,24 @@ function leftAt(shopper: ShopperView): string | undefined {
 }
 
 /** A dot plus a spoken label: online, or how long ago the shopper left. */
-function presenceDot(shopper: ShopperView): HTMLElement {
+/** A shopper on WhatsApp or Messenger has no socket to be online on: no presence shown, the channel says where they are. */
+function presenceDot(shopper: ShopperView, channel: Channel): HTMLElement | null {
+  if (channel !== 'web') return null;
   const label = presenceLabel(shopper);
   return h('span', { class: `shopper-presence${shopper.online ? ' online' : ''}`, role: 'img', 'aria-label': label, title: label, 'data-left-at': leftAt(shopper) });
 }
 
-function presenceText(shopper: ShopperView): HTMLElement {
+function presenceText(shopper: ShopperView, channel: Channel): HTMLElement | null {
+  if (channel !== 'web') return null;
   return h('span', { class: 'presence-text', 'data-left-at': leftAt(shopper) }, presenceLabel(shopper));
 }
 
 /** "en línea · /zapatillas": enough to tell four chats apart at a glance. */
-function shopperContext(shopper: ShopperView): HTMLElement {
+function shopperContext(shopper: ShopperView, channel: Channel): HTMLElement {
   const page = shopper.page ? pagePath(shopper.page) : null;
-  return h('div', { class: 'context' }, presenceText(shopper), shopper.verified ? ` · ${t('card.verified')}` : '', page ? ` · ${page}` : '');
+  const presence = presenceText(shopper, channel);
+  const details = [shopper.verified ? t('card.verified') : '', page ?? ''].filter(Boolean).join(' · ');
+  return h('div', { class: 'context' }, presence, presence && details ? ` · ${details}` : details);
 }
 
 function pagePath(page: string): string {
@@ -387,8 +398,8 @@ function renderChatHeader(): void {
     h(
       'div',
       { class: 'who' },
-      h('h2', {}, presenceDot(shopper), nameOf(conversation.id, shopper)),
-      h('span', { class: 'meta' }, presenceText(shopper), ` · ${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason, caseTitle)}` : ''}`),
+      h('h2', {}, presenceDot(shopper, conversation.channel), nameOf(conversation.id, shopper)),
+      h('span', { class: 'meta' }, conversation.channel === 'web' ? presenceText(shopper, 'web') : channelName(conversation.channel), ` · ${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason, caseTitle)}` : ''}`),
     ),
     h('div', { class: 'actions' }, ...headerActions),
   ));

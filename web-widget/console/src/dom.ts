@@ -1,4 +1,5 @@
 import type { TextKey } from '../../../src/channels/console-text';
+import type { Channel } from '../../../src/store/conversations';
 import { consoleLang, t } from './i18n';
 
 /** Tiny DOM helpers: every piece of text goes in through textContent, so nothing is ever parsed as HTML. */
@@ -52,12 +53,16 @@ export function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString(consoleLang(), { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
-const REASONS = ['button', 'human-request', 'complaint', 'negative-sentiment', 'low-confidence'];
+const REASONS = ['button', 'human-request', 'complaint', 'negative-sentiment', 'low-confidence', 'whatsapp-window'];
 
 /** `caseTitle`: the FAQ's title for `faq:<id>` reasons, from the server's knowledge base. */
 export function reasonLabel(reason: string, caseTitle?: string): string {
   if (reason.startsWith('faq:')) return caseTitle ?? t('reason.faq');
   return REASONS.includes(reason) ? t(`reason.${reason}` as TextKey) : reason;
+}
+
+export function channelName(channel: Channel): string {
+  return t(`channel.${channel}`);
 }
 
 /** What the bot did with a message, in the agent's words. */
