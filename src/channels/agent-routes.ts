@@ -1,11 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { clearedSessionCookie, endSession, login, requireRole, sessionAgent, sessionCookie, type LoginLimiter } from '../auth';
-import { AtentoError, ERRORS } from '../errors';
+import { ERRORS } from '../errors';
 import type { KnowledgeStatus } from '../engine';
 import type { AgentTable } from '../store/agents';
 import { renderConsolePage, renderLoginPage } from './agent-pages';
+import { serveBuiltFiles } from './built-files';
 import { consoleLangOf, translate } from './console-text';
 import { clientAddress, isLoopback } from './client-address';
 import { isOriginAllowed } from './origin';
@@ -83,17 +82,7 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     res.redirect(303, '/agent/login');
   });
 
-  for (const [file, type] of [
-    ['console.js', 'text/javascript; charset=utf-8'],
-    ['console.css', 'text/css; charset=utf-8'],
-  ] as const) {
-    router.get(`/agent/${file}`, (_req, res, next) => {
-      const full = path.join(deps.webDir, file);
-      if (!fs.existsSync(full)) return next(new AtentoError('unavailable', 'The agent console is not built: run `npm run build`.'));
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(full, { headers: { 'Content-Type': type } });
-    });
-  }
+  serveBuiltFiles(router, deps.webDir, ['console.js', 'console.css'], 'agent console');
 
   return router;
 }

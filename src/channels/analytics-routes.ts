@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { buildReport, collectFigures, parseAnalyticsQuery, tableCsv, TABLE_IDS, type AnalyticsFilters, type AnalyticsReport, type DescribeEntry, type ReportContext, type TableId } from '../analytics';
 import { requireRole, sessionAgent } from '../auth';
@@ -9,6 +7,7 @@ import { roleAllows, type AgentTable } from '../store/agents';
 import { analyticsQueries, type AnalyticsPeriod } from '../store/analytics';
 import type { Db } from '../store';
 import { renderAnalyticsPage, renderForbiddenPage } from './analytics-page';
+import { serveBuiltFiles } from './built-files';
 import { consoleLangOf, translate, type ConsoleLang, type TextKey } from './console-text';
 import { setHtmlSecurityHeaders } from './security-headers';
 
@@ -86,17 +85,7 @@ export function analyticsRoutes(deps: AnalyticsRouteDeps): express.Router {
     sendCsv(res, `atento-${id}-${filters.from}-${filters.to}-${filters.lang}.csv`, tableCsv(tables[id as TableId]));
   });
 
-  for (const [file, type] of [
-    ['analytics.js', 'text/javascript; charset=utf-8'],
-    ['analytics.css', 'text/css; charset=utf-8'],
-  ] as const) {
-    router.get(`/agent/${file}`, (_req, res, next) => {
-      const full = path.join(deps.webDir, file);
-      if (!fs.existsSync(full)) return next(new AtentoError('unavailable', 'The analytics page is not built: run `npm run build`.'));
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(full, { headers: { 'Content-Type': type } });
-    });
-  }
+  serveBuiltFiles(router, deps.webDir, ['analytics.js', 'analytics.css'], 'analytics page');
 
   return router;
 }

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
@@ -11,6 +10,7 @@ import { KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES,
 import { knowledgeGapTable, type Store } from '../store';
 import { roleAllows, type AgentTable } from '../store/agents';
 import type { Logger } from '../observability';
+import { serveBuiltFiles } from './built-files';
 import { consoleLangOf } from './console-text';
 import { describeIssues, faqBody, gapsQuery, handledBody, phrasingsBody, tryQuery } from './knowledge-api';
 import { renderKnowledgeForbiddenPage, renderKnowledgePage } from './knowledge-page';
@@ -47,17 +47,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
     res.type('html').send(renderKnowledgePage(agent, consoleLangOf(req.headers.cookie, req.headers['accept-language'])));
   });
 
-  for (const [file, type] of [
-    ['knowledge.js', 'text/javascript; charset=utf-8'],
-    ['knowledge.css', 'text/css; charset=utf-8'],
-  ] as const) {
-    router.get(`/agent/${file}`, (_req, res, next) => {
-      const full = path.join(deps.webDir, file);
-      if (!fs.existsSync(full)) return next(new AtentoError('unavailable', 'The knowledge page is not built: run `npm run build`.'));
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(full, { headers: { 'Content-Type': type } });
-    });
-  }
+  serveBuiltFiles(router, deps.webDir, ['knowledge.js', 'knowledge.css'], 'knowledge page');
 
   // Writes come only from our own pages (the same check as login and logout; the cookie is SameSite=Strict too).
   router.post('/agent/api/knowledge/*path', (req, res, next) => {
