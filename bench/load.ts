@@ -168,7 +168,9 @@ function rssMbOf(pid: number): number {
 /** A shopper socket that records each question's send time and resolves it on its answer. */
 class Shopper {
   /** Questions in flight, oldest first; `echoId` is the stored shopper message's id once echoed. */
-  private readonly pending: Array<{ id: string; text: string; sentAt: number; echoId?: number; attempt: number }> = [];
+  private readonly pending: Array<{ id: string; text: string; sentAt: number; echoId?: number }> = [];
+  /** Set while the server's `busy` wait runs (see holdFor). */
+  private holdTimer: NodeJS.Timeout | undefined;
   private sequence = 0;
   /** Cleared at the end of a run: shed questions are then dropped instead of re-sent. */
   retrying = true;
@@ -191,19 +193,31 @@ class Shopper {
 
   ask(text: string): void {
     const id = `q${this.sequence++}`;
-    this.pending.push({ id, text, sentAt: performance.now(), attempt: 0 });
-    this.ws.send(JSON.stringify({ type: 'message', clientMessageId: id, text }));
+    this.pending.push({ id, text, sentAt: performance.now() });
+    // Inside the server's wait the widget keeps it for later: the server would drop it unread.
+    if (!this.holding) this.ws.send(JSON.stringify({ type: 'message', clientMessageId: id, text }));
   }
 
-  /** The widget's back-off for shed messages (web-widget/src/connection.ts): 0.5–1 s, then doubling. */
-  private retryLater(entry: { id: string; text: string; sentAt: number; attempt: number }): void {
-    const ceiling = Math.min(30_000, 1000 * 2 ** entry.attempt++);
-    setTimeout(() => {
-      if (!this.retrying || this.ws.readyState !== WebSocket.OPEN) return void this.pending.splice(this.pending.indexOf(entry), 1);
-      // Latency counts from the attempt the server took: what an admitted message waits.
-      entry.sentAt = performance.now();
-      this.ws.send(JSON.stringify({ type: 'message', clientMessageId: entry.id, text: entry.text }));
-    }, ceiling / 2 + Math.random() * (ceiling / 2));
+  /**
+   * The widget's answer to `busy` (web-widget/src/connection.ts): send nothing for retryAfterMs plus up
+   * to half again, then re-send every question not yet acknowledged, same ids.
+   */
+  private holdFor(retryAfterMs: number): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      if (!this.retrying || this.ws.readyState !== WebSocket.OPEN) return void this.pending.splice(0);
+      for (const entry of this.pending) {
+        if (entry.echoId !== undefined) continue;
+        // Latency counts from the attempt the server took: what an admitted message waits.
+        entry.sentAt = performance.now();
+        this.ws.send(JSON.stringify({ type: 'message', clientMessageId: entry.id, text: entry.text }));
+      }
+    }, retryAfterMs * (1 + Math.random() / 2));
+  }
+
+  private get holding(): boolean {
+    return this.holdTimer !== undefined;
   }
 
   private receive(frame: Frame): void {
@@ -215,10 +229,9 @@ class Shopper {
     }
     if (frame.type === 'error') {
       const index = this.pending.findIndex((p) => p.id === frame.clientMessageId);
-      const entry = this.pending[index];
       this.onError(String(frame.code), this);
-      // Shed: re-sent like the widget does, same id, after a growing random delay; any other error drops it.
-      if (entry && frame.code === 'busy' && this.retrying) return this.retryLater(entry);
+      // Shed: re-sent like the widget does, same id, after the server's wait; any other error drops it.
+      if (frame.code === 'busy' && this.retrying) return this.holdFor(Number(frame.retryAfterMs));
       if (index >= 0) this.pending.splice(index, 1);
       return;
     }

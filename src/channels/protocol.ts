@@ -101,7 +101,7 @@ export type ServerFrame =
   | { type: 'csat_saved'; messageId: number; rating: number }
   | { type: 'status'; state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string; agentsAvailable?: boolean }
   | { type: 'typing'; from: 'bot' | 'agent'; isTyping: boolean; agentName?: string }
-  | { type: 'error'; code: ErrorCode; message: string; clientMessageId?: string };
+  | { type: 'error'; code: ErrorCode; message: string; clientMessageId?: string; retryAfterMs?: number };
 
 /** A stored message as the shopper sees it (callers never pass notes); `entryKind` looks up what a bot answer came from. */
 export function toMessageFrame(message: StoredMessage, entryKind?: (entryId: string, lang: Lang) => 'faq' | 'intent' | undefined): MessageOut {

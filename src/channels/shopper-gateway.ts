@@ -91,6 +91,12 @@ interface ShopperSocket {
   typing: boolean;
   /** Closes the socket if it has not said hello in time; cleared by hello and by close. */
   helloTimer: NodeJS.Timeout | null;
+  /**
+   * Until when (performance.now()) this socket was told to wait after a `busy`: its messages and choices
+   * before then are dropped unread and unanswered, so a client that hammers costs a parse, not a turn
+   * or a reply (docs/protocol.md, "Load shedding").
+   */
+  shedUntil: number;
 }
 
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
@@ -260,6 +266,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       case 'message':
       case 'choice': {
         const { clientMessageId } = frame;
+        // Still inside the wait it was given: the client re-sends every unacknowledged message after it.
+        if (performance.now() < client.shedUntil) return;
         let text: string;
         let choiceId: string | null = null;
         if (frame.type === 'message') {
@@ -280,7 +288,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         // Over the bound, nothing is stored or acknowledged: the client re-sends the same id later.
         if (turnQueue.full()) {
           events.emit('message.shed', { conversationId });
-          return sendError(client, 'busy', undefined, clientMessageId);
+          const retryAfterMs = turnQueue.retryAfterMs();
+          client.shedUntil = performance.now() + retryAfterMs;
+          return send(client, { type: 'error', code: 'busy', message: ERRORS.busy.message, clientMessageId, retryAfterMs });
         }
         if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited', undefined, clientMessageId);
         const readAt = performance.now();
@@ -342,7 +352,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
 
   function onConnection(ws: WebSocket, request: IncomingMessage): void {
     const address = clientAddress(request);
-    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null };
+    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0 };
     client.helloTimer = setTimeout(() => refuseAndClose(client, 'hello_timeout'), limits.helloTimeoutMs);
     client.helloTimer.unref();
     clients.add(client);

@@ -19,6 +19,12 @@ const SLICE_MS = 10;
 const WORKERS = 8;
 /** Busy time over which the completion rate is measured before it is updated. */
 const RATE_WINDOW_MS = 250;
+/**
+ * Bounds of the wait a refused caller is told to keep (`retryAfterMs`): under a second the retries of a
+ * flood are most of the server's work; over half a minute the shopper thinks the chat is broken.
+ */
+export const RETRY_FLOOR_MS = 1000;
+export const RETRY_CAP_MS = 30_000;
 
 export interface TurnQueue {
   /** Whether a new turn must be refused: too many pending, or the oldest has waited too long. */
@@ -27,6 +33,8 @@ export interface TurnQueue {
   push(turn: () => Promise<void>): void;
   /** Turns queued or running. */
   pending(): number;
+  /** How long a refused caller should wait: the pending turns at the measured rate, within the floor and cap. */
+  retryAfterMs(): number;
   /** Resolves once no turn is queued or running. */
   idle(): Promise<void>;
 }
@@ -113,6 +121,10 @@ export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueu
       else schedule();
     },
     pending: () => queued.length + running,
+    retryAfterMs() {
+      const drainMs = rate > 0 ? (queued.length + running) / rate : 0;
+      return Math.round(Math.min(RETRY_CAP_MS, Math.max(RETRY_FLOOR_MS, drainMs)));
+    },
     idle() {
       if (queued.length + running === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));

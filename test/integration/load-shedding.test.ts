@@ -3,10 +3,11 @@ import { projectEngineHost, startTestServer, type TestServer } from '../helpers/
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
 
 /**
- * Load shedding: over limits.maxPendingTurns a message is refused with `busy`, nothing stored; the
- * client re-sends the same clientMessageId later and gets exactly one answer. Frames sent in one TCP
- * write are read in one event-loop turn, before the queue runs: with a bound of 1, the first is taken
- * and the others are shed, every time.
+ * Load shedding: over limits.maxPendingTurns a message is refused with `busy` and a `retryAfterMs`,
+ * nothing stored; the socket's messages inside that wait are dropped unanswered; the client re-sends
+ * every unacknowledged clientMessageId after the wait and gets exactly one answer for each. Frames
+ * sent in one TCP write are read in one event-loop turn, before the queue runs: with a bound of 1, the
+ * first is taken, the second shed and the third dropped, every time.
  */
 
 let engineHost: EngineHost;
@@ -53,30 +54,42 @@ function storedMessages(conversationId: string, from = server): Array<{ id: numb
     .all(conversationId) as Array<{ id: number; sender: string; client_message_id: string | null; reply_to: number | null }>;
 }
 
-test('a shed message is not stored, and its retry with back-off is answered exactly once', async () => {
+const busyFrames = (frames: Frame[]) => frames.filter((f) => f.type === 'error' && f.code === 'busy');
+const answerCount = (frames: Frame[]) => frames.filter((f) => f.type === 'message' && f.from === 'bot').length;
+
+test('a shed message carries retryAfterMs, is not stored, and a client that honours the wait is answered exactly once', async () => {
   const client = await ShopperClient.connect(server.socketUrl);
   const welcome = await client.hello({ lang: 'es' });
   const conversationId = String(welcome.conversationId);
   const ids = QUESTIONS.map((_, i) => `q-${i}`);
   sendTogether(client, QUESTIONS.map((text, i) => ({ type: 'message', clientMessageId: ids[i], text })));
 
-  await until(client, (frames) => acked(frames, 'q-0') && shedOf(frames, 'q-1') === 1 && shedOf(frames, 'q-2') === 1);
-  const busy = client.frames.find((f) => f.type === 'error' && f.clientMessageId === 'q-1')!;
-  expect(busy.code).toBe('busy');
+  await until(client, (frames) => acked(frames, 'q-0') && shedOf(frames, 'q-1') === 1);
+  const busy = busyFrames(client.frames)[0]!;
+  expect(busy.clientMessageId).toBe('q-1');
+  expect(busy.retryAfterMs).toEqual(expect.any(Number));
+  expect(busy.retryAfterMs).toBeGreaterThanOrEqual(1000);
+  expect(busy.retryAfterMs).toBeLessThanOrEqual(30_000);
+  // Hammering inside the wait: q-2 (same write) and a re-sent q-1 are dropped, not answered, not stored.
+  client.send({ type: 'message', clientMessageId: 'q-1', text: QUESTIONS[1] });
+  await until(client, (frames) => answerCount(frames) >= 1);
+  await client.unread();
+  expect(busyFrames(client.frames)).toHaveLength(1);
+  expect(client.frames.filter((f) => f.clientMessageId === 'q-2')).toEqual([]);
   expect(acked(client.frames, 'q-1') || acked(client.frames, 'q-2')).toBe(false);
   expect(storedMessages(conversationId).filter((m) => m.client_message_id === 'q-1' || m.client_message_id === 'q-2')).toEqual([]);
 
-  // What the widget does: re-send the same id after a growing, random delay until it is acknowledged.
-  for (const [i, id] of ids.entries()) {
-    for (let attempt = 0; !acked(client.frames, id); attempt++) {
-      expect(attempt).toBeLessThan(10);
-      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * (0.5 + Math.random() / 2)));
-      const shedSoFar = shedOf(client.frames, id);
-      client.send({ type: 'message', clientMessageId: id, text: QUESTIONS[i] });
-      await until(client, (frames) => acked(frames, id) || shedOf(frames, id) > shedSoFar);
-    }
+  // What the widget does: after each `busy`, wait retryAfterMs, then re-send every unacknowledged id.
+  for (let round = 0; !ids.every((id) => acked(client.frames, id)); round++) {
+    expect(round).toBeLessThan(5);
+    const last = busyFrames(client.frames).at(-1)!;
+    await new Promise((resolve) => setTimeout(resolve, Number(last.retryAfterMs) + 20));
+    const busySoFar = busyFrames(client.frames).length;
+    const unacked = ids.filter((id) => !acked(client.frames, id));
+    sendTogether(client, unacked.map((id) => ({ type: 'message', clientMessageId: id, text: QUESTIONS[ids.indexOf(id)] })));
+    await until(client, (frames) => ids.every((id) => acked(frames, id)) || busyFrames(frames).length > busySoFar);
   }
-  await until(client, (frames) => frames.filter((f) => f.type === 'message' && f.from === 'bot').length >= 3);
+  await until(client, (frames) => answerCount(frames) >= 3);
   // A moment for anything doubled to show up, then: one stored question and one answer for each.
   await client.unread();
   const stored = storedMessages(conversationId);
@@ -86,15 +99,18 @@ test('a shed message is not stored, and its retry with back-off is answered exac
   const answers = client.frames.filter((f) => f.type === 'message' && f.from === 'bot');
   expect(answers.map((f) => f.entryId)).toEqual(['shipping-cost', 'shipping-time', expect.any(String)]);
   await client.close();
-});
+}, 30_000);
 
 test('under a burst from many shoppers, every acknowledged message is answered and no shed one is stored', async () => {
   const busyServer = await startTestServer({ deps: { engineHost }, config: { limits: { maxPendingTurns: 4 } } });
   const clients = await Promise.all(Array.from({ length: 10 }, () => ShopperClient.connect(busyServer.socketUrl)));
   const conversations = await Promise.all(clients.map(async (client) => String((await client.hello({ lang: 'es' })).conversationId)));
   clients.forEach((client, c) => sendTogether(client, QUESTIONS.map((text, i) => ({ type: 'message', clientMessageId: `b-${c}-${i}`, text }))));
-  const decided = (frames: Frame[], c: number) => QUESTIONS.every((_, i) => acked(frames, `b-${c}-${i}`) || shedOf(frames, `b-${c}-${i}`) > 0);
+  // Each socket's first shed message opens its wait; the ones after it in the same write are dropped.
+  const decided = (frames: Frame[], c: number) => QUESTIONS.every((_, i) => acked(frames, `b-${c}-${i}`)) || busyFrames(frames).length > 0;
   await Promise.all(clients.map((client, c) => until(client, (frames) => decided(frames, c))));
+  await Promise.all(clients.map((client) => client.unread()));
+  expect(clients.every((client) => busyFrames(client.frames).length <= 1)).toBe(true);
   const ackCounts = clients.map((client) => client.frames.filter((f) => f.type === 'ack').length);
   const total = ackCounts.reduce((a, b) => a + b);
   expect(total).toBeGreaterThanOrEqual(4);

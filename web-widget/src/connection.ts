@@ -54,8 +54,11 @@ export class Connection {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly outbox = new Map<string, Outgoing>();
-  /** Messages the server shed (`busy`): how often, and the timer that re-sends each. */
-  private readonly busy = new Map<string, { attempt: number; timer: ReturnType<typeof setTimeout> }>();
+  /**
+   * Set while the server's `busy` wait (retryAfterMs) runs: nothing reliable is sent until it ends, since
+   * the server drops this socket's messages meanwhile; then the whole outbox goes again.
+   */
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
   private greeted = false;
   /** Highest message id seen on this page: reconnects ask only for what came after it. */
   lastSeenId = 0;
@@ -88,8 +91,9 @@ export class Connection {
   /** Messages and choices go through the outbox so a reconnect re-sends them. */
   sendReliable(frame: Outgoing): void {
     this.outbox.set(frame.clientMessageId, frame);
-    if (this.connected) this.socket!.send(JSON.stringify(frame));
-    else this.start();
+    if (this.connected) {
+      if (this.holdTimer === undefined) this.socket!.send(JSON.stringify(frame));
+    } else this.start();
   }
 
   /** Frames that only matter now (typing, feedback, handoff request) are not queued. */
@@ -127,8 +131,8 @@ export class Connection {
         for (const pending of this.outbox.values()) socket.send(JSON.stringify(pending));
         return;
       }
-      // Shed, not stored: the same message (same id) goes again after a growing, random delay.
-      if (frame.type === 'error' && frame.code === 'busy' && frame.clientMessageId) this.retryLater(frame.clientMessageId);
+      // Shed, not stored: the same message (same id) goes again once the server's wait is over.
+      if (frame.type === 'error' && frame.code === 'busy') this.holdFor(frame.retryAfterMs ?? BASE_DELAY_MS * 2);
       // Acknowledged or refused: either way the server has decided, so never re-send it.
       else if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) this.settle(frame.clientMessageId!);
       if (frame.type === 'message' && frame.id > this.lastSeenId) this.lastSeenId = frame.id;
@@ -138,6 +142,9 @@ export class Connection {
       if (this.socket !== socket) return;
       this.socket = null;
       this.greeted = false;
+      // A new socket starts with no wait; the reconnect re-sends the outbox anyway.
+      clearTimeout(this.holdTimer);
+      this.holdTimer = undefined;
       this.on.state('offline');
       this.scheduleRetry();
     };
@@ -150,22 +157,17 @@ export class Connection {
     this.attempt += 1;
   }
 
-  private retryLater(clientMessageId: string): void {
-    const previous = this.busy.get(clientMessageId);
-    clearTimeout(previous?.timer);
-    // One step later than reconnecting (0.5–1 s first): retries of shed messages are load themselves.
-    const attempt = previous ? previous.attempt + 1 : 1;
-    const timer = setTimeout(() => {
-      const frame = this.outbox.get(clientMessageId);
+  /** Waits retryAfterMs plus up to half again (so shed shoppers do not all come back at once), then re-sends the outbox. */
+  private holdFor(retryAfterMs: number): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
       // Offline meanwhile: the reconnect re-sends the whole outbox anyway.
-      if (frame && this.connected) this.socket!.send(JSON.stringify(frame));
-    }, backOff(attempt));
-    this.busy.set(clientMessageId, { attempt, timer });
+      if (this.connected) for (const pending of this.outbox.values()) this.socket!.send(JSON.stringify(pending));
+    }, retryAfterMs * (1 + Math.random() / 2));
   }
 
   private settle(clientMessageId: string): void {
     this.outbox.delete(clientMessageId);
-    clearTimeout(this.busy.get(clientMessageId)?.timer);
-    this.busy.delete(clientMessageId);
   }
 }
