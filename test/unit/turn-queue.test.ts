@@ -40,3 +40,18 @@ test('a turn that throws does not stop the ones after it; each slice starts with
   expect(ran).toEqual(['after']);
   expect(slices).toBeGreaterThanOrEqual(1);
 });
+
+test('retryAfterMs: 1 s before any rate is known, then the backlog at the measured rate, at most 30 s', async () => {
+  const queue = createTurnQueue({ ...options, maxPending: 100_000 });
+  expect(queue.retryAfterMs()).toBe(1000);
+  // 80 turns of 50 ms, 8 at a time: about 500 ms busy (the rate is measured over 250 ms), about 0.16 a millisecond.
+  for (let i = 0; i < 80; i++) queue.push(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  await queue.idle();
+  for (let i = 0; i < 1000; i++) queue.push(async () => {});
+  const wait = queue.retryAfterMs();
+  expect(wait).toBeGreaterThan(1000);
+  expect(wait).toBeLessThan(30_000);
+  for (let i = 0; i < 20_000; i++) queue.push(async () => {});
+  expect(queue.retryAfterMs()).toBe(30_000);
+  await queue.idle();
+});
