@@ -96,7 +96,8 @@ export function analyticsQueries(db: Db) {
       `WITH day(day, start, end) AS (SELECT value ->> 'day', value ->> 'start', value ->> 'end' FROM json_each(@days))
        SELECT day.day AS day, count(c.id) AS conversations,
               count(c.id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = c.id)
-                                    AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)) AS contained
+                                    AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)
+                                    AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.conversation_id = c.id AND e.action = 'escalate')) AS contained
          FROM day
          LEFT JOIN conversations c ON c.created_at >= day.start AND c.created_at < day.end
               AND (@lang IS NULL OR c.lang = @lang)

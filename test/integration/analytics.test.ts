@@ -224,6 +224,14 @@ test('date filter: 2 March only, Spanish; days are the shop\'s days, not UTC\'s'
   expect(buildReport(empty, {} as AnalyticsFilters, context).summary).toMatchObject({ containment: null, csatAverage: null, unansweredRate: null });
 });
 
+test('a shopper the bot tried to hand to a person is not contained, even with no handoff or ticket (nobody on duty, form left half-way)', () => {
+  const abandoned = conversation('es', '2025-06-10T16:00:00Z');
+  ask(abandoned, 'quiero hablar con una persona', '2025-06-10T16:00:05Z', { action: 'escalate', entryId: 'human-request' });
+  ask(abandoned, 'Rosa', '2025-06-10T16:00:30Z');
+  ask(conversation('es', '2025-06-10T17:00:00Z'), '¿hacen envíos?', '2025-06-10T17:00:05Z', { action: 'answer', entryId: 'shipping-time' });
+  expect(figures({ from: '2025-06-10', to: '2025-06-10' }).figures.days).toEqual([{ day: '2025-06-10', conversations: 2, contained: 1 }]);
+});
+
 test('as the server collects them (a month of days per query, turns of the event loop between), the figures are the same', async () => {
   const parsed = parseAnalyticsQuery({ from: '2026-02-01', to: '2026-03-12' }, { timeZone: ZONE, now: new Date('2026-03-12T12:00:00Z') });
   if (!parsed.ok) throw new Error(parsed.message);
