@@ -93,7 +93,7 @@ interface ShopperSocket {
   helloTimer: NodeJS.Timeout | null;
   /**
    * Until when (performance.now()) this socket was told to wait after a `busy`: its messages and choices
-   * before then are dropped unread and unanswered, so a client that hammers costs a parse, not a turn
+   * before then are dropped unanswered once parsed, so a client that hammers costs a parse, not a turn
    * or a reply (docs/protocol.md, "Load shedding").
    */
   shedUntil: number;
