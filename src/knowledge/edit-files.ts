@@ -14,6 +14,8 @@ import { KnowledgeEditError, addPhrasings, appendFaq, hasBrokenCharacter, type N
 
 /** Under the knowledge folder, outside every language folder: the loader never reads it, the watcher skips it. */
 export const BACKUP_DIR = '.backups';
+/** Backups kept per file: enough to undo a bad week of edits, without growing for ever. */
+export const BACKUPS_KEPT = 20;
 
 export class KnowledgeRejectedError extends Error {
   constructor(readonly problems: Problem[]) {
@@ -93,17 +95,31 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
 
   /** A copy of the file's previous text; a second edit in the same millisecond gets its own name. */
   function keepBackup(full: string, before: string, stamp: string): string {
-    const base = path.join(root, BACKUP_DIR, relativeName(full)).replace(/\.md$/, `.${stamp}`);
-    fs.mkdirSync(path.dirname(base), { recursive: true });
+    const stem = path.join(root, BACKUP_DIR, relativeName(full)).replace(/\.md$/, '');
+    fs.mkdirSync(path.dirname(stem), { recursive: true });
     for (let n = 0; ; n++) {
-      const backupFile = `${base}${n === 0 ? '' : `-${n}`}.md`;
+      const backupFile = `${stem}.${stamp}${n === 0 ? '' : `-${n}`}.md`;
       try {
         fs.writeFileSync(backupFile, before, { flag: 'wx' });
-        return backupFile;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw error;
       }
+      pruneBackups(stem);
+      return backupFile;
     }
+  }
+
+  /** Deletes the oldest backups of one file (`<dir>/<name>` without `.md`) beyond BACKUPS_KEPT. */
+  function pruneBackups(stem: string): void {
+    const name = path.basename(stem).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`^${name}\\.(\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z)(?:-(\\d+))?\\.md$`);
+    const backups = fs
+      .readdirSync(path.dirname(stem))
+      .map((file) => ({ file, match: pattern.exec(file) }))
+      .filter((backup): backup is { file: string; match: RegExpExecArray } => backup.match !== null)
+      .sort((a, b) => a.match[1]!.localeCompare(b.match[1]!) || Number(a.match[2] ?? 0) - Number(b.match[2] ?? 0));
+    for (const { file } of backups.slice(0, -BACKUPS_KEPT)) fs.rmSync(path.join(path.dirname(stem), file), { force: true });
   }
 
   return {

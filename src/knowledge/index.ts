@@ -1,4 +1,4 @@
-export { BACKUP_DIR, KnowledgeRejectedError, knowledgeEditor, type EditResult, type FaqEdit, type KnowledgeEditor, type PhrasingsEdit, type WrittenFile } from './edit-files';
+export { BACKUP_DIR, BACKUPS_KEPT, KnowledgeRejectedError, knowledgeEditor, type EditResult, type FaqEdit, type KnowledgeEditor, type PhrasingsEdit, type WrittenFile } from './edit-files';
 export { loadKnowledge, type KnowledgeDirs } from './load';
 export { parseEntries } from './parse-entries';
 export { parseSynonyms } from './parse-synonyms';

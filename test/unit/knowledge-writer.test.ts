@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { addPhrasings, appendFaq, KnowledgeEditError, knowledgeEditor, KnowledgeRejectedError, parseEntries } from '../../src/knowledge';
+import { addPhrasings, appendFaq, BACKUPS_KEPT, KnowledgeEditError, knowledgeEditor, KnowledgeRejectedError, parseEntries } from '../../src/knowledge';
 
 /** Writing edits into knowledge files: only the lines added change; bad input is refused and nothing is written. */
 
@@ -204,5 +204,19 @@ describe('knowledgeEditor on a real folder', () => {
     expect(second.files[0]!.backup).not.toBe('.backups/es/envios.2026-12-04T05-30-00-000Z.md');
     expect(fs.readFileSync(path.join(root, 'knowledge/.backups/es/envios.2026-12-04T05-30-00-000Z.md'), 'utf8')).toBe(ENVIOS);
     expect(fs.readFileSync(path.join(root, 'knowledge', second.files[0]!.backup!), 'utf8')).toContain('- tiempo de entrega\n');
+  });
+
+  it(`keeps the newest ${BACKUPS_KEPT} backups of a file and deletes older ones, never another file's`, () => {
+    fs.mkdirSync(path.join(root, 'knowledge/.backups/es'), { recursive: true });
+    const otherFile = path.join(root, 'knowledge/.backups/es/pagos.2026-01-01T00-00-00-000Z.md');
+    fs.writeFileSync(otherFile, 'otro archivo');
+    let minute = 0;
+    const moving = knowledgeEditor({ knowledgeDir: path.join(root, 'knowledge'), intentsDir: path.join(root, 'intents') }, () => new Date(Date.UTC(2026, 11, 4, 6, minute++)));
+    const written: string[] = [];
+    for (let i = 0; i < BACKUPS_KEPT + 5; i++) written.push(moving.addPhrasings({ id: 'shipping-time', lang: 'es', phrasings: [`plazo número ${i}`] }, file()).files[0]!.backup!);
+    const left = backups().filter((name) => name.startsWith('es/envios.')).map((name) => `.backups/${name}`);
+    expect(left.sort()).toEqual(written.slice(-BACKUPS_KEPT).sort());
+    expect(fs.readFileSync(path.join(root, 'knowledge', written.at(-1)!), 'utf8')).toContain('- plazo número 23\n');
+    expect(fs.existsSync(otherFile)).toBe(true);
   });
 });
