@@ -118,7 +118,7 @@ async function gapsCommand(args: string[]): Promise<number> {
     const table = knowledgeGapTable(store.db, () => new Date().toISOString());
     const since = values.since === undefined ? undefined : new Date(values.since as string).toISOString();
     const questions = table.questions({ since, lang: parseLang('kb gaps', values.lang), belowConfidence: config.matching.answerThreshold });
-    groups = knowledgeGaps(questions, engine, { handled: table.handled() }).slice(0, limit);
+    groups = knowledgeGaps(questions, engine, { handled: table.handled(), limit });
   } finally {
     store.close();
   }

@@ -25,8 +25,9 @@ export interface KnowledgeGap extends GapGroup {
  * `atento kb gaps` prints and the knowledge page lists. The closest FAQ is asked of the live engine,
  * so after an edit it shows the FAQ that now answers.
  */
-export function knowledgeGaps(questions: readonly GapInput[], engine: Engine, options: { handled?: ReadonlyMap<string, string>; relativeTo?: (file: string) => string } = {}): KnowledgeGap[] {
-  const groups = groupGaps(questions, { termsOf: gapTerms(engine.knowledge.synonyms), handled: options.handled });
+/** `limit`: only the biggest groups, cut before the closest FAQ (a match per group) is looked up. */
+export function knowledgeGaps(questions: readonly GapInput[], engine: Engine, options: { handled?: ReadonlyMap<string, string>; relativeTo?: (file: string) => string; limit?: number } = {}): KnowledgeGap[] {
+  const groups = groupGaps(questions, { termsOf: gapTerms(engine.knowledge.synonyms), handled: options.handled }).slice(0, options.limit);
   const relative = options.relativeTo ?? ((file: string) => file);
   return groups.map((group) => ({ ...group, closest: closestFaq(engine, group.examples[0]!.text, group.lang, relative) }));
 }

@@ -1,16 +1,11 @@
 import express from 'express';
 import type { TurnContext } from 'botbuilder';
 import type { Config } from '../../config';
-import type { Engine } from '../../engine';
-import type { EventBus } from '../../events';
 import { isCsatQuestion } from '../../handoff/csat';
 import type { Lang } from '../../knowledge/types';
-import type { Logger } from '../../observability';
-import type { Channel, Conversation, Store, StoredMessage } from '../../store';
-import type { BotRuntime } from '../bot-runtime';
-import type { ShopperHandoffHooks } from '../shopper-gateway';
+import type { Channel, Conversation, StoredMessage } from '../../store';
 import { RateLimiter } from '../rate-limit';
-import { createTurns } from '../turn';
+import { createTurns, type TurnDeps } from '../turn';
 import { MessengerAdapter, type QuickReply } from './messenger-adapter';
 import { choicesOf, MESSENGER_MAX_CHARS, pickedNumber, renderMessage, splitMessage, WHATSAPP_MAX_CHARS } from './render';
 import { WhatsAppAdapter } from './whatsapp-adapter';
@@ -48,14 +43,9 @@ const UNDELIVERED: Record<ProviderChannel, string> = {
   messenger: 'Messenger no entregó este mensaje al cliente',
 };
 
-export interface ProviderChannelDeps {
+/** What the shared turn needs, plus the config that says which providers are on. */
+export interface ProviderChannelDeps extends TurnDeps {
   config: Config;
-  store: Store;
-  events: EventBus;
-  handoff: ShopperHandoffHooks;
-  engine: () => Engine;
-  bot: BotRuntime;
-  log: Logger;
 }
 
 export interface ProviderChannels {
