@@ -4,8 +4,11 @@ export type BusErrorCode =
   | 'ATENTO_ERR_REDIS_UNREACHABLE'
   /** A command failed because Redis is down or the connection dropped; the caller decides what to do. */
   | 'ATENTO_ERR_REDIS_UNAVAILABLE'
-  /** A fan-out message from another node is not JSON or does not match its topic's schema: dropped. */
-  | 'ATENTO_ERR_BUS_MESSAGE';
+  /**
+   * What was read from Redis is not what Atento writes there: a fan-out message that is not JSON or does
+   * not match its topic's schema (dropped), a counter that is not a number.
+   */
+  | 'ATENTO_ERR_BUS_DATA';
 
 export class BusError extends Error {
   constructor(

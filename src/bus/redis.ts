@@ -72,6 +72,7 @@ export async function connectRedisBus(options: RedisBusOptions): Promise<Bus> {
     try {
       return await command();
     } catch (error) {
+      if (error instanceof BusError) throw error;
       throw new BusError('ATENTO_ERR_REDIS_UNAVAILABLE', `Redis at ${where} is unavailable (${(error as Error).message}): ${what} failed`, { cause: error });
     }
   };
@@ -90,7 +91,7 @@ export async function connectRedisBus(options: RedisBusOptions): Promise<Bus> {
       if (validate) {
         const parsed = subscription.schema.safeParse(payload);
         if (!parsed.success) {
-          onError(new BusError('ATENTO_ERR_BUS_MESSAGE', `fan-out message on "${topic}" dropped: ${z.prettifyError(parsed.error)}`));
+          onError(new BusError('ATENTO_ERR_BUS_DATA', `fan-out message on "${topic}" dropped: ${z.prettifyError(parsed.error)}`));
           continue;
         }
         value = parsed.data;
@@ -110,7 +111,7 @@ export async function connectRedisBus(options: RedisBusOptions): Promise<Bus> {
     try {
       envelope = envelopeSchema.parse(JSON.parse(text));
     } catch (error) {
-      return onError(new BusError('ATENTO_ERR_BUS_MESSAGE', `fan-out message on "${topic}" dropped: not a bus envelope (${(error as Error).message})`));
+      return onError(new BusError('ATENTO_ERR_BUS_DATA', `fan-out message on "${topic}" dropped: not a bus envelope (${(error as Error).message})`));
     }
     // This node's own messages were delivered when they were published.
     if (envelope.from !== nodeId) deliver(topic, envelope.payload, true);
@@ -149,8 +150,9 @@ export async function connectRedisBus(options: RedisBusOptions): Promise<Bus> {
         run('reading login failures', async (): Promise<LoginFailures | undefined> => {
           const [failures, last] = await commands.hmget(loginKey(key), 'failures', 'last');
           if (failures === null || last === null) return undefined;
-          const [count, lastFailureMs] = failuresSchema.parse([failures, last]);
-          return { failures: count, lastFailureMs };
+          const parsed = failuresSchema.safeParse([failures, last]);
+          if (!parsed.success) throw new BusError('ATENTO_ERR_BUS_DATA', `login failures in Redis at ${loginKey(key)} are not numbers: ${failures}, ${last}`);
+          return { failures: parsed.data[0], lastFailureMs: parsed.data[1] };
         }),
       record: (keys, atMs, forgetAfterMs) =>
         run('recording a login failure', async () => void (await runScript(commands, RECORD_FAILURES, keys.map(loginKey), [atMs, forgetAfterMs]))),

@@ -53,7 +53,7 @@ describe('Redis bus: failures', () => {
       raw.disconnect();
     }
     await eventually(() => expect(seen).toEqual(['c1']));
-    expect(errors.map((error) => (error as BusError).code)).toEqual(['ATENTO_ERR_BUS_MESSAGE', 'ATENTO_ERR_BUS_MESSAGE']);
+    expect(errors.map((error) => (error as BusError).code)).toEqual(['ATENTO_ERR_BUS_DATA', 'ATENTO_ERR_BUS_DATA']);
     expect(errors[0]!.message).toContain('fan-out message on "conversation" dropped: not a bus envelope');
     expect(errors[1]!.message).toMatch(/fan-out message on "conversation" dropped: .*conversationId/s);
   });
