@@ -39,7 +39,7 @@ export class MemoryHub {
       counters: { hit: async (key, windowMs) => hub.hit(key, windowMs) },
       loginFailures: {
         get: async (key) => hub.loginFailure(key),
-        record: async (keys, atMs, forgetAfterMs) => keys.forEach((key) => hub.recordFailure(key, atMs, forgetAfterMs)),
+        record: async (keys, atMs, forgetBeforeMs) => keys.forEach((key) => hub.recordFailure(key, atMs, atMs - forgetBeforeMs)),
         clear: async (key) => void hub.failures.delete(key),
         forgiveOne: async (key) => hub.forgiveOne(key),
       },

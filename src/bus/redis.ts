@@ -154,8 +154,9 @@ export async function connectRedisBus(options: RedisBusOptions): Promise<Bus> {
           if (!parsed.success) throw new BusError('ATENTO_ERR_BUS_DATA', `login failures in Redis at ${loginKey(key)} are not numbers: ${failures}, ${last}`);
           return { failures: parsed.data[0], lastFailureMs: parsed.data[1] };
         }),
-      record: (keys, atMs, forgetAfterMs) =>
-        run('recording a login failure', async () => void (await runScript(commands, RECORD_FAILURES, keys.map(loginKey), [atMs, forgetAfterMs]))),
+      // Each key expires as long after its last failure as `forgetBeforeMs` is before it.
+      record: (keys, atMs, forgetBeforeMs) =>
+        run('recording a login failure', async () => void (await runScript(commands, RECORD_FAILURES, keys.map(loginKey), [atMs, atMs - forgetBeforeMs]))),
       clear: (key) => run('clearing login failures', async () => void (await commands.del(loginKey(key)))),
       forgiveOne: (key) => run('forgiving a login failure', async () => void (await runScript(commands, FORGIVE_ONE, [loginKey(key)], []))),
     },

@@ -73,13 +73,14 @@ export interface LoginFailures {
 }
 
 /**
- * Failed-login counters by throttle key (src/auth/rate-limit.ts decides the keys and the waits).
- * A key is forgotten `forgetAfterMs` after its last failure.
+ * Failed-login counters by throttle key, shared by every node: the login limiter (src/auth/rate-limit.ts)
+ * decides the keys and the waits, and uses these instead of the store's table when nodes are several.
+ * Same calls as the store's LoginFailureStore.
  */
 export interface LoginFailureCounters {
   get(key: string): Promise<LoginFailures | undefined>;
-  /** One more failure for each key, at `atMs`. */
-  record(keys: readonly string[], atMs: number, forgetAfterMs: number): Promise<void>;
+  /** One more failure for each key at `atMs`; a key is forgotten once quiet since before `forgetBeforeMs`. */
+  record(keys: string[], atMs: number, forgetBeforeMs: number): Promise<void>;
   clear(key: string): Promise<void>;
   /** One failure fewer; the key goes when none is left. */
   forgiveOne(key: string): Promise<void>;

@@ -6,6 +6,8 @@ export interface BusBackend {
   node(options?: BusOptions): Promise<Bus>;
 }
 
+const DAY_MS = 24 * 3600_000;
+
 /** Short enough to wait out in a test; the default is 15 s. */
 export const TEST_PRESENCE_TTL_MS = 400;
 
@@ -168,8 +170,8 @@ export function describeBusConformance(name: string, backend: () => BusBackend):
         const pair = `pair:ana@tienda.example|${Math.random()}`;
         const address = `ip:${Math.random()}`;
         expect(await b.loginFailures.get(pair)).toBeUndefined();
-        await Promise.all([a.loginFailures.record([pair, address], 1000, 60_000), b.loginFailures.record([pair, address], 2000, 60_000)]);
-        await a.loginFailures.record([address], 3000, 60_000);
+        await Promise.all([a.loginFailures.record([pair, address], 1000, 1000 - DAY_MS), b.loginFailures.record([pair, address], 2000, 2000 - DAY_MS)]);
+        await a.loginFailures.record([address], 3000, 3000 - DAY_MS);
         expect(await b.loginFailures.get(address)).toEqual({ failures: 3, lastFailureMs: 3000 });
         expect((await a.loginFailures.get(pair))?.failures).toBe(2);
 
@@ -179,13 +181,13 @@ export function describeBusConformance(name: string, backend: () => BusBackend):
         expect(await a.loginFailures.get(pair)).toBeUndefined();
 
         const once = `ip:${Math.random()}`;
-        await a.loginFailures.record([once], 1, 60_000);
+        await a.loginFailures.record([once], 1, 1 - DAY_MS);
         await b.loginFailures.forgiveOne(once);
         expect(await a.loginFailures.get(once)).toBeUndefined(); // the last failure forgiven: the key goes
         await b.loginFailures.forgiveOne(once); // nothing left: stays gone, never negative
         expect(await a.loginFailures.get(once)).toBeUndefined();
 
-        await a.loginFailures.record([once], 5, 200);
+        await a.loginFailures.record([once], 5, 5 - 200); // forgotten 200 ms after this failure
         expect(await b.loginFailures.get(once)).toEqual({ failures: 1, lastFailureMs: 5 });
         await sleep(250);
         expect(await b.loginFailures.get(once)).toBeUndefined();
