@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { connectRedisBus } from './bus';
 import type { Config } from './config';
 import { createLogger } from './observability';
 
@@ -9,6 +10,8 @@ import { createLogger } from './observability';
  */
 export async function serve(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
+  // Before anything listens: a node that cannot reach Redis must not serve as if it were alone.
+  const bus = config.redisUrl ? await connectRedisBus({ url: config.redisUrl, onError: (error) => log.error({ err: error }, 'redis bus') }) : null;
   const app = createApp(config, { logger: log });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
@@ -17,6 +20,7 @@ export async function serve(config: Config): Promise<void> {
   const { port } = app.server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   log.info({ databaseFile: config.databaseFile, metrics: Boolean(config.metrics.token) }, 'database opened');
+  if (bus) log.info({ cluster: config.cluster, nodeId: bus.nodeId }, 'connected to Redis');
   log.info({ port }, `listening on http://${shownHost}:${port}/ (demo shop; widget at /widget.js; health at /healthz)`);
 
   let stopping = false;
@@ -24,13 +28,16 @@ export async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'closing sockets and the database');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.fatal({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => bus?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.fatal({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
