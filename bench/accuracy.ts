@@ -22,9 +22,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig, type MatchingConfig } from '../src/config';
+import { loadKnowledge } from '../src/knowledge';
 import { isLang, type Lang } from '../src/knowledge/types';
 import { detectLanguage } from '../src/nlp';
-import { crossValidate, leaveLabelsOut } from './crossvalidate';
+import { crossValidate, leaveLabelsOut, type CrossValidation } from './crossvalidate';
 import { argmaxAccuracy, classifyAll, dialogueMetrics, latencySummary, metricsAt, OUT_OF_SCOPE, sample, tuneThreshold, type DialogueMetrics, type Metrics } from './evaluate';
 import { METHODS, type Pair } from './methods';
 import { parseArgs, round, rssMb } from './stats';
@@ -34,6 +35,7 @@ const USAGE =
   '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE] [--answer X] [--margin X]\n' +
   '  --leave-out  with --folds: leave each fold\'s labels out of the build instead, and ask their questions\n' +
   '  --answer X   answer at confidence X instead of the default threshold (with --folds: clarify unchanged)\n' +
+  '  --content es|en  with --folds instead of --train: the shop\'s own knowledge base (knowledge/, intents/)\n' +
   '  --margin X   the dialogue answers only when no other entry is within X of the best (default clarifyMargin)\n' +
   '  --same FILE  TSV of "set:LABEL<TAB>set:LABEL" pairs naming the same request in two sets (set = file name\n' +
   '               without _train.json): out-of-scope questions answered with such an entry are counted apart\n' +
@@ -153,6 +155,40 @@ async function runMethod(name: string, args: Map<string, string>): Promise<Metho
   };
 }
 
+/**
+ * `--content es|en --folds K`: the shop's own knowledge base (the configuration's knowledge and intents
+ * directories, with its synonyms) cross-validated over its phrasings, to compare its confidence bands
+ * with a data set's: what a calibration fitted on a knowledge base's own phrasings would see.
+ */
+async function crossValidateContent(args: Map<string, string>, folds: number): Promise<void> {
+  const lang = args.get('content');
+  if (!isLang(lang)) throw new Error(`--content must be "es" or "en"\n${USAGE}`);
+  const knowledge = loadKnowledge(parseConfig());
+  const pairs = knowledge.entries.filter((entry) => entry.lang === lang).flatMap((entry) => [entry.question, ...entry.phrasings].map((text): Pair => [text, entry.id]));
+  const result = await crossValidate(pairs, lang, folds, { matching: matchingFrom(args), synonyms: knowledge.synonyms[lang] });
+  console.log(`${folds}-fold cross-validation of the shop's ${lang} content (${pairs.length} phrasings) at answer threshold ${result.threshold}:`);
+  printCrossValidation(result);
+}
+
+function printCrossValidation(result: CrossValidation): void {
+  console.log(`  argmax accuracy ${percent(result.argmaxAccuracy)}, answered right ${percent(result.inScopeAccuracy)}`);
+  console.log(`  right answers kept ${percent(result.rightAnswered)}, wrong answers kept ${percent(result.wrongAnswered)}`);
+  console.log('  confidence band: questions, share ranked right');
+  for (const band of result.reliability) console.log(`    ${band.from.toFixed(1)}–${band.to.toFixed(1)}: ${band.count}, ${percent(band.right)}`);
+  const d = result.dialogue;
+  console.log(`  dialogue decision: answered right ${percent(d.answeredRight)}, answered wrong ${percent(d.answeredWrong)}, ` +
+    `choices including the right one ${percent(d.clarifiedWithRight)}, choices without it ${percent(d.clarifiedWithoutRight)}, fallback ${percent(d.fallback)}`);
+  const o = result.outOfScope;
+  if (o) {
+    console.log(`  out of scope (${o.questions} asked over the folds): answered ${percent(o.answered)}, offered choices ${percent(o.clarified)}`);
+    console.log(`  confident wrong answers ${percent(o.confidentWrong)} of all questions; in scope answered right or offered ${percent(o.inScopeServed)}`);
+    if (o.answeredSameRequest !== null) {
+      console.log(`  of those, out-of-scope questions answered with this set's entry for the same request ${percent(o.answeredSameRequest)} of all questions`);
+    }
+  }
+  console.log(JSON.stringify(result));
+}
+
 /** The configuration's default thresholds, with --answer and --margin applied. */
 function matchingFrom(args: Map<string, string>): MatchingConfig {
   const defaults = parseConfig().matching;
@@ -198,7 +234,7 @@ async function main(): Promise<void> {
     argv,
     {
       train: 'value', eval: 'value', val: 'value', lang: 'value', compare: 'flag', sample: 'value', method: 'value', folds: 'value',
-      labels: 'value', 'per-label': 'value', oos: 'value', same: 'value', 'leave-out': 'flag', answer: 'value', margin: 'value',
+      labels: 'value', 'per-label': 'value', oos: 'value', same: 'value', 'leave-out': 'flag', answer: 'value', margin: 'value', content: 'value',
     },
     USAGE,
   );
@@ -208,7 +244,10 @@ async function main(): Promise<void> {
   }
   if (args.has('folds')) {
     const folds = Number(args.get('folds'));
-    if (!args.has('train') || !Number.isInteger(folds) || folds < 2) throw new Error(`--folds needs --train and a whole number of at least 2\n${USAGE}`);
+    if (!(args.has('train') || args.has('content')) || !Number.isInteger(folds) || folds < 2) {
+      throw new Error(`--folds needs --train (or --content) and a whole number of at least 2\n${USAGE}`);
+    }
+    if (args.has('content')) return crossValidateContent(args, folds);
     const pairs = readPairs(args.get('train')!, '--train').filter(([, label]) => label !== OUT_OF_SCOPE);
     if (args.has('leave-out')) {
       const result = await leaveLabelsOut(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds);
@@ -231,22 +270,7 @@ async function main(): Promise<void> {
     const result = await crossValidate(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds, { outOfScope, sameRequest, matching: matchingFrom(args) });
     const thresholdNote = args.has('answer') ? 'answer threshold' : 'the default threshold';
     console.log(`${folds}-fold cross-validation of ${args.get('train')} (${pairs.length} examples) at ${thresholdNote} ${result.threshold}:`);
-    console.log(`  argmax accuracy ${percent(result.argmaxAccuracy)}, answered right ${percent(result.inScopeAccuracy)}`);
-    console.log(`  right answers kept ${percent(result.rightAnswered)}, wrong answers kept ${percent(result.wrongAnswered)}`);
-    console.log('  confidence band: questions, share ranked right');
-    for (const band of result.reliability) console.log(`    ${band.from.toFixed(1)}–${band.to.toFixed(1)}: ${band.count}, ${percent(band.right)}`);
-    const d = result.dialogue;
-    console.log(`  dialogue decision: answered right ${percent(d.answeredRight)}, answered wrong ${percent(d.answeredWrong)}, ` +
-      `choices including the right one ${percent(d.clarifiedWithRight)}, choices without it ${percent(d.clarifiedWithoutRight)}, fallback ${percent(d.fallback)}`);
-    const o = result.outOfScope;
-    if (o) {
-      console.log(`  out of scope (${o.questions} asked over the folds): answered ${percent(o.answered)}, offered choices ${percent(o.clarified)}`);
-      console.log(`  confident wrong answers ${percent(o.confidentWrong)} of all questions; in scope answered right or offered ${percent(o.inScopeServed)}`);
-      if (o.answeredSameRequest !== null) {
-        console.log(`  of those, out-of-scope questions answered with this set's entry for the same request ${percent(o.answeredSameRequest)} of all questions`);
-      }
-    }
-    console.log(JSON.stringify(result));
+    printCrossValidation(result);
     return;
   }
   if (!args.has('train') || !args.has('eval')) throw new Error(`--train and --eval are required\n${USAGE}`);

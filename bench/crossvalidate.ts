@@ -1,6 +1,6 @@
 import { parseConfig, type MatchingConfig } from '../src/config';
 import { decide } from '../src/dialogue';
-import type { Lang } from '../src/knowledge/types';
+import type { Lang, SynonymGroup } from '../src/knowledge/types';
 import { buildMatcher } from '../src/matcher';
 import type { Scored } from './evaluate';
 import { entryOf as labelEntry, type Pair } from './methods';
@@ -60,10 +60,12 @@ export interface CrossValidationOptions {
   sameRequest?: (entryId: string, source: string) => boolean;
   /** Instead of the configuration's defaults, to see what a shop trading answers for choices would get. */
   matching?: MatchingConfig;
+  /** The knowledge base's synonyms (the shop's content has some; the data sets do not). */
+  synonyms?: readonly SynonymGroup[];
 }
 
 export async function crossValidate(pairs: readonly Pair[], lang: Lang, folds: number, options: CrossValidationOptions = {}): Promise<CrossValidation> {
-  const { outOfScope = [], sameRequest, matching = parseConfig().matching } = options;
+  const { outOfScope = [], sameRequest, matching = parseConfig().matching, synonyms } = options;
   const threshold = matching.answerThreshold;
   const scored: Scored[] = [];
   const actions = { answeredRight: 0, answeredWrong: 0, clarifiedWithRight: 0, clarifiedWithoutRight: 0, fallback: 0 };
@@ -72,7 +74,7 @@ export async function crossValidate(pairs: readonly Pair[], lang: Lang, folds: n
   for (let fold = 0; fold < folds; fold++) {
     const train = pairs.filter((_, i) => i % folds !== fold);
     const heldOut = pairs.filter((_, i) => i % folds === fold);
-    const matcher = buildMatcher(train.map(([text, label]) => ({ text, label })), { lang });
+    const matcher = buildMatcher(train.map(([text, label]) => ({ text, label })), { lang, synonyms });
     for (const [text, gold] of heldOut) {
       const { candidates } = matcher.rank(text, 10);
       scored.push({ gold, prediction: { label: candidates[0]?.id ?? null, confidence: candidates[0]?.confidence ?? 0 } });
