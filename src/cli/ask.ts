@@ -64,7 +64,7 @@ function describeRule(rule: DecisionRule, bestMatched: readonly string[]): strin
     case 'unsure':
       return 'the best candidate is below the answer threshold but above the clarify threshold: offered as a choice';
     case 'nothing-close':
-      return 'no entry is close enough to answer or to offer';
+      return 'nothing cleared the answer threshold, and no FAQ is close enough to offer as a choice';
     case 'picked':
       return 'the shopper picked this entry';
   }
