@@ -36,7 +36,7 @@ const USAGE =
   '  --leave-out  with --folds: leave each fold\'s labels out of the build instead, and ask their questions\n' +
   '  --answer X   answer at confidence X instead of the default threshold (with --folds: clarify unchanged)\n' +
   '  --content es|en  with --folds instead of --train: the shop\'s own knowledge base (knowledge/, intents/)\n' +
-  '  --margin X   the dialogue answers only when no other entry is within X of the best (default clarifyMargin)\n' +
+  '  --margin X   the dialogue answers only when no other FAQ is within X of the best (default clarifyMargin)\n' +
   '  --same FILE  TSV of "set:LABEL<TAB>set:LABEL" pairs naming the same request in two sets (set = file name\n' +
   '               without _train.json): out-of-scope questions answered with such an entry are counted apart\n' +
   '  --labels N [--per-label M]  keep N labels (M examples each); questions about the others are out of scope\n' +
