@@ -22,13 +22,13 @@ let browser: Browser;
 const FAQS = ['shipping-time', 'shipping-cost', 'returns', 'payment-methods', 'order-tracking', 'installments'];
 
 /** Two weeks, busier towards the end: answered questions, a fallback, handoffs with agents, ratings, tickets. */
-function seed(): void {
-  const { store, handoffTables: tables } = server.app;
-  const agentId = (await tables.agents.credentials('alba@tienda.example'))!.agent.id;
+async function seed(): Promise<void> {
+  const { store } = server.app;
+  const agentId = (await store.agents.credentials('alba@tienda.example'))!.agent.id;
   const at = (day: number, minutes: number) => {
     now = new Date(Date.parse('2026-11-20T15:00:00Z') + day * 86_400_000 + minutes * 60_000);
   };
-  const ask = (c: Conversation, text: string, entryId: string | null) => {
+  const ask = async (c: Conversation, text: string, entryId: string | null) => {
     const question = await store.messages.insert({ conversationId: c.id, sender: 'shopper', text, normalized: text, lang: c.lang });
     return await store.messages.insert({ conversationId: c.id, sender: 'bot', text: '…', lang: c.lang, action: entryId ? 'answer' : 'fallback', entryId, confidence: 0.9, replyTo: question.id });
   };
@@ -37,25 +37,25 @@ function seed(): void {
     for (let i = 0; i < count; i++) {
       at(day, i * 20);
       const c = await store.conversations.create(i % 5 === 4 ? 'en' : 'es');
-      const answer = ask(c, 'pregunta', FAQS[(day + i * i) % FAQS.length]!);
+      const answer = await ask(c, 'pregunta', FAQS[(day + i * i) % FAQS.length]!);
       if (i % 3 === 0) await store.feedback.record(answer.id, c.id, (day + i) % 4 !== 0);
-      if (i === 1) ask(c, 'algo raro', null);
+      if (i === 1) await ask(c, 'algo raro', null);
       if (i === 2 || (i === 5 && day % 2 === 0)) {
         at(day, i * 20 + 2);
-        await tables.handoffs.open(c.id, i === 2 ? 'human-request' : 'low-confidence', c.lang);
+        await store.handoffs.request(c.id, { reason: i === 2 ? 'human-request' : 'low-confidence', lang: c.lang }, { from: 'bot', to: 'waiting' });
         at(day, i * 20 + 3);
-        await tables.handoffs.claim(c.id, agentId);
+        await store.handoffs.claim(c.id, agentId, { from: 'waiting', to: 'agent' });
         at(day, i * 20 + 4 + (day % 5));
         await store.messages.insert({ conversationId: c.id, sender: 'agent', text: 'Hola, te ayudo', lang: c.lang, authorName: 'Alba' });
         at(day, i * 20 + 12 + day);
-        await tables.handoffs.close(c.id, 'resolved');
+        await store.handoffs.release(c.id, { outcome: 'resolved', heldBy: agentId }, { from: 'agent', to: 'resolved' });
         const request = await store.messages.insert({ conversationId: c.id, sender: 'bot', text: csatQuestion(c.lang).text, lang: c.lang, options: csatQuestion(c.lang).options });
-        await tables.csat.record({ requestId: request.id, conversationId: c.id, rating: 2 + ((day + i) % 4), comment: null });
+        await store.csat.record({ requestId: request.id, conversationId: c.id, rating: 2 + ((day + i) % 4), comment: null });
       }
       if (i === 3 && day % 3 === 0) {
-        const ticket = await tables.tickets.create({ conversationId: c.id, name: 'Rosa', email: 'rosa@example.com', message: 'Mi pedido', lang: c.lang, reason: 'button' });
+        const ticket = await store.tickets.create({ conversationId: c.id, name: 'Rosa', email: 'rosa@example.com', message: 'Mi pedido', lang: c.lang, reason: 'button' });
         at(day, i * 20 + 90);
-        if (day % 2 === 0) await tables.tickets.markAnswered(ticket.id, agentId);
+        if (day % 2 === 0) await store.tickets.recordAnswer(ticket.id, agentId, []);
       }
     }
   }
@@ -67,7 +67,7 @@ beforeAll(async () => {
   engineHost = projectEngineHost();
   server = await startTestServer({ deps: { engineHost, clock: () => now } });
   await server.app.store.agents.create({ email: 'alba@tienda.example', name: 'Alba', role: 'admin', passwordHash: hashPassword(AGENT_PASSWORD) });
-  seed();
+  await seed();
   browser = await launchChromium();
 });
 afterAll(async () => {

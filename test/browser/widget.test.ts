@@ -36,7 +36,7 @@ function conversationIdOf(page: Page): Promise<string> {
   });
 }
 
-function agentWrites(conversationId: string, text: string): void {
+async function agentWrites(conversationId: string, text: string): Promise<void> {
   const { store, events } = server.app;
   events.emit('message.created', { message: await store.messages.insert({ conversationId, sender: 'agent', text, authorName: 'Lucía' }) });
 }
@@ -118,7 +118,7 @@ test('375 px: the chat opens full-screen; agent messages are escaped, formatted 
   const conversationId = await conversationIdOf(page);
   server.app.events.emit('conversation.status_changed', { conversationId, status: 'waiting', position: 2, etaSeconds: 180 });
   await page.getByText('Estás en el lugar 2 de la fila.', { exact: false }).waitFor();
-  agentWrites(conversationId, 'Hola, soy **Lucía** <img src=x onerror="window.pwned=1"> [ver guía](https://example.com/guia) [mal](javascript:alert(1))');
+  await agentWrites(conversationId, 'Hola, soy **Lucía** <img src=x onerror="window.pwned=1"> [ver guía](https://example.com/guia) [mal](javascript:alert(1))');
   const agent = page.locator('.msg.from-agent');
   await agent.waitFor();
   expect(await agent.locator('strong').innerText()).toBe('Lucía');
@@ -144,7 +144,7 @@ test('a reply that came while the chat was closed keeps its badge, and its count
   await page.keyboard.press('Escape');
 
   const conversationId = await conversationIdOf(page);
-  agentWrites(conversationId, 'Hola, soy Lucía. ¿Te ayudo con algo más?');
+  await agentWrites(conversationId, 'Hola, soy Lucía. ¿Te ayudo con algo más?');
   const unreadBubble = page.getByRole('button', { name: 'Abrir el chat de ayuda (1 mensaje nuevo)' });
   await unreadBubble.waitFor();
   expect(await page.locator('.badge').innerText()).toBe('1');
@@ -158,7 +158,7 @@ test('a reply that came while the chat was closed keeps its badge, and its count
   await page.locator('.msg.from-agent').waitFor();
   await page.keyboard.press('Escape');
   await page.reload();
-  agentWrites(conversationId, '¿Sigues ahí?');
+  await agentWrites(conversationId, '¿Sigues ahí?');
   await unreadBubble.waitFor();
   expect(await page.locator('.badge').innerText()).toBe('1');
   await context.close();

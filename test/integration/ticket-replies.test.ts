@@ -64,7 +64,7 @@ async function start(smtpUrl?: string): Promise<TestServer> {
 }
 
 /** A ticket as the leave-a-message form stores it. */
-function ticketFor(server: TestServer) {
+async function ticketFor(server: TestServer) {
   const conversation = await server.app.store.conversations.create('es');
   return await server.app.store.tickets.create({
     conversationId: conversation.id,
@@ -90,7 +90,7 @@ function decoded(raw: string): string {
 test('the agent answers a ticket: the shopper gets the e-mail, the reply is in the conversation, the ticket is answered', async () => {
   const mail = await smtp();
   const server = await start(mail.url);
-  const ticket = ticketFor(server);
+  const ticket = await ticketFor(server);
   const ana = await agent(server);
   expect(ana.welcome.emailConfigured).toBe(true);
 
@@ -134,7 +134,7 @@ test('the agent answers a ticket: the shopper gets the e-mail, the reply is in t
 
 test('without ATENTO_SMTP_URL the console is told e-mail is off and the ticket stays open', async () => {
   const server = await start();
-  const ticket = ticketFor(server);
+  const ticket = await ticketFor(server);
   const ana = await agent(server);
   expect(ana.welcome.emailConfigured).toBe(false);
   ana.client.send({ type: 'answer_ticket', ticketId: ticket.id, text: 'Te escribo por aquí' });
@@ -146,7 +146,7 @@ test('without ATENTO_SMTP_URL the console is told e-mail is off and the ticket s
 test('a mail server that refuses the message leaves the ticket open and stores nothing', async () => {
   const mail = await smtp({ refuse: 'mailbox unavailable' });
   const server = await start(mail.url);
-  const ticket = ticketFor(server);
+  const ticket = await ticketFor(server);
   const ana = await agent(server);
   ana.client.send({ type: 'answer_ticket', ticketId: ticket.id, text: 'Respuesta que no saldrá' });
   const error = await ana.client.next('error');
@@ -165,14 +165,14 @@ test('the SMTP credentials in ATENTO_SMTP_URL are used, and a wrong password is 
   const mail = await smtp({ auth: true });
   const port = new URL(mail.url).port;
   const server = await start(`smtp://atento:${SMTP_PASSWORD}@127.0.0.1:${port}`);
-  const ticket = ticketFor(server);
+  const ticket = await ticketFor(server);
   const ana = await agent(server);
   ana.client.send({ type: 'answer_ticket', ticketId: ticket.id, text: 'Con las credenciales buenas' });
   expect(await ana.client.next('ok')).toMatchObject({ request: 'answer_ticket', ticketId: ticket.id });
   expect(mail.received).toHaveLength(1);
 
   const wrong = await start(`smtp://atento:otra-clave-equivocada@127.0.0.1:${port}`);
-  const second = ticketFor(wrong);
+  const second = await ticketFor(wrong);
   const luis = await agent(wrong);
   luis.client.send({ type: 'answer_ticket', ticketId: second.id, text: 'Con una clave equivocada' });
   const error = await luis.client.next('error');
