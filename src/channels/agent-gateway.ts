@@ -222,7 +222,9 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   }
 
   function onMessage(client: AgentSocket, data: RawData, isBinary: boolean): void {
-    client.frames = client.frames.then(() => readFrame(client, data, isBinary));
+    client.frames = client.frames
+      .then(() => readFrame(client, data, isBinary))
+      .catch((error: unknown) => log.error({ err: error, agentId: client.agent.id }, 'agent frame failed'));
   }
 
   async function readFrame(client: AgentSocket, data: RawData, isBinary: boolean): Promise<void> {
