@@ -69,6 +69,8 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
 
   // In the order frames were sent, each after the commit of what it shows (group commit).
   const send = (client: AgentSocket, pending: PendingFrame) => {
+    // Handled below once the outbox reaches it; until then a rejection must not count as unhandled.
+    if (pending instanceof Promise) pending.catch(() => undefined);
     client.outbox = client.outbox
       .then(async () => {
         const frame = await pending;
