@@ -5,6 +5,7 @@ import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { hashPassword } from '../../src/auth';
 import { collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
+import { dbOf } from '../helpers/db';
 
 const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
 
@@ -37,7 +38,7 @@ function conversationIdOf(page: Page): Promise<string> {
 
 function agentWrites(conversationId: string, text: string): void {
   const { store, events } = server.app;
-  events.emit('message.created', { message: store.messages.insert({ conversationId, sender: 'agent', text, authorName: 'Lucía' }) });
+  events.emit('message.created', { message: await store.messages.insert({ conversationId, sender: 'agent', text, authorName: 'Lucía' }) });
 }
 
 test('desktop: open the bubble, ask "¿cuánto cuesta el envío?", see the answer; reload and the conversation is still there', async () => {
@@ -227,7 +228,7 @@ test('embedded on a shop at another origin with one script tag: works when the o
   await other.goto(`${shopOrigin}/refused`);
   await other.getByRole('button', { name: 'Open the help chat' }).click();
   await other.getByText('Offline. Retrying…').waitFor();
-  expect(servers.refused.app.store.db.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
+  expect(dbOf(servers.refused.app.store).prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
 
   await context.close();
   await Promise.all([servers.allowed.stop(), servers.refused.stop(), new Promise((resolve) => shop.close(resolve))]);
@@ -236,7 +237,7 @@ test('embedded on a shop at another origin with one script tag: works when the o
 test('the last message is always fully in view: after buttons appear, after "Resolver", when the human button comes back', async () => {
   const alwaysOpen = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
   const own = await startTestServer({ deps: { engineHost }, config: { handoff: { businessHours: alwaysOpen, reconnectGraceSeconds: 0 } } });
-  const lucia = own.app.handoffTables.agents.create({ email: 'lucia@tienda.example', name: 'Lucía', role: 'agent', passwordHash: hashPassword('a long enough password') });
+  const lucia = await own.app.store.agents.create({ email: 'lucia@tienda.example', name: 'Lucía', role: 'agent', passwordHash: hashPassword('a long enough password') });
   own.app.handoff.agentConnected(lucia.id);
   const context = await browser.newContext({ viewport: { width: 375, height: 640 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();

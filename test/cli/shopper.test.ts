@@ -9,19 +9,19 @@ import { runCli } from './run-cli';
 function seed(dataDir: string) {
   const store = openStore(path.join(dataDir, 'atento.db'));
   const tables = openHandoffTables(store.db, () => new Date().toISOString());
-  const marta = store.conversations.create('es', 'https://tienda.example/');
-  store.conversations.setShopper(marta.id, { name: 'Marta', email: 'marta@example.com' });
-  const question = store.messages.insert({ conversationId: marta.id, sender: 'shopper', text: 'mi dirección es Av. Siempre Viva 742' });
-  const answer = store.messages.insert({ conversationId: marta.id, sender: 'bot', text: 'Gracias', replyTo: question.id });
-  store.feedback.record(answer.id, marta.id, true);
-  store.dialogState.write({ [`handoff:${marta.id}`]: { lowConfidenceStreak: 1 } });
+  const marta = await store.conversations.create('es', 'https://tienda.example/');
+  await store.conversations.setShopper(marta.id, { name: 'Marta', email: 'marta@example.com' });
+  const question = await store.messages.insert({ conversationId: marta.id, sender: 'shopper', text: 'mi dirección es Av. Siempre Viva 742' });
+  const answer = await store.messages.insert({ conversationId: marta.id, sender: 'bot', text: 'Gracias', replyTo: question.id });
+  await store.feedback.record(answer.id, marta.id, true);
+  await store.dialogState.write({ [`handoff:${marta.id}`]: { lowConfidenceStreak: 1 } });
   // A second chat, known only through the ticket she left.
-  const later = store.conversations.create('es');
-  store.messages.insert({ conversationId: later.id, sender: 'shopper', text: 'llegó roto' });
-  tables.tickets.create({ conversationId: later.id, name: 'Marta', email: 'marta@example.com', message: 'llegó roto, pedido 99', lang: 'es', reason: 'button' });
-  const other = store.conversations.create('es');
-  store.conversations.setShopper(other.id, { email: 'luis@example.com' });
-  store.messages.insert({ conversationId: other.id, sender: 'shopper', text: 'hola' });
+  const later = await store.conversations.create('es');
+  await store.messages.insert({ conversationId: later.id, sender: 'shopper', text: 'llegó roto' });
+  await tables.tickets.create({ conversationId: later.id, name: 'Marta', email: 'marta@example.com', message: 'llegó roto, pedido 99', lang: 'es', reason: 'button' });
+  const other = await store.conversations.create('es');
+  await store.conversations.setShopper(other.id, { email: 'luis@example.com' });
+  await store.messages.insert({ conversationId: other.id, sender: 'shopper', text: 'hola' });
   store.close();
   return { marta: marta.id, later: later.id, other: other.id };
 }
@@ -48,7 +48,7 @@ test('export prints everything about the shopper as JSON; forget erases it, logs
   const store = openStore(path.join(dataDir, 'atento.db'));
   const count = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
   expect(count('SELECT COUNT(*) AS n FROM conversations')).toBe(1);
-  expect(store.conversations.get(ids.other)?.shopperEmail).toBe('luis@example.com');
+  expect(await store.conversations.get(ids.other)?.shopperEmail).toBe('luis@example.com');
   expect(count('SELECT COUNT(*) AS n FROM messages')).toBe(1);
   expect(count('SELECT COUNT(*) AS n FROM tickets') + count('SELECT COUNT(*) AS n FROM feedback') + count('SELECT COUNT(*) AS n FROM dialog_state')).toBe(0);
   store.close();
@@ -64,9 +64,9 @@ test('a missing or wrong subcommand or e-mail gets the usage', () => {
 test('a WhatsApp shopper is found and forgotten by their number, however it is typed', () => {
   const dataDir = tempDataDir();
   const store = openStore(path.join(dataDir, 'atento.db'));
-  const chat = store.conversations.createOnChannel('whatsapp', '+5215512345678', 'es');
-  store.messages.insert({ conversationId: chat.id, sender: 'shopper', text: 'mi pedido 48213 no llega' });
-  const other = store.conversations.createOnChannel('whatsapp', '+5215500000000', 'es');
+  const chat = await store.conversations.createOnChannel('whatsapp', '+5215512345678', 'es');
+  await store.messages.insert({ conversationId: chat.id, sender: 'shopper', text: 'mi pedido 48213 no llega' });
+  const other = await store.conversations.createOnChannel('whatsapp', '+5215500000000', 'es');
   store.close();
   const env = { ATENTO_DATA_DIR: dataDir };
 

@@ -40,7 +40,7 @@ function prepare(): string {
   const dataDir = tempDataDir();
   const store = openStore(path.join(dataDir, 'atento.db'));
   const tables = openHandoffTables(store.db, () => new Date().toISOString());
-  for (const email of AGENTS) tables.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: hashPassword(PASSWORD) });
+  for (const email of AGENTS) await tables.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: hashPassword(PASSWORD) });
   store.close();
   fs.writeFileSync(
     path.join(dataDir, 'config.json'),

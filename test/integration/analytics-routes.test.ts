@@ -21,15 +21,15 @@ beforeAll(async () => {
   // markup or a spreadsheet formula if it were not escaped (an entry since removed shows its id).
   const { store } = server.app;
   const answered = (entryId: string) => {
-    const conversation = store.conversations.create('es');
-    const question = store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '¿cuánto tarda el envío?', normalized: 'cuanto tarda el envio', lang: 'es' });
-    store.messages.insert({ conversationId: conversation.id, sender: 'bot', text: '…', lang: 'es', action: 'answer', entryId, replyTo: question.id });
+    const conversation = await store.conversations.create('es');
+    const question = await store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '¿cuánto tarda el envío?', normalized: 'cuanto tarda el envio', lang: 'es' });
+    await store.messages.insert({ conversationId: conversation.id, sender: 'bot', text: '…', lang: 'es', action: 'answer', entryId, replyTo: question.id });
   };
   answered('shipping-time');
   answered('shipping-time');
   answered('=HYPERLINK("x"),<img src=x onerror=alert(1)>');
   // Handoffs (their conversations have no shopper message, so they are not counted as conversations).
-  for (const reason of ['button', 'faq:damaged-item']) server.app.handoffTables.handoffs.open(store.conversations.create('es').id, reason, 'es');
+  for (const reason of ['button', 'faq:damaged-item']) await server.app.store.handoffs.open((await store.conversations.create('es')).id, reason, 'es');
 });
 afterAll(async () => {
   await server.stop();

@@ -27,47 +27,47 @@ const at = (iso: string) => {
 
 function conversation(lang: Lang, iso: string): Conversation {
   at(iso);
-  return store.conversations.create(lang);
+  return await store.conversations.create(lang);
 }
 
 /** A typed shopper message and the bot's reply to it (none: the bot did not answer, e.g. a form). */
 function ask(c: Conversation, text: string, iso: string, reply?: { action: 'answer' | 'clarify' | 'fallback' | 'escalate'; entryId?: string }) {
   at(iso);
-  const question = store.messages.insert({ conversationId: c.id, sender: 'shopper', text, lang: c.lang, normalized: normalize(text) });
+  const question = await store.messages.insert({ conversationId: c.id, sender: 'shopper', text, lang: c.lang, normalized: normalize(text) });
   if (!reply) return null;
-  return store.messages.insert({ conversationId: c.id, sender: 'bot', text: '…', lang: c.lang, action: reply.action, entryId: reply.entryId ?? null, confidence: 0.8, replyTo: question.id });
+  return await store.messages.insert({ conversationId: c.id, sender: 'bot', text: '…', lang: c.lang, action: reply.action, entryId: reply.entryId ?? null, confidence: 0.8, replyTo: question.id });
 }
 
 /** A click on a button: a shopper message that is not a typed question. */
 function click(c: Conversation, iso: string) {
   at(iso);
-  store.messages.insert({ conversationId: c.id, sender: 'shopper', text: 'Dejar un mensaje', lang: c.lang, normalized: null });
+  await store.messages.insert({ conversationId: c.id, sender: 'shopper', text: 'Dejar un mensaje', lang: c.lang, normalized: null });
 }
 
 function handoff(c: Conversation, reason: string, times: { requested: string; claimed: string; note?: string; replied: string; resolved: string }) {
   at(times.requested);
-  tables.handoffs.open(c.id, reason, c.lang);
+  await tables.handoffs.open(c.id, reason, c.lang);
   at(times.claimed);
-  expect(tables.handoffs.claim(c.id, agentId)).toBe(true);
+  expect(await tables.handoffs.claim(c.id, agentId)).toBe(true);
   if (times.note) {
     at(times.note);
-    store.messages.insert({ conversationId: c.id, sender: 'agent', kind: 'note', text: 'revisar pedido', lang: c.lang, authorName: 'Ana' });
+    await store.messages.insert({ conversationId: c.id, sender: 'agent', kind: 'note', text: 'revisar pedido', lang: c.lang, authorName: 'Ana' });
   }
   at(times.replied);
-  store.messages.insert({ conversationId: c.id, sender: 'agent', text: 'Hola, soy Ana', lang: c.lang, authorName: 'Ana' });
+  await store.messages.insert({ conversationId: c.id, sender: 'agent', text: 'Hola, soy Ana', lang: c.lang, authorName: 'Ana' });
   at(times.resolved);
-  expect(tables.handoffs.close(c.id, 'resolved')).toBe(true);
+  expect(await tables.handoffs.close(c.id, 'resolved')).toBe(true);
 }
 
 function rate(c: Conversation, rating: number, iso: string) {
   at(iso);
-  const question = store.messages.insert({ conversationId: c.id, sender: 'bot', text: csatQuestion(c.lang).text, lang: c.lang, options: csatQuestion(c.lang).options });
-  tables.csat.record({ requestId: question.id, conversationId: c.id, rating, comment: null });
+  const question = await store.messages.insert({ conversationId: c.id, sender: 'bot', text: csatQuestion(c.lang).text, lang: c.lang, options: csatQuestion(c.lang).options });
+  await tables.csat.record({ requestId: question.id, conversationId: c.id, rating, comment: null });
 }
 
 function ticket(c: Conversation, reason: string, iso: string) {
   at(iso);
-  return tables.tickets.create({ conversationId: c.id, name: 'Rosa', email: 'rosa@example.com', message: 'Mi pedido no llegó', lang: c.lang, reason });
+  return await tables.tickets.create({ conversationId: c.id, name: 'Rosa', email: 'rosa@example.com', message: 'Mi pedido no llegó', lang: c.lang, reason });
 }
 
 beforeAll(() => {
@@ -75,7 +75,7 @@ beforeAll(() => {
   store = openStore(file, () => now);
   tables = openHandoffTables(store.db, () => now.toISOString());
   queries = analyticsQueries(store.db);
-  agentId = tables.agents.create({ email: 'ana@tienda.example', name: 'Ana', role: 'agent', passwordHash: 'unused' }).id;
+  agentId = (await tables.agents.create({ email: 'ana@tienda.example', name: 'Ana', role: 'agent', passwordHash: 'unused' })).id;
 
   // Before the range: 23:00 on 28 February in Mexico City.
   ask(conversation('es', '2026-03-01T05:00:00Z'), '¿hacen envíos?', '2026-03-01T05:00:10Z', { action: 'answer', entryId: 'shipping-time' });
@@ -83,12 +83,12 @@ beforeAll(() => {
   // 1 March (local): four conversations with a shopper message, two of them never reach a person.
   const c1 = conversation('es', '2026-03-01T15:00:00Z');
   const c1Answer = ask(c1, '¿cuánto tarda el envío?', '2026-03-01T15:00:05Z', { action: 'answer', entryId: 'shipping-time' })!;
-  store.feedback.record(c1Answer.id, c1.id, true);
+  await store.feedback.record(c1Answer.id, c1.id, true);
 
   const c2 = conversation('es', '2026-03-01T16:00:00Z');
   ask(c2, 'mi paquete llegó mojado', '2026-03-01T16:00:05Z', { action: 'fallback' });
   const c2Answer = ask(c2, '¿cuánto cuesta el envío?', '2026-03-01T16:01:00Z', { action: 'answer', entryId: 'shipping-cost' })!;
-  store.feedback.record(c2Answer.id, c2.id, false);
+  await store.feedback.record(c2Answer.id, c2.id, false);
   handoff(c2, 'low-confidence', { requested: '2026-03-01T16:05:00Z', claimed: '2026-03-01T16:06:00Z', replied: '2026-03-01T16:07:00Z', resolved: '2026-03-01T16:15:00Z' });
   rate(c2, 5, '2026-03-01T16:16:00Z');
 
@@ -108,7 +108,7 @@ beforeAll(() => {
   ask(c6, 'quiero hablar con alguien', '2026-03-02T14:00:05Z', { action: 'escalate', entryId: 'human-request' });
   const c6Ticket = ticket(c6, 'button', '2026-03-02T14:05:00Z');
   at('2026-03-02T16:05:00Z');
-  expect(tables.tickets.markAnswered(c6Ticket.id, agentId)).toBe(true);
+  expect(await tables.tickets.markAnswered(c6Ticket.id, agentId)).toBe(true);
   rate(c6, 4, '2026-03-02T16:05:00Z');
 
   const c7 = conversation('en', '2026-03-02T15:00:00Z');
@@ -120,7 +120,7 @@ beforeAll(() => {
   click(c8, '2026-03-02T16:00:05Z');
   const c8Ticket = ticket(c8, 'low-confidence', '2026-03-02T16:10:00Z');
   at('2026-03-02T18:00:00Z');
-  expect(tables.tickets.close(c8Ticket.id, agentId)).toBe(true);
+  expect(await tables.tickets.close(c8Ticket.id, agentId)).toBe(true);
 
   const c9 = conversation('es', '2026-03-02T17:00:00Z');
   click(c9, '2026-03-02T17:00:05Z');

@@ -14,23 +14,23 @@ beforeEach(() => {
 afterEach(() => store.close());
 
 function turn(conversationId: string, text: string, reply: { action: 'answer' | 'clarify' | 'fallback'; confidence: number; entryId?: string }) {
-  const asked = store.messages.insert({ conversationId, sender: 'shopper', text, normalized: text.toLowerCase(), lang: 'es' });
-  return store.messages.insert({ conversationId, sender: 'bot', text: '…', lang: 'es', replyTo: asked.id, ...reply });
+  const asked = await store.messages.insert({ conversationId, sender: 'shopper', text, normalized: text.toLowerCase(), lang: 'es' });
+  return await store.messages.insert({ conversationId, sender: 'bot', text: '…', lang: 'es', replyTo: asked.id, ...reply });
 }
 
 test('fallbacks, unpicked clarifications, low confidence and thumbs-down are gaps; good answers and picked options are not', () => {
-  const { id } = store.conversations.create('es');
+  const { id } = await store.conversations.create('es');
   turn(id, 'aceptan bitcoin', { action: 'fallback', confidence: 0 });
   turn(id, 'el cartero no vino', { action: 'clarify', confidence: 0.4, entryId: 'damaged-item' });
   turn(id, 'mi caja llego rota', { action: 'clarify', confidence: 0.45, entryId: 'damaged-item' });
   // The shopper pressed one of the buttons: the clarification worked. Choices are stored without normalized text.
-  const picked = store.messages.insert({ conversationId: id, sender: 'shopper', text: '¿Mi producto llegó dañado?', lang: 'es' });
-  store.messages.insert({ conversationId: id, sender: 'bot', text: '…', lang: 'es', replyTo: picked.id, action: 'answer', confidence: 1, entryId: 'damaged-item' });
+  const picked = await store.messages.insert({ conversationId: id, sender: 'shopper', text: '¿Mi producto llegó dañado?', lang: 'es' });
+  await store.messages.insert({ conversationId: id, sender: 'bot', text: '…', lang: 'es', replyTo: picked.id, action: 'answer', confidence: 1, entryId: 'damaged-item' });
   turn(id, 'cuanto tarda', { action: 'answer', confidence: 0.3, entryId: 'shipping-time' });
   const disliked = turn(id, 'cuanto cuesta el envio', { action: 'answer', confidence: 0.9, entryId: 'shipping-cost' });
-  store.feedback.record(disliked.id, id, false);
+  await store.feedback.record(disliked.id, id, false);
   const liked = turn(id, 'horario', { action: 'answer', confidence: 0.9, entryId: 'support-hours' });
-  store.feedback.record(liked.id, id, true);
+  await store.feedback.record(liked.id, id, true);
 
   const gaps = knowledgeGapTable(store.db, () => now).questions({ belowConfidence: 0.5 });
   expect(gaps.map((g) => [g.text, g.reason, g.entryId])).toEqual([

@@ -13,8 +13,8 @@ beforeEach(() => {
 afterEach(() => store.close());
 
 function exchange(conversationId: string, question: string, normalized: string, action: 'answer' | 'clarify' | 'fallback', confidence: number) {
-  const asked = store.messages.insert({ conversationId, sender: 'shopper', text: question, normalized, lang: 'es' });
-  store.messages.insert({ conversationId, sender: 'bot', text: '…', action, confidence, replyTo: asked.id, lang: 'es' });
+  const asked = await store.messages.insert({ conversationId, sender: 'shopper', text: question, normalized, lang: 'es' });
+  await store.messages.insert({ conversationId, sender: 'bot', text: '…', action, confidence, replyTo: asked.id, lang: 'es' });
 }
 
 test('a new database file is created in WAL mode with every migration applied', () => {
@@ -24,34 +24,34 @@ test('a new database file is created in WAL mode with every migration applied', 
 });
 
 test('reopening an up-to-date database keeps its data', () => {
-  const conversation = store.conversations.create('es');
+  const conversation = await store.conversations.create('es');
   store.close();
   store = openStore(file);
-  expect(store.conversations.get(conversation.id)).toMatchObject({ id: conversation.id, status: 'bot', lang: 'es' });
+  expect(await store.conversations.get(conversation.id)).toMatchObject({ id: conversation.id, status: 'bot', lang: 'es' });
 });
 
 test('dialog state: what is kept survives a restart; a key with nothing kept reads as nothing', () => {
-  store.dialogState.write({ 'handoff:c1': { lowConfidenceStreak: 1 }, 'handoff:c2': { lowConfidenceStreak: 2 } });
-  store.dialogState.delete(['handoff:c2', 'handoff:never-written']);
+  await store.dialogState.write({ 'handoff:c1': { lowConfidenceStreak: 1 }, 'handoff:c2': { lowConfidenceStreak: 2 } });
+  await store.dialogState.delete(['handoff:c2', 'handoff:never-written']);
   store.close();
   store = openStore(file);
-  expect(store.dialogState.read('handoff:c1')).toEqual({ lowConfidenceStreak: 1 });
-  expect(store.dialogState.read('handoff:c2')).toBeUndefined();
-  expect(store.dialogState.read('handoff:never-written')).toBeUndefined();
-  store.dialogState.delete(['handoff:c1']);
+  expect(await store.dialogState.read('handoff:c1')).toEqual({ lowConfidenceStreak: 1 });
+  expect(await store.dialogState.read('handoff:c2')).toBeUndefined();
+  expect(await store.dialogState.read('handoff:never-written')).toBeUndefined();
+  await store.dialogState.delete(['handoff:c1']);
   expect(store.db.prepare('SELECT count(*) AS n FROM dialog_state').get()).toEqual({ n: 0 });
 });
 
 test('a client message id is unique within a conversation only', () => {
-  const a = store.conversations.create('es');
-  const b = store.conversations.create('es');
-  store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' });
-  store.messages.insert({ conversationId: b.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' });
-  expect(() => store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' })).toThrow(/UNIQUE/);
+  const a = await store.conversations.create('es');
+  const b = await store.conversations.create('es');
+  await store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' });
+  await store.messages.insert({ conversationId: b.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' });
+  expect(() => await store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' })).toThrow(/UNIQUE/);
 });
 
 test('unanswered questions: fallbacks, clarifications and weak answers, grouped and counted', () => {
-  const c = store.conversations.create('es').id;
+  const c = (await store.conversations.create('es')).id;
   exchange(c, '¿Venden tarjetas de regalo?', 'venden tarjetas de regalo', 'fallback', 0.1);
   exchange(c, 'venden tarjetas de regalo', 'venden tarjetas de regalo', 'fallback', 0.12);
   exchange(c, 'tarjeta', 'tarjeta', 'clarify', 0.4);
