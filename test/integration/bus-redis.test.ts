@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
+import { buildSync } from 'esbuild';
 import Redis from 'ioredis';
 import { z } from 'zod';
 import { BusError, connectRedisBus, type Bus, type RedisBusOptions } from '../../src/bus';
@@ -86,6 +89,47 @@ describe('Redis bus: failures', () => {
     expect(seen).not.toContain(1);
   });
 });
+
+describe('Redis bus: a node killed with SIGKILL', () => {
+  test("its agents and its turn's lease are gone within their TTLs, with no clean-up by anyone", async () => {
+    const presenceTtlMs = 600;
+    const leaseTtlMs = 900;
+    const observer = await connectRedisBus({ url: redis.url, presenceTtlMs });
+    const child = spawn(process.execPath, [nodeBundle(), redis.url, String(presenceTtlMs), 'turn:c9', String(leaseTtlMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const ready = await new Promise<{ lease: boolean }>((resolve, reject) => {
+        child.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString()) as { lease: boolean }));
+        child.once('exit', (code) => reject(new Error(`the node exited early (${code})`)));
+      });
+      expect(ready.lease).toBe(true);
+      // Alive: its agent is online for every node, and its turn is its own, for longer than one TTL.
+      await new Promise((resolve) => setTimeout(resolve, presenceTtlMs));
+      expect((await observer.presence.online()).map((agent) => agent.agentId)).toEqual(['ana']);
+      expect(await observer.leases.acquire('turn:c9', 5000)).toBeNull();
+
+      child.kill('SIGKILL');
+      await exited;
+      const killedAt = Date.now();
+      await eventually(async () => expect(await observer.presence.online()).toEqual([]), presenceTtlMs * 3);
+      const presenceGoneMs = Date.now() - killedAt;
+      await eventually(async () => expect(await observer.leases.acquire('turn:c9', 5000)).not.toBeNull(), leaseTtlMs * 3);
+      // Bounded by the TTLs (the last heartbeat was at most a quarter TTL before the kill; the rest is polling slack).
+      expect(presenceGoneMs).toBeLessThanOrEqual(presenceTtlMs + 500);
+      expect(Date.now() - killedAt).toBeLessThanOrEqual(leaseTtlMs + 500);
+    } finally {
+      child.kill('SIGKILL');
+      await observer.close();
+    }
+  });
+});
+
+/** The child node's script, bundled once with esbuild (the CLI tests do the same for bin/atento). */
+function nodeBundle(): string {
+  const bundle = path.join(__dirname, '..', '..', 'test-output', 'bus-node.js');
+  buildSync({ entryPoints: [path.join(__dirname, '..', 'helpers', 'bus-node-entry.ts')], bundle: true, platform: 'node', target: 'node20', packages: 'external', outfile: bundle, logLevel: 'error' });
+  return bundle;
+}
 
 /** A loopback port nothing listens on. */
 function closedPort(): Promise<number> {
