@@ -162,7 +162,7 @@ const configSchema = z
     /**
      * This node is one of several behind a load balancer. Declared, not guessed: a node cannot tell
      * that others serve the same shop, and one that thinks it is alone keeps presence, limits and turn
-     * ownership to itself. Start-up refuses it without Redis.
+     * ownership to itself. Start-up refuses it without Redis and without a session secret of its own.
      */
     cluster: z.boolean().default(false),
     /** JSON log lines on stdout from this level up; `debug` adds per-socket detail, never message text. */
@@ -180,6 +180,11 @@ const configSchema = z
     message:
       'cluster is on (ATENTO_CLUSTER: several nodes) but redisUrl is not set: set ATENTO_REDIS_URL=redis://host:6379, through which nodes share events for the sockets, agent presence, rate limits, the login limiter and who answers each message (docs/deployment.md, "Redis")',
     path: ['redisUrl'],
+  })
+  .refine((config) => !config.cluster || config.sessionSecret, {
+    message:
+      'cluster is on (ATENTO_CLUSTER: several nodes) but sessionSecret is not set: set ATENTO_SESSION_SECRET to the same 32+ random characters on every node (a generated secret lives in one node\'s data folder, and shopper sessions it signs would fail on the others)',
+    path: ['sessionSecret'],
   });
 
 export type ConfigInput = z.input<typeof configSchema>;

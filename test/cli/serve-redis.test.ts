@@ -7,6 +7,7 @@ import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ensureBundle, runCli } from './run-cli';
 
 const root = path.join(__dirname, '..', '..');
+const SESSION_SECRET = 'a-session-secret-shared-by-every-node';
 let dataDir: string;
 beforeEach(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-serve-'));
@@ -15,7 +16,7 @@ afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('atento serve with several nodes (ATENTO_CLUSTER)', () => {
   it('refuses to start without ATENTO_REDIS_URL, saying what Redis is for', () => {
-    const { code, stderr } = runCli(['serve'], { env: { ATENTO_CLUSTER: 'on', ATENTO_DATA_DIR: dataDir, PORT: '0' } });
+    const { code, stderr } = runCli(['serve'], { env: { ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SESSION_SECRET, ATENTO_DATA_DIR: dataDir, PORT: '0' } });
     expect(code).toBe(2);
     expect(stderr).toContain('cluster is on (ATENTO_CLUSTER: several nodes) but redisUrl is not set: set ATENTO_REDIS_URL=redis://host:6379');
     expect(fs.readdirSync(dataDir)).toEqual([]); // stopped before opening anything
@@ -23,7 +24,7 @@ describe('atento serve with several nodes (ATENTO_CLUSTER)', () => {
 
   it('refuses to start when Redis is unreachable, naming the URL and the reason, without a stack trace', async () => {
     const port = await closedPort();
-    const { code, stderr } = runCli(['serve'], { env: { ATENTO_CLUSTER: 'on', ATENTO_REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`, ATENTO_DATA_DIR: dataDir, PORT: '0' } });
+    const { code, stderr } = runCli(['serve'], { env: { ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SESSION_SECRET, ATENTO_REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`, ATENTO_DATA_DIR: dataDir, PORT: '0' } });
     expect(code).toBe(1);
     expect(stderr.trim()).toMatch(
       new RegExp(`^atento: cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} \\(ATENTO_REDIS_URL\\) within 5000 ms: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\. Check that Redis is running`),
@@ -44,7 +45,7 @@ describe('atento serve with several nodes (ATENTO_CLUSTER)', () => {
     it('connects before listening and closes the connection on SIGTERM', async () => {
       const child = spawn(process.execPath, [ensureBundle(), 'serve'], {
         cwd: root,
-        env: { PATH: process.env.PATH ?? '', ATENTO_CLUSTER: 'on', ATENTO_REDIS_URL: redis.url, ATENTO_DATA_DIR: dataDir, PORT: '0', ATENTO_WATCH_KNOWLEDGE: 'false' },
+        env: { PATH: process.env.PATH ?? '', ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SESSION_SECRET, ATENTO_REDIS_URL: redis.url, ATENTO_DATA_DIR: dataDir, PORT: '0', ATENTO_WATCH_KNOWLEDGE: 'false' },
       });
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
