@@ -12,7 +12,7 @@ export async function serve(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   // Before anything listens: a node that cannot reach Redis must not serve as if it were alone.
   const bus = config.redisUrl ? await connectRedisBus({ url: config.redisUrl, onError: (error) => log.error({ err: error }, 'redis bus') }) : null;
-  const app = createApp(config, { logger: log });
+  const app = createApp(config, { logger: log, sharedBus: bus ?? undefined });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.port, config.host, () => resolve());
