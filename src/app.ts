@@ -80,7 +80,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
   const handoff = new HandoffService({ store, log, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
   handoff.start().catch((error: unknown) => log.error({ err: error }, 'handoff start failed'));
-  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
+  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, sharedCounters: deps.sharedBus?.counters, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
   const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, afterCommit: (send) => store.afterCommit(send) });
   metrics = createMetrics({ events, pendingTurns: () => gateway.pendingTurns(), sockets: () => ({ shopper: gateway.connectionCount(), agent: agentGateway.connectionCount() }) });
   const webDir = deps.webDir ?? webBundleDir();

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { Counters } from '../bus';
 import type { Config } from '../config';
 import type { Engine } from '../engine';
 import type { Reply } from '../engine/types';
@@ -14,7 +15,7 @@ import { clientAddress } from './client-address';
 import { isOriginAllowed } from './origin';
 import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
-import { RateLimiter } from './rate-limit';
+import { RateLimiter, sharedRateLimiter, type WindowLimiter } from './rate-limit';
 import { createTurnQueue } from './turn-queue';
 import { createTurns } from './turn';
 import { rejectUpgrade, type UpgradeHandler } from './upgrade';
@@ -68,6 +69,8 @@ export interface ShopperGatewayDeps {
   bot: BotRuntime;
   sessions: SessionSigner;
   log: Logger;
+  /** Rate-limit counters shared with the other nodes (Redis); unset: this node counts alone, in memory. */
+  sharedCounters?: Counters;
   /** Called when a shopper turn is done: seconds since its frame was read (queue wait included). */
   onTurnDone?: (seconds: number) => void;
 }
@@ -118,8 +121,12 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false, autoPong: false });
   const clients = new Set<ShopperSocket>();
   const byConversation = new Map<string, Set<ShopperSocket>>();
-  const messageLimiter = new RateLimiter(limits.messagesPerMinute, 60_000);
-  const conversationLimiter = new RateLimiter(limits.newConversationsPerMinute, 60_000);
+  // A conversation's tabs and an address's sockets may be on several nodes: those two limits are counted
+  // by all of them together. A socket lives on one node, so its frame limit stays here.
+  const perMinute = (name: string, limit: number): WindowLimiter =>
+    deps.sharedCounters ? sharedRateLimiter(deps.sharedCounters, name, limit, 60_000) : new RateLimiter(limit, 60_000);
+  const messageLimiter = perMinute('messages', limits.messagesPerMinute);
+  const conversationLimiter = perMinute('new-conversations', limits.newConversationsPerMinute);
   /** Every frame counts here (feedback and typing have no other limit). */
   const frameLimiter = new RateLimiter(limits.framesPerMinute, 60_000);
   /** Open sockets per network address, said hello or not. */
@@ -208,7 +215,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     let conversation = await existingConversation(client, frame, shopper);
     const resumed = conversation !== undefined;
     if (!conversation) {
-      if (!conversationLimiter.take(client.address)) {
+      if (!(await conversationLimiter.take(client.address))) {
         return refuseAndClose(client, 'rate_limited', 'Too many new conversations from this address; try again in a minute.');
       }
       conversation = await store.conversations.create(frame.lang ?? config.defaultLanguage, frame.page ?? null);
@@ -324,7 +331,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
           client.shedUntil = performance.now() + retryAfterMs;
           return send(client, { type: 'error', code: 'busy', message: ERRORS.busy.message, clientMessageId, retryAfterMs });
         }
-        if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited', undefined, clientMessageId);
+        if (!(await messageLimiter.take(conversationId))) return sendError(client, 'rate_limited', undefined, clientMessageId);
         const readAt = performance.now();
         turnQueue.push(() =>
           serialize(conversationId, () => shopperTurn(client, conversationId, clientMessageId, text, choiceId)).then(
@@ -353,7 +360,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         client.typing = frame.isTyping;
         return events.emit('conversation.typing', { conversationId, from: 'shopper', isTyping: frame.isTyping });
       case 'handoff_request': {
-        if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited');
+        if (!(await messageLimiter.take(conversationId))) return sendError(client, 'rate_limited');
         void serialize(conversationId, () => handoff.requestHandoff(conversationId, 'button')).catch((error: unknown) => {
           log.error({ err: error, conversationId }, 'handoff request failed');
           sendError(client, 'internal');
