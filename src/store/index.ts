@@ -11,6 +11,11 @@ export { MIGRATIONS, migrate, type Migration } from './migrations';
 export { knowledgeGapTable, type GapQuestion, type GapQueryOptions, type KnowledgeGapTable } from './knowledge-gaps';
 export { unansweredQuestions, type UnansweredOptions, type UnansweredQuestion } from './unanswered';
 export { openDatabase, type Db };
+// The backend-neutral interface (src/store/types.ts); `Store` there replaces the one below once callers await.
+export type {
+  AgentStore, AnalyticsStore, ClaimResult, ConversationStore, CsatStore, DialogStateStore, FeedbackStore, HandoffStore,
+  KnowledgeGapStore, LoginFailureStore, MessageStore, NewTicket, PreviousConversation, ShopperStore, StatusChange, TicketStore,
+} from './types';
 
 /** The only door to SQLite: every statement is prepared once, here, when the store opens. */
 export interface Store {
