@@ -1,0 +1,83 @@
+import pg from 'pg';
+
+/** A pool or one of its clients (inside a transaction): both run queries. */
+export type Sql = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/**
+ * Rows come back shaped like SQLite's: counts and ids as numbers (bigint and numeric would be strings;
+ * every value Atento stores fits a double), and times as the same ISO strings `toISOString()` writes.
+ */
+const parseTimestamp = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ);
+const PARSERS: Partial<Record<number, (value: string) => unknown>> = {
+  [pg.types.builtins.INT8]: Number,
+  [pg.types.builtins.NUMERIC]: Number,
+  [pg.types.builtins.TIMESTAMPTZ]: (value) => (parseTimestamp(value) as Date).toISOString(),
+};
+
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export interface PoolOptions {
+  /** Connections per node (default 10). */
+  max?: number;
+}
+
+export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    types,
+    // Dates without a zone (e.g. a `since` of "2026-01-01") mean UTC, as the ISO strings in SQLite do.
+    options: '-c TimeZone=UTC',
+  });
+  // An idle client losing its connection (the server restarted) must not crash the process: the pool
+  // drops that client and the next query opens a new connection; `healthy()` reports the outage.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** Errors worth one more try of the whole transaction: PostgreSQL aborted it to break a cycle or conflict. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 3;
+
+/** Runs `work` in one transaction on one pooled client: all of it commits, or none of it. */
+export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // the connection itself failed: do not hand it back to the pool
+      }
+      if (attempt < ATTEMPTS && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+/**
+ * Thrown out of a transaction's work to roll it back and answer `value` (a domain "no": the conversation
+ * was not in the expected state), instead of committing half of the change.
+ */
+export class Rollback<T> {
+  constructor(readonly value: T) {}
+}
+
+export async function transactionOr<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  try {
+    return await transaction(pool, work);
+  } catch (error) {
+    if (error instanceof Rollback) return error.value as T;
+    throw error;
+  }
+}
