@@ -27,6 +27,8 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    // A database that does not answer fails the call (and /healthz) instead of hanging it.
+    connectionTimeoutMillis: 10_000,
     types,
     // Dates without a zone (e.g. a `since` of "2026-01-01") mean UTC, as the ISO strings in SQLite do.
     options: '-c TimeZone=UTC',
@@ -37,7 +39,15 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
-/** Errors worth one more try of the whole transaction: PostgreSQL aborted it to break a cycle or conflict. */
+/**
+ * Thrown inside a transaction's work to roll it back and answer `value` instead: a domain "no" (the
+ * conversation was no longer in the expected state) that must not commit half of the change.
+ */
+export class Rollback<T> {
+  constructor(readonly value: T) {}
+}
+
+/** Errors worth one more try of the whole transaction: PostgreSQL aborted it to break a deadlock or conflict. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 3;
 
@@ -57,6 +67,7 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
       } catch {
         broken = true; // the connection itself failed: do not hand it back to the pool
       }
+      if (error instanceof Rollback) return error.value as T;
       if (attempt < ATTEMPTS && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
       throw error;
     } finally {
@@ -66,18 +77,28 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
 }
 
 /**
- * Thrown out of a transaction's work to roll it back and answer `value` (a domain "no": the conversation
- * was not in the expected state), instead of committing half of the change.
+ * What the table modules get: reads straight from the pool, and writes and transactions counted as
+ * pending until they commit, so `afterCommit` knows what an acknowledgement must wait for.
  */
-export class Rollback<T> {
-  constructor(readonly value: T) {}
+export interface Db {
+  /** Rows of one statement (a read, or a write whose completion nobody acknowledges). */
+  rows<R extends object>(text: string, params?: unknown[]): Promise<R[]>;
+  /** One statement that changes data, committed on its own; its rows (RETURNING) and row count. */
+  write<R extends object>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  /** Statements that change data, each committed on its own (autocommit), on the pool. */
+  run<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+  /** Several statements as one transaction (throw a Rollback to undo it and return a value). */
+  transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
 }
 
-export async function transactionOr<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  try {
-    return await transaction(pool, work);
-  } catch (error) {
-    if (error instanceof Rollback) return error.value as T;
-    throw error;
-  }
+export function database(pool: pg.Pool, track: <T>(write: Promise<T>) => Promise<T>): Db {
+  return {
+    rows: async (text, params) => (await pool.query(text, params)).rows,
+    write: async (text, params) => {
+      const result = await track(pool.query(text, params));
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    },
+    run: (work) => track(work(pool)),
+    transaction: (work) => track(transaction(pool, work)),
+  };
 }
