@@ -16,6 +16,17 @@ import { shopperStore } from './shoppers';
 import { ticketStore } from './tickets';
 import { unansweredQuestions } from './unanswered';
 
+/** The URL for error messages and logs: the password never leaves. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
+
 export { POSTGRES_MIGRATIONS, migratePostgres, type PostgresMigration } from './migrations';
 
 /** The PostgreSQL store; `pool` is there for tests that inspect the database, never for the app. */
@@ -35,7 +46,7 @@ export async function openPostgresStore(url: string, clock: () => Date = () => n
     await migratePostgres(pool);
   } catch (error) {
     await pool.end();
-    throw error;
+    throw new Error(`PostgreSQL at ${withoutPassword(url)}: ${(error as Error).message}`, { cause: error });
   }
   const now = () => clock().toISOString();
 
