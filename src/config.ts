@@ -125,6 +125,14 @@ const configSchema = z
     dataDir: z.string().min(1).default('./data'),
     /** Defaults to <dataDir>/atento.db. */
     databaseFile: z.string().min(1).optional(),
+    /**
+     * postgres://user:password@host:5432/atento: keep the data in PostgreSQL instead of the SQLite file, so
+     * several Atento nodes can share it (docs/deployment.md). Unset: SQLite. The password is never logged.
+     */
+    databaseUrl: z
+      .string()
+      .refine(isPostgresUrl, 'use postgres://user:password@host:5432/database (or postgresql://…)')
+      .optional(),
     knowledgeDir: z.string().min(1).default('./knowledge'),
     intentsDir: z.string().min(1).default('./intents'),
     /** Reload knowledge and intents when their files change. */
@@ -164,7 +172,20 @@ const configSchema = z
     messenger: messengerSchema.optional(),
   })
   .strict()
-  .refine((config) => !config.smtpUrl || config.smtpFrom, { message: 'set smtpFrom (ATENTO_SMTP_FROM) too: the address ticket replies come from', path: ['smtpFrom'] });
+  .refine((config) => !config.smtpUrl || config.smtpFrom, { message: 'set smtpFrom (ATENTO_SMTP_FROM) too: the address ticket replies come from', path: ['smtpFrom'] })
+  .refine((config) => !(config.databaseUrl && config.databaseFile), {
+    message: 'set either databaseUrl (ATENTO_DATABASE_URL, PostgreSQL) or databaseFile (ATENTO_DB_FILE, SQLite), not both',
+    path: ['databaseUrl'],
+  });
+
+function isPostgresUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<z.output<typeof configSchema> & { databaseFile: string }>;
@@ -185,6 +206,7 @@ const ENV_KEYS: Record<string, { key: string; section?: Section; parse: (raw: st
   ATENTO_HOST: { key: 'host', parse: String },
   ATENTO_DATA_DIR: { key: 'dataDir', parse: String },
   ATENTO_DB_FILE: { key: 'databaseFile', parse: String },
+  ATENTO_DATABASE_URL: { key: 'databaseUrl', parse: String },
   ATENTO_KNOWLEDGE_DIR: { key: 'knowledgeDir', parse: String },
   ATENTO_INTENTS_DIR: { key: 'intentsDir', parse: String },
   ATENTO_WATCH_KNOWLEDGE: { key: 'watchKnowledge', parse: parseBoolean },
