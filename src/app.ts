@@ -27,7 +27,6 @@ import { createMailer } from './mail';
 import { createMetrics, metricsRoute, silentLogger, type Logger, type Metrics } from './observability';
 import { createSessionSigner, loadSessionSecret, type SessionSigner } from './session';
 import { openStore, type Store } from './store';
-import { openHandoffTables, type HandoffTables } from './store/handoff';
 
 export interface AppDeps {
   /** An engine host to share (tests, CLI); by default the app loads knowledge/ and intents/ itself. */
@@ -54,8 +53,6 @@ export interface App {
   /** WebSocket endpoints by path; each authenticates before the handshake. */
   readonly upgrades: Map<string, UpgradeHandler>;
   readonly handoff: HandoffService;
-  /** Agent accounts, handoffs and tickets. */
-  readonly handoffTables: HandoffTables;
   close(): Promise<void>;
 }
 
@@ -73,13 +70,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const events = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
   const bot = createBotRuntime(engine);
   const clock = deps.clock ?? (() => new Date());
-  const handoffTables = openHandoffTables(store.db, () => clock().toISOString());
   // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.
   const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
-  const handoff = new HandoffService({ store, tables: handoffTables, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
-  handoff.start();
+  const handoff = new HandoffService({ store, log, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
+  handoff.start().catch((error: unknown) => log.error({ err: error }, 'handoff start failed'));
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
-  const agentGateway = createAgentGateway({ config, agents: handoffTables.agents, handoff, events, engine, log, afterCommit: (send) => store.afterCommit(send) });
+  const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, afterCommit: (send) => store.afterCommit(send) });
   metrics = createMetrics({ events, pendingTurns: () => gateway.pendingTurns(), sockets: () => ({ shopper: gateway.connectionCount(), agent: agentGateway.connectionCount() }) });
   const webDir = deps.webDir ?? webBundleDir();
   // WhatsApp and Messenger load the Bot Framework (tens of MB): only when one of them is configured.
@@ -97,11 +93,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(express.json({ limit: config.limits.httpBodyBytes }));
   app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
   app.use(shopperRoutes({ config, store, engine, webDir }));
-  app.use(agentRoutes({ agents: handoffTables.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(handoffTables.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
+  app.use(agentRoutes({ agents: store.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(store.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
   const routes = express.Router();
-  app.use(teamRoutes({ agents: handoffTables.agents, store, log }));
-  app.use(knowledgeRoutes({ agents: handoffTables.agents, store, engineHost, config, clock, log, webDir }));
-  app.use(analyticsRoutes({ agents: handoffTables.agents, db: store.db, engine, timeZone: config.handoff.timeZone, now: clock, webDir }));
+  app.use(teamRoutes({ agents: store.agents, store, log }));
+  app.use(knowledgeRoutes({ agents: store.agents, store, engineHost, config, clock, log, webDir }));
+  app.use(analyticsRoutes({ agents: store.agents, analytics: store.analytics, engine, timeZone: config.handoff.timeZone, now: clock, webDir }));
   app.use(routes);
   app.use(notFound);
   app.use(errorHandler(log));
@@ -124,7 +120,6 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     sessions,
     upgrades,
     handoff,
-    handoffTables,
     close() {
       closing ??= (async () => {
         // Stop accepting connections, finish the turns in progress, then close every socket.
@@ -137,7 +132,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         server.closeAllConnections();
         await stopped;
         if (ownsEngine) engineHost.close();
-        store.close();
+        await store.close();
       })();
       return closing;
     },

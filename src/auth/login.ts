@@ -1,4 +1,4 @@
-import type { Agent, AgentTable } from '../store/agents';
+import type { Agent, AgentStore } from '../store';
 import { DUMMY_HASH, verifyPassword } from './password';
 import type { LoginLimiter } from './rate-limit';
 import { startSession } from './sessions';
@@ -10,21 +10,19 @@ export type LoginResult =
 
 /** Checks e-mail and password, throttled per (e-mail, address) pair and per address; starts a session. */
 export async function login(
-  deps: { agents: AgentTable; limiter: LoginLimiter; now: () => Date },
+  deps: { agents: AgentStore; limiter: LoginLimiter; now: () => Date },
   attempt: { email: string; password: string; clientAddress: string },
 ): Promise<LoginResult> {
   const email = attempt.email.trim().toLowerCase();
   const address = attempt.clientAddress;
-  const retryAfterSeconds = deps.limiter.retryAfterSeconds(email, address);
-  if (retryAfterSeconds > 0) return { ok: false, error: 'rate_limited', retryAfterSeconds };
-
   // Counted as a failure before the (asynchronous) check, so guesses sent all at once meet the limit too.
-  deps.limiter.recordFailure(email, address);
-  const account = deps.agents.credentials(email);
+  const retryAfterSeconds = await deps.limiter.admit(email, address);
+  if (retryAfterSeconds > 0) return { ok: false, error: 'rate_limited', retryAfterSeconds };
+  const account = await deps.agents.credentials(email);
   // Verify even for an unknown e-mail, so response time does not reveal which accounts exist.
   const valid = (await verifyPassword(attempt.password, account?.passwordHash ?? DUMMY_HASH)) && account !== undefined;
   if (!valid) return { ok: false, error: 'invalid_credentials' };
-  deps.limiter.recordSuccess(email, address);
-  const session = startSession(deps.agents, account.agent.id, deps.now());
+  await deps.limiter.recordSuccess(email, address);
+  const session = await startSession(deps.agents, account.agent.id, deps.now());
   return { ok: true, agent: account.agent, ...session };
 }

@@ -1,4 +1,4 @@
-import type { LoginFailureTable } from '../store/login-failures';
+import type { LoginFailureStore } from '../store';
 
 /** How failed logins slow down one key: free tries, then a wait that doubles with each failure. */
 export interface ThrottlePolicy {
@@ -21,24 +21,42 @@ export function throttleDelaySeconds(failures: number, policy: ThrottlePolicy): 
 
 /**
  * Failed agent logins, throttled per (e-mail, address) pair and per address, never per e-mail alone:
- * failing for someone's e-mail from other addresses cannot lock that person out. Kept in SQLite, so a
+ * failing for someone's e-mail from other addresses cannot lock that person out. Kept in the store, so a
  * restart does not reset a guesser.
  */
 export class LoginLimiter {
+  /** Admissions in progress: a check and its count happen together, so guesses sent at once meet the limit. */
+  private admitting: Promise<unknown> = Promise.resolve();
+
   constructor(
-    private readonly table: LoginFailureTable,
+    private readonly table: LoginFailureStore,
     private readonly now: () => Date,
   ) {}
 
   /** Seconds until this e-mail may be tried from this address, or 0 if now. */
-  retryAfterSeconds(email: string, address: string): number {
+  async retryAfterSeconds(email: string, address: string): Promise<number> {
     const now = this.now().getTime();
-    return Math.max(...this.keys(email, address).map(([key, policy]) => this.wait(key, policy, now)));
+    return Math.max(...(await Promise.all(this.keys(email, address).map(([key, policy]) => this.wait(key, policy, now)))));
   }
 
-  recordFailure(email: string, address: string): void {
+  async recordFailure(email: string, address: string): Promise<void> {
     const now = this.now().getTime();
-    this.table.record(this.keys(email, address).map(([key]) => key), now, now - FORGET_AFTER_MS);
+    await this.table.record(this.keys(email, address).map(([key]) => key), now, now - FORGET_AFTER_MS);
+  }
+
+  /**
+   * An attempt may go ahead (0) or must wait that many seconds. One that goes ahead is counted as a
+   * failure before its password is checked (recordSuccess takes it back); checks and counts run one
+   * at a time, so guesses sent all at once cannot all pass the check before any is counted.
+   */
+  admit(email: string, address: string): Promise<number> {
+    const admitted = this.admitting.then(async () => {
+      const retryAfter = await this.retryAfterSeconds(email, address);
+      if (retryAfter === 0) await this.recordFailure(email, address);
+      return retryAfter;
+    });
+    this.admitting = admitted.catch(() => undefined);
+    return admitted;
   }
 
   /**
@@ -46,9 +64,9 @@ export class LoginLimiter {
    * whitewash them) but not this attempt's, counted before the check: else an office where agents log
    * in all day would pile up "failures" and be slowed down.
    */
-  recordSuccess(email: string, address: string): void {
-    this.table.clear(pairKey(email, address));
-    this.table.forgiveOne(addressKey(address));
+  async recordSuccess(email: string, address: string): Promise<void> {
+    await this.table.clear(pairKey(email, address));
+    await this.table.forgiveOne(addressKey(address));
   }
 
   private keys(email: string, address: string): Array<[string, ThrottlePolicy]> {
@@ -58,8 +76,8 @@ export class LoginLimiter {
     ];
   }
 
-  private wait(key: string, policy: ThrottlePolicy, now: number): number {
-    const row = this.table.get(key);
+  private async wait(key: string, policy: ThrottlePolicy, now: number): Promise<number> {
+    const row = await this.table.get(key);
     if (!row || now - row.lastFailureMs >= FORGET_AFTER_MS) return 0;
     const readyAt = row.lastFailureMs + throttleDelaySeconds(row.failures, policy) * 1000;
     return Math.max(0, Math.ceil((readyAt - now) / 1000));

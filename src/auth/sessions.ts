@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Agent, AgentTable } from '../store/agents';
+import type { Agent, AgentStore } from '../store';
 
 export const SESSION_COOKIE = 'atento_agent';
 /** The cookie is sent only to /agent routes (console, login, socket). */
@@ -11,21 +11,21 @@ export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-export function startSession(agents: AgentTable, agentId: string, now: Date): { token: string; expiresAt: Date } {
+export async function startSession(agents: AgentStore, agentId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
   const token = crypto.randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
-  agents.createSession(hashToken(token), agentId, expiresAt.toISOString());
+  await agents.createSession(hashToken(token), agentId, expiresAt.toISOString());
   return { token, expiresAt };
 }
 
-export function sessionAgent(agents: AgentTable, cookieHeader: string | undefined): Agent | undefined {
+export async function sessionAgent(agents: AgentStore, cookieHeader: string | undefined): Promise<Agent | undefined> {
   const token = readCookie(cookieHeader, SESSION_COOKIE);
   return token ? agents.sessionAgent(hashToken(token)) : undefined;
 }
 
-export function endSession(agents: AgentTable, cookieHeader: string | undefined): void {
+export async function endSession(agents: AgentStore, cookieHeader: string | undefined): Promise<void> {
   const token = readCookie(cookieHeader, SESSION_COOKIE);
-  if (token) agents.deleteSession(hashToken(token));
+  if (token) await agents.deleteSession(hashToken(token));
 }
 
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {

@@ -7,7 +7,7 @@ import { ERRORS } from '../errors';
 import type { EventBus } from '../events';
 import type { AgentActionError, AgentActionResult, AgentUpdate, HandoffService } from '../handoff';
 import type { Logger } from '../observability';
-import type { Agent, AgentTable } from '../store/agents';
+import type { Agent, AgentStore } from '../store';
 import { startHeartbeat } from './heartbeat';
 import { AGENT_ERROR_MESSAGES, parseAgentFrame, toAgentMessage, type AgentClientFrame, type AgentErrorCode, type AgentServerFrame } from './agent-protocol';
 import { isOriginAllowed } from './origin';
@@ -22,7 +22,7 @@ const AGENT_FRAMES_PER_MINUTE = 240;
 
 export interface AgentGatewayDeps {
   config: Config;
-  agents: AgentTable;
+  agents: AgentStore;
   handoff: HandoffService;
   events: EventBus;
   engine: () => Engine;
@@ -34,7 +34,7 @@ export interface AgentGatewayDeps {
 export interface AgentGateway {
   handleUpgrade: UpgradeHandler;
   /** Closes sockets whose session has ended (logout, expiry); the heartbeat also does this. */
-  dropEndedSessions(): void;
+  dropEndedSessions(): Promise<void>;
   connectionCount(): number;
   close(): void;
 }
@@ -49,7 +49,13 @@ interface AgentSocket {
   /** Conversations where this console last said "typing", so closing it can clear the shopper's indicator. */
   typingIn: Set<string>;
   alive: boolean;
+  /** This console's frames, handled one after the other (a claim finishes before the reply after it). */
+  frames: Promise<void>;
+  /** Frames go out in the order they were sent, though some are still being read from the store. */
+  outbox: Promise<void>;
 }
+
+type PendingFrame = AgentServerFrame | Promise<AgentServerFrame | undefined>;
 
 /**
  * The agents' socket: authenticated from the session cookie during the HTTP upgrade (before the
@@ -61,20 +67,29 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   const clients = new Set<AgentSocket>();
   const limiter = new RateLimiter(AGENT_FRAMES_PER_MINUTE, 60_000);
 
-  // After the commit of what the frame shows (group commit), in order with every other frame.
-  const send = (client: AgentSocket, frame: AgentServerFrame) =>
-    deps.afterCommit(() => {
-      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
-    });
+  // In the order frames were sent, each after the commit of what it shows (group commit).
+  const send = (client: AgentSocket, pending: PendingFrame) => {
+    client.outbox = client.outbox
+      .then(async () => {
+        const frame = await pending;
+        if (!frame) return;
+        deps.afterCommit(() => {
+          if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+        });
+      })
+      .catch((error: unknown) => {
+        log.error({ err: error, agentId: client.agent.id }, 'agent frame could not be built');
+        deps.afterCommit(() => {
+          if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify({ type: 'error', code: 'internal', message: ERRORS.internal.message }));
+        });
+      });
+  };
   const sendError = (client: AgentSocket, code: AgentErrorCode, message: string, clientMessageId?: string) =>
     send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
   const refuse = (client: AgentSocket, error: AgentActionError, clientMessageId?: string) => sendError(client, error, AGENT_ERROR_MESSAGES[error], clientMessageId);
   const forAgent = (agentId: string) => [...clients].filter((client) => client.agent.id === agentId);
-  /** Consoles that should see a conversation's live traffic: its holder's and any that opened it. */
-  const audience = (conversationId: string) => {
-    const holder = handoff.holderOf(conversationId);
-    return [...clients].filter((client) => client.agent.id === holder || client.viewing.has(conversationId));
-  };
+  /** Consoles that should see a conversation's live traffic: those that opened it (the holder's always have: assigned, welcome). */
+  const audience = (conversationId: string) => [...clients].filter((client) => client.viewing.has(conversationId));
 
   const unsubscribe = [
     handoff.subscribe((update) => onUpdate(update)),
@@ -89,16 +104,23 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     }),
   ];
 
+  /** One read of a view for every console that gets it. */
+  const toEach = (audience: AgentSocket[], frame: () => Promise<AgentServerFrame>) => {
+    if (audience.length === 0) return;
+    const pending = frame();
+    audience.forEach((client) => send(client, pending));
+  };
+
   function onUpdate(update: AgentUpdate): void {
     switch (update.type) {
       case 'queue':
-        return clients.forEach((client) => send(client, { type: 'queue', items: handoff.views.queue() }));
+        return toEach([...clients], async () => ({ type: 'queue', items: await handoff.views.queue() }));
       case 'tickets':
-        return clients.forEach((client) => send(client, { type: 'tickets', items: handoff.views.tickets() }));
+        return toEach([...clients], async () => ({ type: 'tickets', items: await handoff.views.tickets() }));
       case 'agents':
-        return clients.forEach((client) => send(client, { type: 'agents', items: handoff.views.agents() }));
+        return toEach([...clients], async () => ({ type: 'agents', items: await handoff.views.agents() }));
       case 'chats':
-        return forAgent(update.agentId).forEach((client) => send(client, { type: 'chats', items: handoff.views.chatsOf(update.agentId) }));
+        return toEach(forAgent(update.agentId), async () => ({ type: 'chats', items: await handoff.views.chatsOf(update.agentId) }));
       case 'assigned':
         return forAgent(update.agentId).forEach((client) => {
           client.viewing.add(update.conversationId);
@@ -117,10 +139,14 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   }
 
   function sendConversation(client: AgentSocket, conversationId: string): void {
-    const view = handoff.views.transcript(conversationId);
-    if (!view) return refuse(client, 'not_found');
-    client.viewing.add(conversationId);
-    send(client, { type: 'conversation', ...view, messages: view.messages.map((message) => toAgentMessage(message, handoff.views.entryTitle)) });
+    send(
+      client,
+      handoff.views.transcript(conversationId).then((view): AgentServerFrame => {
+        if (!view) return { type: 'error', code: 'not_found', message: AGENT_ERROR_MESSAGES.not_found };
+        client.viewing.add(conversationId);
+        return { type: 'conversation', ...view, messages: view.messages.map((message) => toAgentMessage(message, handoff.views.entryTitle)) };
+      }),
+    );
   }
 
   function answer(client: AgentSocket, request: string, conversationId: string, result: AgentActionResult): void {
@@ -128,13 +154,13 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     else refuse(client, result.error);
   }
 
-  function handleFrame(client: AgentSocket, frame: AgentClientFrame): void {
+  async function handleFrame(client: AgentSocket, frame: AgentClientFrame): Promise<void> {
     const agentId = client.agent.id;
     switch (frame.type) {
       case 'open':
         return sendConversation(client, frame.conversationId);
       case 'claim': {
-        const result = handoff.claim(agentId, frame.conversationId);
+        const result = await handoff.claim(agentId, frame.conversationId);
         answer(client, 'claim', frame.conversationId, result);
         if (result.ok) sendConversation(client, frame.conversationId);
         return;
@@ -146,37 +172,37 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         if (text.length > config.limits.maxMessageChars) {
           return sendError(client, 'message_too_long', `The message is longer than ${config.limits.maxMessageChars} characters.`, frame.clientMessageId);
         }
-        const stored = frame.type === 'message' ? handoff.reply(agentId, frame.conversationId, text, frame.clientMessageId) : handoff.note(agentId, frame.conversationId, text);
+        const stored = frame.type === 'message' ? await handoff.reply(agentId, frame.conversationId, text, frame.clientMessageId) : await handoff.note(agentId, frame.conversationId, text);
         if (typeof stored === 'string') return refuse(client, stored, frame.clientMessageId);
         return send(client, { type: 'ack', clientMessageId: frame.clientMessageId, messageId: stored.id });
       }
       case 'typing':
-        if (handoff.holderOf(frame.conversationId) !== agentId) return;
+        if ((await handoff.holderOf(frame.conversationId)) !== agentId) return;
         if (frame.isTyping) client.typingIn.add(frame.conversationId);
         else client.typingIn.delete(frame.conversationId);
         return events.emit('conversation.typing', { conversationId: frame.conversationId, from: 'agent', isTyping: frame.isTyping, agentName: client.agent.name, agentId });
       case 'resolve':
-        return answer(client, 'resolve', frame.conversationId, handoff.resolve(agentId, frame.conversationId));
+        return answer(client, 'resolve', frame.conversationId, await handoff.resolve(agentId, frame.conversationId));
       case 'hand_back':
-        return answer(client, 'hand_back', frame.conversationId, handoff.handBack(agentId, frame.conversationId));
+        return answer(client, 'hand_back', frame.conversationId, await handoff.handBack(agentId, frame.conversationId));
       case 'transfer':
-        return answer(client, 'transfer', frame.conversationId, handoff.transfer(agentId, frame.conversationId, frame.toAgentId));
+        return answer(client, 'transfer', frame.conversationId, await handoff.transfer(agentId, frame.conversationId, frame.toAgentId));
       case 'search':
         return send(client, { type: 'search_results', query: frame.query, results: frame.query.trim() ? deps.engine().search(frame.query, frame.lang, 5) : [] });
       case 'shopper_details': {
-        const result = handoff.setShopperDetails(frame.conversationId, { name: frame.name, email: frame.email });
+        const result = await handoff.setShopperDetails(frame.conversationId, { name: frame.name, email: frame.email });
         if (!result.ok) return refuse(client, result.error);
         return sendConversation(client, frame.conversationId);
       }
       case 'close_ticket': {
-        const result = handoff.closeTicket(agentId, frame.ticketId);
+        const result = await handoff.closeTicket(agentId, frame.ticketId);
         if (!result.ok) return refuse(client, result.error);
         return send(client, { type: 'ok', request: 'close_ticket' });
       }
       case 'answer_ticket':
         return void answerTicket(client, frame.ticketId, frame.text);
       case 'ticket_email_reply': {
-        const result = handoff.recordEmailReply(frame.ticketId, frame.text);
+        const result = await handoff.recordEmailReply(frame.ticketId, frame.text);
         if (!result.ok) return refuse(client, result.error);
         return send(client, { type: 'ok', request: 'ticket_email_reply', ticketId: frame.ticketId });
       }
@@ -196,6 +222,10 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   }
 
   function onMessage(client: AgentSocket, data: RawData, isBinary: boolean): void {
+    client.frames = client.frames.then(() => readFrame(client, data, isBinary));
+  }
+
+  async function readFrame(client: AgentSocket, data: RawData, isBinary: boolean): Promise<void> {
     if (isBinary) return sendError(client, 'bad_frame', 'Frames must be JSON text, not binary.');
     const parsed = parseAgentFrame(String(data));
     if (!parsed.ok) return sendError(client, parsed.code, parsed.message, parsed.clientMessageId);
@@ -205,21 +235,26 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       return sendError(client, 'rate_limited', ERRORS.rate_limited.message, clientMessageId);
     }
     try {
-      handleFrame(client, parsed.frame);
+      await handleFrame(client, parsed.frame);
     } catch (error) {
       log.error({ err: error, frame: parsed.frame.type, agentId: client.agent.id }, 'agent frame failed');
       sendError(client, 'internal', ERRORS.internal.message);
     }
   }
 
-  function dropEndedSessions(): void {
-    for (const client of clients) {
-      if (!sessionAgent(agents, client.cookie)) client.ws.close(SESSION_ENDED, 'session ended; log in again');
+  /** Never rejects: a failed lookup is logged, and the next heartbeat tries again. */
+  async function dropEndedSessions(): Promise<void> {
+    try {
+      for (const client of [...clients]) {
+        if (!(await sessionAgent(agents, client.cookie))) client.ws.close(SESSION_ENDED, 'session ended; log in again');
+      }
+    } catch (error) {
+      log.error({ err: error }, 'agent session check failed');
     }
   }
 
   function onConnection(ws: WebSocket, agent: Agent, cookie: string | undefined): void {
-    const client: AgentSocket = { ws, agent, cookie, viewing: new Set(), typingIn: new Set(), alive: true };
+    const client: AgentSocket = { ws, agent, cookie, viewing: new Set(), typingIn: new Set(), alive: true, frames: Promise.resolve(), outbox: Promise.resolve() };
     clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
@@ -230,31 +265,36 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       for (const conversationId of client.typingIn) {
         events.emit('conversation.typing', { conversationId, from: 'agent', isTyping: false, agentName: agent.name, agentId: agent.id });
       }
-      handoff.agentDisconnected(agent.id);
+      handoff.agentDisconnected(agent.id).catch((error: unknown) => log.error({ err: error, agentId: agent.id }, 'agent disconnect failed'));
     });
-    for (const chat of handoff.views.chatsOf(agent.id)) client.viewing.add(chat.conversationId);
-    send(client, {
-      type: 'welcome',
-      agent: { id: agent.id, name: agent.name, role: agent.role },
-      queue: handoff.views.queue(),
-      chats: handoff.views.chatsOf(agent.id),
-      tickets: handoff.views.tickets(),
-      agents: handoff.views.agents(),
-      emailConfigured: handoff.emailConfigured,
-    });
-    // After the welcome, so chats routed to this agent now arrive as "assigned" updates on top of it.
-    handoff.agentConnected(agent.id);
+    const welcome = (async (): Promise<AgentServerFrame> => {
+      const [queue, chats, tickets, agentList] = await Promise.all([handoff.views.queue(), handoff.views.chatsOf(agent.id), handoff.views.tickets(), handoff.views.agents()]);
+      for (const chat of chats) client.viewing.add(chat.conversationId);
+      return { type: 'welcome', agent: { id: agent.id, name: agent.name, role: agent.role }, queue, chats, tickets, agents: agentList, emailConfigured: handoff.emailConfigured };
+    })();
+    send(client, welcome);
+    // After the welcome is read, so chats routed to this agent now arrive as "assigned" updates on top of it.
+    void welcome
+      .then(() => handoff.agentConnected(agent.id))
+      .catch((error: unknown) => log.error({ err: error, agentId: agent.id }, 'agent connect failed'));
   }
 
-  const stopHeartbeat = startHeartbeat(clients, dropEndedSessions);
+  const stopHeartbeat = startHeartbeat(clients, () => void dropEndedSessions());
 
   return {
     handleUpgrade(request: IncomingMessage, socket, head) {
       // Only the console's own pages may open this socket: no allowed-origins list for agents.
       if (!isOriginAllowed(request, [])) return rejectUpgrade(socket, ERRORS.origin_forbidden.http, 'The agent socket only accepts the console served by this server.');
-      const agent = sessionAgent(agents, request.headers.cookie);
-      if (!agent) return rejectUpgrade(socket, 401, 'Log in at /agent/login first.');
-      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, agent, request.headers.cookie));
+      sessionAgent(agents, request.headers.cookie).then(
+        (agent) => {
+          if (!agent) return rejectUpgrade(socket, 401, 'Log in at /agent/login first.');
+          wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, agent, request.headers.cookie));
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 'agent session lookup failed');
+          rejectUpgrade(socket, ERRORS.internal.http, ERRORS.internal.message);
+        },
+      );
     },
     dropEndedSessions,
     connectionCount: () => clients.size,

@@ -93,12 +93,12 @@ export function toAgentMessage(message: StoredMessage, entryTitle: EntryTitle): 
   return out;
 }
 
-export type QueueItem = ReturnType<ConsoleViews['queue']>[number];
-export type ChatItem = ReturnType<ConsoleViews['chatsOf']>[number];
-export type AgentItem = ReturnType<ConsoleViews['agents']>[number];
-export type TicketItem = ReturnType<ConsoleViews['tickets']>[number];
+export type QueueItem = Awaited<ReturnType<ConsoleViews['queue']>>[number];
+export type ChatItem = Awaited<ReturnType<ConsoleViews['chatsOf']>>[number];
+export type AgentItem = Awaited<ReturnType<ConsoleViews['agents']>>[number];
+export type TicketItem = Awaited<ReturnType<ConsoleViews['tickets']>>[number];
 export type ShopperView = ReturnType<ConsoleViews['shopper']>;
-export type PreviousConversation = NonNullable<ReturnType<ConsoleViews['transcript']>>['previous'];
+export type PreviousConversation = NonNullable<Awaited<ReturnType<ConsoleViews['transcript']>>>['previous'];
 
 export interface ConversationView {
   conversation: Conversation;

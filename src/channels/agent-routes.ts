@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import { clearedSessionCookie, endSession, login, requireRole, sessionAgent, sessionCookie, type LoginLimiter } from '../auth';
 import { ERRORS } from '../errors';
 import type { KnowledgeStatus } from '../engine';
-import type { AgentTable } from '../store/agents';
+import type { AgentStore } from '../store';
 import { renderConsolePage, renderLoginPage } from './agent-pages';
 import { serveBuiltFiles } from './built-files';
 import { consoleLangOf, translate } from './console-text';
@@ -11,11 +11,11 @@ import { isOriginAllowed } from './origin';
 import { setHtmlSecurityHeaders } from './security-headers';
 
 export interface AgentRouteDeps {
-  agents: AgentTable;
+  agents: AgentStore;
   limiter: LoginLimiter;
   now: () => Date;
   /** Called after a logout, so open console sockets of that session close at once. */
-  onLogout?: () => void;
+  onLogout?: () => unknown;
   /** Folder holding console.js and console.css (built by scripts/build-web.js). */
   webDir: string;
   /** config.secureCookies: undefined means "Secure when the local proxy says the request came over HTTPS". */
@@ -30,8 +30,8 @@ const MAX_FIELD = 256;
 export function agentRoutes(deps: AgentRouteDeps): express.Router {
   const router = express.Router();
 
-  router.get('/agent', (req, res) => {
-    const agent = sessionAgent(deps.agents, req.headers.cookie);
+  router.get('/agent', async (req, res) => {
+    const agent = await sessionAgent(deps.agents, req.headers.cookie);
     if (!agent) return res.redirect(303, '/agent/login');
     setHtmlSecurityHeaders(res);
     res.type('html').send(renderConsolePage(agent, langOf(req)));
@@ -75,8 +75,8 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     res.redirect(303, '/agent');
   });
 
-  router.post('/agent/logout', (req, res) => {
-    endSession(deps.agents, req.headers.cookie);
+  router.post('/agent/logout', async (req, res) => {
+    await endSession(deps.agents, req.headers.cookie);
     res.setHeader('Set-Cookie', clearedSessionCookie());
     deps.onLogout?.();
     res.redirect(303, '/agent/login');

@@ -3,17 +3,15 @@ import { buildReport, collectFigures, parseAnalyticsQuery, tableCsv, TABLE_IDS, 
 import { requireRole, sessionAgent } from '../auth';
 import type { Engine } from '../engine';
 import { AtentoError } from '../errors';
-import { roleAllows, type AgentTable } from '../store/agents';
-import { analyticsQueries, type AnalyticsPeriod } from '../store/analytics';
-import type { Db } from '../store';
+import { roleAllows, type AgentStore, type AnalyticsPeriod, type AnalyticsStore } from '../store';
 import { renderAnalyticsPage, renderForbiddenPage } from './analytics-page';
 import { serveBuiltFiles } from './built-files';
 import { consoleLangOf, translate, type ConsoleLang, type TextKey } from './console-text';
 import { setHtmlSecurityHeaders } from './security-headers';
 
 export interface AnalyticsRouteDeps {
-  agents: AgentTable;
-  db: Db;
+  agents: AgentStore;
+  analytics: AnalyticsStore;
   engine: () => Engine;
   /** The shop's time zone (config handoff.timeZone): a "day" on the page is a day there. */
   timeZone: string;
@@ -28,7 +26,6 @@ const HANDOFF_REASONS = ['button', 'human-request', 'complaint', 'negative-senti
 /** /agent/analytics (the admin's page), its JSON and CSV under /agent/api/analytics, and its assets. docs/analytics.md */
 export function analyticsRoutes(deps: AnalyticsRouteDeps): express.Router {
   const router = express.Router();
-  const queries = analyticsQueries(deps.db);
   const contextFor = (lang: ConsoleLang): ReportContext => {
     const other: ConsoleLang = lang === 'es' ? 'en' : 'es';
     // In the team's language when the entry has it; an id no longer in the knowledge base is shown as itself.
@@ -51,10 +48,10 @@ export function analyticsRoutes(deps: AnalyticsRouteDeps): express.Router {
     return parsed;
   };
   const report = async (parsed: { period: AnalyticsPeriod; filters: AnalyticsFilters }, lang: ConsoleLang): Promise<AnalyticsReport> =>
-    buildReport(await collectFigures(queries, parsed.period), parsed.filters, contextFor(lang));
+    buildReport(await collectFigures(deps.analytics, parsed.period), parsed.filters, contextFor(lang));
 
   router.get('/agent/analytics', async (req, res) => {
-    const agent = sessionAgent(deps.agents, req.headers.cookie);
+    const agent = await sessionAgent(deps.agents, req.headers.cookie);
     if (!agent) return res.redirect(303, '/agent/login');
     setHtmlSecurityHeaders(res);
     const lang = langOf(req);

@@ -38,8 +38,8 @@ export function shopperRoutes({ config, store, engine, webDir }: HttpRouteDeps):
     res.sendFile(file, { headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
   });
 
-  router.get('/healthz', (_req, res) => {
-    const database = store.healthy() ? 'ok' : 'error';
+  router.get('/healthz', async (_req, res) => {
+    const database = (await store.healthy()) ? 'ok' : 'error';
     res.status(database === 'ok' ? 200 : 503).json({ status: database === 'ok' ? 'ok' : 'degraded', knowledgeVersion: engine().version, database });
   });
 

@@ -7,8 +7,7 @@ import type { EngineHost, Reply } from '../engine';
 import { AtentoError, ERRORS } from '../errors';
 import { knowledgeGaps } from '../gaps';
 import { KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, type Lang } from '../knowledge';
-import { knowledgeGapTable, type Store } from '../store';
-import { roleAllows, type AgentTable } from '../store/agents';
+import { roleAllows, type AgentStore, type Store } from '../store';
 import type { Logger } from '../observability';
 import { serveBuiltFiles } from './built-files';
 import { consoleLangOf } from './console-text';
@@ -18,7 +17,7 @@ import { isOriginAllowed } from './origin';
 import { setHtmlSecurityHeaders } from './security-headers';
 
 export interface KnowledgeRouteDeps {
-  agents: AgentTable;
+  agents: AgentStore;
   store: Store;
   engineHost: EngineHost;
   config: Pick<Config, 'knowledgeDir' | 'intentsDir' | 'shopCountry' | 'matching'>;
@@ -35,12 +34,12 @@ export interface KnowledgeRouteDeps {
 export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   const router = express.Router();
   const editor = requireRole(deps.agents, 'editor');
-  const gaps = knowledgeGapTable(deps.store.db, () => deps.clock().toISOString());
+  const gaps = deps.store.gaps;
   const files = knowledgeEditor(deps.config, deps.clock);
   const engine = () => deps.engineHost.current();
 
-  router.get('/agent/knowledge', (req, res) => {
-    const agent = sessionAgent(deps.agents, req.headers.cookie);
+  router.get('/agent/knowledge', async (req, res) => {
+    const agent = await sessionAgent(deps.agents, req.headers.cookie);
     if (!agent) return res.redirect(303, '/agent/login');
     setHtmlSecurityHeaders(res);
     if (!roleAllows(agent.role, 'editor')) return res.status(403).type('html').send(renderKnowledgeForbiddenPage());
@@ -55,16 +54,16 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
     res.status(ERRORS.origin_forbidden.http).json({ error: { code: 'origin_forbidden', message: 'Edit the knowledge base from the page served by this server.' } });
   });
 
-  router.get('/agent/api/knowledge/gaps', editor, (req, res) => {
+  router.get('/agent/api/knowledge/gaps', editor, async (req, res) => {
     const query = parse(gapsQuery, req.query);
-    const questions = gaps.questions({ lang: query.lang, since: query.since && new Date(query.since).toISOString(), belowConfidence: deps.config.matching.answerThreshold });
+    const questions = await gaps.questions({ lang: query.lang, since: query.since && new Date(query.since).toISOString(), belowConfidence: deps.config.matching.answerThreshold });
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ groups: knowledgeGaps(questions, engine(), { handled: gaps.handled(), relativeTo: files.relativeName }) });
+    res.json({ groups: knowledgeGaps(questions, engine(), { handled: await gaps.handled(), relativeTo: files.relativeName }) });
   });
 
-  router.post('/agent/api/knowledge/gaps/handled', editor, (req, res) => {
+  router.post('/agent/api/knowledge/gaps/handled', editor, async (req, res) => {
     const body = parse(handledBody, req.body);
-    const handledAt = gaps.markHandled(body.lang, body.keys, sessionAgentOf(res).id);
+    const handledAt = await gaps.markHandled(body.lang, body.keys, sessionAgentOf(res).id);
     res.json({ handledAt });
   });
 

@@ -8,7 +8,7 @@ import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import type { Logger } from '../observability';
 import { SESSION_MAX_AGE_SECONDS, verifyShopper, type SessionSigner } from '../session';
-import type { Conversation, ConversationStatus, Store, VerifiedShopper } from '../store';
+import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedShopper } from '../store';
 import type { BotRuntime } from './bot-runtime';
 import { clientAddress } from './client-address';
 import { isOriginAllowed } from './origin';
@@ -36,25 +36,27 @@ const SERVICE_RESTART = 1012;
 
 const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te puedo ayudar?', en: 'Hi! How can I help you?' };
 
+type ShopperStatusFrame = Extract<ServerFrame, { type: 'status' }>;
+
 /** The human handoff's hooks into shopper turns (implemented by src/handoff's HandoffService). */
 export interface ShopperHandoffHooks {
   /**
    * true: the handoff consumed the message (a form answer, a yes/no to its offer); the bot stays quiet.
    * `interpret` gives the bot's reading of the message, for an open form to tell answers from questions.
    */
-  beforeBot(conversationId: string, text: string, options: { isChoice: boolean; interpret?: () => Reply }): boolean;
+  beforeBot(conversationId: string, text: string, options: { isChoice: boolean; interpret?: () => Reply }): Promise<boolean>;
   /** Applies the escalation policy; calls `sendReply` (once, first) when the bot's reply should go out. */
-  afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => void): void;
+  afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => Promise<void>): Promise<void>;
   /** The label of one of the handoff's own options ("Sí, con una persona"), or null if `id` is not one. */
   choiceLabel(id: string, lang: Lang): string | null;
   /** true when `id` was one of the handoff's own options and has been handled. */
-  choice(conversationId: string, id: string): boolean;
-  requestHandoff(conversationId: string, reason: 'button'): void;
-  statusOf(conversationId: string): { state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string };
+  choice(conversationId: string, id: string): Promise<boolean>;
+  requestHandoff(conversationId: string, reason: 'button'): Promise<void>;
+  statusOf(conversationId: string): Promise<{ state: ConversationStatus; position?: number; etaSeconds?: number; agentName?: string }>;
   /** Whether a person can help now, and the sentence that tells the shopper (added to the greeting). */
   availability(lang: Lang): { agentsNow: boolean; note: string };
   /** Stores a 1–5 rating answering the rating question `messageId`; false if it is not one of this conversation's. */
-  rate(conversationId: string, messageId: number, rating: number, comment: string | null): boolean;
+  rate(conversationId: string, messageId: number, rating: number, comment: string | null): Promise<boolean>;
 }
 
 export interface ShopperGatewayDeps {
@@ -97,6 +99,13 @@ interface ShopperSocket {
    * or a reply (docs/protocol.md, "Load shedding").
    */
   shedUntil: number;
+  /** This socket's frames, handled one after the other (a hello finishes before the next frame starts). */
+  frames: Promise<void>;
+  /**
+   * Between registering for its conversation's broadcasts and sending the history (a hello's reads),
+   * the frames broadcast to this socket wait here, so none is lost, sent twice or sent before the welcome.
+   */
+  held: ServerFrame[] | null;
 }
 
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
@@ -130,7 +139,10 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const sendError = (client: ShopperSocket, code: ErrorCode, message: string = ERRORS[code].message, clientMessageId?: string) =>
     send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
   const broadcast = (conversationId: string, frame: ServerFrame) => {
-    for (const client of byConversation.get(conversationId) ?? []) send(client, frame);
+    for (const client of byConversation.get(conversationId) ?? []) {
+      if (client.held) client.held.push(frame);
+      else send(client, frame);
+    }
   };
 
   const unsubscribe = [
@@ -180,43 +192,56 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
    * The token's conversation, unless it belongs to another verified shopper (a shared computer); else the
    * verified shopper's latest conversation from any device (of the last 30 days, like a token's).
    */
-  function existingConversation(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>, shopper: VerifiedShopper | null): Conversation | undefined {
+  async function existingConversation(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>, shopper: VerifiedShopper | null): Promise<Conversation | undefined> {
     let conversation: Conversation | undefined;
     if (frame.token !== undefined) {
       const claims = sessions.verify(frame.token);
-      conversation = claims ? store.conversations.get(claims.conversationId) : undefined;
+      conversation = claims ? await store.conversations.get(claims.conversationId) : undefined;
       if (!conversation) sendError(client, 'session_invalid');
     }
     if (conversation?.shopperId && conversation.shopperId !== shopper?.id) conversation = undefined;
     return conversation ?? (shopper ? store.conversations.latestOfShopper(shopper.id, SESSION_MAX_AGE_SECONDS) : undefined);
   }
 
-  function hello(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): void {
+  async function hello(client: ShopperSocket, frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
     const shopper = verifiedShopper(client, frame);
-    let conversation = existingConversation(client, frame, shopper);
+    let conversation = await existingConversation(client, frame, shopper);
     const resumed = conversation !== undefined;
     if (!conversation) {
       if (!conversationLimiter.take(client.address)) {
         return refuseAndClose(client, 'rate_limited', 'Too many new conversations from this address; try again in a minute.');
       }
-      conversation = store.conversations.create(frame.lang ?? config.defaultLanguage, frame.page ?? null);
-      if (shopper) store.conversations.setIdentity(conversation.id, shopper);
+      conversation = await store.conversations.create(frame.lang ?? config.defaultLanguage, frame.page ?? null);
+      if (shopper) await store.conversations.setIdentity(conversation.id, shopper);
     } else {
       // A visitor who logs in on the shop keeps their chat, now linked to their account.
-      if (shopper && !conversation.shopperId) store.conversations.setIdentity(conversation.id, shopper);
-      if (frame.page) store.conversations.setPage(conversation.id, frame.page);
-      if (frame.lang && frame.lang !== conversation.lang) store.conversations.setLang(conversation.id, frame.lang);
+      if (shopper && !conversation.shopperId) await store.conversations.setIdentity(conversation.id, shopper);
+      if (frame.page) await store.conversations.setPage(conversation.id, frame.page);
+      if (frame.lang && frame.lang !== conversation.lang) await store.conversations.setLang(conversation.id, frame.lang);
     }
     const lang = frame.lang ?? conversation.lang;
+    // The tab closed while the conversation was being read: registering it now would keep it forever.
+    if (!clients.has(client)) return;
 
     const sockets = byConversation.get(conversation.id) ?? new Set<ShopperSocket>();
     if (sockets.size >= limits.socketsPerConversation) return refuseAndClose(client, 'too_many_sockets');
-    // Registering and sending the history in the same tick: no message can fall in between or arrive twice.
+    // Registered before the history is read, with broadcasts held until it is sent: no message can fall
+    // in between, and one both read and broadcast is sent once.
+    client.held = [];
     sockets.add(client);
     byConversation.set(conversation.id, sockets);
     client.conversationId = conversation.id;
     clearHelloTimer(client);
     events.emit('shopper.connected', { conversationId: conversation.id });
+    let history: StoredMessage[] = [];
+    let status: ShopperStatusFrame | null = null;
+    try {
+      if (resumed) history = await store.messages.listAfter(conversation.id, frame.lastSeenId ?? 0);
+      if (conversation.status !== 'bot') status = { type: 'status', ...(await handoff.statusOf(conversation.id)) };
+    } finally {
+      // Sent below, or after the error frame if a read failed.
+      queueMicrotask(() => releaseHeld(client, new Set(history.map((message) => message.id))));
+    }
 
     const engine = deps.engine();
     const availability = handoff.availability(lang);
@@ -233,12 +258,18 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       resumed,
       maxMessageChars: limits.maxMessageChars,
     });
-    if (resumed) {
-      for (const message of store.messages.listAfter(conversation.id, frame.lastSeenId ?? 0)) {
-        if (message.kind !== 'note') send(client, toMessageFrame(message, entryKind));
-      }
+    for (const message of history) {
+      if (message.kind !== 'note') send(client, toMessageFrame(message, entryKind));
     }
-    if (conversation.status !== 'bot') send(client, { type: 'status', ...handoff.statusOf(conversation.id) });
+    releaseHeld(client, new Set(history.map((message) => message.id)));
+    if (status) send(client, status);
+  }
+
+  /** Sends the frames held during a hello's reads, but for messages the history already had. */
+  function releaseHeld(client: ShopperSocket, sent: Set<number>): void {
+    const held = client.held ?? [];
+    client.held = null;
+    for (const frame of held) if (frame.type !== 'message' || !sent.has(frame.id)) send(client, frame);
   }
 
   /** The error frame, then the close code the registry gives for it. */
@@ -252,7 +283,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     client.helloTimer = null;
   }
 
-  function handleFrame(client: ShopperSocket, frame: ClientFrame): void {
+  async function handleFrame(client: ShopperSocket, frame: ClientFrame): Promise<void> {
     // Shutting down: nothing new starts; the client re-sends it, with the same id, after reconnecting.
     if (draining) return sendError(client, 'unavailable', undefined, 'clientMessageId' in frame ? frame.clientMessageId : undefined);
     if (frame.type === 'hello') {
@@ -277,7 +308,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
             return sendError(client, 'message_too_long', `The message is longer than ${limits.maxMessageChars} characters.`, clientMessageId);
           }
         } else {
-          const lang = store.conversations.get(conversationId)?.lang ?? config.defaultLanguage;
+          const lang = (await store.conversations.get(conversationId))?.lang ?? config.defaultLanguage;
           const handoffLabel = handoff.choiceLabel(frame.id, lang);
           // The shopper's message reads as the question they picked.
           const label = handoffLabel ?? deps.engine().label(frame.id, lang);
@@ -306,15 +337,15 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         return;
       }
       case 'feedback': {
-        const message = store.messages.get(frame.messageId);
+        const message = await store.messages.get(frame.messageId);
         // Another conversation's message looks exactly like a missing one.
         if (!message || message.conversationId !== conversationId || message.sender !== 'bot') return sendError(client, 'unknown_message');
-        store.feedback.record(message.id, conversationId, frame.helpful);
+        await store.feedback.record(message.id, conversationId, frame.helpful);
         return send(client, { type: 'feedback_saved', messageId: message.id, helpful: frame.helpful });
       }
       case 'csat': {
         // Only an answer to one of this conversation's rating questions; anything else looks missing.
-        if (!handoff.rate(conversationId, frame.messageId, frame.rating, frame.comment || null)) return sendError(client, 'unknown_message');
+        if (!(await handoff.rate(conversationId, frame.messageId, frame.rating, frame.comment || null))) return sendError(client, 'unknown_message');
         return send(client, { type: 'csat_saved', messageId: frame.messageId, rating: frame.rating });
       }
       case 'typing':
@@ -322,7 +353,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         return events.emit('conversation.typing', { conversationId, from: 'shopper', isTyping: frame.isTyping });
       case 'handoff_request': {
         if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited');
-        void serialize(conversationId, async () => handoff.requestHandoff(conversationId, 'button')).catch((error: unknown) => {
+        void serialize(conversationId, () => handoff.requestHandoff(conversationId, 'button')).catch((error: unknown) => {
           log.error({ err: error, conversationId }, 'handoff request failed');
           sendError(client, 'internal');
         });
@@ -332,9 +363,16 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   }
 
   function onMessage(client: ShopperSocket, data: RawData, isBinary: boolean): void {
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     // Every frame read in this event-loop turn writes in one transaction (one commit, not six per message).
     store.groupWrites();
+    // In order per socket: a frame's store calls may take a while, and the next frame must not overtake it.
+    client.frames = client.frames
+      .then(() => readFrame(client, data, isBinary))
+      .catch((error: unknown) => log.error({ err: error, socketId: client.id }, 'shopper frame failed'));
+  }
+
+  async function readFrame(client: ShopperSocket, data: RawData, isBinary: boolean): Promise<void> {
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (!frameLimiter.take(client.id)) return sendError(client, 'rate_limited', 'Too many frames on this connection; wait a moment and try again.');
     if (isBinary) return sendError(client, 'bad_frame', 'Frames must be JSON text, not binary.');
     if (bytes.length > limits.maxFrameBytes) {
@@ -343,7 +381,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     const parsed = parseClientFrame(bytes.toString('utf8'));
     if (!parsed.ok) return sendError(client, parsed.code, parsed.message, parsed.clientMessageId);
     try {
-      handleFrame(client, parsed.frame);
+      await handleFrame(client, parsed.frame);
     } catch (error) {
       log.error({ err: error, frame: parsed.frame.type, socketId: client.id }, 'shopper frame failed');
       sendError(client, 'internal');
@@ -352,7 +390,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
 
   function onConnection(ws: WebSocket, request: IncomingMessage): void {
     const address = clientAddress(request);
-    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0 };
+    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null };
     client.helloTimer = setTimeout(() => refuseAndClose(client, 'hello_timeout'), limits.helloTimeoutMs);
     client.helloTimer.unref();
     clients.add(client);

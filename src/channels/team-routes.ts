@@ -2,13 +2,11 @@ import express from 'express';
 import { requireRole, sessionAgentOf } from '../auth';
 import { AtentoError, ERRORS } from '../errors';
 import type { Logger } from '../observability';
-import type { Store, StoredMessage } from '../store';
-import type { AgentTable } from '../store/agents';
-import { shopperTable } from '../store/shoppers';
+import type { AgentStore, Store, StoredMessage } from '../store';
 import { isOriginAllowed } from './origin';
 
 export interface TeamRouteDeps {
-  agents: AgentTable;
+  agents: AgentStore;
   store: Store;
   log: Logger;
 }
@@ -20,11 +18,11 @@ export interface TeamRouteDeps {
 export function teamRoutes(deps: TeamRouteDeps): express.Router {
   const router = express.Router();
 
-  router.get('/agent/api/conversations/:id/transcript', requireRole(deps.agents, 'admin'), (req, res, next) => {
+  router.get('/agent/api/conversations/:id/transcript', requireRole(deps.agents, 'admin'), async (req, res, next) => {
     const id = String(req.params.id);
-    const conversation = deps.store.conversations.get(id);
+    const conversation = await deps.store.conversations.get(id);
     if (!conversation) return next(new AtentoError('not_found', `No conversation ${id}.`));
-    const messages = allMessages(deps.store, id);
+    const messages = await allMessages(deps.store, id);
     const format = req.query.format ?? 'json';
     if (format === 'csv') {
       res.setHeader('Content-Disposition', `attachment; filename="transcript-${id}.csv"`);
@@ -41,18 +39,18 @@ export function teamRoutes(deps: TeamRouteDeps): express.Router {
     if (isOriginAllowed(req, [])) return next();
     res.status(ERRORS.origin_forbidden.http).json({ error: { code: 'origin_forbidden', message: 'Export or erase shoppers from the console served by this server.' } });
   });
-  const shoppers = shopperTable(deps.store.db);
+  const shoppers = deps.store.shoppers;
   const shopperEmail = (body: unknown): string => {
     const email = (body as { email?: unknown } | undefined)?.email;
     if (typeof email !== 'string' || !email.includes('@') || email.length > 256) throw new AtentoError('bad_frame', 'Send {"email": "the e-mail the shopper gave"}.');
     return email;
   };
-  router.post('/agent/api/shoppers/export', requireRole(deps.agents, 'admin'), (req, res) => {
-    res.json(shoppers.export(shopperEmail(req.body)));
+  router.post('/agent/api/shoppers/export', requireRole(deps.agents, 'admin'), async (req, res) => {
+    res.json(await shoppers.export(shopperEmail(req.body)));
   });
-  router.post('/agent/api/shoppers/forget', requireRole(deps.agents, 'admin'), (req, res) => {
+  router.post('/agent/api/shoppers/forget', requireRole(deps.agents, 'admin'), async (req, res) => {
     const email = shopperEmail(req.body);
-    const { shopper, ...counts } = shoppers.forget(email);
+    const { shopper, ...counts } = await shoppers.forget(email);
     const agentId = sessionAgentOf(res).id;
     deps.log.info({ ...counts, shopper, agentId }, `forgot ${counts.conversations} conversations, ${counts.messages} messages, ${counts.tickets} tickets for shopper ${shopper} (by agent ${agentId})`);
     res.json({ forgotten: counts });
@@ -61,10 +59,10 @@ export function teamRoutes(deps: TeamRouteDeps): express.Router {
   return router;
 }
 
-function allMessages(store: Store, conversationId: string): StoredMessage[] {
+async function allMessages(store: Store, conversationId: string): Promise<StoredMessage[]> {
   const messages: StoredMessage[] = [];
   for (;;) {
-    const page = store.messages.listAfter(conversationId, messages.at(-1)?.id ?? 0);
+    const page = await store.messages.listAfter(conversationId, messages.at(-1)?.id ?? 0);
     messages.push(...page);
     if (page.length === 0) return messages;
   }

@@ -51,15 +51,15 @@ export interface Turns {
 export function createTurns(deps: TurnDeps): Turns {
   const { store, events, handoff, bot, log } = deps;
 
-  function storeBotOutputs(conversation: Conversation, outputs: BotOutput[], replyTo: number, shopperText: string): void {
+  async function storeBotOutputs(conversation: Conversation, outputs: BotOutput[], replyTo: number, shopperText: string): Promise<void> {
     for (const output of outputs) {
-      if (output.reply) handoff.afterBot(conversation.id, shopperText, output.reply, () => storeBotOutput(conversation, output, replyTo));
-      else storeBotOutput(conversation, output, replyTo);
+      if (output.reply) await handoff.afterBot(conversation.id, shopperText, output.reply, () => storeBotOutput(conversation, output, replyTo));
+      else await storeBotOutput(conversation, output, replyTo);
     }
   }
 
-  function storeBotOutput(conversation: Conversation, { text, reply }: BotOutput, replyTo: number): void {
-    const message = store.messages.insert({
+  async function storeBotOutput(conversation: Conversation, { text, reply }: BotOutput, replyTo: number): Promise<void> {
+    const message = await store.messages.insert({
       conversationId: conversation.id,
       sender: 'bot',
       text,
@@ -72,40 +72,40 @@ export function createTurns(deps: TurnDeps): Turns {
       replyTo,
     });
     events.emit('message.created', { message });
-    if (reply && reply.lang !== conversation.lang) store.conversations.setLang(conversation.id, reply.lang);
+    if (reply && reply.lang !== conversation.lang) await store.conversations.setLang(conversation.id, reply.lang);
   }
 
   /** The handoff and the bot's part of a turn, for a shopper message already on disk and acknowledged. */
   async function answer(conversation: Conversation, shopperMessage: StoredMessage, choiceId: string | null): Promise<void> {
     const conversationId = conversation.id;
     const text = shopperMessage.text;
-    if (choiceId && handoff.choice(conversationId, choiceId)) return;
+    if (choiceId && (await handoff.choice(conversationId, choiceId))) return;
     const interpret = () => deps.engine().respond(text, { lang: conversation.lang });
-    if (handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null, interpret })) return;
+    if (await handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null, interpret })) return;
     // Anyone but the bot holds the chat: the message waits for a person.
-    if (store.conversations.get(conversationId)?.status !== 'bot') return;
+    if ((await store.conversations.get(conversationId))?.status !== 'bot') return;
     const outputs = bot.turn(
       choiceId
         ? { kind: 'choice', conversationId, lang: conversation.lang, entryId: choiceId }
         : { kind: 'message', conversationId, lang: conversation.lang, text },
     );
-    storeBotOutputs(conversation, outputs, shopperMessage.id, text);
+    await storeBotOutputs(conversation, outputs, shopperMessage.id, text);
   }
 
   return {
     async run({ conversationId, clientMessageId, text, choiceId }, stored) {
-      const conversation = store.conversations.get(conversationId);
+      const conversation = await store.conversations.get(conversationId);
       if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
       const failedKey = `failed-turn:${conversationId}:${clientMessageId}`;
-      const duplicate = store.messages.findByClientId(conversationId, clientMessageId);
+      const duplicate = await store.messages.findByClientId(conversationId, clientMessageId);
       if (duplicate) {
         // A retry after a lost acknowledgement: acknowledge again, never answer twice, unless the first answer failed.
         stored(duplicate);
-        if (!store.dialogState.read(failedKey)) return;
-        store.dialogState.delete([failedKey]);
+        if (!(await store.dialogState.read(failedKey))) return;
+        await store.dialogState.delete([failedKey]);
         return answer(conversation, duplicate, choiceId);
       }
-      const message = store.messages.insert({
+      const message = await store.messages.insert({
         conversationId,
         sender: 'shopper',
         text,
@@ -119,8 +119,8 @@ export function createTurns(deps: TurnDeps): Turns {
         await answer(conversation, message, choiceId);
       } catch (error) {
         log.error({ err: error, conversationId }, 'shopper turn failed; apology sent');
-        store.dialogState.write({ [failedKey]: true });
-        storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, message.id);
+        await store.dialogState.write({ [failedKey]: true });
+        await storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, message.id);
       }
     },
   };

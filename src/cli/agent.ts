@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { generatePassword, hashPassword } from '../auth';
 import type { Config } from '../config';
-import { openDatabase } from '../store';
-import { AGENT_ROLES, agentTable, type AgentRole } from '../store/agents';
+import { AGENT_ROLES, openStore, type AgentRole } from '../store';
 
 const USAGE = 'Usage: atento agent add --email E --name N [--role agent|editor|admin]   |   atento agent role --email E --role R   |   atento agent list';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
@@ -26,11 +25,11 @@ export async function agentCommand(args: string[], config: Config, out: Output =
     return 2;
   }
   if (sub === 'list') {
-    const db = openDatabase(config.databaseFile);
+    const store = openStore(config.databaseFile);
     try {
-      for (const agent of agentTable(db, () => new Date().toISOString()).list()) out.write(`${agent.email}\t${agent.name}\t${agent.role}\n`);
+      for (const agent of await store.agents.list()) out.write(`${agent.email}\t${agent.name}\t${agent.role}\n`);
     } finally {
-      db.close();
+      await store.close();
     }
     return 0;
   }
@@ -52,15 +51,15 @@ export async function agentCommand(args: string[], config: Config, out: Output =
     return 2;
   }
 
-  const db = openDatabase(config.databaseFile);
+  const store = openStore(config.databaseFile);
   try {
-    const agents = agentTable(db, () => new Date().toISOString());
-    if (agents.credentials(email)) {
+    const agents = store.agents;
+    if (await agents.credentials(email)) {
       err.write(`atento agent add: an agent with e-mail ${email} already exists in ${config.databaseFile}\n`);
       return 1;
     }
     const password = generatePassword();
-    agents.create({ email, name, role, passwordHash: hashPassword(password) });
+    await agents.create({ email, name, role, passwordHash: hashPassword(password) });
     out.write(
       [
         `Created ${role} ${name} <${email}> in ${config.databaseFile}.`,
@@ -71,7 +70,7 @@ export async function agentCommand(args: string[], config: Config, out: Output =
     );
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -80,22 +79,22 @@ function roleProblem(role: string): string {
 }
 
 /** `atento agent role --email E --role R`: changes an account's role; its open sessions get it at once. */
-function setRole(values: Record<string, string | undefined>, config: Config, out: Output, err: Output): number {
+async function setRole(values: Record<string, string | undefined>, config: Config, out: Output, err: Output): Promise<number> {
   const email = values.email?.trim().toLowerCase() ?? '';
   const role = (values.role ?? '') as AgentRole;
   if (!email || !AGENT_ROLES.includes(role)) {
     err.write(`atento agent role: ${!email ? '--email is required' : roleProblem(role)}\n${USAGE}\n`);
     return 2;
   }
-  const db = openDatabase(config.databaseFile);
+  const store = openStore(config.databaseFile);
   try {
-    if (!agentTable(db, () => new Date().toISOString()).setRole(email, role)) {
+    if (!(await store.agents.setRole(email, role))) {
       err.write(`atento agent role: no agent with e-mail ${email} in ${config.databaseFile}\n`);
       return 1;
     }
     out.write(`${email} is now ${role}.\n`);
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }

@@ -2,7 +2,7 @@ import { createEngine, findOverlaps, formatProblem } from '../engine';
 import fs from 'node:fs';
 import { findPlaceholders, loadKnowledge, SHOP_VALUES_FILE } from '../knowledge';
 import { knowledgeGaps, type KnowledgeGap } from '../gaps';
-import { knowledgeGapTable, openStore, unansweredQuestions } from '../store';
+import { openStore } from '../store';
 import { parseCommand, parseLang, UsageError } from './options';
 
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -78,7 +78,7 @@ async function unansweredCommand(args: string[]): Promise<number> {
   const store = openStore(config.databaseFile);
   try {
     const since = values.since === undefined ? undefined : new Date(values.since as string).toISOString();
-    const rows = unansweredQuestions(store.db, { since, limit, lang: parseLang('kb unanswered', values.lang), belowConfidence: config.matching.answerThreshold });
+    const rows = await store.unanswered({ since, limit, lang: parseLang('kb unanswered', values.lang), belowConfidence: config.matching.answerThreshold });
     if (values.json) {
       console.log(JSON.stringify({ unanswered: rows }));
       return 0;
@@ -87,7 +87,7 @@ async function unansweredCommand(args: string[]): Promise<number> {
     console.log(`\n${rows.length} questions without a good answer.`);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -115,12 +115,11 @@ async function gapsCommand(args: string[]): Promise<number> {
   const store = openStore(config.databaseFile);
   let groups: KnowledgeGap[];
   try {
-    const table = knowledgeGapTable(store.db, () => new Date().toISOString());
     const since = values.since === undefined ? undefined : new Date(values.since as string).toISOString();
-    const questions = table.questions({ since, lang: parseLang('kb gaps', values.lang), belowConfidence: config.matching.answerThreshold });
-    groups = knowledgeGaps(questions, engine, { handled: table.handled(), limit });
+    const questions = await store.gaps.questions({ since, lang: parseLang('kb gaps', values.lang), belowConfidence: config.matching.answerThreshold });
+    groups = knowledgeGaps(questions, engine, { handled: await store.gaps.handled(), limit });
   } finally {
-    store.close();
+    await store.close();
   }
   if (values.json) {
     console.log(JSON.stringify({ groups }));

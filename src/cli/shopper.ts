@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config';
-import { openDatabase } from '../store';
-import { shopperTable, type ShopperKey } from '../store/shoppers';
+import { openStore, type ShopperKey } from '../store';
 import { whatsappNumber } from '../channels/providers/addresses';
 
 const USAGE =
@@ -29,18 +28,18 @@ export async function shopperCommand(args: string[], config: Config, out: Output
     err.write(`${USAGE}\n`);
     return 2;
   }
-  const db = openDatabase(config.databaseFile);
+  const store = openStore(config.databaseFile);
   try {
-    const shoppers = shopperTable(db);
+    const shoppers = store.shoppers;
     if (sub === 'export') {
-      out.write(`${JSON.stringify(shoppers.export(key), null, 2)}\n`);
+      out.write(`${JSON.stringify(await shoppers.export(key), null, 2)}\n`);
       return 0;
     }
-    const result = shoppers.forget(key);
+    const result = await shoppers.forget(key);
     out.write(`forgot ${result.conversations} conversations, ${result.messages} messages, ${result.tickets} tickets for shopper ${result.shopper}\n`);
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 

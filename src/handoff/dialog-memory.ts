@@ -17,18 +17,18 @@ export interface HandoffDialog {
 export class DialogMemory {
   constructor(private readonly store: Store) {}
 
-  read(conversationId: string): HandoffDialog {
-    return (this.store.dialogState.read(key(conversationId)) as HandoffDialog | undefined) ?? { lowConfidenceStreak: 0 };
+  async read(conversationId: string): Promise<HandoffDialog> {
+    return ((await this.store.dialogState.read(key(conversationId))) as HandoffDialog | undefined) ?? { lowConfidenceStreak: 0 };
   }
 
   /**
    * The default state is stored as no row: every bot turn writes here, most change nothing. Given the
    * state it was read as, a write that changes nothing touches no row (no delete of a missing row).
    */
-  write(conversationId: string, dialog: HandoffDialog, before?: HandoffDialog): void {
+  async write(conversationId: string, dialog: HandoffDialog, before?: HandoffDialog): Promise<void> {
     if (before && JSON.stringify(before) === JSON.stringify(dialog)) return;
-    if (!isDefault(dialog)) this.store.dialogState.write({ [key(conversationId)]: dialog });
-    else if (!before || !isDefault(before)) this.store.dialogState.delete([key(conversationId)]);
+    if (!isDefault(dialog)) await this.store.dialogState.write({ [key(conversationId)]: dialog });
+    else if (!before || !isDefault(before)) await this.store.dialogState.delete([key(conversationId)]);
   }
 }
 

@@ -3,8 +3,9 @@ import type { Reply } from '../engine/types';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize, words } from '../nlp';
-import type { Conversation, Sender, StoredMessage, Store } from '../store';
-import type { HandoffOutcome, HandoffTables } from '../store/handoff';
+import type { Conversation, Sender, StatusChange, StoredMessage, Store } from '../store';
+import type { HandoffOutcome } from '../store/handoff';
+import { silentLogger, type Logger } from '../observability';
 import { isWithinBusinessHours, nextOpening, replyDeadline } from './hours';
 import { assessTurn, LEAVE_MESSAGE, OFFER_ACCEPT, OFFER_DECLINE, readOfferAnswer, type EscalationReason } from './policy';
 import { Presence, realTimers, type Timers } from './presence';
@@ -22,7 +23,8 @@ import { currentQuestion, FORM_CANCEL, FORM_CHANGE_EMAIL, isCancelWord, stepTick
 
 export interface HandoffDeps {
   store: Store;
-  tables: HandoffTables;
+  /** Where failures of background work (timers, presence events) are reported. */
+  log?: Logger;
   events: EventBus;
   config: Config;
   now?: () => Date;
@@ -92,7 +94,7 @@ const MAX_OFFER_ANSWER_WORDS = 4;
  */
 export class HandoffService {
   private readonly store: Store;
-  private readonly tables: HandoffTables;
+  private readonly log: Logger;
   private readonly events: EventBus;
   private readonly config: Config;
   private readonly now: () => Date;
@@ -106,32 +108,34 @@ export class HandoffService {
   readonly views: ConsoleViews;
   private readonly listeners = new Set<(update: AgentUpdate) => void>();
   private readonly unsubscribe: Array<() => void> = [];
+  /** The routing under way, if any (see `route`). */
+  private routing: Promise<void> = Promise.resolve();
 
   constructor(deps: HandoffDeps) {
     this.store = deps.store;
-    this.tables = deps.tables;
+    this.log = deps.log ?? silentLogger();
     this.events = deps.events;
     this.config = deps.config;
     this.now = deps.now ?? (() => new Date());
     this.mailer = deps.mailer ?? createMailer({});
     this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
     this.memory = new DialogMemory(deps.store);
-    this.views = new ConsoleViews(deps.store, deps.tables, this.presence, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
+    this.views = new ConsoleViews(deps.store, this.presence, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
     // The shopper gateway says when tabs open and close; agents see "en línea" / "se fue hace…".
     this.unsubscribe.push(
       deps.events.on('shopper.connected', ({ conversationId }) => {
-        if (this.shoppers.connect(conversationId)) this.notifyPresence(conversationId);
+        if (this.shoppers.connect(conversationId)) this.background(this.notifyPresence(conversationId));
       }),
       deps.events.on('shopper.disconnected', ({ conversationId }) => {
-        if (this.shoppers.disconnect(conversationId, this.now())) this.notifyPresence(conversationId);
+        if (this.shoppers.disconnect(conversationId, this.now())) this.background(this.notifyPresence(conversationId));
       }),
     );
   }
 
   /** After a restart nobody is connected: agents holding chats get the grace period to come back. */
-  start(): void {
-    const holders = new Set(this.tables.handoffs.assigned().map((handoff) => handoff.agentId!));
-    for (const agentId of holders) this.presence.startGrace(agentId, () => this.agentGone(agentId));
+  async start(): Promise<void> {
+    const holders = new Set((await this.store.handoffs.assigned()).map((handoff) => handoff.agentId!));
+    for (const agentId of holders) this.presence.startGrace(agentId, () => this.background(this.agentGone(agentId)));
   }
 
   close(): void {
@@ -148,26 +152,26 @@ export class HandoffService {
 
   // ——— Shopper side ———
 
-  private notifyPresence(conversationId: string): void {
+  private async notifyPresence(conversationId: string): Promise<void> {
     // Only chats in the queue or with an agent are on a console; the bot's thousands are not. No
     // listener (no console, or the service closed at shutdown): nothing to tell, nothing to read.
     if (this.listeners.size === 0) return;
-    const status = this.store.conversations.get(conversationId)?.status;
+    const status = (await this.store.conversations.get(conversationId))?.status;
     if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId });
   }
 
   /** The status frame a (re)connecting shopper should see. */
-  statusOf(conversationId: string): ShopperStatus {
-    const conversation = this.store.conversations.get(conversationId);
+  async statusOf(conversationId: string): Promise<ShopperStatus> {
+    const conversation = await this.store.conversations.get(conversationId);
     if (!conversation) return { state: 'bot' };
-    const handoff = this.tables.handoffs.current(conversationId);
+    const handoff = await this.store.handoffs.current(conversationId);
     if (conversation.status === 'waiting') {
-      const queue = this.tables.handoffs.queue();
+      const queue = await this.store.handoffs.queue();
       const index = queue.findIndex((item) => item.conversationId === conversationId);
-      return index < 0 ? { state: 'waiting' } : { state: 'waiting', ...this.estimator()(index + 1) };
+      return index < 0 ? { state: 'waiting' } : { state: 'waiting', ...(await this.estimator())(index + 1) };
     }
     if (conversation.status === 'agent' && handoff?.agentId) {
-      return { state: 'agent', agentName: this.tables.agents.get(handoff.agentId)?.name };
+      return { state: 'agent', agentName: (await this.store.agents.get(handoff.agentId))?.name };
     }
     return { state: conversation.status };
   }
@@ -183,33 +187,33 @@ export class HandoffService {
    * Call before the bot answers a shopper message. Returns true when the handoff consumed the
    * message (a ticket form answer, a yes/no to the offer): the bot must not answer it.
    */
-  beforeBot(conversationId: string, text: string, options: TurnOptions = { isChoice: false }): boolean {
-    const conversation = this.store.conversations.get(conversationId);
+  async beforeBot(conversationId: string, text: string, options: TurnOptions = { isChoice: false }): Promise<boolean> {
+    const conversation = await this.store.conversations.get(conversationId);
     if (!conversation) return false;
-    if (conversation.status === 'resolved') this.transition(conversation, 'reopen');
-    const dialog = this.memory.read(conversationId);
+    if (conversation.status === 'resolved') await this.transition(conversation, 'reopen');
+    const dialog = await this.memory.read(conversationId);
     if (options.isChoice) {
       // A clicked FAQ button is a new question: the bot answers it, then offers the form again.
-      if (dialog.form) this.pauseForm(conversationId, dialog);
-      else if (dialog.offerPending) this.memory.write(conversationId, { ...dialog, offerPending: false });
+      if (dialog.form) await this.pauseForm(conversationId, dialog);
+      else if (dialog.offerPending) await this.memory.write(conversationId, { ...dialog, offerPending: false });
       return false;
     }
     if (dialog.form) return this.continueForm(conversation, dialog, text, options.interpret);
     // Typed a moment after a form ended: answered plainly (sentiment scoring reads "cancelar" as anger).
     if (!dialog.offerPending && isCancelWord(text)) {
-      this.post(conversationId, 'bot', TEXTS[conversation.lang].nothingToCancel, conversation.lang);
+      await this.post(conversationId, 'bot', TEXTS[conversation.lang].nothingToCancel, conversation.lang);
       return true;
     }
     if (dialog.offerPending) {
       const normalized = normalize(text);
       const answer = words(normalized).length <= MAX_OFFER_ANSWER_WORDS ? readOfferAnswer(normalized) : null;
-      this.memory.write(conversationId, { ...dialog, offerPending: false });
+      await this.memory.write(conversationId, { ...dialog, offerPending: false });
       if (answer === 'accept') {
-        this.requestHandoff(conversationId, 'low-confidence');
+        await this.requestHandoff(conversationId, 'low-confidence');
         return true;
       }
       if (answer === 'decline') {
-        this.post(conversationId, 'bot', TEXTS[conversation.lang].declined, conversation.lang);
+        await this.post(conversationId, 'bot', TEXTS[conversation.lang].declined, conversation.lang);
         return true;
       }
     }
@@ -220,31 +224,31 @@ export class HandoffService {
    * Applies the escalation policy to one bot turn. `sendReply` stores and delivers the bot's reply;
    * it is called (at most once) before any handoff message, so the transcript reads in order.
    */
-  afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => void): void {
-    const conversation = this.store.conversations.get(conversationId);
+  async afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => Promise<void>): Promise<void> {
+    const conversation = await this.store.conversations.get(conversationId);
     if (!conversation || conversation.status !== 'bot') {
-      sendReply();
+      await sendReply();
       return;
     }
-    const dialog = this.memory.read(conversationId);
+    const dialog = await this.memory.read(conversationId);
     const decision = assessTurn(
       { text, lang: reply.lang, reply, lowConfidenceStreak: dialog.lowConfidenceStreak },
       { lowConfidenceStrikes: this.config.handoff.lowConfidenceStrikes },
     );
     const { reofferForm, ...rest } = dialog;
-    this.memory.write(conversationId, { ...rest, lowConfidenceStreak: decision.lowConfidenceStreak, offerPending: false }, dialog);
+    await this.memory.write(conversationId, { ...rest, lowConfidenceStreak: decision.lowConfidenceStreak, offerPending: false }, dialog);
     const lang = reply.lang;
     const t = TEXTS[lang];
     if (decision.kind === 'none') {
-      sendReply();
+      await sendReply();
       // The shopper stepped out of the form to ask something: the way back is one click.
-      if (reofferForm) this.post(conversationId, 'bot', t.reofferForm, lang, { options: [{ id: LEAVE_MESSAGE, label: t.leaveMessageOption }] });
+      if (reofferForm) await this.post(conversationId, 'bot', t.reofferForm, lang, { options: [{ id: LEAVE_MESSAGE, label: t.leaveMessageOption }] });
       return;
     }
     if (decision.kind === 'offer') {
-      sendReply();
-      this.memory.write(conversationId, { ...rest, lowConfidenceStreak: 0, offerPending: true });
-      this.post(conversationId, 'bot', t.offer, lang, {
+      await sendReply();
+      await this.memory.write(conversationId, { ...rest, lowConfidenceStreak: 0, offerPending: true });
+      await this.post(conversationId, 'bot', t.offer, lang, {
         options: [
           { id: OFFER_ACCEPT, label: t.offerAccept },
           { id: OFFER_DECLINE, label: t.offerDecline },
@@ -254,8 +258,8 @@ export class HandoffService {
     }
     const isIntent = decision.reason === 'human-request' || decision.reason === 'complaint';
     // An intent's reply promises a person ("te paso con una persona"): only send it if one can come.
-    if (decision.answerFirst && (!isIntent || this.agentsAvailable())) sendReply();
-    this.requestHandoff(conversationId, decision.reason, lang, { announced: isIntent });
+    if (decision.answerFirst && (!isIntent || this.agentsAvailable())) await sendReply();
+    await this.requestHandoff(conversationId, decision.reason, lang, { announced: isIntent });
   }
 
   choiceLabel(choiceId: string, lang: Lang): string | null {
@@ -268,22 +272,22 @@ export class HandoffService {
   }
 
   /** A clicked option: returns true when it was one of the handoff's own ("talk to a person?"). */
-  choice(conversationId: string, choiceId: string): boolean {
+  async choice(conversationId: string, choiceId: string): Promise<boolean> {
     if (this.choiceLabel(choiceId, 'es') === null) return false;
-    const conversation = this.store.conversations.get(conversationId);
+    const conversation = await this.store.conversations.get(conversationId);
     if (!conversation) return true;
     if (choiceId === LEAVE_MESSAGE) {
-      if (conversation.status === 'waiting') this.leaveQueueForMessage(conversation);
-      else if (conversation.status !== 'agent') this.reopenForm(conversation);
+      if (conversation.status === 'waiting') await this.leaveQueueForMessage(conversation);
+      else if (conversation.status !== 'agent') await this.reopenForm(conversation);
       return true;
     }
     if (choiceId === FORM_CANCEL || choiceId === FORM_CHANGE_EMAIL) {
-      this.formButton(conversation, choiceId);
+      await this.formButton(conversation, choiceId);
       return true;
     }
-    this.memory.write(conversationId, { ...this.memory.read(conversationId), offerPending: false });
-    if (choiceId === OFFER_ACCEPT) this.requestHandoff(conversationId, 'low-confidence');
-    else this.post(conversationId, 'bot', TEXTS[conversation.lang].declined, conversation.lang);
+    await this.memory.write(conversationId, { ...(await this.memory.read(conversationId)), offerPending: false });
+    if (choiceId === OFFER_ACCEPT) await this.requestHandoff(conversationId, 'low-confidence');
+    else await this.post(conversationId, 'bot', TEXTS[conversation.lang].declined, conversation.lang);
     return true;
   }
 
@@ -291,12 +295,12 @@ export class HandoffService {
    * Puts the conversation in the queue (and routes it), or, with nobody available, starts the
    * leave-a-message form. `announced`: the bot already told the shopper a person is coming.
    */
-  requestHandoff(conversationId: string, reason: EscalationReason, langOverride?: Lang, options: { announced?: boolean } = {}): void {
-    const conversation = this.store.conversations.get(conversationId);
+  async requestHandoff(conversationId: string, reason: EscalationReason, langOverride?: Lang, options: { announced?: boolean } = {}): Promise<void> {
+    const conversation = await this.store.conversations.get(conversationId);
     if (!conversation) return;
     if (conversation.status === 'waiting' || conversation.status === 'agent') {
       // Asked again (a second tab, an impatient click): just say where they stand.
-      const { state, ...detail } = this.statusOf(conversationId);
+      const { state, ...detail } = await this.statusOf(conversationId);
       this.events.emit('conversation.status_changed', { conversationId, status: state, ...detail });
       return;
     }
@@ -304,97 +308,94 @@ export class HandoffService {
     const t = TEXTS[lang];
     this.events.emit('conversation.handoff_requested', { conversationId, reason, lang });
     if (!this.agentsAvailable()) {
-      const { form } = this.memory.read(conversationId);
+      const { form } = await this.memory.read(conversationId);
       // Asked for a person in the middle of the form: say why not, and keep what was already answered.
-      if (form) this.post(conversationId, 'bot', `${t.stillNobody(this.whyNobody(lang))} ${currentQuestion(form, lang)}`, lang, { options: formButtons(form, lang) });
-      else this.startTicketForm(conversationId, lang, reason, this.whyNobody(lang));
+      if (form) await this.post(conversationId, 'bot', `${t.stillNobody(this.whyNobody(lang))} ${currentQuestion(form, lang)}`, lang, { options: formButtons(form, lang) });
+      else await this.startTicketForm(conversationId, lang, reason, this.whyNobody(lang));
       // Still with the bot: the status answers the widget's pending "talk to a person" request.
       this.events.emit('conversation.status_changed', { conversationId, status: conversation.status, agentsAvailable: false });
       return;
     }
-    this.memory.write(conversationId, { lowConfidenceStreak: 0 });
+    await this.memory.write(conversationId, { lowConfidenceStreak: 0 });
     if (!options.announced) {
       const text = reason === 'negative-sentiment' ? t.angryHandoff : reason.startsWith('faq:') ? t.faqHandoff : t.connecting;
-      this.post(conversationId, 'bot', text, lang);
+      await this.post(conversationId, 'bot', text, lang);
     }
-    this.store.transaction(() => {
-      this.tables.handoffs.open(conversationId, reason, lang);
-      this.transition(conversation, 'request');
-    });
-    this.route();
-    this.publishQueue();
+    const request = this.change(conversation, 'request');
+    // Null: another turn queued it meanwhile, and already routed it.
+    if (!(await this.store.handoffs.request(conversationId, { reason, lang }, request))) return;
+    this.changed(conversation, request);
+    await this.route();
+    await this.publishQueue();
   }
 
   // ——— Agent side ———
 
-  agentConnected(agentId: string): void {
+  async agentConnected(agentId: string): Promise<void> {
     if (this.presence.connect(agentId, this.now())) {
       this.notify({ type: 'agents' });
-      this.route();
-      this.publishQueue();
+      await this.route();
+      await this.publishQueue();
     }
   }
 
-  agentDisconnected(agentId: string): void {
-    if (this.presence.disconnect(agentId, () => this.agentGone(agentId))) {
+  async agentDisconnected(agentId: string): Promise<void> {
+    if (this.presence.disconnect(agentId, () => this.background(this.agentGone(agentId)))) {
       this.notify({ type: 'agents' });
-      this.publishQueue(); // fewer agents online: longer estimates
+      await this.publishQueue(); // fewer agents online: longer estimates
     }
   }
 
-  claim(agentId: string, conversationId: string): AgentActionResult {
-    const result = this.store.transaction((): AgentActionResult => {
-      const conversation = this.store.conversations.get(conversationId);
-      if (!conversation || !this.tables.handoffs.current(conversationId)) return { ok: false, error: 'not_waiting' };
-      if (!this.tables.handoffs.claim(conversationId, agentId)) return { ok: false, error: 'already_taken' };
-      this.transition(conversation, 'assign');
-      return { ok: true };
-    });
-    if (!result.ok) return result;
-    this.afterAssign(agentId, conversationId);
-    this.publishQueue();
-    return result;
+  async claim(agentId: string, conversationId: string): Promise<AgentActionResult> {
+    const conversation = await this.store.conversations.get(conversationId);
+    const assign = conversation && nextStatus(conversation.status, 'assign');
+    if (!conversation || !assign) return { ok: false, error: 'not_waiting' };
+    const claimed = await this.store.handoffs.claim(conversationId, agentId, { from: conversation.status, to: assign });
+    if (claimed !== 'ok') return { ok: false, error: claimed };
+    await this.afterAssign(agentId, conversationId);
+    await this.publishQueue();
+    return { ok: true };
   }
 
-  reply(agentId: string, conversationId: string, text: string, clientMessageId: string): StoredMessage | AgentActionError {
-    const owned = this.ownedConversation(agentId, conversationId);
+  async reply(agentId: string, conversationId: string, text: string, clientMessageId: string): Promise<StoredMessage | AgentActionError> {
+    const owned = await this.ownedConversation(agentId, conversationId);
     if (typeof owned === 'string') return owned;
-    const authorName = this.agentName(agentId);
-    const earlier = this.store.messages.findByClientId(conversationId, clientMessageId);
+    const authorName = await this.agentName(agentId);
+    const earlier = await this.store.messages.findByClientId(conversationId, clientMessageId);
     // A retry of this agent's own reply is acknowledged again; an id someone else used is not a retry,
     // and the reply is stored without it (ids are unique per conversation).
     if (earlier?.sender === 'agent' && earlier.kind === 'text' && earlier.authorName === authorName) return earlier;
-    if (!replyWindowOpen(owned, this.store.messages.lastShopperAt(conversationId), this.now())) {
-      this.ticketOutsideWindow(owned);
+    if (!replyWindowOpen(owned, await this.store.messages.lastShopperAt(conversationId), this.now())) {
+      await this.ticketOutsideWindow(owned);
       return 'whatsapp_window_closed';
     }
     return this.post(conversationId, 'agent', text, owned.lang, { authorName, clientMessageId: earlier ? undefined : clientMessageId });
   }
 
   /** A private note: stored and shown to agents only; the shopper gateway never delivers notes. */
-  note(agentId: string, conversationId: string, text: string): StoredMessage | AgentActionError {
-    const conversation = this.store.conversations.get(conversationId);
+  async note(agentId: string, conversationId: string, text: string): Promise<StoredMessage | AgentActionError> {
+    const conversation = await this.store.conversations.get(conversationId);
     if (!conversation) return 'not_found';
-    return this.post(conversationId, 'agent', text, conversation.lang, { kind: 'note', authorName: this.agentName(agentId) });
+    return this.post(conversationId, 'agent', text, conversation.lang, { kind: 'note', authorName: await this.agentName(agentId) });
   }
 
-  resolve(agentId: string, conversationId: string): AgentActionResult {
+  async resolve(agentId: string, conversationId: string): Promise<AgentActionResult> {
     return this.release(agentId, conversationId, 'resolve');
   }
 
-  handBack(agentId: string, conversationId: string): AgentActionResult {
+  async handBack(agentId: string, conversationId: string): Promise<AgentActionResult> {
     return this.release(agentId, conversationId, 'hand_back');
   }
 
-  transfer(agentId: string, conversationId: string, toAgentId: string): AgentActionResult {
-    const owned = this.ownedConversation(agentId, conversationId);
+  async transfer(agentId: string, conversationId: string, toAgentId: string): Promise<AgentActionResult> {
+    const owned = await this.ownedConversation(agentId, conversationId);
     if (typeof owned === 'string') return { ok: false, error: owned };
-    const target = this.tables.agents.get(toAgentId);
+    const target = await this.store.agents.get(toAgentId);
     if (!target) return { ok: false, error: 'not_found' };
     if (!this.presence.isOnline(toAgentId)) return { ok: false, error: 'agent_offline' };
-    if (!this.tables.handoffs.transfer(conversationId, agentId, toAgentId)) return { ok: false, error: 'not_yours' };
+    if (!(await this.store.handoffs.transfer(conversationId, agentId, toAgentId))) return { ok: false, error: 'not_yours' };
     const t = TEXTS[owned.lang];
-    this.post(conversationId, 'system', t.transferred(this.agentName(agentId), target.name), owned.lang);
+    await this.post(conversationId, 'system', t.transferred(await this.agentName(agentId), target.name), owned.lang);
     this.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: target.name });
     this.notify({ type: 'released', agentId, conversationId, outcome: 'transferred' });
     this.notify({ type: 'chats', agentId });
@@ -404,10 +405,10 @@ export class HandoffService {
   }
 
   /** An agent records the shopper's name or e-mail (which also finds their earlier conversations). */
-  setShopperDetails(conversationId: string, details: { name?: string; email?: string }): AgentActionResult {
-    if (!this.store.conversations.get(conversationId)) return { ok: false, error: 'not_found' };
-    this.store.conversations.setShopper(conversationId, { name: details.name, email: details.email?.toLowerCase() });
-    const holder = this.holderOf(conversationId);
+  async setShopperDetails(conversationId: string, details: { name?: string; email?: string }): Promise<AgentActionResult> {
+    if (!(await this.store.conversations.get(conversationId))) return { ok: false, error: 'not_found' };
+    await this.store.conversations.setShopper(conversationId, { name: details.name, email: details.email?.toLowerCase() });
+    const holder = await this.holderOf(conversationId);
     if (holder) this.notify({ type: 'chats', agentId: holder });
     this.notify({ type: 'queue' });
     return { ok: true };
@@ -423,11 +424,11 @@ export class HandoffService {
    * A refusal leaves everything as it was.
    */
   async answerTicket(agentId: string, ticketId: number, text: string): Promise<AgentActionResult> {
-    const ticket = this.tables.tickets.get(ticketId);
+    const ticket = await this.store.tickets.get(ticketId);
     if (!ticket) return { ok: false, error: 'not_found' };
     if (this.sendingTickets.has(ticketId)) return { ok: false, error: 'already_taken' };
     this.sendingTickets.add(ticketId);
-    const authorName = this.agentName(agentId);
+    const authorName = await this.agentName(agentId);
     try {
       await this.mailer.send(composeTicketReply(ticket, { text, agentName: authorName, shopName: this.config.shopName }));
     } catch (error) {
@@ -436,43 +437,43 @@ export class HandoffService {
     } finally {
       this.sendingTickets.delete(ticketId);
     }
-    this.store.transaction(() => {
-      this.tables.tickets.markAnswered(ticketId, agentId);
-      this.post(ticket.conversationId, 'agent', text, ticket.lang, { authorName, via: 'email' });
-      this.askRating(ticket.conversationId, ticket.lang);
-    });
+    const rating = csatQuestion(ticket.lang);
+    const stored = await this.store.tickets.recordAnswer(ticketId, agentId, [
+      { conversationId: ticket.conversationId, sender: 'agent', text, lang: ticket.lang, authorName, via: 'email' },
+      { conversationId: ticket.conversationId, sender: 'bot', text: rating.text, lang: ticket.lang, options: rating.options },
+    ]);
+    for (const message of stored) this.events.emit('message.created', { message });
     this.notify({ type: 'tickets' });
     return { ok: true };
   }
 
   /** The shopper answered the reply by e-mail and an agent pasted it: the thread stays whole in Atento. */
-  recordEmailReply(ticketId: number, text: string): AgentActionResult {
-    const ticket = this.tables.tickets.get(ticketId);
+  async recordEmailReply(ticketId: number, text: string): Promise<AgentActionResult> {
+    const ticket = await this.store.tickets.get(ticketId);
     if (!ticket) return { ok: false, error: 'not_found' };
-    this.post(ticket.conversationId, 'shopper', text, ticket.lang, { via: 'email' });
+    await this.post(ticket.conversationId, 'shopper', text, ticket.lang, { via: 'email' });
     this.notify({ type: 'tickets' });
     return { ok: true };
   }
 
   /** The shopper rated the help they got (1–5, optional comment), answering one of our rating questions. */
-  rate(conversationId: string, requestId: number, rating: number, comment: string | null): boolean {
-    const request = this.store.messages.get(requestId);
+  async rate(conversationId: string, requestId: number, rating: number, comment: string | null): Promise<boolean> {
+    const request = await this.store.messages.get(requestId);
     if (!request || request.conversationId !== conversationId || !isCsatQuestion(request)) return false;
-    this.tables.csat.record({ requestId, conversationId, rating, comment });
-    const rated = this.tables.csat.ofConversation(conversationId).find((entry) => entry.requestId === requestId);
-    if (rated?.agentId) this.notify({ type: 'rated', agentId: rated.agentId, conversationId });
+    const rated = await this.store.csat.record({ requestId, conversationId, rating, comment });
+    if (rated.agentId) this.notify({ type: 'rated', agentId: rated.agentId, conversationId });
     return true;
   }
 
-  closeTicket(agentId: string, ticketId: number): AgentActionResult {
-    if (!this.tables.tickets.close(ticketId, agentId)) return { ok: false, error: 'not_found' };
+  async closeTicket(agentId: string, ticketId: number): Promise<AgentActionResult> {
+    if (!(await this.store.tickets.close(ticketId, agentId))) return { ok: false, error: 'not_found' };
     this.notify({ type: 'tickets' });
     return { ok: true };
   }
 
   /** The agent holding a conversation, if any (for forwarding shopper messages and typing). */
-  holderOf(conversationId: string): string | null {
-    return this.tables.handoffs.current(conversationId)?.agentId ?? null;
+  async holderOf(conversationId: string): Promise<string | null> {
+    return (await this.store.handoffs.current(conversationId))?.agentId ?? null;
   }
 
   // ——— Internals ———
@@ -481,10 +482,10 @@ export class HandoffService {
    * Outside WhatsApp's 24-hour window the chat cannot reach the shopper: with an e-mail on file the case
    * becomes a ticket (once), answered by e-mail from the console's ticket list.
    */
-  private ticketOutsideWindow(conversation: Conversation): void {
-    if (!conversation.shopperEmail || this.tables.tickets.open().some((ticket) => ticket.conversationId === conversation.id)) return;
-    const lastWords = this.tables.handoffs.lastShopperText(conversation.id) ?? '';
-    this.tables.tickets.create({
+  private async ticketOutsideWindow(conversation: Conversation): Promise<void> {
+    if (!conversation.shopperEmail || (await this.store.tickets.open()).some((ticket) => ticket.conversationId === conversation.id)) return;
+    const lastWords = (await this.store.handoffs.lastShopperText(conversation.id)) ?? '';
+    await this.store.tickets.create({
       conversationId: conversation.id,
       name: conversation.shopperName ?? 'WhatsApp',
       email: conversation.shopperEmail,
@@ -512,163 +513,166 @@ export class HandoffService {
     return handoff.replyPromise?.[lang] ?? TEXTS[lang].replyBy(replyDeadline(this.now(), handoff.replyWithinBusinessHours, handoff));
   }
 
-  /** Offers waiting conversations, first in line first, to the least-loaded online agent under capacity. */
-  private route(): void {
-    for (const waiting of this.tables.handoffs.queue()) {
-      const agentId = pickAgent(this.loads(), this.config.handoff.agentCapacity);
+  /**
+   * Offers waiting conversations, first in line first, to the least-loaded online agent under capacity.
+   * One routing at a time: two interleaved ones would both count an agent's load before either claims.
+   */
+  private route(): Promise<void> {
+    const run = this.routing.then(() => this.routeWaiting());
+    this.routing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async routeWaiting(): Promise<void> {
+    const assign = { from: 'waiting', to: nextStatus('waiting', 'assign')! } as const;
+    for (const waiting of await this.store.handoffs.queue()) {
+      const agentId = pickAgent(await this.loads(), this.config.handoff.agentCapacity);
       if (!agentId) return;
-      const claimed = this.store.transaction(() => {
-        const conversation = this.store.conversations.get(waiting.conversationId);
-        if (!conversation || !this.tables.handoffs.claim(waiting.conversationId, agentId)) return false;
-        this.transition(conversation, 'assign');
-        return true;
-      });
-      if (claimed) this.afterAssign(agentId, waiting.conversationId);
+      // Anything but 'ok': an agent's own claim or the shopper leaving got there first.
+      if ((await this.store.handoffs.claim(waiting.conversationId, agentId, assign)) === 'ok') await this.afterAssign(agentId, waiting.conversationId);
     }
   }
 
-  private loads() {
+  private async loads() {
     const counts = new Map<string, number>();
-    for (const handoff of this.tables.handoffs.assigned()) counts.set(handoff.agentId!, (counts.get(handoff.agentId!) ?? 0) + 1);
+    for (const handoff of await this.store.handoffs.assigned()) counts.set(handoff.agentId!, (counts.get(handoff.agentId!) ?? 0) + 1);
     return this.presence.online().map(({ agentId, onlineSince }) => ({ agentId, onlineSince, openChats: counts.get(agentId) ?? 0 }));
   }
 
-  private afterAssign(agentId: string, conversationId: string): void {
-    const conversation = this.store.conversations.get(conversationId)!;
-    const name = this.agentName(agentId);
-    this.post(conversationId, 'system', TEXTS[conversation.lang].agentJoined(name), conversation.lang);
+  private async afterAssign(agentId: string, conversationId: string): Promise<void> {
+    const conversation = (await this.store.conversations.get(conversationId))!;
+    const name = await this.agentName(agentId);
+    await this.post(conversationId, 'system', TEXTS[conversation.lang].agentJoined(name), conversation.lang);
     this.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: name });
     this.notify({ type: 'assigned', agentId, conversationId });
     this.notify({ type: 'chats', agentId });
   }
 
-  private release(agentId: string, conversationId: string, event: 'resolve' | 'hand_back'): AgentActionResult {
-    const owned = this.ownedConversation(agentId, conversationId);
+  private async release(agentId: string, conversationId: string, event: 'resolve' | 'hand_back'): Promise<AgentActionResult> {
+    const owned = await this.ownedConversation(agentId, conversationId);
     if (typeof owned === 'string') return { ok: false, error: owned };
     const outcome: HandoffOutcome = event === 'resolve' ? 'resolved' : 'handed_back';
-    this.store.transaction(() => {
-      this.tables.handoffs.close(conversationId, outcome);
-      this.transition(owned, event, false);
-      if (event === 'hand_back') this.memory.write(conversationId, { lowConfidenceStreak: 0 });
-    });
+    const change = this.change(owned, event);
+    if (!(await this.store.handoffs.release(conversationId, { outcome, heldBy: agentId }, change))) return { ok: false, error: 'not_yours' };
+    this.changed(owned, change, false);
+    if (event === 'hand_back') await this.memory.write(conversationId, { lowConfidenceStreak: 0 });
     const t = TEXTS[owned.lang];
-    const name = this.agentName(agentId);
-    this.post(conversationId, 'system', event === 'resolve' ? t.resolved(name) : t.handedBack(name), owned.lang);
-    if (event === 'resolve') this.askRating(conversationId, owned.lang);
+    const name = await this.agentName(agentId);
+    await this.post(conversationId, 'system', event === 'resolve' ? t.resolved(name) : t.handedBack(name), owned.lang);
+    if (event === 'resolve') await this.askRating(conversationId, owned.lang);
     this.events.emit('conversation.status_changed', { conversationId, status: event === 'resolve' ? 'resolved' : 'bot' });
     this.notify({ type: 'released', agentId, conversationId, outcome });
     this.notify({ type: 'chats', agentId });
-    this.route(); // a slot opened up
-    this.publishQueue();
+    await this.route(); // a slot opened up
+    await this.publishQueue();
     return { ok: true };
   }
 
-  private askRating(conversationId: string, lang: Lang): void {
+  private async askRating(conversationId: string, lang: Lang): Promise<void> {
     const { text, options } = csatQuestion(lang);
-    this.post(conversationId, 'bot', text, lang, { options });
+    await this.post(conversationId, 'bot', text, lang, { options });
   }
 
-  private startTicketForm(conversationId: string, lang: Lang, reason: string, why: string): void {
+  private async startTicketForm(conversationId: string, lang: Lang, reason: string, why: string): Promise<void> {
     const form: TicketForm = { step: 'name' };
-    this.memory.write(conversationId, { lowConfidenceStreak: 0, form, formReason: reason });
+    await this.memory.write(conversationId, { lowConfidenceStreak: 0, form, formReason: reason });
     const ask = TEXTS[lang].leaveMessage(this.replyPromise(lang));
-    this.post(conversationId, 'bot', why ? `${why} ${ask}` : ask, lang, { options: formButtons(form, lang) });
+    await this.post(conversationId, 'bot', why ? `${why} ${ask}` : ask, lang, { options: formButtons(form, lang) });
   }
 
   /** The shopper stepped out of the form (a question, a clicked FAQ): the bot answers, the form waits to be offered again. */
-  private pauseForm(conversationId: string, dialog: HandoffDialog): void {
-    this.memory.write(conversationId, { lowConfidenceStreak: 0, formReason: dialog.formReason, reofferForm: true });
+  private async pauseForm(conversationId: string, dialog: HandoffDialog): Promise<void> {
+    await this.memory.write(conversationId, { lowConfidenceStreak: 0, formReason: dialog.formReason, reofferForm: true });
   }
 
   /** "Dejar un mensaje" clicked while with the bot: the form from the start (unless one is open). */
-  private reopenForm(conversation: Conversation): void {
-    const dialog = this.memory.read(conversation.id);
+  private async reopenForm(conversation: Conversation): Promise<void> {
+    const dialog = await this.memory.read(conversation.id);
     if (dialog.form) {
-      this.post(conversation.id, 'bot', currentQuestion(dialog.form, conversation.lang), conversation.lang, { options: formButtons(dialog.form, conversation.lang) });
+      await this.post(conversation.id, 'bot', currentQuestion(dialog.form, conversation.lang), conversation.lang, { options: formButtons(dialog.form, conversation.lang) });
       return;
     }
-    this.startTicketForm(conversation.id, conversation.lang, dialog.formReason ?? 'button', '');
+    await this.startTicketForm(conversation.id, conversation.lang, dialog.formReason ?? 'button', '');
   }
 
-  private formButton(conversation: Conversation, choiceId: string): void {
+  private async formButton(conversation: Conversation, choiceId: string): Promise<void> {
     const lang = conversation.lang;
-    const dialog = this.memory.read(conversation.id);
+    const dialog = await this.memory.read(conversation.id);
     const form = dialog.form;
     if (!form) {
-      if (choiceId === FORM_CANCEL) this.post(conversation.id, 'bot', TEXTS[lang].nothingToCancel, lang);
-      else this.reopenForm(conversation);
+      if (choiceId === FORM_CANCEL) await this.post(conversation.id, 'bot', TEXTS[lang].nothingToCancel, lang);
+      else await this.reopenForm(conversation);
       return;
     }
     if (choiceId === FORM_CANCEL) {
-      this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
-      this.post(conversation.id, 'bot', TEXTS[lang].formCancelled, lang);
+      await this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
+      await this.post(conversation.id, 'bot', TEXTS[lang].formCancelled, lang);
       return;
     }
     const back: TicketForm = form.step === 'message' ? { step: 'email', name: form.name } : form;
-    this.memory.write(conversation.id, { ...dialog, form: back });
-    this.post(conversation.id, 'bot', currentQuestion(back, lang), lang, { options: formButtons(back, lang) });
+    await this.memory.write(conversation.id, { ...dialog, form: back });
+    await this.post(conversation.id, 'bot', currentQuestion(back, lang), lang, { options: formButtons(back, lang) });
   }
 
   /** The grace period ran out: the agent's chats go back to the queue; with nobody left, offer a message. */
-  private agentGone(agentId: string): void {
-    this.requeueChatsOf(agentId);
+  private async agentGone(agentId: string): Promise<void> {
+    await this.requeueChatsOf(agentId);
     if (this.presence.online().length > 0) return;
-    for (const waiting of this.tables.handoffs.queue()) {
-      const dialog = this.memory.read(waiting.conversationId);
+    for (const waiting of await this.store.handoffs.queue()) {
+      const dialog = await this.memory.read(waiting.conversationId);
       if (dialog.leaveOffered) continue;
-      this.memory.write(waiting.conversationId, { ...dialog, leaveOffered: true });
+      await this.memory.write(waiting.conversationId, { ...dialog, leaveOffered: true });
       const t = TEXTS[waiting.lang];
-      this.post(waiting.conversationId, 'bot', t.nobodyLeft, waiting.lang, { options: [{ id: LEAVE_MESSAGE, label: t.leaveMessageOption }] });
+      await this.post(waiting.conversationId, 'bot', t.nobodyLeft, waiting.lang, { options: [{ id: LEAVE_MESSAGE, label: t.leaveMessageOption }] });
     }
   }
 
   /** A waiting shopper chose to leave a message instead: out of the queue, into the form. */
-  private leaveQueueForMessage(conversation: Conversation): void {
-    const handoff = this.tables.handoffs.current(conversation.id);
+  private async leaveQueueForMessage(conversation: Conversation): Promise<void> {
+    const handoff = await this.store.handoffs.current(conversation.id);
     if (conversation.status !== 'waiting' || !handoff) return;
-    this.store.transaction(() => {
-      this.tables.handoffs.close(conversation.id, 'ticket');
-      this.transition(conversation, 'hand_back');
-    });
-    this.startTicketForm(conversation.id, conversation.lang, handoff.reason, '');
-    this.publishQueue();
+    const change = this.change(conversation, 'hand_back');
+    // False: an agent claimed it meanwhile, and the shopper is about to hear from them.
+    if (!(await this.store.handoffs.release(conversation.id, { outcome: 'ticket', heldBy: null }, change))) return;
+    this.changed(conversation, change);
+    await this.startTicketForm(conversation.id, conversation.lang, handoff.reason, '');
+    await this.publishQueue();
   }
 
-  private requeueChatsOf(agentId: string): void {
+  private async requeueChatsOf(agentId: string): Promise<void> {
     if (this.presence.isOnline(agentId)) return;
-    const chats = this.tables.handoffs.ofAgent(agentId);
+    const chats = await this.store.handoffs.ofAgent(agentId);
     if (chats.length === 0) return;
-    const name = this.agentName(agentId);
+    const name = await this.agentName(agentId);
     for (const chat of chats) {
-      const conversation = this.store.conversations.get(chat.conversationId);
-      if (!conversation) continue;
-      this.store.transaction(() => {
-        this.tables.handoffs.requeue(chat.conversationId);
-        this.transition(conversation, 'requeue', false);
-      });
-      this.post(chat.conversationId, 'system', TEXTS[conversation.lang].agentLeft(name), conversation.lang);
+      const conversation = await this.store.conversations.get(chat.conversationId);
+      const change = conversation && nextStatus(conversation.status, 'requeue');
+      if (!conversation || !change) continue;
+      if (!(await this.store.handoffs.requeue(chat.conversationId, agentId, { from: conversation.status, to: change }))) continue;
+      conversation.status = change;
+      await this.post(chat.conversationId, 'system', TEXTS[conversation.lang].agentLeft(name), conversation.lang);
       this.notify({ type: 'released', agentId, conversationId: chat.conversationId, outcome: 'requeued' });
     }
     this.notify({ type: 'chats', agentId });
-    this.route();
-    this.publishQueue();
+    await this.route();
+    await this.publishQueue();
   }
 
   /** Every waiting shopper gets their position and estimate; every console gets the queue. */
-  private publishQueue(): void {
-    const estimate = this.estimator();
-    this.tables.handoffs.queue().forEach((handoff, index) => {
+  private async publishQueue(): Promise<void> {
+    const estimate = await this.estimator();
+    (await this.store.handoffs.queue()).forEach((handoff, index) => {
       this.events.emit('conversation.status_changed', { conversationId: handoff.conversationId, status: 'waiting', ...estimate(index + 1) });
     });
     this.notify({ type: 'queue' });
   }
 
   /** Position → {position, etaSeconds?}, from the current load and the recent median chat length. */
-  private estimator(): (position: number) => { position: number; etaSeconds?: number } {
-    const loads = this.loads();
+  private async estimator(): Promise<(position: number) => { position: number; etaSeconds?: number }> {
+    const loads = await this.loads();
     const capacity = this.config.handoff.agentCapacity;
     const freeSlots = loads.reduce((sum, load) => sum + Math.max(0, capacity - load.openChats), 0);
-    const averageHandleSeconds = this.tables.handoffs.medianHandleSeconds() ?? DEFAULT_HANDLE_SECONDS;
+    const averageHandleSeconds = (await this.store.handoffs.medianHandleSeconds()) ?? DEFAULT_HANDLE_SECONDS;
     return (position) => {
       const eta = estimateWaitSeconds({ position, onlineAgents: loads.length, freeSlots, averageHandleSeconds });
       return eta === null ? { position } : { position, etaSeconds: eta };
@@ -676,68 +680,82 @@ export class HandoffService {
   }
 
   /** One message while the form is open; false when it was not an answer and the bot should take it. */
-  private continueForm(conversation: Conversation, dialog: HandoffDialog, text: string, interpret?: () => Reply): boolean {
+  private async continueForm(conversation: Conversation, dialog: HandoffDialog, text: string, interpret?: () => Reply): Promise<boolean> {
     const lang = conversation.lang;
     const reading = interpret ? understand(interpret(), this.config.matching.answerThreshold) : { confident: false, matchedTerms: 0, certain: false, humanRequest: false };
     const step = stepTicketForm(dialog.form!, text, lang, reading);
     if (step.kind === 'aside') {
-      this.pauseForm(conversation.id, dialog);
+      await this.pauseForm(conversation.id, dialog);
       return false;
     }
     if (step.kind === 'handoff') {
-      if (this.agentsAvailable()) this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
-      this.requestHandoff(conversation.id, 'human-request');
+      if (this.agentsAvailable()) await this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
+      await this.requestHandoff(conversation.id, 'human-request');
       return true;
     }
     if (step.kind === 'ask') {
-      this.memory.write(conversation.id, { ...dialog, form: step.form });
-      this.post(conversation.id, 'bot', step.text, lang, { options: formButtons(step.form, lang) });
+      await this.memory.write(conversation.id, { ...dialog, form: step.form });
+      await this.post(conversation.id, 'bot', step.text, lang, { options: formButtons(step.form, lang) });
       return true;
     }
-    this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
+    await this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
     if (step.kind === 'cancelled') {
-      this.post(conversation.id, 'bot', step.text, lang);
+      await this.post(conversation.id, 'bot', step.text, lang);
       return true;
     }
-    const ticket = this.store.transaction(() => {
-      this.store.conversations.setShopper(conversation.id, { name: step.ticket.name, email: step.ticket.email });
-      return this.tables.tickets.create({ conversationId: conversation.id, lang, reason: dialog.formReason ?? 'button', ...step.ticket });
-    });
-    this.post(conversation.id, 'bot', TEXTS[lang].ticketDone(ticket.id, ticket.email, this.replyPromise(lang)), lang);
+    const ticket = await this.store.tickets.leave({ conversationId: conversation.id, lang, reason: dialog.formReason ?? 'button', ...step.ticket });
+    await this.post(conversation.id, 'bot', TEXTS[lang].ticketDone(ticket.id, ticket.email, this.replyPromise(lang)), lang);
     this.notify({ type: 'tickets' });
     return true;
   }
 
-  private ownedConversation(agentId: string, conversationId: string): Conversation | AgentActionError {
-    const conversation = this.store.conversations.get(conversationId);
+  private async ownedConversation(agentId: string, conversationId: string): Promise<Conversation | AgentActionError> {
+    const conversation = await this.store.conversations.get(conversationId);
     if (!conversation) return 'not_found';
-    if (conversation.status !== 'agent' || this.holderOf(conversationId) !== agentId) return 'not_yours';
+    if (conversation.status !== 'agent' || (await this.holderOf(conversationId)) !== agentId) return 'not_yours';
     return conversation;
   }
 
-  /** Applies a state-machine event; emits the status change unless the caller sends a richer one. */
-  private transition(conversation: Conversation, event: HandoffEvent, emit = true): void {
-    const status = nextStatus(conversation.status, event);
-    if (!status) throw new Error(`handoff: cannot ${event} a conversation that is ${conversation.status} (${conversation.id})`);
-    this.store.conversations.setStatus(conversation.id, status);
-    conversation.status = status;
-    if (emit && status !== 'waiting' && status !== 'agent') this.events.emit('conversation.status_changed', { conversationId: conversation.id, status });
+  /** The status change the state machine allows for `event`; throws on one it refuses (a bug, not a race). */
+  private change(conversation: Conversation, event: HandoffEvent): StatusChange {
+    const to = nextStatus(conversation.status, event);
+    if (!to) throw new Error(`handoff: cannot ${event} a conversation that is ${conversation.status} (${conversation.id})`);
+    return { from: conversation.status, to };
   }
 
-  private post(
+  /** Records a change the store applied; emits the status change unless the caller sends a richer one. */
+  private changed(conversation: Conversation, change: StatusChange, emit = true): void {
+    conversation.status = change.to;
+    if (emit && change.to !== 'waiting' && change.to !== 'agent') this.events.emit('conversation.status_changed', { conversationId: conversation.id, status: change.to });
+  }
+
+  /** A status change on its own (reopen); false, changing nothing, if another turn changed the status first. */
+  private async transition(conversation: Conversation, event: HandoffEvent): Promise<boolean> {
+    const change = this.change(conversation, event);
+    if (!(await this.store.conversations.changeStatus(conversation.id, change))) return false;
+    this.changed(conversation, change);
+    return true;
+  }
+
+  /** Runs work nobody awaits (timers, presence events), reporting its failure instead of leaving it unhandled. */
+  private background(work: Promise<void>): void {
+    work.catch((error: unknown) => this.log.error({ err: error }, 'handoff background work failed'));
+  }
+
+  private async post(
     conversationId: string,
     sender: Sender,
     text: string,
     lang: Lang,
     extra: { kind?: 'text' | 'note'; authorName?: string; clientMessageId?: string; options?: OptionButton[]; via?: 'email' } = {},
-  ): StoredMessage {
-    const message = this.store.messages.insert({ conversationId, sender, text, lang, ...extra });
+  ): Promise<StoredMessage> {
+    const message = await this.store.messages.insert({ conversationId, sender, text, lang, ...extra });
     this.events.emit('message.created', { message });
     return message;
   }
 
-  private agentName(agentId: string): string {
-    return this.tables.agents.get(agentId)?.name ?? '—';
+  private async agentName(agentId: string): Promise<string> {
+    return (await this.store.agents.get(agentId))?.name ?? '—';
   }
 
   private notify(update: AgentUpdate): void {

@@ -1,7 +1,4 @@
-import type { Store } from '../store';
-import type { HandoffTables } from '../store/handoff';
-import type { Ticket } from '../store/tickets';
-import type { Channel, Conversation } from '../store';
+import type { Conversation, Store, Ticket } from '../store';
 import type { Presence } from './presence';
 import type { ShopperPresence } from './shopper-presence';
 
@@ -21,7 +18,6 @@ export type EntryTitle = (entryId: string) => string | undefined;
 export class ConsoleViews {
   constructor(
     private readonly store: Store,
-    private readonly tables: HandoffTables,
     private readonly presence: Presence,
     private readonly shoppers: ShopperPresence,
     /** A FAQ's question for agents (the case label, the transcript's "what the bot used"). */
@@ -47,51 +43,66 @@ export class ConsoleViews {
     return reason.startsWith('faq:') ? this.entryTitle(reason.slice(4)) : undefined;
   }
 
-  queue() {
+  async queue() {
+    const handoffs = await this.store.handoffs.queue();
     const now = this.now().getTime();
-    return this.tables.handoffs.queue().map((handoff, index) => ({
-      conversationId: handoff.conversationId,
-      channel: this.channelOf(handoff.conversationId),
-      position: index + 1,
-      reason: handoff.reason,
-      lang: handoff.lang,
-      shopperName: handoff.shopperName,
-      shopper: this.shopperOf(handoff.conversationId),
-      caseTitle: this.caseTitle(handoff.reason),
-      waitingSince: handoff.requestedAt,
-      waitSeconds: Math.max(0, Math.round((now - Date.parse(handoff.requestedAt)) / 1000)),
-      preview: this.preview(handoff.conversationId),
-    }));
+    return Promise.all(
+      handoffs.map(async (handoff, index) => {
+        const conversation = await this.store.conversations.get(handoff.conversationId);
+        return {
+          conversationId: handoff.conversationId,
+          channel: conversation?.channel ?? 'web',
+          position: index + 1,
+          reason: handoff.reason,
+          lang: handoff.lang,
+          shopperName: handoff.shopperName,
+          shopper: this.shopperOf(handoff.conversationId, conversation),
+          caseTitle: this.caseTitle(handoff.reason),
+          waitingSince: handoff.requestedAt,
+          waitSeconds: Math.max(0, Math.round((now - Date.parse(handoff.requestedAt)) / 1000)),
+          preview: await this.preview(handoff.conversationId),
+        };
+      }),
+    );
   }
 
-  chatsOf(agentId: string) {
-    return this.tables.handoffs.ofAgent(agentId).map((handoff) => ({
-      conversationId: handoff.conversationId,
-      channel: this.channelOf(handoff.conversationId),
-      reason: handoff.reason,
-      lang: handoff.lang,
-      shopperName: handoff.shopperName,
-      shopper: this.shopperOf(handoff.conversationId),
-      caseTitle: this.caseTitle(handoff.reason),
-      assignedAt: handoff.assignedAt,
-      preview: this.preview(handoff.conversationId),
-    }));
+  async chatsOf(agentId: string) {
+    const handoffs = await this.store.handoffs.ofAgent(agentId);
+    return Promise.all(
+      handoffs.map(async (handoff) => {
+        const conversation = await this.store.conversations.get(handoff.conversationId);
+        return {
+          conversationId: handoff.conversationId,
+          channel: conversation?.channel ?? 'web',
+          reason: handoff.reason,
+          lang: handoff.lang,
+          shopperName: handoff.shopperName,
+          shopper: this.shopperOf(handoff.conversationId, conversation),
+          caseTitle: this.caseTitle(handoff.reason),
+          assignedAt: handoff.assignedAt,
+          preview: await this.preview(handoff.conversationId),
+        };
+      }),
+    );
   }
 
   /** `answeredBy`: the name of the agent whose e-mail answered the ticket (who and when, in the list). */
-  tickets(): Array<Ticket & { caseTitle?: string; answeredBy: string | null }> {
+  async tickets(): Promise<Array<Ticket & { caseTitle?: string; answeredBy: string | null }>> {
     const since = new Date(this.now().getTime() - ANSWERED_SHOWN_DAYS * 86_400_000).toISOString();
-    return this.tables.tickets.listed(since).map((ticket) => ({
-      ...ticket,
-      caseTitle: this.caseTitle(ticket.reason),
-      answeredBy: ticket.status === 'answered' && ticket.closedBy ? (this.tables.agents.get(ticket.closedBy)?.name ?? null) : null,
-    }));
+    const tickets = await this.store.tickets.listed(since);
+    return Promise.all(
+      tickets.map(async (ticket) => ({
+        ...ticket,
+        caseTitle: this.caseTitle(ticket.reason),
+        answeredBy: ticket.status === 'answered' && ticket.closedBy ? ((await this.store.agents.get(ticket.closedBy))?.name ?? null) : null,
+      })),
+    );
   }
 
-  agents() {
+  async agents() {
     const loads = new Map<string, number>();
-    for (const handoff of this.tables.handoffs.assigned()) loads.set(handoff.agentId!, (loads.get(handoff.agentId!) ?? 0) + 1);
-    return this.tables.agents.list().map((agent) => ({
+    for (const handoff of await this.store.handoffs.assigned()) loads.set(handoff.agentId!, (loads.get(handoff.agentId!) ?? 0) + 1);
+    return (await this.store.agents.list()).map((agent) => ({
       id: agent.id,
       name: agent.name,
       online: this.presence.isOnline(agent.id),
@@ -100,33 +111,27 @@ export class ConsoleViews {
   }
 
   /** Everything an agent needs to take over: transcript (bot turns with FAQ id and confidence), shopper, history. */
-  transcript(conversationId: string) {
-    const conversation = this.store.conversations.get(conversationId);
+  async transcript(conversationId: string) {
+    const conversation = await this.store.conversations.get(conversationId);
     if (!conversation) return undefined;
-    const handoff = this.tables.handoffs.current(conversationId);
+    const handoff = await this.store.handoffs.current(conversationId);
     return {
       conversation,
       shopper: this.shopper(conversation),
       caseTitle: handoff ? this.caseTitle(handoff.reason) : undefined,
       handoff: handoff ?? null,
-      agentName: handoff?.agentId ? (this.tables.agents.get(handoff.agentId)?.name ?? null) : null,
-      messages: this.store.messages.listAfter(conversationId, 0),
-      ratings: this.tables.csat.ofConversation(conversationId).map(({ rating, comment, createdAt }) => ({ rating, comment, createdAt })),
-      previous: this.tables.handoffs.previousConversations({ email: conversation.shopperEmail, shopperId: conversation.shopperId }, conversationId),
+      agentName: handoff?.agentId ? ((await this.store.agents.get(handoff.agentId))?.name ?? null) : null,
+      messages: await this.store.messages.listAfter(conversationId, 0),
+      ratings: (await this.store.csat.ofConversation(conversationId)).map(({ rating, comment, createdAt }) => ({ rating, comment, createdAt })),
+      previous: await this.store.handoffs.previousConversations({ email: conversation.shopperEmail, shopperId: conversation.shopperId }, conversationId),
     };
   }
 
-  private shopperOf(conversationId: string) {
-    const conversation = this.store.conversations.get(conversationId);
+  private shopperOf(conversationId: string, conversation: Conversation | undefined) {
     return conversation ? this.shopper(conversation) : { displayName: visitorName(conversationId), verified: false, page: null, ...this.shoppers.of(conversationId) };
   }
 
-  /** Where the shopper writes from (web, whatsapp, messenger), so agents know where their replies go. */
-  private channelOf(conversationId: string): Channel {
-    return this.store.conversations.get(conversationId)?.channel ?? 'web';
-  }
-
-  private preview(conversationId: string): string | null {
-    return this.tables.handoffs.lastShopperText(conversationId)?.slice(0, PREVIEW_CHARS) ?? null;
+  private async preview(conversationId: string): Promise<string | null> {
+    return (await this.store.handoffs.lastShopperText(conversationId))?.slice(0, PREVIEW_CHARS) ?? null;
   }
 }

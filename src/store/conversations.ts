@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Lang } from '../knowledge/types';
 import type { Db } from './database';
+import type { StatusChange } from './types';
 
 /** Where the shopper writes from: the web widget, or a messaging app through its provider. */
 export const CHANNELS = ['web', 'whatsapp', 'messenger'] as const;
@@ -60,7 +61,9 @@ export function conversationTable(db: Db, now: () => string) {
     'SELECT * FROM conversations WHERE channel = ? AND channel_user = ? ORDER BY updated_at DESC LIMIT 1',
   );
   const byId = db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
-  const setStatus = db.prepare<[ConversationStatus, string, string]>('UPDATE conversations SET status = ?, updated_at = ? WHERE id = ?');
+  const changeStatus = db.prepare<[ConversationStatus, string, string, ConversationStatus]>(
+    'UPDATE conversations SET status = ?, updated_at = ? WHERE id = ? AND status = ?',
+  );
   const setLang = db.prepare<[Lang, string, string]>('UPDATE conversations SET lang = ?, updated_at = ? WHERE id = ?');
   const setPage = db.prepare<[string, string]>('UPDATE conversations SET page = ? WHERE id = ?');
   const latestOfShopper = db.prepare<[string, string], ConversationRow>(
@@ -97,8 +100,8 @@ export function conversationTable(db: Db, now: () => string) {
       const row = byId.get(id);
       return row && toConversation(row);
     },
-    setStatus(id: string, status: ConversationStatus): void {
-      setStatus.run(status, now(), id);
+    changeStatus(id: string, change: StatusChange): boolean {
+      return changeStatus.run(change.to, now(), id, change.from).changes === 1;
     },
     setLang(id: string, lang: Lang): void {
       setLang.run(lang, now(), id);

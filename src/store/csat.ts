@@ -50,19 +50,26 @@ export function csatTable(db: Db, now: () => string) {
      ON CONFLICT (request_id) DO UPDATE SET rating = excluded.rating, comment = excluded.comment, created_at = excluded.created_at`,
   );
   const ofConversation = db.prepare<[string], CsatRow>('SELECT * FROM csat WHERE conversation_id = ? ORDER BY request_id');
+  const byRequest = db.prepare<[number], CsatRow>('SELECT * FROM csat WHERE request_id = ?');
   return {
-    record(rating: Pick<CsatRating, 'requestId' | 'conversationId' | 'rating' | 'comment'>): void {
+    /** Returns the rating as stored, with the agent it rates. */
+    record(rating: Pick<CsatRating, 'requestId' | 'conversationId' | 'rating' | 'comment'>): CsatRating {
       upsert.run(rating.requestId, rating.conversationId, rating.conversationId, rating.conversationId, rating.rating, rating.comment, now());
+      return toRating(byRequest.get(rating.requestId)!);
     },
     ofConversation(conversationId: string): CsatRating[] {
-      return ofConversation.all(conversationId).map((row) => ({
-        requestId: row.request_id,
-        conversationId: row.conversation_id,
-        agentId: row.agent_id,
-        rating: row.rating,
-        comment: row.comment,
-        createdAt: row.created_at,
-      }));
+      return ofConversation.all(conversationId).map(toRating);
     },
+  };
+}
+
+function toRating(row: CsatRow): CsatRating {
+  return {
+    requestId: row.request_id,
+    conversationId: row.conversation_id,
+    agentId: row.agent_id,
+    rating: row.rating,
+    comment: row.comment,
+    createdAt: row.created_at,
   };
 }

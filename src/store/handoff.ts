@@ -1,10 +1,11 @@
 import type { Lang } from '../knowledge/types';
-import { agentTable } from './agents';
+import type { ConversationStatus } from './conversations';
 import type { Db } from './database';
-import { csatTable } from './csat';
-import { loginFailureTable } from './login-failures';
 import type { Migration } from './migrations';
-import { ticketTable } from './tickets';
+import type { ClaimResult, PreviousConversation, StatusChange } from './types';
+
+/** Thrown inside a transaction to roll it back when a conditional write matched no row. */
+const UNCHANGED = Symbol('unchanged');
 
 /** Appended to MIGRATIONS (src/store/migrations.ts): agents, their sessions, handoffs and tickets. */
 export const HANDOFF_MIGRATION: Migration = {
@@ -107,6 +108,10 @@ export function handoffTable(db: Db, now: () => string) {
   const queue = db.prepare<[], HandoffRow>(`${OPEN} AND h.agent_id IS NULL ORDER BY h.front DESC, h.queued_at, h.id`);
   const assigned = db.prepare<[], HandoffRow>(`${OPEN} AND h.agent_id IS NOT NULL ORDER BY h.assigned_at`);
   const ofAgent = db.prepare<[string], HandoffRow>(`${OPEN} AND h.agent_id = ? ORDER BY h.assigned_at`);
+  // Status changes are conditional: a change decided on a stale read matches no row, and the operation undoes itself.
+  const changeStatus = db.prepare<[ConversationStatus, string, string, ConversationStatus]>(
+    'UPDATE conversations SET status = ?, updated_at = ? WHERE id = ? AND status = ?',
+  );
   // The guard in WHERE is what makes a claim race-free: only one UPDATE can match the unassigned row.
   const claim = db.prepare<[string, string, string]>(
     'UPDATE handoffs SET agent_id = ?, assigned_at = ? WHERE conversation_id = ? AND closed_at IS NULL AND agent_id IS NULL',
@@ -114,12 +119,25 @@ export function handoffTable(db: Db, now: () => string) {
   const transfer = db.prepare<[string, string, string, string]>(
     'UPDATE handoffs SET agent_id = ?, assigned_at = ? WHERE conversation_id = ? AND closed_at IS NULL AND agent_id = ?',
   );
-  const requeue = db.prepare<[string, string]>(
-    'UPDATE handoffs SET agent_id = NULL, assigned_at = NULL, front = 1, queued_at = ? WHERE conversation_id = ? AND closed_at IS NULL',
+  const requeue = db.prepare<[string, string, string]>(
+    'UPDATE handoffs SET agent_id = NULL, assigned_at = NULL, front = 1, queued_at = ? WHERE conversation_id = ? AND closed_at IS NULL AND agent_id = ?',
   );
-  const close = db.prepare<[string, HandoffOutcome, string]>(
-    'UPDATE handoffs SET closed_at = ?, outcome = ? WHERE conversation_id = ? AND closed_at IS NULL',
+  const close = db.prepare<[string, HandoffOutcome, string, string | null]>(
+    'UPDATE handoffs SET closed_at = ?, outcome = ? WHERE conversation_id = ? AND closed_at IS NULL AND agent_id IS ?',
   );
+  /** Runs `write` and the status change in one transaction; rolls both back unless both changed a row. */
+  const withStatus = <T>(conversationId: string, status: StatusChange, write: () => T | null): T | null => {
+    try {
+      return db.transaction(() => {
+        const result = write();
+        if (result === null || changeStatus.run(status.to, now(), conversationId, status.from).changes !== 1) throw UNCHANGED;
+        return result;
+      })();
+    } catch (error) {
+      if (error === UNCHANGED) return null;
+      throw error;
+    }
+  };
   const handleTimes = db.prepare<[], { seconds: number }>(
     `SELECT (julianday(closed_at) - julianday(assigned_at)) * 86400 AS seconds FROM handoffs
      WHERE assigned_at IS NOT NULL AND closed_at IS NOT NULL ORDER BY id DESC LIMIT 20`,
@@ -138,11 +156,28 @@ export function handoffTable(db: Db, now: () => string) {
   );
 
   return {
-    /** Opens a handoff; throws SQLITE_CONSTRAINT_UNIQUE if the conversation already has one open. */
-    open(conversationId: string, reason: string, lang: Lang): Handoff {
-      const at = now();
-      insert.run(conversationId, reason, lang, at, at);
-      return toHandoff(openFor.get(conversationId)!);
+    request(conversationId: string, details: { reason: string; lang: Lang }, status: StatusChange): Handoff | null {
+      if (openFor.get(conversationId)) return null;
+      return withStatus(conversationId, status, () => {
+        const at = now();
+        insert.run(conversationId, details.reason, details.lang, at, at);
+        return toHandoff(openFor.get(conversationId)!);
+      });
+    },
+    claim(conversationId: string, agentId: string, status: StatusChange): ClaimResult {
+      const open = openFor.get(conversationId);
+      if (!open) return 'not_waiting';
+      if (open.agent_id !== null) return 'already_taken';
+      return withStatus(conversationId, status, () => (claim.run(agentId, now(), conversationId).changes === 1 ? 'ok' : null)) ?? 'not_waiting';
+    },
+    release(conversationId: string, release: { outcome: HandoffOutcome; heldBy: string | null }, status: StatusChange): boolean {
+      return withStatus(conversationId, status, () => (close.run(now(), release.outcome, conversationId, release.heldBy).changes === 1 ? true : null)) ?? false;
+    },
+    requeue(conversationId: string, agentId: string, status: StatusChange): boolean {
+      return withStatus(conversationId, status, () => (requeue.run(now(), conversationId, agentId).changes === 1 ? true : null)) ?? false;
+    },
+    transfer(conversationId: string, fromAgentId: string, toAgentId: string): boolean {
+      return transfer.run(toAgentId, now(), conversationId, fromAgentId).changes === 1;
     },
     current(conversationId: string): Handoff | undefined {
       const row = openFor.get(conversationId);
@@ -158,20 +193,6 @@ export function handoffTable(db: Db, now: () => string) {
     ofAgent(agentId: string): Handoff[] {
       return ofAgent.all(agentId).map(toHandoff);
     },
-    /** true if this agent got it; false if someone else was faster or it is no longer waiting. */
-    claim(conversationId: string, agentId: string): boolean {
-      return claim.run(agentId, now(), conversationId).changes === 1;
-    },
-    transfer(conversationId: string, fromAgentId: string, toAgentId: string): boolean {
-      return transfer.run(toAgentId, now(), conversationId, fromAgentId).changes === 1;
-    },
-    /** Back to the front of the queue (the agent disconnected). */
-    requeue(conversationId: string): void {
-      requeue.run(now(), conversationId);
-    },
-    close(conversationId: string, outcome: HandoffOutcome): boolean {
-      return close.run(now(), outcome, conversationId).changes === 1;
-    },
     /** Median seconds agents kept the last 20 chats, or null with no history. */
     medianHandleSeconds(): number | null {
       const seconds = handleTimes.all().map((row) => row.seconds).sort((a, b) => a - b);
@@ -185,7 +206,7 @@ export function handoffTable(db: Db, now: () => string) {
      * The same shopper's other conversations, newest first: those of the same verified shop user, and those
      * that gave the same e-mail without being verified (`matchedBy: 'email'`, which the console says).
      */
-    previousConversations(shopper: { email: string | null; shopperId: string | null }, excludeConversationId: string) {
+    previousConversations(shopper: { email: string | null; shopperId: string | null }, excludeConversationId: string): PreviousConversation[] {
       if (!shopper.email && !shopper.shopperId) return [];
       return previous.all(shopper.email, shopper.shopperId, excludeConversationId).map((row) => ({
         id: row.id,
@@ -193,7 +214,7 @@ export function handoffTable(db: Db, now: () => string) {
         updatedAt: row.updated_at,
         status: row.status,
         firstMessage: row.first_message,
-        matchedBy: row.shopper_id === null ? ('email' as const) : ('user' as const),
+        matchedBy: row.shopper_id === null ? 'email' : 'user',
       }));
     },
   };
@@ -212,9 +233,3 @@ function toHandoff(row: HandoffRow): Handoff {
     shopperName: row.shopper_name,
   };
 }
-
-/** The handoff's three tables over an open database (whose schema includes HANDOFF_MIGRATION). */
-export function openHandoffTables(db: Db, now: () => string) {
-  return { agents: agentTable(db, now), handoffs: handoffTable(db, now), tickets: ticketTable(db, now), loginFailures: loginFailureTable(db), csat: csatTable(db, now) };
-}
-export type HandoffTables = ReturnType<typeof openHandoffTables>;

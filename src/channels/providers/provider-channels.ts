@@ -75,8 +75,8 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
     return next;
   };
 
-  const post = (conversation: Conversation, sender: 'shopper' | 'bot', text: string, extra: { clientMessageId?: string } = {}): StoredMessage => {
-    const message = store.messages.insert({ conversationId: conversation.id, sender, text, lang: conversation.lang, ...extra });
+  const post = async (conversation: Conversation, sender: 'shopper' | 'bot', text: string, extra: { clientMessageId?: string } = {}): Promise<StoredMessage> => {
+    const message = await store.messages.insert({ conversationId: conversation.id, sender, text, lang: conversation.lang, ...extra });
     events.emit('message.created', { message });
     return message;
   };
@@ -91,28 +91,29 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
     // Keyed by the sender, not the conversation: two first messages arriving together start one conversation.
     return new Promise<void>((stored, failed) => {
       void chain(inbound, `${channel}:${user}`, async () => {
-        const conversation = store.conversations.latestOnChannel(channel, user) ?? store.conversations.createOnChannel(channel, user, config.defaultLanguage);
-        if (activity.from.name && !conversation.shopperName) store.conversations.setShopper(conversation.id, { name: activity.from.name.slice(0, 80) });
+        const conversation =
+          (await store.conversations.latestOnChannel(channel, user)) ?? (await store.conversations.createOnChannel(channel, user, config.defaultLanguage));
+        if (activity.from.name && !conversation.shopperName) await store.conversations.setShopper(conversation.id, { name: activity.from.name.slice(0, 80) });
         if (!text) {
           // A photo, voice note or sticker: kept as a line agents can read (Atento cannot show the file), then answered.
-          if (!store.messages.findByClientId(conversation.id, clientMessageId)) {
-            post(conversation, 'shopper', NOT_TEXT[conversation.lang], { clientMessageId });
-            post(conversation, 'bot', ONLY_TEXT[conversation.lang]);
+          if (!(await store.messages.findByClientId(conversation.id, clientMessageId))) {
+            await post(conversation, 'shopper', NOT_TEXT[conversation.lang], { clientMessageId });
+            await post(conversation, 'bot', ONLY_TEXT[conversation.lang]);
           }
           return stored();
         }
-        if (!limiter.take(`${channel}:${user}`) && !store.messages.findByClientId(conversation.id, clientMessageId)) {
+        if (!limiter.take(`${channel}:${user}`) && !(await store.messages.findByClientId(conversation.id, clientMessageId))) {
           log.warn({ channel, conversationId: conversation.id }, `${channel}: more than ${config.limits.messagesPerMinute} messages a minute; kept without an answer`);
-          post(conversation, 'shopper', text, { clientMessageId });
+          await post(conversation, 'shopper', text, { clientMessageId });
           return stored();
         }
-        const shown = store.messages.lastShown(conversation.id);
+        const shown = await store.messages.lastShown(conversation.id);
         const rating = shown && isCsatQuestion(shown) ? ratingIn(text, payload) : null;
         if (shown && rating !== null) {
-          if (store.messages.findByClientId(conversation.id, clientMessageId)) return stored();
-          post(conversation, 'shopper', text, { clientMessageId });
+          if (await store.messages.findByClientId(conversation.id, clientMessageId)) return stored();
+          await post(conversation, 'shopper', text, { clientMessageId });
           stored();
-          if (handoff.rate(conversation.id, shown.id, rating, null)) post(conversation, 'bot', THANKS_FOR_RATING[shown.lang ?? conversation.lang]);
+          if (await handoff.rate(conversation.id, shown.id, rating, null)) await post(conversation, 'bot', THANKS_FOR_RATING[shown.lang ?? conversation.lang]);
           return;
         }
         const choice = shown ? picked(shown, text, payload) : null;
@@ -124,10 +125,19 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
     });
   }
 
-  /** Delivers what was stored for a WhatsApp or Messenger conversation, once it is committed. */
+  /**
+   * Delivers what was stored for a WhatsApp or Messenger conversation, once it is committed, in the order
+   * stored: the whole of it, from reading the conversation to the provider's answer, in the conversation's chain.
+   */
   function deliver(message: StoredMessage): void {
     if (message.kind === 'note' || message.sender === 'shopper') return;
-    const conversation = store.conversations.get(message.conversationId);
+    void chain(outbound, message.conversationId, () => send(message)).catch((error: unknown) =>
+      log.error({ err: error, messageId: message.id, conversationId: message.conversationId }, 'provider delivery failed'),
+    );
+  }
+
+  async function send(message: StoredMessage): Promise<void> {
+    const conversation = await store.conversations.get(message.conversationId);
     if (!conversation || conversation.channel === 'web' || !conversation.channelUser) return;
     const adapter = conversation.channel === 'whatsapp' ? whatsapp : messenger;
     if (!adapter) return log.warn({ channel: conversation.channel, messageId: message.id, conversationId: conversation.id }, `${conversation.channel} is not configured: the message stays undelivered`);
@@ -141,18 +151,19 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
       channelData: index === pieces.length - 1 && quickReplies.length > 0 ? { quickReplies } : undefined,
     }));
     const reference = { channelId: conversation.channel, conversation: { id: conversation.channelUser, isGroup: false, conversationType: 'personal', name: '' }, user: { id: conversation.channelUser, name: '' }, bot: { id: 'atento', name: 'atento' }, serviceUrl: '' };
-    store.afterCommit(() => {
-      void chain(outbound, conversation.id, () => adapter.continueConversation(reference, async (context) => void (await context.sendActivities(activities)))).catch((error: unknown) =>
-        undelivered(conversation, message, error),
-      );
-    });
+    await new Promise<void>((committed) => store.afterCommit(committed));
+    try {
+      await adapter.continueConversation(reference, async (context) => void (await context.sendActivities(activities)));
+    } catch (error) {
+      await undelivered(conversation, message, error);
+    }
   }
 
   /** A provider refused a message: logged, and a note (agents only, never delivered) says so in the transcript. */
-  function undelivered(conversation: Conversation, message: StoredMessage, error: unknown): void {
+  async function undelivered(conversation: Conversation, message: StoredMessage, error: unknown): Promise<void> {
     const reason = (error as Error).message;
     log.warn({ channel: conversation.channel, messageId: message.id, conversationId: conversation.id, reason }, `${conversation.channel} delivery failed`);
-    const note = store.messages.insert({
+    const note = await store.messages.insert({
       conversationId: conversation.id,
       sender: 'system',
       kind: 'note',

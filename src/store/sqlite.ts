@@ -1,0 +1,129 @@
+import { agentTable } from './agents';
+import { analyticsQueries } from './analytics';
+import { conversationTable } from './conversations';
+import { csatTable } from './csat';
+import { openDatabase, type Db } from './database';
+import { dialogStateTable } from './dialog-state';
+import { feedbackTable } from './feedback';
+import { handoffTable } from './handoff';
+import { knowledgeGapTable } from './knowledge-gaps';
+import { loginFailureTable } from './login-failures';
+import { messageTable, type NewMessage } from './messages';
+import { shopperTable } from './shoppers';
+import { ticketTable } from './tickets';
+import type { NewTicket, Store } from './types';
+import { unansweredQuestions } from './unanswered';
+
+/** The SQLite store; `db` is there for tests and benchmarks that inspect the file, never for the app. */
+export interface SqliteStore extends Store {
+  readonly db: Db;
+  /** The analytics statements, for tests that check their query plans. */
+  readonly analytics: Store['analytics'] & { readonly statements: ReturnType<typeof analyticsQueries>['statements'] };
+}
+
+export interface StoreOptions {
+  /** Told how long each group commit took, in seconds (for metrics). */
+  onCommit?: (seconds: number) => void;
+}
+
+/** Each function of a synchronous table, returning a Promise (a throw becomes a rejection). */
+type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K] };
+
+function promised<T extends object>(table: T): Promised<T> {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(table)) {
+    wrapped[name] = typeof member === 'function' ? (...args: unknown[]) => settle(() => member(...args)) : member;
+  }
+  return wrapped as Promised<T>;
+}
+
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Opens (creating and migrating if needed) the SQLite store. better-sqlite3 is synchronous: each call
+ * does its work at once and returns a settled Promise, and each domain operation is one `db.transaction`.
+ * Group commit: `groupWrites` opens a transaction that a setImmediate commits, so every write of this
+ * event-loop turn (including those of `await` continuations, which run as microtasks before it) shares
+ * one commit, and `afterCommit` holds acknowledgements until then.
+ */
+export function openStore(file: string, clock: () => Date = () => new Date(), options: StoreOptions = {}): SqliteStore {
+  const db = openDatabase(file);
+  const now = () => clock().toISOString();
+  const ping = db.prepare('SELECT 1');
+  const committed: Array<() => void> = [];
+  let grouping = false;
+  const commit = () => {
+    if (!grouping) return;
+    grouping = false;
+    const started = performance.now();
+    db.exec('COMMIT');
+    options.onCommit?.((performance.now() - started) / 1000);
+    for (const send of committed.splice(0)) send();
+  };
+
+  const conversations = conversationTable(db, now);
+  const messages = messageTable(db, now);
+  const tickets = ticketTable(db, now);
+
+  return {
+    db,
+    conversations: promised(conversations),
+    messages: promised(messages),
+    feedback: promised(feedbackTable(db, now)),
+    dialogState: promised(dialogStateTable(db, now)),
+    agents: promised(agentTable(db, now)),
+    handoffs: promised(handoffTable(db, now)),
+    tickets: {
+      ...promised(tickets),
+      leave: (ticket: NewTicket) =>
+        settle(() =>
+          db.transaction(() => {
+            conversations.setShopper(ticket.conversationId, { name: ticket.name, email: ticket.email });
+            return tickets.create(ticket);
+          })(),
+        ),
+      recordAnswer: (ticketId: number, agentId: string, replies: NewMessage[]) =>
+        settle(() =>
+          db.transaction(() => {
+            tickets.markAnswered(ticketId, agentId);
+            return replies.map((reply) => messages.insert(reply));
+          })(),
+        ),
+    },
+    csat: promised(csatTable(db, now)),
+    loginFailures: promised(loginFailureTable(db)),
+    analytics: promised(analyticsQueries(db)),
+    gaps: promised(knowledgeGapTable(db, now)),
+    shoppers: promised(shopperTable(db)),
+    unanswered: (query) => settle(() => unansweredQuestions(db, query)),
+    groupWrites() {
+      if (grouping || db.inTransaction) return;
+      db.exec('BEGIN');
+      grouping = true;
+      setImmediate(commit);
+    },
+    afterCommit(send) {
+      if (grouping) committed.push(send);
+      else send();
+    },
+    healthy() {
+      try {
+        return Promise.resolve(ping.get() !== undefined);
+      } catch {
+        return Promise.resolve(false);
+      }
+    },
+    close() {
+      return settle(() => {
+        commit();
+        db.close();
+      });
+    },
+  };
+}
