@@ -38,6 +38,11 @@ export interface AppDeps {
   webDir?: string;
   /** Timers for the handoff's grace periods (tests). */
   timers?: Timers;
+  /**
+   * An open store, which the app then owns (closes). Required with `databaseUrl`: PostgreSQL opens
+   * asynchronously (src/store/open.ts, called by src/server.ts); by default the app opens the SQLite file.
+   */
+  store?: Store;
 }
 
 export interface App {
@@ -62,7 +67,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const sessions = createSessionSigner(loadSessionSecret(config.sessionSecret, config.dataDir));
   // Created below, once the gateways it reads from exist; commits before that are not timed.
   let metrics: Metrics | null = null;
-  const store = openStore(config.databaseFile, deps.clock, { onCommit: (seconds) => metrics?.observeCommit(seconds) });
+  if (config.databaseUrl && !deps.store) throw new Error('createApp: with databaseUrl, open the store first (openConfiguredStore) and pass it as deps.store');
+  const store = deps.store ?? openStore(config.databaseFile, deps.clock, { onCommit: (seconds) => metrics?.observeCommit(seconds) });
   const ownsEngine = deps.engineHost === undefined;
   const knowledgeLog = log.child({ component: 'knowledge' });
   const engineHost = deps.engineHost ?? startEngineHost(config, (line) => knowledgeLog.info(line));

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { Config } from './config';
 import { createLogger } from './observability';
+import { describeDatabase, openConfiguredStore } from './store/open';
 
 /**
  * The entry point that listens: `atento serve` (npm start) calls serve(); running this file
@@ -9,14 +10,16 @@ import { createLogger } from './observability';
  */
 export async function serve(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
-  const app = createApp(config, { logger: log });
+  // PostgreSQL opens (and migrates) asynchronously, before the app is built; SQLite opens inside createApp.
+  const store = config.databaseUrl ? await openConfiguredStore(config) : undefined;
+  const app = createApp(config, { logger: log, store });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.port, config.host, () => resolve());
   });
   const { port } = app.server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  log.info({ databaseFile: config.databaseFile, metrics: Boolean(config.metrics.token) }, 'database opened');
+  log.info({ ...describeDatabase(config), metrics: Boolean(config.metrics.token) }, 'database opened');
   log.info({ port }, `listening on http://${shownHost}:${port}/ (demo shop; widget at /widget.js; health at /healthz)`);
 
   let stopping = false;
