@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App, type AppDeps } from '../../src/app';
 import { parseConfig, type ConfigInput } from '../../src/config';
 import { startEngineHost, type EngineHost } from '../../src/engine';
+import { postgresStoreFor } from './postgres';
 import { ShopperClient } from './shopper-client';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -43,7 +44,9 @@ export async function startTestServer(options: { config?: ConfigInput; dataDir?:
     watchKnowledge: false,
     ...options.config,
   });
-  const app = createApp(config, options.deps);
+  // npm run test:pg: the same server on PostgreSQL (test/helpers/postgres.ts).
+  const store = options.deps?.store ?? (await postgresStoreFor(dataDir, options.deps?.clock));
+  const app = createApp(config, { ...options.deps, store });
   await new Promise<void>((resolve) => app.server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { openPostgresStore } from '../../src/store/postgres';
+import type { Store } from '../../src/store/types';
 
 /** The throwaway server of scripts/throwaway-postgres.js (one implementation for tests and the shell). */
 export interface ThrowawayPostgres {
@@ -41,4 +43,21 @@ export async function createTestDatabase(): Promise<string> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+const databaseOfDataDir = new Map<string, string>();
+
+/**
+ * Under `npm run test:pg`: the PostgreSQL store for a test server's data folder, on a database of its own
+ * (a server restarted on the same folder finds the same database, as it would the same SQLite file).
+ * Undefined under plain `npm test`, where the server opens SQLite in the folder.
+ */
+export async function postgresStoreFor(dataDir: string, clock?: () => Date): Promise<Store | undefined> {
+  if (!testPostgresAdminUrl()) return undefined;
+  let url = databaseOfDataDir.get(dataDir);
+  if (!url) {
+    url = await createTestDatabase();
+    databaseOfDataDir.set(dataDir, url);
+  }
+  return openPostgresStore(url, clock);
 }
