@@ -48,8 +48,34 @@ test('a bot reply, which does not touch the conversation, is ordered the same wa
   expect((await reply).id).toBeGreaterThan(early.id);
 });
 
+test('group commit: a burst of messages shares commits, and one bad message fails alone, not its group', async () => {
+  const conversations = await Promise.all(Array.from({ length: 10 }, () => store.conversations.create('es')));
+  await store.messages.insert({ conversationId: conversations[3]!.id, sender: 'shopper', text: 'ya enviado', clientMessageId: 'dup' });
+  const burst = conversations.flatMap((conversation, c) =>
+    Array.from({ length: 20 }, (_, n) => ({ conversationId: conversation.id, sender: 'shopper' as const, text: `mensaje ${n}`, clientMessageId: c === 3 && n === 7 ? 'dup' : `m${n}` })),
+  );
+  const results = await Promise.allSettled(burst.map((message) => store.messages.insert(message)));
+  const failed = results.flatMap((result, index) => (result.status === 'rejected' ? [burst[index]!.clientMessageId] : []));
+  expect(failed).toEqual(['dup']);
+  for (const conversation of conversations) {
+    const texts = (await store.messages.listAfter(conversation.id)).map((message) => message.text);
+    expect(texts.filter((text) => text.startsWith('mensaje'))).toHaveLength(conversation === conversations[3] ? 19 : 20);
+  }
+});
+
 test('an unreachable server fails start-up with a clear error that hides the password', async () => {
   await expect(openPostgresStore('postgres://atento:s3cret@127.0.0.1:1/atento')).rejects.toThrow(
     /^PostgreSQL at postgres:\/\/atento:\*\*\*@127\.0\.0\.1:1\/atento: .*ECONNREFUSED/,
   );
+});
+
+test("one conversation's messages given at once are stored in the order given", async () => {
+  const conversation = await store.conversations.create('es');
+  const texts = Array.from({ length: 30 }, (_, n) => `mensaje ${n}`);
+  const others = await Promise.all(Array.from({ length: 5 }, () => store.conversations.create('es')));
+  await Promise.all([
+    ...texts.map((text) => store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text })),
+    ...others.flatMap((other) => texts.map((text) => store.messages.insert({ conversationId: other.id, sender: 'agent', text }))),
+  ]);
+  expect((await store.messages.listAfter(conversation.id)).map((message) => message.text)).toEqual(texts);
 });

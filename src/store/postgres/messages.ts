@@ -85,12 +85,30 @@ export async function insertMessage(sql: Sql, message: NewMessage, createdAt: st
 }
 
 export function messageStore(db: Db, now: () => string): MessageStore {
+  const latestInsert = new Map<string, Promise<void>>();
   const one = async (text: string, params: unknown[]) => {
     const [row] = await db.rows<MessageRow>(text, params);
     return row && toMessage(row);
   };
   return {
-    insert: (message) => db.run((sql) => insertMessage(sql, message, now())),
+    insert(message) {
+      const createdAt = now();
+      const conversationId = message.conversationId;
+      // One conversation's messages are stored in the order this node was given them, as on SQLite: each
+      // waits for the one before it (other conversations' messages still share group commits).
+      const previous = latestInsert.get(conversationId);
+      const insert = (sql: Sql) => insertMessage(sql, message, createdAt);
+      const stored = previous ? db.pending(previous.then(() => db.grouped(insert))) : db.grouped(insert);
+      const settled = stored.then(
+        () => undefined,
+        () => undefined,
+      );
+      latestInsert.set(conversationId, settled);
+      void settled.then(() => {
+        if (latestInsert.get(conversationId) === settled) latestInsert.delete(conversationId);
+      });
+      return stored;
+    },
     get: (id) => one(`SELECT ${COLUMNS} FROM messages WHERE id = $1`, [id]),
     findByClientId: (conversationId, clientMessageId) =>
       one(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND client_message_id = $2`, [conversationId, clientMessageId]),

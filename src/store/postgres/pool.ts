@@ -19,14 +19,14 @@ const types = {
 };
 
 export interface PoolOptions {
-  /** Connections per node (default 10). */
+  /** Connections per node (default 20). */
   max?: number;
 }
 
 export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? 10,
+    max: options.max ?? 20,
     // A database that does not answer fails the call (and /healthz) instead of hanging it.
     connectionTimeoutMillis: 10_000,
     types,
@@ -89,10 +89,20 @@ export interface Db {
   run<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
   /** Several statements as one transaction (throw a Rollback to undo it and return a value). */
   transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+  /**
+   * Group commit: a write that may share a commit with other such writes (each must stand alone, so it
+   * can be run again by itself). Resolves once that commit is done.
+   */
+  grouped<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+  /** Counts a write that starts later (e.g. after another one) as pending from now on. */
+  pending<T>(write: Promise<T>): Promise<T>;
 }
 
 export function database(pool: pg.Pool, track: <T>(write: Promise<T>) => Promise<T>): Db {
+  const group = groupCommit(pool);
   return {
+    grouped: (work) => track(group(work)),
+    pending: track,
     rows: async (text, params) => (await pool.query(text, params)).rows,
     write: async (text, params) => {
       const result = await track(pool.query(text, params));
@@ -101,4 +111,56 @@ export function database(pool: pg.Pool, track: <T>(write: Promise<T>) => Promise
     run: (work) => track(work(pool)),
     transaction: (work) => track(transaction(pool, work)),
   };
+}
+
+interface GroupedWrite {
+  work: (sql: Sql) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many group commits in flight, so reads and transactions keep connections of their own. */
+const GROUPS_IN_FLIGHT = 8;
+const MAX_GROUP = 100;
+
+/**
+ * Group commit on PostgreSQL: writes queue up and run in one transaction per group, so one commit (one WAL
+ * flush) carries many. Alone, a write runs at once on its own; under load, writes that arrive while
+ * GROUPS_IN_FLIGHT groups are committing wait for the next group, which grows with the load. If any write
+ * of a group fails (a duplicate clientMessageId, a deadlock with another node's group), the group is rolled
+ * back and each of its writes runs again alone, so only the faulty one fails.
+ */
+function groupCommit(pool: pg.Pool) {
+  const queue: GroupedWrite[] = [];
+  let inFlight = 0;
+  const alone = (write: GroupedWrite) => write.work(pool).then(write.resolve, write.reject);
+  const commitGroup = async (group: GroupedWrite[]) => {
+    if (group.length === 1) return alone(group[0]!);
+    let results: unknown[];
+    try {
+      results = await transaction(pool, async (client) => {
+        const done: unknown[] = [];
+        for (const write of group) done.push(await write.work(client));
+        return done;
+      });
+    } catch {
+      for (const write of group) await alone(write); // in order: a conversation's messages keep theirs
+      return;
+    }
+    group.forEach((write, index) => write.resolve(results[index]));
+  };
+  const drain = () => {
+    while (queue.length > 0 && inFlight < GROUPS_IN_FLIGHT) {
+      inFlight += 1;
+      void commitGroup(queue.splice(0, MAX_GROUP)).finally(() => {
+        inFlight -= 1;
+        drain();
+      });
+    }
+  };
+  return <T>(work: (sql: Sql) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      drain();
+    });
 }
