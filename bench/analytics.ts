@@ -13,8 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { collectFigures, parseAnalyticsQuery } from '../src/analytics';
 import { openStore } from '../src/store';
-import { analyticsQueries } from '../src/store/analytics';
-import { openHandoffTables } from '../src/store/handoff';
 import { parseArgs, percentile, round } from './stats';
 
 const USAGE = 'usage: npm run bench:analytics -- [--per-day N] [--runs N]';
@@ -29,50 +27,52 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-bench-analytics-'));
   let now = new Date('2025-12-01T12:00:00Z');
   const store = openStore(path.join(dir, 'atento.db'), () => now);
-  const tables = openHandoffTables(store.db, () => now.toISOString());
-  const agentId = tables.agents.create({ email: 'ana@tienda.example', name: 'Ana', role: 'agent', passwordHash: 'unused' }).id;
+  const agentId = (await store.agents.create({ email: 'ana@tienda.example', name: 'Ana', role: 'agent', passwordHash: 'unused' })).id;
 
   const seedStarted = performance.now();
   for (let day = 0; day < DAYS; day++) {
-    store.transaction(() => {
+    // One commit per day: every write below is issued before the group's commit (all awaits are microtasks).
+    store.groupWrites();
+    {
       for (let i = 0; i < perDay; i++) {
         const at = (seconds: number) => {
           now = new Date(Date.parse('2025-12-01T12:00:00Z') + day * 86_400_000 + i * 200_000 + seconds * 1000);
         };
         at(0);
         const lang = i % 4 === 3 ? 'en' : 'es';
-        const c = store.conversations.create(lang);
-        const ask = (text: string, entryId: string | null) => {
-          const question = store.messages.insert({ conversationId: c.id, sender: 'shopper', text, normalized: text, lang });
+        const c = await store.conversations.create(lang);
+        const ask = async (text: string, entryId: string | null) => {
+          const question = await store.messages.insert({ conversationId: c.id, sender: 'shopper', text, normalized: text, lang });
           return store.messages.insert({ conversationId: c.id, sender: 'bot', text: '…', lang, action: entryId ? 'answer' : 'fallback', entryId, replyTo: question.id });
         };
-        if (i % 10 === 1) ask('algo que nadie contestó', null);
-        const answer = ask('¿cuánto tarda el envío?', FAQS[(day + i) % FAQS.length]!);
-        if (i % 10 === 2) store.feedback.record(answer.id, c.id, i % 20 !== 2);
+        if (i % 10 === 1) await ask('algo que nadie contestó', null);
+        const answer = await ask('¿cuánto tarda el envío?', FAQS[(day + i) % FAQS.length]!);
+        if (i % 10 === 2) await store.feedback.record(answer.id, c.id, i % 20 !== 2);
         if (i % 10 === 5) {
           at(30);
-          tables.handoffs.open(c.id, 'human-request', lang);
+          await store.handoffs.request(c.id, { reason: 'human-request', lang }, { from: 'bot', to: 'waiting' });
           at(60 + (i % 7) * 20);
-          tables.handoffs.claim(c.id, agentId);
+          await store.handoffs.claim(c.id, agentId, { from: 'waiting', to: 'agent' });
           at(90 + (i % 7) * 20);
-          store.messages.insert({ conversationId: c.id, sender: 'agent', text: 'Hola', lang, authorName: 'Ana' });
+          await store.messages.insert({ conversationId: c.id, sender: 'agent', text: 'Hola', lang, authorName: 'Ana' });
           at(400 + (i % 11) * 30);
-          tables.handoffs.close(c.id, 'resolved');
-          const request = store.messages.insert({ conversationId: c.id, sender: 'bot', text: '¿Cómo te atendimos?', lang, options: [] });
-          tables.csat.record({ requestId: request.id, conversationId: c.id, rating: 1 + (i % 5), comment: null });
+          await store.handoffs.release(c.id, { outcome: 'resolved', heldBy: agentId }, { from: 'agent', to: 'resolved' });
+          const request = await store.messages.insert({ conversationId: c.id, sender: 'bot', text: '¿Cómo te atendimos?', lang, options: [] });
+          await store.csat.record({ requestId: request.id, conversationId: c.id, rating: 1 + (i % 5), comment: null });
         }
         if (i % 30 === 7) {
-          const ticket = tables.tickets.create({ conversationId: c.id, name: 'Rosa', email: 'rosa@example.com', message: 'Hola', lang, reason: 'button' });
+          const ticket = await store.tickets.create({ conversationId: c.id, name: 'Rosa', email: 'rosa@example.com', message: 'Hola', lang, reason: 'button' });
           at(3600 + (i % 13) * 60);
-          tables.tickets.markAnswered(ticket.id, agentId);
+          await store.tickets.recordAnswer(ticket.id, agentId, []);
         }
       }
-    });
+    }
+    await new Promise<void>((committed) => store.afterCommit(committed));
   }
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const counts = store.db.prepare('SELECT (SELECT count(*) FROM conversations) AS conversations, (SELECT count(*) FROM messages) AS messages').get() as { conversations: number; messages: number };
 
-  const queries = analyticsQueries(store.db);
+  const queries = store.analytics;
   const timings: Record<string, { p50Ms: number; maxMs: number; longestPauseMs: number; conversations: number }> = {};
   for (const [label, from] of [['7 days', '2026-11-25'], ['30 days', '2026-11-02'], ['366 days', '2025-12-01']] as const) {
     const parsed = parseAnalyticsQuery({ from, to: '2026-12-01' }, { timeZone: ZONE, now: new Date('2026-12-02T12:00:00Z') });
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     let conversations = 0;
     for (let run = 0; run < runs; run++) {
       const started = performance.now();
-      const figures = queries.figures(parsed.period);
+      const figures = await queries.figures(parsed.period);
       times.push(performance.now() - started);
       conversations = figures.days.reduce((sum, d) => sum + d.conversations, 0);
     }
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     console.log(`${label}: ${conversations} conversations, all figures in ${timings[label].p50Ms} ms (p50 of ${runs}), max ${timings[label].maxMs} ms; served in slices, the longest event-loop pause ${longestPauseMs} ms`);
   }
   const bytes = fs.statSync(path.join(dir, 'atento.db')).size;
-  store.close();
+  await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(JSON.stringify({ ...counts, seedSeconds: round(seedSeconds, 1), databaseMb: round(bytes / 1024 / 1024, 1), timings }));
 }

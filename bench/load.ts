@@ -24,7 +24,6 @@ import WebSocket from 'ws';
 import { hashPassword } from '../src/auth';
 import { loadKnowledge } from '../src/knowledge';
 import { openStore } from '../src/store';
-import { openHandoffTables } from '../src/store/handoff';
 import { parseArgs, percentile, round } from './stats';
 
 const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--profile DIR] [--no-shed]';
@@ -85,9 +84,8 @@ async function startAtento(options: Options, shed: boolean): Promise<{ child: Ch
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-load-'));
   const agents = Array.from({ length: options.agents }, (_, i) => `agente${i + 1}@bench.example`);
   const store = openStore(path.join(dataDir, 'atento.db'));
-  const tables = openHandoffTables(store.db, () => new Date().toISOString());
-  for (const email of agents) tables.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: hashPassword(AGENT_PASSWORD) });
-  store.close();
+  for (const email of agents) await store.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: hashPassword(AGENT_PASSWORD) });
+  await store.close();
   const open = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
   const configFile = path.join(dataDir, 'bench-config.json');
   fs.writeFileSync(configFile, JSON.stringify({

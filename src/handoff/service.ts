@@ -82,6 +82,8 @@ export type AgentActionError =
   | 'whatsapp_window_closed';
 export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError; message?: string };
 
+/** Taking a waiting chat, as the state machine says; only a conversation still waiting can be claimed. */
+const ASSIGN: StatusChange = { from: 'waiting', to: nextStatus('waiting', 'assign')! };
 /** Used for the wait estimate until agents have closed some chats. */
 const DEFAULT_HANDLE_SECONDS = 300;
 /** Typed answers to "talk to a person?" are short; anything longer is a new question for the bot. */
@@ -347,10 +349,8 @@ export class HandoffService {
   }
 
   async claim(agentId: string, conversationId: string): Promise<AgentActionResult> {
-    const conversation = await this.store.conversations.get(conversationId);
-    const assign = conversation && nextStatus(conversation.status, 'assign');
-    if (!conversation || !assign) return { ok: false, error: 'not_waiting' };
-    const claimed = await this.store.handoffs.claim(conversationId, agentId, { from: conversation.status, to: assign });
+    // The store settles the race: whoever's conditional update lands second hears 'already_taken'.
+    const claimed = await this.store.handoffs.claim(conversationId, agentId, ASSIGN);
     if (claimed !== 'ok') return { ok: false, error: claimed };
     await this.afterAssign(agentId, conversationId);
     await this.publishQueue();
@@ -524,12 +524,11 @@ export class HandoffService {
   }
 
   private async routeWaiting(): Promise<void> {
-    const assign = { from: 'waiting', to: nextStatus('waiting', 'assign')! } as const;
     for (const waiting of await this.store.handoffs.queue()) {
       const agentId = pickAgent(await this.loads(), this.config.handoff.agentCapacity);
       if (!agentId) return;
       // Anything but 'ok': an agent's own claim or the shopper leaving got there first.
-      if ((await this.store.handoffs.claim(waiting.conversationId, agentId, assign)) === 'ok') await this.afterAssign(agentId, waiting.conversationId);
+      if ((await this.store.handoffs.claim(waiting.conversationId, agentId, ASSIGN)) === 'ok') await this.afterAssign(agentId, waiting.conversationId);
     }
   }
 

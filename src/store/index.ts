@@ -15,3 +15,4 @@ export type { AnalyticsDay, AnalyticsFigures, AnalyticsPeriod, DayFigures, Entry
 export type * from './types';
 /** The SQLite backend (the default). */
 export { openStore, type SqliteStore, type StoreOptions } from './sqlite';
+export type { Db } from './database';

@@ -94,7 +94,7 @@ test('the console with a chat open (as admin): no serious violations; open, repl
   const { server, browser } = context;
   // The role is read with the session on every request, so promoting after the login counts.
   const cookie = await agentCookie(server, 'olga@tienda.example', 'Olga');
-  server.app.handoffTables.agents.setRole('olga@tienda.example', 'admin');
+  await server.app.store.agents.setRole('olga@tienda.example', 'admin');
   const page = await agentPage(browser, server, cookie);
   const problems = collectPageProblems(page);
   await page.goto(`${server.httpUrl}/agent`);

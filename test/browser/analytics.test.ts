@@ -7,6 +7,7 @@ import { AGENT_PASSWORD, agentCookie } from '../helpers/agent-client';
 import { axeViolations } from '../helpers/axe';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { agentPage, collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
+import { dbOf } from '../helpers/db';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
@@ -21,40 +22,40 @@ let browser: Browser;
 const FAQS = ['shipping-time', 'shipping-cost', 'returns', 'payment-methods', 'order-tracking', 'installments'];
 
 /** Two weeks, busier towards the end: answered questions, a fallback, handoffs with agents, ratings, tickets. */
-function seed(): void {
-  const { store, handoffTables: tables } = server.app;
-  const agentId = tables.agents.credentials('alba@tienda.example')!.agent.id;
+async function seed(): Promise<void> {
+  const { store } = server.app;
+  const agentId = (await store.agents.credentials('alba@tienda.example'))!.agent.id;
   const at = (day: number, minutes: number) => {
     now = new Date(Date.parse('2026-11-20T15:00:00Z') + day * 86_400_000 + minutes * 60_000);
   };
-  const ask = (c: Conversation, text: string, entryId: string | null) => {
-    const question = store.messages.insert({ conversationId: c.id, sender: 'shopper', text, normalized: text, lang: c.lang });
-    return store.messages.insert({ conversationId: c.id, sender: 'bot', text: '…', lang: c.lang, action: entryId ? 'answer' : 'fallback', entryId, confidence: 0.9, replyTo: question.id });
+  const ask = async (c: Conversation, text: string, entryId: string | null) => {
+    const question = await store.messages.insert({ conversationId: c.id, sender: 'shopper', text, normalized: text, lang: c.lang });
+    return await store.messages.insert({ conversationId: c.id, sender: 'bot', text: '…', lang: c.lang, action: entryId ? 'answer' : 'fallback', entryId, confidence: 0.9, replyTo: question.id });
   };
   for (let day = 0; day < 14; day++) {
     const count = 3 + (day % 4) + Math.floor(day / 3);
     for (let i = 0; i < count; i++) {
       at(day, i * 20);
-      const c = store.conversations.create(i % 5 === 4 ? 'en' : 'es');
-      const answer = ask(c, 'pregunta', FAQS[(day + i * i) % FAQS.length]!);
-      if (i % 3 === 0) store.feedback.record(answer.id, c.id, (day + i) % 4 !== 0);
-      if (i === 1) ask(c, 'algo raro', null);
+      const c = await store.conversations.create(i % 5 === 4 ? 'en' : 'es');
+      const answer = await ask(c, 'pregunta', FAQS[(day + i * i) % FAQS.length]!);
+      if (i % 3 === 0) await store.feedback.record(answer.id, c.id, (day + i) % 4 !== 0);
+      if (i === 1) await ask(c, 'algo raro', null);
       if (i === 2 || (i === 5 && day % 2 === 0)) {
         at(day, i * 20 + 2);
-        tables.handoffs.open(c.id, i === 2 ? 'human-request' : 'low-confidence', c.lang);
+        await store.handoffs.request(c.id, { reason: i === 2 ? 'human-request' : 'low-confidence', lang: c.lang }, { from: 'bot', to: 'waiting' });
         at(day, i * 20 + 3);
-        tables.handoffs.claim(c.id, agentId);
+        await store.handoffs.claim(c.id, agentId, { from: 'waiting', to: 'agent' });
         at(day, i * 20 + 4 + (day % 5));
-        store.messages.insert({ conversationId: c.id, sender: 'agent', text: 'Hola, te ayudo', lang: c.lang, authorName: 'Alba' });
+        await store.messages.insert({ conversationId: c.id, sender: 'agent', text: 'Hola, te ayudo', lang: c.lang, authorName: 'Alba' });
         at(day, i * 20 + 12 + day);
-        tables.handoffs.close(c.id, 'resolved');
-        const request = store.messages.insert({ conversationId: c.id, sender: 'bot', text: csatQuestion(c.lang).text, lang: c.lang, options: csatQuestion(c.lang).options });
-        tables.csat.record({ requestId: request.id, conversationId: c.id, rating: 2 + ((day + i) % 4), comment: null });
+        await store.handoffs.release(c.id, { outcome: 'resolved', heldBy: agentId }, { from: 'agent', to: 'resolved' });
+        const request = await store.messages.insert({ conversationId: c.id, sender: 'bot', text: csatQuestion(c.lang).text, lang: c.lang, options: csatQuestion(c.lang).options });
+        await store.csat.record({ requestId: request.id, conversationId: c.id, rating: 2 + ((day + i) % 4), comment: null });
       }
       if (i === 3 && day % 3 === 0) {
-        const ticket = tables.tickets.create({ conversationId: c.id, name: 'Rosa', email: 'rosa@example.com', message: 'Mi pedido', lang: c.lang, reason: 'button' });
+        const ticket = await store.tickets.create({ conversationId: c.id, name: 'Rosa', email: 'rosa@example.com', message: 'Mi pedido', lang: c.lang, reason: 'button' });
         at(day, i * 20 + 90);
-        if (day % 2 === 0) tables.tickets.markAnswered(ticket.id, agentId);
+        if (day % 2 === 0) await store.tickets.recordAnswer(ticket.id, agentId, []);
       }
     }
   }
@@ -65,8 +66,8 @@ beforeAll(async () => {
   await buildWeb({ quiet: true });
   engineHost = projectEngineHost();
   server = await startTestServer({ deps: { engineHost, clock: () => now } });
-  server.app.handoffTables.agents.create({ email: 'alba@tienda.example', name: 'Alba', role: 'admin', passwordHash: hashPassword(AGENT_PASSWORD) });
-  seed();
+  await server.app.store.agents.create({ email: 'alba@tienda.example', name: 'Alba', role: 'admin', passwordHash: hashPassword(AGENT_PASSWORD) });
+  await seed();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -84,7 +85,7 @@ test('an admin sees the figures, tables and SVG charts; the filters work by keyb
 
   const summary = page.getByRole('region', { name: /^Resumen del/ });
   await summary.waitFor();
-  const expected = server.app.store.db.prepare("SELECT count(*) AS n FROM conversations WHERE created_at >= '2026-11-20T06:00:00.000Z'").get() as { n: number };
+  const expected = dbOf(server.app.store).prepare("SELECT count(*) AS n FROM conversations WHERE created_at >= '2026-11-20T06:00:00.000Z'").get() as { n: number };
   await expect(summary.locator('.card').first().textContent()).resolves.toContain(`Conversaciones${new Intl.NumberFormat('es-MX').format(expected.n)}`);
   // The charts are drawn from the tables: one bar per seeded day, with a title a screen reader reads.
   const daysChart = page.getByRole('img', { name: /^Conversaciones por día/ });

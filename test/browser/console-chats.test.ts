@@ -56,7 +56,7 @@ test('four chats: readable names and cases, bot answers formatted, and the shopp
 
   // A bot answer is the knowledge base's markdown; anything else in it stays text (same renderer as the widget).
   const conversationId = String(broken.frames.find((frame) => frame.type === 'welcome')!.conversationId);
-  const hostile = server.app.store.messages.insert({
+  const hostile = await server.app.store.messages.insert({
     conversationId,
     sender: 'bot',
     text: 'Revisa **tu pedido**:\n\n- <script>window.pwned = 1</script>\n- <img src=x onerror="window.pwned = 2"> [aquí](javascript:alert(1))',

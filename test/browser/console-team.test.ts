@@ -18,7 +18,7 @@ const context = useBrowserServer(() => ({ handoff: { businessHours: ALWAYS_OPEN 
 
 async function consoleAs(email: string, name: string, role: 'agent' | 'editor' | 'admin'): Promise<Page> {
   const cookie = await agentCookie(context.server, email, name);
-  context.server.app.handoffTables.agents.setRole(email, role);
+  await context.server.app.store.agents.setRole(email, role);
   const page = await agentPage(context.browser, context.server, cookie);
   await page.goto(`${context.server.httpUrl}/agent`);
   return page;
@@ -74,8 +74,8 @@ test('an agent sees only Conversaciones and no admin tools; switching to English
 
 test('an admin exports a transcript, then exports and (after confirming) erases a shopper by e-mail', async () => {
   const { server } = context;
-  const kept = seedShopper(server.app.store, 'otro@example.com', 'hola');
-  const rosa = seedShopper(server.app.store, 'rosa@example.com', '¿cuánto tarda el envío?');
+  const kept = await seedShopper(server.app.store, 'otro@example.com', 'hola');
+  const rosa = await seedShopper(server.app.store, 'rosa@example.com', '¿cuánto tarda el envío?');
   const page = await consoleAs('alba@tienda.example', 'Alba', 'admin');
   const problems = collectPageProblems(page);
   await page.getByText('En línea', { exact: true }).waitFor();
@@ -114,13 +114,13 @@ test('an admin exports a transcript, then exports and (after confirming) erases 
   expect(await confirm.innerText()).toContain('Se borrará todo lo de rosa@example.com (conversaciones: 1, mensajes: 3, tickets: 1). No se puede deshacer.');
   await screenshot(page, 'console-privacy-confirm');
   await panel.getByRole('button', { name: 'Cancelar' }).click();
-  expect(server.app.store.conversations.get(rosa)).toBeDefined();
+  expect(await server.app.store.conversations.get(rosa)).toBeDefined();
 
   await panel.getByRole('button', { name: 'Borrar sus datos…' }).click();
   await panel.getByRole('button', { name: 'Sí, borrar para siempre' }).click();
   await panel.getByText('Borrado. conversaciones: 1, mensajes: 3, tickets: 1.').waitFor();
-  expect(server.app.store.conversations.get(rosa)).toBeUndefined();
-  expect(server.app.store.conversations.get(kept)).toBeDefined();
+  expect(await server.app.store.conversations.get(rosa)).toBeUndefined();
+  expect(await server.app.store.conversations.get(kept)).toBeDefined();
   await screenshot(page, 'console-privacy-done');
 
   // Nothing left to find; Escape closes the panel and the link opens it again.

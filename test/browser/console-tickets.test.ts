@@ -27,8 +27,8 @@ afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
 
 test('the agent writes the reply in the ticket, sends it by e-mail and sees it answered', async () => {
   const { server, browser } = context;
-  const conversation = server.app.store.conversations.create('es');
-  const ticket = server.app.handoffTables.tickets.create({ conversationId: conversation.id, name: 'Lucía', email: 'lucia@example.com', message: 'Mi pedido 4821 llegó incompleto.', lang: 'es', reason: 'faq:damaged-item' });
+  const conversation = await server.app.store.conversations.create('es');
+  const ticket = await server.app.store.tickets.create({ conversationId: conversation.id, name: 'Lucía', email: 'lucia@example.com', message: 'Mi pedido 4821 llegó incompleto.', lang: 'es', reason: 'faq:damaged-item' });
   const page = await agentPage(browser, server, await agentCookie(server, 'ana@tienda.example', 'Ana'));
   const problems = collectPageProblems(page);
   await page.goto(`${server.httpUrl}/agent`);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   engineHost = projectEngineHost();
   // Capacity 1: the agent's first chat fills it, so the browser shopper waits in the queue to be claimed.
   server = await startTestServer({ config: { handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 1 } }, deps: { engineHost } });
-  server.app.handoffTables.agents.create({ email: 'ana@tienda.example', name: 'Ana', role: 'agent', passwordHash: hashPassword(PASSWORD) });
+  await server.app.store.agents.create({ email: 'ana@tienda.example', name: 'Ana', role: 'agent', passwordHash: hashPassword(PASSWORD) });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -145,7 +145,7 @@ test('shopper asks for a person, the agent logs in, claims, they talk both ways,
 
 test('outside business hours the widget takes a message, and the agent finds it under Tickets', async () => {
   const closed = await startTestServer({ config: { handoff: { businessHours: {} } }, deps: { engineHost } });
-  closed.app.handoffTables.agents.create({ email: 'ana@tienda.example', name: 'Ana', role: 'agent', passwordHash: hashPassword(PASSWORD) });
+  await closed.app.store.agents.create({ email: 'ana@tienda.example', name: 'Ana', role: 'agent', passwordHash: hashPassword(PASSWORD) });
   try {
     const shopperContext = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: 'es-MX' });
     const shopperPage = await shopperContext.newPage();

@@ -2,6 +2,7 @@ import { connectAgent } from '../helpers/agent-client';
 import { ALWAYS_OPEN } from '../helpers/app';
 import { collectPageProblems, screenshot } from '../helpers/browser';
 import { useBrowserServer } from '../helpers/browser-server';
+import { dbOf } from '../helpers/db';
 
 /** The shopper rates the agent's help in the widget, on a phone, with the keyboard only. */
 
@@ -32,7 +33,7 @@ test('375 px: after the agent resolves, the shopper rates 4 of 5 with a comment,
   await page.keyboard.press('Enter');
   await page.getByText('¡Gracias! Calificaste con 4 de 5.').waitFor();
 
-  expect(server.app.store.db.prepare('SELECT rating, comment FROM csat WHERE conversation_id = ?').get(conversationId)).toEqual({ rating: 4, comment: 'Muy amable' });
+  expect(dbOf(server.app.store).prepare('SELECT rating, comment FROM csat WHERE conversation_id = ?').get(conversationId)).toEqual({ rating: 4, comment: 'Muy amable' });
   expect(problems).toEqual([]);
   await page.context().close();
   await agent.close();

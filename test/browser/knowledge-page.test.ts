@@ -29,7 +29,7 @@ beforeAll(async () => {
   fs.cpSync(path.join(PROJECT, 'knowledge'), path.join(root, 'knowledge'), { recursive: true });
   fs.cpSync(path.join(PROJECT, 'intents'), path.join(root, 'intents'), { recursive: true });
   server = await startTestServer({ config: { knowledgeDir: path.join(root, 'knowledge'), intentsDir: path.join(root, 'intents'), watchKnowledge: true } });
-  server.app.handoffTables.agents.create({ email: 'eva@tienda.example', name: 'Eva', role: 'editor', passwordHash: hashPassword(AGENT_PASSWORD) });
+  await server.app.store.agents.create({ email: 'eva@tienda.example', name: 'Eva', role: 'editor', passwordHash: hashPassword(AGENT_PASSWORD) });
   const res = await fetch(`${server.httpUrl}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'eva@tienda.example', password: AGENT_PASSWORD }) });
   cookie = res.headers.get('set-cookie')!.split(';')[0]!;
   browser = await launchChromium();

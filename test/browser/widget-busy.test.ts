@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer } from '../helpers/app';
 import { collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
+import { dbOf } from '../helpers/db';
 
 const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
 
@@ -55,9 +56,9 @@ test('shed messages: "Estamos con mucha demanda, reintentando…", then every me
   await answers(page).nth(3).waitFor();
   await page.locator('.msg.from-shopper.pending').waitFor({ state: 'detached' });
   expect(await page.locator('.msg.from-shopper').count()).toBe(4);
-  const stored = again.app.store.db.prepare("SELECT text FROM messages WHERE sender = 'shopper' ORDER BY id").all() as Array<{ text: string }>;
+  const stored = dbOf(again.app.store).prepare("SELECT text FROM messages WHERE sender = 'shopper' ORDER BY id").all() as Array<{ text: string }>;
   expect(stored.map((m) => m.text).sort()).toEqual(['hola', ...questions].sort());
-  const replies = again.app.store.db
+  const replies = dbOf(again.app.store)
     .prepare("SELECT count(*) AS n FROM messages b JOIN messages s ON b.reply_to = s.id WHERE s.sender = 'shopper' AND b.sender = 'bot'")
     .get() as { n: number };
   expect(replies.n).toBe(4);

@@ -5,6 +5,7 @@ import type { EngineHost } from '../../src/engine';
 import { shopperHash } from '../../src/session';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { collectPageProblems, launchChromium } from '../helpers/browser';
+import { dbOf } from '../helpers/db';
 
 /**
  * The shop's page vouches for its logged-in user on the script tag (data-user-*). A real shop page at
@@ -72,7 +73,7 @@ test('a verified user continues on a second device; a forged hash gets neither t
   const laptop = await device('marta');
   await ask(laptop.page, '¿cuánto cuesta el envío?');
   await answers(laptop.page).first().waitFor();
-  const linked = server.app.store.db.prepare('SELECT id, shopper_name AS name FROM conversations WHERE shopper_id = ?').all('cliente-1001');
+  const linked = dbOf(server.app.store).prepare('SELECT id, shopper_name AS name FROM conversations WHERE shopper_id = ?').all('cliente-1001');
   expect(linked).toEqual([{ id: expect.any(String), name: 'Marta Díaz' }]);
 
   const phone = await device('marta');
@@ -85,7 +86,7 @@ test('a verified user continues on a second device; a forged hash gets neither t
   expect(transcript.join('\n')).not.toMatch(/cuánto cuesta el envío|Marta/);
   expect(await attacker.page.locator('.notice, [role="alert"]').allInnerTexts()).not.toContainEqual(expect.stringMatching(/salió mal/));
   expect(attacker.warnings.some((line) => line.includes('data-user-hash'))).toBe(true);
-  expect(server.app.store.db.prepare('SELECT count(*) AS n FROM conversations WHERE shopper_id = ?').get('cliente-1001')).toEqual({ n: 1 });
+  expect(dbOf(server.app.store).prepare('SELECT count(*) AS n FROM conversations WHERE shopper_id = ?').get('cliente-1001')).toEqual({ n: 1 });
 
   for (const { page, problems } of [laptop, phone, attacker]) {
     expect(problems).toEqual([]);

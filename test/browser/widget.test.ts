@@ -5,6 +5,7 @@ import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { hashPassword } from '../../src/auth';
 import { collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
+import { dbOf } from '../helpers/db';
 
 const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
 
@@ -35,9 +36,9 @@ function conversationIdOf(page: Page): Promise<string> {
   });
 }
 
-function agentWrites(conversationId: string, text: string): void {
+async function agentWrites(conversationId: string, text: string): Promise<void> {
   const { store, events } = server.app;
-  events.emit('message.created', { message: store.messages.insert({ conversationId, sender: 'agent', text, authorName: 'Lucía' }) });
+  events.emit('message.created', { message: await store.messages.insert({ conversationId, sender: 'agent', text, authorName: 'Lucía' }) });
 }
 
 test('desktop: open the bubble, ask "¿cuánto cuesta el envío?", see the answer; reload and the conversation is still there', async () => {
@@ -117,7 +118,7 @@ test('375 px: the chat opens full-screen; agent messages are escaped, formatted 
   const conversationId = await conversationIdOf(page);
   server.app.events.emit('conversation.status_changed', { conversationId, status: 'waiting', position: 2, etaSeconds: 180 });
   await page.getByText('Estás en el lugar 2 de la fila.', { exact: false }).waitFor();
-  agentWrites(conversationId, 'Hola, soy **Lucía** <img src=x onerror="window.pwned=1"> [ver guía](https://example.com/guia) [mal](javascript:alert(1))');
+  await agentWrites(conversationId, 'Hola, soy **Lucía** <img src=x onerror="window.pwned=1"> [ver guía](https://example.com/guia) [mal](javascript:alert(1))');
   const agent = page.locator('.msg.from-agent');
   await agent.waitFor();
   expect(await agent.locator('strong').innerText()).toBe('Lucía');
@@ -143,7 +144,7 @@ test('a reply that came while the chat was closed keeps its badge, and its count
   await page.keyboard.press('Escape');
 
   const conversationId = await conversationIdOf(page);
-  agentWrites(conversationId, 'Hola, soy Lucía. ¿Te ayudo con algo más?');
+  await agentWrites(conversationId, 'Hola, soy Lucía. ¿Te ayudo con algo más?');
   const unreadBubble = page.getByRole('button', { name: 'Abrir el chat de ayuda (1 mensaje nuevo)' });
   await unreadBubble.waitFor();
   expect(await page.locator('.badge').innerText()).toBe('1');
@@ -157,7 +158,7 @@ test('a reply that came while the chat was closed keeps its badge, and its count
   await page.locator('.msg.from-agent').waitFor();
   await page.keyboard.press('Escape');
   await page.reload();
-  agentWrites(conversationId, '¿Sigues ahí?');
+  await agentWrites(conversationId, '¿Sigues ahí?');
   await unreadBubble.waitFor();
   expect(await page.locator('.badge').innerText()).toBe('1');
   await context.close();
@@ -227,7 +228,7 @@ test('embedded on a shop at another origin with one script tag: works when the o
   await other.goto(`${shopOrigin}/refused`);
   await other.getByRole('button', { name: 'Open the help chat' }).click();
   await other.getByText('Offline. Retrying…').waitFor();
-  expect(servers.refused.app.store.db.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
+  expect(dbOf(servers.refused.app.store).prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
 
   await context.close();
   await Promise.all([servers.allowed.stop(), servers.refused.stop(), new Promise((resolve) => shop.close(resolve))]);
@@ -236,7 +237,7 @@ test('embedded on a shop at another origin with one script tag: works when the o
 test('the last message is always fully in view: after buttons appear, after "Resolver", when the human button comes back', async () => {
   const alwaysOpen = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
   const own = await startTestServer({ deps: { engineHost }, config: { handoff: { businessHours: alwaysOpen, reconnectGraceSeconds: 0 } } });
-  const lucia = own.app.handoffTables.agents.create({ email: 'lucia@tienda.example', name: 'Lucía', role: 'agent', passwordHash: hashPassword('a long enough password') });
+  const lucia = await own.app.store.agents.create({ email: 'lucia@tienda.example', name: 'Lucía', role: 'agent', passwordHash: hashPassword('a long enough password') });
   own.app.handoff.agentConnected(lucia.id);
   const context = await browser.newContext({ viewport: { width: 375, height: 640 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();

@@ -1,34 +1,32 @@
 import path from 'node:path';
 import { openStore } from '../../src/store';
-import { openHandoffTables } from '../../src/store/handoff';
 import { tempDataDir } from '../helpers/app';
 import { runCli } from './run-cli';
 
 /** A shopper's right to see and to erase what the shop's Atento keeps about them. */
 
-function seed(dataDir: string) {
+async function seed(dataDir: string) {
   const store = openStore(path.join(dataDir, 'atento.db'));
-  const tables = openHandoffTables(store.db, () => new Date().toISOString());
-  const marta = store.conversations.create('es', 'https://tienda.example/');
-  store.conversations.setShopper(marta.id, { name: 'Marta', email: 'marta@example.com' });
-  const question = store.messages.insert({ conversationId: marta.id, sender: 'shopper', text: 'mi dirección es Av. Siempre Viva 742' });
-  const answer = store.messages.insert({ conversationId: marta.id, sender: 'bot', text: 'Gracias', replyTo: question.id });
-  store.feedback.record(answer.id, marta.id, true);
-  store.dialogState.write({ [`handoff:${marta.id}`]: { lowConfidenceStreak: 1 } });
+  const marta = await store.conversations.create('es', 'https://tienda.example/');
+  await store.conversations.setShopper(marta.id, { name: 'Marta', email: 'marta@example.com' });
+  const question = await store.messages.insert({ conversationId: marta.id, sender: 'shopper', text: 'mi dirección es Av. Siempre Viva 742' });
+  const answer = await store.messages.insert({ conversationId: marta.id, sender: 'bot', text: 'Gracias', replyTo: question.id });
+  await store.feedback.record(answer.id, marta.id, true);
+  await store.dialogState.write({ [`handoff:${marta.id}`]: { lowConfidenceStreak: 1 } });
   // A second chat, known only through the ticket she left.
-  const later = store.conversations.create('es');
-  store.messages.insert({ conversationId: later.id, sender: 'shopper', text: 'llegó roto' });
-  tables.tickets.create({ conversationId: later.id, name: 'Marta', email: 'marta@example.com', message: 'llegó roto, pedido 99', lang: 'es', reason: 'button' });
-  const other = store.conversations.create('es');
-  store.conversations.setShopper(other.id, { email: 'luis@example.com' });
-  store.messages.insert({ conversationId: other.id, sender: 'shopper', text: 'hola' });
-  store.close();
+  const later = await store.conversations.create('es');
+  await store.messages.insert({ conversationId: later.id, sender: 'shopper', text: 'llegó roto' });
+  await store.tickets.create({ conversationId: later.id, name: 'Marta', email: 'marta@example.com', message: 'llegó roto, pedido 99', lang: 'es', reason: 'button' });
+  const other = await store.conversations.create('es');
+  await store.conversations.setShopper(other.id, { email: 'luis@example.com' });
+  await store.messages.insert({ conversationId: other.id, sender: 'shopper', text: 'hola' });
+  await store.close();
   return { marta: marta.id, later: later.id, other: other.id };
 }
 
-test('export prints everything about the shopper as JSON; forget erases it, logs no e-mail, and leaves others alone', () => {
+test('export prints everything about the shopper as JSON; forget erases it, logs no e-mail, and leaves others alone', async () => {
   const dataDir = tempDataDir();
-  const ids = seed(dataDir);
+  const ids = await seed(dataDir);
   const env = { ATENTO_DATA_DIR: dataDir };
 
   const exported = runCli(['shopper', 'export', '--email', 'Marta@Example.com'], { env });
@@ -48,26 +46,26 @@ test('export prints everything about the shopper as JSON; forget erases it, logs
   const store = openStore(path.join(dataDir, 'atento.db'));
   const count = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
   expect(count('SELECT COUNT(*) AS n FROM conversations')).toBe(1);
-  expect(store.conversations.get(ids.other)?.shopperEmail).toBe('luis@example.com');
+  expect((await store.conversations.get(ids.other))?.shopperEmail).toBe('luis@example.com');
   expect(count('SELECT COUNT(*) AS n FROM messages')).toBe(1);
   expect(count('SELECT COUNT(*) AS n FROM tickets') + count('SELECT COUNT(*) AS n FROM feedback') + count('SELECT COUNT(*) AS n FROM dialog_state')).toBe(0);
-  store.close();
+  await store.close();
   expect(JSON.parse(runCli(['shopper', 'export', '--email', 'marta@example.com'], { env }).stdout).conversations).toEqual([]);
 });
 
-test('a missing or wrong subcommand or e-mail gets the usage', () => {
+test('a missing or wrong subcommand or e-mail gets the usage', async () => {
   const { code, stderr } = runCli(['shopper', 'forget'], { env: { ATENTO_DATA_DIR: tempDataDir() } });
   expect(code).toBe(2);
   expect(stderr).toContain('atento shopper export --email E');
 });
 
-test('a WhatsApp shopper is found and forgotten by their number, however it is typed', () => {
+test('a WhatsApp shopper is found and forgotten by their number, however it is typed', async () => {
   const dataDir = tempDataDir();
   const store = openStore(path.join(dataDir, 'atento.db'));
-  const chat = store.conversations.createOnChannel('whatsapp', '+5215512345678', 'es');
-  store.messages.insert({ conversationId: chat.id, sender: 'shopper', text: 'mi pedido 48213 no llega' });
-  const other = store.conversations.createOnChannel('whatsapp', '+5215500000000', 'es');
-  store.close();
+  const chat = await store.conversations.createOnChannel('whatsapp', '+5215512345678', 'es');
+  await store.messages.insert({ conversationId: chat.id, sender: 'shopper', text: 'mi pedido 48213 no llega' });
+  const other = await store.conversations.createOnChannel('whatsapp', '+5215500000000', 'es');
+  await store.close();
   const env = { ATENTO_DATA_DIR: dataDir };
 
   const exported = JSON.parse(runCli(['shopper', 'export', '--whatsapp', '+52 1 55 1234 5678'], { env }).stdout) as { email: string; conversations: Array<{ conversation: { id: string; channel_user: string } }> };
@@ -78,8 +76,8 @@ test('a WhatsApp shopper is found and forgotten by their number, however it is t
   expect(forgotten.stdout).toMatch(/^forgot 1 conversations, 1 messages, 0 tickets for shopper #[0-9a-f]{12}\n$/);
   expect(forgotten.stdout).not.toContain('5512345678');
   const after = openStore(path.join(dataDir, 'atento.db'));
-  expect(after.conversations.get(chat.id)).toBeUndefined();
-  expect(after.conversations.get(other.id)).toBeDefined();
-  after.close();
+  expect(await after.conversations.get(chat.id)).toBeUndefined();
+  expect(await after.conversations.get(other.id)).toBeDefined();
+  await after.close();
   expect(runCli(['shopper', 'forget', '--whatsapp', 'no es un número'], { env }).code).toBe(2);
 });

@@ -4,7 +4,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { hashPassword } from '../../src/auth';
 import { openStore } from '../../src/store';
-import { openHandoffTables } from '../../src/store/handoff';
 import { ALWAYS_OPEN, tempDataDir } from '../helpers/app';
 import { ensureBundle } from '../cli/run-cli';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
@@ -36,12 +35,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-function prepare(): string {
+async function prepare(): Promise<string> {
   const dataDir = tempDataDir();
   const store = openStore(path.join(dataDir, 'atento.db'));
-  const tables = openHandoffTables(store.db, () => new Date().toISOString());
-  for (const email of AGENTS) tables.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: hashPassword(PASSWORD) });
-  store.close();
+  for (const email of AGENTS) await store.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: hashPassword(PASSWORD) });
+  await store.close();
   fs.writeFileSync(
     path.join(dataDir, 'config.json'),
     JSON.stringify({ watchKnowledge: false, limits: { messagesPerMinute: 10_000, framesPerMinute: 10_000, socketsPerAddress: 1_000, newConversationsPerMinute: 1_000 }, handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 10, reconnectGraceSeconds: 60 } }),
@@ -83,7 +81,7 @@ afterEach(async () => {
 });
 
 test('kill -9 under load from 50 shoppers and 3 agents: nothing acknowledged is lost or doubled, assignments survive', async () => {
-  const dataDir = prepare();
+  const dataDir = await prepare();
   const first = await start(dataDir);
   processes.push(first.child);
   const agents = await Promise.all(AGENTS.map((email) => agentSocket(first, email)));
@@ -161,7 +159,7 @@ test('kill -9 under load from 50 shoppers and 3 agents: nothing acknowledged is 
 });
 
 test('SIGTERM: turns in progress finish, every tab is told to reconnect, the process exits 0 within 5 s', async () => {
-  const dataDir = prepare();
+  const dataDir = await prepare();
   const server = await start(dataDir);
   processes.push(server.child);
   const client = await ShopperClient.connect(server.socketUrl);

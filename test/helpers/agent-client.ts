@@ -6,8 +6,8 @@ export const AGENT_PASSWORD = 'correct horse battery staple';
 
 /** Logs in over HTTP like the console does and returns the session cookie. */
 export async function agentCookie(server: TestServer, email: string, name = email.split('@')[0]!): Promise<string> {
-  if (!server.app.handoffTables.agents.credentials(email)) {
-    server.app.handoffTables.agents.create({ email, name, role: 'agent', passwordHash: hashPassword(AGENT_PASSWORD) });
+  if (!await server.app.store.agents.credentials(email)) {
+    await server.app.store.agents.create({ email, name, role: 'agent', passwordHash: hashPassword(AGENT_PASSWORD) });
   }
   const response = await fetch(`${server.httpUrl}/agent/login`, {
     method: 'POST',

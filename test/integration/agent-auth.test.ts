@@ -6,6 +6,7 @@ import { agentCommand } from '../../src/cli/agent';
 import { parseConfig } from '../../src/config';
 import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
+import { dbOf } from '../helpers/db';
 
 /** Agent accounts, login, sessions and the socket's upgrade-time authentication, over real HTTP. */
 
@@ -50,7 +51,7 @@ function upgrade(headers: Record<string, string>): Promise<number> {
 }
 
 test('the CLI stores only a scrypt hash and refuses a second account with the same e-mail', async () => {
-  const row = server.app.store.db.prepare('SELECT email, password_hash FROM agents').get() as { email: string; password_hash: string };
+  const row = dbOf(server.app.store).prepare('SELECT email, password_hash FROM agents').get() as { email: string; password_hash: string };
   expect(row.email).toBe('ana@tienda.example');
   expect(row.password_hash).toMatch(/^scrypt\$/);
   expect(row.password_hash).not.toContain(password);
@@ -151,7 +152,7 @@ test('the database never holds a session token in the clear', async () => {
 });
 
 test('guessing one agent\'s password from one address is slowed down, and told when to retry', async () => {
-  server.app.handoffTables.agents.create({ email: 'beto@tienda.example', name: 'Beto', role: 'agent', passwordHash: 'scrypt$x' });
+  await server.app.store.agents.create({ email: 'beto@tienda.example', name: 'Beto', role: 'agent', passwordHash: 'scrypt$x' });
   const guesser = { 'x-forwarded-for': '203.0.113.77' };
   const statuses: number[] = [];
   // Waits double (1 s, 2 s, 4 s…): however slow this machine is, a 429 comes within a few more guesses.
@@ -173,7 +174,7 @@ describe('with the clock stopped (no wait ever runs out)', () => {
   beforeAll(async () => {
     dataDir = tempDataDir();
     stopped = await startTestServer({ dataDir, deps: { engineHost, clock } });
-    stopped.app.handoffTables.agents.create({ email: 'carla@tienda.example', name: 'Carla', role: 'agent', passwordHash: await hashPassword('la-clave-de-carla') });
+    await stopped.app.store.agents.create({ email: 'carla@tienda.example', name: 'Carla', role: 'agent', passwordHash: await hashPassword('la-clave-de-carla') });
   });
   afterAll(() => stopped.stop());
 

@@ -12,24 +12,24 @@ const cookies: Record<string, string> = {};
 beforeAll(async () => {
   engineHost = projectEngineHost();
   server = await startTestServer({ deps: { engineHost } });
-  const { agents } = server.app.handoffTables;
+  const { agents } = server.app.store;
   for (const [role, email] of [['agent', 'ana@tienda.example'], ['editor', 'eva@tienda.example'], ['admin', 'alba@tienda.example']] as const) {
-    agents.create({ email, name: email.split('@')[0]!, role, passwordHash: hashPassword(AGENT_PASSWORD) });
+    await agents.create({ email, name: email.split('@')[0]!, role, passwordHash: hashPassword(AGENT_PASSWORD) });
     cookies[role] = await agentCookie(server, email);
   }
   // Today's conversations: one answered by a FAQ of the knowledge base, one by an id whose title would be
   // markup or a spreadsheet formula if it were not escaped (an entry since removed shows its id).
   const { store } = server.app;
-  const answered = (entryId: string) => {
-    const conversation = store.conversations.create('es');
-    const question = store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '¿cuánto tarda el envío?', normalized: 'cuanto tarda el envio', lang: 'es' });
-    store.messages.insert({ conversationId: conversation.id, sender: 'bot', text: '…', lang: 'es', action: 'answer', entryId, replyTo: question.id });
+  const answered = async (entryId: string) => {
+    const conversation = await store.conversations.create('es');
+    const question = await store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '¿cuánto tarda el envío?', normalized: 'cuanto tarda el envio', lang: 'es' });
+    await store.messages.insert({ conversationId: conversation.id, sender: 'bot', text: '…', lang: 'es', action: 'answer', entryId, replyTo: question.id });
   };
-  answered('shipping-time');
-  answered('shipping-time');
-  answered('=HYPERLINK("x"),<img src=x onerror=alert(1)>');
+  await answered('shipping-time');
+  await answered('shipping-time');
+  await answered('=HYPERLINK("x"),<img src=x onerror=alert(1)>');
   // Handoffs (their conversations have no shopper message, so they are not counted as conversations).
-  for (const reason of ['button', 'faq:damaged-item']) server.app.handoffTables.handoffs.open(store.conversations.create('es').id, reason, 'es');
+  for (const reason of ['button', 'faq:damaged-item']) await store.handoffs.request((await store.conversations.create('es')).id, { reason, lang: 'es' }, { from: 'bot', to: 'waiting' });
 });
 afterAll(async () => {
   await server.stop();

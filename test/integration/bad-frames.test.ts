@@ -41,7 +41,7 @@ test('a message over the length limit → message_too_long, nothing stored', asy
   const welcome = await client.hello();
   client.send({ type: 'message', clientMessageId: 'long', text: 'a'.repeat(201) });
   expect(await client.next('error')).toMatchObject({ code: 'message_too_long', clientMessageId: 'long' });
-  expect(context.server.app.store.messages.listAfter(welcome.conversationId as string)).toEqual([]);
+  expect(await context.server.app.store.messages.listAfter(welcome.conversationId as string)).toEqual([]);
 });
 
 test('a frame over the size limit → frame_too_large; one far over it closes that socket only', async () => {
@@ -65,7 +65,7 @@ test('more messages per minute than allowed → rate_limited, nothing stored bey
   for (let i = 0; i < 5; i++) await client.ask(`hola ${i}`, `r${i}`);
   client.send({ type: 'message', clientMessageId: 'r5', text: 'hola 5' });
   expect(await client.next('error')).toMatchObject({ code: 'rate_limited', clientMessageId: 'r5' });
-  const shopperMessages = context.server.app.store.messages.listAfter(welcome.conversationId as string).filter((m) => m.sender === 'shopper');
+  const shopperMessages = (await context.server.app.store.messages.listAfter(welcome.conversationId as string)).filter((m) => m.sender === 'shopper');
   expect(shopperMessages).toHaveLength(5);
 });
 

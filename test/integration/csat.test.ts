@@ -2,6 +2,7 @@ import type { EngineHost } from '../../src/engine';
 import { connectAgent } from '../helpers/agent-client';
 import { ALWAYS_OPEN, projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
+import { dbOf } from '../helpers/db';
 
 /** After an agent resolves a chat, the shopper rates the help (1–5, optional comment); the agent sees it. */
 
@@ -44,14 +45,14 @@ test('resolve asks for a 1–5 rating; the rating and comment are stored and sho
   expect(await shopper.next('csat_saved')).toMatchObject({ messageId: question.id, rating: 4 });
   const view = await agent.next('conversation');
   expect(view.ratings).toEqual([expect.objectContaining({ rating: 4, comment: 'Rápida, pero tuve que explicar dos veces' })]);
-  const row = server.app.store.db.prepare('SELECT rating, agent_id FROM csat WHERE conversation_id = ?').get(conversationId) as { rating: number; agent_id: string };
+  const row = dbOf(server.app.store).prepare('SELECT rating, agent_id FROM csat WHERE conversation_id = ?').get(conversationId) as { rating: number; agent_id: string };
   expect(row.rating).toBe(4);
-  expect(row.agent_id).toBe(server.app.handoffTables.agents.credentials('ana@tienda.example')!.agent.id);
+  expect(row.agent_id).toBe((await server.app.store.agents.credentials('ana@tienda.example'))!.agent.id);
 
   // Changing one's mind replaces the rating; there is still one per question.
   shopper.send({ type: 'csat', messageId: question.id, rating: 5 });
   await shopper.next('csat_saved');
-  expect(server.app.store.db.prepare('SELECT COUNT(*) AS n, MAX(rating) AS r FROM csat').get()).toEqual({ n: 1, r: 5 });
+  expect(dbOf(server.app.store).prepare('SELECT COUNT(*) AS n, MAX(rating) AS r FROM csat').get()).toEqual({ n: 1, r: 5 });
 });
 
 test('a rating must answer this conversation\'s rating question and be 1–5', async () => {

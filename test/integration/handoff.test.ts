@@ -3,6 +3,7 @@ import type { ConfigInput } from '../../src/config';
 import type { EngineHost } from '../../src/engine';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
 import { ALWAYS_OPEN, projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
+import { dbOf } from '../helpers/db';
 
 /**
  * The human handoff end to end: real app on port 0, real SQLite file, real `ws` clients for the
@@ -39,8 +40,8 @@ async function shopper(server: TestServer, lang: 'es' | 'en' = 'es', token?: str
 
 const PASSWORD = 'correct horse battery staple';
 
-function createAgent(server: TestServer, email: string, name: string): void {
-  server.app.handoffTables.agents.create({ email, name, role: 'agent', passwordHash: hashPassword(PASSWORD) });
+async function createAgent(server: TestServer, email: string, name: string): Promise<void> {
+  await server.app.store.agents.create({ email, name, role: 'agent', passwordHash: hashPassword(PASSWORD) });
 }
 
 async function loginCookie(server: TestServer, email: string): Promise<string> {
@@ -55,7 +56,7 @@ async function loginCookie(server: TestServer, email: string): Promise<string> {
 
 /** An agent's console socket; resolves after the welcome frame. */
 async function agent(server: TestServer, email: string, name = email.split('@')[0]): Promise<{ client: ShopperClient; welcome: Frame }> {
-  if (!server.app.handoffTables.agents.credentials(email)) createAgent(server, email, name);
+  if (!(await server.app.store.agents.credentials(email))) await createAgent(server, email, name);
   const cookie = await loginCookie(server, email);
   const client = await ShopperClient.connect(server.socketUrl.replace('/ws/shopper', '/agent/socket'), { headers: { cookie } });
   sockets.push(client);
@@ -78,7 +79,7 @@ async function nextText(client: ShopperClient, from: string, pattern: RegExp): P
 }
 
 function reasons(server: TestServer): string[] {
-  return (server.app.store.db.prepare('SELECT reason FROM handoffs ORDER BY id').all() as Array<{ reason: string }>).map((row) => row.reason);
+  return (dbOf(server.app.store).prepare('SELECT reason FROM handoffs ORDER BY id').all() as Array<{ reason: string }>).map((row) => row.reason);
 }
 
 test('shopper presses "talk to a person", an agent gets the chat, they talk both ways, the agent resolves', async () => {
@@ -273,7 +274,7 @@ test('two agents racing to claim the same conversation: exactly one gets it', as
     }),
   );
   expect(outcomes.sort()).toEqual(['already_taken', 'ok']);
-  const holders = server.app.store.db
+  const holders = dbOf(server.app.store)
     .prepare('SELECT count(*) AS n FROM handoffs WHERE conversation_id = ? AND agent_id IS NOT NULL')
     .get(contested.welcome.conversationId) as { n: number };
   expect(holders.n).toBe(1);
@@ -337,7 +338,7 @@ test('no agent online during business hours: the shopper can leave a message, in
   expect(reply.text).toMatch(/¿Cuál es tu nombre\?/);
   client.send({ type: 'message', clientMessageId: 'f1', text: 'cancelar' });
   await nextText(client, 'bot', /Cancelado/);
-  expect(server.app.handoffTables.tickets.open()).toEqual([]);
+  expect(await server.app.store.tickets.open()).toEqual([]);
 });
 
 test('restart mid-handoff: the queue, the assignment and the transcript are still there', async () => {
@@ -379,7 +380,7 @@ test('transfer to another online agent, then hand back to the bot', async () => 
   client.send({ type: 'handoff_request' });
   await nextStatus(client, 'agent');
   const beto = await agent(server, 'beto@tienda.example', 'Beto');
-  const betoId = server.app.handoffTables.agents.credentials('beto@tienda.example')!.agent.id;
+  const betoId = (await server.app.store.agents.credentials('beto@tienda.example'))!.agent.id;
 
   // Only the holder may write or transfer.
   beto.client.send({ type: 'message', conversationId: welcome.conversationId, clientMessageId: 'b0', text: 'hola' });
@@ -396,7 +397,7 @@ test('transfer to another online agent, then hand back to the bot', async () => 
   await nextStatus(client, 'bot');
   const { reply } = await client.ask('¿cuánto cuesta el envío?');
   expect(reply.entryId).toBe('shipping-cost');
-  const outcomes = server.app.store.db.prepare('SELECT outcome FROM handoffs').all();
+  const outcomes = dbOf(server.app.store).prepare('SELECT outcome FROM handoffs').all();
   expect(outcomes).toEqual([{ outcome: 'handed_back' }]);
 });
 
@@ -433,8 +434,8 @@ test('the agent socket validates every frame and keeps serving after bad ones', 
 
 test('agents close tickets they have handled', async () => {
   const server = await start();
-  const conversation = server.app.store.conversations.create('es');
-  const ticket = server.app.handoffTables.tickets.create({ conversationId: conversation.id, name: 'Ana', email: 'a@b.example', message: 'hola', lang: 'es', reason: 'button' });
+  const conversation = await server.app.store.conversations.create('es');
+  const ticket = await server.app.store.tickets.create({ conversationId: conversation.id, name: 'Ana', email: 'a@b.example', message: 'hola', lang: 'es', reason: 'button' });
   const ana = await agent(server, 'ana@tienda.example', 'Ana');
   expect(ana.welcome.tickets).toHaveLength(1);
   ana.client.send({ type: 'close_ticket', ticketId: ticket.id });
@@ -462,8 +463,8 @@ test('left waiting with nobody online, the shopper may leave a message instead',
   await nextText(client, 'bot', /cuéntanos qué necesitas/);
   client.send({ type: 'message', clientMessageId: 'f3', text: 'Necesito factura del pedido 88' });
   await nextText(client, 'bot', /ticket #1/);
-  expect(server.app.handoffTables.tickets.open()).toEqual([expect.objectContaining({ reason: 'button', email: 'luis@example.com' })]);
-  expect(server.app.handoffTables.handoffs.queue()).toEqual([]);
+  expect(await server.app.store.tickets.open()).toEqual([expect.objectContaining({ reason: 'button', email: 'luis@example.com' })]);
+  expect(await server.app.store.handoffs.queue()).toEqual([]);
 });
 
 test('asking again while waiting just repeats where the shopper stands', async () => {
@@ -482,9 +483,9 @@ test('asking again while waiting just repeats where the shopper stands', async (
 
 test('an agent records the shopper\'s e-mail and sees their earlier conversations', async () => {
   const server = await start();
-  const earlier = server.app.store.conversations.create('es');
-  server.app.store.conversations.setShopper(earlier.id, { email: 'luz@example.com' });
-  server.app.store.messages.insert({ conversationId: earlier.id, sender: 'shopper', text: '¿hacen envíos a Lima?' });
+  const earlier = await server.app.store.conversations.create('es');
+  await server.app.store.conversations.setShopper(earlier.id, { email: 'luz@example.com' });
+  await server.app.store.messages.insert({ conversationId: earlier.id, sender: 'shopper', text: '¿hacen envíos a Lima?' });
 
   const ana = await agent(server, 'ana@tienda.example', 'Ana');
   const { client, welcome } = await shopper(server);
@@ -539,7 +540,7 @@ test('bot turns that leave the handoff dialogue as it was store no dialog state'
   const { client } = await shopper(server);
   await client.ask('¿cuánto cuesta el envío?');
   await client.ask('¿cuánto tarda el envío?');
-  const rows = server.app.store.db.prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
+  const rows = dbOf(server.app.store).prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
   expect(rows.n).toBe(0);
 });
 
@@ -614,7 +615,7 @@ describe('forms that cannot trap: while a question is open, other messages are u
     const done = await say(client, 'La caja llegó aplastada y la zapatilla rota, pedido 5521');
     expect(done[0]!.text).toMatch(/ticket #1\)\. Te responderemos a ana\.perez@x\.com antes de las 11:00 del lunes/);
 
-    expect(server.app.handoffTables.tickets.open()).toEqual([
+    expect(await server.app.store.tickets.open()).toEqual([
       expect.objectContaining({ name: 'Ana Pérez', email: 'ana.perez@x.com', message: 'La caja llegó aplastada y la zapatilla rota, pedido 5521' }),
     ]);
     const badEmailReplies = client.frames.filter((f) => f.type === 'message' && /no parece válido/.test(String(f.text)));
@@ -632,7 +633,7 @@ describe('forms that cannot trap: while a question is open, other messages are u
     expect(client.frames.some((f) => f.type === 'message' && f.from === 'shopper' && f.text === 'Cancelar')).toBe(true);
     // The form is gone: the bot answers again.
     expect((await say(client, '¿cuánto cuesta el envío?'))[0]!.entryId).toBe('shipping-cost');
-    const rows = server.app.store.db.prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
+    const rows = dbOf(server.app.store).prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
     expect(rows.n).toBe(0);
     // "cancelar" typed again with nothing open is not anger (sentiment alone would escalate it).
     expect(texts(await say(client, 'cancelar'))).toEqual([expect.stringMatching(/^No hay nada que cancelar/)]);
@@ -661,7 +662,7 @@ describe('forms that cannot trap: while a question is open, other messages are u
     client.send({ type: 'message', clientMessageId: 'm2', text: 'hablar con una persona' });
     await nextStatus(client, 'agent');
     expect(reasons(server)).toEqual(['human-request']);
-    const rows = server.app.store.db.prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
+    const rows = dbOf(server.app.store).prepare("SELECT count(*) AS n FROM dialog_state WHERE key LIKE 'handoff:%'").get() as { n: number };
     expect(rows.n).toBe(0);
   });
 

@@ -123,7 +123,7 @@ test('editors can read what knowledge is live and what was refused; agents and s
     expect((await fetch(`${server.httpUrl}/agent/api/knowledge/status`)).status).toBe(401);
     const cookie = await agentCookie(server, 'editora@tienda.example');
     expect((await fetch(`${server.httpUrl}/agent/api/knowledge/status`, { headers: { cookie } })).status).toBe(403); // role agent
-    server.app.handoffTables.agents.setRole('editora@tienda.example', 'editor');
+    await server.app.store.agents.setRole('editora@tienda.example', 'editor');
     const status = (await (await fetch(`${server.httpUrl}/agent/api/knowledge/status`, { headers: { cookie } })).json()) as { version: string; entries: number; rejected: unknown };
     expect(status).toMatchObject({ version: engineHost.current().version, rejected: null });
     expect(status.entries).toBeGreaterThan(60);

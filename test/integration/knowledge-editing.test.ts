@@ -27,7 +27,7 @@ beforeAll(async () => {
   fs.cpSync(path.join(PROJECT, 'intents'), path.join(root, 'intents'), { recursive: true });
   server = await startTestServer({ config: { knowledgeDir: knowledgeDir(), intentsDir: path.join(root, 'intents'), watchKnowledge: true } });
   for (const [role, email] of [['agent', 'ana@tienda.example'], ['editor', 'eva@tienda.example']] as const) {
-    server.app.handoffTables.agents.create({ email, name: role, role, passwordHash: hashPassword(AGENT_PASSWORD) });
+    await server.app.store.agents.create({ email, name: role, role, passwordHash: hashPassword(AGENT_PASSWORD) });
     const res = await fetch(`${server.httpUrl}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: AGENT_PASSWORD }) });
     cookies[role] = res.headers.get('set-cookie')!.split(';')[0]!;
   }

@@ -1,6 +1,7 @@
 import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
+import { dbOf } from '../helpers/db';
 
 /**
  * Load shedding: over limits.maxPendingTurns a message is refused with `busy` and a `retryAfterMs`,
@@ -49,7 +50,7 @@ const acked = (frames: Frame[], id: string) => frames.some((f) => f.type === 'ac
 const shedOf = (frames: Frame[], id: string) => frames.filter((f) => f.type === 'error' && f.code === 'busy' && f.clientMessageId === id).length;
 
 function storedMessages(conversationId: string, from = server): Array<{ id: number; sender: string; client_message_id: string | null; reply_to: number | null }> {
-  return from.app.store.db
+  return dbOf(from.app.store)
     .prepare('SELECT id, sender, client_message_id, reply_to FROM messages WHERE conversation_id = ? ORDER BY id')
     .all(conversationId) as Array<{ id: number; sender: string; client_message_id: string | null; reply_to: number | null }>;
 }

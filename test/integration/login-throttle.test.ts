@@ -17,7 +17,7 @@ const PASSWORD = 'la-clave-de-ana-es-larga';
 beforeAll(async () => {
   engineHost = projectEngineHost();
   server = await startTestServer({ deps: { engineHost, clock: () => now } });
-  server.app.handoffTables.agents.create({ email: AGENT, name: 'Ana', role: 'agent', passwordHash: await hashPassword(PASSWORD) });
+  await server.app.store.agents.create({ email: AGENT, name: 'Ana', role: 'agent', passwordHash: await hashPassword(PASSWORD) });
 });
 afterAll(async () => {
   await server.stop();

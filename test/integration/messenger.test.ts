@@ -2,6 +2,7 @@ import type { EngineHost } from '../../src/engine';
 import { connectAgent } from '../helpers/agent-client';
 import { ALWAYS_OPEN, projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { FakeProvider, facebookSignature } from '../helpers/fake-provider';
+import { dbOf } from '../helpers/db';
 
 /**
  * Facebook Messenger: the webhook's verification handshake, webhooks signed with the app secret the way
@@ -80,12 +81,12 @@ test('a signed question that needs "did you mean" gets quick replies; tapping on
   const [answer] = await provider.waitFor(1, 1);
   const expected = engineHost.current().replyFor(options[1]!.id, 'es')!;
   expect((answer!.body.message as { text: string }).text).toContain(expected.text.split('\n')[0]!.replace(/\*\*/g, '').slice(0, 30));
-  const stored = server.app.store.db.prepare("SELECT m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel = 'messenger' AND c.channel_user = ? AND m.sender = 'shopper' ORDER BY m.id").all(PSID);
+  const stored = dbOf(server.app.store).prepare("SELECT m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel = 'messenger' AND c.channel_user = ? AND m.sender = 'shopper' ORDER BY m.id").all(PSID);
   expect(stored).toEqual([{ text: ambiguous }, { text: options[1]!.label }]);
 });
 
 test('an unsigned or wrongly signed webhook gets 403 and nothing is stored or sent', async () => {
-  const count = () => [(server.app.store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n, provider.requests.length];
+  const count = () => [(dbOf(server.app.store).prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n, provider.requests.length];
   const before = count();
   const body = event({ text: '¿cuánto cuesta el envío?' });
   expect((await post(body, null)).status).toBe(403);
@@ -125,6 +126,6 @@ test('past limits.messagesPerMinute a sender\'s messages are kept but not answer
   await provider.waitFor(3, before);
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect(provider.requests.slice(before).filter((request) => (request.body.recipient as { id: string }).id === sender)).toHaveLength(3);
-  const stored = server.app.store.db.prepare("SELECT m.sender, m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel_user = ? AND m.sender = 'shopper' ORDER BY m.id").all(sender);
+  const stored = dbOf(server.app.store).prepare("SELECT m.sender, m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel_user = ? AND m.sender = 'shopper' ORDER BY m.id").all(sender);
   expect(stored).toHaveLength(4);
 });

@@ -17,7 +17,7 @@ test('reconnecting with the token and the last seen id delivers exactly what was
 
   // While the shopper is away, an agent (or anyone) adds a message.
   const conversationId = welcome.conversationId as string;
-  const missed = context.server.app.store.messages.insert({ conversationId, sender: 'agent', text: '¿Sigues ahí?' });
+  const missed = await context.server.app.store.messages.insert({ conversationId, sender: 'agent', text: '¿Sigues ahí?' });
   context.server.app.events.emit('message.created', { message: missed });
 
   const second = await shopper();
@@ -103,7 +103,7 @@ describe('a second shopper cannot read or write the first one’s conversation',
     await attacker.hello();
     attacker.send({ type: 'feedback', messageId: victim.replyId, helpful: false });
     expect(await attacker.next('error')).toMatchObject({ code: 'unknown_message' });
-    expect(context.server.app.store.feedback.get(victim.replyId)).toBeUndefined();
+    expect(await context.server.app.store.feedback.get(victim.replyId)).toBeUndefined();
   });
 
   test('frames naming the other conversation are refused by the protocol', async () => {
@@ -111,7 +111,7 @@ describe('a second shopper cannot read or write the first one’s conversation',
     await attacker.hello();
     attacker.send({ type: 'message', clientMessageId: 'a1', text: 'hola', conversationId: victim.conversationId });
     expect(await attacker.next('error')).toMatchObject({ code: 'bad_frame', clientMessageId: 'a1' });
-    const victimMessages = context.server.app.store.messages.listAfter(victim.conversationId);
+    const victimMessages = await context.server.app.store.messages.listAfter(victim.conversationId);
     expect(victimMessages.map((m) => m.text)).not.toContain('hola');
   });
 });

@@ -18,13 +18,13 @@ test('"¿cuánto cuesta el envío?" → the shipping-cost answer, stored before 
   client.send({ type: 'message', clientMessageId: 'q1', text: '¿cuánto cuesta el envío?' });
   const ack = await client.next('ack');
   expect(ack.clientMessageId).toBe('q1');
-  const stored = context.server.app.store.messages.get(ack.messageId as number);
+  const stored = await context.server.app.store.messages.get(ack.messageId as number);
   expect(stored).toMatchObject({ sender: 'shopper', text: '¿cuánto cuesta el envío?', conversationId: welcome.conversationId });
 
   const reply = await client.nextMessageFrom('bot');
   expect(reply).toMatchObject({ action: 'answer', entryId: 'shipping-cost' });
   expect(reply.text).toMatch(/env[ií]o/i);
-  expect(context.server.app.store.messages.get(reply.id as number)).toMatchObject({
+  expect(await context.server.app.store.messages.get(reply.id as number)).toMatchObject({
     sender: 'bot',
     entryId: 'shipping-cost',
     action: 'answer',
@@ -57,7 +57,7 @@ test('an ambiguous question → options → the shopper picks one → its answer
 
   client.send({ type: 'choice', clientMessageId: 'pick-1', id: options[1]!.id });
   const ack = await client.next('ack');
-  expect(context.server.app.store.messages.get(ack.messageId as number)).toMatchObject({ sender: 'shopper', text: options[1]!.label });
+  expect(await context.server.app.store.messages.get(ack.messageId as number)).toMatchObject({ sender: 'shopper', text: options[1]!.label });
   const answer = await client.nextMessageFrom('bot');
   expect(answer).toMatchObject({ action: 'answer', entryId: options[1]!.id });
 });
@@ -77,7 +77,7 @@ test('thumbs on an answer are stored, and a change of mind replaces them', async
   expect(await client.next('feedback_saved')).toMatchObject({ messageId: reply.id, helpful: false });
   client.send({ type: 'feedback', messageId: reply.id, helpful: true });
   await client.next('feedback_saved');
-  expect(context.server.app.store.feedback.get(reply.id as number)).toMatchObject({ helpful: true });
+  expect(await context.server.app.store.feedback.get(reply.id as number)).toMatchObject({ helpful: true });
 });
 
 test('a retried message (same client id) is acknowledged again but answered once', async () => {
@@ -105,7 +105,7 @@ test('the bot stays silent while the conversation is not in the bot state; the m
   const client = await shopper();
   const welcome = await client.hello({ lang: 'es' });
   const conversationId = welcome.conversationId as string;
-  context.server.app.store.conversations.setStatus(conversationId, 'agent');
+  await context.server.app.store.conversations.changeStatus(conversationId, { from: 'bot', to: 'agent' });
   context.server.app.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: 'Lucía' });
   expect(await client.next('status')).toMatchObject({ state: 'agent', agentName: 'Lucía' });
 
@@ -114,9 +114,9 @@ test('the bot stays silent while the conversation is not in the bot state; the m
   const echo = await client.next('message');
   expect(echo).toMatchObject({ id: ack.messageId, from: 'shopper', clientMessageId: 'to-agent' });
 
-  const agentMessage = context.server.app.store.messages.insert({ conversationId, sender: 'agent', text: 'Hola, soy Lucía', authorName: 'Lucía' });
+  const agentMessage = await context.server.app.store.messages.insert({ conversationId, sender: 'agent', text: 'Hola, soy Lucía', authorName: 'Lucía' });
   context.server.app.events.emit('message.created', { message: agentMessage });
-  const note = context.server.app.store.messages.insert({ conversationId, sender: 'agent', kind: 'note', text: 'cliente molesto' });
+  const note = await context.server.app.store.messages.insert({ conversationId, sender: 'agent', kind: 'note', text: 'cliente molesto' });
   context.server.app.events.emit('message.created', { message: note });
   expect(await client.next('message')).toMatchObject({ from: 'agent', text: 'Hola, soy Lucía', authorName: 'Lucía' });
   const rest = await client.unread();
@@ -130,5 +130,5 @@ test('picking a question that names the shop stores it with the shop name filled
   await client.hello({ lang: 'es' });
   client.send({ type: 'choice', clientMessageId: 'shop-q', id: entry!.id });
   const ack = await client.next('ack');
-  expect(context.server.app.store.messages.get(ack.messageId as number)?.text).toBe(entry!.question.replaceAll('{shop}', 'Tienda Demo'));
+  expect((await context.server.app.store.messages.get(ack.messageId as number))?.text).toBe(entry!.question.replaceAll('{shop}', 'Tienda Demo'));
 });

@@ -41,7 +41,7 @@ const marta = { id: 'cliente-1001', email: 'Marta@Example.com', name: 'Marta Dí
 test('a verified shopper continues the same conversation on another device, with its history', async () => {
   const laptop = await device(marta);
   await laptop.client.ask('¿cuánto cuesta el envío?');
-  const conversation = server.app.store.conversations.get(String(laptop.welcome.conversationId))!;
+  const conversation = await server.app.store.conversations.get(String(laptop.welcome.conversationId))!;
   expect(conversation).toMatchObject({ shopperId: 'cliente-1001', shopperName: 'Marta Díaz', shopperEmail: 'marta@example.com' });
 
   const phone = await device(marta);
@@ -60,7 +60,7 @@ test.each([
   expect(attacker.client.frames.find((frame) => frame.type === 'error')?.code).toBe('identity_invalid');
   expect(attacker.welcome.conversationId).not.toBe(real.welcome.conversationId);
   expect(attacker.welcome.resumed).toBe(false);
-  const stored = server.app.store.conversations.get(String(attacker.welcome.conversationId))!;
+  const stored = await server.app.store.conversations.get(String(attacker.welcome.conversationId))!;
   expect(stored).toMatchObject({ shopperId: null, shopperName: null, shopperEmail: null });
   expect(attacker.client.frames.some((frame) => frame.type === 'message' && String(frame.text).includes('555'))).toBe(false);
 });
@@ -76,7 +76,7 @@ test.each([
   expect(client.frames.find((frame) => frame.type === 'error')?.code).toBe('identity_invalid');
   expect(welcome).toMatchObject({ type: 'welcome', resumed: false });
   expect(welcome.conversationId).not.toBe(real.welcome.conversationId);
-  expect(server.app.store.conversations.get(String(welcome.conversationId))).toMatchObject({ shopperId: null, shopperName: null });
+  expect(await server.app.store.conversations.get(String(welcome.conversationId))).toMatchObject({ shopperId: null, shopperName: null });
   const { reply } = await client.ask('¿cuánto cuesta el envío?');
   expect(reply.from).toBe('bot');
 });
@@ -85,7 +85,7 @@ test('a verified user whose e-mail is not one we can write to keeps the identity
   const user = { id: 'cliente-6006', name: 'Inés', email: '"<svg/onload=alert(1)>"@x.test', hash: shopperHash(SECRET, 'cliente-6006') };
   const { client, welcome } = await device(user);
   expect(client.frames.some((frame) => frame.type === 'error')).toBe(false);
-  expect(server.app.store.conversations.get(String(welcome.conversationId))).toMatchObject({ shopperId: 'cliente-6006', shopperName: 'Inés', shopperEmail: null });
+  expect(await server.app.store.conversations.get(String(welcome.conversationId))).toMatchObject({ shopperId: 'cliente-6006', shopperName: 'Inés', shopperEmail: null });
 });
 
 test('a verified user back after more than 30 days starts a new chat, the old one is history', async () => {
@@ -124,7 +124,7 @@ test('a visitor who logs in keeps the chat, and the agent sees the user\'s other
   const user = { id: 'cliente-4004', name: 'Rocío', hash: shopperHash(SECRET, 'cliente-4004') };
   const older = await device(user);
   await older.client.ask('¿tienen tienda física?');
-  server.app.store.conversations.setStatus(String(older.welcome.conversationId), 'resolved');
+  await server.app.store.conversations.changeStatus(String(older.welcome.conversationId), { from: 'bot', to: 'resolved' });
 
   const loggedIn = await device(user, String(visitor.welcome.token));
   expect(loggedIn.welcome.conversationId).toBe(visitor.welcome.conversationId);
@@ -151,7 +151,7 @@ test('without ATENTO_IDENTITY_SECRET the data-user-* claims are ignored, and the
       expect(client.frames.some((frame) => frame.type === 'error')).toBe(false);
     }
     expect(welcomes[1]!.conversationId).not.toBe(welcomes[0]!.conversationId);
-    expect(plain.app.store.conversations.get(String(welcomes[0]!.conversationId))).toMatchObject({ shopperId: null, shopperName: null, shopperEmail: null });
+    expect(await plain.app.store.conversations.get(String(welcomes[0]!.conversationId))).toMatchObject({ shopperId: null, shopperName: null, shopperEmail: null });
     expect(lines.filter((line) => line.msg.includes('ATENTO_IDENTITY_SECRET'))).toHaveLength(1);
   } finally {
     await Promise.all(sockets.splice(0).map((socket) => socket.close()));
@@ -177,7 +177,7 @@ test('a visitor who types a verified user\'s e-mail is not shown that user\'s co
   expect(view.previous).toEqual([]);
 
   // The real Marta's history does list a visitor's chat that gave her e-mail, marked as matched by e-mail only.
-  const own = server.app.handoff.views.transcript(String(real.welcome.conversationId))!;
+  const own = (await server.app.handoff.views.transcript(String(real.welcome.conversationId)))!;
   expect(own.previous).toContainEqual(expect.objectContaining({ id: assigned.conversationId, matchedBy: 'email' }));
   lucia.client.send({ type: 'resolve', conversationId: String(assigned.conversationId) });
   await lucia.client.next('ok');

@@ -3,6 +3,7 @@ import { parseConfig } from '../../src/config';
 import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
 import { capturedLogger } from '../helpers/log-capture';
+import { dbOf } from '../helpers/db';
 
 /** Roles on the server: every editor/admin route answers by the role of the session, over real HTTP. */
 
@@ -61,10 +62,10 @@ test('knowledge status: editor and admin see it, an agent gets 403 role_forbidde
 
 test('transcript export: admin gets JSON and CSV (formulas defused), editor and agent get 403', async () => {
   const { store } = server.app;
-  const conversation = store.conversations.create('es');
-  store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '¿cuánto tarda el envío?, "pronto"' });
-  store.messages.insert({ conversationId: conversation.id, sender: 'bot', text: 'De 3 a 5 días.', entryId: 'shipping-time', confidence: 0.9 });
-  store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '=HYPERLINK("x")' });
+  const conversation = await store.conversations.create('es');
+  await store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '¿cuánto tarda el envío?, "pronto"' });
+  await store.messages.insert({ conversationId: conversation.id, sender: 'bot', text: 'De 3 a 5 días.', entryId: 'shipping-time', confidence: 0.9 });
+  await store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '=HYPERLINK("x")' });
   const path = `/agent/api/conversations/${conversation.id}/transcript`;
 
   for (const role of ['agent', 'editor']) expect((await get(path, role)).status).toBe(403);
@@ -89,8 +90,8 @@ test('transcript export: admin gets JSON and CSV (formulas defused), editor and 
 
 test('forgetting a shopper over HTTP: admin only, logged without the e-mail', async () => {
   const { seedShopper } = await import('../helpers/seed-shoppers');
-  const kept = seedShopper(server.app.store, 'otro@example.com', 'hola');
-  seedShopper(server.app.store, 'rosa@example.com', '¿cuánto tarda el envío?');
+  const kept = await seedShopper(server.app.store, 'otro@example.com', 'hola');
+  await seedShopper(server.app.store, 'rosa@example.com', '¿cuánto tarda el envío?');
   const post = (path: string, role: string, body: unknown) =>
     fetch(`${server.httpUrl}${path}`, { method: 'POST', headers: { cookie: cookies[role], 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -102,11 +103,11 @@ test('forgetting a shopper over HTTP: admin only, logged without the e-mail', as
 
   const res = await post('/agent/api/shoppers/forget', 'admin', { email: 'rosa@example.com' });
   expect(await res.json()).toEqual({ forgotten: { conversations: 1, messages: 3, tickets: 1 } });
-  expect(server.app.store.db.prepare('SELECT comment FROM csat').all()).toEqual([{ comment: 'lento' }]); // only the other shopper's
+  expect(dbOf(server.app.store).prepare('SELECT comment FROM csat').all()).toEqual([{ comment: 'lento' }]); // only the other shopper's
   expect(logs.find((line) => line.msg.startsWith('forgot 1 conversation'))?.msg).toMatch(/for shopper #[0-9a-f]{12} \(by agent /);
   expect(JSON.stringify(logs)).not.toContain('rosa@');
   expect((await (await post('/agent/api/shoppers/export', 'admin', { email: 'rosa@example.com' })).json()).conversations).toEqual([]);
-  expect(server.app.store.conversations.get(kept)).toBeDefined();
+  expect(await server.app.store.conversations.get(kept)).toBeDefined();
 });
 
 test('shopper export is admin only too; nobody logged in gets 401 on every admin route', async () => {
@@ -141,7 +142,7 @@ test('the console page shows each role its sections, in the agent\'s language', 
 
 test('a form on another site cannot make a logged-in admin export or erase a shopper (403 origin_forbidden, nothing erased)', async () => {
   const { seedShopper } = await import('../helpers/seed-shoppers');
-  const conversation = seedShopper(server.app.store, 'lidia@example.com', '¿cuánto tarda el envío?');
+  const conversation = await seedShopper(server.app.store, 'lidia@example.com', '¿cuánto tarda el envío?');
   // What a plain HTML form posts, with the admin's cookie (a sibling subdomain is the same site for SameSite).
   const formPost = (path: string, origin: string) =>
     fetch(`${server.httpUrl}${path}`, { method: 'POST', headers: { cookie: cookies.admin, 'content-type': 'application/x-www-form-urlencoded', origin }, body: 'email=lidia%40example.com' });
@@ -150,7 +151,7 @@ test('a form on another site cannot make a logged-in admin export or erase a sho
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ error: { code: 'origin_forbidden' } });
   }
-  expect(server.app.store.conversations.get(conversation)).toBeDefined();
+  expect(await server.app.store.conversations.get(conversation)).toBeDefined();
   // The console's own page still may.
   expect((await formPost('/agent/api/shoppers/export', server.httpUrl)).status).toBe(200);
 });

@@ -1,6 +1,7 @@
 import type { Engine, EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { ShopperClient } from '../helpers/shopper-client';
+import { dbOf } from '../helpers/db';
 
 /** A bot turn that throws after the ack: the shopper gets an apology now and an answer on retry. */
 
@@ -58,7 +59,7 @@ test('the turn fails once: an apology at once, and the retry of the same message
   await client.next('ack');
   const next = await client.nextMessageFrom('bot');
   expect(next.entryId).not.toBe('shipping-cost');
-  const shopperRows = server.app.store.db.prepare("SELECT COUNT(*) AS n FROM messages WHERE sender = 'shopper'").get() as { n: number };
+  const shopperRows = dbOf(server.app.store).prepare("SELECT COUNT(*) AS n FROM messages WHERE sender = 'shopper'").get() as { n: number };
   expect(shopperRows.n).toBe(2);
   await client.close();
 });

@@ -5,6 +5,7 @@ import { ALWAYS_OPEN, projectEngineHost, startTestServer, type TestServer } from
 import { FakeProvider, twilioSignature, type ProviderRequest } from '../helpers/fake-provider';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
 import { shopperTable } from '../../src/store/shoppers';
+import { dbOf } from '../helpers/db';
 
 /**
  * WhatsApp through Twilio, end to end: webhooks signed the way Twilio signs them, sent to the real server;
@@ -86,7 +87,7 @@ async function agentFrame(agent: ShopperClient, type: string, match: (frame: Fra
   }
 }
 
-const rows = (sql: string) => (server.app.store.db.prepare(sql).get() as { n: number }).n;
+const rows = (sql: string) => (dbOf(server.app.store).prepare(sql).get() as { n: number }).n;
 
 test('a WhatsApp conversation: question → answer; "did you mean" answered with a digit; complaint → the agent takes it and answers on WhatsApp; resolve → rating 1–5', async () => {
   // A question gets its answer on the phone, sent through Twilio's API with the shop's credentials.
@@ -100,7 +101,7 @@ test('a WhatsApp conversation: question → answer; "did you mean" answered with
   expect(expected.id).toBe('shipping-cost');
   expect(answer).toContain(expected.text.split('\n')[0]!.replace(/\*\*/g, '*').slice(0, 30));
   expect(answer).not.toMatch(/\*\*/);
-  const conversation = server.app.store.db.prepare("SELECT id, channel, channel_user, shopper_name FROM conversations WHERE channel = 'whatsapp'").get() as Record<string, string>;
+  const conversation = dbOf(server.app.store).prepare("SELECT id, channel, channel_user, shopper_name FROM conversations WHERE channel = 'whatsapp'").get() as Record<string, string>;
   expect(conversation).toMatchObject({ channel: 'whatsapp', channel_user: MARTA, shopper_name: 'Marta' });
 
   // "Did you mean…?": numbered options; the shopper answers "2" and gets the second one's answer.
@@ -116,7 +117,7 @@ test('a WhatsApp conversation: question → answer; "did you mean" answered with
   const [picked] = await whatsapp(MARTA, '2', 1);
   const pickedReply = engineHost.current().replyFor(options[1]!.id, 'es')!;
   expect(picked).toContain(pickedReply.text.split('\n')[0]!.replace(/\*\*/g, '*').slice(0, 30));
-  const shopperPick = server.app.store.db.prepare("SELECT text FROM messages WHERE sender = 'shopper' ORDER BY id DESC LIMIT 1").get() as { text: string };
+  const shopperPick = dbOf(server.app.store).prepare("SELECT text FROM messages WHERE sender = 'shopper' ORDER BY id DESC LIMIT 1").get() as { text: string };
   expect(shopperPick.text).toBe(options[1]!.label);
 
   // Ana is online but busy with a web chat (capacity 1): the WhatsApp complaint waits in her queue, marked whatsapp.
@@ -168,7 +169,7 @@ test('a WhatsApp conversation: question → answer; "did you mean" answered with
   expect(rating).toBe('¿Cómo te atendimos? Responde del 1 (mal) al 5 (excelente).');
   const [thanks] = await whatsapp(MARTA, '5', 1);
   expect(thanks).toBe('¡Gracias por tu calificación!');
-  expect(server.app.store.db.prepare('SELECT rating FROM csat WHERE conversation_id = ?').get(conversation.id)).toEqual({ rating: 5 });
+  expect(dbOf(server.app.store).prepare('SELECT rating FROM csat WHERE conversation_id = ?').get(conversation.id)).toEqual({ rating: 5 });
 
   // The private note never left the server.
   expect(provider.requests.some((request) => String(request.body.Body).includes('bodega'))).toBe(false);
@@ -197,15 +198,15 @@ test('a photo without text is answered that only text is read; the number is for
   expect((await post(fields, twilioSignature(AUTH_TOKEN, WEBHOOK_URL, fields))).status).toBe(200);
   const [reply] = await provider.waitFor(1, before);
   expect((reply as ProviderRequest).body.Body).toBe('Por ahora solo puedo leer mensajes de texto. ¿Me escribes tu pregunta?');
-  const stored = server.app.store.db.prepare('SELECT m.sender, m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel_user = ? ORDER BY m.id').all(number);
+  const stored = dbOf(server.app.store).prepare('SELECT m.sender, m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel_user = ? ORDER BY m.id').all(number);
   expect(stored).toEqual([
     { sender: 'shopper', text: '(envió una foto, un audio o un archivo sin texto)' },
     { sender: 'bot', text: 'Por ahora solo puedo leer mensajes de texto. ¿Me escribes tu pregunta?' },
   ]);
 
-  const forgotten = shopperTable(server.app.store.db).forget({ channel: 'whatsapp', user: number });
+  const forgotten = shopperTable(dbOf(server.app.store)).forget({ channel: 'whatsapp', user: number });
   expect(forgotten.conversations).toBe(1);
-  expect(server.app.store.db.prepare('SELECT count(*) AS n FROM conversations WHERE channel_user = ?').get(number)).toEqual({ n: 0 });
+  expect(dbOf(server.app.store).prepare('SELECT count(*) AS n FROM conversations WHERE channel_user = ?').get(number)).toEqual({ n: 0 });
 });
 
 test('24-hour window: a day after the shopper last wrote, an agent reply is refused (a template is needed) and the case becomes an e-mail ticket', async () => {
@@ -229,7 +230,7 @@ test('24-hour window: a day after the shopper last wrote, an agent reply is refu
     expect((tickets.items as Frame[]).find((ticket) => ticket.conversationId === conversationId)).toMatchObject({ email: 'lucia@correo.example', reason: 'whatsapp-window', status: 'open' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(provider.requests.length).toBe(before);
-    expect(server.app.store.db.prepare("SELECT count(*) AS n FROM messages WHERE text LIKE 'Perdón la demora%'").get()).toEqual({ n: 0 });
+    expect(dbOf(server.app.store).prepare("SELECT count(*) AS n FROM messages WHERE text LIKE 'Perdón la demora%'").get()).toEqual({ n: 0 });
   } finally {
     clockOffsetMs = 0;
   }

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { generatePassword, hashPassword, LoginLimiter, PAIR_POLICY, readCookie, sessionCookie, throttleDelaySeconds, verifyPassword } from '../../src/auth';
 import { openStore } from '../../src/store';
-import { openHandoffTables } from '../../src/store/handoff';
 import { tempDataDir } from '../helpers/app';
 
 describe('passwords', () => {
@@ -32,38 +31,38 @@ describe('login throttling', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 8, 9, 40].map((n) => throttleDelaySeconds(n, policy))).toEqual([0, 0, 0, 1, 2, 4, 8, 32, 60, 60]);
   });
 
-  test('a pair waits longer with each failure; another address and another e-mail do not wait; success clears the pair', () => {
+  test('a pair waits longer with each failure; another address and another e-mail do not wait; success clears the pair', async () => {
     let now = new Date('2026-01-01T10:00:00Z');
     const store = openStore(path.join(tempDataDir(), 'atento.db'));
-    const limiter = new LoginLimiter(openHandoffTables(store.db, () => now.toISOString()).loginFailures, () => now);
+    const limiter = new LoginLimiter(store.loginFailures, () => now);
     for (let i = 0; i < PAIR_POLICY.freeFailures; i++) {
-      expect(limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(0);
-      limiter.recordFailure('ana@x.example', '1.2.3.4');
+      expect(await limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(0);
+      await limiter.recordFailure('ana@x.example', '1.2.3.4');
     }
-    expect(limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(1);
-    limiter.recordFailure('ana@x.example', '1.2.3.4');
-    expect(limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(2);
-    expect(limiter.retryAfterSeconds('ana@x.example', '5.6.7.8')).toBe(0);
-    expect(limiter.retryAfterSeconds('beto@x.example', '1.2.3.4')).toBe(0);
+    expect(await limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(1);
+    await limiter.recordFailure('ana@x.example', '1.2.3.4');
+    expect(await limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(2);
+    expect(await limiter.retryAfterSeconds('ana@x.example', '5.6.7.8')).toBe(0);
+    expect(await limiter.retryAfterSeconds('beto@x.example', '1.2.3.4')).toBe(0);
     now = new Date('2026-01-01T10:00:02Z');
-    expect(limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(0);
-    limiter.recordSuccess('ana@x.example', '1.2.3.4');
-    limiter.recordFailure('ana@x.example', '1.2.3.4');
-    expect(limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(0);
-    store.close();
+    expect(await limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(0);
+    await limiter.recordSuccess('ana@x.example', '1.2.3.4');
+    await limiter.recordFailure('ana@x.example', '1.2.3.4');
+    expect(await limiter.retryAfterSeconds('ana@x.example', '1.2.3.4')).toBe(0);
+    await store.close();
   });
 
-  test('keys quiet for a day are forgotten', () => {
+  test('keys quiet for a day are forgotten', async () => {
     let now = new Date('2026-01-01T10:00:00Z');
     const store = openStore(path.join(tempDataDir(), 'atento.db'));
-    const table = openHandoffTables(store.db, () => now.toISOString()).loginFailures;
+    const table = store.loginFailures;
     const limiter = new LoginLimiter(table, () => now);
-    for (let i = 0; i < 50; i++) limiter.recordFailure(`made-up-${i}@x.example`, '1.2.3.4');
-    expect(table.size()).toBe(51);
+    for (let i = 0; i < 50; i++) await limiter.recordFailure(`made-up-${i}@x.example`, '1.2.3.4');
+    expect(await table.size()).toBe(51);
     now = new Date('2026-01-02T10:00:01Z');
-    limiter.recordFailure('one-more@x.example', '9.9.9.9');
-    expect(table.size()).toBe(2);
-    store.close();
+    await limiter.recordFailure('one-more@x.example', '9.9.9.9');
+    expect(await table.size()).toBe(2);
+    await store.close();
   });
 });
 
