@@ -50,19 +50,48 @@ export async function openPostgresStore(url: string, clock: () => Date = () => n
   }
   const now = () => clock().toISOString();
 
-  const pending = new Set<Promise<unknown>>();
+  // Writes are numbered as they are issued; `lowest` is the first one not done yet, so every write before it
+  // is committed. An acknowledgement waits for the writes issued before it asked, and they leave in order.
+  let issued = 0;
+  let lowest = 1;
+  const inFlight = new Set<number>();
+  const acks: Array<{ after: number; send: () => void }> = [];
+  let nextAck = 0;
+  const sendAcks = () => {
+    while (nextAck < acks.length && acks[nextAck]!.after < lowest) {
+      const { send } = acks[nextAck]!;
+      nextAck += 1;
+      try {
+        send();
+      } catch (error) {
+        // As on SQLite, where a throwing send escapes the commit: surface it, keep later acks flowing.
+        setImmediate(() => {
+          throw error;
+        });
+      }
+    }
+    if (nextAck === acks.length) {
+      acks.length = 0;
+      nextAck = 0;
+    }
+  };
   const track = <T>(write: Promise<T>): Promise<T> => {
-    const settled = write.then(
-      () => undefined,
-      () => undefined,
-    );
-    pending.add(settled);
-    void settled.then(() => pending.delete(settled));
+    issued += 1;
+    const seq = issued;
+    inFlight.add(seq);
+    const done = () => {
+      inFlight.delete(seq);
+      while (lowest <= issued && !inFlight.has(lowest)) lowest += 1;
+      sendAcks();
+    };
+    write.then(done, done);
     return write;
   };
-  // Acknowledgements leave in the order they were asked for, each once the writes before it are done.
-  let acks: Promise<void> = Promise.resolve();
-  let queuedAcks = 0;
+  const allDone = () => new Promise<void>((resolve) => afterCommit(resolve));
+  const afterCommit = (send: () => void) => {
+    if (acks.length === 0 && lowest > issued) send();
+    else acks.push({ after: issued, send });
+  };
   const db = database(pool, track);
 
   return {
@@ -82,26 +111,7 @@ export async function openPostgresStore(url: string, clock: () => Date = () => n
     unanswered: (options) => unansweredQuestions(db, options),
     // Each write already commits before it resolves; PostgreSQL groups the WAL flushes of concurrent commits.
     groupWrites() {},
-    afterCommit(send) {
-      if (pending.size === 0 && queuedAcks === 0) {
-        send();
-        return;
-      }
-      queuedAcks += 1;
-      const writes = Promise.all(pending);
-      acks = acks
-        .then(() => writes)
-        .then(() => {
-          queuedAcks -= 1;
-          send();
-        })
-        .catch((error: unknown) => {
-          // As on SQLite, where a throwing send escapes the commit: surface it, keep later acks flowing.
-          setImmediate(() => {
-            throw error;
-          });
-        });
-    },
+    afterCommit,
     async healthy() {
       try {
         await pool.query('SELECT 1');
@@ -111,8 +121,7 @@ export async function openPostgresStore(url: string, clock: () => Date = () => n
       }
     },
     async close() {
-      await Promise.all(pending);
-      await acks;
+      await allDone();
       await pool.end();
     },
   };
