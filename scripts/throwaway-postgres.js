@@ -117,7 +117,8 @@ async function startPostgres(options = {}) {
   const dataDir = path.join(dir, 'data');
   const logFile = path.join(dir, 'postgres.log');
   let started = false;
-  const removeFolder = () => fs.rmSync(dir, { recursive: true, force: true });
+  // Retries: the server's last processes may still be removing files of their own as the folder goes.
+  const removeFolder = () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   // Last resort if the process exits without stop(): the server must not outlive the run.
   const stopOnExit = () => {
     if (started) {
