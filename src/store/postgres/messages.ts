@@ -2,7 +2,7 @@ import type { Action, Choice } from '../../engine/types';
 import type { Lang } from '../../knowledge/types';
 import { HISTORY_LIMIT, type MessageKind, type NewMessage, type Sender, type StoredMessage } from '../messages';
 import type { MessageStore } from '../types';
-import type { Db, Sql } from './pool';
+import { prepared, type Db, type Sql } from './pool';
 
 interface MessageRow {
   id: number;
@@ -62,7 +62,7 @@ export async function insertMessage(sql: Sql, message: NewMessage, createdAt: st
   const hasChoices = stored.options.length + stored.related.length > 0;
   // A bot reply does not touch the conversation's `updated_at`: the question it answers did, a moment before.
   const touches = !(stored.sender === 'bot' && stored.replyTo !== null);
-  const result = await sql.query<{ id: number }>(touches ? INSERT_TOUCHING : INSERT_REPLY, [
+  const result = await sql.query<{ id: number }>(prepared(touches ? INSERT_TOUCHING : INSERT_REPLY, [
     stored.conversationId,
     stored.sender,
     stored.kind,
@@ -78,7 +78,7 @@ export async function insertMessage(sql: Sql, message: NewMessage, createdAt: st
     stored.clientMessageId,
     stored.via,
     createdAt,
-  ]);
+  ]));
   const row = result.rows[0];
   if (!row) throw new Error(`messages.insert: no conversation "${stored.conversationId}" (foreign key)`);
   return { id: row.id, ...stored };
