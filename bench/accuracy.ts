@@ -5,8 +5,8 @@
  * threshold as wrong. With --compare, NLP.js, Fuse.js alone and natural's BayesClassifier run through
  * the same protocol, each in its own process so that memory figures are its own.
  *
- *   npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]
- *   npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE] [--answer X]
+ *   npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N] [--answer X] [--margin X]
+ *   npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE] [--answer X] [--margin X]
  *
  * The second form cross-validates a small knowledge base with no out-of-scope examples (HINT3) at the
  * default threshold, to check that confidence means the same there as on a large one; with
@@ -21,19 +21,22 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseConfig } from '../src/config';
+import { parseConfig, type MatchingConfig } from '../src/config';
+import { loadKnowledge } from '../src/knowledge';
 import { isLang, type Lang } from '../src/knowledge/types';
 import { detectLanguage } from '../src/nlp';
-import { crossValidate, leaveLabelsOut } from './crossvalidate';
-import { argmaxAccuracy, classifyAll, latencySummary, metricsAt, OUT_OF_SCOPE, sample, tuneThreshold, type Metrics } from './evaluate';
+import { crossValidate, leaveLabelsOut, type CrossValidation } from './crossvalidate';
+import { argmaxAccuracy, classifyAll, dialogueMetrics, latencySummary, metricsAt, OUT_OF_SCOPE, sample, tuneThreshold, type DialogueMetrics, type Metrics } from './evaluate';
 import { METHODS, type Pair } from './methods';
 import { parseArgs, round, rssMb } from './stats';
 
 const USAGE =
-  'usage: npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N]\n' +
-  '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE] [--answer X]\n' +
+  'usage: npm run bench:accuracy -- --train FILE --eval FILE [--val FILE] [--lang es|en] [--compare] [--sample N] [--answer X] [--margin X]\n' +
+  '       npm run bench:accuracy -- --train FILE --folds K [--lang es|en] [--oos FILE[,FILE…]] [--same FILE] [--answer X] [--margin X]\n' +
   '  --leave-out  with --folds: leave each fold\'s labels out of the build instead, and ask their questions\n' +
   '  --answer X   answer at confidence X instead of the default threshold (with --folds: clarify unchanged)\n' +
+  '  --content es|en  with --folds instead of --train: the shop\'s own knowledge base (knowledge/, intents/)\n' +
+  '  --margin X   the dialogue answers only when no other FAQ is within X of the best (default clarifyMargin)\n' +
   '  --same FILE  TSV of "set:LABEL<TAB>set:LABEL" pairs naming the same request in two sets (set = file name\n' +
   '               without _train.json): out-of-scope questions answered with such an entry are counted apart\n' +
   '  --labels N [--per-label M]  keep N labels (M examples each); questions about the others are out of scope\n' +
@@ -52,6 +55,8 @@ interface MethodResult {
   chosen: Metrics;
   /** Atento only: at the default answer threshold of src/config.ts. */
   atDefault: Metrics | null;
+  /** Atento only: what the dialogue's rules do with the questions, at the same thresholds. */
+  dialogue: DialogueMetrics | null;
   p50Ms: number;
   p99Ms: number;
   rssMb: number;
@@ -133,7 +138,8 @@ async function runMethod(name: string, args: Map<string, string>): Promise<Metho
   await classifyAll(classifier, sample(train, method.slow ? 5 : WARM_UP_QUERIES));
 
   const evaluated = await classifyAll(classifier, evalSet);
-  const defaultThreshold = args.has('answer') ? Number(args.get('answer')) : parseConfig().matching.answerThreshold;
+  const matching = matchingFrom(args);
+  const defaultThreshold = matching.answerThreshold;
   const threshold = valSet ? tuneThreshold((await classifyAll(classifier, valSet)).scored) : name === 'atento' ? defaultThreshold : 0;
   return {
     method: method.name,
@@ -143,8 +149,53 @@ async function runMethod(name: string, args: Map<string, string>): Promise<Metho
     argmaxAccuracy: argmaxAccuracy(evaluated.scored),
     chosen: metricsAt(evaluated.scored, threshold),
     atDefault: name === 'atento' ? metricsAt(evaluated.scored, defaultThreshold) : null,
+    dialogue: name === 'atento' ? dialogueMetrics(classifier, evalSet, matching) : null,
     ...latencySummary(evaluated.latenciesMs),
     rssMb: rssMb(),
+  };
+}
+
+/**
+ * `--content es|en --folds K`: the shop's own knowledge base (the configuration's knowledge and intents
+ * directories, with its synonyms) cross-validated over its phrasings, to compare its confidence bands
+ * with a data set's: what a calibration fitted on a knowledge base's own phrasings would see.
+ */
+async function crossValidateContent(args: Map<string, string>, folds: number): Promise<void> {
+  const lang = args.get('content');
+  if (!isLang(lang)) throw new Error(`--content must be "es" or "en"\n${USAGE}`);
+  const knowledge = loadKnowledge(parseConfig());
+  const pairs = knowledge.entries.filter((entry) => entry.lang === lang).flatMap((entry) => [entry.question, ...entry.phrasings].map((text): Pair => [text, entry.id]));
+  const result = await crossValidate(pairs, lang, folds, { matching: matchingFrom(args), synonyms: knowledge.synonyms[lang] });
+  console.log(`${folds}-fold cross-validation of the shop's ${lang} content (${pairs.length} phrasings) at answer threshold ${result.threshold}:`);
+  printCrossValidation(result);
+}
+
+function printCrossValidation(result: CrossValidation): void {
+  console.log(`  argmax accuracy ${percent(result.argmaxAccuracy)}, answered right ${percent(result.inScopeAccuracy)}`);
+  console.log(`  right answers kept ${percent(result.rightAnswered)}, wrong answers kept ${percent(result.wrongAnswered)}`);
+  console.log('  confidence band: questions, share ranked right');
+  for (const band of result.reliability) console.log(`    ${band.from.toFixed(1)}–${band.to.toFixed(1)}: ${band.count}, ${percent(band.right)}`);
+  const d = result.dialogue;
+  console.log(`  dialogue decision: answered right ${percent(d.answeredRight)}, answered wrong ${percent(d.answeredWrong)}, ` +
+    `choices including the right one ${percent(d.clarifiedWithRight)}, choices without it ${percent(d.clarifiedWithoutRight)}, fallback ${percent(d.fallback)}`);
+  const o = result.outOfScope;
+  if (o) {
+    console.log(`  out of scope (${o.questions} asked over the folds): answered ${percent(o.answered)}, offered choices ${percent(o.clarified)}`);
+    console.log(`  confident wrong answers ${percent(o.confidentWrong)} of all questions; in scope answered right or offered ${percent(o.inScopeServed)}`);
+    if (o.answeredSameRequest !== null) {
+      console.log(`  of those, out-of-scope questions answered with this set's entry for the same request ${percent(o.answeredSameRequest)} of all questions`);
+    }
+  }
+  console.log(JSON.stringify(result));
+}
+
+/** The configuration's default thresholds, with --answer and --margin applied. */
+function matchingFrom(args: Map<string, string>): MatchingConfig {
+  const defaults = parseConfig().matching;
+  return {
+    ...defaults,
+    answerThreshold: args.has('answer') ? Number(args.get('answer')) : defaults.answerThreshold,
+    clarifyMargin: args.has('margin') ? Number(args.get('margin')) : defaults.clarifyMargin,
   };
 }
 
@@ -183,15 +234,20 @@ async function main(): Promise<void> {
     argv,
     {
       train: 'value', eval: 'value', val: 'value', lang: 'value', compare: 'flag', sample: 'value', method: 'value', folds: 'value',
-      labels: 'value', 'per-label': 'value', oos: 'value', same: 'value', 'leave-out': 'flag', answer: 'value',
+      labels: 'value', 'per-label': 'value', oos: 'value', same: 'value', 'leave-out': 'flag', answer: 'value', margin: 'value', content: 'value',
     },
     USAGE,
   );
   if (args.has('lang') && !isLang(args.get('lang'))) throw new Error(`--lang must be "es" or "en"\n${USAGE}`);
-  if (args.has('answer') && !(Number(args.get('answer')) >= 0 && Number(args.get('answer')) <= 1)) throw new Error(`--answer must be a number from 0 to 1\n${USAGE}`);
+  for (const name of ['answer', 'margin']) {
+    if (args.has(name) && !(Number(args.get(name)) >= 0 && Number(args.get(name)) <= 1)) throw new Error(`--${name} must be a number from 0 to 1\n${USAGE}`);
+  }
   if (args.has('folds')) {
     const folds = Number(args.get('folds'));
-    if (!args.has('train') || !Number.isInteger(folds) || folds < 2) throw new Error(`--folds needs --train and a whole number of at least 2\n${USAGE}`);
+    if (!(args.has('train') || args.has('content')) || !Number.isInteger(folds) || folds < 2) {
+      throw new Error(`--folds needs --train (or --content) and a whole number of at least 2\n${USAGE}`);
+    }
+    if (args.has('content')) return crossValidateContent(args, folds);
     const pairs = readPairs(args.get('train')!, '--train').filter(([, label]) => label !== OUT_OF_SCOPE);
     if (args.has('leave-out')) {
       const result = await leaveLabelsOut(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds);
@@ -211,26 +267,10 @@ async function main(): Promise<void> {
       return (marked.length ? marked : other).map(([text, label]) => ({ text, source: `${setName(file)}:${label}` }));
     });
     const sameRequest = args.has('same') ? readSameRequests(args.get('same')!, setName(args.get('train')!)) : undefined;
-    const answerThreshold = args.has('answer') ? Number(args.get('answer')) : undefined;
-    const result = await crossValidate(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds, { outOfScope, sameRequest, answerThreshold });
-    const thresholdNote = answerThreshold === undefined ? 'the default threshold' : 'answer threshold';
+    const result = await crossValidate(pairs, (args.get('lang') as Lang | undefined) ?? guessLanguage(pairs), folds, { outOfScope, sameRequest, matching: matchingFrom(args) });
+    const thresholdNote = args.has('answer') ? 'answer threshold' : 'the default threshold';
     console.log(`${folds}-fold cross-validation of ${args.get('train')} (${pairs.length} examples) at ${thresholdNote} ${result.threshold}:`);
-    console.log(`  argmax accuracy ${percent(result.argmaxAccuracy)}, answered right ${percent(result.inScopeAccuracy)}`);
-    console.log(`  right answers kept ${percent(result.rightAnswered)}, wrong answers kept ${percent(result.wrongAnswered)}`);
-    console.log('  confidence band: questions, share ranked right');
-    for (const band of result.reliability) console.log(`    ${band.from.toFixed(1)}–${band.to.toFixed(1)}: ${band.count}, ${percent(band.right)}`);
-    const d = result.dialogue;
-    console.log(`  dialogue decision: answered right ${percent(d.answeredRight)}, answered wrong ${percent(d.answeredWrong)}, ` +
-      `choices including the right one ${percent(d.clarifiedWithRight)}, choices without it ${percent(d.clarifiedWithoutRight)}, fallback ${percent(d.fallback)}`);
-    const o = result.outOfScope;
-    if (o) {
-      console.log(`  out of scope (${o.questions} asked over the folds): answered ${percent(o.answered)}, offered choices ${percent(o.clarified)}`);
-      console.log(`  confident wrong answers ${percent(o.confidentWrong)} of all questions; in scope answered right or offered ${percent(o.inScopeServed)}`);
-      if (o.answeredSameRequest !== null) {
-        console.log(`  of those, out-of-scope questions answered with this set's entry for the same request ${percent(o.answeredSameRequest)} of all questions`);
-      }
-    }
-    console.log(JSON.stringify(result));
+    printCrossValidation(result);
     return;
   }
   if (!args.has('train') || !args.has('eval')) throw new Error(`--train and --eval are required\n${USAGE}`);
@@ -250,6 +290,11 @@ async function main(): Promise<void> {
   if (ours.atDefault) {
     console.log(`  at the ${args.has('answer') ? '--answer' : 'default'} threshold ${ours.atDefault.threshold}: in-scope accuracy ${percent(ours.atDefault.inScopeAccuracy)}, ` +
       `out-of-scope recall ${percent(ours.atDefault.oosRecall)}, precision ${percent(ours.atDefault.oosPrecision)}`);
+  }
+  if (ours.dialogue) {
+    const d = ours.dialogue;
+    console.log(`  through the dialogue's rules (answer ${ours.atDefault?.threshold}, margin ${matchingFrom(args).clarifyMargin}): in scope answered right ${percent(d.answeredRight)}, ` +
+      `answered or offered ${percent(d.answeredOrOffered)}, answered wrong ${percent(d.answeredWrong)}; out of scope answered ${percent(d.oosAnswered)}, offered choices ${percent(d.oosOffered)}`);
   }
   console.log(`  build ${ours.buildMs} ms (CPU ${ours.buildCpuMs} ms), per query p50 ${ours.p50Ms} ms, p99 ${ours.p99Ms} ms, RSS ${ours.rssMb} MB`);
 
@@ -275,6 +320,7 @@ async function main(): Promise<void> {
       argmaxAccuracy: ours.argmaxAccuracy,
       rssMb: ours.rssMb,
       atDefault: ours.atDefault,
+      dialogue: ours.dialogue,
       ...(args.has('compare') ? { compare: compared } : {}),
     }),
   );

@@ -1,9 +1,9 @@
-import { parseConfig } from '../src/config';
+import { parseConfig, type MatchingConfig } from '../src/config';
 import { decide } from '../src/dialogue';
-import type { Entry, Lang } from '../src/knowledge/types';
+import type { Lang, SynonymGroup } from '../src/knowledge/types';
 import { buildMatcher } from '../src/matcher';
 import type { Scored } from './evaluate';
-import type { Pair } from './methods';
+import { entryOf as labelEntry, type Pair } from './methods';
 import { round } from './stats';
 
 export interface CrossValidation {
@@ -58,23 +58,23 @@ export interface CrossValidationOptions {
   outOfScope?: readonly OutOfScopeQuestion[];
   /** Whether an out-of-scope question from `source` answered with `entryId` got the entry for the same request. */
   sameRequest?: (entryId: string, source: string) => boolean;
-  /** Instead of the configuration's default, to see what a shop trading answers for choices would get. */
-  answerThreshold?: number;
+  /** Instead of the configuration's defaults, to see what a shop trading answers for choices would get. */
+  matching?: MatchingConfig;
+  /** The knowledge base's synonyms (the shop's content has some; the data sets do not). */
+  synonyms?: readonly SynonymGroup[];
 }
 
 export async function crossValidate(pairs: readonly Pair[], lang: Lang, folds: number, options: CrossValidationOptions = {}): Promise<CrossValidation> {
-  const { outOfScope = [], sameRequest, answerThreshold } = options;
-  const defaults = parseConfig().matching;
-  const matching = { ...defaults, answerThreshold: answerThreshold ?? defaults.answerThreshold };
+  const { outOfScope = [], sameRequest, matching = parseConfig().matching, synonyms } = options;
   const threshold = matching.answerThreshold;
   const scored: Scored[] = [];
   const actions = { answeredRight: 0, answeredWrong: 0, clarifiedWithRight: 0, clarifiedWithoutRight: 0, fallback: 0 };
-  const entryOf = (id: string): Entry => ({ id, kind: 'faq', lang, question: id, phrasings: [], answer: '', tags: [], related: [], escalate: false, source: { file: '', line: 0 } });
+  const entryOf = (id: string) => labelEntry(id, lang);
   const oos = { answered: 0, clarified: 0, sameRequest: 0 };
   for (let fold = 0; fold < folds; fold++) {
     const train = pairs.filter((_, i) => i % folds !== fold);
     const heldOut = pairs.filter((_, i) => i % folds === fold);
-    const matcher = buildMatcher(train.map(([text, label]) => ({ text, label })), { lang });
+    const matcher = buildMatcher(train.map(([text, label]) => ({ text, label })), { lang, synonyms });
     for (const [text, gold] of heldOut) {
       const { candidates } = matcher.rank(text, 10);
       scored.push({ gold, prediction: { label: candidates[0]?.id ?? null, confidence: candidates[0]?.confidence ?? 0 } });

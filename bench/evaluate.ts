@@ -1,3 +1,4 @@
+import type { MatchingConfig } from '../src/config';
 import type { Classifier, Pair, Prediction } from './methods';
 import { percentile, round } from './stats';
 
@@ -50,6 +51,47 @@ export function metricsAt(scored: readonly Scored[], threshold: number): Metrics
     oosPrecision: outOfScope.length
       ? round(turnedAway.filter((s) => s.gold === OUT_OF_SCOPE).length / Math.max(1, turnedAway.length), 4)
       : null,
+  };
+}
+
+/**
+ * What the dialogue does with the questions (src/dialogue `decide`): Larson et al.'s protocol above
+ * looks at the best candidate's confidence only, while the bot also holds back an answer when another
+ * entry is close (it offers both as choices). In-scope shares are of in-scope questions, out-of-scope of
+ * out-of-scope ones; null when the set has none.
+ */
+export interface DialogueMetrics {
+  answeredRight: number;
+  /** Answered right, or the right label offered among the choices. */
+  answeredOrOffered: number;
+  answeredWrong: number;
+  oosAnswered: number | null;
+  oosOffered: number | null;
+}
+
+export function dialogueMetrics(classifier: Classifier, examples: readonly Pair[], matching: MatchingConfig): DialogueMetrics | null {
+  const respond = classifier.respond;
+  if (!respond) return null;
+  const count = { right: 0, offered: 0, wrong: 0, inScope: 0, oosAnswered: 0, oosOffered: 0, outOfScope: 0 };
+  for (const [text, gold] of examples) {
+    const { action, label, options } = respond.call(classifier, text, matching);
+    if (gold === OUT_OF_SCOPE) {
+      count.outOfScope++;
+      if (action === 'answer') count.oosAnswered++;
+      else if (action === 'clarify') count.oosOffered++;
+      continue;
+    }
+    count.inScope++;
+    if (action === 'answer') count[label === gold ? 'right' : 'wrong']++;
+    else if (action === 'clarify' && options.includes(gold)) count.offered++;
+  }
+  const share = (part: number, whole: number) => round(part / Math.max(1, whole), 4);
+  return {
+    answeredRight: share(count.right, count.inScope),
+    answeredOrOffered: share(count.right + count.offered, count.inScope),
+    answeredWrong: share(count.wrong, count.inScope),
+    oosAnswered: count.outOfScope ? share(count.oosAnswered, count.outOfScope) : null,
+    oosOffered: count.outOfScope ? share(count.oosOffered, count.outOfScope) : null,
   };
 }
 

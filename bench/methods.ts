@@ -1,5 +1,7 @@
 import Fuse from 'fuse.js';
-import type { Lang } from '../src/knowledge/types';
+import type { MatchingConfig } from '../src/config';
+import { decide } from '../src/dialogue';
+import type { Entry, Lang } from '../src/knowledge/types';
 import { buildMatcher } from '../src/matcher';
 
 /** A labelled example in the `[text, label]` format of the data sets; label `oos` = out of scope. */
@@ -12,6 +14,21 @@ export interface Prediction {
 
 export interface Classifier {
   classify(text: string): Prediction | Promise<Prediction>;
+  /** Atento only: what the dialogue would do (src/dialogue `decide`, every label an FAQ). */
+  respond?(text: string, matching: MatchingConfig): DialogueOutcome;
+}
+
+export interface DialogueOutcome {
+  action: 'answer' | 'clarify' | 'escalate' | 'fallback';
+  /** The label answered, or null. */
+  label: string | null;
+  /** The labels offered as choices (clarify only). */
+  options: string[];
+}
+
+/** A label as the dialogue sees it: an FAQ with no answer text. */
+export function entryOf(id: string, lang: Lang): Entry {
+  return { id, kind: 'faq', lang, question: id, phrasings: [], answer: '', tags: [], related: [], escalate: false, source: { file: '', line: 0 } };
 }
 
 export interface Method {
@@ -32,6 +49,10 @@ export const atento: Method = {
       classify(text) {
         const best = matcher.rank(text, 1).candidates[0];
         return { label: best?.id ?? null, confidence: best?.confidence ?? 0 };
+      },
+      respond(text, matching) {
+        const decision = decide(matcher.rank(text, 10).candidates, (id) => entryOf(id, lang), matching);
+        return { action: decision.action, label: decision.action === 'answer' ? decision.entry!.id : null, options: decision.options.map((o) => o.id) };
       },
     };
   },

@@ -3,10 +3,11 @@
  * (language detection, matcher, decision rules), at the configured thresholds or over a sweep of the
  * clarify threshold. Tune on a development set (bench/data/shop-dev.tsv); test/fixtures is the test set.
  *
- *   npm run bench:shop -- --questions FILE.tsv [--knowledge DIR] [--intents DIR] [--sweep] [--answer X]
+ *   npm run bench:shop -- --questions FILE.tsv [--knowledge DIR] [--intents DIR] [--sweep] [--answer X] [--margin X]
  *
  * --answer X: answer at confidence X instead of the configured threshold (what a shop that prefers a
- * "did you mean…?" button to a wrong answer would get).
+ * "did you mean…?" button to a wrong answer would get). --margin X: answer only when no other FAQ is
+ * within X of the best, instead of the configured clarifyMargin.
  *
  * FILE.tsv: one question per line, `lang<TAB>text<TAB>expected id` (id `oos` = nothing should answer it).
  * The last line of output is one JSON object with the figures at the configured thresholds.
@@ -77,19 +78,24 @@ function evaluate(questions: Question[], matching: MatchingConfig, dirs: { knowl
 
 function main(): void {
   const { values } = parseArgs({
-    options: { questions: { type: 'string' }, knowledge: { type: 'string' }, intents: { type: 'string' }, sweep: { type: 'boolean' }, answer: { type: 'string' } },
+    options: { questions: { type: 'string' }, knowledge: { type: 'string' }, intents: { type: 'string' }, sweep: { type: 'boolean' }, answer: { type: 'string' }, margin: { type: 'string' } },
   });
   if (!values.questions) {
-    console.error('usage: npm run bench:shop -- --questions FILE.tsv [--knowledge DIR] [--intents DIR] [--sweep] [--answer X]');
+    console.error('usage: npm run bench:shop -- --questions FILE.tsv [--knowledge DIR] [--intents DIR] [--sweep] [--answer X] [--margin X]');
     process.exit(2);
   }
   const questions = readQuestions(values.questions);
-  const answerThreshold = values.answer === undefined ? undefined : Number(values.answer);
-  if (answerThreshold !== undefined && !(answerThreshold >= 0 && answerThreshold <= 1)) {
-    console.error('bench:shop: --answer must be a number from 0 to 1');
-    process.exit(2);
+  const overrides: Partial<MatchingConfig> = {};
+  for (const [option, key] of [['answer', 'answerThreshold'], ['margin', 'clarifyMargin']] as const) {
+    const value = values[option];
+    if (value === undefined) continue;
+    if (!(Number(value) >= 0 && Number(value) <= 1)) {
+      console.error(`bench:shop: --${option} must be a number from 0 to 1`);
+      process.exit(2);
+    }
+    overrides[key] = Number(value);
   }
-  const defaults = parseConfig(answerThreshold === undefined ? {} : { matching: { answerThreshold } });
+  const defaults = parseConfig({ matching: overrides });
   const dirs = { knowledgeDir: values.knowledge ?? defaults.knowledgeDir, intentsDir: values.intents ?? defaults.intentsDir };
   const thresholds = values.sweep ? [0.25, 0.3, 0.35, 0.4, 0.45, defaults.matching.clarifyThreshold] : [defaults.matching.clarifyThreshold];
   const pct = (n: number, of: number) => `${((100 * n) / Math.max(of, 1)).toFixed(1)} %`.padStart(8);

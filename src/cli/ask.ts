@@ -2,6 +2,7 @@ import readline from 'node:readline';
 import { createEngine, formatProblem, type Engine, type Reply } from '../engine';
 import { isLang, loadKnowledge } from '../knowledge';
 import type { Config } from '../config';
+import type { DecisionRule } from '../dialogue';
 import { parseCommand, parseLang, UsageError } from './options';
 
 function buildEngine(config: Config, log: (line: string) => void): Engine {
@@ -31,6 +32,8 @@ export function describeReply(reply: Reply): string {
   if (explanation.corrections.length > 0) {
     lines.push(`typos:      ${explanation.corrections.map((c) => `${c.from} → ${c.to}`).join(', ')}`);
   }
+  const why = explanation.rule && describeRule(explanation.rule, reply.candidates[0]?.matched ?? []);
+  if (why) lines.push(`why:        ${why}`);
   const unknown = new Set(explanation.unknownWords ?? []);
   if (unknown.size > 0) lines.push(`unknown:    ${[...unknown].join(', ')} (no entry's phrasings use them: every candidate is less sure)`);
   lines.push('', reply.text);
@@ -45,6 +48,26 @@ export function describeReply(reply: Reply): string {
     if (candidate.matched.length > 0 && others.length > 0) lines.push(`  ${''.padEnd(5)}  ${''.padEnd(22)} other entries' words: ${others.join(', ')}`);
   }
   return lines.join('\n');
+}
+
+/** The dialogue's rule, in an editor's words. */
+function describeRule(rule: DecisionRule, bestMatched: readonly string[]): string {
+  switch (rule) {
+    case 'confident':
+      return 'the best candidate cleared the answer threshold and no other entry came close';
+    case 'interrupt':
+      return 'the message has words of an intent that hands off to a person, close to the best candidate';
+    case 'close-rival':
+      return 'the best candidate cleared the answer threshold, but another entry is close: the shopper chooses';
+    case 'one-word':
+      return `only one word of the message (${bestMatched.join(', ') || 'none'}) points to the best candidate, which is barely over the answer threshold with another entry not far behind: offered as a choice, not answered`;
+    case 'unsure':
+      return 'the best candidate is below the answer threshold but above the clarify threshold: offered as a choice';
+    case 'nothing-close':
+      return 'nothing cleared the answer threshold, and no FAQ is close enough to offer as a choice';
+    case 'picked':
+      return 'the shopper picked this entry';
+  }
 }
 
 /** One JSON object per input line; the format is a public contract (docs/cli.md). */

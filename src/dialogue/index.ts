@@ -1,2 +1,2 @@
-export { decide, type Decision } from './decide';
+export { decide, type Decision, type DecisionRule } from './decide';
 export { MESSAGES } from './messages';

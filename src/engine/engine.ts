@@ -82,7 +82,13 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
       related: decision.action === 'answer' && chosen ? relatedOf(chosen) : [],
       reason: decision.action === 'escalate' ? chosen?.id ?? null : null,
       candidates: match?.candidates.slice(0, CANDIDATES_SHOWN) ?? [],
-      explanation: { normalized: match?.normalized ?? '', corrections: match?.corrections ?? [], unknownWords: match?.unknownWords ?? [], language },
+      explanation: {
+        normalized: match?.normalized ?? '',
+        corrections: match?.corrections ?? [],
+        unknownWords: match?.unknownWords ?? [],
+        rule: decision.rule,
+        language,
+      },
     };
   }
 
@@ -97,7 +103,7 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
     respond(text, context = {}) {
       const language = chooseLanguage(text, context);
       const matcher = matchers.get(language.used);
-      if (!matcher) return toReply({ action: 'fallback', entry: null, confidence: 0, options: [] }, language.used, null, language);
+      if (!matcher) return toReply({ action: 'fallback', entry: null, confidence: 0, options: [], rule: 'nothing-close' }, language.used, null, language);
       const match = matcher.rank(text, CANDIDATES_SHOWN * 2);
       const decision = decide(match.candidates, (id) => entry(id, language.used), options.matching);
       return toReply(decision, language.used, match, language);
@@ -105,7 +111,7 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
     replyFor(id, lang) {
       const chosen = entry(id, lang);
       if (!chosen) return null;
-      const decision: Decision = { action: chosen.escalate ? 'escalate' : 'answer', entry: chosen, confidence: 1, options: [] };
+      const decision: Decision = { action: chosen.escalate ? 'escalate' : 'answer', entry: chosen, confidence: 1, options: [], rule: 'picked' };
       return toReply(decision, lang, null, { detected: null, used: lang });
     },
     suggestions(lang, count = 3) {

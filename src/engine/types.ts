@@ -1,3 +1,4 @@
+import type { DecisionRule } from '../dialogue';
 import type { Entry, Lang } from '../knowledge/types';
 
 export type Action = 'answer' | 'clarify' | 'escalate' | 'fallback';
@@ -50,6 +51,8 @@ export interface Explanation {
    * less sure for them, the more so the larger their share of the message.
    */
   unknownWords?: string[];
+  /** Which rule of the dialogue decided (src/dialogue/decide.ts `DecisionRule`). */
+  rule?: DecisionRule;
   /** How the language was chosen. */
   language: { detected: Lang | null; used: Lang };
 }

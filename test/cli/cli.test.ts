@@ -20,6 +20,13 @@ describe('atento ask', () => {
     expect(stdout).not.toMatch(/other entries' words: .*banco/);
   });
 
+  it('says in words why it did not answer a question resting on one word', () => {
+    const { code, stdout } = runCli(['ask', 'a que hora abre el registro civil']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^decision: {3}clarify → support-hours/);
+    expect(stdout).toMatch(/^why: {8}only one word of the message \(hora\) points to the best candidate, .*offered as a choice, not answered$/m);
+  });
+
   it('refuses a missing question with a usage message', () => {
     const { code, stderr } = runCli(['ask']);
     expect(code).toBe(2);

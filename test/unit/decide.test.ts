@@ -53,4 +53,23 @@ describe('decide', () => {
     const decision = decide(scored(['greeting', 0.4], ['returns', 0.35]), lookup, thresholds);
     expect(decision.options.map((o) => o.id)).toEqual(['returns']);
   });
+
+  it('offers an answer that rests on one word, barely over the threshold with a rival near, as a choice', () => {
+    // "a que hora abre el registro civil": support-hours at 0.506 on "hora" alone, a rival 0.175 behind.
+    const oneWord = [{ id: 'returns', confidence: 0.51, matched: ['hora'] }, { id: 'refunds', confidence: 0.33, matched: ['abre'] }];
+    expect(decide(oneWord, lookup, thresholds)).toMatchObject({ action: 'clarify', options: [{ id: 'returns' }], rule: 'one-word' });
+    // Two words of the message, a clear lead, or a clear margin over the threshold: answered.
+    const twoWords = [{ ...oneWord[0], matched: ['hora', 'abre'] }, oneWord[1]];
+    expect(decide(twoWords, lookup, thresholds)).toMatchObject({ action: 'answer', rule: 'confident' });
+    expect(decide([{ ...oneWord[0], confidence: 0.56 }, oneWord[1]], lookup, thresholds)).toMatchObject({ action: 'answer', rule: 'confident' });
+    expect(decide([oneWord[0], { ...oneWord[1], confidence: 0.3 }], lookup, thresholds)).toMatchObject({ action: 'answer', rule: 'confident' });
+  });
+
+  it('says which rule decided', () => {
+    expect(decide(scored(['returns', 0.8], ['refunds', 0.1]), lookup, thresholds).rule).toBe('confident');
+    expect(decide(scored(['returns', 0.7], ['refunds', 0.6]), lookup, thresholds).rule).toBe('close-rival');
+    expect(decide(scored(['returns', 0.45], ['refunds', 0.1]), lookup, thresholds).rule).toBe('unsure');
+    expect(decide(scored(['returns', 0.2]), lookup, thresholds).rule).toBe('nothing-close');
+    expect(decide(scored(['returns', 0.65], ['human-request', 0.55]), lookup, thresholds).rule).toBe('interrupt');
+  });
 });
