@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Lang } from '../knowledge/types';
-import type { AnalyticsDay, AnalyticsPeriod } from '../store/analytics';
+import type { AnalyticsDay, AnalyticsPeriod } from '../store';
 
 /** The longest range one request may ask for: a year, leap day included. */
 export const MAX_RANGE_DAYS = 366;

@@ -1,5 +1,5 @@
 import type { Lang } from '../knowledge/types';
-import type { AnalyticsFigures, Percentiles } from '../store/analytics';
+import type { AnalyticsFigures, Percentiles } from '../store';
 import type { AnalyticsFilters } from './period';
 import { REPORT_TEXT, type ReportTextKey } from './texts';
 

@@ -69,6 +69,8 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
 
   // In the order frames were sent, each after the commit of what it shows (group commit).
   const send = (client: AgentSocket, pending: PendingFrame) => {
+    // Handled below once the outbox reaches it; until then a rejection must not count as unhandled.
+    if (pending instanceof Promise) pending.catch(() => undefined);
     client.outbox = client.outbox
       .then(async () => {
         const frame = await pending;
@@ -222,7 +224,9 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   }
 
   function onMessage(client: AgentSocket, data: RawData, isBinary: boolean): void {
-    client.frames = client.frames.then(() => readFrame(client, data, isBinary));
+    client.frames = client.frames
+      .then(() => readFrame(client, data, isBinary))
+      .catch((error: unknown) => log.error({ err: error, agentId: client.agent.id }, 'agent frame failed'));
   }
 
   async function readFrame(client: AgentSocket, data: RawData, isBinary: boolean): Promise<void> {

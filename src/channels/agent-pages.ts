@@ -1,4 +1,4 @@
-import type { Agent } from '../store/agents';
+import type { Agent } from '../store';
 import { translate, type ConsoleLang, type TextKey } from './console-text';
 import { escapeHtml } from './demo-page';
 import { renderTeamNav } from './team-nav';

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../errors';
 import type { AgentActionError, ConsoleViews, EntryTitle } from '../handoff';
 import { LANGUAGES } from '../knowledge/types';
 import type { Conversation, StoredMessage } from '../store';
-import type { Handoff } from '../store/handoff';
+import type { Handoff } from '../store';
 import { isValidEmail } from '../handoff/ticket-form';
 import { parseFrame, type FrameParseResult } from './frames';
 

@@ -1,5 +1,5 @@
 import type { AnalyticsFilters, AnalyticsReport, AnalyticsTable, Cell, ColumnKind, TableId } from '../analytics';
-import type { Agent } from '../store/agents';
+import type { Agent } from '../store';
 import type { ConsoleLang } from './console-text';
 import { escapeHtml } from './demo-page';
 import { renderTeamNav } from './team-nav';

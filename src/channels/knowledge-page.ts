@@ -1,4 +1,4 @@
-import type { Agent } from '../store/agents';
+import type { Agent } from '../store';
 import type { ConsoleLang } from './console-text';
 import { escapeHtml } from './demo-page';
 import { renderTeamNav } from './team-nav';

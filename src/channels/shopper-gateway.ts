@@ -233,14 +233,14 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     client.conversationId = conversation.id;
     clearHelloTimer(client);
     events.emit('shopper.connected', { conversationId: conversation.id });
-    let history: StoredMessage[] = [];
-    let status: ShopperStatusFrame | null = null;
+    let history: StoredMessage[];
+    let status: ShopperStatusFrame | null;
     try {
-      if (resumed) history = await store.messages.listAfter(conversation.id, frame.lastSeenId ?? 0);
-      if (conversation.status !== 'bot') status = { type: 'status', ...(await handoff.statusOf(conversation.id)) };
-    } finally {
-      // Sent below, or after the error frame if a read failed.
-      queueMicrotask(() => releaseHeld(client, new Set(history.map((message) => message.id))));
+      history = resumed ? await store.messages.listAfter(conversation.id, frame.lastSeenId ?? 0) : [];
+      status = conversation.status !== 'bot' ? { type: 'status', ...(await handoff.statusOf(conversation.id)) } : null;
+    } catch (error) {
+      releaseHeld(client, new Set()); // what was broadcast meanwhile still goes out, before the error frame
+      throw error;
     }
 
     const engine = deps.engine();
@@ -262,6 +262,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       if (message.kind !== 'note') send(client, toMessageFrame(message, entryKind));
     }
     releaseHeld(client, new Set(history.map((message) => message.id)));
+    // Read after everything held was broadcast: the freshest, so it goes last.
     if (status) send(client, status);
   }
 

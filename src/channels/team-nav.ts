@@ -1,4 +1,4 @@
-import { roleAllows, type Agent, type AgentRole } from '../store/agents';
+import { roleAllows, type Agent, type AgentRole } from '../store';
 import { CONSOLE_LANGS, translate, type ConsoleLang, type TextKey } from './console-text';
 import { escapeHtml } from './demo-page';
 

@@ -1,6 +1,6 @@
 import type { Lang } from '../knowledge/types';
 import type { OutgoingMail } from '../mail';
-import type { Ticket } from '../store/tickets';
+import type { Ticket } from '../store';
 
 const TEXT: Record<Lang, { subject: (shop: string, id: number) => string; hello: (name: string) => string; quote: (date: string) => string }> = {
   es: {

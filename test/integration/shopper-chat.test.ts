@@ -33,6 +33,17 @@ test('"¿cuánto cuesta el envío?" → the shipping-cost answer, stored before 
   });
 });
 
+test('a question sent right behind the hello, before the welcome came back, is answered after it: one socket\'s frames run in order', async () => {
+  const client = await shopper();
+  // The hello awaits the store before the socket has a conversation: the question arrives while it is still at it.
+  client.send({ type: 'hello', lang: 'es', page: 'https://tienda.example/envios' });
+  client.send({ type: 'message', clientMessageId: 'right-behind', text: '¿cuánto cuesta el envío?' });
+  const reply = await client.nextMessageFrom('bot');
+  expect(reply).toMatchObject({ action: 'answer', entryId: 'shipping-cost' });
+  expect(client.frames.map((frame) => frame.type).slice(0, 2)).toEqual(['welcome', 'ack']);
+  expect(client.frames.filter((frame) => frame.type === 'error')).toEqual([]);
+});
+
 test('an English question gets an English answer', async () => {
   const client = await shopper();
   await client.hello({ lang: 'en' });

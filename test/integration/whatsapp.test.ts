@@ -4,7 +4,6 @@ import { connectAgent } from '../helpers/agent-client';
 import { ALWAYS_OPEN, projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { FakeProvider, twilioSignature, type ProviderRequest } from '../helpers/fake-provider';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
-import { shopperTable } from '../../src/store/shoppers';
 import { dbOf } from '../helpers/db';
 
 /**
@@ -204,7 +203,7 @@ test('a photo without text is answered that only text is read; the number is for
     { sender: 'bot', text: 'Por ahora solo puedo leer mensajes de texto. ¿Me escribes tu pregunta?' },
   ]);
 
-  const forgotten = shopperTable(dbOf(server.app.store)).forget({ channel: 'whatsapp', user: number });
+  const forgotten = await server.app.store.shoppers.forget({ channel: 'whatsapp', user: number });
   expect(forgotten.conversations).toBe(1);
   expect(dbOf(server.app.store).prepare('SELECT count(*) AS n FROM conversations WHERE channel_user = ?').get(number)).toEqual({ n: 0 });
 });

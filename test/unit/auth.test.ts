@@ -52,6 +52,16 @@ describe('login throttling', () => {
     await store.close();
   });
 
+  test('guesses sent all at once meet the limit: each is checked and counted before the next is checked', async () => {
+    const now = new Date('2026-01-01T10:00:00Z');
+    const store = openStore(path.join(tempDataDir(), 'atento.db'));
+    const limiter = new LoginLimiter(store.loginFailures, () => now);
+    const waits = await Promise.all(Array.from({ length: PAIR_POLICY.freeFailures + 3 }, () => limiter.admit('ana@x.example', '1.2.3.4')));
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(PAIR_POLICY.freeFailures);
+    expect(waits.slice(PAIR_POLICY.freeFailures)).toEqual([1, 1, 1]);
+    await store.close();
+  });
+
   test('keys quiet for a day are forgotten', async () => {
     let now = new Date('2026-01-01T10:00:00Z');
     const store = openStore(path.join(tempDataDir(), 'atento.db'));

@@ -1,6 +1,6 @@
 import { CONSOLE_TEXT, consoleLangOf, translate } from '../../src/channels/console-text';
 import { renderTeamNav } from '../../src/channels/team-nav';
-import type { Agent } from '../../src/store/agents';
+import type { Agent } from '../../src/store';
 
 /** The console's two dictionaries, the language a server-rendered page picks, and the team bar by role. */
 
