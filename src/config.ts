@@ -172,11 +172,7 @@ const configSchema = z
     messenger: messengerSchema.optional(),
   })
   .strict()
-  .refine((config) => !config.smtpUrl || config.smtpFrom, { message: 'set smtpFrom (ATENTO_SMTP_FROM) too: the address ticket replies come from', path: ['smtpFrom'] })
-  .refine((config) => !(config.databaseUrl && config.databaseFile), {
-    message: 'set either databaseUrl (ATENTO_DATABASE_URL, PostgreSQL) or databaseFile (ATENTO_DB_FILE, SQLite), not both',
-    path: ['databaseUrl'],
-  });
+  .refine((config) => !config.smtpUrl || config.smtpFrom, { message: 'set smtpFrom (ATENTO_SMTP_FROM) too: the address ticket replies come from', path: ['smtpFrom'] });
 
 function isPostgresUrl(raw: string): boolean {
   try {
@@ -267,7 +263,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [section, values] of Object.entries(sections) as Array<[Section, Record<string, unknown>]>) {
     fromEnv[section] = { ...(fromFile[section] as object | undefined), ...values };
   }
-  return parseConfig({ ...fromFile, ...fromEnv } as ConfigInput, 'configuration (environment and ATENTO_CONFIG file)');
+  const input = { ...fromFile, ...fromEnv } as ConfigInput;
+  // Checked on what the operator wrote: a parsed config carries a derived databaseFile and may be parsed again.
+  if (input.databaseUrl && input.databaseFile) {
+    throw new ConfigError('atento: set either ATENTO_DATABASE_URL (databaseUrl, PostgreSQL) or ATENTO_DB_FILE (databaseFile, SQLite), not both');
+  }
+  return parseConfig(input, 'configuration (environment and ATENTO_CONFIG file)');
 }
 
 function readConfigFile(file: string): ConfigInput {

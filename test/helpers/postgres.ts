@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres';
 import type { Store } from '../../src/store/types';
@@ -53,11 +56,83 @@ const databaseOfDataDir = new Map<string, string>();
  * Undefined under plain `npm test`, where the server opens SQLite in the folder.
  */
 export async function postgresStoreFor(dataDir: string, clock?: () => Date): Promise<Store | undefined> {
+  const url = await databaseUrlFor(dataDir);
+  if (!url) return undefined;
+  const store = await openPostgresStore(url, clock);
+  urlOfStore.set(store, url);
+  return store;
+}
+
+const urlOfStore = new WeakMap<Store, string>();
+
+/** The URL of a store opened by postgresStoreFor, or undefined for any other store. */
+export function postgresUrlOf(store: Store): string | undefined {
+  return urlOfStore.get(store);
+}
+
+/** A PostgreSQL client program: from Debian's PostgreSQL binaries (as scripts/throwaway-postgres.js), else $PATH. */
+function clientProgram(name: 'psql' | 'pg_dump'): string {
+  if (process.env.ATENTO_PG_BIN_DIR) return path.join(process.env.ATENTO_PG_BIN_DIR, name);
+  const debian = '/usr/lib/postgresql';
+  const version = fs.existsSync(debian) ? fs.readdirSync(debian).filter((entry) => /^\d+$/.test(entry)).sort((a, b) => Number(b) - Number(a))[0] : undefined;
+  const candidate = version && path.join(debian, version, 'bin', name);
+  return candidate && fs.existsSync(candidate) ? candidate : name;
+}
+
+/** Everything a PostgreSQL test store's database holds, as pg_dump writes it (the counterpart of reading the SQLite file). */
+export function postgresDumpOf(store: Store): string | undefined {
+  const url = postgresUrlOf(store);
+  return url && execFileSync(clientProgram('pg_dump'), ['--data-only', url], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+}
+
+const literal = (value: unknown): string => {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return `'${String(value).replace(/'/g, "''")}'`;
+};
+
+/**
+ * The assertions of the integration tests read what is on disk with a few plain SELECTs written for
+ * better-sqlite3 (`prepare(sql).get(...)` / `.all(...)`, synchronous, `?` parameters). On PostgreSQL the same
+ * SELECTs run through psql, synchronously, and come back as the same plain rows (via json_agg).
+ */
+export function synchronousSelects(url: string) {
+  const run = (sql: string, params: unknown[]): Record<string, unknown>[] => {
+    let index = 0;
+    const bound = sql.replace(/\?/g, () => literal(params[index++]));
+    const output = execFileSync(clientProgram('psql'), [url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', `SELECT coalesce(json_agg(row_to_json(row)), '[]') FROM (${bound}) AS row`], {
+      encoding: 'utf8',
+    });
+    return JSON.parse(output) as Record<string, unknown>[];
+  };
+  return {
+    prepare: (sql: string) => ({
+      get: (...params: unknown[]) => run(sql, params)[0],
+      all: (...params: unknown[]) => run(sql, params),
+    }),
+  };
+}
+
+/** The database a data folder's server uses: under `npm run test:pg` its PostgreSQL database (created on first use). */
+async function databaseUrlFor(dataDir: string): Promise<string | undefined> {
   if (!testPostgresAdminUrl()) return undefined;
   let url = databaseOfDataDir.get(dataDir);
   if (!url) {
     url = await createTestDatabase();
     databaseOfDataDir.set(dataDir, url);
   }
-  return openPostgresStore(url, clock);
+  return url;
+}
+
+/** Config input for the CLI against a test server's database: the data folder, and its PostgreSQL URL under test:pg. */
+export async function databaseConfig(dataDir: string): Promise<{ dataDir: string; databaseUrl?: string }> {
+  const databaseUrl = await databaseUrlFor(dataDir);
+  return databaseUrl ? { dataDir, databaseUrl } : { dataDir };
+}
+
+/** The same as environment variables, for a CLI run as a child process. */
+export async function databaseEnv(dataDir: string): Promise<Record<string, string>> {
+  const databaseUrl = await databaseUrlFor(dataDir);
+  return databaseUrl ? { ATENTO_DATA_DIR: dataDir, ATENTO_DATABASE_URL: databaseUrl } : { ATENTO_DATA_DIR: dataDir };
 }

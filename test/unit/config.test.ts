@@ -20,7 +20,7 @@ describe('config', () => {
     for (const wrong of ['mysql://db.internal/atento', 'db.internal:5432', 'postgres://']) {
       expect(() => loadConfig({ ATENTO_DATABASE_URL: wrong })).toThrow(/use postgres:\/\/user:password@host:5432\/database[\s\S]*databaseUrl/);
     }
-    expect(() => loadConfig({ ATENTO_DATABASE_URL: 'postgres://db.internal/atento', ATENTO_DB_FILE: '/tmp/atento.db' })).toThrow(/either databaseUrl .* or databaseFile/);
+    expect(() => loadConfig({ ATENTO_DATABASE_URL: 'postgres://db.internal/atento', ATENTO_DB_FILE: '/tmp/atento.db' })).toThrow('atento: set either ATENTO_DATABASE_URL (databaseUrl, PostgreSQL) or ATENTO_DB_FILE (databaseFile, SQLite), not both');
     // The error names the key and the fix, never the value (which holds the password).
     const message = (() => {
       try {
