@@ -63,7 +63,8 @@ type PendingFrame = AgentServerFrame | Promise<AgentServerFrame | undefined>;
  */
 export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   const { config, agents, handoff, events, log } = deps;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxFrameBytes, perMessageDeflate: false });
+  // autoPong off: a pong goes out after the answers to the frames before its ping (see onConnection).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxFrameBytes, perMessageDeflate: false, autoPong: false });
   const clients = new Set<AgentSocket>();
   const limiter = new RateLimiter(AGENT_FRAMES_PER_MINUTE, 60_000);
 
@@ -261,6 +262,11 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     const client: AgentSocket = { ws, agent, cookie, viewing: new Set(), typingIn: new Set(), alive: true, frames: Promise.resolve(), outbox: Promise.resolve() };
     clients.add(client);
     ws.on('pong', () => (client.alive = true));
+    ws.on('ping', (data) => {
+      client.frames = client.frames.then(() => {
+        client.outbox = client.outbox.then(() => deps.afterCommit(() => ws.pong(data)));
+      });
+    });
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     ws.on('error', (error) => log.warn({ err: error }, 'agent socket error'));
     ws.on('close', () => {

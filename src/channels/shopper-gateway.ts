@@ -397,7 +397,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     clients.add(client);
     socketsByAddress.set(address, (socketsByAddress.get(address) ?? 0) + 1);
     ws.on('pong', () => (client.alive = true));
-    ws.on('ping', (data) => store.afterCommit(() => ws.pong(data)));
+    // In the socket's chain: the pong follows the answers to every frame read before its ping.
+    ws.on('ping', (data) => (client.frames = client.frames.then(() => store.afterCommit(() => ws.pong(data)))));
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     ws.on('error', (error) => log.warn({ err: error, socketId: client.id }, 'shopper socket error'));
     ws.on('close', () => {

@@ -238,7 +238,7 @@ test('the last message is always fully in view: after buttons appear, after "Res
   const alwaysOpen = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
   const own = await startTestServer({ deps: { engineHost }, config: { handoff: { businessHours: alwaysOpen, reconnectGraceSeconds: 0 } } });
   const lucia = await own.app.store.agents.create({ email: 'lucia@tienda.example', name: 'Lucía', role: 'agent', passwordHash: hashPassword('a long enough password') });
-  own.app.handoff.agentConnected(lucia.id);
+  await own.app.handoff.agentConnected(lucia.id);
   const context = await browser.newContext({ viewport: { width: 375, height: 640 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   const problems = collectPageProblems(page);
@@ -275,7 +275,7 @@ test('the last message is always fully in view: after buttons appear, after "Res
   await page.getByRole('button', { name: 'Hablar con una persona' }).click();
   await page.getByText('Te atiende Lucía').waitFor();
   const conversationId = await conversationIdOf(page);
-  expect(own.app.handoff.resolve(lucia.id, conversationId)).toEqual({ ok: true });
+  expect(await own.app.handoff.resolve(lucia.id, conversationId)).toEqual({ ok: true });
   await page.locator('.msg.from-system', { hasText: 'marcó la conversación como resuelta' }).waitFor();
   // Then the rating question, the tallest last message there is (five buttons, a comment box).
   await page.locator('.rating').waitFor();

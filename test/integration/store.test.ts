@@ -47,7 +47,7 @@ test('a client message id is unique within a conversation only', async () => {
   const b = await store.conversations.create('es');
   await store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' });
   await store.messages.insert({ conversationId: b.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' });
-  await expect(store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' })).rejects.toThrow(/UNIQUE/);
+  await expect(store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' })).rejects.toHaveProperty('message', expect.stringMatching(/UNIQUE/));
 });
 
 test('unanswered questions: fallbacks, clarifications and weak answers, grouped and counted', async () => {
