@@ -39,6 +39,12 @@ async function waitingConversation(name?: string): Promise<Conversation> {
   return conversation;
 }
 
+/**
+ * Whether a write was refused. Not `rejects.toThrow()`: better-sqlite3's errors come from the realm of the
+ * first test file that loaded it, so jest does not always see them as errors.
+ */
+const refused = (write: Promise<unknown>) => write.then(() => false, () => true);
+
 const agent = (email: string) => store.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: 'unused' });
 
 describe(`store conformance (${BACKEND})`, () => {
@@ -73,9 +79,9 @@ describe(`store conformance (${BACKEND})`, () => {
     const first = await store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' });
     await store.messages.insert({ conversationId: b.id, sender: 'shopper', text: 'hello', clientMessageId: 'same' });
     expect(await store.messages.findByClientId(a.id, 'same')).toEqual(first);
-    await expect(store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' })).rejects.toThrow();
+    expect(await refused(store.messages.insert({ conversationId: a.id, sender: 'shopper', text: 'hola', clientMessageId: 'same' }))).toBe(true);
     expect(await store.messages.listAfter(a.id)).toHaveLength(1);
-    await expect(store.messages.insert({ conversationId: 'no-such-conversation', sender: 'shopper', text: 'hola' })).rejects.toThrow();
+    expect(await refused(store.messages.insert({ conversationId: 'no-such-conversation', sender: 'shopper', text: 'hola' }))).toBe(true);
   });
 
   test('two agents claim the same conversation at once, on two nodes: exactly one gets it', async () => {
@@ -196,7 +202,7 @@ describe(`store conformance (${BACKEND})`, () => {
   test('agents, sessions, dialog state, login failures and feedback keep what they are given', async () => {
     const ana = await store.agents.create({ email: ' Ana@Tienda.example ', name: ' Ana ', role: 'editor', passwordHash: 'scrypt$x' });
     expect(ana).toMatchObject({ email: 'ana@tienda.example', name: 'Ana', role: 'editor' });
-    await expect(store.agents.create({ email: 'ana@tienda.example', name: 'Otra', role: 'agent', passwordHash: 'x' })).rejects.toThrow();
+    expect(await refused(store.agents.create({ email: 'ana@tienda.example', name: 'Otra', role: 'agent', passwordHash: 'x' }))).toBe(true);
     expect(await store.agents.credentials('ANA@tienda.example')).toEqual({ agent: ana, passwordHash: 'scrypt$x' });
     expect(await store.agents.setRole('ana@tienda.example', 'admin')).toBe(true);
     expect(await store.agents.setRole('nadie@tienda.example', 'admin')).toBe(false);
