@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Store } from '../types';
+import { commitTracker } from './acks';
 import { agentStore } from './agents';
 import { analyticsStore } from './analytics';
 import { conversationStore } from './conversations';
@@ -37,8 +38,9 @@ export interface PostgresStore extends Store {
 /**
  * Opens the PostgreSQL store at `url` (postgres://…) and brings the schema up to date (once, under a lock,
  * whichever node gets there first). Each write is committed before its Promise resolves: alone
- * (autocommit) or as one transaction for the operations that must be atomic. `afterCommit` waits for
- * every write issued so far, so an acknowledgement never leaves before what it acknowledges is committed.
+ * (autocommit), in a group commit with other messages (pool.ts), or as one transaction for the operations
+ * that must be atomic. `afterCommit` waits for every write issued so far (acks.ts), so an acknowledgement
+ * never leaves before what it acknowledges is committed.
  */
 export async function openPostgresStore(url: string, clock: () => Date = () => new Date(), options: PoolOptions = {}): Promise<PostgresStore> {
   const pool = createPool(url, options);
@@ -50,48 +52,7 @@ export async function openPostgresStore(url: string, clock: () => Date = () => n
   }
   const now = () => clock().toISOString();
 
-  // Writes are numbered as they are issued; `lowest` is the first one not done yet, so every write before it
-  // is committed. An acknowledgement waits for the writes issued before it asked, and they leave in order.
-  let issued = 0;
-  let lowest = 1;
-  const inFlight = new Set<number>();
-  const acks: Array<{ after: number; send: () => void }> = [];
-  let nextAck = 0;
-  const sendAcks = () => {
-    while (nextAck < acks.length && acks[nextAck]!.after < lowest) {
-      const { send } = acks[nextAck]!;
-      nextAck += 1;
-      try {
-        send();
-      } catch (error) {
-        // As on SQLite, where a throwing send escapes the commit: surface it, keep later acks flowing.
-        setImmediate(() => {
-          throw error;
-        });
-      }
-    }
-    if (nextAck === acks.length) {
-      acks.length = 0;
-      nextAck = 0;
-    }
-  };
-  const track = <T>(write: Promise<T>): Promise<T> => {
-    issued += 1;
-    const seq = issued;
-    inFlight.add(seq);
-    const done = () => {
-      inFlight.delete(seq);
-      while (lowest <= issued && !inFlight.has(lowest)) lowest += 1;
-      sendAcks();
-    };
-    write.then(done, done);
-    return write;
-  };
-  const allDone = () => new Promise<void>((resolve) => afterCommit(resolve));
-  const afterCommit = (send: () => void) => {
-    if (acks.length === 0 && lowest > issued) send();
-    else acks.push({ after: issued, send });
-  };
+  const { track, afterCommit, allDone } = commitTracker();
   const db = database(pool, track);
 
   return {
@@ -109,7 +70,7 @@ export async function openPostgresStore(url: string, clock: () => Date = () => n
     gaps: knowledgeGapStore(db, now),
     shoppers: shopperStore(db, pool),
     unanswered: (options) => unansweredQuestions(db, options),
-    // Each write already commits before it resolves; PostgreSQL groups the WAL flushes of concurrent commits.
+    // SQLite's hint; here message inserts form groups by themselves when they arrive faster than they commit.
     groupWrites() {},
     afterCommit,
     async healthy() {
