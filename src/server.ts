@@ -2,16 +2,25 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { Config } from './config';
 import { createLogger } from './observability';
+import type { Store } from './store';
 import { describeDatabase, openConfiguredStore } from './store/open';
 
 /**
  * The entry point that listens: `atento serve` (npm start) calls serve(); running this file
  * directly does the same. Everything else builds apps without listening (see src/app.ts).
  */
-export async function serve(config: Config): Promise<void> {
+/** Resolves with 0 once listening, or 1 when the database cannot be opened (logged). */
+export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logLevel);
   // PostgreSQL opens (and migrates) asynchronously, before the app is built; SQLite opens inside createApp.
-  const store = config.databaseUrl ? await openConfiguredStore(config) : undefined;
+  let store: Store | undefined;
+  try {
+    store = config.databaseUrl ? await openConfiguredStore(config) : undefined;
+  } catch (error) {
+    // The message names the URL without its password and what went wrong (unreachable, refused, a failed migration).
+    log.fatal({ err: error }, 'database unavailable: not starting');
+    return 1;
+  }
   const app = createApp(config, { logger: log, store });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
@@ -37,4 +46,5 @@ export async function serve(config: Config): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  return 0;
 }
