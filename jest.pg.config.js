@@ -5,8 +5,7 @@
  *
  * Their assertions on what is on disk run there too (test/helpers/db.ts, test/helpers/postgres.ts). Not listed:
  * store, analytics and knowledge-gaps-store open a SQLite store directly (the conformance suite in
- * test/store covers the same operations on both), and metrics checks atento_store_commit_seconds, which
- * times SQLite's group commits only.
+ * test/store covers the same operations on both).
  * @type {import('jest').Config}
  */
 const base = require('./jest.config.js');
@@ -22,6 +21,7 @@ const INTEGRATION_ON_POSTGRES = [
   'load-shedding',
   'login-throttle',
   'messenger',
+  'metrics',
   'regional-content',
   'resume-and-isolation',
   'shopper-chat',

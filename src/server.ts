@@ -2,8 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { Config } from './config';
 import { createLogger } from './observability';
-import type { Store } from './store';
-import { describeDatabase, openConfiguredStore } from './store/open';
+import { describeDatabase, prepareConfiguredStore, type StoreOpener } from './store/open';
 
 /**
  * The entry point that listens: `atento serve` (npm start) calls serve(); running this file
@@ -13,15 +12,15 @@ import { describeDatabase, openConfiguredStore } from './store/open';
 export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logLevel);
   // PostgreSQL opens (and migrates) asynchronously, before the app is built; SQLite opens inside createApp.
-  let store: Store | undefined;
+  let openStore: StoreOpener | undefined;
   try {
-    store = config.databaseUrl ? await openConfiguredStore(config) : undefined;
+    openStore = config.databaseUrl ? await prepareConfiguredStore(config) : undefined;
   } catch (error) {
     // The message names the URL without its password and what went wrong (unreachable, refused, a failed migration).
     log.fatal({ err: error }, 'database unavailable: not starting');
     return 1;
   }
-  const app = createApp(config, { logger: log, store });
+  const app = createApp(config, { logger: log, openStore });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.port, config.host, () => resolve());

@@ -45,8 +45,8 @@ export async function startTestServer(options: { config?: ConfigInput; dataDir?:
     ...options.config,
   });
   // npm run test:pg: the same server on PostgreSQL (test/helpers/postgres.ts).
-  const store = options.deps?.store ?? (await postgresStoreFor(dataDir, options.deps?.clock));
-  const app = createApp(config, { ...options.deps, store });
+  const openStore = options.deps?.openStore ?? (await postgresStoreFor(dataDir, options.deps?.clock));
+  const app = createApp(config, { ...options.deps, openStore });
   await new Promise<void>((resolve) => app.server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { openPostgresStore } from '../../src/store/postgres';
+import { connectPostgres, postgresStore } from '../../src/store/postgres';
+import type { StoreOpener } from '../../src/store/open';
 import type { Store } from '../../src/store/types';
 
 /** The throwaway server of scripts/throwaway-postgres.js (one implementation for tests and the shell). */
@@ -51,16 +52,19 @@ export async function createTestDatabase(): Promise<string> {
 const databaseOfDataDir = new Map<string, string>();
 
 /**
- * Under `npm run test:pg`: the PostgreSQL store for a test server's data folder, on a database of its own
+ * Under `npm run test:pg`: how to open the PostgreSQL store for a test server's data folder, on a database of its own
  * (a server restarted on the same folder finds the same database, as it would the same SQLite file).
  * Undefined under plain `npm test`, where the server opens SQLite in the folder.
  */
-export async function postgresStoreFor(dataDir: string, clock?: () => Date): Promise<Store | undefined> {
+export async function postgresStoreFor(dataDir: string, clock?: () => Date): Promise<StoreOpener | undefined> {
   const url = await databaseUrlFor(dataDir);
   if (!url) return undefined;
-  const store = await openPostgresStore(url, clock);
-  urlOfStore.set(store, url);
-  return store;
+  const pool = await connectPostgres(url);
+  return (options) => {
+    const store = postgresStore(pool, clock, options);
+    urlOfStore.set(store, url);
+    return store;
+  };
 }
 
 const urlOfStore = new WeakMap<Store, string>();

@@ -36,13 +36,10 @@ export interface PostgresStore extends Store {
 }
 
 /**
- * Opens the PostgreSQL store at `url` (postgres://…) and brings the schema up to date (once, under a lock,
- * whichever node gets there first). Each write is committed before its Promise resolves: alone
- * (autocommit), in a group commit with other messages (pool.ts), or as one transaction for the operations
- * that must be atomic. `afterCommit` waits for every write issued so far (acks.ts), so an acknowledgement
- * never leaves before what it acknowledges is committed.
+ * Connects to PostgreSQL at `url` (postgres://…) and brings the schema up to date (once, under a lock,
+ * whichever node gets there first). The pool is then handed to `postgresStore`.
  */
-export async function openPostgresStore(url: string, clock: () => Date = () => new Date(), options: PoolOptions = {}): Promise<PostgresStore> {
+export async function connectPostgres(url: string, options: PoolOptions = {}): Promise<pg.Pool> {
   const pool = createPool(url, options);
   try {
     await migratePostgres(pool);
@@ -50,10 +47,30 @@ export async function openPostgresStore(url: string, clock: () => Date = () => n
     await pool.end();
     throw new Error(`PostgreSQL at ${withoutPassword(url)}: ${(error as Error).message}`, { cause: error });
   }
+  return pool;
+}
+
+export interface PostgresStoreOptions {
+  /** Told how long each group commit took, in seconds (for metrics), as SQLite's store does. */
+  onCommit?: (seconds: number) => void;
+}
+
+/** Connects (see connectPostgres) and opens the store. */
+export async function openPostgresStore(url: string, clock?: () => Date, options: PostgresStoreOptions & PoolOptions = {}): Promise<PostgresStore> {
+  return postgresStore(await connectPostgres(url, options), clock, options);
+}
+
+/**
+ * The store over a migrated pool. Each write is committed before its Promise resolves: alone
+ * (autocommit), in a group commit with other messages (pool.ts), or as one transaction for the operations
+ * that must be atomic. `afterCommit` waits for every write issued so far (acks.ts), so an acknowledgement
+ * never leaves before what it acknowledges is committed.
+ */
+export function postgresStore(pool: pg.Pool, clock: () => Date = () => new Date(), options: PostgresStoreOptions = {}): PostgresStore {
   const now = () => clock().toISOString();
 
   const { track, afterCommit, allDone } = commitTracker();
-  const db = database(pool, track);
+  const db = database(pool, track, options.onCommit);
 
   return {
     pool,

@@ -114,8 +114,8 @@ export interface Db {
   pending<T>(write: Promise<T>): Promise<T>;
 }
 
-export function database(pool: pg.Pool, track: <T>(write: Promise<T>) => Promise<T>): Db {
-  const group = groupCommit(pool);
+export function database(pool: pg.Pool, track: <T>(write: Promise<T>) => Promise<T>, onCommit?: (seconds: number) => void): Db {
+  const group = groupCommit(pool, onCommit);
   return {
     grouped: (work) => track(group(work)),
     pending: track,
@@ -146,10 +146,15 @@ const MAX_GROUP = 100;
  * of a group fails (a duplicate clientMessageId, a deadlock with another node's group), the group is rolled
  * back and each of its writes runs again alone, so only the faulty one fails.
  */
-function groupCommit(pool: pg.Pool) {
+function groupCommit(pool: pg.Pool, onCommit?: (seconds: number) => void) {
   const queue: GroupedWrite[] = [];
   let inFlight = 0;
   const alone = (write: GroupedWrite) => write.work(pool).then(write.resolve, write.reject);
+  const timed = async (group: GroupedWrite[]) => {
+    const started = performance.now();
+    await commitGroup(group);
+    onCommit?.((performance.now() - started) / 1000);
+  };
   const commitGroup = async (group: GroupedWrite[]) => {
     if (group.length === 1) return alone(group[0]!);
     let results: unknown[];
@@ -168,7 +173,7 @@ function groupCommit(pool: pg.Pool) {
   const drain = () => {
     while (queue.length > 0 && inFlight < GROUPS_IN_FLIGHT) {
       inFlight += 1;
-      void commitGroup(queue.splice(0, MAX_GROUP)).finally(() => {
+      void timed(queue.splice(0, MAX_GROUP)).finally(() => {
         inFlight -= 1;
         drain();
       });
