@@ -56,7 +56,7 @@ const databaseOfDataDir = new Map<string, string>();
  * (a server restarted on the same folder finds the same database, as it would the same SQLite file).
  * Undefined under plain `npm test`, where the server opens SQLite in the folder.
  */
-export async function postgresStoreFor(dataDir: string, clock?: () => Date): Promise<StoreOpener | undefined> {
+export async function postgresOpenerFor(dataDir: string, clock?: () => Date): Promise<StoreOpener | undefined> {
   const url = await databaseUrlFor(dataDir);
   if (!url) return undefined;
   const pool = await connectPostgres(url);
@@ -69,7 +69,7 @@ export async function postgresStoreFor(dataDir: string, clock?: () => Date): Pro
 
 const urlOfStore = new WeakMap<Store, string>();
 
-/** The URL of a store opened by postgresStoreFor, or undefined for any other store. */
+/** The URL of a store opened by postgresOpenerFor, or undefined for any other store. */
 export function postgresUrlOf(store: Store): string | undefined {
   return urlOfStore.get(store);
 }
