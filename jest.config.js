@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': 'ts-jest' },
   testMatch: ['**/*.test.ts'],
+  // PostgreSQL-only tests need the throwaway server of `npm run test:pg` (jest.pg.config.js)
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/postgres/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/reporters/summary.js'],

@@ -14,7 +14,8 @@
  * --no-shed turns it off for an open run. Questions are the shipped knowledge
  * base's own phrasings, Spanish and English; a few shoppers ask for a person and then talk to the
  * agents, whose consoles measure shopper → agent delivery. Limits are raised in this run's own config
- * file only. The last line is one JSON object (see docs/performance.md).
+ * file only. The last line is one JSON object (see docs/performance.md). With ATENTO_DATABASE_URL set (e.g.
+ * from `node scripts/throwaway-postgres.js --durable`), the server runs on that PostgreSQL database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,7 +24,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { hashPassword } from '../src/auth';
 import { loadKnowledge } from '../src/knowledge';
-import { openStore } from '../src/store';
+import { openConfiguredStore } from '../src/store/open';
 import { parseArgs, percentile, round } from './stats';
 
 const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--profile DIR] [--no-shed]';
@@ -83,8 +84,12 @@ async function freePort(): Promise<number> {
 async function startAtento(options: Options, shed: boolean): Promise<{ child: ChildProcess; url: string; httpUrl: string; agents: string[] }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-load-'));
   const agents = Array.from({ length: options.agents }, (_, i) => `agente${i + 1}@bench.example`);
-  const store = openStore(path.join(dataDir, 'atento.db'));
-  for (const email of agents) await store.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: hashPassword(AGENT_PASSWORD) });
+  // ATENTO_DATABASE_URL: the server runs on that PostgreSQL database (agents of an earlier run are reused).
+  const databaseUrl = process.env.ATENTO_DATABASE_URL;
+  const store = await openConfiguredStore({ databaseFile: path.join(dataDir, 'atento.db'), databaseUrl });
+  for (const email of agents) {
+    if (!(await store.agents.credentials(email))) await store.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: hashPassword(AGENT_PASSWORD) });
+  }
   await store.close();
   const open = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, '00:00-24:00']));
   const configFile = path.join(dataDir, 'bench-config.json');
@@ -104,7 +109,7 @@ async function startAtento(options: Options, shed: boolean): Promise<{ child: Ch
   const port = await freePort();
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`] : [];
   const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin/atento.js'), 'serve'], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile, ...(databaseUrl ? { ATENTO_DATABASE_URL: databaseUrl } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

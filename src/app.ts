@@ -28,6 +28,7 @@ import { createMailer } from './mail';
 import { createMetrics, metricsRoute, silentLogger, type Logger, type Metrics } from './observability';
 import { createSessionSigner, loadSessionSecret, type SessionSigner } from './session';
 import { openStore, type Store } from './store';
+import type { StoreOpener } from './store/open';
 
 export interface AppDeps {
   /** An engine host to share (tests, CLI); by default the app loads knowledge/ and intents/ itself. */
@@ -44,6 +45,12 @@ export interface AppDeps {
    * built, and closes it after). Unset: the node is alone, and keeps what it would share to itself.
    */
   sharedBus?: Bus;
+  /**
+   * Opens the store (which the app then owns) with the app's options. Required with `databaseUrl`:
+   * PostgreSQL connects asynchronously first (prepareConfiguredStore in src/store/open.ts, called by
+   * src/server.ts); by default the app opens the SQLite file.
+   */
+  openStore?: StoreOpener;
 }
 
 export interface App {
@@ -68,7 +75,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const sessions = createSessionSigner(loadSessionSecret(config.sessionSecret, config.dataDir));
   // Created below, once the gateways it reads from exist; commits before that are not timed.
   let metrics: Metrics | null = null;
-  const store = openStore(config.databaseFile, deps.clock, { onCommit: (seconds) => metrics?.observeCommit(seconds) });
+  if (config.databaseUrl && !deps.openStore) throw new Error('createApp: with databaseUrl, connect first (prepareConfiguredStore) and pass deps.openStore');
+  const storeOptions = { onCommit: (seconds: number) => metrics?.observeCommit(seconds) };
+  const store = deps.openStore ? deps.openStore(storeOptions) : openStore(config.databaseFile, deps.clock, storeOptions);
   const ownsEngine = deps.engineHost === undefined;
   const knowledgeLog = log.child({ component: 'knowledge' });
   const engineHost = deps.engineHost ?? startEngineHost(config, (line) => knowledgeLog.info(line));

@@ -125,6 +125,14 @@ const configSchema = z
     dataDir: z.string().min(1).default('./data'),
     /** Defaults to <dataDir>/atento.db. */
     databaseFile: z.string().min(1).optional(),
+    /**
+     * postgres://user:password@host:5432/atento: keep the data in PostgreSQL instead of the SQLite file, so
+     * several Atento nodes can share it (docs/deployment.md). Unset: SQLite. The password is never logged.
+     */
+    databaseUrl: z
+      .string()
+      .refine(isPostgresUrl, 'use postgres://user:password@host:5432/database (or postgresql://…)')
+      .optional(),
     knowledgeDir: z.string().min(1).default('./knowledge'),
     intentsDir: z.string().min(1).default('./intents'),
     /** Reload knowledge and intents when their files change. */
@@ -187,6 +195,15 @@ const configSchema = z
     path: ['sessionSecret'],
   });
 
+function isPostgresUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<z.output<typeof configSchema> & { databaseFile: string }>;
 export type MatchingConfig = z.output<typeof matchingSchema>;
@@ -206,6 +223,7 @@ const ENV_KEYS: Record<string, { key: string; section?: Section; parse: (raw: st
   ATENTO_HOST: { key: 'host', parse: String },
   ATENTO_DATA_DIR: { key: 'dataDir', parse: String },
   ATENTO_DB_FILE: { key: 'databaseFile', parse: String },
+  ATENTO_DATABASE_URL: { key: 'databaseUrl', parse: String },
   ATENTO_KNOWLEDGE_DIR: { key: 'knowledgeDir', parse: String },
   ATENTO_INTENTS_DIR: { key: 'intentsDir', parse: String },
   ATENTO_WATCH_KNOWLEDGE: { key: 'watchKnowledge', parse: parseBoolean },
@@ -268,7 +286,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [section, values] of Object.entries(sections) as Array<[Section, Record<string, unknown>]>) {
     fromEnv[section] = { ...(fromFile[section] as object | undefined), ...values };
   }
-  return parseConfig({ ...fromFile, ...fromEnv } as ConfigInput, 'configuration (environment and ATENTO_CONFIG file)');
+  const input = { ...fromFile, ...fromEnv } as ConfigInput;
+  // Checked on what the operator wrote: a parsed config carries a derived databaseFile and may be parsed again.
+  if (input.databaseUrl && input.databaseFile) {
+    throw new ConfigError('atento: set either ATENTO_DATABASE_URL (databaseUrl, PostgreSQL) or ATENTO_DB_FILE (databaseFile, SQLite), not both');
+  }
+  return parseConfig(input, 'configuration (environment and ATENTO_CONFIG file)');
 }
 
 function readConfigFile(file: string): ConfigInput {

@@ -3,23 +3,34 @@ import { createApp } from './app';
 import { connectRedisBus } from './bus';
 import type { Config } from './config';
 import { createLogger } from './observability';
+import { describeDatabase, prepareConfiguredStore, type StoreOpener } from './store/open';
 
 /**
  * The entry point that listens: `atento serve` (npm start) calls serve(); running this file
  * directly does the same. Everything else builds apps without listening (see src/app.ts).
  */
-export async function serve(config: Config): Promise<void> {
+/** Resolves with 0 once listening, or 1 when the database cannot be opened (logged). */
+export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logLevel);
+  // PostgreSQL opens (and migrates) asynchronously, before the app is built; SQLite opens inside createApp.
+  let openStore: StoreOpener | undefined;
+  try {
+    openStore = config.databaseUrl ? await prepareConfiguredStore(config) : undefined;
+  } catch (error) {
+    // The message names the URL without its password and what went wrong (unreachable, refused, a failed migration).
+    log.fatal({ err: error }, 'database unavailable: not starting');
+    return 1;
+  }
   // Before anything listens: a node that cannot reach Redis must not serve as if it were alone.
   const bus = config.redisUrl ? await connectRedisBus({ url: config.redisUrl, onError: (error) => log.error({ err: error }, 'redis bus') }) : null;
-  const app = createApp(config, { logger: log, sharedBus: bus ?? undefined });
+  const app = createApp(config, { logger: log, openStore, sharedBus: bus ?? undefined });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.port, config.host, () => resolve());
   });
   const { port } = app.server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  log.info({ databaseFile: config.databaseFile, metrics: Boolean(config.metrics.token) }, 'database opened');
+  log.info({ ...describeDatabase(config), metrics: Boolean(config.metrics.token) }, 'database opened');
   if (bus) log.info({ cluster: config.cluster, nodeId: bus.nodeId }, 'connected to Redis');
   log.info({ port }, `listening on http://${shownHost}:${port}/ (demo shop; widget at /widget.js; health at /healthz)`);
 
@@ -41,4 +52,5 @@ export async function serve(config: Config): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  return 0;
 }

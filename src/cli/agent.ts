@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import { generatePassword, hashPassword } from '../auth';
 import type { Config } from '../config';
-import { AGENT_ROLES, openStore, type AgentRole } from '../store';
+import { AGENT_ROLES, type AgentRole } from '../store';
+import { describeDatabase, openConfiguredStore } from '../store/open';
 
 const USAGE = 'Usage: atento agent add --email E --name N [--role agent|editor|admin]   |   atento agent role --email E --role R   |   atento agent list';
+/** Where the accounts are, for messages: the SQLite file, or the PostgreSQL database without its password. */
+const databaseName = (config: Config) => Object.values(describeDatabase(config))[0];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
 interface Output {
@@ -25,7 +28,7 @@ export async function agentCommand(args: string[], config: Config, out: Output =
     return 2;
   }
   if (sub === 'list') {
-    const store = openStore(config.databaseFile);
+    const store = await openConfiguredStore(config);
     try {
       for (const agent of await store.agents.list()) out.write(`${agent.email}\t${agent.name}\t${agent.role}\n`);
     } finally {
@@ -51,18 +54,18 @@ export async function agentCommand(args: string[], config: Config, out: Output =
     return 2;
   }
 
-  const store = openStore(config.databaseFile);
+  const store = await openConfiguredStore(config);
   try {
     const agents = store.agents;
     if (await agents.credentials(email)) {
-      err.write(`atento agent add: an agent with e-mail ${email} already exists in ${config.databaseFile}\n`);
+      err.write(`atento agent add: an agent with e-mail ${email} already exists in ${databaseName(config)}\n`);
       return 1;
     }
     const password = generatePassword();
     await agents.create({ email, name, role, passwordHash: hashPassword(password) });
     out.write(
       [
-        `Created ${role} ${name} <${email}> in ${config.databaseFile}.`,
+        `Created ${role} ${name} <${email}> in ${databaseName(config)}.`,
         `Password (shown only this once; only a hash is stored): ${password}`,
         'Log in at /agent/login.',
         '',
@@ -86,10 +89,10 @@ async function setRole(values: Record<string, string | undefined>, config: Confi
     err.write(`atento agent role: ${!email ? '--email is required' : roleProblem(role)}\n${USAGE}\n`);
     return 2;
   }
-  const store = openStore(config.databaseFile);
+  const store = await openConfiguredStore(config);
   try {
     if (!(await store.agents.setRole(email, role))) {
-      err.write(`atento agent role: no agent with e-mail ${email} in ${config.databaseFile}\n`);
+      err.write(`atento agent role: no agent with e-mail ${email} in ${databaseName(config)}\n`);
       return 1;
     }
     out.write(`${email} is now ${role}.\n`);

@@ -2,7 +2,7 @@ import { createEngine, findOverlaps, formatProblem } from '../engine';
 import fs from 'node:fs';
 import { findPlaceholders, loadKnowledge, SHOP_VALUES_FILE } from '../knowledge';
 import { knowledgeGaps, type KnowledgeGap } from '../gaps';
-import { openStore } from '../store';
+import { openConfiguredStore } from '../store/open';
 import { parseCommand, parseLang, UsageError } from './options';
 
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -71,11 +71,11 @@ async function unansweredCommand(args: string[]): Promise<number> {
   if (values.since !== undefined && Number.isNaN(Date.parse(values.since as string))) {
     throw new UsageError('atento kb unanswered: --since must be a date such as 2026-11-01');
   }
-  if (!fs.existsSync(config.databaseFile)) {
+  if (!config.databaseUrl && !fs.existsSync(config.databaseFile)) {
     console.error(`atento kb unanswered: no database at ${config.databaseFile} yet: start the server (npm start) or set ATENTO_DATA_DIR`);
     return 1;
   }
-  const store = openStore(config.databaseFile);
+  const store = await openConfiguredStore(config);
   try {
     const since = values.since === undefined ? undefined : new Date(values.since as string).toISOString();
     const rows = await store.unanswered({ since, limit, lang: parseLang('kb unanswered', values.lang), belowConfidence: config.matching.answerThreshold });
@@ -106,13 +106,13 @@ async function gapsCommand(args: string[]): Promise<number> {
   if (values.since !== undefined && Number.isNaN(Date.parse(values.since as string))) {
     throw new UsageError('atento kb gaps: --since must be a date such as 2026-11-01');
   }
-  if (!fs.existsSync(config.databaseFile)) {
+  if (!config.databaseUrl && !fs.existsSync(config.databaseFile)) {
     console.error(`atento kb gaps: no database at ${config.databaseFile} yet: start the server (npm start) or set ATENTO_DATA_DIR`);
     return 1;
   }
   const knowledge = loadKnowledge(config);
   const engine = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
-  const store = openStore(config.databaseFile);
+  const store = await openConfiguredStore(config);
   let groups: KnowledgeGap[];
   try {
     const since = values.since === undefined ? undefined : new Date(values.since as string).toISOString();

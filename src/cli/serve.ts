@@ -2,6 +2,5 @@ import { loadConfig } from '../config';
 import { serve } from '../server';
 
 export async function serveCommand(): Promise<number> {
-  await serve(loadConfig());
-  return 0;
+  return serve(loadConfig());
 }

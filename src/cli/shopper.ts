@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config';
-import { openStore, type ShopperKey } from '../store';
+import type { ShopperKey } from '../store';
+import { openConfiguredStore } from '../store/open';
 import { whatsappNumber } from '../channels/providers/addresses';
 
 const USAGE =
@@ -28,7 +29,7 @@ export async function shopperCommand(args: string[], config: Config, out: Output
     err.write(`${USAGE}\n`);
     return 2;
   }
-  const store = openStore(config.databaseFile);
+  const store = await openConfiguredStore(config);
   try {
     const shoppers = store.shoppers;
     if (sub === 'export') {

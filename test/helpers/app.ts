@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App, type AppDeps } from '../../src/app';
 import { parseConfig, type ConfigInput } from '../../src/config';
 import { startEngineHost, type EngineHost } from '../../src/engine';
+import { postgresOpenerFor } from './postgres';
 import { ShopperClient } from './shopper-client';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -32,7 +33,7 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'atento-test-'));
 }
 
-/** The real app on an ephemeral port with a real SQLite file in a temp folder. */
+/** The real app on an ephemeral port with a real SQLite file in a temp folder (a PostgreSQL database of its own under npm run test:pg). */
 export async function startTestServer(options: { config?: ConfigInput; dataDir?: string; deps?: AppDeps; port?: number } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = parseConfig({
@@ -43,7 +44,9 @@ export async function startTestServer(options: { config?: ConfigInput; dataDir?:
     watchKnowledge: false,
     ...options.config,
   });
-  const app = createApp(config, options.deps);
+  // npm run test:pg: the same server on PostgreSQL (test/helpers/postgres.ts).
+  const openStore = options.deps?.openStore ?? (await postgresOpenerFor(dataDir, options.deps?.clock));
+  const app = createApp(config, { ...options.deps, openStore });
   await new Promise<void>((resolve) => app.server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -1,5 +1,4 @@
 import type { Store } from '../../src/store';
-import { dbOf } from './db';
 
 /** One conversation of a shopper with everything that hangs from it: messages (one a reply), feedback, a CSAT rating, a ticket, dialog state. */
 export async function seedShopper(store: Store, email: string, text: string): Promise<string> {
@@ -10,7 +9,7 @@ export async function seedShopper(store: Store, email: string, text: string): Pr
   await store.feedback.record(answer.id, conversation.id, false);
   await store.tickets.create({ conversationId: conversation.id, name: 'Rosa Díaz', email, message: 'Mi pedido no llega', lang: 'es', reason: 'no_agents' });
   const ask = await store.messages.insert({ conversationId: conversation.id, sender: 'bot', text: '¿Cómo te atendimos?' });
-  dbOf(store).prepare("INSERT INTO csat (request_id, conversation_id, rating, comment, created_at) VALUES (?, ?, 2, 'lento', '2026-12-01')").run(ask.id, conversation.id);
+  await store.csat.record({ requestId: ask.id, conversationId: conversation.id, rating: 2, comment: 'lento' });
   await store.dialogState.write({ [`atento/conversations/${conversation.id}/state`]: { step: 1 } });
   return conversation.id;
 }

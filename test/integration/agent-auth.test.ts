@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config';
 import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
 import { dbOf } from '../helpers/db';
+import { databaseConfig, postgresDumpOf } from '../helpers/postgres';
 
 /** Agent accounts, login, sessions and the socket's upgrade-time authentication, over real HTTP. */
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
   const dataDir = tempDataDir();
   // The account is created the way an operator would: with the CLI, against the same database file.
   const output: string[] = [];
-  const code = await agentCommand(['add', '--email', 'Ana@Tienda.example', '--name', 'Ana Pérez'], parseConfig({ dataDir }), { write: (t: string) => output.push(t) });
+  const code = await agentCommand(['add', '--email', 'Ana@Tienda.example', '--name', 'Ana Pérez'], parseConfig(await databaseConfig(dataDir)), { write: (t: string) => output.push(t) });
   expect(code).toBe(0);
   password = /Password \(shown only this once; only a hash is stored\): (\S+)/.exec(output.join(''))![1];
   server = await startTestServer({ dataDir, deps: { engineHost } });
@@ -56,7 +57,7 @@ test('the CLI stores only a scrypt hash and refuses a second account with the sa
   expect(row.password_hash).toMatch(/^scrypt\$/);
   expect(row.password_hash).not.toContain(password);
   const errors: string[] = [];
-  const code = await agentCommand(['add', '--email', 'ana@tienda.example', '--name', 'Otra'], parseConfig({ dataDir: server.dataDir }), { write: () => 0 }, { write: (t: string) => errors.push(t) });
+  const code = await agentCommand(['add', '--email', 'ana@tienda.example', '--name', 'Otra'], parseConfig(await databaseConfig(server.dataDir)), { write: () => 0 }, { write: (t: string) => errors.push(t) });
   expect(code).toBe(1);
   expect(errors.join('')).toMatch(/already exists/);
 });
@@ -146,6 +147,12 @@ test('guesses sent all at once meet the limit too', async () => {
 test('the database never holds a session token in the clear', async () => {
   const response = await login('ana@tienda.example', password);
   const token = response.headers.get('set-cookie')!.split(';')[0].split('=')[1];
+  const dump = postgresDumpOf(server.app.store); // under npm run test:pg
+  if (dump !== undefined) {
+    expect(dump).toContain('agent_sessions');
+    expect(dump.includes(token)).toBe(false);
+    return;
+  }
   const file = fs.readFileSync(path.join(server.dataDir, 'atento.db'));
   const wal = fs.existsSync(path.join(server.dataDir, 'atento.db-wal')) ? fs.readFileSync(path.join(server.dataDir, 'atento.db-wal')) : Buffer.alloc(0);
   expect(file.includes(token) || wal.includes(token)).toBe(false);

@@ -6,6 +6,7 @@ import { hashPassword } from '../../src/auth';
 import { runCli } from '../cli/run-cli';
 import { AGENT_PASSWORD } from '../helpers/agent-client';
 import { startTestServer, type TestServer } from '../helpers/app';
+import { databaseEnv } from '../helpers/postgres';
 import { ShopperClient } from '../helpers/shopper-client';
 
 /**
@@ -116,11 +117,11 @@ test('questions the bot missed come back grouped by meaning, biggest first, with
   expect(groupWith(groups, 'el cartero no vino')).toMatchObject({ count: 1, reasons: { clarify_unpicked: 1 }, closest: { id: 'damaged-item' } });
 
   // `atento kb gaps` prints the same groups from the same database and knowledge.
-  const cli = runCli(['kb', 'gaps', '--json'], { env: { ATENTO_DATA_DIR: server.dataDir, ATENTO_KNOWLEDGE_DIR: knowledgeDir(), ATENTO_INTENTS_DIR: path.join(root, 'intents') } });
+  const cli = runCli(['kb', 'gaps', '--json'], { env: { ...(await databaseEnv(server.dataDir)), ATENTO_KNOWLEDGE_DIR: knowledgeDir(), ATENTO_INTENTS_DIR: path.join(root, 'intents') } });
   expect(cli.stderr).toBe('');
   const printed = (JSON.parse(cli.stdout) as { groups: Group[] }).groups;
   expect(printed.map((g) => [g.id, g.count, g.closest?.id ?? null])).toEqual(groups.map((g) => [g.id, g.count, g.closest?.id ?? null]));
-  const text = runCli(['kb', 'gaps'], { env: { ATENTO_DATA_DIR: server.dataDir, ATENTO_KNOWLEDGE_DIR: knowledgeDir(), ATENTO_INTENTS_DIR: path.join(root, 'intents') } });
+  const text = runCli(['kb', 'gaps'], { env: { ...(await databaseEnv(server.dataDir)), ATENTO_KNOWLEDGE_DIR: knowledgeDir(), ATENTO_INTENTS_DIR: path.join(root, 'intents') } });
   expect(text.stdout).toMatch(/ {3}3× {2}\[es\] .*\(3 fallback; last /);
   expect(text.stdout).toContain('"dónde estaciono mi auto" ×2');
 });

@@ -4,6 +4,7 @@ import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
 import { capturedLogger } from '../helpers/log-capture';
 import { dbOf } from '../helpers/db';
+import { databaseConfig } from '../helpers/postgres';
 
 /** Roles on the server: every editor/admin route answers by the role of the session, over real HTTP. */
 
@@ -15,7 +16,7 @@ const { logger, lines: logs } = capturedLogger();
 async function addAgent(dataDir: string, email: string, role?: string): Promise<string> {
   const output: string[] = [];
   const args = ['add', '--email', email, '--name', email.split('@')[0], ...(role ? ['--role', role] : [])];
-  expect(await agentCommand(args, parseConfig({ dataDir }), { write: (t: string) => output.push(t) })).toBe(0);
+  expect(await agentCommand(args, parseConfig(await databaseConfig(dataDir)), { write: (t: string) => output.push(t) })).toBe(0);
   return /only a hash is stored\): (\S+)/.exec(output.join(''))![1];
 }
 

@@ -13,6 +13,27 @@ describe('config', () => {
     expect(config).toMatchObject({ port: 8080, databaseFile: '/tmp/x/atento.db', allowedOrigins: ['https://a.example', 'https://b.example'], watchKnowledge: false });
   });
 
+  it('reads ATENTO_DATABASE_URL: a postgres:// or postgresql:// URL only, and not together with a SQLite file', () => {
+    expect(loadConfig({ ATENTO_DATABASE_URL: 'postgres://atento:s3cret@db.internal:5432/atento' }).databaseUrl).toBe('postgres://atento:s3cret@db.internal:5432/atento');
+    expect(loadConfig({ ATENTO_DATABASE_URL: 'postgresql://db.internal/atento' }).databaseUrl).toBe('postgresql://db.internal/atento');
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    for (const wrong of ['mysql://db.internal/atento', 'db.internal:5432', 'postgres://']) {
+      expect(() => loadConfig({ ATENTO_DATABASE_URL: wrong })).toThrow(/use postgres:\/\/user:password@host:5432\/database[\s\S]*databaseUrl/);
+    }
+    expect(() => loadConfig({ ATENTO_DATABASE_URL: 'postgres://db.internal/atento', ATENTO_DB_FILE: '/tmp/atento.db' })).toThrow('atento: set either ATENTO_DATABASE_URL (databaseUrl, PostgreSQL) or ATENTO_DB_FILE (databaseFile, SQLite), not both');
+    // The error names the key and the fix, never the value (which holds the password).
+    const message = (() => {
+      try {
+        loadConfig({ ATENTO_DATABASE_URL: 'mysql://atento:s3cret@db/atento' });
+        return 'no error';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toMatch(/databaseUrl/);
+    expect(message).not.toContain('s3cret');
+  });
+
   it('rejects a misspelled variable, naming it and the known ones', () => {
     expect(() => loadConfig({ ATENTO_DATADIR: 'x' })).toThrow(/unknown environment variable ATENTO_DATADIR; known ones are .*ATENTO_DATA_DIR/);
   });

@@ -1,0 +1,154 @@
+import type { Action, Choice } from '../../engine/types';
+import type { Lang } from '../../knowledge/types';
+import { HISTORY_LIMIT, type MessageKind, type NewMessage, type Sender, type StoredMessage } from '../messages';
+import type { MessageStore } from '../types';
+import { prepared, type Db, type Sql } from './pool';
+
+interface MessageRow {
+  id: number;
+  conversation_id: string;
+  sender: Sender;
+  kind: MessageKind;
+  text: string;
+  lang: Lang | null;
+  entry_id: string | null;
+  action: Action | null;
+  confidence: number | null;
+  choices: string | null;
+  reply_to: number | null;
+  author_name: string | null;
+  client_message_id: string | null;
+  via: 'email' | null;
+  created_at: string;
+}
+
+const COLUMNS =
+  'id, conversation_id, sender, kind, text, lang, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, via, created_at';
+
+/**
+ * Ids are the resume cursor ("send me what came after 41"), so within one conversation they must grow in
+ * commit order: with several writers, a message that took id 41 but committed after 42 would be skipped by a
+ * client that had already read 42. The INSERT therefore draws its id only after locking the conversation's row
+ * (the `updated_at` touch, or a plain row lock for a bot reply, which does not touch it), and that lock is held
+ * until the commit: one statement, one round trip.
+ */
+const insertAfter = (lockConversation: string) => `
+  WITH conversation AS (${lockConversation})
+  INSERT INTO messages (conversation_id, sender, kind, text, lang, normalized, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, via, created_at)
+  SELECT id, $2, $3, $4, $5, $6, $7, $8, $9::double precision, $10, $11::bigint, $12, $13, $14, $15::timestamptz FROM conversation
+  RETURNING id`;
+const INSERT_TOUCHING = insertAfter('UPDATE conversations SET updated_at = $15::timestamptz WHERE id = $1 RETURNING id');
+const INSERT_REPLY = insertAfter('SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE');
+
+/** Stores one message on `sql` (the pool, or a transaction's client); the row is built from what was written. */
+export async function insertMessage(sql: Sql, message: NewMessage, createdAt: string): Promise<StoredMessage> {
+  const stored: Omit<StoredMessage, 'id'> = {
+    conversationId: message.conversationId,
+    sender: message.sender,
+    kind: message.kind ?? 'text',
+    text: message.text,
+    lang: message.lang ?? null,
+    entryId: message.entryId ?? null,
+    action: message.action ?? null,
+    confidence: message.confidence ?? null,
+    options: message.options ?? [],
+    related: message.related ?? [],
+    replyTo: message.replyTo ?? null,
+    authorName: message.authorName ?? null,
+    clientMessageId: message.clientMessageId ?? null,
+    via: message.via ?? null,
+    createdAt,
+  };
+  const hasChoices = stored.options.length + stored.related.length > 0;
+  // A bot reply does not touch the conversation's `updated_at`: the question it answers did, a moment before.
+  const touches = !(stored.sender === 'bot' && stored.replyTo !== null);
+  const result = await sql.query<{ id: number }>(prepared(touches ? INSERT_TOUCHING : INSERT_REPLY, [
+    stored.conversationId,
+    stored.sender,
+    stored.kind,
+    stored.text,
+    stored.lang,
+    message.normalized ?? null,
+    stored.entryId,
+    stored.action,
+    stored.confidence,
+    hasChoices ? JSON.stringify({ options: stored.options, related: stored.related }) : null,
+    stored.replyTo,
+    stored.authorName,
+    stored.clientMessageId,
+    stored.via,
+    createdAt,
+  ]));
+  const row = result.rows[0];
+  if (!row) throw new Error(`messages.insert: no conversation "${stored.conversationId}" (foreign key)`);
+  return { id: row.id, ...stored };
+}
+
+export function messageStore(db: Db, now: () => string): MessageStore {
+  const latestInsert = new Map<string, Promise<void>>();
+  const one = async (text: string, params: unknown[]) => {
+    const [row] = await db.rows<MessageRow>(text, params);
+    return row && toMessage(row);
+  };
+  return {
+    insert(message) {
+      const createdAt = now();
+      const conversationId = message.conversationId;
+      // One conversation's messages are stored in the order this node was given them, as on SQLite: each
+      // waits for the one before it (other conversations' messages still share group commits).
+      const previous = latestInsert.get(conversationId);
+      const insert = (sql: Sql) => insertMessage(sql, message, createdAt);
+      const stored = previous ? db.pending(previous.then(() => db.grouped(insert))) : db.grouped(insert);
+      const settled = stored.then(
+        () => undefined,
+        () => undefined,
+      );
+      latestInsert.set(conversationId, settled);
+      void settled.then(() => {
+        if (latestInsert.get(conversationId) === settled) latestInsert.delete(conversationId);
+      });
+      return stored;
+    },
+    get: (id) => one(`SELECT ${COLUMNS} FROM messages WHERE id = $1`, [id]),
+    findByClientId: (conversationId, clientMessageId) =>
+      one(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND client_message_id = $2`, [conversationId, clientMessageId]),
+    lastShown: (conversationId) =>
+      one(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND sender <> 'shopper' AND kind = 'text' ORDER BY id DESC LIMIT 1`, [conversationId]),
+    async lastShopperAt(conversationId) {
+      const [row] = await db.rows<{ created_at: string }>(
+        "SELECT created_at FROM messages WHERE conversation_id = $1 AND sender = 'shopper' AND via IS NULL ORDER BY id DESC LIMIT 1",
+        [conversationId],
+      );
+      return row?.created_at ?? null;
+    },
+    async listAfter(conversationId, afterId = 0, limit = HISTORY_LIMIT) {
+      const rows = await db.rows<MessageRow>(
+        `SELECT * FROM (SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND id > $2 ORDER BY id DESC LIMIT $3) latest ORDER BY id`,
+        [conversationId, afterId, limit],
+      );
+      return rows.map(toMessage);
+    },
+  };
+}
+
+export function toMessage(row: MessageRow): StoredMessage {
+  const choices = row.choices ? (JSON.parse(row.choices) as { options: Choice[]; related: Choice[] }) : { options: [], related: [] };
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    sender: row.sender,
+    kind: row.kind,
+    text: row.text,
+    lang: row.lang,
+    entryId: row.entry_id,
+    action: row.action,
+    confidence: row.confidence,
+    options: choices.options,
+    related: choices.related,
+    replyTo: row.reply_to,
+    authorName: row.author_name,
+    clientMessageId: row.client_message_id,
+    via: row.via,
+    createdAt: row.created_at,
+  };
+}

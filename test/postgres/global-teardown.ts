@@ -1,0 +1,5 @@
+import type { ThrowawayPostgres } from '../helpers/postgres';
+
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { throwawayPostgres?: ThrowawayPostgres }).throwawayPostgres?.stop();
+}
