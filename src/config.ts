@@ -170,7 +170,7 @@ const configSchema = z
     /**
      * This node is one of several behind a load balancer. Declared, not guessed: a node cannot tell
      * that others serve the same shop, and one that thinks it is alone keeps presence, limits and turn
-     * ownership to itself. Start-up refuses it without Redis and without a session secret of its own.
+     * ownership to itself. Start-up refuses it without Redis, PostgreSQL and a session secret of its own.
      */
     cluster: z.boolean().default(false),
     /** JSON log lines on stdout from this level up; `debug` adds per-socket detail, never message text. */
@@ -188,6 +188,11 @@ const configSchema = z
     message:
       'cluster is on (ATENTO_CLUSTER: several nodes) but redisUrl is not set: set ATENTO_REDIS_URL=redis://host:6379, through which nodes share events for the sockets, agent presence, rate limits, the login limiter and who answers each message (docs/deployment.md, "Redis")',
     path: ['redisUrl'],
+  })
+  .refine((config) => !config.cluster || config.databaseUrl, {
+    message:
+      'cluster is on (ATENTO_CLUSTER: several nodes) but databaseUrl is not set: set ATENTO_DATABASE_URL=postgres://user:password@host:5432/atento on every node (a SQLite file belongs to one machine, and every node must see the same conversations; docs/deployment.md)',
+    path: ['databaseUrl'],
   })
   .refine((config) => !config.cluster || config.sessionSecret, {
     message:

@@ -24,7 +24,7 @@ beforeAll(async () => {
     buses.push(sharedBus);
     nodes.push(
       await startTestServer({
-        config: { cluster: true, redisUrl: redis.url, sessionSecret: 'a-session-secret-shared-by-both-nodes', limits: { newConversationsPerMinute: 3 } },
+        config: { limits: { newConversationsPerMinute: 3 } },
         deps: { engineHost, sharedBus },
       }),
     );
