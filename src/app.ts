@@ -22,6 +22,7 @@ import { analyticsRoutes } from './channels/analytics-routes';
 import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
 import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
+import type { Bus } from './bus';
 import { EventBus } from './events';
 import { createMailer } from './mail';
 import { createMetrics, metricsRoute, silentLogger, type Logger, type Metrics } from './observability';
@@ -39,6 +40,11 @@ export interface AppDeps {
   webDir?: string;
   /** Timers for the handoff's grace periods (tests). */
   timers?: Timers;
+  /**
+   * The bus this node shares with the other nodes (Redis; src/server.ts connects it before the app is
+   * built, and closes it after). Unset: the node is alone, and keeps what it would share to itself.
+   */
+  sharedBus?: Bus;
   /**
    * Opens the store (which the app then owns) with the app's options. Required with `databaseUrl`:
    * PostgreSQL connects asynchronously first (prepareConfiguredStore in src/store/open.ts, called by
@@ -102,7 +108,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(express.json({ limit: config.limits.httpBodyBytes }));
   app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
   app.use(shopperRoutes({ config, store, engine, webDir }));
-  app.use(agentRoutes({ agents: store.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(store.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
+  app.use(agentRoutes({ agents: store.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(deps.sharedBus?.loginFailures ?? store.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
   const routes = express.Router();
   app.use(teamRoutes({ agents: store.agents, store, log }));
   app.use(knowledgeRoutes({ agents: store.agents, store, engineHost, config, clock, log, webDir }));

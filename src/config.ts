@@ -162,6 +162,17 @@ const configSchema = z
     smtpFrom: z.string().min(3).max(320).optional(),
     /** Where shoppers' answers to a ticket reply go (your support inbox); default: the from-address. */
     smtpReplyTo: z.email().optional(),
+    /**
+     * Redis for what crosses nodes (docs/deployment.md, "Redis"): redis://[user:password@]host:port[/db],
+     * or rediss:// for TLS. Unset: one node, everything in the process.
+     */
+    redisUrl: z.string().refine(isRedisUrl, 'use redis://[user:password@]host:6379[/db], or rediss://… for TLS').optional(),
+    /**
+     * This node is one of several behind a load balancer. Declared, not guessed: a node cannot tell
+     * that others serve the same shop, and one that thinks it is alone keeps presence, limits and turn
+     * ownership to itself. Start-up refuses it without Redis and without a session secret of its own.
+     */
+    cluster: z.boolean().default(false),
     /** JSON log lines on stdout from this level up; `debug` adds per-socket detail, never message text. */
     logLevel: z.enum(LOG_LEVELS).default('info'),
     metrics: metricsSchema.prefault({}),
@@ -172,7 +183,17 @@ const configSchema = z
     messenger: messengerSchema.optional(),
   })
   .strict()
-  .refine((config) => !config.smtpUrl || config.smtpFrom, { message: 'set smtpFrom (ATENTO_SMTP_FROM) too: the address ticket replies come from', path: ['smtpFrom'] });
+  .refine((config) => !config.smtpUrl || config.smtpFrom, { message: 'set smtpFrom (ATENTO_SMTP_FROM) too: the address ticket replies come from', path: ['smtpFrom'] })
+  .refine((config) => !config.cluster || config.redisUrl, {
+    message:
+      'cluster is on (ATENTO_CLUSTER: several nodes) but redisUrl is not set: set ATENTO_REDIS_URL=redis://host:6379, through which nodes share events for the sockets, agent presence, rate limits, the login limiter and who answers each message (docs/deployment.md, "Redis")',
+    path: ['redisUrl'],
+  })
+  .refine((config) => !config.cluster || config.sessionSecret, {
+    message:
+      'cluster is on (ATENTO_CLUSTER: several nodes) but sessionSecret is not set: set ATENTO_SESSION_SECRET to the same 32+ random characters on every node (a generated secret lives in one node\'s data folder, and shopper sessions it signs would fail on the others)',
+    path: ['sessionSecret'],
+  });
 
 function isPostgresUrl(raw: string): boolean {
   try {
@@ -217,6 +238,8 @@ const ENV_KEYS: Record<string, { key: string; section?: Section; parse: (raw: st
   ATENTO_SMTP_FROM: { key: 'smtpFrom', parse: String },
   ATENTO_SMTP_REPLY_TO: { key: 'smtpReplyTo', parse: String },
   ATENTO_LOG_LEVEL: { key: 'logLevel', parse: String },
+  ATENTO_REDIS_URL: { key: 'redisUrl', parse: String },
+  ATENTO_CLUSTER: { key: 'cluster', parse: parseBoolean },
   ATENTO_METRICS_TOKEN: { section: 'metrics', key: 'token', parse: String },
   ATENTO_WHATSAPP_ACCOUNT_SID: { section: 'whatsapp', key: 'accountSid', parse: String },
   ATENTO_WHATSAPP_AUTH_TOKEN: { section: 'whatsapp', key: 'authToken', parse: String },
@@ -286,9 +309,18 @@ function readConfigFile(file: string): ConfigInput {
 }
 
 function parseBoolean(raw: string): unknown {
-  if (/^(1|true|yes)$/i.test(raw)) return true;
-  if (/^(0|false|no)$/i.test(raw)) return false;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
   return raw; // left for the schema to reject with a readable message
+}
+
+function isRedisUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') && parsed.hostname !== '' && /^(\/\d*)?$/.test(parsed.pathname);
+  } catch {
+    return false;
+  }
 }
 
 function isTimeZone(name: string): boolean {

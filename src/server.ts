@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { connectRedisBus } from './bus';
 import type { Config } from './config';
 import { createLogger } from './observability';
 import { describeDatabase, prepareConfiguredStore, type StoreOpener } from './store/open';
@@ -7,8 +8,8 @@ import { describeDatabase, prepareConfiguredStore, type StoreOpener } from './st
 /**
  * The entry point that listens: `atento serve` (npm start) calls serve(); running this file
  * directly does the same. Everything else builds apps without listening (see src/app.ts).
+ * Resolves with 0 once listening, or 1 when the database cannot be opened (logged).
  */
-/** Resolves with 0 once listening, or 1 when the database cannot be opened (logged). */
 export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logLevel);
   // PostgreSQL opens (and migrates) asynchronously, before the app is built; SQLite opens inside createApp.
@@ -20,7 +21,9 @@ export async function serve(config: Config): Promise<number> {
     log.fatal({ err: error }, 'database unavailable: not starting');
     return 1;
   }
-  const app = createApp(config, { logger: log, openStore });
+  // Before anything listens: a node that cannot reach Redis must not serve as if it were alone.
+  const bus = config.redisUrl ? await connectRedisBus({ url: config.redisUrl, onError: (error) => log.error({ err: error }, 'redis bus') }) : null;
+  const app = createApp(config, { logger: log, openStore, sharedBus: bus ?? undefined });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.port, config.host, () => resolve());
@@ -28,6 +31,7 @@ export async function serve(config: Config): Promise<number> {
   const { port } = app.server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   log.info({ ...describeDatabase(config), metrics: Boolean(config.metrics.token) }, 'database opened');
+  if (bus) log.info({ cluster: config.cluster, nodeId: bus.nodeId }, 'connected to Redis');
   log.info({ port }, `listening on http://${shownHost}:${port}/ (demo shop; widget at /widget.js; health at /healthz)`);
 
   let stopping = false;
@@ -35,13 +39,16 @@ export async function serve(config: Config): Promise<number> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'closing sockets and the database');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.fatal({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => bus?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.fatal({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

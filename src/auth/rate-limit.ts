@@ -1,5 +1,8 @@
 import type { LoginFailureStore } from '../store';
 
+/** Where failures are counted: the store's table (one node), or Redis shared by every node (src/bus). */
+export type LoginFailureCounts = Pick<LoginFailureStore, 'get' | 'record' | 'clear' | 'forgiveOne'>;
+
 /** How failed logins slow down one key: free tries, then a wait that doubles with each failure. */
 export interface ThrottlePolicy {
   freeFailures: number;
@@ -22,14 +25,16 @@ export function throttleDelaySeconds(failures: number, policy: ThrottlePolicy): 
 /**
  * Failed agent logins, throttled per (e-mail, address) pair and per address, never per e-mail alone:
  * failing for someone's e-mail from other addresses cannot lock that person out. Kept in the store, so a
- * restart does not reset a guesser.
+ * restart does not reset a guesser, or in Redis when nodes are several, so each node sees the failures
+ * made on the others (each node admits one attempt at a time: a burst spread over N nodes gets at most N
+ * attempts past one check, and each is counted).
  */
 export class LoginLimiter {
   /** Admissions in progress: a check and its count happen together, so guesses sent at once meet the limit. */
   private admitting: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly table: LoginFailureStore,
+    private readonly table: LoginFailureCounts,
     private readonly now: () => Date,
   ) {}
 

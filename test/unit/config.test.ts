@@ -53,4 +53,26 @@ describe('config', () => {
     expect(() => loadConfig({ ATENTO_LOG_LEVEL: 'verbose' })).toThrow(/logLevel/);
     expect(() => parseConfig({ limits: { maxTurnWaitMs: 0 } })).toThrow(/maxTurnWaitMs/);
   });
+
+  const SECRET = 's'.repeat(32);
+  it('takes a redis:// or rediss:// URL; several nodes (ATENTO_CLUSTER) refuse to start without one or without a shared session secret', () => {
+    expect(loadConfig({}).cluster).toBe(false);
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ ATENTO_REDIS_URL: 'rediss://:pw@cache.example:6380/2', ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SECRET })).toMatchObject({
+      cluster: true,
+      redisUrl: 'rediss://:pw@cache.example:6380/2',
+    });
+    expect(loadConfig({ ATENTO_REDIS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({ cluster: false });
+    for (const url of ['http://cache.example:6379', 'cache.example:6379', 'redis://', 'redis://cache.example/db0']) {
+      expect(() => loadConfig({ ATENTO_REDIS_URL: url })).toThrow(/use redis:\/\/\[user:password@\]host:6379\[\/db\], or rediss:\/\/… for TLS\n  → at redisUrl/);
+    }
+    expect(() => loadConfig({ ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SECRET })).toThrow(
+      /cluster is on \(ATENTO_CLUSTER: several nodes\) but redisUrl is not set: set ATENTO_REDIS_URL=redis:\/\/host:6379, .*\n  → at redisUrl/,
+    );
+    // Each node would generate its own: a shopper's session from one node would fail on the next.
+    expect(() => loadConfig({ ATENTO_CLUSTER: 'on', ATENTO_REDIS_URL: 'redis://cache.example:6379' })).toThrow(
+      /cluster is on \(ATENTO_CLUSTER: several nodes\) but sessionSecret is not set: set ATENTO_SESSION_SECRET to the same 32\+ random characters on every node .*\n  → at sessionSecret/,
+    );
+    expect(() => loadConfig({ ATENTO_CLUSTER: 'maybe' })).toThrow(/cluster/);
+  });
 });
