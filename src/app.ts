@@ -15,6 +15,7 @@ import {
   type UpgradeHandler,
 } from './channels';
 import { LoginLimiter } from './auth';
+import { proxyTrust } from './channels/client-address';
 import { agentRoutes } from './channels/agent-routes';
 import { knowledgeRoutes } from './channels/knowledge-routes';
 import { teamRoutes } from './channels/team-routes';
@@ -108,7 +109,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(express.json({ limit: config.limits.httpBodyBytes }));
   app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
   app.use(shopperRoutes({ config, store, engine, webDir }));
-  app.use(agentRoutes({ agents: store.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(deps.sharedBus?.loginFailures ?? store.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
+  app.use(agentRoutes({ agents: store.agents, secureCookies: config.secureCookies, proxies: proxyTrust(config.trustedProxies), limiter: new LoginLimiter(deps.sharedBus?.loginFailures ?? store.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
   const routes = express.Router();
   app.use(teamRoutes({ agents: store.agents, store, log }));
   app.use(knowledgeRoutes({ agents: store.agents, store, engineHost, config, clock, log, webDir }));

@@ -8,8 +8,8 @@ import { describeDatabase, prepareConfiguredStore, type StoreOpener } from './st
 /**
  * The entry point that listens: `atento serve` (npm start) calls serve(); running this file
  * directly does the same. Everything else builds apps without listening (see src/app.ts).
+ * Resolves with 0 once listening, or 1 when the database cannot be opened (logged).
  */
-/** Resolves with 0 once listening, or 1 when the database cannot be opened (logged). */
 export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logLevel);
   // Before anything listens: a node that cannot reach Redis must not serve as if it were alone. First,

@@ -11,7 +11,7 @@ import type { Logger } from '../observability';
 import { SESSION_MAX_AGE_SECONDS, verifyShopper, type SessionSigner } from '../session';
 import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedShopper } from '../store';
 import type { BotRuntime } from './bot-runtime';
-import { clientAddress } from './client-address';
+import { clientAddress, proxyTrust } from './client-address';
 import { isOriginAllowed } from './origin';
 import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
@@ -117,6 +117,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   let warnedNoIdentitySecret = false;
   let draining = false;
   const { limits } = config;
+  const proxies = proxyTrust(config.trustedProxies);
   // autoPong off: a pong goes out after the frames before its ping (group commit delays frames a tick).
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false, autoPong: false });
   const clients = new Set<ShopperSocket>();
@@ -397,7 +398,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   }
 
   function onConnection(ws: WebSocket, request: IncomingMessage): void {
-    const address = clientAddress(request);
+    const address = clientAddress(request, proxies);
     const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null };
     client.helloTimer = setTimeout(() => refuseAndClose(client, 'hello_timeout'), limits.helloTimeoutMs);
     client.helloTimer.unref();
@@ -432,7 +433,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       if (!isOriginAllowed(request, config.allowedOrigins)) {
         return rejectUpgrade(socket, ERRORS.origin_forbidden.http, ERRORS.origin_forbidden.message);
       }
-      if ((socketsByAddress.get(clientAddress(request)) ?? 0) >= limits.socketsPerAddress) {
+      if ((socketsByAddress.get(clientAddress(request, proxies)) ?? 0) >= limits.socketsPerAddress) {
         return rejectUpgrade(socket, 429, 'Too many open chat connections from this address; close some tabs and try again.');
       }
       wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request));

@@ -13,6 +13,14 @@ describe('config', () => {
     expect(config).toMatchObject({ port: 8080, databaseFile: '/tmp/x/atento.db', allowedOrigins: ['https://a.example', 'https://b.example'], watchKnowledge: false });
   });
 
+  it('reads ATENTO_TRUSTED_PROXIES: IP addresses and CIDR ranges only', () => {
+    expect(loadConfig({ ATENTO_TRUSTED_PROXIES: '172.28.0.10, 10.0.0.0/24,fd00::/8' }).trustedProxies).toEqual(['172.28.0.10', '10.0.0.0/24', 'fd00::/8']);
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    for (const wrong of ['nginx', '10.0.0.0/33', '10.0.0.1/24/1', '300.1.1.1']) {
+      expect(() => loadConfig({ ATENTO_TRUSTED_PROXIES: wrong })).toThrow(/use an IP address such as "10.0.0.5"[\s\S]*trustedProxies/);
+    }
+  });
+
   it('reads ATENTO_DATABASE_URL: a postgres:// or postgresql:// URL only, and not together with a SQLite file', () => {
     expect(loadConfig({ ATENTO_DATABASE_URL: 'postgres://atento:s3cret@db.internal:5432/atento' }).databaseUrl).toBe('postgres://atento:s3cret@db.internal:5432/atento');
     expect(loadConfig({ ATENTO_DATABASE_URL: 'postgresql://db.internal/atento' }).databaseUrl).toBe('postgresql://db.internal/atento');
