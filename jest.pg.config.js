@@ -4,20 +4,23 @@
  * (scripts/throwaway-postgres.js).
  *
  * Their assertions on what is on disk run there too (test/helpers/db.ts, test/helpers/postgres.ts). Not listed:
- * store, analytics and knowledge-gaps-store open a SQLite store directly (the conformance suite in
- * test/store covers the same operations on both).
+ * store, whose cases are SQLite's own (the file in WAL mode, its migrations' user_version, better-sqlite3's
+ * errors, group commit seen from a second connection to the file); their backend-neutral counterparts are in
+ * the conformance suite in test/store.
  * @type {import('jest').Config}
  */
 const base = require('./jest.config.js');
 
 const INTEGRATION_ON_POSTGRES = [
   'agent-auth',
+  'analytics',
   'analytics-routes',
   'bad-frames',
   'csat',
   'handoff',
   'hot-reload',
   'knowledge-editing',
+  'knowledge-gaps-store',
   'load-shedding',
   'login-throttle',
   'messenger',

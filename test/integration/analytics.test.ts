@@ -1,20 +1,20 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { buildReport, collectFigures, parseAnalyticsQuery, startOfDay, type AnalyticsFilters, type ReportContext } from '../../src/analytics';
 import { csatQuestion } from '../../src/handoff/csat';
 import type { Lang } from '../../src/knowledge/types';
 import { normalize } from '../../src/nlp';
-import { openStore, type Conversation, type SqliteStore } from '../../src/store';
-import { tempDataDir } from '../helpers/app';
+import type { Conversation, SqliteStore, Store } from '../../src/store';
+import { BACKEND, openTestStore } from '../helpers/stores';
 
 /**
- * Known conversations, written through the store's own functions on a moved clock into a real SQLite
- * file, and every figure of the analytics page checked by hand. The shop is in Mexico City (UTC−6).
+ * Known conversations, written through the store's own functions on a moved clock into a real database
+ * (a SQLite file under `npm test`, PostgreSQL under `npm run test:pg`), and every figure of the analytics
+ * page checked by hand. The shop is in Mexico City (UTC−6).
  */
 
 const ZONE = 'America/Mexico_City';
 let now = new Date('2026-03-01T00:00:00Z');
-let store: SqliteStore;
+let store: Store;
 let agentId: string;
 
 const at = (iso: string) => {
@@ -67,8 +67,7 @@ async function ticket(c: Conversation, reason: string, iso: string) {
 }
 
 beforeAll(async () => {
-  const file = path.join(tempDataDir(), 'atento.db');
-  store = openStore(file, () => now);
+  ({ store } = await openTestStore(() => now));
   agentId = (await store.agents.create({ email: 'ana@tienda.example', name: 'Ana', role: 'agent', passwordHash: 'unused' })).id;
 
   // Before the range: 23:00 on 28 February in Mexico City.
@@ -127,7 +126,7 @@ beforeAll(async () => {
   await ask(await conversation('es', '2026-03-03T07:00:00Z'), 'no entiendo', '2026-03-03T07:00:05Z', { action: 'fallback' });
 });
 
-afterAll(() => store.close());
+afterAll(async () => await store.close());
 
 async function figures(query: Record<string, string>) {
   const parsed = parseAnalyticsQuery(query, { timeZone: ZONE, now: new Date('2026-03-10T12:00:00Z') });
@@ -238,15 +237,6 @@ test('as the server collects them (a month of days per query, turns of the event
   expect(collected.days.find((day) => day.day === '2026-02-28')).toEqual({ day: '2026-02-28', conversations: 1, contained: 1 });
 });
 
-test('every query runs on an index, never a scan of a table', async () => {
-  for (const [name, statement] of Object.entries(store.analytics.statements)) {
-    const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all({ from: 'a', to: 'b', lang: null, days: '[]' }) as Array<{ detail: string }>;
-    const scans = plan.map((row) => row.detail).filter((detail) => detail.startsWith('SCAN ') && !/^SCAN (json_each|\(subquery|handoff$)/.test(detail));
-    expect({ name, scans }).toEqual({ name, scans: [] });
-    expect(plan.some((row) => /USING (COVERING )?INDEX/.test(row.detail))).toBe(true);
-  }
-});
-
 test('days across a daylight-saving change have their real length', async () => {
   // Madrid moved its clocks forward at 02:00 on 29 March 2026: that day has 23 hours.
   const start = startOfDay('2026-03-29', 'Europe/Madrid');
@@ -268,5 +258,22 @@ test('query errors say which parameter and what to send', async () => {
   // Defaults: the last 30 days up to today in the shop's zone.
   const defaults = parse({});
   expect(defaults.ok && defaults.filters).toEqual({ from: '2026-02-09', to: '2026-03-10', lang: 'all', timeZone: ZONE });
-  expect(fs.existsSync(store.db.name)).toBe(true);
+});
+
+// What only SQLite has: the file on disk, and its query planner.
+(BACKEND === 'sqlite' ? describe : describe.skip)('on SQLite', () => {
+  const sqlite = () => store as SqliteStore;
+
+  test('the figures come from a real file', () => {
+    expect(fs.existsSync(sqlite().db.name)).toBe(true);
+  });
+
+  test('every query runs on an index, never a scan of a table', async () => {
+    for (const [name, statement] of Object.entries(sqlite().analytics.statements)) {
+      const plan = sqlite().db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all({ from: 'a', to: 'b', lang: null, days: '[]' }) as Array<{ detail: string }>;
+      const scans = plan.map((row) => row.detail).filter((detail) => detail.startsWith('SCAN ') && !/^SCAN (json_each|\(subquery|handoff$)/.test(detail));
+      expect({ name, scans }).toEqual({ name, scans: [] });
+      expect(plan.some((row) => /USING (COVERING )?INDEX/.test(row.detail))).toBe(true);
+    }
+  });
 });

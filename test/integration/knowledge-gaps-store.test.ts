@@ -1,17 +1,16 @@
-import path from 'node:path';
-import { openStore, type Store } from '../../src/store';
-import { tempDataDir } from '../helpers/app';
+import type { Store } from '../../src/store';
+import { openTestStore } from '../helpers/stores';
 
-/** Which stored questions are gaps, and handled marks, on a real SQLite file. */
+/** Which stored questions are gaps, and handled marks, on a real database (SQLite, or PostgreSQL under `npm run test:pg`). */
 
 let store: Store;
 let now = '2026-12-04T10:00:00.000Z';
 const clock = () => new Date(now);
 
-beforeEach(() => {
-  store = openStore(path.join(tempDataDir(), 'atento.db'), clock);
+beforeEach(async () => {
+  ({ store } = await openTestStore(clock));
 });
-afterEach(() => store.close());
+afterEach(async () => await store.close());
 
 async function turn(conversationId: string, text: string, reply: { action: 'answer' | 'clarify' | 'fallback'; confidence: number; entryId?: string }) {
   const asked = await store.messages.insert({ conversationId, sender: 'shopper', text, normalized: text.toLowerCase(), lang: 'es' });
