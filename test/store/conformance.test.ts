@@ -94,6 +94,10 @@ describe(`store conformance (${BACKEND})`, () => {
     expect(await store.handoffs.current(conversation.id)).toMatchObject({ agentId: winner.id });
     expect((await store.conversations.get(conversation.id))!.status).toBe('agent');
     expect(await store.handoffs.claim(conversation.id, ana.id, TAKEN)).toBe('already_taken');
+    // Only the holder resolves it.
+    const loser = winner === ana ? luis : ana;
+    expect(await store.handoffs.release(conversation.id, { outcome: 'resolved', heldBy: loser.id }, { from: 'agent', to: 'resolved' })).toBe(false);
+    expect(await store.handoffs.current(conversation.id)).toMatchObject({ agentId: winner.id });
   });
 
   test('many claims racing for many conversations: each conversation gets exactly one agent', async () => {
@@ -118,6 +122,20 @@ describe(`store conformance (${BACKEND})`, () => {
     expect(await store.handoffs.queue()).toEqual([handoff]);
     expect(await store.conversations.changeStatus(conversation.id, { from: 'bot', to: 'resolved' })).toBe(false);
     expect((await store.conversations.get(conversation.id))!.status).toBe('waiting');
+  });
+
+  test('a stale change writes nothing: no claim of a chat that left the queue, and a refused request leaves no handoff behind', async () => {
+    const ana = await agent('ana@tienda.example');
+    const conversation = await waitingConversation();
+    // The shopper left the queue for the form; a claim decided on the old status takes nothing.
+    expect(await store.handoffs.release(conversation.id, { outcome: 'ticket', heldBy: null }, { from: 'waiting', to: 'bot' })).toBe(true);
+    expect(await store.handoffs.claim(conversation.id, ana.id, TAKEN)).toBe('not_waiting');
+    expect(await store.handoffs.current(conversation.id)).toBeUndefined();
+    // A status that does not match rolls back the handoff row written with it.
+    expect(await store.handoffs.request(conversation.id, { reason: 'button', lang: 'es' }, { from: 'agent', to: 'waiting' })).toBeNull();
+    expect(await store.handoffs.current(conversation.id)).toBeUndefined();
+    expect(await store.handoffs.queue()).toEqual([]);
+    expect((await store.conversations.get(conversation.id))!.status).toBe('bot');
   });
 
   test('queue order: first come first served, and a requeued conversation goes in front', async () => {
@@ -231,6 +249,40 @@ describe(`store conformance (${BACKEND})`, () => {
     await store.feedback.record(reply.id, conversation.id, true);
     expect(await store.feedback.get(reply.id)).toEqual({ messageId: reply.id, conversationId: conversation.id, helpful: true, createdAt: '2026-03-03T15:00:00.000Z', updatedAt: '2026-03-04T15:00:00.000Z' });
     expect(await store.healthy()).toBe(true);
+  });
+
+  test('a store reopened on its database (a restart: migrations already applied) keeps conversations and dialog state', async () => {
+    const conversation = await store.conversations.create('es');
+    await store.dialogState.write({ 'handoff:c1': { streak: 1 }, 'handoff:c2': { streak: 2 } });
+    await store.dialogState.delete(['handoff:c2']);
+    await store.close();
+    store = await openAnother();
+    expect(await store.conversations.get(conversation.id)).toMatchObject({ id: conversation.id, status: 'bot', lang: 'es' });
+    expect(await store.dialogState.read('handoff:c1')).toEqual({ streak: 1 });
+    expect(await store.dialogState.read('handoff:c2')).toBeUndefined();
+  });
+
+  test('unanswered questions: fallbacks, clarifications and weak answers, grouped by normalized text and counted', async () => {
+    const conversation = (await store.conversations.create('es')).id;
+    const exchange = async (text: string, normalized: string, action: 'answer' | 'clarify' | 'fallback', confidence: number) => {
+      const asked = await store.messages.insert({ conversationId: conversation, sender: 'shopper', text, normalized, lang: 'es' });
+      await store.messages.insert({ conversationId: conversation, sender: 'bot', text: '…', action, confidence, replyTo: asked.id, lang: 'es' });
+    };
+    await exchange('¿Venden tarjetas de regalo?', 'venden tarjetas de regalo', 'fallback', 0.1);
+    await exchange('venden tarjetas de regalo', 'venden tarjetas de regalo', 'fallback', 0.12);
+    await exchange('tarjeta', 'tarjeta', 'clarify', 0.4);
+    await exchange('cuanto cuesta el envio', 'cuanto cuesta el envio', 'answer', 0.9);
+    await exchange('plazos', 'plazos', 'answer', 0.3);
+
+    const rows = await store.unanswered();
+    expect(rows.map((row) => [row.normalized, row.count, row.lastAction])).toEqual([
+      ['venden tarjetas de regalo', 2, 'fallback'],
+      ['plazos', 1, 'answer'],
+      ['tarjeta', 1, 'clarify'],
+    ]);
+    expect(rows[0]!.example).toBe('venden tarjetas de regalo');
+    expect(await store.unanswered({ limit: 1 })).toHaveLength(1);
+    expect(await store.unanswered({ since: '2999-01-01' })).toEqual([]);
   });
 
   test('analytics on seeded data: containment, reasons, waits, CSAT, answers and questions', async () => {
