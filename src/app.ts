@@ -20,9 +20,10 @@ import { knowledgeRoutes } from './channels/knowledge-routes';
 import { teamRoutes } from './channels/team-routes';
 import { analyticsRoutes } from './channels/analytics-routes';
 import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
+import { publishToBus } from './channels/fanout';
 import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
-import type { Bus } from './bus';
+import { createMemoryBus, type Bus } from './bus';
 import { EventBus } from './events';
 import { createMailer } from './mail';
 import { createMetrics, metricsRoute, silentLogger, type Logger, type Metrics } from './observability';
@@ -89,8 +90,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
   const handoff = new HandoffService({ store, log, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
   handoff.start().catch((error: unknown) => log.error({ err: error }, 'handoff start failed'));
-  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
-  const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, afterCommit: (send) => store.afterCommit(send) });
+  // One node alone fans out in memory (the same synchronous calls as the events); several share Redis.
+  const bus = deps.sharedBus ?? createMemoryBus({ onError: (error) => log.error({ err: error }, 'event listener failed') });
+  const stopPublishing = publishToBus(bus, events, handoff);
+  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, fanout: bus, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
+  const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, fanout: bus, afterCommit: (send) => store.afterCommit(send) });
   metrics = createMetrics({ events, pendingTurns: () => gateway.pendingTurns(), sockets: () => ({ shopper: gateway.connectionCount(), agent: agentGateway.connectionCount() }) });
   const webDir = deps.webDir ?? webBundleDir();
   // WhatsApp and Messenger load the Bot Framework (tens of MB): only when one of them is configured.
@@ -142,6 +146,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         await gateway.close();
         await providers?.close();
         agentGateway.close();
+        stopPublishing();
+        if (bus !== deps.sharedBus) await bus.close();
         handoff.close();
         metrics?.close();
         server.closeAllConnections();

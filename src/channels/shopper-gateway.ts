@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { Bus } from '../bus';
 import type { Config } from '../config';
 import type { Engine } from '../engine';
 import type { Reply } from '../engine/types';
@@ -12,6 +13,7 @@ import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedSh
 import type { BotRuntime } from './bot-runtime';
 import { clientAddress } from './client-address';
 import { isOriginAllowed } from './origin';
+import { CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
 import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
 import { RateLimiter } from './rate-limit';
@@ -68,6 +70,8 @@ export interface ShopperGatewayDeps {
   bot: BotRuntime;
   sessions: SessionSigner;
   log: Logger;
+  /** Where the frames for this node's sockets come from (src/channels/fanout.ts): this node's and the others'. */
+  fanout: Pick<Bus, 'subscribe'>;
   /** Called when a shopper turn is done: seconds since its frame was read (queue wait included). */
   onTurnDone?: (seconds: number) => void;
 }
@@ -145,15 +149,21 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     }
   };
 
+  // Delivered from the bus's topic: the same frames whichever node stored the message or changed the status.
   const unsubscribe = [
-    events.on('message.created', ({ message }) => {
-      if (message.kind !== 'note') broadcast(message.conversationId, toMessageFrame(message, entryKind));
-    }),
-    events.on('conversation.status_changed', ({ conversationId, status, position, etaSeconds, agentName, agentsAvailable }) =>
-      broadcast(conversationId, { type: 'status', state: status, position, etaSeconds, agentName, agentsAvailable }),
-    ),
-    events.on('conversation.typing', ({ conversationId, from, isTyping, agentName }) => {
-      if (from === 'agent') broadcast(conversationId, { type: 'typing', from, isTyping, agentName });
+    deps.fanout.subscribe(CONVERSATION_TOPIC, conversationEventSchema, (event) => {
+      switch (event.type) {
+        case 'message':
+          if (event.message.kind !== 'note') broadcast(event.message.conversationId, toMessageFrame(event.message, entryKind));
+          return;
+        case 'status': {
+          const { conversationId, status, position, etaSeconds, agentName, agentsAvailable } = event;
+          return broadcast(conversationId, { type: 'status', state: status, position, etaSeconds, agentName, agentsAvailable });
+        }
+        case 'typing':
+          if (event.from === 'agent') broadcast(event.conversationId, { type: 'typing', from: event.from, isTyping: event.isTyping, agentName: event.agentName });
+          return;
+      }
     }),
   ];
 

@@ -13,7 +13,7 @@ import { nextStatus, type HandoffEvent } from './state';
 import { DialogMemory, type HandoffDialog } from './dialog-memory';
 import { TEXTS } from './texts';
 import { createMailer, MailError, type Mailer } from '../mail';
-import { ShopperPresence } from './shopper-presence';
+import { ShopperPresence, type ShopperPresenceState } from './shopper-presence';
 import { composeTicketReply } from './ticket-replies';
 import { csatQuestion, isCsatQuestion } from './csat';
 import { replyWindowOpen } from './reply-window';
@@ -42,7 +42,7 @@ export type AgentUpdate =
   | { type: 'released'; agentId: string; conversationId: string; outcome: HandoffOutcome | 'requeued' | 'transferred' }
   | { type: 'tickets' }
   | { type: 'agents' }
-  | { type: 'presence'; conversationId: string }
+  | ({ type: 'presence'; conversationId: string } & ShopperPresenceState)
   | { type: 'rated'; agentId: string; conversationId: string };
 
 export interface ShopperStatus {
@@ -158,7 +158,7 @@ export class HandoffService {
     // listener (no console, or the service closed at shutdown): nothing to tell, nothing to read.
     if (this.listeners.size === 0) return;
     const status = (await this.store.conversations.get(conversationId))?.status;
-    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId });
+    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId, ...this.shoppers.of(conversationId) });
   }
 
   /** The status frame a (re)connecting shopper should see. */

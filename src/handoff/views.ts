@@ -35,10 +35,6 @@ export class ConsoleViews {
     };
   }
 
-  presenceOf(conversationId: string) {
-    return this.shoppers.of(conversationId);
-  }
-
   caseTitle(reason: string): string | undefined {
     return reason.startsWith('faq:') ? this.entryTitle(reason.slice(4)) : undefined;
   }
