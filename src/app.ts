@@ -20,7 +20,7 @@ import { knowledgeRoutes } from './channels/knowledge-routes';
 import { teamRoutes } from './channels/team-routes';
 import { analyticsRoutes } from './channels/analytics-routes';
 import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
-import { publishToBus } from './channels/fanout';
+import { AGENTS_TOPIC, agentUpdateSchema, publishToBus } from './channels/fanout';
 import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
 import { createMemoryBus, type Bus } from './bus';
@@ -88,11 +88,15 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const clock = deps.clock ?? (() => new Date());
   // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.
   const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
-  const handoff = new HandoffService({ store, log, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
-  handoff.start().catch((error: unknown) => log.error({ err: error }, 'handoff start failed'));
   // One node alone fans out in memory (the same synchronous calls as the events); several share Redis.
   const bus = deps.sharedBus ?? createMemoryBus({ onError: (error) => log.error({ err: error }, 'event listener failed') });
+  const handoff = new HandoffService({ store, log, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config), bus });
+  handoff.start().catch((error: unknown) => log.error({ err: error }, 'handoff start failed'));
   const stopPublishing = publishToBus(bus, events, handoff);
+  // An agent came or went on some node: routing and "is anyone online" read the team again.
+  const stopHearingTeam = bus.subscribe(AGENTS_TOPIC, agentUpdateSchema, (update) => {
+    if (update.type === 'agents') handoff.teamChanged().catch((error: unknown) => log.error({ err: error }, 'agent presence refresh failed'));
+  });
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, fanout: bus, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
   const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, fanout: bus, afterCommit: (send) => store.afterCommit(send) });
   metrics = createMetrics({ events, pendingTurns: () => gateway.pendingTurns(), sockets: () => ({ shopper: gateway.connectionCount(), agent: agentGateway.connectionCount() }) });
@@ -147,6 +151,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         await providers?.close();
         agentGateway.close();
         stopPublishing();
+        stopHearingTeam();
         if (bus !== deps.sharedBus) await bus.close();
         handoff.close();
         metrics?.close();
