@@ -97,14 +97,14 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const stopHearingTeam = bus.subscribe(AGENTS_TOPIC, agentUpdateSchema, (update) => {
     if (update.type === 'agents') handoff.teamChanged().catch((error: unknown) => log.error({ err: error }, 'agent presence refresh failed'));
   });
-  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, fanout: bus, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
+  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, fanout: bus, turnLeases: deps.sharedBus?.leases, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
   const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, fanout: bus, afterCommit: (send) => store.afterCommit(send) });
   metrics = createMetrics({ events, pendingTurns: () => gateway.pendingTurns(), sockets: () => ({ shopper: gateway.connectionCount(), agent: agentGateway.connectionCount() }) });
   const webDir = deps.webDir ?? webBundleDir();
   // WhatsApp and Messenger load the Bot Framework (tens of MB): only when one of them is configured.
   const providers =
     config.whatsapp || config.messenger
-      ? (require('./channels/providers') as typeof import('./channels/providers')).createProviderChannels({ config, store, events, handoff, engine, bot, log })
+      ? (require('./channels/providers') as typeof import('./channels/providers')).createProviderChannels({ config, store, events, handoff, engine, bot, log, leases: deps.sharedBus?.leases })
       : null;
 
   const app = express();

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import type { Bus } from '../bus';
+import type { Bus, Leases } from '../bus';
 import type { Config } from '../config';
 import type { Engine } from '../engine';
 import type { Reply } from '../engine/types';
@@ -72,6 +72,8 @@ export interface ShopperGatewayDeps {
   log: Logger;
   /** Where the frames for this node's sockets come from (src/channels/fanout.ts): this node's and the others'. */
   fanout: Pick<Bus, 'subscribe'>;
+  /** Several nodes: one owner per conversation turn (src/channels/turn.ts). */
+  turnLeases?: Leases;
   /** Called when a shopper turn is done: seconds since its frame was read (queue wait included). */
   onTurnDone?: (seconds: number) => void;
 }
@@ -114,7 +116,7 @@ interface ShopperSocket {
 
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const { config, store, events, sessions, handoff, log } = deps;
-  const shopperTurns = createTurns({ store, events, handoff, engine: deps.engine, bot: deps.bot, log });
+  const shopperTurns = createTurns({ store, events, handoff, engine: deps.engine, bot: deps.bot, log, leases: deps.turnLeases });
   let warnedNoIdentitySecret = false;
   let draining = false;
   const { limits } = config;
