@@ -38,6 +38,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/'],
   testMatch: [
     '<rootDir>/test/postgres/**/*.test.ts',
+    // Several nodes on one database and one Redis (test/helpers/redis.ts starts a throwaway redis-server).
+    '<rootDir>/test/cluster/**/*.test.ts',
     '<rootDir>/test/store/**/*.test.ts',
     ...INTEGRATION_ON_POSTGRES.map((name) => `<rootDir>/test/integration/${name}.test.ts`),
   ],
