@@ -141,8 +141,12 @@ export class HandoffService {
       bus.presence,
       (error) => this.log.warn({ err: error }, 'agent presence not shared with the other nodes'),
       PRESENCE_HEARTBEAT_MS,
-      // Their node was killed, or they closed the console there: their chats get the grace period here too.
-      (agentIds) => agentIds.forEach((agentId) => this.presence.startGrace(agentId, () => this.background(this.agentGone(agentId)))),
+      // Their node was killed, or they closed the console there: consoles show them offline, and their
+      // chats get the grace period here too.
+      (agentIds) => {
+        agentIds.forEach((agentId) => this.presence.startGrace(agentId, () => this.background(this.agentGone(agentId))));
+        this.notify({ type: 'agents' });
+      },
     );
     this.memory = new DialogMemory(deps.store);
     this.views = new ConsoleViews(deps.store, this.team, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
