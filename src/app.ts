@@ -93,9 +93,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const handoff = new HandoffService({ store, log, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config), bus });
   handoff.start().catch((error: unknown) => log.error({ err: error }, 'handoff start failed'));
   const stopPublishing = publishToBus(bus, events, handoff);
-  // An agent came or went on some node: routing and "is anyone online" read the team again.
+  // An agent came or went on some node: routing and "is anyone online" read the team again. A shopper
+  // came or went on some node: the consoles' lists here show it too.
   const stopHearingTeam = bus.subscribe(AGENTS_TOPIC, agentUpdateSchema, (update) => {
     if (update.type === 'agents') handoff.teamChanged().catch((error: unknown) => log.error({ err: error }, 'agent presence refresh failed'));
+    if (update.type === 'presence') handoff.shopperPresenceHeard(update.conversationId, update);
   });
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, fanout: bus, turnLeases: deps.sharedBus?.leases, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
   const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, fanout: bus, afterCommit: (send) => store.afterCommit(send) });

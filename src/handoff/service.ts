@@ -361,6 +361,11 @@ export class HandoffService {
 
   // ——— Agent side ———
 
+  /** A node (this one included) said a waiting or assigned shopper opened their first tab or closed their last. */
+  shopperPresenceHeard(conversationId: string, state: ShopperPresenceState): void {
+    this.shoppers.heard(conversationId, state);
+  }
+
   /** Another node said its agents changed: read who is online now. */
   async teamChanged(): Promise<void> {
     await this.team.refresh();
