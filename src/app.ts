@@ -15,6 +15,7 @@ import {
   type UpgradeHandler,
 } from './channels';
 import { LoginLimiter } from './auth';
+import { proxyTrust } from './channels/client-address';
 import { agentRoutes } from './channels/agent-routes';
 import { knowledgeRoutes } from './channels/knowledge-routes';
 import { teamRoutes } from './channels/team-routes';
@@ -99,7 +100,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     if (update.type === 'agents') handoff.teamChanged().catch((error: unknown) => log.error({ err: error }, 'agent presence refresh failed'));
     if (update.type === 'presence') handoff.shopperPresenceHeard(update.conversationId, update);
   });
-  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, fanout: bus, turnLeases: deps.sharedBus?.leases, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
+  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, fanout: bus, turnLeases: deps.sharedBus?.leases, sharedCounters: deps.sharedBus?.counters, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
   const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, fanout: bus, afterCommit: (send) => store.afterCommit(send) });
   metrics = createMetrics({ events, pendingTurns: () => gateway.pendingTurns(), sockets: () => ({ shopper: gateway.connectionCount(), agent: agentGateway.connectionCount() }) });
   const webDir = deps.webDir ?? webBundleDir();
@@ -118,7 +119,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(express.json({ limit: config.limits.httpBodyBytes }));
   app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
   app.use(shopperRoutes({ config, store, engine, webDir }));
-  app.use(agentRoutes({ agents: store.agents, secureCookies: config.secureCookies, limiter: new LoginLimiter(deps.sharedBus?.loginFailures ?? store.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
+  app.use(agentRoutes({ agents: store.agents, secureCookies: config.secureCookies, proxies: proxyTrust(config.trustedProxies), limiter: new LoginLimiter(deps.sharedBus?.loginFailures ?? store.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions() }));
   const routes = express.Router();
   app.use(teamRoutes({ agents: store.agents, store, log }));
   app.use(knowledgeRoutes({ agents: store.agents, store, engineHost, config, clock, log, webDir }));

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { SHOP_COUNTRIES } from './knowledge/shop-values';
@@ -143,6 +144,11 @@ const configSchema = z
     shopCountry: z.enum(SHOP_COUNTRIES).default('MX'),
     /** Origins (scheme://host[:port]) whose pages may embed the widget; the server's own origin always may. */
     allowedOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'use an origin such as "https://shop.example"')).default([]),
+    /**
+     * Reverse proxies on other hosts (IP addresses or CIDR ranges) whose X-Forwarded-For and
+     * X-Forwarded-Proto are believed; loopback always is. Needed when the proxy is not on this machine.
+     */
+    trustedProxies: z.array(z.string().refine(isAddressOrRange, 'use an IP address such as "10.0.0.5" or a range such as "10.0.0.0/24"')).default([]),
     /** HMAC secret for shopper sessions; generated and kept in <dataDir> when absent. */
     sessionSecret: z.string().min(32, 'must be at least 32 characters').optional(),
     /** The secret the shop signs its users' ids with (data-user-hash); unset: data-user-* are ignored. */
@@ -170,7 +176,7 @@ const configSchema = z
     /**
      * This node is one of several behind a load balancer. Declared, not guessed: a node cannot tell
      * that others serve the same shop, and one that thinks it is alone keeps presence, limits and turn
-     * ownership to itself. Start-up refuses it without Redis and without a session secret of its own.
+     * ownership to itself. Start-up refuses it without Redis, PostgreSQL and a session secret of its own.
      */
     cluster: z.boolean().default(false),
     /** JSON log lines on stdout from this level up; `debug` adds per-socket detail, never message text. */
@@ -188,6 +194,11 @@ const configSchema = z
     message:
       'cluster is on (ATENTO_CLUSTER: several nodes) but redisUrl is not set: set ATENTO_REDIS_URL=redis://host:6379, through which nodes share events for the sockets, agent presence, rate limits, the login limiter and who answers each message (docs/deployment.md, "Redis")',
     path: ['redisUrl'],
+  })
+  .refine((config) => !config.cluster || config.databaseUrl, {
+    message:
+      'cluster is on (ATENTO_CLUSTER: several nodes) but databaseUrl is not set: set ATENTO_DATABASE_URL=postgres://user:password@host:5432/atento on every node (a SQLite file belongs to one machine, and every node must see the same conversations; docs/deployment.md)',
+    path: ['databaseUrl'],
   })
   .refine((config) => !config.cluster || config.sessionSecret, {
     message:
@@ -231,6 +242,7 @@ const ENV_KEYS: Record<string, { key: string; section?: Section; parse: (raw: st
   ATENTO_SHOP_NAME: { key: 'shopName', parse: String },
   ATENTO_SHOP_COUNTRY: { key: 'shopCountry', parse: (raw) => raw.trim().toUpperCase() },
   ATENTO_ALLOWED_ORIGINS: { key: 'allowedOrigins', parse: (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean) },
+  ATENTO_TRUSTED_PROXIES: { key: 'trustedProxies', parse: (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean) },
   ATENTO_SESSION_SECRET: { key: 'sessionSecret', parse: String },
   ATENTO_IDENTITY_SECRET: { key: 'identitySecret', parse: String },
   ATENTO_SECURE_COOKIES: { key: 'secureCookies', parse: parseBoolean },
@@ -321,6 +333,13 @@ function isRedisUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
 function isTimeZone(name: string): boolean {

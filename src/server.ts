@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import { connectRedisBus } from './bus';
+import { connectRedisBus, type Bus } from './bus';
 import type { Config } from './config';
 import { createLogger } from './observability';
 import { describeDatabase, prepareConfiguredStore, type StoreOpener } from './store/open';
@@ -8,10 +8,20 @@ import { describeDatabase, prepareConfiguredStore, type StoreOpener } from './st
 /**
  * The entry point that listens: `atento serve` (npm start) calls serve(); running this file
  * directly does the same. Everything else builds apps without listening (see src/app.ts).
+ * Resolves with 0 once listening, or 1 when the database cannot be opened (logged).
  */
-/** Resolves with 0 once listening, or 1 when the database cannot be opened (logged). */
 export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logLevel);
+  // Before anything listens: a node that cannot reach Redis must not serve as if it were alone. First,
+  // because a failure there leaves nothing open (the database's pool would have to be closed).
+  let bus: Bus | null = null;
+  try {
+    bus = config.redisUrl ? await connectRedisBus({ url: config.redisUrl, onError: (error) => log.error({ err: error }, 'redis bus') }) : null;
+  } catch (error) {
+    // The message names the URL without its password, the time waited and the reason.
+    log.fatal({ err: error }, 'redis unavailable: not starting');
+    return 1;
+  }
   // PostgreSQL opens (and migrates) asynchronously, before the app is built; SQLite opens inside createApp.
   let openStore: StoreOpener | undefined;
   try {
@@ -19,10 +29,9 @@ export async function serve(config: Config): Promise<number> {
   } catch (error) {
     // The message names the URL without its password and what went wrong (unreachable, refused, a failed migration).
     log.fatal({ err: error }, 'database unavailable: not starting');
+    await bus?.close();
     return 1;
   }
-  // Before anything listens: a node that cannot reach Redis must not serve as if it were alone.
-  const bus = config.redisUrl ? await connectRedisBus({ url: config.redisUrl, onError: (error) => log.error({ err: error }, 'redis bus') }) : null;
   const app = createApp(config, { logger: log, openStore, sharedBus: bus ?? undefined });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);

@@ -6,7 +6,7 @@ import type { AgentStore } from '../store';
 import { renderConsolePage, renderLoginPage } from './agent-pages';
 import { serveBuiltFiles } from './built-files';
 import { consoleLangOf, translate } from './console-text';
-import { clientAddress, isLoopback } from './client-address';
+import { clientAddress, type ProxyTrust } from './client-address';
 import { isOriginAllowed } from './origin';
 import { setHtmlSecurityHeaders } from './security-headers';
 
@@ -20,6 +20,8 @@ export interface AgentRouteDeps {
   webDir: string;
   /** config.secureCookies: undefined means "Secure when the local proxy says the request came over HTTPS". */
   secureCookies?: boolean;
+  /** The reverse proxies whose X-Forwarded-* headers are believed. */
+  proxies: ProxyTrust;
   /** What knowledge is live and the last refused change, for the people who edit it. */
   knowledgeStatus: () => KnowledgeStatus;
 }
@@ -59,7 +61,7 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     const email = typeof body.email === 'string' ? body.email.slice(0, MAX_FIELD) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, MAX_FIELD) : '';
     const wantsJson = req.is('application/json') !== false;
-    const result = await login(deps, { email, password, clientAddress: clientAddress(req) });
+    const result = await login(deps, { email, password, clientAddress: clientAddress(req, deps.proxies) });
     if (!result.ok) {
       const status = result.error === 'rate_limited' ? 429 : 401;
       const lang = langOf(req);
@@ -70,7 +72,7 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
       setHtmlSecurityHeaders(res);
       return res.status(status).type('html').send(renderLoginPage(lang, message, email));
     }
-    res.setHeader('Set-Cookie', sessionCookie(result.token, result.expiresAt, deps.secureCookies ?? cameOverHttps(req)));
+    res.setHeader('Set-Cookie', sessionCookie(result.token, result.expiresAt, deps.secureCookies ?? cameOverHttps(req, deps.proxies)));
     if (wantsJson) return res.json({ agent: { id: result.agent.id, name: result.agent.name, role: result.agent.role } });
     res.redirect(303, '/agent');
   });
@@ -96,7 +98,7 @@ function waitText(seconds: number): string {
   return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
-/** Atento speaks plain HTTP behind a local proxy; only that proxy's X-Forwarded-Proto tells HTTPS apart. */
-function cameOverHttps(req: Request): boolean {
-  return isLoopback(req.socket.remoteAddress) && req.headers['x-forwarded-proto'] === 'https';
+/** Atento speaks plain HTTP behind a proxy; only a trusted proxy's X-Forwarded-Proto tells HTTPS apart. */
+function cameOverHttps(req: Request, proxies: ProxyTrust): boolean {
+  return proxies.trusts(req.socket.remoteAddress) && req.headers['x-forwarded-proto'] === 'https';
 }

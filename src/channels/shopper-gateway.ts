@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import type { Bus, Leases } from '../bus';
+import type { Bus, Counters, Leases } from '../bus';
 import type { Config } from '../config';
 import type { Engine } from '../engine';
 import type { Reply } from '../engine/types';
@@ -11,12 +11,12 @@ import type { Logger } from '../observability';
 import { SESSION_MAX_AGE_SECONDS, verifyShopper, type SessionSigner } from '../session';
 import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedShopper } from '../store';
 import type { BotRuntime } from './bot-runtime';
-import { clientAddress } from './client-address';
+import { clientAddress, proxyTrust } from './client-address';
 import { isOriginAllowed } from './origin';
 import { CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
 import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
-import { RateLimiter } from './rate-limit';
+import { RateLimiter, sharedRateLimiter, type WindowLimiter } from './rate-limit';
 import { createTurnQueue } from './turn-queue';
 import { createTurns } from './turn';
 import { rejectUpgrade, type UpgradeHandler } from './upgrade';
@@ -74,6 +74,8 @@ export interface ShopperGatewayDeps {
   fanout: Pick<Bus, 'subscribe'>;
   /** Several nodes: one owner per conversation turn (src/channels/turn.ts). */
   turnLeases?: Leases;
+  /** Rate-limit counters shared with the other nodes (Redis); unset: this node counts alone, in memory. */
+  sharedCounters?: Counters;
   /** Called when a shopper turn is done: seconds since its frame was read (queue wait included). */
   onTurnDone?: (seconds: number) => void;
 }
@@ -120,12 +122,17 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   let warnedNoIdentitySecret = false;
   let draining = false;
   const { limits } = config;
+  const proxies = proxyTrust(config.trustedProxies);
   // autoPong off: a pong goes out after the frames before its ping (group commit delays frames a tick).
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * HARD_FRAME_FACTOR, perMessageDeflate: false, autoPong: false });
   const clients = new Set<ShopperSocket>();
   const byConversation = new Map<string, Set<ShopperSocket>>();
-  const messageLimiter = new RateLimiter(limits.messagesPerMinute, 60_000);
-  const conversationLimiter = new RateLimiter(limits.newConversationsPerMinute, 60_000);
+  // A conversation's tabs and an address's sockets may be on several nodes: those two limits are counted
+  // by all of them together. A socket lives on one node, so its frame limit stays here.
+  const perMinute = (name: string, limit: number): WindowLimiter =>
+    deps.sharedCounters ? sharedRateLimiter(deps.sharedCounters, name, limit, 60_000) : new RateLimiter(limit, 60_000);
+  const messageLimiter = perMinute('messages', limits.messagesPerMinute);
+  const conversationLimiter = perMinute('new-conversations', limits.newConversationsPerMinute);
   /** Every frame counts here (feedback and typing have no other limit). */
   const frameLimiter = new RateLimiter(limits.framesPerMinute, 60_000);
   /** Open sockets per network address, said hello or not. */
@@ -220,7 +227,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     let conversation = await existingConversation(client, frame, shopper);
     const resumed = conversation !== undefined;
     if (!conversation) {
-      if (!conversationLimiter.take(client.address)) {
+      if (!(await conversationLimiter.take(client.address))) {
         return refuseAndClose(client, 'rate_limited', 'Too many new conversations from this address; try again in a minute.');
       }
       conversation = await store.conversations.create(frame.lang ?? config.defaultLanguage, frame.page ?? null);
@@ -336,7 +343,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
           client.shedUntil = performance.now() + retryAfterMs;
           return send(client, { type: 'error', code: 'busy', message: ERRORS.busy.message, clientMessageId, retryAfterMs });
         }
-        if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited', undefined, clientMessageId);
+        if (!(await messageLimiter.take(conversationId))) return sendError(client, 'rate_limited', undefined, clientMessageId);
         const readAt = performance.now();
         turnQueue.push(() =>
           serialize(conversationId, () => shopperTurn(client, conversationId, clientMessageId, text, choiceId)).then(
@@ -365,7 +372,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         client.typing = frame.isTyping;
         return events.emit('conversation.typing', { conversationId, from: 'shopper', isTyping: frame.isTyping });
       case 'handoff_request': {
-        if (!messageLimiter.take(conversationId)) return sendError(client, 'rate_limited');
+        if (!(await messageLimiter.take(conversationId))) return sendError(client, 'rate_limited');
         void serialize(conversationId, () => handoff.requestHandoff(conversationId, 'button')).catch((error: unknown) => {
           log.error({ err: error, conversationId }, 'handoff request failed');
           sendError(client, 'internal');
@@ -402,7 +409,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   }
 
   function onConnection(ws: WebSocket, request: IncomingMessage): void {
-    const address = clientAddress(request);
+    const address = clientAddress(request, proxies);
     const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null };
     client.helloTimer = setTimeout(() => refuseAndClose(client, 'hello_timeout'), limits.helloTimeoutMs);
     client.helloTimer.unref();
@@ -437,7 +444,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       if (!isOriginAllowed(request, config.allowedOrigins)) {
         return rejectUpgrade(socket, ERRORS.origin_forbidden.http, ERRORS.origin_forbidden.message);
       }
-      if ((socketsByAddress.get(clientAddress(request)) ?? 0) >= limits.socketsPerAddress) {
+      if ((socketsByAddress.get(clientAddress(request, proxies)) ?? 0) >= limits.socketsPerAddress) {
         return rejectUpgrade(socket, 429, 'Too many open chat connections from this address; close some tabs and try again.');
       }
       wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request));

@@ -4,7 +4,7 @@ import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize } from '../nlp';
 import type { Logger } from '../observability';
-import type { Leases } from '../bus';
+import { BusError, type Leases } from '../bus';
 import type { Conversation, Store, StoredMessage } from '../store';
 import type { BotOutput, BotRuntime } from './bot-runtime';
 import type { ShopperHandoffHooks } from './shopper-gateway';
@@ -112,9 +112,17 @@ export function createTurns(deps: TurnDeps): Turns {
     const key = `turn:${conversationId}`;
     const giveUpAt = Date.now() + TURN_LEASE_WAIT_MS;
     let token: string | null;
-    while (!(token = await leases.acquire(key, TURN_LEASE_MS))) {
-      if (Date.now() > giveUpAt) throw new AtentoError('internal', `conversation ${conversationId}: another node's turn held it for over ${TURN_LEASE_WAIT_MS} ms`);
-      await new Promise((resolve) => setTimeout(resolve, TURN_LEASE_RETRY_MS));
+    try {
+      while (!(token = await leases.acquire(key, TURN_LEASE_MS))) {
+        if (Date.now() > giveUpAt) throw new AtentoError('internal', `conversation ${conversationId}: another node's turn held it for over ${TURN_LEASE_WAIT_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, TURN_LEASE_RETRY_MS));
+      }
+    } catch (error) {
+      if (!(error instanceof BusError)) throw error;
+      // Redis is away: shoppers keep chatting. The database still stores a message once (its client id is
+      // unique per conversation); at worst a copy that reached another node at the same moment fails there.
+      log.warn({ err: error, conversationId }, 'turn run without its lease');
+      return work();
     }
     try {
       await work();

@@ -1,4 +1,3 @@
-import { BusError } from '../bus';
 import { ConfigError, loadConfig } from '../config';
 import { agentCommand } from './agent';
 import { askCommand, chatCommand, classifyCommand } from './ask';
@@ -42,12 +41,6 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof UsageError || error instanceof ConfigError) {
       console.error(error.message);
       process.exitCode = 2;
-      return;
-    }
-    // Redis unreachable at start-up: the message says where and why; a stack trace would bury it.
-    if (error instanceof BusError) {
-      console.error(error.message);
-      process.exitCode = 1;
       return;
     }
     throw error;

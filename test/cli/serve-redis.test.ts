@@ -14,23 +14,26 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-describe('atento serve with several nodes (ATENTO_CLUSTER)', () => {
-  it('refuses to start without ATENTO_REDIS_URL, saying what Redis is for', () => {
-    const { code, stderr } = runCli(['serve'], { env: { ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SESSION_SECRET, ATENTO_DATA_DIR: dataDir, PORT: '0' } });
+describe('atento serve with Redis', () => {
+  it('refuses to start a cluster node without ATENTO_REDIS_URL, saying what Redis is for', () => {
+    const { code, stderr } = runCli(['serve'], { env: { ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SESSION_SECRET, ATENTO_DATABASE_URL: 'postgres://db.internal/atento', ATENTO_DATA_DIR: dataDir, PORT: '0' } });
     expect(code).toBe(2);
     expect(stderr).toContain('cluster is on (ATENTO_CLUSTER: several nodes) but redisUrl is not set: set ATENTO_REDIS_URL=redis://host:6379');
     expect(fs.readdirSync(dataDir)).toEqual([]); // stopped before opening anything
   });
 
-  it('refuses to start when Redis is unreachable, naming the URL and the reason, without a stack trace', async () => {
+  it('refuses to start when Redis is unreachable: one fatal log line naming the URL (password hidden) and the reason, exit code 1', async () => {
     const port = await closedPort();
-    const { code, stderr } = runCli(['serve'], { env: { ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SESSION_SECRET, ATENTO_REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`, ATENTO_DATA_DIR: dataDir, PORT: '0' } });
+    const { code, stdout } = runCli(['serve'], { env: { ATENTO_SESSION_SECRET: SESSION_SECRET, ATENTO_REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`, ATENTO_DATA_DIR: dataDir, PORT: '0' } });
     expect(code).toBe(1);
-    expect(stderr.trim()).toMatch(
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string; err?: { message: string; code: string } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 60, msg: 'redis unavailable: not starting', err: { code: 'ATENTO_ERR_REDIS_UNREACHABLE' } });
+    expect(lines[0]!.err!.message).toMatch(
       new RegExp(`^atento: cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} \\(ATENTO_REDIS_URL\\) within 5000 ms: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\. Check that Redis is running`),
     );
-    expect(stderr).not.toContain('hunter2');
-    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(stdout).not.toContain('hunter2');
+    expect(fs.readdirSync(dataDir)).toEqual([]); // nothing opened
   });
 
   describe('with Redis running', () => {
@@ -45,7 +48,7 @@ describe('atento serve with several nodes (ATENTO_CLUSTER)', () => {
     it('connects before listening and closes the connection on SIGTERM', async () => {
       const child = spawn(process.execPath, [ensureBundle(), 'serve'], {
         cwd: root,
-        env: { PATH: process.env.PATH ?? '', ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SESSION_SECRET, ATENTO_REDIS_URL: redis.url, ATENTO_DATA_DIR: dataDir, PORT: '0', ATENTO_WATCH_KNOWLEDGE: 'false' },
+        env: { PATH: process.env.PATH ?? '', ATENTO_SESSION_SECRET: SESSION_SECRET, ATENTO_REDIS_URL: redis.url, ATENTO_DATA_DIR: dataDir, PORT: '0', ATENTO_WATCH_KNOWLEDGE: 'false' },
       });
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -54,7 +57,7 @@ describe('atento serve with several nodes (ATENTO_CLUSTER)', () => {
         await waitFor(() => stdout.includes('listening on http://'), 15_000);
         const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; nodeId?: string; cluster?: boolean });
         const connected = lines.find((line) => line.msg === 'connected to Redis');
-        expect(connected).toMatchObject({ cluster: true, nodeId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+        expect(connected).toMatchObject({ cluster: false, nodeId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
         expect(lines.findIndex((line) => line.msg === 'connected to Redis')).toBeLessThan(lines.findIndex((line) => line.msg.startsWith('listening on')));
         expect(await redisClients(redis.port)).toBe(2 + 1); // the node's two connections and this probe
       } finally {

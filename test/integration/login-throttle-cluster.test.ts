@@ -25,7 +25,7 @@ beforeAll(async () => {
   engineHost = projectEngineHost();
   for (let i = 0; i < 2; i++) {
     const sharedBus = await connectRedisBus({ url: redis.url });
-    const node = await startTestServer({ config: { cluster: true, redisUrl: redis.url, sessionSecret: 'a-session-secret-shared-by-both-nodes' }, deps: { engineHost, clock: () => now, sharedBus } });
+    const node = await startTestServer({ deps: { engineHost, clock: () => now, sharedBus } });
     await node.app.store.agents.create({ email: AGENT, name: 'Ana', role: 'agent', passwordHash: await hashPassword(PASSWORD) });
     buses.push(sharedBus);
     nodes.push(node);

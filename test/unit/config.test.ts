@@ -13,6 +13,14 @@ describe('config', () => {
     expect(config).toMatchObject({ port: 8080, databaseFile: '/tmp/x/atento.db', allowedOrigins: ['https://a.example', 'https://b.example'], watchKnowledge: false });
   });
 
+  it('reads ATENTO_TRUSTED_PROXIES: IP addresses and CIDR ranges only', () => {
+    expect(loadConfig({ ATENTO_TRUSTED_PROXIES: '172.28.0.10, 10.0.0.0/24,fd00::/8' }).trustedProxies).toEqual(['172.28.0.10', '10.0.0.0/24', 'fd00::/8']);
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    for (const wrong of ['nginx', '10.0.0.0/33', '10.0.0.1/24/1', '300.1.1.1']) {
+      expect(() => loadConfig({ ATENTO_TRUSTED_PROXIES: wrong })).toThrow(/use an IP address such as "10.0.0.5"[\s\S]*trustedProxies/);
+    }
+  });
+
   it('reads ATENTO_DATABASE_URL: a postgres:// or postgresql:// URL only, and not together with a SQLite file', () => {
     expect(loadConfig({ ATENTO_DATABASE_URL: 'postgres://atento:s3cret@db.internal:5432/atento' }).databaseUrl).toBe('postgres://atento:s3cret@db.internal:5432/atento');
     expect(loadConfig({ ATENTO_DATABASE_URL: 'postgresql://db.internal/atento' }).databaseUrl).toBe('postgresql://db.internal/atento');
@@ -55,10 +63,11 @@ describe('config', () => {
   });
 
   const SECRET = 's'.repeat(32);
-  it('takes a redis:// or rediss:// URL; several nodes (ATENTO_CLUSTER) refuse to start without one or without a shared session secret', () => {
+  const DATABASE = 'postgres://atento:pw@db.internal:5432/atento';
+  it('takes a redis:// or rediss:// URL; several nodes (ATENTO_CLUSTER) refuse to start without one, without PostgreSQL or without a shared session secret', () => {
     expect(loadConfig({}).cluster).toBe(false);
     expect(loadConfig({}).redisUrl).toBeUndefined();
-    expect(loadConfig({ ATENTO_REDIS_URL: 'rediss://:pw@cache.example:6380/2', ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SECRET })).toMatchObject({
+    expect(loadConfig({ ATENTO_REDIS_URL: 'rediss://:pw@cache.example:6380/2', ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SECRET, ATENTO_DATABASE_URL: DATABASE })).toMatchObject({
       cluster: true,
       redisUrl: 'rediss://:pw@cache.example:6380/2',
     });
@@ -66,11 +75,15 @@ describe('config', () => {
     for (const url of ['http://cache.example:6379', 'cache.example:6379', 'redis://', 'redis://cache.example/db0']) {
       expect(() => loadConfig({ ATENTO_REDIS_URL: url })).toThrow(/use redis:\/\/\[user:password@\]host:6379\[\/db\], or rediss:\/\/… for TLS\n  → at redisUrl/);
     }
-    expect(() => loadConfig({ ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SECRET })).toThrow(
+    expect(() => loadConfig({ ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: SECRET, ATENTO_DATABASE_URL: DATABASE })).toThrow(
       /cluster is on \(ATENTO_CLUSTER: several nodes\) but redisUrl is not set: set ATENTO_REDIS_URL=redis:\/\/host:6379, .*\n  → at redisUrl/,
     );
     // Each node would generate its own: a shopper's session from one node would fail on the next.
-    expect(() => loadConfig({ ATENTO_CLUSTER: 'on', ATENTO_REDIS_URL: 'redis://cache.example:6379' })).toThrow(
+    // A SQLite file per node: each would have its own conversations.
+    expect(() => loadConfig({ ATENTO_CLUSTER: 'on', ATENTO_REDIS_URL: 'redis://cache.example:6379', ATENTO_SESSION_SECRET: SECRET })).toThrow(
+      /cluster is on \(ATENTO_CLUSTER: several nodes\) but databaseUrl is not set: set ATENTO_DATABASE_URL=postgres:\/\/user:password@host:5432\/atento on every node .*\n  → at databaseUrl/,
+    );
+    expect(() => loadConfig({ ATENTO_CLUSTER: 'on', ATENTO_REDIS_URL: 'redis://cache.example:6379', ATENTO_DATABASE_URL: DATABASE })).toThrow(
       /cluster is on \(ATENTO_CLUSTER: several nodes\) but sessionSecret is not set: set ATENTO_SESSION_SECRET to the same 32\+ random characters on every node .*\n  → at sessionSecret/,
     );
     expect(() => loadConfig({ ATENTO_CLUSTER: 'maybe' })).toThrow(/cluster/);
