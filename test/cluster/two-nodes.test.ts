@@ -23,7 +23,7 @@ async function node(dataDir: string): Promise<TestServer> {
   buses.push(sharedBus);
   return startTestServer({
     dataDir,
-    config: { cluster: true, redisUrl: redis.url, sessionSecret: 'a-session-secret-shared-by-both-nodes', handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 5 } },
+    config: { sessionSecret: 'a-session-secret-shared-by-both-nodes', handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 5 } },
     deps: { engineHost, sharedBus },
   });
 }
