@@ -78,7 +78,10 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   // Created below, once the gateways it reads from exist; commits before that are not timed.
   let metrics: Metrics | null = null;
   if (config.databaseUrl && !deps.openStore) throw new Error('createApp: with databaseUrl, connect first (prepareConfiguredStore) and pass deps.openStore');
-  const storeOptions = { onCommit: (seconds: number) => metrics?.observeCommit(seconds) };
+  const storeOptions = {
+    onCommit: (seconds: number) => metrics?.observeCommit(seconds),
+    onCommitError: (error: Error) => log.error({ err: error }, 'group commit failed: its writes were rolled back and not acknowledged'),
+  };
   const store = deps.openStore ? deps.openStore(storeOptions) : openStore(config.databaseFile, deps.clock, storeOptions);
   const ownsEngine = deps.engineHost === undefined;
   const knowledgeLog = log.child({ component: 'knowledge' });

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Redis, { type RedisOptions } from 'ioredis';
+import { redactUrl } from '../observability/redact-url';
 import { z } from 'zod';
 import { BusError } from './errors';
 import { mergeOnline } from './online';
@@ -34,16 +35,21 @@ interface Subscription {
  * start-up; meanwhile commands fail at once with ATENTO_ERR_REDIS_UNAVAILABLE (no queue that would
  * replay stale rate-limit hits or leases later) and fan-out messages published elsewhere are missed.
  */
+/** How long one Redis command may take before it fails (a rate-limit check sits on every shopper message). */
+const COMMAND_TIMEOUT_MS = 1_000;
+
 export async function connectRedisBus(options: RedisBusOptions): Promise<Bus> {
   const prefix = options.keyPrefix ?? 'atento:';
-  const where = redactedUrl(options.url);
+  const where = redactUrl(options.url);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const ttlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
   const onError = options.onError ?? (() => {});
   const nodeId = randomUUID();
   // disconnectTimeout: ioredis keeps a timer that long even for a socket that never connected.
   const base: RedisOptions = { lazyConnect: true, connectTimeout: connectTimeoutMs, retryStrategy: reconnectDelay, disconnectTimeout: 500 };
-  const commands = new Redis(options.url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  // commandTimeout: a Redis that hangs (not refusing, just silent) fails the call, so the callers' local
+  // fallbacks apply instead of every shopper message waiting on it; keepAlive notices a dead peer.
+  const commands = new Redis(options.url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, keepAlive: 10_000 });
   // Subscriptions made while reconnecting wait for the connection; ioredis renews them all on reconnect.
   const subscriber = new Redis(options.url, { ...base, maxRetriesPerRequest: null });
   let closing = false;
@@ -229,16 +235,6 @@ function watchConnection(client: Redis, role: string, where: string, report: (er
   return () => last;
 }
 
-/** The URL without its password, fit for logs and error messages. */
-function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -24,6 +24,11 @@ export interface SqliteStore extends Store {
 export interface StoreOptions {
   /** Told how long each group commit took, in seconds (for metrics). */
   onCommit?: (seconds: number) => void;
+  /**
+   * Told when a group commit failed (disk full, I/O error): its writes are rolled back and the
+   * acknowledgements held for it are never sent, so clients re-send what they still hold.
+   */
+  onCommitError?: (error: Error) => void;
 }
 
 /** Each function of a synchronous table, returning a Promise (a throw becomes a rejection). */
@@ -62,7 +67,15 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
     if (!grouping) return;
     grouping = false;
     const started = performance.now();
-    db.exec('COMMIT');
+    try {
+      db.exec('COMMIT');
+    } catch (error) {
+      // In a setImmediate a throw would take the whole node down; acking what is not on disk would lose it.
+      if (db.inTransaction) db.exec('ROLLBACK');
+      committed.length = 0;
+      options.onCommitError?.(error as Error);
+      return;
+    }
     options.onCommit?.((performance.now() - started) / 1000);
     for (const send of committed.splice(0)) send();
   };
@@ -104,7 +117,9 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
     unanswered: (query) => settle(() => unansweredQuestions(db, query)),
     groupWrites() {
       if (grouping || db.inTransaction) return;
-      db.exec('BEGIN');
+      // IMMEDIATE: the group takes the write lock now, waiting busy_timeout for a CLI command's write,
+      // rather than failing its first write with SQLITE_BUSY_SNAPSHOT after reading.
+      db.exec('BEGIN IMMEDIATE');
       grouping = true;
       setImmediate(commit);
     },

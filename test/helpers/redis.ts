@@ -14,6 +14,9 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port (after `stop`): a Redis restart as nodes see it. */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP) or lets it go on (SIGCONT): a Redis that hangs without refusing. */
+  pause(): void;
+  resume(): void;
   /** Stops the server and removes its folder. */
   remove(): Promise<void>;
 }
@@ -44,6 +47,8 @@ export async function startTestRedis(): Promise<TestRedis> {
     port,
     stop,
     start,
+    pause: () => (child as ChildProcess | null)?.kill('SIGSTOP'),
+    resume: () => (child as ChildProcess | null)?.kill('SIGCONT'),
     async remove() {
       await stop();
       fs.rmSync(dir, { recursive: true, force: true });

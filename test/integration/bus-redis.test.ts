@@ -61,6 +61,20 @@ describe('Redis bus: failures', () => {
     expect(errors[1]!.message).toMatch(/fan-out message on "conversation" dropped: .*conversationId/s);
   });
 
+  test('a Redis that hangs without refusing fails each call within about a second, so callers fall back instead of waiting', async () => {
+    const a = await connect();
+    redis.pause();
+    try {
+      const started = Date.now();
+      const hung = await a.counters.hit('ip:2', 60_000).catch((error: unknown) => error);
+      expect((hung as BusError).code).toBe('ATENTO_ERR_REDIS_UNAVAILABLE');
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      redis.resume();
+    }
+    await eventually(async () => expect(await a.counters.hit('ip:2', 60_000)).toBeGreaterThanOrEqual(1), 5000);
+  });
+
   test('Redis restarting: commands fail with a clear error meanwhile, then counters, leases and fan-out work again', async () => {
     const errors: Error[] = [];
     const [a, b] = [await connect({ onError: (error) => errors.push(error) }), await connect()];

@@ -63,6 +63,24 @@ test('group commit: a burst of messages shares commits, and one bad message fail
   }
 });
 
+test('a write stuck behind a row lock that is never released fails after the lock timeout instead of hanging', async () => {
+  const conversation = await store.conversations.create('es');
+  // A stray session (an operator's open psql, a node cut off mid-transaction) holds the conversation's row.
+  const stray = await store.pool.connect();
+  await stray.query('BEGIN');
+  await stray.query('SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [conversation.id]);
+  try {
+    const stuck = await store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '¿hola?' }).catch((error: Error) => error);
+    expect(stuck).toBeInstanceOf(Error);
+    expect((stuck as Error).message).toMatch(/lock timeout/);
+  } finally {
+    await stray.query('ROLLBACK');
+    stray.release();
+  }
+  // Once the lock is gone, the same write goes through.
+  expect((await store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '¿hola?' })).text).toBe('¿hola?');
+}, 20_000);
+
 test('an unreachable server fails start-up with a clear error that hides the password', async () => {
   await expect(openPostgresStore('postgres://atento:s3cret@127.0.0.1:1/atento')).rejects.toThrow(
     /^PostgreSQL at postgres:\/\/atento:\*\*\*@127\.0\.0\.1:1\/atento: .*ECONNREFUSED/,

@@ -12,21 +12,14 @@ import { knowledgeGapStore } from './knowledge-gaps';
 import { loginFailureStore } from './login-failures';
 import { messageStore } from './messages';
 import { migratePostgres } from './migrations';
+import { redactUrl } from '../../observability/redact-url';
 import { createPool, database, type PoolOptions } from './pool';
 import { shopperStore } from './shoppers';
 import { ticketStore } from './tickets';
 import { unansweredQuestions } from './unanswered';
 
 /** The URL for error messages and logs: the password never leaves. */
-export function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(an unparsable URL)';
-  }
-}
+export const withoutPassword = redactUrl;
 
 export { POSTGRES_MIGRATIONS, migratePostgres, type PostgresMigration } from './migrations';
 

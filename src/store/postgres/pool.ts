@@ -30,6 +30,12 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     max: options.max ?? 20,
     // A database that does not answer fails the call (and /healthz) instead of hanging it.
     connectionTimeoutMillis: 10_000,
+    // Bounded waits: a row lock held by a stray psql session or by a node that lost its network must
+    // fail the writes behind it (the shopper's client re-sends), not hold every acknowledgement for hours.
+    lock_timeout: 5_000,
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 30_000,
+    keepAlive: true,
     types,
     // Dates without a zone (e.g. a `since` of "2026-01-01") mean UTC, as the ISO strings in SQLite do.
     options: '-c TimeZone=UTC',
