@@ -114,7 +114,15 @@ interface ShopperSocket {
    * the frames broadcast to this socket wait here, so none is lost, sent twice or sent before the welcome.
    */
   held: ServerFrame[] | null;
+  /**
+   * The newest messages the hello's history sent. Another node's message can be read in the history and
+   * still arrive afterwards through Redis: sent once, not twice.
+   */
+  replayed: Set<number> | null;
 }
+
+/** How many of the history's newest messages a socket remembers (what Redis might still be delivering). */
+const REPLAYED_REMEMBERED = 20;
 
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const { config, store, events, sessions, handoff, log } = deps;
@@ -154,7 +162,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const broadcast = (conversationId: string, frame: ServerFrame) => {
     for (const client of byConversation.get(conversationId) ?? []) {
       if (client.held) client.held.push(frame);
-      else send(client, frame);
+      else if (frame.type !== 'message' || !client.replayed?.has(frame.id)) send(client, frame);
     }
   };
 
@@ -280,7 +288,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     for (const message of history) {
       if (message.kind !== 'note') send(client, toMessageFrame(message, entryKind));
     }
-    releaseHeld(client, new Set(history.map((message) => message.id)));
+    const replayed = new Set(history.map((message) => message.id));
+    releaseHeld(client, replayed);
+    if (history.length > 0) client.replayed = new Set(history.slice(-REPLAYED_REMEMBERED).map((message) => message.id));
     // Read after everything held was broadcast: the freshest, so it goes last.
     if (status) send(client, status);
   }
@@ -410,7 +420,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
 
   function onConnection(ws: WebSocket, request: IncomingMessage): void {
     const address = clientAddress(request, proxies);
-    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null };
+    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null, replayed: null };
     client.helloTimer = setTimeout(() => refuseAndClose(client, 'hello_timeout'), limits.helloTimeoutMs);
     client.helloTimer.unref();
     clients.add(client);
