@@ -150,11 +150,16 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   }
 
   function sendConversation(client: AgentSocket, conversationId: string): void {
+    // Viewing from before the read: a message stored while the transcript is read arrives live (the
+    // console drops the copy that is also in the transcript), instead of in neither.
+    client.viewing.add(conversationId);
     send(
       client,
       handoff.views.transcript(conversationId).then((view): AgentServerFrame => {
-        if (!view) return { type: 'error', code: 'not_found', message: AGENT_ERROR_MESSAGES.not_found };
-        client.viewing.add(conversationId);
+        if (!view) {
+          client.viewing.delete(conversationId);
+          return { type: 'error', code: 'not_found', message: AGENT_ERROR_MESSAGES.not_found };
+        }
         return { type: 'conversation', ...view, messages: view.messages.map((message) => toAgentMessage(message, handoff.views.entryTitle)) };
       }),
     );
@@ -293,7 +298,9 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     send(client, welcome);
     // After the welcome is read, so chats routed to this agent now arrive as "assigned" updates on top of it.
     void welcome
-      .then(() => handoff.agentConnected(agent.id))
+      // A console closed while the welcome was read has already disconnected: counting it online now
+      // would route chats to an agent with no socket, forever.
+      .then(() => (clients.has(client) ? handoff.agentConnected(agent.id) : undefined))
       .catch((error: unknown) => log.error({ err: error, agentId: agent.id }, 'agent connect failed'));
   }
 

@@ -135,26 +135,44 @@ export function createTurns(deps: TurnDeps): Turns {
     run: (input, stored) => owningTurn(input.conversationId, () => runTurn(input, stored)),
   };
 
+  /**
+   * A retry after a lost acknowledgement: acknowledged again, never answered twice, but answered if the
+   * first answer failed or never got stored (a node killed between storing the question and the answer).
+   */
+  async function retried(conversation: Conversation, message: StoredMessage, choiceId: string | null, stored: (message: StoredMessage) => void): Promise<void> {
+    stored(message);
+    const failedKey = failedTurnKey(conversation.id, message.clientMessageId ?? '');
+    if (await store.dialogState.read(failedKey)) {
+      await store.dialogState.delete([failedKey]);
+      return answer(conversation, message, choiceId);
+    }
+    const current = await store.conversations.get(conversation.id);
+    const lastShown = await store.messages.lastShown(conversation.id);
+    if (current?.status === 'bot' && (lastShown?.id ?? 0) < message.id) return answer(conversation, message, choiceId);
+  }
+
   async function runTurn({ conversationId, clientMessageId, text, choiceId }: ShopperTurnInput, stored: (message: StoredMessage) => void): Promise<void> {
     const conversation = await store.conversations.get(conversationId);
     if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
-    const failedKey = `failed-turn:${conversationId}:${clientMessageId}`;
+    const failedKey = failedTurnKey(conversationId, clientMessageId);
     const duplicate = await store.messages.findByClientId(conversationId, clientMessageId);
-    if (duplicate) {
-      // A retry after a lost acknowledgement: acknowledge again, never answer twice, unless the first answer failed.
-      stored(duplicate);
-      if (!(await store.dialogState.read(failedKey))) return;
-      await store.dialogState.delete([failedKey]);
-      return answer(conversation, duplicate, choiceId);
+    if (duplicate) return retried(conversation, duplicate, choiceId, stored);
+    let message: StoredMessage;
+    try {
+      message = await store.messages.insert({
+        conversationId,
+        sender: 'shopper',
+        text,
+        lang: conversation.lang,
+        normalized: choiceId ? null : normalize(text),
+        clientMessageId,
+      });
+    } catch (error) {
+      // The same message reached another node at the same moment (its client id is unique per conversation).
+      const storedElsewhere = await store.messages.findByClientId(conversationId, clientMessageId);
+      if (!storedElsewhere) throw error;
+      return retried(conversation, storedElsewhere, choiceId, stored);
     }
-    const message = await store.messages.insert({
-      conversationId,
-      sender: 'shopper',
-      text,
-      lang: conversation.lang,
-      normalized: choiceId ? null : normalize(text),
-      clientMessageId,
-    });
     stored(message);
     events.emit('message.created', { message });
     try {
@@ -165,4 +183,9 @@ export function createTurns(deps: TurnDeps): Turns {
       await storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, message.id);
     }
   }
+}
+
+/** Marks a shopper message whose turn failed, so that its retry is answered. */
+function failedTurnKey(conversationId: string, clientMessageId: string): string {
+  return `failed-turn:${conversationId}:${clientMessageId}`;
 }
