@@ -4,8 +4,9 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': 'ts-jest' },
   testMatch: ['**/*.test.ts'],
-  // PostgreSQL-only tests need the throwaway server of `npm run test:pg` (jest.pg.config.js)
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/postgres/'],
+  // Tests that need a system server (PostgreSQL, Redis, or both for the cluster's) run under `npm run test:pg`
+  // (jest.pg.config.js), which starts throwaway ones: `npm test` needs nothing installed beyond npm.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/postgres/', '<rootDir>/test/cluster/', '<rootDir>/test/redis/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/reporters/summary.js'],

@@ -41,6 +41,10 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/'],
   testMatch: [
     '<rootDir>/test/postgres/**/*.test.ts',
+    // Several nodes on one database and one Redis (test/helpers/redis.ts starts a throwaway redis-server).
+    '<rootDir>/test/cluster/**/*.test.ts',
+    // The Redis bus, and the limits shared through it (a throwaway redis-server each).
+    '<rootDir>/test/redis/**/*.test.ts',
     '<rootDir>/test/store/**/*.test.ts',
     ...INTEGRATION_ON_POSTGRES.map((name) => `<rootDir>/test/integration/${name}.test.ts`),
   ],

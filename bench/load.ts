@@ -16,6 +16,9 @@
  * agents, whose consoles measure shopper → agent delivery. Limits are raised in this run's own config
  * file only. The last line is one JSON object (see docs/performance.md). With ATENTO_DATABASE_URL set (e.g.
  * from `node scripts/throwaway-postgres.js --durable`), the server runs on that PostgreSQL database.
+ * --nodes N (with ATENTO_DATABASE_URL and ATENTO_REDIS_URL): N servers as one cluster on that database
+ * and that Redis; shoppers and agents are spread over them (socket i on node i mod N), and the server
+ * figures (RSS, CPU) are the nodes' sums.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,7 +30,7 @@ import { loadKnowledge } from '../src/knowledge';
 import { openConfiguredStore } from '../src/store/open';
 import { parseArgs, percentile, round } from './stats';
 
-const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--profile DIR] [--no-shed]';
+const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--nodes N] [--profile DIR] [--no-shed]';
 const ROOT = path.resolve(__dirname, '..', '..');
 const AGENT_PASSWORD = 'bench-agent-password-not-for-production';
 const METRICS_TOKEN = 'bench-metrics-token-not-for-production-0123456789';
@@ -44,6 +47,8 @@ interface Options {
   rate: number;
   seconds: number;
   agents: number;
+  /** Servers in the cluster (several need ATENTO_DATABASE_URL and ATENTO_REDIS_URL). */
+  nodes: number;
   profileDir: string | null;
   noShed: boolean;
 }
@@ -81,7 +86,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startAtento(options: Options, shed: boolean): Promise<{ child: ChildProcess; url: string; httpUrl: string; agents: string[] }> {
+/** One server of the run: its process, its shopper socket URL and its HTTP root. */
+interface AtentoNode {
+  child: ChildProcess;
+  url: string;
+  httpUrl: string;
+}
+
+interface Atento {
+  nodes: AtentoNode[];
+  agents: string[];
+}
+
+async function startAtento(options: Options, shed: boolean): Promise<Atento> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-load-'));
   const agents = Array.from({ length: options.agents }, (_, i) => `agente${i + 1}@bench.example`);
   // ATENTO_DATABASE_URL: the server runs on that PostgreSQL database (agents of an earlier run are reused).
@@ -106,20 +123,27 @@ async function startAtento(options: Options, shed: boolean): Promise<{ child: Ch
     },
     handoff: { businessHours: open, agentCapacity: 50 },
   }));
-  const port = await freePort();
+  const cluster: Record<string, string> =
+    options.nodes > 1 ? { ATENTO_REDIS_URL: process.env.ATENTO_REDIS_URL!, ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: 'bench-session-secret-shared-by-the-nodes' } : {};
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin/atento.js'), 'serve'], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile, ...(databaseUrl ? { ATENTO_DATABASE_URL: databaseUrl } : {}) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`atento exited with ${code} before listening`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (String(chunk).includes('listening on')) resolve();
+  // One after the other: the first migrates the database.
+  const nodes: AtentoNode[] = [];
+  for (let i = 0; i < options.nodes; i++) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin/atento.js'), 'serve'], {
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile, ...(databaseUrl ? { ATENTO_DATABASE_URL: databaseUrl } : {}), ...cluster },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-  });
-  child.stdout!.resume();
-  return { child, url: `ws://127.0.0.1:${port}/ws/shopper`, httpUrl: `http://127.0.0.1:${port}`, agents };
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`atento exited with ${code} before listening`)));
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (String(chunk).includes('listening on')) resolve();
+      });
+    });
+    child.stdout!.resume();
+    nodes.push({ child, url: `ws://127.0.0.1:${port}/ws/shopper`, httpUrl: `http://127.0.0.1:${port}` });
+  }
+  return { nodes, agents };
 }
 
 async function startEcho(): Promise<{ child: ChildProcess; url: string }> {
@@ -158,6 +182,9 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** CPU seconds (user + system) the process has used so far. */
+/** Summed over the nodes' processes. */
+const sumOver = (nodes: AtentoNode[], measure: (pid: number) => number) => nodes.reduce((sum, node) => sum + measure(node.child.pid!), 0);
+
 function cpuSecondsOf(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
@@ -255,11 +282,11 @@ class Shopper {
   }
 }
 
-async function openShoppers(url: string, count: number, onAnswer: (ms: number, shopper: Shopper) => void, onError: (code: string, shopper: Shopper) => void): Promise<Shopper[]> {
+async function openShoppers(urls: string[], count: number, onAnswer: (ms: number, shopper: Shopper) => void, onError: (code: string, shopper: Shopper) => void): Promise<Shopper[]> {
   const shoppers: Shopper[] = [];
   const batch = 100;
   for (let start = 0; start < count; start += batch) {
-    const sockets = await Promise.all(Array.from({ length: Math.min(batch, count - start) }, () => connect(url)));
+    const sockets = await Promise.all(Array.from({ length: Math.min(batch, count - start) }, (_, i) => connect(urls[(start + i) % urls.length]!)));
     await Promise.all(
       sockets.map(
         (ws) =>
@@ -275,14 +302,16 @@ async function openShoppers(url: string, count: number, onAnswer: (ms: number, s
 }
 
 /** Agents' consoles, and shoppers who asked for a person and now write to them: shopper → agent delivery. */
-async function startHandoffs(target: { url: string; httpUrl: string; agents: string[] }, count: number): Promise<{ delays: number[]; stop: () => void }> {
+async function startHandoffs(target: Atento, count: number): Promise<{ delays: number[]; stop: () => void }> {
   const delays: number[] = [];
   const sentAt = new Map<string, number>();
   const consoles: WebSocket[] = [];
-  for (const email of target.agents) {
-    const response = await fetch(`${target.httpUrl}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: AGENT_PASSWORD }) });
+  const nodeFor = (i: number) => target.nodes[i % target.nodes.length]!;
+  for (const [i, email] of target.agents.entries()) {
+    const { url, httpUrl } = nodeFor(i);
+    const response = await fetch(`${httpUrl}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: AGENT_PASSWORD }) });
     const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
-    const ws = await connect(target.url.replace('/ws/shopper', '/agent/socket'), { cookie, origin: target.httpUrl });
+    const ws = await connect(url.replace('/ws/shopper', '/agent/socket'), { cookie, origin: httpUrl });
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as Frame;
       const message = frame.message as { from?: string; text?: string } | undefined;
@@ -295,7 +324,8 @@ async function startHandoffs(target: { url: string; httpUrl: string; agents: str
   }
   const shoppers: WebSocket[] = [];
   for (let i = 0; i < count; i++) {
-    const ws = await connect(target.url);
+    // Next to the agents' nodes rather than on them: with several nodes, most of these chats cross nodes.
+    const ws = await connect(nodeFor(i + 1).url);
     await new Promise<void>((resolve) => {
       ws.once('message', () => resolve());
       ws.send(JSON.stringify({ type: 'hello', lang: 'es' }));
@@ -327,7 +357,7 @@ interface DriveHooks {
   window?: (edge: 'start' | 'end') => void;
 }
 
-async function drive(url: string, options: Options, offer: Offer, pool: string[], hooks: DriveHooks = {}): Promise<RunResult> {
+async function drive(urls: string[], options: Options, offer: Offer, pool: string[], hooks: DriveHooks = {}): Promise<RunResult> {
   const latencies: number[] = [];
   let errors = 0;
   let shed = 0;
@@ -336,7 +366,7 @@ async function drive(url: string, options: Options, offer: Offer, pool: string[]
   let next = 0;
   const question = () => pool[next++ % pool.length]!;
   const shoppers = await openShoppers(
-    url,
+    urls,
     options.sockets,
     (ms, shopper) => {
       if (measuring) latencies.push(ms);
@@ -394,7 +424,7 @@ async function drive(url: string, options: Options, offer: Offer, pool: string[]
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { sockets: 'value', mode: 'value', rate: 'value', seconds: 'value', agents: 'value', profile: 'value', 'no-shed': 'flag' }, USAGE);
+  const args = parseArgs(process.argv.slice(2), { sockets: 'value', mode: 'value', rate: 'value', seconds: 'value', agents: 'value', nodes: 'value', profile: 'value', 'no-shed': 'flag' }, USAGE);
   const mode = (args.get('mode') ?? 'saturated') as Options['mode'];
   if (!['saturated', 'open', 'overload'].includes(mode)) throw new Error(`--mode must be saturated, open or overload\n${USAGE}`);
   const options: Options = {
@@ -403,9 +433,14 @@ async function main(): Promise<void> {
     rate: Number(args.get('rate') ?? 2000),
     seconds: Number(args.get('seconds') ?? 20),
     agents: Number(args.get('agents') ?? 3),
+    nodes: Number(args.get('nodes') ?? 1),
     profileDir: args.get('profile') ?? null,
     noShed: args.has('no-shed'),
   };
+  if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new Error(`--nodes must be a whole number ≥ 1\n${USAGE}`);
+  if (options.nodes > 1 && (!process.env.ATENTO_DATABASE_URL || !process.env.ATENTO_REDIS_URL)) {
+    throw new Error('--nodes > 1 needs ATENTO_DATABASE_URL (a PostgreSQL database, e.g. from node scripts/throwaway-postgres.js --durable) and ATENTO_REDIS_URL (a Redis the nodes share)');
+  }
   const pool = questions();
   console.log(`bench:load ${JSON.stringify(options)}, ${pool.length} questions from the shipped knowledge base`);
   const show = (name: string, r: RunResult) =>
@@ -416,35 +451,36 @@ async function main(): Promise<void> {
   if (mode === 'overload') {
     // The capacity first, on a server of its own that sheds nothing; then a fresh one with the defaults.
     const probe = await startAtento(options, false);
-    saturated = await drive(probe.url, options, offer, pool);
-    await stopChild(probe.child);
+    saturated = await drive(probe.nodes.map((node) => node.url), options, offer, pool);
+    await Promise.all(probe.nodes.map((node) => stopChild(node.child)));
     show('atento saturated:', saturated);
     offer = { mode: 'open', rate: Math.round(saturated.answersPerSec * OVERLOAD_FACTOR) };
     console.log(`overload: offering ${offer.rate} messages/s (${OVERLOAD_FACTOR}× the saturated rate) for ${options.seconds} s`);
   }
   const atento = await startAtento(options, mode === 'overload' || (mode === 'open' && !options.noShed));
   const handoffs = await startHandoffs(atento, Math.max(1, Math.round(options.sockets / HANDOFF_EVERY)));
-  const idleRss = rssMbOf(atento.child.pid!);
+  const idleRss = sumOver(atento.nodes, rssMbOf);
   let maxRss = idleRss;
-  const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMbOf(atento.child.pid!))), 250);
+  const sampler = setInterval(() => (maxRss = Math.max(maxRss, sumOver(atento.nodes, rssMbOf))), 250);
   let rssBefore = idleRss;
   // RSS with the sockets open, before any question: what the sockets themselves cost.
-  const measureSockets = () => (rssBefore = rssMbOf(atento.child.pid!));
+  const measureSockets = () => (rssBefore = sumOver(atento.nodes, rssMbOf));
   // Server CPU per answer holds still when other work shares the machine; answers/s does not.
   let cpu = 0;
-  const window = (edge: 'start' | 'end') => (cpu = cpuSecondsOf(atento.child.pid!) - (edge === 'end' ? cpu : 0));
-  const result = await drive(atento.url, options, offer, pool, { opened: measureSockets, window });
+  const window = (edge: 'start' | 'end') => (cpu = sumOver(atento.nodes, cpuSecondsOf) - (edge === 'end' ? cpu : 0));
+  const result = await drive(atento.nodes.map((node) => node.url), options, offer, pool, { opened: measureSockets, window });
   const serverCpuMsPerAnswer = result.answers ? round((cpu * 1000) / result.answers, 3) : null;
   const serverCpuShare = round((cpu / options.seconds) * 100, 0);
   clearInterval(sampler);
   handoffs.stop();
-  const rss = rssMbOf(atento.child.pid!);
-  const serverP99Ms = await serverTurnP99Ms(atento.httpUrl);
-  await stopChild(atento.child);
+  const rss = sumOver(atento.nodes, rssMbOf);
+  const nodeP99s = await Promise.all(atento.nodes.map((node) => serverTurnP99Ms(node.httpUrl)));
+  const serverP99Ms = nodeP99s.some((p99) => p99 === null) ? null : Math.max(...(nodeP99s as number[]));
+  await Promise.all(atento.nodes.map((node) => stopChild(node.child)));
 
   // The floor: the same offer against a bare ws echo server (after the server, so both are not running at once).
   const echo = await startEcho();
-  const echoResult = await drive(echo.url, options, offer, pool);
+  const echoResult = await drive([echo.url], options, offer, pool);
   echo.child.kill('SIGTERM');
 
   handoffs.delays.sort((a, b) => a - b);
@@ -457,6 +493,7 @@ async function main(): Promise<void> {
   console.log(`ratio:  ${round((result.answersPerSec / echoResult.answersPerSec) * 100, 1)} % of the echo rate; p99 ${round(result.p99Ms / Math.max(echoResult.p99Ms, 0.001), 1)}× the echo p99`);
   console.log(JSON.stringify({
     mode: options.mode,
+    nodes: options.nodes,
     sockets: options.sockets,
     seconds: options.seconds,
     offeredPerSec: offer.mode === 'open' ? offer.rate : null,

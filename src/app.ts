@@ -21,9 +21,10 @@ import { knowledgeRoutes } from './channels/knowledge-routes';
 import { teamRoutes } from './channels/team-routes';
 import { analyticsRoutes } from './channels/analytics-routes';
 import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
+import { AGENTS_TOPIC, agentUpdateSchema, publishToBus } from './channels/fanout';
 import { startEngineHost, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
-import type { Bus } from './bus';
+import { createMemoryBus, type Bus } from './bus';
 import { EventBus } from './events';
 import { createMailer } from './mail';
 import { createMetrics, metricsRoute, silentLogger, type Logger, type Metrics } from './observability';
@@ -91,16 +92,25 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const clock = deps.clock ?? (() => new Date());
   // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.
   const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
-  const handoff = new HandoffService({ store, log, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config) });
+  // One node alone fans out in memory (the same synchronous calls as the events); several share Redis.
+  const bus = deps.sharedBus ?? createMemoryBus({ onError: (error) => log.error({ err: error }, 'event listener failed') });
+  const handoff = new HandoffService({ store, log, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config), bus });
   handoff.start().catch((error: unknown) => log.error({ err: error }, 'handoff start failed'));
-  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, sharedCounters: deps.sharedBus?.counters, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
-  const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, afterCommit: (send) => store.afterCommit(send) });
+  const stopPublishing = publishToBus(bus, events, handoff);
+  // An agent came or went on some node: routing and "is anyone online" read the team again. A shopper
+  // came or went on some node: the consoles' lists here show it too.
+  const stopHearingTeam = bus.subscribe(AGENTS_TOPIC, agentUpdateSchema, (update) => {
+    if (update.type === 'agents') handoff.teamChanged().catch((error: unknown) => log.error({ err: error }, 'agent presence refresh failed'));
+    if (update.type === 'presence') handoff.shopperPresenceHeard(update.conversationId, update);
+  });
+  const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, fanout: bus, turnLeases: deps.sharedBus?.leases, sharedCounters: deps.sharedBus?.counters, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
+  const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, fanout: bus, afterCommit: (send) => store.afterCommit(send) });
   metrics = createMetrics({ events, pendingTurns: () => gateway.pendingTurns(), sockets: () => ({ shopper: gateway.connectionCount(), agent: agentGateway.connectionCount() }) });
   const webDir = deps.webDir ?? webBundleDir();
   // WhatsApp and Messenger load the Bot Framework (tens of MB): only when one of them is configured.
   const providers =
     config.whatsapp || config.messenger
-      ? (require('./channels/providers') as typeof import('./channels/providers')).createProviderChannels({ config, store, events, handoff, engine, bot, log })
+      ? (require('./channels/providers') as typeof import('./channels/providers')).createProviderChannels({ config, store, events, handoff, engine, bot, log, leases: deps.sharedBus?.leases })
       : null;
 
   const app = express();
@@ -146,6 +156,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         await gateway.close();
         await providers?.close();
         agentGateway.close();
+        stopPublishing();
+        stopHearingTeam();
+        if (bus !== deps.sharedBus) await bus.close();
         handoff.close();
         metrics?.close();
         server.closeAllConnections();

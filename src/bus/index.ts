@@ -4,6 +4,7 @@ import type { Bus } from './types';
 export type { AgentPresenceBus, Bus, BusOptions, Counters, Leases, LoginFailureCounters, LoginFailures, OnlineAgent } from './types';
 export type { RedisBusOptions } from './redis';
 export { BusError, type BusErrorCode } from './errors';
+export { DEFAULT_PRESENCE_TTL_MS } from './types';
 export { createMemoryBus, MemoryHub } from './memory';
 
 /**

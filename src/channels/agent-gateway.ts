@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { sessionAgent } from '../auth';
+import type { Bus } from '../bus';
 import type { Config } from '../config';
 import type { Engine } from '../engine';
 import { ERRORS } from '../errors';
@@ -8,6 +9,7 @@ import type { EventBus } from '../events';
 import type { AgentActionError, AgentActionResult, AgentUpdate, HandoffService } from '../handoff';
 import type { Logger } from '../observability';
 import type { Agent, AgentStore } from '../store';
+import { AGENTS_TOPIC, agentUpdateSchema, CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
 import { startHeartbeat } from './heartbeat';
 import { AGENT_ERROR_MESSAGES, parseAgentFrame, toAgentMessage, type AgentClientFrame, type AgentErrorCode, type AgentServerFrame } from './agent-protocol';
 import { isOriginAllowed } from './origin';
@@ -27,6 +29,8 @@ export interface AgentGatewayDeps {
   events: EventBus;
   engine: () => Engine;
   log: Logger;
+  /** Where the console updates and conversation traffic come from (src/channels/fanout.ts): this node's and the others'. */
+  fanout: Pick<Bus, 'subscribe'>;
   /** Delays a frame until the store has committed what it shows (group commit). */
   afterCommit: (send: () => void) => void;
 }
@@ -94,15 +98,19 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   /** Consoles that should see a conversation's live traffic: those that opened it (the holder's always have: assigned, welcome). */
   const audience = (conversationId: string) => [...clients].filter((client) => client.viewing.has(conversationId));
 
+  // Delivered from the bus's topics: the same frames whichever node stored the message or changed the queue.
   const unsubscribe = [
-    handoff.subscribe((update) => onUpdate(update)),
-    events.on('message.created', ({ message }) => {
-      for (const client of audience(message.conversationId)) send(client, { type: 'message', conversationId: message.conversationId, message: toAgentMessage(message, handoff.views.entryTitle) });
-    }),
-    events.on('conversation.typing', ({ conversationId, from, isTyping, agentName, agentId }) => {
-      // Not echoed to the typing agent's own consoles.
-      for (const client of audience(conversationId)) {
-        if (client.agent.id !== agentId) send(client, { type: 'typing', conversationId, from, isTyping, agentName });
+    deps.fanout.subscribe(AGENTS_TOPIC, agentUpdateSchema, (update) => onUpdate(update)),
+    deps.fanout.subscribe(CONVERSATION_TOPIC, conversationEventSchema, (event) => {
+      if (event.type === 'message') {
+        const { message } = event;
+        for (const client of audience(message.conversationId)) send(client, { type: 'message', conversationId: message.conversationId, message: toAgentMessage(message, handoff.views.entryTitle) });
+      } else if (event.type === 'typing') {
+        const { conversationId, from, isTyping, agentName, agentId } = event;
+        // Not echoed to the typing agent's own consoles.
+        for (const client of audience(conversationId)) {
+          if (client.agent.id !== agentId) send(client, { type: 'typing', conversationId, from, isTyping, agentName });
+        }
       }
     }),
   ];
@@ -135,18 +143,23 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         // The agent who helped sees the shopper's rating on that chat's transcript.
         return forAgent(update.agentId).forEach((client) => sendConversation(client, update.conversationId));
       case 'presence': {
-        const presence = handoff.views.presenceOf(update.conversationId);
-        return clients.forEach((client) => send(client, { type: 'presence', conversationId: update.conversationId, ...presence }));
+        const { conversationId, online, leftAt } = update;
+        return clients.forEach((client) => send(client, { type: 'presence', conversationId, online, leftAt }));
       }
     }
   }
 
   function sendConversation(client: AgentSocket, conversationId: string): void {
+    // Viewing from before the read: a message stored while the transcript is read arrives live (the
+    // console drops the copy that is also in the transcript), instead of in neither.
+    client.viewing.add(conversationId);
     send(
       client,
       handoff.views.transcript(conversationId).then((view): AgentServerFrame => {
-        if (!view) return { type: 'error', code: 'not_found', message: AGENT_ERROR_MESSAGES.not_found };
-        client.viewing.add(conversationId);
+        if (!view) {
+          client.viewing.delete(conversationId);
+          return { type: 'error', code: 'not_found', message: AGENT_ERROR_MESSAGES.not_found };
+        }
         return { type: 'conversation', ...view, messages: view.messages.map((message) => toAgentMessage(message, handoff.views.entryTitle)) };
       }),
     );
@@ -285,7 +298,9 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     send(client, welcome);
     // After the welcome is read, so chats routed to this agent now arrive as "assigned" updates on top of it.
     void welcome
-      .then(() => handoff.agentConnected(agent.id))
+      // A console closed while the welcome was read has already disconnected: counting it online now
+      // would route chats to an agent with no socket, forever.
+      .then(() => (clients.has(client) ? handoff.agentConnected(agent.id) : undefined))
       .catch((error: unknown) => log.error({ err: error, agentId: agent.id }, 'agent connect failed'));
   }
 

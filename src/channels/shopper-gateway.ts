@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import type { Counters } from '../bus';
+import type { Bus, Counters, Leases } from '../bus';
 import type { Config } from '../config';
 import type { Engine } from '../engine';
 import type { Reply } from '../engine/types';
@@ -13,6 +13,7 @@ import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedSh
 import type { BotRuntime } from './bot-runtime';
 import { clientAddress, proxyTrust } from './client-address';
 import { isOriginAllowed } from './origin';
+import { CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
 import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
 import { RateLimiter, sharedRateLimiter, type WindowLimiter } from './rate-limit';
@@ -69,6 +70,10 @@ export interface ShopperGatewayDeps {
   bot: BotRuntime;
   sessions: SessionSigner;
   log: Logger;
+  /** Where the frames for this node's sockets come from (src/channels/fanout.ts): this node's and the others'. */
+  fanout: Pick<Bus, 'subscribe'>;
+  /** Several nodes: one owner per conversation turn (src/channels/turn.ts). */
+  turnLeases?: Leases;
   /** Rate-limit counters shared with the other nodes (Redis); unset: this node counts alone, in memory. */
   sharedCounters?: Counters;
   /** Called when a shopper turn is done: seconds since its frame was read (queue wait included). */
@@ -109,11 +114,19 @@ interface ShopperSocket {
    * the frames broadcast to this socket wait here, so none is lost, sent twice or sent before the welcome.
    */
   held: ServerFrame[] | null;
+  /**
+   * The newest messages the hello's history sent. Another node's message can be read in the history and
+   * still arrive afterwards through Redis: sent once, not twice.
+   */
+  replayed: Set<number> | null;
 }
+
+/** How many of the history's newest messages a socket remembers (what Redis might still be delivering). */
+const REPLAYED_REMEMBERED = 20;
 
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const { config, store, events, sessions, handoff, log } = deps;
-  const shopperTurns = createTurns({ store, events, handoff, engine: deps.engine, bot: deps.bot, log });
+  const shopperTurns = createTurns({ store, events, handoff, engine: deps.engine, bot: deps.bot, log, leases: deps.turnLeases });
   let warnedNoIdentitySecret = false;
   let draining = false;
   const { limits } = config;
@@ -149,19 +162,25 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const broadcast = (conversationId: string, frame: ServerFrame) => {
     for (const client of byConversation.get(conversationId) ?? []) {
       if (client.held) client.held.push(frame);
-      else send(client, frame);
+      else if (frame.type !== 'message' || !client.replayed?.has(frame.id)) send(client, frame);
     }
   };
 
+  // Delivered from the bus's topic: the same frames whichever node stored the message or changed the status.
   const unsubscribe = [
-    events.on('message.created', ({ message }) => {
-      if (message.kind !== 'note') broadcast(message.conversationId, toMessageFrame(message, entryKind));
-    }),
-    events.on('conversation.status_changed', ({ conversationId, status, position, etaSeconds, agentName, agentsAvailable }) =>
-      broadcast(conversationId, { type: 'status', state: status, position, etaSeconds, agentName, agentsAvailable }),
-    ),
-    events.on('conversation.typing', ({ conversationId, from, isTyping, agentName }) => {
-      if (from === 'agent') broadcast(conversationId, { type: 'typing', from, isTyping, agentName });
+    deps.fanout.subscribe(CONVERSATION_TOPIC, conversationEventSchema, (event) => {
+      switch (event.type) {
+        case 'message':
+          if (event.message.kind !== 'note') broadcast(event.message.conversationId, toMessageFrame(event.message, entryKind));
+          return;
+        case 'status': {
+          const { conversationId, status, position, etaSeconds, agentName, agentsAvailable } = event;
+          return broadcast(conversationId, { type: 'status', state: status, position, etaSeconds, agentName, agentsAvailable });
+        }
+        case 'typing':
+          if (event.from === 'agent') broadcast(event.conversationId, { type: 'typing', from: event.from, isTyping: event.isTyping, agentName: event.agentName });
+          return;
+      }
     }),
   ];
 
@@ -269,7 +288,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     for (const message of history) {
       if (message.kind !== 'note') send(client, toMessageFrame(message, entryKind));
     }
-    releaseHeld(client, new Set(history.map((message) => message.id)));
+    const replayed = new Set(history.map((message) => message.id));
+    releaseHeld(client, replayed);
+    if (history.length > 0) client.replayed = new Set(history.slice(-REPLAYED_REMEMBERED).map((message) => message.id));
     // Read after everything held was broadcast: the freshest, so it goes last.
     if (status) send(client, status);
   }
@@ -399,7 +420,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
 
   function onConnection(ws: WebSocket, request: IncomingMessage): void {
     const address = clientAddress(request, proxies);
-    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null };
+    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null, replayed: null };
     client.helloTimer = setTimeout(() => refuseAndClose(client, 'hello_timeout'), limits.helloTimeoutMs);
     client.helloTimer.unref();
     clients.add(client);

@@ -4,6 +4,7 @@ import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize } from '../nlp';
 import type { Logger } from '../observability';
+import { BusError, type Leases } from '../bus';
 import type { Conversation, Store, StoredMessage } from '../store';
 import type { BotOutput, BotRuntime } from './bot-runtime';
 import type { ShopperHandoffHooks } from './shopper-gateway';
@@ -37,7 +38,19 @@ export interface TurnDeps {
   engine: () => Engine;
   bot: BotRuntime;
   log: Logger;
+  /**
+   * Leases shared with the other nodes (several nodes): a shopper's tabs, or a provider's retries, may reach
+   * two nodes with the same message, and only the node holding the conversation's lease runs its turn.
+   * Unset (one node): the channel's own per-conversation queue is enough.
+   */
+  leases?: Leases;
 }
+
+/** Longer than any turn takes; a node killed mid-turn blocks the conversation no longer than this. */
+const TURN_LEASE_MS = 10_000;
+/** How long a turn waits for another node's turn on the same conversation before it gives up (and the client re-sends). */
+const TURN_LEASE_WAIT_MS = 5_000;
+const TURN_LEASE_RETRY_MS = 20;
 
 export interface Turns {
   /**
@@ -92,20 +105,61 @@ export function createTurns(deps: TurnDeps): Turns {
     await storeBotOutputs(conversation, outputs, shopperMessage.id, text);
   }
 
-  return {
-    async run({ conversationId, clientMessageId, text, choiceId }, stored) {
-      const conversation = await store.conversations.get(conversationId);
-      if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
-      const failedKey = `failed-turn:${conversationId}:${clientMessageId}`;
-      const duplicate = await store.messages.findByClientId(conversationId, clientMessageId);
-      if (duplicate) {
-        // A retry after a lost acknowledgement: acknowledge again, never answer twice, unless the first answer failed.
-        stored(duplicate);
-        if (!(await store.dialogState.read(failedKey))) return;
-        await store.dialogState.delete([failedKey]);
-        return answer(conversation, duplicate, choiceId);
+  /** Runs `work` holding the conversation's turn lease, waiting for another node's turn to end first. */
+  async function owningTurn(conversationId: string, work: () => Promise<void>): Promise<void> {
+    const leases = deps.leases;
+    if (!leases) return work();
+    const key = `turn:${conversationId}`;
+    const giveUpAt = Date.now() + TURN_LEASE_WAIT_MS;
+    let token: string | null;
+    try {
+      while (!(token = await leases.acquire(key, TURN_LEASE_MS))) {
+        if (Date.now() > giveUpAt) throw new AtentoError('internal', `conversation ${conversationId}: another node's turn held it for over ${TURN_LEASE_WAIT_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, TURN_LEASE_RETRY_MS));
       }
-      const message = await store.messages.insert({
+    } catch (error) {
+      if (!(error instanceof BusError)) throw error;
+      // Redis is away: shoppers keep chatting. The database still stores a message once (its client id is
+      // unique per conversation); at worst a copy that reached another node at the same moment fails there.
+      log.warn({ err: error, conversationId }, 'turn run without its lease');
+      return work();
+    }
+    try {
+      await work();
+    } finally {
+      await leases.release(key, token).catch((error: unknown) => log.warn({ err: error, conversationId }, 'turn lease not released; it expires on its own'));
+    }
+  }
+
+  return {
+    run: (input, stored) => owningTurn(input.conversationId, () => runTurn(input, stored)),
+  };
+
+  /**
+   * A retry after a lost acknowledgement: acknowledged again, never answered twice, but answered if the
+   * first answer failed or never got stored (a node killed between storing the question and the answer).
+   */
+  async function retried(conversation: Conversation, message: StoredMessage, choiceId: string | null, stored: (message: StoredMessage) => void): Promise<void> {
+    stored(message);
+    const failedKey = failedTurnKey(conversation.id, message.clientMessageId ?? '');
+    if (await store.dialogState.read(failedKey)) {
+      await store.dialogState.delete([failedKey]);
+      return answer(conversation, message, choiceId);
+    }
+    const current = await store.conversations.get(conversation.id);
+    const lastShown = await store.messages.lastShown(conversation.id);
+    if (current?.status === 'bot' && (lastShown?.id ?? 0) < message.id) return answer(conversation, message, choiceId);
+  }
+
+  async function runTurn({ conversationId, clientMessageId, text, choiceId }: ShopperTurnInput, stored: (message: StoredMessage) => void): Promise<void> {
+    const conversation = await store.conversations.get(conversationId);
+    if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
+    const failedKey = failedTurnKey(conversationId, clientMessageId);
+    const duplicate = await store.messages.findByClientId(conversationId, clientMessageId);
+    if (duplicate) return retried(conversation, duplicate, choiceId, stored);
+    let message: StoredMessage;
+    try {
+      message = await store.messages.insert({
         conversationId,
         sender: 'shopper',
         text,
@@ -113,15 +167,25 @@ export function createTurns(deps: TurnDeps): Turns {
         normalized: choiceId ? null : normalize(text),
         clientMessageId,
       });
-      stored(message);
-      events.emit('message.created', { message });
-      try {
-        await answer(conversation, message, choiceId);
-      } catch (error) {
-        log.error({ err: error, conversationId }, 'shopper turn failed; apology sent');
-        await store.dialogState.write({ [failedKey]: true });
-        await storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, message.id);
-      }
-    },
-  };
+    } catch (error) {
+      // The same message reached another node at the same moment (its client id is unique per conversation).
+      const storedElsewhere = await store.messages.findByClientId(conversationId, clientMessageId);
+      if (!storedElsewhere) throw error;
+      return retried(conversation, storedElsewhere, choiceId, stored);
+    }
+    stored(message);
+    events.emit('message.created', { message });
+    try {
+      await answer(conversation, message, choiceId);
+    } catch (error) {
+      log.error({ err: error, conversationId }, 'shopper turn failed; apology sent');
+      await store.dialogState.write({ [failedKey]: true });
+      await storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, message.id);
+    }
+  }
+}
+
+/** Marks a shopper message whose turn failed, so that its retry is answered. */
+function failedTurnKey(conversationId: string, clientMessageId: string): string {
+  return `failed-turn:${conversationId}:${clientMessageId}`;
 }

@@ -67,6 +67,11 @@ export class Presence {
     this.agents.set(agentId, current);
   }
 
+  /** Whether this node has the agent: a console open here, or a grace period running. */
+  knows(agentId: string): boolean {
+    return this.agents.has(agentId);
+  }
+
   isOnline(agentId: string): boolean {
     return (this.agents.get(agentId)?.sockets ?? 0) > 0;
   }

@@ -8,12 +8,14 @@ import { silentLogger, type Logger } from '../observability';
 import { isWithinBusinessHours, nextOpening, replyDeadline } from './hours';
 import { assessTurn, LEAVE_MESSAGE, OFFER_ACCEPT, OFFER_DECLINE, readOfferAnswer, type EscalationReason } from './policy';
 import { Presence, realTimers, type Timers } from './presence';
+import { TeamPresence } from './team-presence';
+import { createMemoryBus, DEFAULT_PRESENCE_TTL_MS, type Bus, type Leases } from '../bus';
 import { estimateWaitSeconds, pickAgent } from './routing';
 import { nextStatus, type HandoffEvent } from './state';
 import { DialogMemory, type HandoffDialog } from './dialog-memory';
 import { TEXTS } from './texts';
 import { createMailer, MailError, type Mailer } from '../mail';
-import { ShopperPresence } from './shopper-presence';
+import { ShopperPresence, type ShopperPresenceState } from './shopper-presence';
 import { composeTicketReply } from './ticket-replies';
 import { csatQuestion, isCsatQuestion } from './csat';
 import { replyWindowOpen } from './reply-window';
@@ -32,6 +34,11 @@ export interface HandoffDeps {
   entryTitle?: EntryTitle;
   /** Sends ticket replies; without one (or unconfigured) agents are told e-mail is off. */
   mailer?: Mailer;
+  /**
+   * Agent presence and leases shared with the other nodes (src/bus); by default an in-memory bus: one
+   * node alone, whose presence is its own consoles.
+   */
+  bus?: Pick<Bus, 'presence' | 'leases'>;
 }
 
 /** What the agent consoles must refresh; the agent gateway turns these into frames. */
@@ -42,7 +49,7 @@ export type AgentUpdate =
   | { type: 'released'; agentId: string; conversationId: string; outcome: HandoffOutcome | 'requeued' | 'transferred' }
   | { type: 'tickets' }
   | { type: 'agents' }
-  | { type: 'presence'; conversationId: string }
+  | ({ type: 'presence'; conversationId: string } & ShopperPresenceState)
   | { type: 'rated'; agentId: string; conversationId: string };
 
 export interface ShopperStatus {
@@ -87,6 +94,10 @@ const ASSIGN: StatusChange = { from: 'waiting', to: nextStatus('waiting', 'assig
 const DEFAULT_HANDLE_SECONDS = 300;
 /** Typed answers to "talk to a person?" are short; anything longer is a new question for the bot. */
 const MAX_OFFER_ANSWER_WORDS = 4;
+/** Presence is re-announced three times per TTL, so one late heartbeat does not drop a node's agents. */
+const PRESENCE_HEARTBEAT_MS = DEFAULT_PRESENCE_TTL_MS / 3;
+/** Long enough for the requeue of one agent's chats; a node killed meanwhile frees it after this. */
+const AGENT_GONE_LEASE_MS = 30_000;
 
 /**
  * The human handoff: escalation policy applied to each bot turn, the queue, routing, presence and
@@ -100,6 +111,9 @@ export class HandoffService {
   private readonly config: Config;
   private readonly now: () => Date;
   private readonly presence: Presence;
+  /** Agents online on any node (this node's `presence` included): routing and availability read this. */
+  private readonly team: TeamPresence;
+  private readonly leases: Leases;
   private readonly shoppers = new ShopperPresence();
   private readonly mailer: Mailer;
   /** Tickets whose reply is on its way to the mail server: a second click must not send it twice. */
@@ -120,8 +134,22 @@ export class HandoffService {
     this.now = deps.now ?? (() => new Date());
     this.mailer = deps.mailer ?? createMailer({});
     this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
+    const bus = deps.bus ?? createMemoryBus();
+    this.leases = bus.leases;
+    this.team = new TeamPresence(
+      this.presence,
+      bus.presence,
+      (error) => this.log.warn({ err: error }, 'agent presence not shared with the other nodes'),
+      PRESENCE_HEARTBEAT_MS,
+      // Their node was killed, or they closed the console there: consoles show them offline, and their
+      // chats get the grace period here too.
+      (agentIds) => {
+        agentIds.forEach((agentId) => this.presence.startGrace(agentId, () => this.background(this.agentGone(agentId))));
+        this.notify({ type: 'agents' });
+      },
+    );
     this.memory = new DialogMemory(deps.store);
-    this.views = new ConsoleViews(deps.store, this.presence, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
+    this.views = new ConsoleViews(deps.store, this.team, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
     // The shopper gateway says when tabs open and close; agents see "en línea" / "se fue hace…".
     this.unsubscribe.push(
       deps.events.on('shopper.connected', ({ conversationId }) => {
@@ -142,6 +170,7 @@ export class HandoffService {
   close(): void {
     this.unsubscribe.splice(0).forEach((off) => off());
     this.presence.close();
+    this.team.close();
     this.mailer.close();
     this.listeners.clear();
   }
@@ -158,7 +187,7 @@ export class HandoffService {
     // listener (no console, or the service closed at shutdown): nothing to tell, nothing to read.
     if (this.listeners.size === 0) return;
     const status = (await this.store.conversations.get(conversationId))?.status;
-    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId });
+    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId, ...this.shoppers.of(conversationId) });
   }
 
   /** The status frame a (re)connecting shopper should see. */
@@ -332,8 +361,19 @@ export class HandoffService {
 
   // ——— Agent side ———
 
+  /** A node (this one included) said a waiting or assigned shopper opened their first tab or closed their last. */
+  shopperPresenceHeard(conversationId: string, state: ShopperPresenceState): void {
+    this.shoppers.heard(conversationId, state);
+  }
+
+  /** Another node said its agents changed: read who is online now. */
+  async teamChanged(): Promise<void> {
+    await this.team.refresh();
+  }
+
   async agentConnected(agentId: string): Promise<void> {
     if (this.presence.connect(agentId, this.now())) {
+      await this.team.sync();
       this.notify({ type: 'agents' });
       await this.route();
       await this.publishQueue();
@@ -342,6 +382,7 @@ export class HandoffService {
 
   async agentDisconnected(agentId: string): Promise<void> {
     if (this.presence.disconnect(agentId, () => this.background(this.agentGone(agentId)))) {
+      await this.team.sync();
       this.notify({ type: 'agents' });
       await this.publishQueue(); // fewer agents online: longer estimates
     }
@@ -391,7 +432,8 @@ export class HandoffService {
     if (typeof owned === 'string') return { ok: false, error: owned };
     const target = await this.store.agents.get(toAgentId);
     if (!target) return { ok: false, error: 'not_found' };
-    if (!this.presence.isOnline(toAgentId)) return { ok: false, error: 'agent_offline' };
+    await this.team.refresh();
+    if (!this.team.isOnline(toAgentId)) return { ok: false, error: 'agent_offline' };
     if (!(await this.store.handoffs.transfer(conversationId, agentId, toAgentId))) return { ok: false, error: 'not_yours' };
     const t = TEXTS[owned.lang];
     await this.post(conversationId, 'system', t.transferred(await this.agentName(agentId), target.name), owned.lang);
@@ -496,7 +538,7 @@ export class HandoffService {
   }
 
   private agentsAvailable(): boolean {
-    return isWithinBusinessHours(this.now(), this.config.handoff) && this.presence.online().length > 0;
+    return isWithinBusinessHours(this.now(), this.config.handoff) && this.team.online().length > 0;
   }
 
   /** "We are closed until Monday 09:00" or "nobody is online right now". */
@@ -534,7 +576,7 @@ export class HandoffService {
   private async loads() {
     const counts = new Map<string, number>();
     for (const handoff of await this.store.handoffs.assigned()) counts.set(handoff.agentId!, (counts.get(handoff.agentId!) ?? 0) + 1);
-    return this.presence.online().map(({ agentId, onlineSince }) => ({ agentId, onlineSince, openChats: counts.get(agentId) ?? 0 }));
+    return (await this.team.refresh()).map(({ agentId, onlineSince }) => ({ agentId, onlineSince, openChats: counts.get(agentId) ?? 0 }));
   }
 
   private async afterAssign(agentId: string, conversationId: string): Promise<void> {
@@ -614,8 +656,20 @@ export class HandoffService {
 
   /** The grace period ran out: the agent's chats go back to the queue; with nobody left, offer a message. */
   private async agentGone(agentId: string): Promise<void> {
-    await this.requeueChatsOf(agentId);
-    if (this.presence.online().length > 0) return;
+    // Every node that saw the agent go runs this: one at a time, so the shoppers hear it once.
+    const lease = await this.leases.acquire(`agent-gone:${agentId}`, AGENT_GONE_LEASE_MS);
+    if (!lease) return;
+    try {
+      await this.requeueChatsOf(agentId);
+      if ((await this.team.refresh()).length > 0) return;
+      await this.offerMessagesToQueue();
+    } finally {
+      await this.leases.release(`agent-gone:${agentId}`, lease);
+    }
+  }
+
+  /** Nobody is left online: each waiting shopper is offered, once, to leave a message instead. */
+  private async offerMessagesToQueue(): Promise<void> {
     for (const waiting of await this.store.handoffs.queue()) {
       const dialog = await this.memory.read(waiting.conversationId);
       if (dialog.leaveOffered) continue;
@@ -638,7 +692,8 @@ export class HandoffService {
   }
 
   private async requeueChatsOf(agentId: string): Promise<void> {
-    if (this.presence.isOnline(agentId)) return;
+    await this.team.refresh();
+    if (this.team.isOnline(agentId)) return;
     const chats = await this.store.handoffs.ofAgent(agentId);
     if (chats.length === 0) return;
     const name = await this.agentName(agentId);

@@ -1,5 +1,4 @@
 import type { Conversation, Store, Ticket } from '../store';
-import type { Presence } from './presence';
 import type { ShopperPresence } from './shopper-presence';
 
 const PREVIEW_CHARS = 140;
@@ -18,7 +17,8 @@ export type EntryTitle = (entryId: string) => string | undefined;
 export class ConsoleViews {
   constructor(
     private readonly store: Store,
-    private readonly presence: Presence,
+    /** Agents online on any node. */
+    private readonly presence: { isOnline(agentId: string): boolean },
     private readonly shoppers: ShopperPresence,
     /** A FAQ's question for agents (the case label, the transcript's "what the bot used"). */
     readonly entryTitle: EntryTitle,
@@ -33,10 +33,6 @@ export class ConsoleViews {
       page: conversation.page,
       ...this.shoppers.of(conversation.id),
     };
-  }
-
-  presenceOf(conversationId: string) {
-    return this.shoppers.of(conversationId);
   }
 
   caseTitle(reason: string): string | undefined {

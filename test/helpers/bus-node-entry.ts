@@ -1,7 +1,7 @@
 import { connectRedisBus } from '../../src/bus';
 
 /**
- * A node in its own process, to be killed with SIGKILL (test/integration/bus-redis.test.ts): it takes a
+ * A node in its own process, to be killed with SIGKILL (test/redis/bus-redis.test.ts): it takes a
  * turn's lease, announces an agent on a heartbeat, says "ready" on stdout, and waits to die.
  * argv: Redis URL, presence TTL (ms), lease key, lease TTL (ms).
  */

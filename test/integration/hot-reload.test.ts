@@ -104,6 +104,27 @@ describe('editing the knowledge base without a restart', () => {
     expect(host.status().rejected).toBeNull();
   });
 
+  it('nodes sharing the knowledge folder all go live with an edit, and /healthz says which version each serves', async () => {
+    const other = startEngineHost(parseConfig({ knowledgeDir: path.join(root, 'knowledge'), intentsDir: path.join(root, 'intents'), watchKnowledge: true }));
+    const nodes = [await startTestServer({ deps: { engineHost: host } }), await startTestServer({ deps: { engineHost: other } })];
+    try {
+      const versions = () => Promise.all(nodes.map(async (node) => ((await (await fetch(`${node.httpUrl}/healthz`)).json()) as { knowledgeVersion: string }).knowledgeVersion));
+      const before = await versions();
+      expect(before[1]).toBe(before[0]);
+      fs.writeFileSync(path.join(root, 'knowledge/es/pagos.md'), PAYMENTS);
+      let after: string[] = before;
+      for (let attempt = 0; attempt < 100 && (after[0] === before[0] || after[1] === before[1]); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = await versions();
+      }
+      expect(after[0]).not.toBe(before[0]);
+      expect(after[1]).toBe(after[0]);
+    } finally {
+      await Promise.all(nodes.map((node) => node.stop()));
+      other.close();
+    }
+  });
+
   it('reports a garbage .md file and keeps serving', async () => {
     const good = host.current().version;
     fs.writeFileSync(path.join(root, 'knowledge/es/basura.md'), crypto.randomBytes(4000));

@@ -63,3 +63,23 @@ test('the turn fails once: an apology at once, and the retry of the same message
   expect(shopperRows.n).toBe(2);
   await client.close();
 });
+
+test('a question stored but never answered (its node died in between) is answered when the client re-sends it', async () => {
+  const client = await ShopperClient.connect(server.socketUrl);
+  const welcome = await client.hello({ lang: 'es' });
+  // What a node killed right after storing the question leaves behind: the question, and no answer.
+  const orphan = await server.app.store.messages.insert({ conversationId: String(welcome.conversationId), sender: 'shopper', text: '¿cuánto cuesta el envío?', lang: 'es', clientMessageId: 'q-orphan' });
+
+  client.send({ type: 'message', clientMessageId: 'q-orphan', text: '¿cuánto cuesta el envío?' });
+  expect((await client.next('ack')).messageId).toBe(orphan.id);
+  const answer = await client.nextMessageFrom('bot');
+  expect(answer.entryId).toBe('shipping-cost');
+
+  // Answered now: another retry is only acknowledged.
+  client.send({ type: 'message', clientMessageId: 'q-orphan', text: '¿cuánto cuesta el envío?' });
+  await client.next('ack');
+  client.send({ type: 'message', clientMessageId: 'q-next', text: 'gracias' });
+  await client.next('ack');
+  expect((await client.nextMessageFrom('bot')).entryId).not.toBe('shipping-cost');
+  await client.close();
+});

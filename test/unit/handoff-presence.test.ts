@@ -1,4 +1,5 @@
 import { Presence } from '../../src/handoff/presence';
+import { ShopperPresence } from '../../src/handoff/shopper-presence';
 import type { Timers } from '../../src/handoff';
 
 /** Timers the test fires by hand: grace periods are checked without waiting for real time. */
@@ -60,4 +61,17 @@ test('after a restart, agents holding chats get a grace period though they never
   expect(presence.isOnline('beto')).toBe(false);
   fireAll();
   expect(requeued).toEqual(['beto']);
+});
+
+test("a shopper's tab on another node counts as online here, until that node says they left", () => {
+  const shoppers = new ShopperPresence();
+  expect(shoppers.of('c1')).toEqual({ online: false, leftAt: null });
+  shoppers.heard('c1', { online: true, leftAt: null });
+  expect(shoppers.of('c1')).toEqual({ online: true, leftAt: null });
+  shoppers.heard('c1', { online: false, leftAt: '2026-01-01T10:05:00.000Z' });
+  expect(shoppers.of('c1')).toEqual({ online: false, leftAt: '2026-01-01T10:05:00.000Z' });
+  // A tab open on this node wins over another node's "left".
+  shoppers.connect('c2');
+  shoppers.heard('c2', { online: false, leftAt: '2026-01-01T10:06:00.000Z' });
+  expect(shoppers.of('c2')).toEqual({ online: true, leftAt: null });
 });

@@ -56,7 +56,7 @@ export interface ProviderChannels {
 
 export function createProviderChannels(deps: ProviderChannelDeps): ProviderChannels {
   const { config, store, events, handoff, log } = deps;
-  const turns = createTurns({ store, events, handoff, engine: deps.engine, bot: deps.bot, log });
+  const turns = createTurns({ store, events, handoff, engine: deps.engine, bot: deps.bot, log, leases: deps.leases });
   const whatsapp = config.whatsapp ? new WhatsAppAdapter(config.whatsapp) : null;
   const messenger = config.messenger ? new MessengerAdapter(config.messenger) : null;
   /** Work in progress: turns one at a time per sender, replies in the order stored per conversation. */

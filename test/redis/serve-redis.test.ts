@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ensureBundle, runCli } from './run-cli';
+import { ensureBundle, runCli } from '../cli/run-cli';
 
 const root = path.join(__dirname, '..', '..');
 const SESSION_SECRET = 'a-session-secret-shared-by-every-node';

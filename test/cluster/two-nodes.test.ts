@@ -1,0 +1,142 @@
+import { connectRedisBus, type Bus } from '../../src/bus';
+import type { EngineHost } from '../../src/engine';
+import { connectAgent } from '../helpers/agent-client';
+import { ALWAYS_OPEN, projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { ShopperClient, type Frame } from '../helpers/shopper-client';
+
+/**
+ * Two nodes in one process, one PostgreSQL database (npm run test:pg) and one Redis: whatever node a
+ * shopper's tab or an agent's console is connected to, they chat as if there were one server. The child
+ * process version, with a node killed, is test/cluster/kill-node.test.ts.
+ */
+
+let redis: TestRedis;
+let engineHost: EngineHost;
+const buses: Bus[] = [];
+let a: TestServer;
+let b: TestServer;
+const clients: ShopperClient[] = [];
+
+async function node(dataDir: string): Promise<TestServer> {
+  const sharedBus = await connectRedisBus({ url: redis.url });
+  buses.push(sharedBus);
+  return startTestServer({
+    dataDir,
+    config: { sessionSecret: 'a-session-secret-shared-by-both-nodes', handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 5 } },
+    deps: { engineHost, sharedBus },
+  });
+}
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  engineHost = projectEngineHost();
+  const dataDir = tempDataDir();
+  a = await node(dataDir);
+  b = await node(dataDir);
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+afterAll(async () => {
+  await Promise.all([a, b].filter(Boolean).map((server) => server.stop()));
+  await Promise.all(buses.map((bus) => bus.close()));
+  engineHost?.close();
+  await redis?.remove();
+});
+
+async function shopperOn(server: TestServer, fields: { token?: string } = {}): Promise<{ client: ShopperClient; welcome: Frame }> {
+  const client = await ShopperClient.connect(server.socketUrl);
+  clients.push(client);
+  return { client, welcome: await client.hello({ lang: 'es', ...fields }) };
+}
+
+async function agentOn(server: TestServer, email: string): Promise<{ client: ShopperClient; welcome: Frame }> {
+  const agent = await connectAgent(server, email);
+  clients.push(agent.client);
+  return agent;
+}
+
+/** Until `check` holds (presence crosses nodes asynchronously), at most 3 s. */
+async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
+  const giveUpAt = Date.now() + 3000;
+  while (!(await check())) {
+    if (Date.now() > giveUpAt) throw new Error('condition not met within 3 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test('a shopper on node A and an agent on node B: the handoff is routed across nodes and they chat both ways', async () => {
+  const ana = await agentOn(b, 'ana@tienda.example');
+  // Node A has no console open, yet knows a person can help.
+  await eventually(() => a.app.handoff.availability('es').agentsNow);
+  const shopper = await shopperOn(a);
+  expect(shopper.welcome.agentsAvailable).toBe(true);
+
+  shopper.client.send({ type: 'handoff_request' });
+  const assigned = await ana.client.next('assigned');
+  expect(assigned.conversationId).toBe(shopper.welcome.conversationId);
+  expect(await shopper.client.next('status')).toMatchObject({ state: 'agent', agentName: 'ana' });
+
+  shopper.client.send({ type: 'message', clientMessageId: 'q1', text: 'mi pedido no llegó' });
+  const seen = await ana.client.next('message');
+  expect(seen).toMatchObject({ conversationId: shopper.welcome.conversationId, message: { text: 'mi pedido no llegó', from: 'shopper' } });
+
+  ana.client.send({ type: 'message', conversationId: shopper.welcome.conversationId, clientMessageId: 'r1', text: 'Lo reviso ahora mismo.' });
+  const reply = await shopper.client.nextMessageFrom('agent');
+  expect(reply).toMatchObject({ text: 'Lo reviso ahora mismo.', authorName: 'ana' });
+
+  // The shopper's second tab, on the other node, sees the same conversation live.
+  const secondTab = await shopperOn(b, { token: String(shopper.welcome.token) });
+  expect(secondTab.welcome.resumed).toBe(true);
+  expect(await secondTab.client.next('status')).toMatchObject({ state: 'agent', agentName: 'ana' });
+  ana.client.send({ type: 'resolve', conversationId: shopper.welcome.conversationId });
+  expect(await secondTab.client.next('status')).toMatchObject({ state: 'resolved' });
+  expect(await shopper.client.next('status')).toMatchObject({ state: 'resolved' });
+  await ana.client.close();
+  await eventually(() => !a.app.handoff.availability('es').agentsNow);
+});
+
+test('two nodes routing the same waiting conversation at once assign it to one agent only', async () => {
+  // Nobody online: the request waits in the queue (the shopper leaves the form for the queue below).
+  const shoppers = await Promise.all([shopperOn(a), shopperOn(b)]);
+  const conversationIds = shoppers.map(({ welcome }) => String(welcome.conversationId));
+  for (const id of conversationIds) {
+    await a.app.store.handoffs.request(id, { reason: 'button', lang: 'es' }, { from: 'bot', to: 'waiting' });
+  }
+  // Two agents come online at the same moment, one on each node: both nodes route the whole queue.
+  const [carla, dario] = await Promise.all([agentOn(a, 'carla@tienda.example'), agentOn(b, 'dario@tienda.example')]);
+  const assignedTo = new Map<string, string[]>();
+  await eventually(async () => (await a.app.store.handoffs.queue()).length === 0);
+  for (const [name, agent] of [['carla', carla], ['dario', dario]] as const) {
+    for (const frame of await agent.client.unread()) {
+      if (frame.type === 'assigned') assignedTo.set(String(frame.conversationId), [...(assignedTo.get(String(frame.conversationId)) ?? []), name]);
+    }
+  }
+  for (const id of conversationIds) {
+    expect(assignedTo.get(id)).toHaveLength(1);
+    const joined = (await a.app.store.messages.listAfter(id, 0)).filter((message) => message.sender === 'system');
+    expect(joined).toHaveLength(1);
+    const holder = (await a.app.store.handoffs.current(id))!.agentId;
+    expect(holder).toBeTruthy();
+  }
+});
+
+test("a message sent by the shopper's two tabs on two nodes at once is stored and answered once", async () => {
+  const first = await shopperOn(a);
+  const second = await shopperOn(b, { token: String(first.welcome.token) });
+  const frame = { type: 'message', clientMessageId: 'same-on-both', text: '¿cuánto cuesta el envío?' };
+  first.client.send(frame);
+  second.client.send(frame);
+  const [ackA, ackB] = await Promise.all([first.client.next('ack'), second.client.next('ack')]);
+  expect(ackA.messageId).toBe(ackB.messageId);
+  const answer = await first.client.nextMessageFrom('bot');
+  const conversationId = String(first.welcome.conversationId);
+  const stored = await a.app.store.messages.listAfter(conversationId, 0);
+  expect(stored.filter((message) => message.clientMessageId === 'same-on-both').map((message) => message.id)).toEqual([ackA.messageId]);
+  expect(stored.filter((message) => message.sender === 'bot').map((message) => message.id)).toEqual([answer.id]);
+  // Nothing more comes: the other node did not answer it a second time.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect((await first.client.unread()).filter((frame) => frame.type === 'message')).toEqual([]);
+  expect((await second.client.unread()).filter((frame) => frame.type === 'message')).toEqual([]);
+});
