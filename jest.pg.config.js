@@ -4,8 +4,8 @@
  * (scripts/throwaway-postgres.js).
  *
  * Their assertions on what is on disk run there too (test/helpers/db.ts, test/helpers/postgres.ts). Not listed:
- * store, whose cases are SQLite's own (the file in WAL mode, its migrations' user_version, better-sqlite3's
- * errors, group commit seen from a second connection to the file); their backend-neutral counterparts are in
+ * store, whose cases are SQLite's own (the file in WAL mode, its migrations' user_version,
+ * group commit seen from a second connection to the file); their backend-neutral counterparts are in
  * the conformance suite in test/store.
  * @type {import('jest').Config}
  */
