@@ -27,7 +27,7 @@ export interface Conversation {
   updatedAt: string;
 }
 
-interface ConversationRow {
+export interface ConversationRow {
   id: string;
   status: ConversationStatus;
   lang: Lang;
@@ -128,7 +128,7 @@ export function conversationTable(db: Db, now: () => string) {
   };
 }
 
-function toConversation(row: ConversationRow): Conversation {
+export function toConversation(row: ConversationRow): Conversation {
   return {
     id: row.id,
     status: row.status,

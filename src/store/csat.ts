@@ -29,7 +29,7 @@ export interface CsatRating {
   createdAt: string;
 }
 
-interface CsatRow {
+export interface CsatRow {
   request_id: number;
   conversation_id: string;
   agent_id: string | null;
@@ -63,7 +63,7 @@ export function csatTable(db: Db, now: () => string) {
   };
 }
 
-function toRating(row: CsatRow): CsatRating {
+export function toRating(row: CsatRow): CsatRating {
   return {
     requestId: row.request_id,
     conversationId: row.conversation_id,

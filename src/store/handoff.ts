@@ -83,7 +83,7 @@ export interface Handoff {
   shopperName: string | null;
 }
 
-interface HandoffRow {
+export interface HandoffRow {
   id: number;
   conversation_id: string;
   reason: string;
@@ -220,7 +220,7 @@ export function handoffTable(db: Db, now: () => string) {
   };
 }
 
-function toHandoff(row: HandoffRow): Handoff {
+export function toHandoff(row: HandoffRow): Handoff {
   return {
     id: row.id,
     conversationId: row.conversation_id,

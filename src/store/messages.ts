@@ -44,7 +44,7 @@ export interface StoredMessage {
   createdAt: string;
 }
 
-interface MessageRow {
+export interface MessageRow {
   id: number;
   conversation_id: string;
   sender: Sender;
@@ -147,7 +147,7 @@ export function messageTable(db: Db, now: () => string) {
   };
 }
 
-function toMessage(row: MessageRow): StoredMessage {
+export function toMessage(row: MessageRow): StoredMessage {
   const choices = row.choices ? (JSON.parse(row.choices) as { options: Choice[]; related: Choice[] }) : { options: [], related: [] };
   return {
     id: row.id,

@@ -18,7 +18,7 @@ export interface Ticket {
   answeredAt: string | null;
 }
 
-interface TicketRow {
+export interface TicketRow {
   id: number;
   conversation_id: string;
   name: string;
@@ -77,7 +77,7 @@ export function ticketTable(db: Db, now: () => string) {
   };
 }
 
-function toTicket(row: TicketRow): Ticket {
+export function toTicket(row: TicketRow): Ticket {
   return {
     id: row.id,
     conversationId: row.conversation_id,

@@ -1,22 +1,7 @@
 import crypto from 'node:crypto';
-import type { Lang } from '../../knowledge/types';
-import type { Channel, Conversation, ConversationStatus } from '../conversations';
 import type { ConversationStore } from '../types';
 import type { Db } from './pool';
-
-export interface ConversationRow {
-  id: string;
-  status: ConversationStatus;
-  lang: Lang;
-  shopper_name: string | null;
-  shopper_email: string | null;
-  shopper_id: string | null;
-  page: string | null;
-  channel: Channel;
-  channel_user: string | null;
-  created_at: string;
-  updated_at: string;
-}
+import { toConversation, type ConversationRow } from '../conversations';
 
 /** Records a name and/or e-mail the shopper or an agent typed (absent fields are kept); also used by tickets.leave. */
 export const SET_SHOPPER =
@@ -70,21 +55,5 @@ export function conversationStore(db: Db, now: () => string): ConversationStore 
     async setShopper(id, details) {
       await db.write(SET_SHOPPER, [details.name ?? null, details.email ?? null, now(), id]);
     },
-  };
-}
-
-export function toConversation(row: ConversationRow): Conversation {
-  return {
-    id: row.id,
-    status: row.status,
-    lang: row.lang,
-    shopperName: row.shopper_name,
-    shopperEmail: row.shopper_email,
-    shopperId: row.shopper_id,
-    page: row.page,
-    channel: row.channel,
-    channelUser: row.channel_user,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
   };
 }

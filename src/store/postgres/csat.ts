@@ -1,15 +1,6 @@
-import type { CsatRating } from '../csat';
 import type { CsatStore } from '../types';
 import type { Db } from './pool';
-
-interface CsatRow {
-  request_id: number;
-  conversation_id: string;
-  agent_id: string | null;
-  rating: number;
-  comment: string | null;
-  created_at: string;
-}
+import { toRating, type CsatRow } from '../csat';
 
 export function csatStore(db: Db, now: () => string): CsatStore {
   return {
@@ -29,16 +20,5 @@ export function csatStore(db: Db, now: () => string): CsatStore {
     async ofConversation(conversationId) {
       return (await db.rows<CsatRow>('SELECT * FROM csat WHERE conversation_id = $1 ORDER BY request_id', [conversationId])).map(toRating);
     },
-  };
-}
-
-function toRating(row: CsatRow): CsatRating {
-  return {
-    requestId: row.request_id,
-    conversationId: row.conversation_id,
-    agentId: row.agent_id,
-    rating: row.rating,
-    comment: row.comment,
-    createdAt: row.created_at,
   };
 }

@@ -3,18 +3,7 @@ import type { Handoff } from '../handoff';
 import type { ClaimResult, HandoffStore, StatusChange } from '../types';
 import { Rollback, type Db } from './pool';
 import type pg from 'pg';
-
-interface HandoffRow {
-  id: number;
-  conversation_id: string;
-  reason: string;
-  lang: Lang;
-  requested_at: string;
-  queued_at: string;
-  agent_id: string | null;
-  assigned_at: string | null;
-  shopper_name: string | null;
-}
+import { toHandoff, type HandoffRow } from '../handoff';
 
 const OPEN = `SELECT h.id, h.conversation_id, h.reason, h.lang, h.requested_at, h.queued_at, h.agent_id, h.assigned_at, c.shopper_name
   FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE h.closed_at IS NULL`;
@@ -137,19 +126,5 @@ export function handoffStore(db: Db, now: () => string): HandoffStore {
         matchedBy: row.shopper_id === null ? 'email' : 'user',
       }));
     },
-  };
-}
-
-function toHandoff(row: HandoffRow): Handoff {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    reason: row.reason,
-    lang: row.lang,
-    requestedAt: row.requested_at,
-    queuedAt: row.queued_at,
-    agentId: row.agent_id,
-    assignedAt: row.assigned_at,
-    shopperName: row.shopper_name,
   };
 }

@@ -1,26 +1,6 @@
-import type { Action, Choice } from '../../engine/types';
-import type { Lang } from '../../knowledge/types';
-import { HISTORY_LIMIT, type MessageKind, type NewMessage, type Sender, type StoredMessage } from '../messages';
+import { HISTORY_LIMIT, toMessage, type MessageRow, type NewMessage, type StoredMessage } from '../messages';
 import type { MessageStore } from '../types';
 import { prepared, type Db, type Sql } from './pool';
-
-interface MessageRow {
-  id: number;
-  conversation_id: string;
-  sender: Sender;
-  kind: MessageKind;
-  text: string;
-  lang: Lang | null;
-  entry_id: string | null;
-  action: Action | null;
-  confidence: number | null;
-  choices: string | null;
-  reply_to: number | null;
-  author_name: string | null;
-  client_message_id: string | null;
-  via: 'email' | null;
-  created_at: string;
-}
 
 const COLUMNS =
   'id, conversation_id, sender, kind, text, lang, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, via, created_at';
@@ -128,27 +108,5 @@ export function messageStore(db: Db, now: () => string): MessageStore {
       );
       return rows.map(toMessage);
     },
-  };
-}
-
-export function toMessage(row: MessageRow): StoredMessage {
-  const choices = row.choices ? (JSON.parse(row.choices) as { options: Choice[]; related: Choice[] }) : { options: [], related: [] };
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    sender: row.sender,
-    kind: row.kind,
-    text: row.text,
-    lang: row.lang,
-    entryId: row.entry_id,
-    action: row.action,
-    confidence: row.confidence,
-    options: choices.options,
-    related: choices.related,
-    replyTo: row.reply_to,
-    authorName: row.author_name,
-    clientMessageId: row.client_message_id,
-    via: row.via,
-    createdAt: row.created_at,
   };
 }

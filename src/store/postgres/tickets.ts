@@ -1,24 +1,8 @@
-import type { Lang } from '../../knowledge/types';
-import type { Ticket } from '../tickets';
 import type { NewTicket, TicketStore } from '../types';
 import { SET_SHOPPER } from './conversations';
 import { insertMessage } from './messages';
 import type { Db, Sql } from './pool';
-
-interface TicketRow {
-  id: number;
-  conversation_id: string;
-  name: string;
-  email: string;
-  message: string;
-  lang: Lang;
-  reason: string;
-  status: 'open' | 'closed';
-  created_at: string;
-  closed_at: string | null;
-  closed_by: string | null;
-  answered_at: string | null;
-}
+import { toTicket, type TicketRow } from '../tickets';
 
 const insertTicket = async (sql: Sql, ticket: NewTicket, at: string) => {
   const { rows } = await sql.query<TicketRow>(
@@ -64,22 +48,5 @@ export function ticketStore(db: Db, now: () => string): TicketStore {
       const { rowCount } = await db.write("UPDATE tickets SET status = 'closed', closed_at = $1, closed_by = $2 WHERE id = $3 AND status = 'open'", [now(), agentId, id]);
       return rowCount === 1;
     },
-  };
-}
-
-function toTicket(row: TicketRow): Ticket {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    name: row.name,
-    email: row.email,
-    message: row.message,
-    lang: row.lang,
-    reason: row.reason,
-    status: row.answered_at ? 'answered' : row.status,
-    createdAt: row.created_at,
-    closedAt: row.closed_at,
-    closedBy: row.closed_by,
-    answeredAt: row.answered_at,
   };
 }
