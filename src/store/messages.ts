@@ -96,23 +96,7 @@ export function messageTable(db: Db, now: () => string) {
      * answers did, a moment before (one write per turn instead of two).
      */
     insert(message: NewMessage): StoredMessage {
-      const stored: Omit<StoredMessage, 'id'> = {
-        conversationId: message.conversationId,
-        sender: message.sender,
-        kind: message.kind ?? 'text',
-        text: message.text,
-        lang: message.lang ?? null,
-        entryId: message.entryId ?? null,
-        action: message.action ?? null,
-        confidence: message.confidence ?? null,
-        options: message.options ?? [],
-        related: message.related ?? [],
-        replyTo: message.replyTo ?? null,
-        authorName: message.authorName ?? null,
-        clientMessageId: message.clientMessageId ?? null,
-        via: message.via ?? null,
-        createdAt: now(),
-      };
+      const stored = withDefaults(message, now());
       const hasChoices = stored.options.length + stored.related.length > 0;
       const result = insert.run({
         ...stored,
@@ -144,6 +128,27 @@ export function messageTable(db: Db, now: () => string) {
     listAfter(conversationId: string, afterId = 0, limit = HISTORY_LIMIT): StoredMessage[] {
       return after.all(conversationId, afterId, limit).map(toMessage);
     },
+  };
+}
+
+/** The message as stored: every field a writer may leave out, filled in. */
+export function withDefaults(message: NewMessage, createdAt: string): Omit<StoredMessage, 'id'> {
+  return {
+    conversationId: message.conversationId,
+    sender: message.sender,
+    kind: message.kind ?? 'text',
+    text: message.text,
+    lang: message.lang ?? null,
+    entryId: message.entryId ?? null,
+    action: message.action ?? null,
+    confidence: message.confidence ?? null,
+    options: message.options ?? [],
+    related: message.related ?? [],
+    replyTo: message.replyTo ?? null,
+    authorName: message.authorName ?? null,
+    clientMessageId: message.clientMessageId ?? null,
+    via: message.via ?? null,
+    createdAt,
   };
 }
 

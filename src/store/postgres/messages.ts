@@ -1,4 +1,4 @@
-import { HISTORY_LIMIT, toMessage, type MessageRow, type NewMessage, type StoredMessage } from '../messages';
+import { HISTORY_LIMIT, toMessage, withDefaults, type MessageRow, type NewMessage, type StoredMessage } from '../messages';
 import type { MessageStore } from '../types';
 import { prepared, type Db, type Sql } from './pool';
 
@@ -22,23 +22,7 @@ const INSERT_REPLY = insertAfter('SELECT id FROM conversations WHERE id = $1 FOR
 
 /** Stores one message on `sql` (the pool, or a transaction's client); the row is built from what was written. */
 export async function insertMessage(sql: Sql, message: NewMessage, createdAt: string): Promise<StoredMessage> {
-  const stored: Omit<StoredMessage, 'id'> = {
-    conversationId: message.conversationId,
-    sender: message.sender,
-    kind: message.kind ?? 'text',
-    text: message.text,
-    lang: message.lang ?? null,
-    entryId: message.entryId ?? null,
-    action: message.action ?? null,
-    confidence: message.confidence ?? null,
-    options: message.options ?? [],
-    related: message.related ?? [],
-    replyTo: message.replyTo ?? null,
-    authorName: message.authorName ?? null,
-    clientMessageId: message.clientMessageId ?? null,
-    via: message.via ?? null,
-    createdAt,
-  };
+  const stored = withDefaults(message, createdAt);
   const hasChoices = stored.options.length + stored.related.length > 0;
   // A bot reply does not touch the conversation's `updated_at`: the question it answers did, a moment before.
   const touches = !(stored.sender === 'bot' && stored.replyTo !== null);
