@@ -65,7 +65,7 @@ export function buildAnalyzer(texts: readonly string[], options: { lang: Lang; s
         corrections.push({ from: word, to });
         return to;
       });
-      const canonical = words(synonyms.apply(repaired.join(' ')));
+      const canonical = synonyms.applyToWords(repaired);
       return { normalized, corrections, words: canonical, stems: canonical.map(stemOf) };
     },
   };

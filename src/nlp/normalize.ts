@@ -3,8 +3,26 @@
  * "contraseña" = "contrasena", because shoppers often type without them), no punctuation, emoji or
  * ¿¡, letters repeated for emphasis collapsed ("holaaa" = "hola"), digits split from letters
  * ("2dias" = "2 dias"), single spaces.
+ *
+ * One shopper message is normalized several times in a turn (stored with the message, read for anger,
+ * for its language, and by the matcher), so the latest results are remembered: a lookup instead of
+ * seven Unicode regular expressions.
  */
 export function normalize(text: string): string {
+  let result = recent.get(text);
+  if (result === undefined) {
+    result = normalizeNow(text);
+    if (recent.size >= RECENT_LIMIT) recent.clear();
+    recent.set(text, result);
+  }
+  return result;
+}
+
+/** Enough for every message of a busy tick; messages are at most a few thousand characters. */
+const RECENT_LIMIT = 1024;
+const recent = new Map<string, string>();
+
+function normalizeNow(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
