@@ -189,7 +189,8 @@ export class FeatureSpace {
       let viewSquared = 0;
       for (; k < ends[v]; k++) {
         const id = this.ids.get(viewKey(v, keys[k]));
-        const tf = 1 + Math.log(counts[k]);
+        // Most features occur once, and 1 + log(1) is exactly 1.
+        const tf = counts[k] === 1 ? 1 : 1 + Math.log(counts[k]);
         const value = tf * (id < 0 ? this.unseenIdf : this.idf[id]);
         viewSquared += value * value;
         if (id < 0) continue;
