@@ -59,11 +59,10 @@ export function confidenceOf(probability: number): number {
 export function rankByProbability(model: SupportSoftmax, query: SparseVector, limit: number, wordCoverage = 1): RankedLabel[] {
   if (!(limit >= 1)) return [];
   const count = model.score(query);
-  const scores = new Float64Array(count);
-  for (let k = 0; k < count; k++) scores[k] = model.scoreOf(model.touchedLabel(k));
+  const scores = model.touchedScores();
   const competitors = Math.max(MIN_COMPETITORS, Math.min(model.labelCount, COMPETITORS));
   // Only the `competitors` best scores enter the normalization; past that, a cut-off score.
-  const floor = count > competitors ? kthLargest(scores.slice(), competitors) : -Infinity;
+  const floor = count > competitors ? kthLargest(scores.slice(0, count), competitors) : -Infinity;
   let max = 0;
   for (let k = 0; k < count; k++) max = Math.max(max, scores[k]);
   let considered = 0;

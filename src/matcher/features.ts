@@ -141,6 +141,7 @@ export class FeatureSpace {
   // Scratch for `vectorize`, grown as needed.
   private indices = new Int32Array(256);
   private values = new Float64Array(256);
+  private rounded = new Float32Array(256);
 
   constructor(examples: Iterable<FeatureCounts>) {
     const frequency: number[] = [];
@@ -173,12 +174,14 @@ export class FeatureSpace {
   /**
    * TF-IDF vector of the known features, each view scaled to its weight. Unknown features count
    * towards the length, so a message made mostly of words the knowledge base never uses scores low
-   * against everything: that is how an out-of-scope question shows.
+   * against everything: that is how an out-of-scope question shows. The vector lives in buffers the
+   * next call overwrites: use or copy it first (a message's vector is used once, a phrasing's copied).
    */
   vectorize({ keys, counts, ends }: FeatureCounts): SparseVector {
     if (this.indices.length < ends[CHARS]) {
       this.indices = new Int32Array(2 * ends[CHARS]);
       this.values = new Float64Array(2 * ends[CHARS]);
+      this.rounded = new Float32Array(2 * ends[CHARS]);
     }
     const { indices, values } = this;
     let size = 0;
@@ -203,9 +206,9 @@ export class FeatureSpace {
       squaredLength += VIEWS[v].weight ** 2;
     }
     const norm = Math.sqrt(squaredLength) || 1;
-    const vector = { indices: indices.slice(0, size), values: new Float32Array(size) };
-    for (let at = 0; at < size; at++) vector.values[at] = values[at] / norm;
-    return vector;
+    const rounded = this.rounded;
+    for (let at = 0; at < size; at++) rounded[at] = values[at] / norm;
+    return { indices: indices.subarray(0, size), values: rounded.subarray(0, size) };
   }
 }
 
