@@ -123,6 +123,8 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
         let own = 0;
         for (let k = 0; k < words.length; k++) {
           const fact = facts[k];
+          // A stop word is neither matched nor elsewhere, and has no topic weight.
+          if (fact.stopword) continue;
           const inEntry = entryStems.has(stems[k]);
           if (inEntry && fact.content && fact.known) own += fact.topicWeight;
           if (inEntry && !fact.stopword && !matched.includes(words[k])) matched.push(words[k]);

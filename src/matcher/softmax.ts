@@ -102,7 +102,9 @@ export class SupportSoftmax {
     for (let k = from; k < to; k++) {
       const feature = indices[k];
       const weight = weights[k];
-      for (let at = offsets[feature]; at < offsets[feature + 1]; at++) {
+      // Read once: V8 cannot tell that the writes to `stamp` leave `offsets` unchanged.
+      const end = offsets[feature + 1];
+      for (let at = offsets[feature]; at < end; at++) {
         const label = rows[at];
         if (stamp[label] !== generation) {
           stamp[label] = generation;
