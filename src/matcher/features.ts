@@ -1,4 +1,4 @@
-import type { Analysis } from '../nlp';
+import { LONGEST_REMEMBERED_WORD, type Analysis } from '../nlp';
 
 /** A sparse vector: parallel arrays of feature ids and values. */
 export interface SparseVector {
@@ -111,6 +111,7 @@ export class FeatureCounter {
       }
     }
     const result = Int32Array.from(keys);
+    if (word.length > LONGEST_REMEMBERED_WORD) return result;
     if (this.charKeysOf.size >= WORD_CACHE_LIMIT) this.charKeysOf.clear();
     this.charKeysOf.set(word, result);
     return result;

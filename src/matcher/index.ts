@@ -1,6 +1,6 @@
 import type { ScoredCandidate } from '../engine/types';
 import type { Lang, SynonymGroup } from '../knowledge/types';
-import { buildAnalyzer } from '../nlp';
+import { buildAnalyzer, LONGEST_REMEMBERED_WORD } from '../nlp';
 import { confidenceOf, rankByProbability } from './confidence';
 import { FeatureCounter, FeatureSpace } from './features';
 import { SupportSoftmax } from './softmax';
@@ -86,6 +86,7 @@ export function buildMatcher(examples: Example[], options: MatcherOptions): Matc
       const content = isContentWord(word, analyzer.isStopword);
       const known = knownStems.has(stem);
       facts = { stopword: analyzer.isStopword(word), content, known, topicWeight: content && known ? topicWeight(stem) : 0 };
+      if (word.length > LONGEST_REMEMBERED_WORD) return facts;
       if (wordFacts.size >= WORD_FACTS_LIMIT) wordFacts.clear();
       wordFacts.set(word, facts);
     }

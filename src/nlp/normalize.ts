@@ -12,15 +12,24 @@ export function normalize(text: string): string {
   let result = recent.get(text);
   if (result === undefined) {
     result = normalizeNow(text);
+    if (text.length > LONGEST_REMEMBERED_TEXT) return result;
     if (recent.size >= RECENT_LIMIT) recent.clear();
     recent.set(text, result);
   }
   return result;
 }
 
-/** Enough for every message of a busy tick; messages are at most a few thousand characters. */
+/** Enough for every message of a busy tick. */
 const RECENT_LIMIT = 1024;
+/** The default message limit (config `maxMessageChars`): a few megabytes at most are remembered. */
+const LONGEST_REMEMBERED_TEXT = 2000;
 const recent = new Map<string, string>();
+
+/**
+ * Caches keyed by a word leave longer ones out: no real word is this long, and a flood of made-up long
+ * "words" must not fill memory.
+ */
+export const LONGEST_REMEMBERED_WORD = 40;
 
 function normalizeNow(text: string): string {
   return text
