@@ -5,8 +5,8 @@
  * ("2dias" = "2 dias"), single spaces.
  *
  * One shopper message is normalized several times in a turn (stored with the message, read for anger,
- * for its language, and by the matcher), so the latest results are remembered: a lookup instead of
- * seven Unicode regular expressions.
+ * for its language, and by the matcher), so the latest results are remembered: a lookup instead of a
+ * Unicode normalization and seven regular expressions.
  */
 export function normalize(text: string): string {
   let result = recent.get(text);

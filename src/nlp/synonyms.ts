@@ -30,18 +30,17 @@ export function buildSynonyms(groups: readonly SynonymGroup[]): SynonymMap {
   function applyToWords(input: readonly string[]): string[] {
     if (canonicalOf.size === 0) return [...input];
     const output: string[] = [];
+    const variantAt = (i: number, size: number) => canonicalOf.get(size === 1 ? input[i] : input.slice(i, i + size).join(' '));
     for (let i = 0; i < input.length; ) {
-      let replacement: string[] | undefined;
       let size = phraseStarts.has(input[i]) ? Math.min(longestPhrase, input.length - i) : 1;
-      for (; size >= 1 && replacement === undefined; size--) {
-        replacement = canonicalOf.get(size === 1 ? input[i] : input.slice(i, i + size).join(' '));
-      }
+      let replacement = variantAt(i, size);
+      while (replacement === undefined && size > 1) replacement = variantAt(i, --size);
       if (replacement === undefined) {
         output.push(input[i++]);
-        continue;
+      } else {
+        output.push(...replacement);
+        i += size;
       }
-      output.push(...replacement);
-      i += size + 1;
     }
     return output;
   }
