@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Bus, Counters, Leases } from '../bus';
 import type { Config } from '../config';
@@ -12,6 +13,7 @@ import { SESSION_MAX_AGE_SECONDS, verifyShopper, type SessionSigner } from '../s
 import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedShopper } from '../store';
 import type { BotRuntime } from './bot-runtime';
 import { clientAddress, proxyTrust } from './client-address';
+import { coalescingWrites } from './coalesce';
 import { isOriginAllowed } from './origin';
 import { CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
 import { startHeartbeat } from './heartbeat';
@@ -94,6 +96,8 @@ interface ShopperSocket {
   /** Key for the per-socket frame limit. */
   id: string;
   ws: WebSocket;
+  /** Call before each send: frames of one tick leave in one write. */
+  coalesce: () => void;
   address: string;
   conversationId: string | null;
   alive: boolean;
@@ -155,7 +159,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   // order and nothing is shown, acknowledged or numbered before it is on disk.
   const send = (client: ShopperSocket, frame: ServerFrame) =>
     store.afterCommit(() => {
-      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+      if (client.ws.readyState !== WebSocket.OPEN) return;
+      client.coalesce();
+      client.ws.send(JSON.stringify(frame));
     });
   const sendError = (client: ShopperSocket, code: ErrorCode, message: string = ERRORS[code].message, clientMessageId?: string) =>
     send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
@@ -418,9 +424,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     }
   }
 
-  function onConnection(ws: WebSocket, request: IncomingMessage): void {
+  function onConnection(ws: WebSocket, socket: Duplex, request: IncomingMessage): void {
     const address = clientAddress(request, proxies);
-    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null, replayed: null };
+    const client: ShopperSocket = { id: String(nextSocketId++), ws, coalesce: coalescingWrites(socket), address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null, replayed: null };
     client.helloTimer = setTimeout(() => refuseAndClose(client, 'hello_timeout'), limits.helloTimeoutMs);
     client.helloTimer.unref();
     clients.add(client);
@@ -457,7 +463,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       if ((socketsByAddress.get(clientAddress(request, proxies)) ?? 0) >= limits.socketsPerAddress) {
         return rejectUpgrade(socket, 429, 'Too many open chat connections from this address; close some tabs and try again.');
       }
-      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request));
+      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, socket, request));
     },
     connectionCount: () => clients.size,
     pendingTurns: () => turnQueue.pending(),
