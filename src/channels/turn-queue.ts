@@ -16,7 +16,7 @@
  */
 const SLICE_MS = 10;
 /** Turns run side by side in a slice, so one turn waiting on real I/O does not stall the others. */
-const WORKERS = 64;
+const WORKERS = 8;
 /** Busy time over which the completion rate is measured before it is updated. */
 const RATE_WINDOW_MS = 250;
 /**
