@@ -6,7 +6,7 @@ import { normalize } from '../nlp';
 import type { Logger } from '../observability';
 import { BusError, type Leases } from '../bus';
 import type { Conversation, Store, StoredMessage } from '../store';
-import type { BotOutput, BotRuntime } from './bot-runtime';
+import type { BotOutput, BotRuntime, Understanding } from './bot-runtime';
 import type { ShopperHandoffHooks } from './shopper-gateway';
 
 /**
@@ -29,6 +29,8 @@ export interface ShopperTurnInput {
   text: string;
   /** The option picked (a FAQ id or one of the handoff's), or null for typed text. */
   choiceId: string | null;
+  /** Typed text's reply, asked for when the message arrived (src/channels/bot-runtime.ts). */
+  understood?: Understanding;
 }
 
 export interface TurnDeps {
@@ -89,7 +91,7 @@ export function createTurns(deps: TurnDeps): Turns {
   }
 
   /** The handoff and the bot's part of a turn, for a shopper message already on disk and acknowledged. */
-  async function answer(conversation: Conversation, shopperMessage: StoredMessage, choiceId: string | null): Promise<void> {
+  async function answer(conversation: Conversation, shopperMessage: StoredMessage, choiceId: string | null, understood?: Understanding): Promise<void> {
     const conversationId = conversation.id;
     const text = shopperMessage.text;
     if (choiceId && (await handoff.choice(conversationId, choiceId))) return;
@@ -97,10 +99,10 @@ export function createTurns(deps: TurnDeps): Turns {
     if (await handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null, interpret })) return;
     // Anyone but the bot holds the chat: the message waits for a person.
     if ((await store.conversations.get(conversationId))?.status !== 'bot') return;
-    const outputs = bot.turn(
+    const outputs = await bot.turn(
       choiceId
         ? { kind: 'choice', conversationId, lang: conversation.lang, entryId: choiceId }
-        : { kind: 'message', conversationId, lang: conversation.lang, text },
+        : { kind: 'message', conversationId, lang: conversation.lang, text, understood },
     );
     await storeBotOutputs(conversation, outputs, shopperMessage.id, text);
   }
@@ -151,7 +153,7 @@ export function createTurns(deps: TurnDeps): Turns {
     if (current?.status === 'bot' && (lastShown?.id ?? 0) < message.id) return answer(conversation, message, choiceId);
   }
 
-  async function runTurn({ conversationId, clientMessageId, text, choiceId }: ShopperTurnInput, stored: (message: StoredMessage) => void): Promise<void> {
+  async function runTurn({ conversationId, clientMessageId, text, choiceId, understood }: ShopperTurnInput, stored: (message: StoredMessage) => void): Promise<void> {
     const conversation = await store.conversations.get(conversationId);
     if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
     const failedKey = failedTurnKey(conversationId, clientMessageId);
@@ -176,7 +178,7 @@ export function createTurns(deps: TurnDeps): Turns {
     stored(message);
     events.emit('message.created', { message });
     try {
-      await answer(conversation, message, choiceId);
+      await answer(conversation, message, choiceId, understood);
     } catch (error) {
       log.error({ err: error, conversationId }, 'shopper turn failed; apology sent');
       await store.dialogState.write({ [failedKey]: true });

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Reply } from '../engine/types';
+import type { Reply, TurnReply } from '../engine/types';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize, words } from '../nlp';
@@ -254,7 +254,7 @@ export class HandoffService {
    * Applies the escalation policy to one bot turn. `sendReply` stores and delivers the bot's reply;
    * it is called (at most once) before any handoff message, so the transcript reads in order.
    */
-  async afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => Promise<void>): Promise<void> {
+  async afterBot(conversationId: string, text: string, reply: TurnReply, sendReply: () => Promise<void>): Promise<void> {
     const conversation = await this.store.conversations.get(conversationId);
     if (!conversation || conversation.status !== 'bot') {
       await sendReply();
