@@ -48,9 +48,9 @@ export interface ShopperHandoffHooks {
    * true: the handoff consumed the message (a form answer, a yes/no to its offer); the bot stays quiet.
    * `interpret` gives the bot's reading of the message, for an open form to tell answers from questions.
    */
-  beforeBot(conversationId: string, text: string, options: { isChoice: boolean; interpret?: () => Reply }): Promise<boolean>;
+  beforeBot(conversation: Conversation, text: string, options: { isChoice: boolean; interpret?: () => Reply }): Promise<boolean>;
   /** Applies the escalation policy; calls `sendReply` (once, first) when the bot's reply should go out. */
-  afterBot(conversationId: string, text: string, reply: TurnReply, sendReply: () => Promise<void>): Promise<void>;
+  afterBot(conversation: Conversation, text: string, reply: TurnReply, sendReply: () => Promise<void>): Promise<void>;
   /** The label of one of the handoff's own options ("Sí, con una persona"), or null if `id` is not one. */
   choiceLabel(id: string, lang: Lang): string | null;
   /** true when `id` was one of the handoff's own options and has been handled. */

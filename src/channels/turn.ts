@@ -66,10 +66,15 @@ export interface Turns {
 export function createTurns(deps: TurnDeps): Turns {
   const { store, events, handoff, bot, log } = deps;
 
+  /** `conversation` as read just before: each output after the first reads it again (the one before may have handed off). */
   async function storeBotOutputs(conversation: Conversation, outputs: BotOutput[], replyTo: number, shopperText: string): Promise<void> {
-    for (const output of outputs) {
-      if (output.reply) await handoff.afterBot(conversation.id, shopperText, output.reply, () => storeBotOutput(conversation, output, replyTo));
-      else await storeBotOutput(conversation, output, replyTo);
+    let current: Conversation | undefined = conversation;
+    for (const [i, output] of outputs.entries()) {
+      if (i > 0) current = await store.conversations.get(conversation.id);
+      if (!current) return;
+      const now = current;
+      if (output.reply) await handoff.afterBot(now, shopperText, output.reply, () => storeBotOutput(now, output, replyTo));
+      else await storeBotOutput(now, output, replyTo);
     }
   }
 
@@ -96,15 +101,18 @@ export function createTurns(deps: TurnDeps): Turns {
     const text = shopperMessage.text;
     if (choiceId && (await handoff.choice(conversationId, choiceId))) return;
     const interpret = () => deps.engine().respond(text, { lang: conversation.lang });
-    if (await handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null, interpret })) return;
+    // A typed message's turn read the conversation a moment ago; a picked option may have changed it.
+    const before = choiceId ? await store.conversations.get(conversationId) : conversation;
+    if (!before || (await handoff.beforeBot(before, text, { isChoice: choiceId !== null, interpret }))) return;
     // Anyone but the bot holds the chat: the message waits for a person.
-    if ((await store.conversations.get(conversationId))?.status !== 'bot') return;
+    const current = await store.conversations.get(conversationId);
+    if (current?.status !== 'bot') return;
     const outputs = await bot.turn(
       choiceId
         ? { kind: 'choice', conversationId, lang: conversation.lang, entryId: choiceId }
         : { kind: 'message', conversationId, lang: conversation.lang, text, understood },
     );
-    await storeBotOutputs(conversation, outputs, shopperMessage.id, text);
+    await storeBotOutputs(current, outputs, shopperMessage.id, text);
   }
 
   /** Runs `work` holding the conversation's turn lease, waiting for another node's turn to end first. */

@@ -33,7 +33,10 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** After a crash, the thread is started again after this long; the event loop answers meanwhile. */
+/**
+ * After a crash, the thread is started again after this long; the event loop answers meanwhile. A thread
+ * that ended before building anything (its script missing or broken) is not restarted.
+ */
 const RESTART_DELAY_MS = 1000;
 
 export function startEngineThread(options: EngineOptions, hooks: EngineThreadHooks): EngineThread {
@@ -61,9 +64,11 @@ export function startEngineThread(options: EngineOptions, hooks: EngineThreadHoo
     building = null;
     const current = spawn();
     worker = current;
+    let workedOnce = false;
     current.on('message', (response: ThreadResponse) => {
       if (response.type === 'built') {
         built = response.version;
+        workedOnce = true;
         return;
       }
       const pending = inFlight.shift() ?? [];
@@ -81,7 +86,9 @@ export function startEngineThread(options: EngineOptions, hooks: EngineThreadHoo
       worker = null;
       if (inFlight.length > 0) hooks.beforeReplies?.();
       answerHere(inFlight.splice(0).flat());
-      if (!closed) setTimeout(start, RESTART_DELAY_MS).unref();
+      if (closed) return;
+      if (workedOnce) setTimeout(start, RESTART_DELAY_MS).unref();
+      else hooks.log.error('engine thread never started; messages are understood in the event loop');
     });
   };
 
