@@ -153,7 +153,6 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const socketsByAddress = new Map<string, number>();
   let nextSocketId = 0;
   const turns = new Map<string, Promise<void>>();
-  const admitting = new Map<string, Promise<void>>();
   // Each slice of turns writes in one transaction, like the frames read in one event-loop turn.
   const turnQueue = createTurnQueue({ maxPending: limits.maxPendingTurns, maxWaitMs: limits.maxTurnWaitMs, beforeSlice: () => store.groupWrites() });
 
@@ -195,22 +194,6 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       }
     }),
   ];
-
-  /**
-   * A typed message joins the queue once the engine thread has understood it, so that its turn runs
-   * whole in one slice (one commit, one write to the socket) instead of storing the question in one
-   * commit and the answer in the next. A conversation's messages join in the order they were read.
-   */
-  function admit(conversationId: string, understood: Promise<unknown> | undefined, turn: () => Promise<void>): void {
-    const previous = admitting.get(conversationId);
-    if (!previous && !understood) return turnQueue.push(turn);
-    const push = () => turnQueue.push(turn);
-    const tail = Promise.all([previous, understood]).then(push, push);
-    admitting.set(conversationId, tail);
-    void tail.then(() => {
-      if (admitting.get(conversationId) === tail) admitting.delete(conversationId);
-    });
-  }
 
   /** One turn at a time per conversation, so replies keep the order of the questions. */
   function serialize(conversationId: string, work: () => Promise<void>): Promise<void> {
@@ -385,7 +368,10 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         if (!(await messageLimiter.take(conversationId))) return sendError(client, 'rate_limited', undefined, clientMessageId);
         const readAt = performance.now();
         const input: ShopperTurnInput = { conversationId, clientMessageId, text, choiceId, understood: choiceId ? undefined : deps.bot.understand(text, client.lang) };
-        admit(conversationId, input.understood?.reply, () =>
+        // A typed message runs once the engine thread has understood it, so that its turn runs whole in one
+        // slice (one commit, one write to the socket) instead of storing the question in one commit and the
+        // answer in the next; it waits in the queue meanwhile (counted, and shed behind, like any other).
+        turnQueue.push(() =>
           serialize(conversationId, () => shopperTurn(client, input)).then(
             () => deps.onTurnDone?.((performance.now() - readAt) / 1000),
             (error: unknown) => {
@@ -393,6 +379,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
               sendError(client, 'internal', undefined, clientMessageId);
             },
           ),
+          input.understood?.reply,
         );
         return;
       }
@@ -496,9 +483,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       stopHeartbeat();
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)));
-      // Messages still being understood join the queue first, then every queued turn runs.
-      const drained = Promise.all(admitting.values()).then(() => Promise.all([turnQueue.idle(), ...turns.values()]));
-      await Promise.race([drained, deadline]);
+      await Promise.race([Promise.all([turnQueue.idle(), ...turns.values()]), deadline]);
       clearTimeout(timer);
       unsubscribe.forEach((off) => off());
       store.afterCommit(() => {

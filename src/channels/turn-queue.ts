@@ -29,8 +29,12 @@ export const RETRY_CAP_MS = 30_000;
 export interface TurnQueue {
   /** Whether a new turn must be refused: too many pending, or the oldest has waited too long. */
   full(): boolean;
-  /** Queues a turn (callers check `full` first; the bound is theirs to enforce, with their own error). */
-  push(turn: () => Promise<void>): void;
+  /**
+   * Queues a turn (callers check `full` first; the bound is theirs to enforce, with their own error).
+   * With `ready`, the turn runs once it settles (its message being understood on the engine thread), and
+   * the turns behind it wait: they run in the order they came. It counts as pending, and waiting, meanwhile.
+   */
+  push(turn: () => Promise<void>, ready?: Promise<unknown>): void;
   /** Turns queued or running. */
   pending(): number;
   /** How long a refused caller should wait: the pending turns at the measured rate, within the floor and cap. */
@@ -47,7 +51,8 @@ export interface TurnQueueOptions {
 }
 
 export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueueOptions): TurnQueue {
-  const queued: Array<{ turn: () => Promise<void>; at: number }> = [];
+  const queued: Array<{ turn: () => Promise<void>; at: number; ready: boolean }> = [];
+  const headReady = () => queued.length > 0 && queued[0]!.ready;
   let running = 0;
   let scheduled = false;
   const idleWaiters: Array<() => void> = [];
@@ -86,7 +91,7 @@ export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueu
   }
 
   async function work(deadline: number): Promise<void> {
-    while (queued.length > 0 && performance.now() < deadline) {
+    while (headReady() && performance.now() < deadline) {
       const { turn } = queued.shift()!;
       running += 1;
       try {
@@ -99,8 +104,9 @@ export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueu
       }
     }
     lastSliceEnd = performance.now();
-    if (queued.length > 0) return schedule();
-    if (running > 0) return;
+    // A head still being understood schedules the next slice when it is ready.
+    if (headReady()) return schedule();
+    if (queued.length > 0 || running > 0) return;
     measure(lastSliceEnd);
     for (const resolve of idleWaiters.splice(0)) resolve();
   }
@@ -111,10 +117,20 @@ export function createTurnQueue({ maxPending, maxWaitMs, beforeSlice }: TurnQueu
       if (queued.length === 0) return false;
       return performance.now() - queued[0]!.at > maxWaitMs || (rate > 0 && queued.length / rate > maxWaitMs);
     },
-    push(turn) {
+    push(turn, ready) {
       const now = performance.now();
       if (queued.length + running === 0) busySince = now;
-      queued.push({ turn, at: now });
+      const entry = { turn, at: now, ready: ready === undefined };
+      queued.push(entry);
+      if (ready) {
+        const settled = () => {
+          entry.ready = true;
+          if (queued[0] === entry) schedule();
+        };
+        ready.then(settled, settled);
+        return;
+      }
+      if (!headReady()) return;
       // A long read of many sockets (a flood) would keep turns waiting till it ends: once the oldest has
       // waited a slice, a slice runs right after this frame, between two sockets' reads.
       if (now - queued[0]!.at > SLICE_MS) runSlice();

@@ -55,3 +55,27 @@ test('retryAfterMs: 1 s before any rate is known, then the backlog at the measur
   expect(queue.retryAfterMs()).toBe(30_000);
   await queue.idle();
 });
+
+test('a turn pushed with `ready` waits for it, counts as pending meanwhile, and the turns behind it keep their order', async () => {
+  const queue = createTurnQueue({ ...options, maxPending: 3 });
+  const ran: string[] = [];
+  let understood!: () => void;
+  queue.push(async () => void ran.push('first'), new Promise<void>((resolve) => (understood = resolve)));
+  queue.push(async () => void ran.push('second'));
+  queue.push(async () => void ran.push('third'), Promise.resolve());
+  expect(queue.full()).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(ran).toEqual([]);
+  understood();
+  await queue.idle();
+  expect(ran).toEqual(['first', 'second', 'third']);
+  expect(queue.pending()).toBe(0);
+});
+
+test('a turn whose `ready` rejects still runs (the turn meets the failure and apologizes)', async () => {
+  const queue = createTurnQueue(options);
+  const ran: string[] = [];
+  queue.push(async () => void ran.push('ran'), Promise.reject(new Error('not understood (test)')));
+  await queue.idle();
+  expect(ran).toEqual(['ran']);
+});
