@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Db } from './database';
+
+/**
+ * WAL checkpoints on a worker thread with its own connection, so the event loop neither copies pages back
+ * into the database file nor waits for their fsync (in-line, SQLite's auto-checkpoint ran inside a group
+ * commit's COMMIT every 1,000 pages: under load, every few commits). A PASSIVE checkpoint never takes the
+ * write lock, so the server's writes go on while it runs.
+ *
+ * The WAL starts over (and stops growing) at the first write after a checkpoint copied all of it. Under
+ * sustained load the server commits again before a pass ends, so a pass never copies all of it: past
+ * WAL_LIMIT_PAGES the thread stands aside and the server copies the few pages committed since the thread's
+ * last pass itself, right after a commit (a short checkpoint: those pages and two fsyncs, a few times a
+ * second at full load, instead of every few commits).
+ */
+export interface Checkpointer {
+  /** Call after each commit: copies the WAL's tail in-line when the thread asked for it. */
+  afterCommit(): void;
+  /** Stops the thread; resolves once its connection is closed. */
+  stop(): Promise<void>;
+}
+
+/** How often the thread looks for new pages once it has caught up (an idle store costs a no-op checkpoint). */
+const IDLE_MS = 100;
+/** 8,192 pages of 4 KiB: the WAL stays under about 32 MiB (SQLite's auto-checkpoint: 1,000 pages). */
+const WAL_LIMIT_PAGES = 8192;
+/** Shared flags: [stop the thread, the server should copy the tail]. */
+const STOP = 0;
+const TAIL_WANTED = 1;
+
+// Plain JavaScript run with `eval`, so it works the same from dist/ and under ts-jest.
+const THREAD = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const flags = new Int32Array(workerData.flags);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+let lastLog = -1;
+while (Atomics.load(flags, ${STOP}) === 0) {
+  const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+  const caughtUp = result.busy === 0 && result.log === result.checkpointed;
+  // Still this long: the WAL has not started over since (see above).
+  const tailWanted = result.log >= ${WAL_LIMIT_PAGES};
+  Atomics.store(flags, ${TAIL_WANTED}, tailWanted ? 1 : 0);
+  // Behind: go again at once. Wait when nothing was new, when another connection is checkpointing, or
+  // while the server copies the tail (it wakes us).
+  if (tailWanted || result.busy === 1 || (caughtUp && result.log === lastLog)) Atomics.wait(flags, ${STOP}, 0, ${IDLE_MS});
+  lastLog = result.log;
+}
+db.close();
+`;
+
+/** Takes over the checkpoints of `db` (a file, in WAL mode); if the thread fails, `db` checkpoints in-line again. */
+export function startCheckpointer(db: Db): Checkpointer {
+  const flags = new Int32Array(new SharedArrayBuffer(8));
+  db.pragma('wal_autocheckpoint = 0');
+  const worker = new Worker(THREAD, {
+    eval: true,
+    workerData: { driver: require.resolve('better-sqlite3'), file: path.resolve(db.name), flags: flags.buffer },
+  });
+  // A store left open must not keep the process alive; a thread stopped mid-checkpoint loses nothing.
+  worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.on('error', () => {
+    if (db.open) db.pragma('wal_autocheckpoint = 1000');
+  });
+  return {
+    afterCommit() {
+      if (Atomics.load(flags, TAIL_WANTED) === 0) return;
+      try {
+        db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        // Nothing is lost (the pages stay in the WAL), and this runs in a setImmediate: the thread tries again.
+      }
+      Atomics.store(flags, TAIL_WANTED, 0);
+      Atomics.notify(flags, STOP);
+    },
+    stop() {
+      worker.ref();
+      Atomics.store(flags, STOP, 1);
+      Atomics.notify(flags, STOP);
+      return exited;
+    },
+  };
+}
