@@ -12,7 +12,9 @@ import type { Db } from './database';
  * sustained load the server commits again before a pass ends, so a pass never copies all of it: past
  * WAL_LIMIT_PAGES the thread stands aside and the server copies the few pages committed since the thread's
  * last pass itself, right after a commit (a short checkpoint: those pages and two fsyncs, a few times a
- * second at full load, instead of every few commits).
+ * second at full load, instead of every few commits). So the WAL stays under the limit plus what the
+ * server writes during one pass. (The file keeps its largest size: journal_size_limit would cut it back
+ * each time it starts over, and growing it again slowed commits.)
  */
 export interface Checkpointer {
   /** Call after each commit: copies the WAL's tail in-line when the thread asked for it. */
@@ -23,7 +25,7 @@ export interface Checkpointer {
 
 /** How often the thread looks for new pages once it has caught up (an idle store costs a no-op checkpoint). */
 const IDLE_MS = 100;
-/** 8,192 pages of 4 KiB: the WAL stays under about 32 MiB (SQLite's auto-checkpoint: 1,000 pages). */
+/** 8,192 pages of 4 KiB, about 32 MiB, before the server copies the tail (SQLite's auto-checkpoint: every 1,000 pages). */
 const WAL_LIMIT_PAGES = 8192;
 /** Shared flags: [stop the thread, the server should copy the tail]. */
 const STOP = 0;

@@ -66,12 +66,13 @@ describe('WAL checkpoints on their own thread (src/store/checkpointer.ts)', () =
   test('under writes without a pause the WAL still starts over: it stays bounded', async () => {
     const { id } = await store.conversations.create('es');
     let largest = 0;
-    // About 80 MB of WAL written back to back, 2.5 times the limit the thread keeps it under.
+    // Back to back, these writes make a WAL of about 200 MB if it never starts over. It stays under the
+    // thread's limit (32 MB) plus what is written during one of its passes, which a busy machine slows.
     for (let group = 0; group < 400; group++) {
       await writeGroup(id, group * 100, 100);
       largest = Math.max(largest, walBytes());
     }
-    expect(largest).toBeLessThan(64 * 1024 * 1024);
+    expect(largest).toBeLessThan(128 * 1024 * 1024);
     expect((await store.messages.listAfter(id, 0, 50_000)).length).toBe(40_000);
   });
 
