@@ -25,8 +25,10 @@ export interface Checkpointer {
 
 /** How often the thread looks for new pages once it has caught up (an idle store costs a no-op checkpoint). */
 const IDLE_MS = 100;
-/** 8,192 pages of 4 KiB, about 32 MiB, before the server copies the tail (SQLite's auto-checkpoint: every 1,000 pages). */
-const WAL_LIMIT_PAGES = 8192;
+/** 16,384 pages of 4 KiB, about 64 MiB, before the server copies the tail (SQLite's auto-checkpoint: every 1,000 pages). */
+const WAL_LIMIT_PAGES = 16384;
+/** A pass that copied no more than this was short: the server commits fewer pages than this meanwhile. */
+const SHORT_PASS_PAGES = 1000;
 /** Shared flags: [stop the thread, the server should copy the tail]. */
 const STOP = 0;
 const TAIL_WANTED = 1;
@@ -39,11 +41,23 @@ const flags = new Int32Array(workerData.flags);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 let lastLog = -1;
+let lastCopied = 0;
+let askedAt = -1;
 while (Atomics.load(flags, ${STOP}) === 0) {
   const [result] = db.pragma('wal_checkpoint(PASSIVE)');
   const caughtUp = result.busy === 0 && result.log === result.checkpointed;
-  // Still this long: the WAL has not started over since (see above).
-  const tailWanted = result.log >= ${WAL_LIMIT_PAGES};
+  // Pages this pass copied (after the WAL started over, all it holds).
+  const copied = result.checkpointed >= lastCopied ? result.checkpointed - lastCopied : result.checkpointed;
+  lastCopied = result.checkpointed;
+  // Past the limit the WAL has not started over (see above). Leave the server the tail once a pass was
+  // short, so the tail is short too (the pages of a few commits); past twice the limit, whatever it is.
+  // Once per WAL: right after copying the tail the server starts it over with its next write. Again only
+  // if it did not (it grew by another limit).
+  if (result.log < askedAt) askedAt = -1;
+  const due = askedAt === -1 && result.log >= ${WAL_LIMIT_PAGES} && caughtUp && copied <= ${SHORT_PASS_PAGES};
+  const overdue = result.log >= Math.max(${2 * WAL_LIMIT_PAGES}, askedAt + ${WAL_LIMIT_PAGES});
+  const tailWanted = due || overdue;
+  if (tailWanted) askedAt = result.log;
   Atomics.store(flags, ${TAIL_WANTED}, tailWanted ? 1 : 0);
   // Behind: go again at once. Wait when nothing was new, when another connection is checkpointing, or
   // while the server copies the tail (it wakes us).

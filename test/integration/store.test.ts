@@ -66,14 +66,15 @@ describe('WAL checkpoints on their own thread (src/store/checkpointer.ts)', () =
   test('under writes without a pause the WAL still starts over: it stays bounded', async () => {
     const { id } = await store.conversations.create('es');
     let largest = 0;
-    // Back to back, these writes make a WAL of about 200 MB if it never starts over. It stays under the
-    // thread's limit (32 MB) plus what is written during one of its passes, which a busy machine slows.
-    for (let group = 0; group < 400; group++) {
+    // Back to back, these writes make a WAL of about 300 MB if it never starts over. It stays under the
+    // thread's limit (64 MiB, twice that if its passes never get short) plus what is written during one
+    // of its passes, which a busy machine slows.
+    for (let group = 0; group < 600; group++) {
       await writeGroup(id, group * 100, 100);
       largest = Math.max(largest, walBytes());
     }
-    expect(largest).toBeLessThan(128 * 1024 * 1024);
-    expect((await store.messages.listAfter(id, 0, 50_000)).length).toBe(40_000);
+    expect(largest).toBeLessThan(200 * 1024 * 1024);
+    expect((await store.messages.listAfter(id, 0, 100_000)).length).toBe(60_000);
   });
 
   test('closing the store stops the thread and leaves no WAL behind, as SQLite does on its own', async () => {
