@@ -125,13 +125,15 @@ async function startAtento(options: Options, shed: boolean): Promise<Atento> {
   }));
   const cluster: Record<string, string> =
     options.nodes > 1 ? { ATENTO_REDIS_URL: process.env.ATENTO_REDIS_URL!, ATENTO_CLUSTER: 'on', ATENTO_SESSION_SECRET: 'bench-session-secret-shared-by-the-nodes' } : {};
+  // ATENTO_ENGINE_THREAD=false npm run bench:load …: the same run with the engine in the event loop.
+  const engineThread: Record<string, string> = process.env.ATENTO_ENGINE_THREAD ? { ATENTO_ENGINE_THREAD: process.env.ATENTO_ENGINE_THREAD } : {};
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`] : [];
   // One after the other: the first migrates the database.
   const nodes: AtentoNode[] = [];
   for (let i = 0; i < options.nodes; i++) {
     const port = await freePort();
     const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin/atento.js'), 'serve'], {
-      env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile, ...(databaseUrl ? { ATENTO_DATABASE_URL: databaseUrl } : {}), ...cluster },
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile, ...(databaseUrl ? { ATENTO_DATABASE_URL: databaseUrl } : {}), ...cluster, ...engineThread },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
@@ -165,13 +167,15 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Web
  * included) as the upper bound of its histogram bucket, in ms. Set apart from the client's p99, it tells
  * time in the server from time in socket buffers and in this client.
  */
-async function serverTurnP99Ms(httpUrl: string): Promise<number | null> {
+async function serverStats(httpUrl: string): Promise<{ turnP99Ms: number | null; turns: number; commits: number }> {
   const text = await (await fetch(`${httpUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const buckets = [...text.matchAll(/^atento_answer_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => ({ le: Number(m[1]), count: Number(m[2]) }));
-  const total = buckets.at(-1)?.count ?? 0;
-  if (total === 0) return null;
-  const bucket = buckets.find((b) => b.count >= total * 0.99)!;
-  return Number.isFinite(bucket.le) ? bucket.le * 1000 : Infinity;
+  const turns = buckets.at(-1)?.count ?? 0;
+  // Group commits (SQLite; none on PostgreSQL): turns per commit is what each commit's cost is shared by.
+  const commits = Number(/^atento_store_commit_seconds_count (\d+)$/m.exec(text)?.[1] ?? 0);
+  if (turns === 0) return { turnP99Ms: null, turns, commits };
+  const bucket = buckets.find((b) => b.count >= turns * 0.99)!;
+  return { turnP99Ms: Number.isFinite(bucket.le) ? bucket.le * 1000 : Infinity, turns, commits };
 }
 
 /** SIGTERM, and wait for the exit (a --cpu-prof profile is written then). */
@@ -186,7 +190,16 @@ function stopChild(child: ChildProcess): Promise<void> {
 const sumOver = (nodes: AtentoNode[], measure: (pid: number) => number) => nodes.reduce((sum, node) => sum + measure(node.child.pid!), 0);
 
 function cpuSecondsOf(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return cpuSecondsIn(`/proc/${pid}/stat`);
+}
+
+/** The main thread only (its thread id is the process id): the event loop, whose CPU per answer bounds the rate. */
+function eventLoopCpuSecondsOf(pid: number): number {
+  return cpuSecondsIn(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuSecondsIn(statFile: string): number {
+  const fields = fs.readFileSync(statFile, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
@@ -467,15 +480,23 @@ async function main(): Promise<void> {
   const measureSockets = () => (rssBefore = sumOver(atento.nodes, rssMbOf));
   // Server CPU per answer holds still when other work shares the machine; answers/s does not.
   let cpu = 0;
-  const window = (edge: 'start' | 'end') => (cpu = sumOver(atento.nodes, cpuSecondsOf) - (edge === 'end' ? cpu : 0));
+  let loopCpu = 0;
+  const window = (edge: 'start' | 'end') => {
+    cpu = sumOver(atento.nodes, cpuSecondsOf) - (edge === 'end' ? cpu : 0);
+    loopCpu = sumOver(atento.nodes, eventLoopCpuSecondsOf) - (edge === 'end' ? loopCpu : 0);
+  };
   const result = await drive(atento.nodes.map((node) => node.url), options, offer, pool, { opened: measureSockets, window });
   const serverCpuMsPerAnswer = result.answers ? round((cpu * 1000) / result.answers, 3) : null;
+  const eventLoopCpuMsPerAnswer = result.answers ? round((loopCpu * 1000) / result.answers, 3) : null;
   const serverCpuShare = round((cpu / options.seconds) * 100, 0);
   clearInterval(sampler);
   handoffs.stop();
   const rss = sumOver(atento.nodes, rssMbOf);
-  const nodeP99s = await Promise.all(atento.nodes.map((node) => serverTurnP99Ms(node.httpUrl)));
+  const nodeStats = await Promise.all(atento.nodes.map((node) => serverStats(node.httpUrl)));
+  const nodeP99s = nodeStats.map((stats) => stats.turnP99Ms);
   const serverP99Ms = nodeP99s.some((p99) => p99 === null) ? null : Math.max(...(nodeP99s as number[]));
+  const commits = nodeStats.reduce((sum, stats) => sum + stats.commits, 0);
+  const turnsPerCommit = commits ? round(nodeStats.reduce((sum, stats) => sum + stats.turns, 0) / commits, 1) : null;
   await Promise.all(atento.nodes.map((node) => stopChild(node.child)));
 
   // The floor: the same offer against a bare ws echo server (after the server, so both are not running at once).
@@ -489,7 +510,7 @@ async function main(): Promise<void> {
   show('echo: ', echoResult);
   show(mode === 'overload' ? 'atento overload:' : 'atento:', result);
   console.log(`        handoff delivery shopper → agent p99 ${handoffP99Ms} ms (${handoffs.delays.length} messages); server RSS idle ${idleRss} MB, with the sockets ${rssBefore} MB (${rssMbPerThousandSockets} MB per 1,000 sockets), max ${maxRss} MB, at the end ${rss} MB`);
-  console.log(`        server CPU ${serverCpuMsPerAnswer} ms per answer (the server used ${serverCpuShare} % of one core while measured); in the server, p99 ≤ ${serverP99Ms} ms from frame read to turn done (its /metrics, whole run)`);
+  console.log(`        server CPU ${serverCpuMsPerAnswer} ms per answer, of which the event loop ${eventLoopCpuMsPerAnswer} ms (the server used ${serverCpuShare} % of one core while measured); in the server, p99 ≤ ${serverP99Ms} ms from frame read to turn done, ${turnsPerCommit} turns per group commit (its /metrics, whole run)`);
   console.log(`ratio:  ${round((result.answersPerSec / echoResult.answersPerSec) * 100, 1)} % of the echo rate; p99 ${round(result.p99Ms / Math.max(echoResult.p99Ms, 0.001), 1)}× the echo p99`);
   console.log(JSON.stringify({
     mode: options.mode,
@@ -508,6 +529,8 @@ async function main(): Promise<void> {
     rssMbPerThousandSockets,
     rssMbMax: maxRss,
     serverCpuMsPerAnswer,
+    eventLoopCpuMsPerAnswer,
+    turnsPerCommit,
     serverTurnP99Ms: serverP99Ms,
     errors: result.errors,
     shed: result.shed,

@@ -22,7 +22,7 @@ import { teamRoutes } from './channels/team-routes';
 import { analyticsRoutes } from './channels/analytics-routes';
 import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
 import { AGENTS_TOPIC, agentUpdateSchema, publishToBus } from './channels/fanout';
-import { startEngineHost, type Engine, type EngineHost } from './engine';
+import { engineOptions, startEngineHost, startEngineThread, type Engine, type EngineHost } from './engine';
 import { HandoffService, type Timers } from './handoff';
 import { createMemoryBus, type Bus } from './bus';
 import { EventBus } from './events';
@@ -88,7 +88,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const engineHost = deps.engineHost ?? startEngineHost(config, (line) => knowledgeLog.info(line));
   const engine = () => engineHost.current();
   const events = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
-  const bot = createBotRuntime(engine);
+  // The replies of one batch from the thread are written in one group commit, like the frames of one read.
+  const engineThread = config.engineThread
+    ? startEngineThread(engineOptions(config), { beforeReplies: () => store.groupWrites(), log: log.child({ component: 'engine-thread' }) })
+    : null;
+  const bot = createBotRuntime(engine, engineThread ?? undefined);
   const clock = deps.clock ?? (() => new Date());
   // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.
   const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
@@ -155,6 +159,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await gateway.close();
         await providers?.close();
+        await engineThread?.close();
         agentGateway.close();
         stopPublishing();
         stopHearingTeam();

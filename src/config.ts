@@ -179,6 +179,11 @@ const configSchema = z
      * ownership to itself. Start-up refuses it without Redis, PostgreSQL and a session secret of its own.
      */
     cluster: z.boolean().default(false),
+    /**
+     * Understand shoppers' messages on a thread beside the event loop, so a second core answers them too
+     * (src/engine/thread.ts). false: in the event loop, e.g. on a one-core machine.
+     */
+    engineThread: z.boolean().default(true),
     /** JSON log lines on stdout from this level up; `debug` adds per-socket detail, never message text. */
     logLevel: z.enum(LOG_LEVELS).default('info'),
     metrics: metricsSchema.prefault({}),
@@ -250,6 +255,7 @@ const ENV_KEYS: Record<string, { key: string; section?: Section; parse: (raw: st
   ATENTO_SMTP_FROM: { key: 'smtpFrom', parse: String },
   ATENTO_SMTP_REPLY_TO: { key: 'smtpReplyTo', parse: String },
   ATENTO_LOG_LEVEL: { key: 'logLevel', parse: String },
+  ATENTO_ENGINE_THREAD: { key: 'engineThread', parse: parseBoolean },
   ATENTO_REDIS_URL: { key: 'redisUrl', parse: String },
   ATENTO_CLUSTER: { key: 'cluster', parse: parseBoolean },
   ATENTO_METRICS_TOKEN: { section: 'metrics', key: 'token', parse: String },

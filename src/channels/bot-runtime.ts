@@ -1,5 +1,5 @@
-import type { Engine } from '../engine';
-import type { Reply } from '../engine/types';
+import type { Engine, EngineThread } from '../engine';
+import type { TurnReply } from '../engine/types';
 import type { Lang } from '../knowledge/types';
 
 /**
@@ -9,27 +9,51 @@ import type { Lang } from '../knowledge/types';
  * handoff's dialog memory, kept in SQLite.
  */
 
+/**
+ * A typed message's reply, asked for when the message arrives so that the engine thread works while the
+ * turn waits in the queue; `lang` is the conversation's language the channel expected. The turn uses it
+ * only if the conversation still has that language and the knowledge base is the same (otherwise the
+ * reply could differ: it asks again).
+ */
+export interface Understanding {
+  lang: Lang;
+  /** The knowledge base it was understood with: after an edit went live, the turn asks again. */
+  version: string;
+  reply: Promise<TurnReply>;
+}
+
 /** What a channel asks the bot to do in one turn. */
 export type TurnInput =
-  | { kind: 'message'; conversationId: string; lang: Lang; text: string }
+  | { kind: 'message'; conversationId: string; lang: Lang; text: string; understood?: Understanding }
   | { kind: 'choice'; conversationId: string; lang: Lang; entryId: string };
 
 /** One message the bot sends: an engine reply (null only for text the engine did not produce). */
 export interface BotOutput {
   text: string;
-  reply: Reply | null;
+  reply: TurnReply | null;
 }
 
 export interface BotRuntime {
   /** What the bot says to this input, in order (nothing for an option that no longer exists). */
-  turn(input: TurnInput): BotOutput[];
+  turn(input: TurnInput): Promise<BotOutput[]>;
+  /** Starts understanding a typed message ahead of its turn (pass the result to `turn`). */
+  understand(text: string, lang: Lang): Understanding;
 }
 
-export function createBotRuntime(engine: () => Engine): BotRuntime {
+/** `thread`: typed messages are understood there (src/engine/thread.ts); unset, in the event loop. */
+export function createBotRuntime(engine: () => Engine, thread?: EngineThread): BotRuntime {
+  const understand = (text: string, lang: Lang) => (thread ? thread.respond(engine(), text, { lang }) : engine().respond(text, { lang }));
   return {
-    turn(input) {
-      const reply = input.kind === 'message' ? engine().respond(input.text, { lang: input.lang }) : (engine().replyFor(input.entryId, input.lang) ?? null);
+    async turn(input) {
+      let reply: TurnReply | null;
+      if (input.kind === 'choice') reply = engine().replyFor(input.entryId, input.lang) ?? null;
+      else {
+        const { understood } = input;
+        reply = await (understood?.lang === input.lang && understood.version === engine().version ? understood.reply : understand(input.text, input.lang));
+      }
       return reply ? [{ text: reply.text, reply }] : [];
     },
+    // A throw becomes a rejection, which the turn meets (and apologizes for) when it runs.
+    understand: (text, lang) => ({ lang, version: engine().version, reply: new Promise((resolve) => resolve(understand(text, lang))) }),
   };
 }

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Bus, Counters, Leases } from '../bus';
 import type { Config } from '../config';
 import type { Engine } from '../engine';
-import type { Reply } from '../engine/types';
+import type { Reply, TurnReply } from '../engine/types';
 import { ERRORS, type ErrorCode } from '../errors';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
@@ -12,13 +13,14 @@ import { SESSION_MAX_AGE_SECONDS, verifyShopper, type SessionSigner } from '../s
 import type { Conversation, ConversationStatus, Store, StoredMessage, VerifiedShopper } from '../store';
 import type { BotRuntime } from './bot-runtime';
 import { clientAddress, proxyTrust } from './client-address';
+import { coalescingWrites } from './coalesce';
 import { isOriginAllowed } from './origin';
 import { CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
 import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
 import { RateLimiter, sharedRateLimiter, type WindowLimiter } from './rate-limit';
 import { createTurnQueue } from './turn-queue';
-import { createTurns } from './turn';
+import { createTurns, type ShopperTurnInput } from './turn';
 import { rejectUpgrade, type UpgradeHandler } from './upgrade';
 
 /**
@@ -46,9 +48,9 @@ export interface ShopperHandoffHooks {
    * true: the handoff consumed the message (a form answer, a yes/no to its offer); the bot stays quiet.
    * `interpret` gives the bot's reading of the message, for an open form to tell answers from questions.
    */
-  beforeBot(conversationId: string, text: string, options: { isChoice: boolean; interpret?: () => Reply }): Promise<boolean>;
+  beforeBot(conversation: Conversation, text: string, options: { isChoice: boolean; interpret?: () => Reply }): Promise<boolean>;
   /** Applies the escalation policy; calls `sendReply` (once, first) when the bot's reply should go out. */
-  afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => Promise<void>): Promise<void>;
+  afterBot(conversation: Conversation, text: string, reply: TurnReply, sendReply: () => Promise<void>): Promise<void>;
   /** The label of one of the handoff's own options ("Sí, con una persona"), or null if `id` is not one. */
   choiceLabel(id: string, lang: Lang): string | null;
   /** true when `id` was one of the handoff's own options and has been handled. */
@@ -94,6 +96,10 @@ interface ShopperSocket {
   /** Key for the per-socket frame limit. */
   id: string;
   ws: WebSocket;
+  /** The conversation's language as this socket last heard it (the guess typed messages are understood in ahead of their turn). */
+  lang: Lang;
+  /** Call before each send: frames of one tick leave in one write. */
+  coalesce: () => void;
   address: string;
   conversationId: string | null;
   alive: boolean;
@@ -147,6 +153,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const socketsByAddress = new Map<string, number>();
   let nextSocketId = 0;
   const turns = new Map<string, Promise<void>>();
+  const admitting = new Map<string, Promise<void>>();
   // Each slice of turns writes in one transaction, like the frames read in one event-loop turn.
   const turnQueue = createTurnQueue({ maxPending: limits.maxPendingTurns, maxWaitMs: limits.maxTurnWaitMs, beforeSlice: () => store.groupWrites() });
 
@@ -155,7 +162,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   // order and nothing is shown, acknowledged or numbered before it is on disk.
   const send = (client: ShopperSocket, frame: ServerFrame) =>
     store.afterCommit(() => {
-      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+      if (client.ws.readyState !== WebSocket.OPEN) return;
+      client.coalesce();
+      client.ws.send(JSON.stringify(frame));
     });
   const sendError = (client: ShopperSocket, code: ErrorCode, message: string = ERRORS[code].message, clientMessageId?: string) =>
     send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
@@ -170,9 +179,12 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const unsubscribe = [
     deps.fanout.subscribe(CONVERSATION_TOPIC, conversationEventSchema, (event) => {
       switch (event.type) {
-        case 'message':
-          if (event.message.kind !== 'note') broadcast(event.message.conversationId, toMessageFrame(event.message, entryKind));
+        case 'message': {
+          const { message } = event;
+          if (message.sender === 'bot' && message.lang) for (const client of byConversation.get(message.conversationId) ?? []) client.lang = message.lang;
+          if (message.kind !== 'note') broadcast(message.conversationId, toMessageFrame(message, entryKind));
           return;
+        }
         case 'status': {
           const { conversationId, status, position, etaSeconds, agentName, agentsAvailable } = event;
           return broadcast(conversationId, { type: 'status', state: status, position, etaSeconds, agentName, agentsAvailable });
@@ -183,6 +195,22 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       }
     }),
   ];
+
+  /**
+   * A typed message joins the queue once the engine thread has understood it, so that its turn runs
+   * whole in one slice (one commit, one write to the socket) instead of storing the question in one
+   * commit and the answer in the next. A conversation's messages join in the order they were read.
+   */
+  function admit(conversationId: string, understood: Promise<unknown> | undefined, turn: () => Promise<void>): void {
+    const previous = admitting.get(conversationId);
+    if (!previous && !understood) return turnQueue.push(turn);
+    const push = () => turnQueue.push(turn);
+    const tail = Promise.all([previous, understood]).then(push, push);
+    admitting.set(conversationId, tail);
+    void tail.then(() => {
+      if (admitting.get(conversationId) === tail) admitting.delete(conversationId);
+    });
+  }
 
   /** One turn at a time per conversation, so replies keep the order of the questions. */
   function serialize(conversationId: string, work: () => Promise<void>): Promise<void> {
@@ -197,8 +225,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   }
 
   /** The shared turn (src/channels/turn.ts), acknowledged on this socket once the message is on disk. */
-  function shopperTurn(client: ShopperSocket, conversationId: string, clientMessageId: string, text: string, choiceId: string | null) {
-    return shopperTurns.run({ conversationId, clientMessageId, text, choiceId }, (stored) => send(client, { type: 'ack', clientMessageId, messageId: stored.id }));
+  function shopperTurn(client: ShopperSocket, input: ShopperTurnInput) {
+    return shopperTurns.run(input, (stored) => send(client, { type: 'ack', clientMessageId: input.clientMessageId, messageId: stored.id }));
   }
 
   /** The shop's signed user, if any; a claim that does not verify is answered, then ignored. */
@@ -249,6 +277,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     const lang = frame.lang ?? conversation.lang;
     // The tab closed while the conversation was being read: registering it now would keep it forever.
     if (!clients.has(client)) return;
+    client.lang = lang;
 
     const sockets = byConversation.get(conversation.id) ?? new Set<ShopperSocket>();
     if (sockets.size >= limits.socketsPerConversation) return refuseAndClose(client, 'too_many_sockets');
@@ -355,8 +384,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
         }
         if (!(await messageLimiter.take(conversationId))) return sendError(client, 'rate_limited', undefined, clientMessageId);
         const readAt = performance.now();
-        turnQueue.push(() =>
-          serialize(conversationId, () => shopperTurn(client, conversationId, clientMessageId, text, choiceId)).then(
+        const input: ShopperTurnInput = { conversationId, clientMessageId, text, choiceId, understood: choiceId ? undefined : deps.bot.understand(text, client.lang) };
+        admit(conversationId, input.understood?.reply, () =>
+          serialize(conversationId, () => shopperTurn(client, input)).then(
             () => deps.onTurnDone?.((performance.now() - readAt) / 1000),
             (error: unknown) => {
               log.error({ err: error, conversationId }, 'shopper turn failed');
@@ -418,9 +448,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     }
   }
 
-  function onConnection(ws: WebSocket, request: IncomingMessage): void {
+  function onConnection(ws: WebSocket, socket: Duplex, request: IncomingMessage): void {
     const address = clientAddress(request, proxies);
-    const client: ShopperSocket = { id: String(nextSocketId++), ws, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null, replayed: null };
+    const client: ShopperSocket = { id: String(nextSocketId++), ws, coalesce: coalescingWrites(socket), lang: config.defaultLanguage, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null, replayed: null };
     client.helloTimer = setTimeout(() => refuseAndClose(client, 'hello_timeout'), limits.helloTimeoutMs);
     client.helloTimer.unref();
     clients.add(client);
@@ -457,7 +487,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       if ((socketsByAddress.get(clientAddress(request, proxies)) ?? 0) >= limits.socketsPerAddress) {
         return rejectUpgrade(socket, 429, 'Too many open chat connections from this address; close some tabs and try again.');
       }
-      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request));
+      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, socket, request));
     },
     connectionCount: () => clients.size,
     pendingTurns: () => turnQueue.pending(),
@@ -466,7 +496,9 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       stopHeartbeat();
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)));
-      await Promise.race([Promise.all([turnQueue.idle(), ...turns.values()]), deadline]);
+      // Messages still being understood join the queue first, then every queued turn runs.
+      const drained = Promise.all(admitting.values()).then(() => Promise.all([turnQueue.idle(), ...turns.values()]));
+      await Promise.race([drained, deadline]);
       clearTimeout(timer);
       unsubscribe.forEach((off) => off());
       store.afterCommit(() => {

@@ -6,7 +6,7 @@ import { normalize } from '../nlp';
 import type { Logger } from '../observability';
 import { BusError, type Leases } from '../bus';
 import type { Conversation, Store, StoredMessage } from '../store';
-import type { BotOutput, BotRuntime } from './bot-runtime';
+import type { BotOutput, BotRuntime, Understanding } from './bot-runtime';
 import type { ShopperHandoffHooks } from './shopper-gateway';
 
 /**
@@ -29,6 +29,8 @@ export interface ShopperTurnInput {
   text: string;
   /** The option picked (a FAQ id or one of the handoff's), or null for typed text. */
   choiceId: string | null;
+  /** Typed text's reply, asked for when the message arrived (src/channels/bot-runtime.ts). */
+  understood?: Understanding;
 }
 
 export interface TurnDeps {
@@ -64,10 +66,15 @@ export interface Turns {
 export function createTurns(deps: TurnDeps): Turns {
   const { store, events, handoff, bot, log } = deps;
 
+  /** `conversation` as read just before: each output after the first reads it again (the one before may have handed off). */
   async function storeBotOutputs(conversation: Conversation, outputs: BotOutput[], replyTo: number, shopperText: string): Promise<void> {
-    for (const output of outputs) {
-      if (output.reply) await handoff.afterBot(conversation.id, shopperText, output.reply, () => storeBotOutput(conversation, output, replyTo));
-      else await storeBotOutput(conversation, output, replyTo);
+    let current: Conversation | undefined = conversation;
+    for (const [i, output] of outputs.entries()) {
+      if (i > 0) current = await store.conversations.get(conversation.id);
+      if (!current) return;
+      const now = current;
+      if (output.reply) await handoff.afterBot(now, shopperText, output.reply, () => storeBotOutput(now, output, replyTo));
+      else await storeBotOutput(now, output, replyTo);
     }
   }
 
@@ -89,20 +96,23 @@ export function createTurns(deps: TurnDeps): Turns {
   }
 
   /** The handoff and the bot's part of a turn, for a shopper message already on disk and acknowledged. */
-  async function answer(conversation: Conversation, shopperMessage: StoredMessage, choiceId: string | null): Promise<void> {
+  async function answer(conversation: Conversation, shopperMessage: StoredMessage, choiceId: string | null, understood?: Understanding): Promise<void> {
     const conversationId = conversation.id;
     const text = shopperMessage.text;
     if (choiceId && (await handoff.choice(conversationId, choiceId))) return;
     const interpret = () => deps.engine().respond(text, { lang: conversation.lang });
-    if (await handoff.beforeBot(conversationId, text, { isChoice: choiceId !== null, interpret })) return;
+    // A typed message's turn read the conversation a moment ago; a picked option may have changed it.
+    const before = choiceId ? await store.conversations.get(conversationId) : conversation;
+    if (!before || (await handoff.beforeBot(before, text, { isChoice: choiceId !== null, interpret }))) return;
     // Anyone but the bot holds the chat: the message waits for a person.
-    if ((await store.conversations.get(conversationId))?.status !== 'bot') return;
-    const outputs = bot.turn(
+    const current = await store.conversations.get(conversationId);
+    if (current?.status !== 'bot') return;
+    const outputs = await bot.turn(
       choiceId
         ? { kind: 'choice', conversationId, lang: conversation.lang, entryId: choiceId }
-        : { kind: 'message', conversationId, lang: conversation.lang, text },
+        : { kind: 'message', conversationId, lang: conversation.lang, text, understood },
     );
-    await storeBotOutputs(conversation, outputs, shopperMessage.id, text);
+    await storeBotOutputs(current, outputs, shopperMessage.id, text);
   }
 
   /** Runs `work` holding the conversation's turn lease, waiting for another node's turn to end first. */
@@ -151,7 +161,7 @@ export function createTurns(deps: TurnDeps): Turns {
     if (current?.status === 'bot' && (lastShown?.id ?? 0) < message.id) return answer(conversation, message, choiceId);
   }
 
-  async function runTurn({ conversationId, clientMessageId, text, choiceId }: ShopperTurnInput, stored: (message: StoredMessage) => void): Promise<void> {
+  async function runTurn({ conversationId, clientMessageId, text, choiceId, understood }: ShopperTurnInput, stored: (message: StoredMessage) => void): Promise<void> {
     const conversation = await store.conversations.get(conversationId);
     if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
     const failedKey = failedTurnKey(conversationId, clientMessageId);
@@ -176,7 +186,7 @@ export function createTurns(deps: TurnDeps): Turns {
     stored(message);
     events.emit('message.created', { message });
     try {
-      await answer(conversation, message, choiceId);
+      await answer(conversation, message, choiceId, understood);
     } catch (error) {
       log.error({ err: error, conversationId }, 'shopper turn failed; apology sent');
       await store.dialogState.write({ [failedKey]: true });

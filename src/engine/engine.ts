@@ -50,7 +50,16 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
   }
 
   const entry = (id: string, lang: Lang) => byLang.get(lang)?.get(id);
-  const render = (markdown: string, lang: Lang) => renderPlaceholders(markdown, knowledge.values[lang]).replaceAll('{shop}', options.shopName);
+  // Texts come only from entries, which do not change while the engine lives: each is rendered once.
+  const rendered: Record<Lang, Map<string, string>> = { es: new Map(), en: new Map() };
+  const render = (markdown: string, lang: Lang) => {
+    let text = rendered[lang].get(markdown);
+    if (text === undefined) {
+      text = renderPlaceholders(markdown, knowledge.values[lang]).replaceAll('{shop}', options.shopName);
+      rendered[lang].set(markdown, text);
+    }
+    return text;
+  };
   const choice = (item: Entry): Choice => ({ id: item.id, label: render(item.question, item.lang) });
   const relatedOf = (item: Entry) =>
     item.related.map((id) => entry(id, item.lang)).filter((e): e is Entry => e !== undefined).map(choice);

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { loadKnowledge, watchKnowledge, type KnowledgeBase, type Problem } from '../knowledge';
-import { createEngine, type Engine } from './engine';
+import { createEngine, type Engine, type EngineOptions } from './engine';
 
 /** What is live, and the last change that was refused (shown to editors, logged with file:line). */
 export interface KnowledgeStatus {
@@ -17,6 +17,11 @@ export interface EngineHost {
   reload(): Engine;
   status(): KnowledgeStatus;
   close(): void;
+}
+
+/** The engine's settings from the config (the event loop's engine and the engine thread's alike). */
+export function engineOptions(config: Config): EngineOptions {
+  return { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage };
 }
 
 export function formatProblem(problem: Problem): string {
@@ -36,7 +41,7 @@ export function startEngineHost(config: Config, log: (line: string) => void = ()
     return knowledge;
   };
   const goLive = (knowledge: KnowledgeBase, started: number): Engine => {
-    const built = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+    const built = createEngine(knowledge, engineOptions(config));
     log(`knowledge ${built.version}: ${knowledge.entries.length} entries loaded in ${Date.now() - started} ms`);
     status = { version: built.version, loadedAt: new Date().toISOString(), entries: knowledge.entries.length, problems: knowledge.problems, rejected: null };
     return built;

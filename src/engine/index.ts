@@ -1,4 +1,5 @@
 export { createEngine, type Engine, type EngineOptions, type CannedAnswer } from './engine';
-export { startEngineHost, formatProblem, type EngineHost, type KnowledgeStatus } from './host';
+export { startEngineThread, type EngineThread } from './thread';
+export { startEngineHost, engineOptions, formatProblem, type EngineHost, type KnowledgeStatus } from './host';
 export * from './types';
 export { findOverlaps, type Overlap } from './overlaps';

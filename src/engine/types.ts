@@ -41,6 +41,12 @@ export interface Reply {
   explanation: Explanation;
 }
 
+/**
+ * What a shopper's turn needs of a reply: the candidates and the explanation are for editors' tools
+ * (`atento ask`, the knowledge page), and the engine thread does not send them over.
+ */
+export type TurnReply = Omit<Reply, 'candidates' | 'explanation'>;
+
 export interface Explanation {
   /** The message after normalization (case, accents, emoji, repeated letters). */
   normalized: string;

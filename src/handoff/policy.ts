@@ -1,4 +1,4 @@
-import type { Reply } from '../engine/types';
+import type { TurnReply } from '../engine/types';
 import type { Lang } from '../knowledge/types';
 import { readSentiment } from './sentiment';
 
@@ -18,7 +18,7 @@ export type PolicyDecision =
 export interface TurnInput {
   text: string;
   lang: Lang;
-  reply: Reply;
+  reply: TurnReply;
   /** Low-confidence bot turns in a row before this one. */
   lowConfidenceStreak: number;
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Reply } from '../engine/types';
+import type { Reply, TurnReply } from '../engine/types';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize, words } from '../nlp';
@@ -214,12 +214,11 @@ export class HandoffService {
   }
 
   /**
-   * Call before the bot answers a shopper message. Returns true when the handoff consumed the
-   * message (a ticket form answer, a yes/no to the offer): the bot must not answer it.
+   * Call before the bot answers a shopper message, with the conversation as just read. Returns true when
+   * the handoff consumed the message (a ticket form answer, a yes/no to the offer): the bot must not answer it.
    */
-  async beforeBot(conversationId: string, text: string, options: TurnOptions = { isChoice: false }): Promise<boolean> {
-    const conversation = await this.store.conversations.get(conversationId);
-    if (!conversation) return false;
+  async beforeBot(conversation: Conversation, text: string, options: TurnOptions = { isChoice: false }): Promise<boolean> {
+    const conversationId = conversation.id;
     if (conversation.status === 'resolved') await this.transition(conversation, 'reopen');
     const dialog = await this.memory.read(conversationId);
     if (options.isChoice) {
@@ -251,12 +250,12 @@ export class HandoffService {
   }
 
   /**
-   * Applies the escalation policy to one bot turn. `sendReply` stores and delivers the bot's reply;
+   * Applies the escalation policy to one bot turn, with the conversation as just read. `sendReply` stores and delivers the bot's reply;
    * it is called (at most once) before any handoff message, so the transcript reads in order.
    */
-  async afterBot(conversationId: string, text: string, reply: Reply, sendReply: () => Promise<void>): Promise<void> {
-    const conversation = await this.store.conversations.get(conversationId);
-    if (!conversation || conversation.status !== 'bot') {
+  async afterBot(conversation: Conversation, text: string, reply: TurnReply, sendReply: () => Promise<void>): Promise<void> {
+    const conversationId = conversation.id;
+    if (conversation.status !== 'bot') {
       await sendReply();
       return;
     }

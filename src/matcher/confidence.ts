@@ -59,11 +59,10 @@ export function confidenceOf(probability: number): number {
 export function rankByProbability(model: SupportSoftmax, query: SparseVector, limit: number, wordCoverage = 1): RankedLabel[] {
   if (!(limit >= 1)) return [];
   const count = model.score(query);
-  const scores = new Float64Array(count);
-  for (let k = 0; k < count; k++) scores[k] = model.scoreOf(model.touchedLabel(k));
+  const scores = model.touchedScores();
   const competitors = Math.max(MIN_COMPETITORS, Math.min(model.labelCount, COMPETITORS));
   // Only the `competitors` best scores enter the normalization; past that, a cut-off score.
-  const floor = count > competitors ? kthLargest(scores.slice(), competitors) : -Infinity;
+  const floor = count > competitors ? kthLargest(scores.slice(0, count), competitors) : -Infinity;
   let max = 0;
   for (let k = 0; k < count; k++) max = Math.max(max, scores[k]);
   let considered = 0;
@@ -79,14 +78,15 @@ export function rankByProbability(model: SupportSoftmax, query: SparseVector, li
   // Keep the `limit` best in a small sorted array: cheaper than sorting every touched label.
   const best: Array<{ label: number; score: number }> = [];
   for (let k = 0; k < count; k++) {
-    const entry = { label: model.touchedLabel(k), score: scores[k] };
-    if (best.length === limit && !outranks(entry, best[limit - 1])) continue;
+    const label = model.touchedLabel(k);
+    const score = scores[k];
+    if (best.length === limit && !outranks(label, score, best[limit - 1])) continue;
     let at = best.length === limit ? limit - 1 : best.length;
-    while (at > 0 && outranks(entry, best[at - 1])) {
+    while (at > 0 && outranks(label, score, best[at - 1])) {
       best[at] = best[at - 1];
       at--;
     }
-    best[at] = entry;
+    best[at] = { label, score };
   }
   // The share of the message the knowledge base knows, by its words and by its features (the squared
   // length of the query's known features): a question whose words no phrasing uses ("who won last
@@ -97,8 +97,8 @@ export function rankByProbability(model: SupportSoftmax, query: SparseVector, li
   return best.map(({ label, score }) => ({ label, probability: (Math.exp(score - max) / total) * knownShare }));
 }
 
-function outranks(a: { label: number; score: number }, b: { label: number; score: number }): boolean {
-  return a.score > b.score || (a.score === b.score && a.label < b.label);
+function outranks(label: number, score: number, other: { label: number; score: number }): boolean {
+  return score > other.score || (score === other.score && label < other.label);
 }
 
 /** The k-th largest value (1-based); reorders `values`. */

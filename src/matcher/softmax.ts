@@ -12,6 +12,7 @@ export class SupportSoftmax {
   private readonly stamp: Int32Array;
   private readonly touched: Int32Array;
   private readonly scores: Float64Array;
+  private readonly touchedScore: Float64Array;
   private generation = 0;
 
   /** `labelOf[i]` is the label index of example row i. */
@@ -31,6 +32,7 @@ export class SupportSoftmax {
     this.stamp = new Int32Array(labelCount);
     this.touched = new Int32Array(labelCount);
     this.scores = new Float64Array(labelCount);
+    this.touchedScore = new Float64Array(labelCount);
     this.train(examples, labelOf);
   }
 
@@ -84,27 +86,32 @@ export class SupportSoftmax {
 
   /**
    * Scores the labels sharing a feature with the query and returns how many there are; read them with
-   * `touchedLabel(k)` and `scoreOf(label)`. Every other label scores 0.
+   * `touchedLabel(k)` and `touchedScores()[k]`. Every other label scores 0.
    */
   score(query: SparseVector): number {
-    return this.scoreRange(query.indices, query.values, 0, query.indices.length);
+    const count = this.scoreRange(query.indices, query.values, 0, query.indices.length);
+    for (let k = 0; k < count; k++) this.touchedScore[k] = this.scores[this.touched[k]];
+    return count;
   }
 
   private scoreRange(indices: Int32Array, weights: Float32Array, from: number, to: number): number {
     const { offsets, rows, values } = this.index;
+    const { stamp, scores, touched } = this;
     const generation = ++this.generation;
     let count = 0;
     for (let k = from; k < to; k++) {
       const feature = indices[k];
       const weight = weights[k];
-      for (let at = offsets[feature]; at < offsets[feature + 1]; at++) {
+      // Read once: V8 cannot tell that the writes to `stamp` leave `offsets` unchanged.
+      const end = offsets[feature + 1];
+      for (let at = offsets[feature]; at < end; at++) {
         const label = rows[at];
-        if (this.stamp[label] !== generation) {
-          this.stamp[label] = generation;
-          this.scores[label] = 0;
-          this.touched[count++] = label;
+        if (stamp[label] !== generation) {
+          stamp[label] = generation;
+          scores[label] = 0;
+          touched[count++] = label;
         }
-        this.scores[label] += weight * values[at];
+        scores[label] += weight * values[at];
       }
     }
     return count;
@@ -114,8 +121,9 @@ export class SupportSoftmax {
     return this.touched[k];
   }
 
-  scoreOf(label: number): number {
-    return this.stamp[label] === this.generation ? this.scores[label] : 0;
+  /** The scores of the labels the last `score` touched, in `touchedLabel` order (read-only, valid until the next `score`). */
+  touchedScores(): Float64Array {
+    return this.touchedScore;
   }
 }
 

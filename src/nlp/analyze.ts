@@ -1,5 +1,5 @@
 import type { Lang, SynonymGroup } from '../knowledge/types';
-import { normalize, words } from './normalize';
+import { LONGEST_REMEMBERED_WORD, normalize, words } from './normalize';
 import { isStopword, stem } from './stem';
 import { buildSynonyms } from './synonyms';
 import { buildTypoCorrector, type Correction } from './typos';
@@ -36,6 +36,7 @@ export function buildAnalyzer(texts: readonly string[], options: { lang: Lang; s
     let result = stems.get(word);
     if (result === undefined) {
       result = stem(word, lang);
+      if (word.length > LONGEST_REMEMBERED_WORD) return result;
       if (stems.size >= STEM_CACHE_LIMIT) stems.clear();
       stems.set(word, result);
     }
@@ -65,7 +66,7 @@ export function buildAnalyzer(texts: readonly string[], options: { lang: Lang; s
         corrections.push({ from: word, to });
         return to;
       });
-      const canonical = words(synonyms.apply(repaired.join(' ')));
+      const canonical = synonyms.applyToWords(repaired);
       return { normalized, corrections, words: canonical, stems: canonical.map(stemOf) };
     },
   };

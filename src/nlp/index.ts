@@ -1,4 +1,4 @@
-export { normalize, words } from './normalize';
+export { normalize, words, LONGEST_REMEMBERED_WORD } from './normalize';
 export { detectLanguage, type DetectedLanguage } from './language';
 export { stem, isStopword } from './stem';
 export { buildSynonyms, type SynonymMap } from './synonyms';

@@ -3,8 +3,35 @@
  * "contraseña" = "contrasena", because shoppers often type without them), no punctuation, emoji or
  * ¿¡, letters repeated for emphasis collapsed ("holaaa" = "hola"), digits split from letters
  * ("2dias" = "2 dias"), single spaces.
+ *
+ * One shopper message is normalized several times in a turn (stored with the message, read for anger,
+ * for its language, and by the matcher), so the latest results are remembered: a lookup instead of a
+ * Unicode normalization and seven regular expressions.
  */
 export function normalize(text: string): string {
+  let result = recent.get(text);
+  if (result === undefined) {
+    result = normalizeNow(text);
+    if (text.length > LONGEST_REMEMBERED_TEXT) return result;
+    if (recent.size >= RECENT_LIMIT) recent.clear();
+    recent.set(text, result);
+  }
+  return result;
+}
+
+/** Enough for every message of a busy tick. */
+const RECENT_LIMIT = 1024;
+/** The default message limit (config `maxMessageChars`): a few megabytes at most are remembered. */
+const LONGEST_REMEMBERED_TEXT = 2000;
+const recent = new Map<string, string>();
+
+/**
+ * Caches keyed by a word leave longer ones out: no real word is this long, and a flood of made-up long
+ * "words" must not fill memory.
+ */
+export const LONGEST_REMEMBERED_WORD = 40;
+
+function normalizeNow(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')

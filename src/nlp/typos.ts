@@ -1,4 +1,5 @@
 import Fuse from 'fuse.js';
+import { LONGEST_REMEMBERED_WORD } from './normalize';
 
 export interface Correction {
   from: string;
@@ -84,6 +85,7 @@ export function buildTypoCorrector(
       const cached = cache.get(word);
       if (cached !== undefined) return cached;
       const result = search(word);
+      if (word.length > LONGEST_REMEMBERED_WORD) return result;
       if (cache.size >= CACHE_LIMIT) cache.clear();
       cache.set(word, result);
       return result;

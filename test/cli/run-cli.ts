@@ -9,6 +9,16 @@ const bundle = path.join(root, 'test-output', 'cli', 'atento.js');
 /** Bundles the current CLI sources once per test file (esbuild: well under a second), like bin/atento.js runs dist. */
 export function ensureBundle(): string {
   if (!fs.existsSync(bundle) || Date.now() - fs.statSync(bundle).mtimeMs > 60_000) {
+    // The engine thread's script beside the CLI, where src/engine/thread.ts looks for it (worker.js).
+    buildSync({
+      entryPoints: [path.join(root, 'src', 'engine', 'worker.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outfile: path.join(path.dirname(bundle), 'worker.js'),
+      logLevel: 'error',
+    });
     buildSync({
       entryPoints: [path.join(__dirname, 'entry.ts')],
       bundle: true,

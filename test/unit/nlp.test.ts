@@ -1,4 +1,4 @@
-import { buildAnalyzer, buildSynonyms, detectLanguage, normalize, typoCost } from '../../src/nlp';
+import { buildAnalyzer, buildSynonyms, detectLanguage, normalize, typoCost, words } from '../../src/nlp';
 
 describe('normalize', () => {
   it.each([
@@ -57,6 +57,14 @@ describe('synonyms', () => {
   it('matches variants written with or without accents, on whole words only', () => {
     expect(synonyms.apply('cuanto tarda el despacho')).toBe('cuanto tarda el envio');
     expect(synonyms.apply('boletas msix')).toBe('boletas msix');
+  });
+
+  it('gives the same words from a word list, a phrase cut short at the end included, and a canonical phrase split into its words', () => {
+    const phrases = buildSynonyms([['tarjeta de credito', 'tdc', 'credit card']]);
+    for (const text of ['pagar en meses sin intereses con boleta', 'tres meses sin', 'msi o meses sin intereses', 'meses', '']) {
+      expect(synonyms.applyToWords(words(text))).toEqual(words(synonyms.apply(text)));
+    }
+    expect(phrases.applyToWords(['pago', 'con', 'tdc', 'o', 'credit', 'card'])).toEqual(['pago', 'con', 'tarjeta', 'de', 'credito', 'o', 'tarjeta', 'de', 'credito']);
   });
 });
 
