@@ -6,10 +6,10 @@
  *   npm run bench:store -- [--conversations 2000] [--turns 60000] [--batch 50] [--keep]
  *
  * Per turn: conversations.get, messages.findByClientId, messages.insert (the question, normalized, with
- * its client id), conversations.get and a dialog-state read (beforeBot), conversations.get (is the bot
- * still in charge?), conversations.get and a dialog-state read (afterBot), one in ten turns a
- * low-confidence streak written (and deleted on that conversation's next turn), messages.insert (the
- * answer: replyTo, entryId, action, confidence, related choices). `--batch` turns on distinct
+ * its client id), a dialog-state read (beforeBot, given the conversation the turn read), conversations.get
+ * (is the bot still in charge?), a dialog-state read (afterBot), one in ten turns a low-confidence streak
+ * written (and deleted on that conversation's next turn), messages.insert (the answer: replyTo, entryId,
+ * action, confidence, related choices). `--batch` turns on distinct
  * conversations share one group commit (groupWrites, then the setImmediate commit). CPU is the whole
  * process's (user + system, every thread) over the timed turns, and the main thread's alone (on Linux,
  * from /proc: what the event loop pays, the figure the server's answers per second depend on); the text
@@ -97,12 +97,10 @@ async function main(): Promise<void> {
       clientMessageId,
     });
     // handoff.beforeBot
-    await store.conversations.get(conversationId);
     await store.dialogState.read(dialogKey);
     // answer: still the bot's?
     if ((await store.conversations.get(conversationId))?.status !== 'bot') throw new Error('not the bot');
     // handoff.afterBot: the dialog memory is written only when it changes
-    await store.conversations.get(conversationId);
     await store.dialogState.read(dialogKey);
     const low = n % LOW_CONFIDENCE_EVERY === 0;
     const before = streak.get(conversationId) ?? 0;
