@@ -45,7 +45,12 @@ let lastCopied = 0;
 let askedAt = -1;
 while (Atomics.load(flags, ${STOP}) === 0) {
   const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-  const caughtUp = result.busy === 0 && result.log === result.checkpointed;
+  // Another connection is checkpointing (a CLI command's auto-checkpoint): its pass counts as ours.
+  if (result.busy === 1) {
+    Atomics.wait(flags, ${STOP}, 0, ${IDLE_MS});
+    continue;
+  }
+  const caughtUp = result.log === result.checkpointed;
   // Pages this pass copied (after the WAL started over, all it holds).
   const copied = result.checkpointed >= lastCopied ? result.checkpointed - lastCopied : result.checkpointed;
   lastCopied = result.checkpointed;
@@ -59,9 +64,8 @@ while (Atomics.load(flags, ${STOP}) === 0) {
   const tailWanted = due || overdue;
   if (tailWanted) askedAt = result.log;
   Atomics.store(flags, ${TAIL_WANTED}, tailWanted ? 1 : 0);
-  // Behind: go again at once. Wait when nothing was new, when another connection is checkpointing, or
-  // while the server copies the tail (it wakes us).
-  if (tailWanted || result.busy === 1 || (caughtUp && result.log === lastLog)) Atomics.wait(flags, ${STOP}, 0, ${IDLE_MS});
+  // Behind: go again at once. Wait when nothing was new, or while the server copies the tail (it wakes us).
+  if (tailWanted || (caughtUp && result.log === lastLog)) Atomics.wait(flags, ${STOP}, 0, ${IDLE_MS});
   lastLog = result.log;
 }
 db.close();

@@ -143,7 +143,7 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
       return settle(() => {
         commit();
         db.close();
-      }).then(() => checkpointer?.stop());
+      }).finally(() => checkpointer?.stop());
     },
   };
 }
