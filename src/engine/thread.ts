@@ -44,8 +44,14 @@ export function startEngineThread(options: EngineOptions, hooks: EngineThreadHoo
   /** The version the thread runs, and the one it is building. */
   let built: string | null = null;
   let building: string | null = null;
+  /**
+   * Asked for while the thread works on the batch in flight; sent as one batch when that one comes back.
+   * An idle thread gets a message at once (at the end of the tick): low latency when quiet, large
+   * batches (few hand-overs) under load.
+   */
   let batch: Pending[] = [];
-  /** Batches sent, answered in order. */
+  let flushing = false;
+  /** The batch sent (at most one), answered in order. */
   const inFlight: Pending[][] = [];
   let closed = false;
 
@@ -79,13 +85,15 @@ export function startEngineThread(options: EngineOptions, hooks: EngineThreadHoo
         if (reply && response.version === request.engine.version) request.resolve(reply);
         else answerHere([request]);
       });
+      if (batch.length > 0) flush();
     });
     current.on('error', (error) => hooks.log.error({ err: error }, 'engine thread failed; the event loop answers until it restarts'));
     current.on('exit', () => {
       if (worker !== current) return;
       worker = null;
-      if (inFlight.length > 0) hooks.beforeReplies?.();
-      answerHere(inFlight.splice(0).flat());
+      const unanswered = [...inFlight.splice(0).flat(), ...batch.splice(0)];
+      if (unanswered.length > 0) hooks.beforeReplies?.();
+      answerHere(unanswered);
       if (closed) return;
       if (workedOnce) setTimeout(start, RESTART_DELAY_MS).unref();
       else hooks.log.error('engine thread never started; messages are understood in the event loop');
@@ -95,8 +103,10 @@ export function startEngineThread(options: EngineOptions, hooks: EngineThreadHoo
   const post = (request: ThreadRequest) => worker?.postMessage(request);
 
   const flush = () => {
+    flushing = false;
     const sending = batch;
     batch = [];
+    if (sending.length === 0) return;
     if (!worker) return answerHere(sending);
     inFlight.push(sending);
     post({ type: 'respond', messages: sending.map(({ text, context }) => ({ text, context })) });
@@ -114,9 +124,10 @@ export function startEngineThread(options: EngineOptions, hooks: EngineThreadHoo
         return new Promise((resolve) => resolve(engine.respond(text, context)));
       }
       return new Promise((resolve, reject) => {
-        // Every message asked for in this turn of the event loop (all the frames one poll read) goes over in one batch.
-        if (batch.length === 0) setImmediate(flush);
         batch.push({ engine, text, context, resolve, reject });
+        if (inFlight.length > 0 || flushing) return;
+        flushing = true;
+        process.nextTick(flush);
       });
     },
     async close() {
