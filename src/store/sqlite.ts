@@ -1,5 +1,6 @@
 import { agentTable } from './agents';
 import { analyticsQueries } from './analytics';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { conversationTable } from './conversations';
 import { csatTable } from './csat';
 import { openDatabase, type Db } from './database';
@@ -63,6 +64,7 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
   const ping = db.prepare('SELECT 1');
   const committed: Array<() => void> = [];
   let grouping = false;
+  let checkpointer: Checkpointer | undefined;
   const commit = () => {
     if (!grouping) return;
     grouping = false;
@@ -78,6 +80,7 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
     }
     options.onCommit?.((performance.now() - started) / 1000);
     for (const send of committed.splice(0)) send();
+    checkpointer?.afterCommit();
   };
 
   const conversations = conversationTable(db, now);
@@ -117,6 +120,8 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
     unanswered: (query) => settle(() => unansweredQuestions(db, query)),
     groupWrites() {
       if (grouping || db.inTransaction) return;
+      // Only a process that groups writes (the server) gets the thread; the CLI's short runs keep SQLite's own.
+      if (!checkpointer && !db.memory) checkpointer = startCheckpointer(db);
       // IMMEDIATE: the group takes the write lock now, waiting busy_timeout for a CLI command's write,
       // rather than failing its first write with SQLITE_BUSY_SNAPSHOT after reading.
       db.exec('BEGIN IMMEDIATE');
@@ -138,7 +143,7 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
       return settle(() => {
         commit();
         db.close();
-      });
+      }).finally(() => checkpointer?.stop());
     },
   };
 }
