@@ -26,9 +26,13 @@ export class DialogMemory {
    * state it was read as, a write that changes nothing touches no row (no delete of a missing row).
    */
   async write(conversationId: string, dialog: HandoffDialog, before?: HandoffDialog): Promise<void> {
+    // Most turns go from the default state to the default state: no row, and nothing serialized to tell.
+    if (isDefault(dialog)) {
+      if (!before || !isDefault(before)) await this.store.dialogState.delete([key(conversationId)]);
+      return;
+    }
     if (before && JSON.stringify(before) === JSON.stringify(dialog)) return;
-    if (!isDefault(dialog)) await this.store.dialogState.write({ [key(conversationId)]: dialog });
-    else if (!before || !isDefault(before)) await this.store.dialogState.delete([key(conversationId)]);
+    await this.store.dialogState.write({ [key(conversationId)]: dialog });
   }
 }
 
