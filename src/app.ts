@@ -92,6 +92,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const engineThread = config.engineThread
     ? startEngineThread(engineOptions(config), { beforeReplies: () => store.groupWrites(), log: log.child({ component: 'engine-thread' }) })
     : null;
+  engineThread?.prepare(engine());
   const bot = createBotRuntime(engine, engineThread ?? undefined);
   const clock = deps.clock ?? (() => new Date());
   // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.

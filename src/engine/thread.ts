@@ -16,6 +16,8 @@ import type { RespondContext, TurnReply } from './types';
 export interface EngineThread {
   /** The engine's reply to `text`, computed on the thread when it runs `engine`'s version. */
   respond(engine: Engine, text: string, context: RespondContext): Promise<TurnReply>;
+  /** Has the thread build `engine`'s version now (at start-up) rather than at the first message. */
+  prepare(engine: Engine): void;
   close(): Promise<void>;
 }
 
@@ -114,13 +116,16 @@ export function startEngineThread(options: EngineOptions, hooks: EngineThreadHoo
 
   start();
 
+  const prepare = (engine: Engine) => {
+    if (!worker || built === engine.version || building === engine.version) return;
+    building = engine.version;
+    post({ type: 'build', knowledge: engine.knowledge, options });
+  };
+
   return {
     respond(engine, text, context) {
       if (!worker || built !== engine.version) {
-        if (worker && building !== engine.version) {
-          building = engine.version;
-          post({ type: 'build', knowledge: engine.knowledge, options });
-        }
+        prepare(engine);
         return new Promise((resolve) => resolve(engine.respond(text, context)));
       }
       return new Promise((resolve, reject) => {
@@ -130,6 +135,7 @@ export function startEngineThread(options: EngineOptions, hooks: EngineThreadHoo
         process.nextTick(flush);
       });
     },
+    prepare,
     async close() {
       closed = true;
       const current = worker;
