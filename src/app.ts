@@ -88,10 +88,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const engineHost = deps.engineHost ?? startEngineHost(config, (line) => knowledgeLog.info(line));
   const engine = () => engineHost.current();
   const events = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
-  // The replies of one batch from the thread are written in one group commit, like the frames of one read.
-  const engineThread = config.engineThread
-    ? startEngineThread(engineOptions(config), { beforeReplies: () => store.groupWrites(), log: log.child({ component: 'engine-thread' }) })
-    : null;
+  const engineThread = config.engineThread ? startEngineThread(engineOptions(config), log.child({ component: 'engine-thread' })) : null;
   engineThread?.prepare(engine());
   const bot = createBotRuntime(engine, engineThread ?? undefined);
   const clock = deps.clock ?? (() => new Date());

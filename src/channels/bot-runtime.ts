@@ -40,16 +40,22 @@ export interface BotRuntime {
   understand(text: string, lang: Lang): Understanding;
 }
 
-/** `thread`: typed messages are understood there (src/engine/thread.ts); unset, in the event loop. */
+/**
+ * `thread`: typed messages understood ahead of their turn are understood there (src/engine/thread.ts).
+ * A turn without a usable understanding (another channel's, or the conversation's language changed since)
+ * is understood in the event loop: waiting for the thread inside the turn would store its question and
+ * its answer in two commits.
+ */
 export function createBotRuntime(engine: () => Engine, thread?: EngineThread): BotRuntime {
-  const understand = (text: string, lang: Lang) => (thread ? thread.respond(engine(), text, { lang }) : engine().respond(text, { lang }));
+  const here = (text: string, lang: Lang) => engine().respond(text, { lang });
+  const understand = (text: string, lang: Lang) => (thread ? thread.respond(engine(), text, { lang }) : here(text, lang));
   return {
     async turn(input) {
       let reply: TurnReply | null;
       if (input.kind === 'choice') reply = engine().replyFor(input.entryId, input.lang) ?? null;
       else {
         const { understood } = input;
-        reply = await (understood?.lang === input.lang && understood.version === engine().version ? understood.reply : understand(input.text, input.lang));
+        reply = understood?.lang === input.lang && understood.version === engine().version ? await understood.reply : here(input.text, input.lang);
       }
       return reply ? [{ text: reply.text, reply }] : [];
     },

@@ -21,12 +21,6 @@ export interface EngineThread {
   close(): Promise<void>;
 }
 
-export interface EngineThreadHooks {
-  /** Runs before a batch's replies are handed out (the channel opens a group commit for what they write). */
-  beforeReplies?: () => void;
-  log: Logger;
-}
-
 interface Pending {
   engine: Engine;
   text: string;
@@ -41,7 +35,7 @@ interface Pending {
  */
 const RESTART_DELAY_MS = 1000;
 
-export function startEngineThread(options: EngineOptions, hooks: EngineThreadHooks): EngineThread {
+export function startEngineThread(options: EngineOptions, log: Logger): EngineThread {
   let worker: Worker | null = null;
   /** The version the thread runs, and the one it is building. */
   let built: string | null = null;
@@ -80,7 +74,6 @@ export function startEngineThread(options: EngineOptions, hooks: EngineThreadHoo
         return;
       }
       const pending = inFlight.shift() ?? [];
-      hooks.beforeReplies?.();
       pending.forEach((request, i) => {
         const reply = response.replies[i];
         // Built from another version than the asker's (an edit went live in between): answer with the asker's.
@@ -89,16 +82,14 @@ export function startEngineThread(options: EngineOptions, hooks: EngineThreadHoo
       });
       if (batch.length > 0) flush();
     });
-    current.on('error', (error) => hooks.log.error({ err: error }, 'engine thread failed; the event loop answers until it restarts'));
+    current.on('error', (error) => log.error({ err: error }, 'engine thread failed; the event loop answers until it restarts'));
     current.on('exit', () => {
       if (worker !== current) return;
       worker = null;
-      const unanswered = [...inFlight.splice(0).flat(), ...batch.splice(0)];
-      if (unanswered.length > 0) hooks.beforeReplies?.();
-      answerHere(unanswered);
+      answerHere([...inFlight.splice(0).flat(), ...batch.splice(0)]);
       if (closed) return;
       if (workedOnce) setTimeout(start, RESTART_DELAY_MS).unref();
-      else hooks.log.error('engine thread never started; messages are understood in the event loop');
+      else log.error('engine thread never started; messages are understood in the event loop');
     });
   };
 

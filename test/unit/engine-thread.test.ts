@@ -52,7 +52,7 @@ afterEach(async () => {
 it('replies from the thread as the event loop would, question by question and in one batch', async () => {
   const host = startEngineHost(config);
   const engine = host.current();
-  thread = startEngineThread(engineOptions(config), { log: silentLogger() });
+  thread = startEngineThread(engineOptions(config), silentLogger());
 
   const first = await threadReply(thread, engine, QUESTIONS[0]![0], QUESTIONS[0]![1]);
   expect(fromThread(first)).toBe(true);
@@ -70,7 +70,7 @@ it('answers with the knowledge version it is asked with: an edit that went live 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-thread-'));
   fs.cpSync(config.knowledgeDir, dir, { recursive: true });
   const host = startEngineHost({ ...config, knowledgeDir: dir });
-  thread = startEngineThread(engineOptions(config), { log: silentLogger() });
+  thread = startEngineThread(engineOptions(config), silentLogger());
   const before = host.current();
   await threadReply(thread, before, 'hola', 'es');
 
@@ -90,7 +90,7 @@ it('answers with the knowledge version it is asked with: an edit that went live 
 it('leaves the event loop answering once closed', async () => {
   const host = startEngineHost(config);
   const engine = host.current();
-  thread = startEngineThread(engineOptions(config), { log: silentLogger() });
+  thread = startEngineThread(engineOptions(config), silentLogger());
   await threadReply(thread, engine, 'hola', 'es');
   await thread.close();
   const reply = await thread.respond(engine, 'como rastreo mi pedido', { lang: 'es' });
