@@ -71,9 +71,7 @@ export type MessageTable = ReturnType<typeof messageTable>;
 
 export function messageTable(db: Db, now: () => string) {
   // Positional parameters: binding 15 named ones from an object costs a property lookup each, per insert.
-  const insert = db.prepare<
-    [string, Sender, MessageKind, string, Lang | null, string | null, string | null, Action | null, number | null, string | null, number | null, string | null, string | null, 'email' | null, string]
-  >(
+  const insert = db.prepare<InsertValues>(
     `INSERT INTO messages (conversation_id, sender, kind, text, lang, normalized, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, via, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -100,25 +98,8 @@ export function messageTable(db: Db, now: () => string) {
      */
     insert(message: NewMessage): StoredMessage {
       const stored = withDefaults(message, now());
-      const hasChoices = stored.options.length + stored.related.length > 0;
-      const result = insert.run(
-        stored.conversationId,
-        stored.sender,
-        stored.kind,
-        stored.text,
-        stored.lang,
-        message.normalized ?? null,
-        stored.entryId,
-        stored.action,
-        stored.confidence,
-        hasChoices ? JSON.stringify({ options: stored.options, related: stored.related }) : null,
-        stored.replyTo,
-        stored.authorName,
-        stored.clientMessageId,
-        stored.via,
-        stored.createdAt,
-      );
-      if (!(stored.sender === 'bot' && stored.replyTo !== null)) touch.run(stored.createdAt, stored.conversationId);
+      const result = insert.run(...insertValues(message, stored));
+      if (touchesConversation(stored)) touch.run(stored.createdAt, stored.conversationId);
       return { id: Number(result.lastInsertRowid), ...stored };
     },
     get(id: number): StoredMessage | undefined {
@@ -144,6 +125,35 @@ export function messageTable(db: Db, now: () => string) {
       return after.all(conversationId, afterId, limit).map(toMessage);
     },
   };
+}
+
+/** The values of a messages INSERT, in its columns' order (both backends'). */
+export function insertValues(message: NewMessage, stored: Omit<StoredMessage, 'id'>): InsertValues {
+  const hasChoices = stored.options.length + stored.related.length > 0;
+  return [
+    stored.conversationId,
+    stored.sender,
+    stored.kind,
+    stored.text,
+    stored.lang,
+    message.normalized ?? null,
+    stored.entryId,
+    stored.action,
+    stored.confidence,
+    hasChoices ? JSON.stringify({ options: stored.options, related: stored.related }) : null,
+    stored.replyTo,
+    stored.authorName,
+    stored.clientMessageId,
+    stored.via,
+    stored.createdAt,
+  ];
+}
+
+type InsertValues = [string, Sender, MessageKind, string, Lang | null, string | null, string | null, Action | null, number | null, string | null, number | null, string | null, string | null, 'email' | null, string];
+
+/** A bot reply does not touch the conversation's `updated_at`: the question it answers did, a moment before. */
+export function touchesConversation(stored: Omit<StoredMessage, 'id'>): boolean {
+  return !(stored.sender === 'bot' && stored.replyTo !== null);
 }
 
 /** The message as stored: every field a writer may leave out, filled in. */

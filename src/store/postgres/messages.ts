@@ -1,4 +1,4 @@
-import { HISTORY_LIMIT, toMessage, withDefaults, type MessageRow, type NewMessage, type StoredMessage } from '../messages';
+import { HISTORY_LIMIT, insertValues, toMessage, touchesConversation, withDefaults, type MessageRow, type NewMessage, type StoredMessage } from '../messages';
 import type { MessageStore } from '../types';
 import { prepared, type Db, type Sql } from './pool';
 
@@ -23,26 +23,7 @@ const INSERT_REPLY = insertAfter('SELECT id FROM conversations WHERE id = $1 FOR
 /** Stores one message on `sql` (the pool, or a transaction's client); the row is built from what was written. */
 export async function insertMessage(sql: Sql, message: NewMessage, createdAt: string): Promise<StoredMessage> {
   const stored = withDefaults(message, createdAt);
-  const hasChoices = stored.options.length + stored.related.length > 0;
-  // A bot reply does not touch the conversation's `updated_at`: the question it answers did, a moment before.
-  const touches = !(stored.sender === 'bot' && stored.replyTo !== null);
-  const result = await sql.query<{ id: number }>(prepared(touches ? INSERT_TOUCHING : INSERT_REPLY, [
-    stored.conversationId,
-    stored.sender,
-    stored.kind,
-    stored.text,
-    stored.lang,
-    message.normalized ?? null,
-    stored.entryId,
-    stored.action,
-    stored.confidence,
-    hasChoices ? JSON.stringify({ options: stored.options, related: stored.related }) : null,
-    stored.replyTo,
-    stored.authorName,
-    stored.clientMessageId,
-    stored.via,
-    createdAt,
-  ]));
+  const result = await sql.query<{ id: number }>(prepared(touchesConversation(stored) ? INSERT_TOUCHING : INSERT_REPLY, insertValues(message, stored)));
   const row = result.rows[0];
   if (!row) throw new Error(`messages.insert: no conversation "${stored.conversationId}" (foreign key)`);
   return { id: row.id, ...stored };
