@@ -13,7 +13,7 @@ import type { Lang } from '../knowledge/types';
  * A typed message's reply, asked for when the message arrives so that the engine thread works while the
  * turn waits in the queue; `lang` is the conversation's language the channel expected. The turn uses it
  * only if the conversation still has that language and the knowledge base is the same (otherwise the
- * reply could differ: it asks again).
+ * reply could differ: the event loop understands it again).
  */
 export interface Understanding {
   lang: Lang;

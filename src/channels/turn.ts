@@ -72,9 +72,9 @@ export function createTurns(deps: TurnDeps): Turns {
     for (const [i, output] of outputs.entries()) {
       if (i > 0) current = await store.conversations.get(conversation.id);
       if (!current) return;
-      const now = current;
-      if (output.reply) await handoff.afterBot(now, shopperText, output.reply, () => storeBotOutput(now, output, replyTo));
-      else await storeBotOutput(now, output, replyTo);
+      const latest = current;
+      if (output.reply) await handoff.afterBot(latest, shopperText, output.reply, () => storeBotOutput(latest, output, replyTo));
+      else await storeBotOutput(latest, output, replyTo);
     }
   }
 
