@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { ALWAYS_OPEN, tempDataDir } from '../helpers/app';
 import { ensureBundle, runCli } from '../cli/run-cli';
 import { createTestDatabase } from '../helpers/postgres';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
+import { freePort } from '../helpers/ports';
 
 /**
  * Three nodes as their own processes (the CLI's `serve`, as bin/atento.js runs it) on one PostgreSQL
@@ -37,15 +37,6 @@ let configFile: string;
 const passwords = new Map<string, string>();
 const nodes: Node[] = [];
 const open: ShopperClient[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const clusterEnv = (dataDir: string) => ({
   ATENTO_DATA_DIR: dataDir,

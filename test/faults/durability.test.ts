@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { hashPassword } from '../../src/auth';
 import { openStore } from '../../src/store';
 import { ALWAYS_OPEN, tempDataDir } from '../helpers/app';
 import { ensureBundle } from '../cli/run-cli';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
+import { freePort } from '../helpers/ports';
 
 /**
  * The real server as its own process, killed under load: every acknowledged message survives, reaches
@@ -24,15 +24,6 @@ interface Running {
   httpUrl: string;
   socketUrl: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function prepare(): Promise<string> {

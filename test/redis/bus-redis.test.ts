@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import Redis from 'ioredis';
@@ -7,6 +6,7 @@ import { z } from 'zod';
 import { BusError, connectRedisBus, type Bus, type RedisBusOptions } from '../../src/bus';
 import { describeBusConformance, eventually, TEST_PRESENCE_TTL_MS } from '../helpers/bus-conformance';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { freePort } from '../helpers/ports';
 
 // A real redis-server (Debian's redis-server package; CI installs it) in a temporary folder.
 let redis: TestRedis;
@@ -31,7 +31,7 @@ describe('Redis bus: failures', () => {
   });
 
   test('start-up with Redis unreachable fails within the timeout, naming the URL (password hidden) and the reason', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const started = Date.now();
     const failure = await connectRedisBus({ url: `redis://:s3cret@127.0.0.1:${port}`, connectTimeoutMs: 400 }).catch((error: unknown) => error);
     expect(Date.now() - started).toBeLessThan(3000);
@@ -145,13 +145,3 @@ function nodeBundle(): string {
   return bundle;
 }
 
-/** A loopback port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

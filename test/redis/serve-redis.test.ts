@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ensureBundle, runCli } from '../cli/run-cli';
+import { freePort } from '../helpers/ports';
 
 const root = path.join(__dirname, '..', '..');
 const SESSION_SECRET = 'a-session-secret-shared-by-every-node';
@@ -23,7 +24,7 @@ describe('atento serve with Redis', () => {
   });
 
   it('refuses to start when Redis is unreachable: one fatal log line naming the URL (password hidden) and the reason, exit code 1', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { code, stdout } = runCli(['serve'], { env: { ATENTO_SESSION_SECRET: SESSION_SECRET, ATENTO_REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`, ATENTO_DATA_DIR: dataDir, PORT: '0' } });
     expect(code).toBe(1);
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string; err?: { message: string; code: string } });
@@ -94,12 +95,3 @@ function redisClients(port: number): Promise<number> {
   });
 }
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
