@@ -198,6 +198,11 @@ function eventLoopCpuSecondsOf(pid: number): number {
   return cpuSecondsIn(`/proc/${pid}/task/${pid}/stat`);
 }
 
+function clientCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
 function cpuSecondsIn(statFile: string): number {
   const fields = fs.readFileSync(statFile, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
@@ -223,8 +228,14 @@ class Shopper {
     private readonly onAnswer: (ms: number, shopper: Shopper) => void,
     private readonly onError: (code: string, shopper: Shopper) => void,
   ) {
-    ws.on('message', (data) => this.receive(JSON.parse(String(data)) as Frame));
+    ws.on('message', (data) => {
+      Shopper.framesReceived += 1;
+      this.receive(JSON.parse(String(data)) as Frame);
+    });
   }
+
+  /** Frames all shoppers received: what this client parses per answer bounds the rate on a shared machine. */
+  static framesReceived = 0;
 
   get waiting(): number {
     return this.pending.length;
@@ -481,14 +492,20 @@ async function main(): Promise<void> {
   // Server CPU per answer holds still when other work shares the machine; answers/s does not.
   let cpu = 0;
   let loopCpu = 0;
+  let clientCpu = 0;
+  let frames = 0;
   const window = (edge: 'start' | 'end') => {
     cpu = sumOver(atento.nodes, cpuSecondsOf) - (edge === 'end' ? cpu : 0);
     loopCpu = sumOver(atento.nodes, eventLoopCpuSecondsOf) - (edge === 'end' ? loopCpu : 0);
+    clientCpu = clientCpuSeconds() - (edge === 'end' ? clientCpu : 0);
+    frames = Shopper.framesReceived - (edge === 'end' ? frames : 0);
   };
   const result = await drive(atento.nodes.map((node) => node.url), options, offer, pool, { opened: measureSockets, window });
   const serverCpuMsPerAnswer = result.answers ? round((cpu * 1000) / result.answers, 3) : null;
   const eventLoopCpuMsPerAnswer = result.answers ? round((loopCpu * 1000) / result.answers, 3) : null;
   const serverCpuShare = round((cpu / options.seconds) * 100, 0);
+  const clientCpuMsPerAnswer = result.answers ? round((clientCpu * 1000) / result.answers, 3) : null;
+  const framesPerAnswer = result.answers ? round(frames / result.answers, 2) : null;
   clearInterval(sampler);
   handoffs.stop();
   const rss = sumOver(atento.nodes, rssMbOf);
@@ -511,6 +528,7 @@ async function main(): Promise<void> {
   show(mode === 'overload' ? 'atento overload:' : 'atento:', result);
   console.log(`        handoff delivery shopper → agent p99 ${handoffP99Ms} ms (${handoffs.delays.length} messages); server RSS idle ${idleRss} MB, with the sockets ${rssBefore} MB (${rssMbPerThousandSockets} MB per 1,000 sockets), max ${maxRss} MB, at the end ${rss} MB`);
   console.log(`        server CPU ${serverCpuMsPerAnswer} ms per answer, of which the event loop ${eventLoopCpuMsPerAnswer} ms (the server used ${serverCpuShare} % of one core while measured); in the server, p99 ≤ ${serverP99Ms} ms from frame read to turn done, ${turnsPerCommit} turns per group commit (its /metrics, whole run)`);
+  console.log(`        this client: CPU ${clientCpuMsPerAnswer} ms and ${framesPerAnswer} frames received per answer (it shares the machine's 2 cores with the server)`);
   console.log(`ratio:  ${round((result.answersPerSec / echoResult.answersPerSec) * 100, 1)} % of the echo rate; p99 ${round(result.p99Ms / Math.max(echoResult.p99Ms, 0.001), 1)}× the echo p99`);
   console.log(JSON.stringify({
     mode: options.mode,
@@ -530,6 +548,8 @@ async function main(): Promise<void> {
     rssMbMax: maxRss,
     serverCpuMsPerAnswer,
     eventLoopCpuMsPerAnswer,
+    clientCpuMsPerAnswer,
+    framesPerAnswer,
     turnsPerCommit,
     serverTurnP99Ms: serverP99Ms,
     errors: result.errors,
