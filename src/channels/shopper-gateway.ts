@@ -125,6 +125,12 @@ interface ShopperSocket {
    * still arrive afterwards through Redis: sent once, not twice.
    */
   replayed: Set<number> | null;
+  /**
+   * The id of the message this socket's turn in progress stored: its `ack` told the socket the id, so the
+   * fan-out skips it here (other tabs and the consoles still get it). One is enough: a conversation's turns
+   * run one at a time on a node; cleared when the turn ends.
+   */
+  ownMessageId: number | null;
 }
 
 /** How many of the history's newest messages a socket remembers (what Redis might still be delivering). */
@@ -207,9 +213,19 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     return next;
   }
 
-  /** The shared turn (src/channels/turn.ts), acknowledged on this socket once the message is on disk. */
-  function shopperTurn(client: ShopperSocket, input: ShopperTurnInput) {
-    return shopperTurns.run(input, (stored) => send(client, { type: 'ack', clientMessageId: input.clientMessageId, messageId: stored.id }));
+  /**
+   * The shared turn (src/channels/turn.ts), acknowledged on this socket once the message is on disk. The
+   * ack is all this socket gets of its own message: the fan-out that follows skips it (`ownMessageId`).
+   */
+  async function shopperTurn(client: ShopperSocket, input: ShopperTurnInput): Promise<void> {
+    try {
+      await shopperTurns.run(input, (stored) => {
+        client.ownMessageId = stored.id;
+        send(client, { type: 'ack', clientMessageId: input.clientMessageId, messageId: stored.id });
+      });
+    } finally {
+      client.ownMessageId = null;
+    }
   }
 
   /** The shop's signed user, if any; a claim that does not verify is answered, then ignored. */
@@ -437,7 +453,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
 
   function onConnection(ws: WebSocket, socket: Duplex, request: IncomingMessage): void {
     const address = clientAddress(request, proxies);
-    const client: ShopperSocket = { id: String(nextSocketId++), ws, coalesce: coalescingWrites(socket), lang: config.defaultLanguage, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null, replayed: null };
+    const client: ShopperSocket = { id: String(nextSocketId++), ws, coalesce: coalescingWrites(socket), lang: config.defaultLanguage, address, conversationId: null, alive: true, typing: false, helloTimer: null, shedUntil: 0, frames: Promise.resolve(), held: null, replayed: null, ownMessageId: null };
     client.helloTimer = setTimeout(() => refuseAndClose(client, 'hello_timeout'), limits.helloTimeoutMs);
     client.helloTimer.unref();
     clients.add(client);

@@ -135,7 +135,9 @@ export class Connection {
       if (frame.type === 'error' && frame.code === 'busy') this.holdFor(frame.retryAfterMs ?? BASE_DELAY_MS * 2);
       // Acknowledged or refused: either way the server has decided, so never re-send it.
       else if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) this.settle(frame.clientMessageId!);
-      if (frame.type === 'message' && frame.id > this.lastSeenId) this.lastSeenId = frame.id;
+      // The ack is all this tab gets of its own message (other tabs get it as a `message`).
+      const seenId = frame.type === 'message' ? frame.id : frame.type === 'ack' ? frame.messageId : 0;
+      if (seenId > this.lastSeenId) this.lastSeenId = seenId;
       this.on.frame(frame);
     };
     socket.onclose = () => {

@@ -369,6 +369,7 @@ class ChatWidget {
   private onMessage(frame: MessageOut): void {
     if (this.log.getAttribute('aria-busy') === 'true') this.replaying();
     if (this.byId.has(frame.id)) return;
+    // This tab's own message comes back only in a resumed history (its ack was lost with the old socket).
     const pending = frame.clientMessageId ? this.pending.get(frame.clientMessageId) : undefined;
     if (pending) {
       this.pending.delete(frame.clientMessageId!);
