@@ -176,7 +176,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const broadcast = (conversationId: string, frame: ServerFrame) => {
     for (const client of byConversation.get(conversationId) ?? []) {
       if (client.held) client.held.push(frame);
-      else if (frame.type !== 'message' || !client.replayed?.has(frame.id)) send(client, frame);
+      else if (frame.type !== 'message' || (frame.id !== client.ownMessageId && !client.replayed?.has(frame.id))) send(client, frame);
     }
   };
 

@@ -55,16 +55,53 @@ test('a conversation survives a restart of the server on the same database', asy
   await after.stop();
 });
 
-test('two tabs of the same shopper both see every message, each exactly once', async () => {
+test('two tabs of one shopper: the sending tab gets its ack and the answer, never its own message back; the other tab gets both', async () => {
   const tabA = await shopper();
   const welcome = await tabA.hello({ lang: 'es' });
   const tabB = await shopper();
-  await tabB.hello({ token: welcome.token as string });
-  const { ack, reply } = await tabA.ask('¿cuánto cuesta el envío?');
-  const seenByB = [await tabB.next('message'), await tabB.next('message')];
-  expect(seenByB.map((f) => f.id)).toEqual([ack.messageId, reply.id]);
-  expect(messageIds(await tabB.unread())).toEqual([]);
+  const welcomeB = await tabB.hello({ token: welcome.token as string });
+  let [sinceA, sinceB] = [tabA.frames.length, tabB.frames.length];
+
+  tabA.send({ type: 'message', clientMessageId: 'a1', text: '¿cuánto cuesta el envío?' });
+  const onA = await framesUntil(tabA, sinceA, isFromBot);
+  const onB = await framesUntil(tabB, sinceB, isFromBot);
+  expect(outline(onA)).toEqual(['ack', 'message from bot']);
+  const ack = onA[0]!;
+  expect(ack).toEqual({ type: 'ack', clientMessageId: 'a1', messageId: expect.any(Number) });
+  expect(onA[1]).toMatchObject({ entryId: 'shipping-cost' });
+  expect(outline(onB)).toEqual(['message from shopper', 'message from bot']);
+  expect(onB[0]).toEqual({ type: 'message', id: ack.messageId, from: 'shopper', text: '¿cuánto cuesta el envío?', clientMessageId: 'a1', createdAt: expect.any(String) });
+  expect(onB[1]).toEqual(onA[1]);
+
+  // A retry of the stored message (its ack was lost) is acknowledged again, and nobody gets it twice.
+  [sinceA, sinceB] = [tabA.frames.length, tabB.frames.length];
+  tabA.send({ type: 'message', clientMessageId: 'a1', text: '¿cuánto cuesta el envío?' });
+  const retried = await framesUntil(tabA, sinceA, (f) => f.type === 'ack');
+  expect(retried).toEqual([{ type: 'ack', clientMessageId: 'a1', messageId: ack.messageId }]);
+  expect(await framesUntil(tabB, sinceB)).toEqual([]);
+
+  // The other way round, with a picked suggestion: tab B gets the ack, tab A the message.
+  [sinceA, sinceB] = [tabA.frames.length, tabB.frames.length];
+  const suggestion = (welcomeB.suggestions as Array<{ id: string; label: string }>)[0]!;
+  tabB.send({ type: 'choice', clientMessageId: 'b1', id: suggestion.id });
+  const choiceOnB = await framesUntil(tabB, sinceB, isFromBot);
+  expect(outline(choiceOnB)).toEqual(['ack', 'message from bot']);
+  const choiceOnA = await framesUntil(tabA, sinceA, isFromBot);
+  expect(outline(choiceOnA)).toEqual(['message from shopper', 'message from bot']);
+  expect(choiceOnA[1]).toEqual(choiceOnB[1]);
+  expect(choiceOnA[0]).toMatchObject({ id: choiceOnB[0]!.messageId, text: suggestion.label, clientMessageId: 'b1' });
 });
+
+/** Every frame `client` got from index `since` on, once one is `last` (if given) and the server has answered a ping after it. */
+async function framesUntil(client: ShopperClient, since: number, last?: (frame: Frame) => boolean): Promise<Frame[]> {
+  if (last) while (!client.frames.slice(since).some(last)) await client.next();
+  await client.unread();
+  return client.frames.slice(since);
+}
+
+const isFromBot = (frame: Frame) => frame.type === 'message' && frame.from === 'bot';
+
+const outline = (frames: Frame[]) => frames.map((f) => (f.type === 'message' ? `message from ${String(f.from)}` : f.type));
 
 describe('a second shopper cannot read or write the first one’s conversation', () => {
   let victim: { token: string; conversationId: string; replyId: number };
