@@ -37,7 +37,10 @@ function conversationIdOf(page: Page): Promise<string> {
 }
 
 async function agentWrites(conversationId: string, text: string): Promise<void> {
-  const { store, events } = server.app;
+  return agentWritesOn(server, conversationId, text);
+}
+
+async function agentWritesOn({ app: { store, events } }: TestServer, conversationId: string, text: string): Promise<void> {
   events.emit('message.created', { message: await store.messages.insert({ conversationId, sender: 'agent', text, authorName: 'Lucía' }) });
 }
 
@@ -193,6 +196,56 @@ test('the server restarts mid-conversation: the widget reconnects, sends what wa
   expect(await answers(page).count()).toBe(2);
   const ids = await page.locator('.msg[data-id]').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.id));
   expect(new Set(ids).size).toBe(ids.length);
+  await context.close();
+  await again.stop();
+});
+
+test('two tabs: the sending tab shows its message once, sent, from the ack alone; the other tab shows it too; a reconnect asks only for what came after it', async () => {
+  const own = await startTestServer({ deps: { engineHost } });
+  const port = Number(new URL(own.httpUrl).port);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const [tabA, tabB] = [await context.newPage(), await context.newPage()];
+  const helloes: Array<{ lastSeenId?: number }> = [];
+  tabA.on('websocket', (socket) =>
+    socket.on('framesent', ({ payload }) => {
+      const frame = JSON.parse(String(payload)) as { type: string; lastSeenId?: number };
+      if (frame.type === 'hello') helloes.push(frame);
+    }),
+  );
+  await tabA.goto(`${own.httpUrl}/`);
+  await tabA.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  await tabA.getByText('Preguntas frecuentes').waitFor();
+  // The second tab shares the first one's session (token, chat left open) through localStorage.
+  await tabB.goto(`${own.httpUrl}/`);
+  await tabB.getByText('Preguntas frecuentes').waitFor();
+  // A person holds the chat: the bot stays quiet, so the ack is the only frame tab A gets for its message.
+  const conversationId = await conversationIdOf(tabA);
+  expect(await conversationIdOf(tabB)).toBe(conversationId);
+  own.app.store.conversations.changeStatus(conversationId, { from: 'bot', to: 'agent' });
+  own.app.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: 'Lucía' });
+  await tabA.getByText('Lucía', { exact: false }).first().waitFor();
+
+  await tabA.getByRole('textbox', { name: 'Tu mensaje' }).fill('Es el pedido 48213');
+  await tabA.keyboard.press('Enter');
+  const sentOnA = tabA.locator('.msg.from-shopper[data-id]', { hasText: 'Es el pedido 48213' });
+  await sentOnA.waitFor();
+  const onB = tabB.locator('.msg.from-shopper[data-id]', { hasText: 'Es el pedido 48213' });
+  await onB.waitFor();
+  const messageId = Number(await sentOnA.getAttribute('data-id'));
+  expect(await onB.getAttribute('data-id')).toBe(String(messageId));
+  expect(await tabA.locator('.msg.from-shopper.pending').count()).toBe(0);
+  expect(await tabA.getByText('Enviando…').count()).toBe(0);
+
+  await own.stop();
+  await tabA.getByText('Sin conexión. Reintentando…').waitFor();
+  const again = await startTestServer({ dataDir: own.dataDir, port, deps: { engineHost } });
+  await tabA.getByText('Sin conexión. Reintentando…').waitFor({ state: 'hidden' });
+  expect(helloes.at(-1)?.lastSeenId).toBe(messageId);
+  await agentWritesOn(again, conversationId, 'Lo reviso ahora mismo.');
+  for (const tab of [tabA, tabB]) {
+    await tab.locator('.msg.from-agent', { hasText: 'Lo reviso ahora mismo.' }).waitFor();
+    expect(await tab.locator('.msg.from-shopper').allInnerTexts()).toEqual([expect.stringContaining('Es el pedido 48213')]);
+  }
   await context.close();
   await again.stop();
 });
