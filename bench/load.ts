@@ -215,8 +215,8 @@ function rssMbOf(pid: number): number {
 
 /** A shopper socket that records each question's send time and resolves it on its answer. */
 class Shopper {
-  /** Questions in flight, oldest first; `echoId` is the stored shopper message's id once echoed. */
-  private readonly pending: Array<{ id: string; text: string; sentAt: number; echoId?: number }> = [];
+  /** Questions in flight, oldest first; `storedId` is the stored shopper message's id once acknowledged. */
+  private readonly pending: Array<{ id: string; text: string; sentAt: number; storedId?: number }> = [];
   /** Set while the server's `busy` wait runs (see holdFor). */
   private holdTimer: NodeJS.Timeout | undefined;
   private sequence = 0;
@@ -242,7 +242,7 @@ class Shopper {
   }
 
   get waitingAcked(): number {
-    return this.pending.filter((p) => p.echoId !== undefined).length;
+    return this.pending.filter((p) => p.storedId !== undefined).length;
   }
 
   ask(text: string): void {
@@ -262,7 +262,7 @@ class Shopper {
       this.holdTimer = undefined;
       if (!this.retrying || this.ws.readyState !== WebSocket.OPEN) return void this.pending.splice(0);
       for (const entry of this.pending) {
-        if (entry.echoId !== undefined) continue;
+        if (entry.storedId !== undefined) continue;
         // Latency counts from the attempt the server took: what an admitted message waits.
         entry.sentAt = performance.now();
         this.ws.send(JSON.stringify({ type: 'message', clientMessageId: entry.id, text: entry.text }));
@@ -278,7 +278,7 @@ class Shopper {
     if (frame.type === 'echo') return this.resolve(this.pending.findIndex((p) => p.id === frame.clientMessageId));
     if (frame.type === 'ack') {
       const entry = this.pending.find((p) => p.id === frame.clientMessageId);
-      if (entry) entry.echoId = Number(frame.messageId);
+      if (entry) entry.storedId = Number(frame.messageId);
       return;
     }
     if (frame.type === 'error') {
@@ -289,13 +289,10 @@ class Shopper {
       if (index >= 0) this.pending.splice(index, 1);
       return;
     }
-    if (frame.type !== 'message') return;
-    if (frame.from === 'shopper') {
-      const entry = this.pending.find((p) => p.id === frame.clientMessageId);
-      if (entry) entry.echoId = Number(frame.id);
-    } else if (frame.from === 'bot') {
+    // The server does not send a socket its own messages back (the ack has the id): only the bot's come.
+    if (frame.type === 'message' && frame.from === 'bot') {
       // Turns are serialized per conversation: the oldest question whose message came before this one.
-      this.resolve(this.pending.findIndex((p) => p.echoId !== undefined && p.echoId < Number(frame.id)));
+      this.resolve(this.pending.findIndex((p) => p.storedId !== undefined && p.storedId < Number(frame.id)));
     }
   }
 

@@ -1,9 +1,9 @@
 import type { Duplex } from 'node:stream';
 
 /**
- * Frames sent to one socket in the same tick leave in one write. A turn sends three frames to its
- * shopper at once (the ack, the shopper's own message, the bot's answer) when its group commits; one
- * `writev` per frame was 9 % of the server's CPU under load. Call the returned function before each send:
+ * Frames sent to one socket in the same tick leave in one write. A turn sends its shopper's socket two
+ * frames at once (the ack, the bot's answer) when its group commits, and its other tabs two more (the
+ * shopper's message, the answer); one `writev` per frame was 9 % of the server's CPU under load. Call the returned function before each send:
  * the first call of a tick corks the TCP socket, and the socket is uncorked once the tick's code is done.
  */
 export function coalescingWrites(socket: Duplex): () => void {

@@ -89,7 +89,7 @@ export interface MessageOut {
   related?: Choice[];
   /** The agent's display name. */
   authorName?: string;
-  /** Echoed on the shopper's own messages so every tab can de-duplicate. */
+  /** On the shopper's own messages, so a tab that lost its `ack` can match one with its bubble (the sending socket is not sent it live). */
   clientMessageId?: string;
 }
 
