@@ -144,6 +144,22 @@ test("a message sent by the shopper's two tabs on two nodes at once is stored an
   expect(await messagesAfter(second.client, onB.frames)).toEqual([]);
 });
 
+test("a shopper's tabs on two nodes: the sending tab gets its ack and the answer, not its own message; the tab on the other node gets both", async () => {
+  const first = await shopperOn(a);
+  const second = await shopperOn(b, { token: String(first.welcome.token) });
+  const sinceSecond = second.client.frames.length;
+  first.client.send({ type: 'message', clientMessageId: 'from-a', text: '¿cuánto cuesta el envío?' });
+  const onA = await ackAndAnswer(first.client);
+  await eventually(async () => (await second.client.unread()).some((frame) => frame.type === 'message' && frame.from === 'bot'));
+  const messages = (frames: Frame[]) => frames.filter((frame) => frame.type === 'message').map((frame) => [frame.from, frame.id]);
+  expect(messages(onA.frames)).toEqual([['bot', onA.answer.id]]);
+  expect(messages(second.client.frames.slice(sinceSecond))).toEqual([
+    ['shopper', onA.ack.messageId],
+    ['bot', onA.answer.id],
+  ]);
+  expect(second.client.frames.find((frame) => frame.id === onA.ack.messageId)).toMatchObject({ from: 'shopper', clientMessageId: 'from-a', text: '¿cuánto cuesta el envío?' });
+});
+
 /** The tab's ack and the bot's answer, in whichever order they came, with every frame read so far. */
 async function ackAndAnswer(client: ShopperClient): Promise<{ ack: Frame; answer: Frame; frames: Frame[] }> {
   let frames: Frame[] = [];
