@@ -1,10 +1,11 @@
 import type { Duplex } from 'node:stream';
 
 /**
- * Frames sent to one socket in the same tick leave in one write. A turn sends its shopper's socket two
- * frames at once (the ack, the bot's answer) when its group commits, and its other tabs two more (the
- * shopper's message, the answer); one `writev` per frame was 9 % of the server's CPU under load. Call the returned function before each send:
- * the first call of a tick corks the TCP socket, and the socket is uncorked once the tick's code is done.
+ * Frames sent to one socket in the same tick leave in one write. A turn sends the shopper's socket two
+ * frames at once (the ack, the bot's answer) when its group commits, and each other tab of theirs two (the
+ * shopper's message, the answer); one `writev` per frame was 9 % of the server's CPU under load. Call the
+ * returned function before each send: the first call of a tick corks the TCP socket, and the socket is
+ * uncorked once the tick's code is done.
  */
 export function coalescingWrites(socket: Duplex): () => void {
   let corked = false;
