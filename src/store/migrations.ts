@@ -114,6 +114,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversations_by_channel_user ON conversations (channel, channel_user, updated_at) WHERE channel_user IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    name: 'one index for a conversation\'s messages',
+    up: `
+      -- UNIQUE (conversation_id, client_message_id) already keys every message by its conversation (bot
+      -- messages under NULL): the second index was one more B-tree page written per message (BY_CONVERSATION)
+      DROP INDEX messages_by_conversation;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

@@ -9,7 +9,7 @@ import { feedbackTable } from './feedback';
 import { handoffTable } from './handoff';
 import { knowledgeGapTable } from './knowledge-gaps';
 import { loginFailureTable } from './login-failures';
-import { messageTable, type NewMessage } from './messages';
+import { messageTable, type MessageTable, type NewMessage } from './messages';
 import { shopperTable } from './shoppers';
 import { ticketTable } from './tickets';
 import type { NewTicket, Store } from './types';
@@ -20,6 +20,8 @@ export interface SqliteStore extends Store {
   readonly db: Db;
   /** The analytics statements, for tests that check their query plans. */
   readonly analytics: Store['analytics'] & { readonly statements: ReturnType<typeof analyticsQueries>['statements'] };
+  /** The per-conversation message reads, likewise. */
+  readonly messages: Store['messages'] & { readonly statements: MessageTable['statements'] };
 }
 
 export interface StoreOptions {

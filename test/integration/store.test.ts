@@ -36,6 +36,19 @@ test('group commit: the writes of one event-loop turn, awaits included, share on
   await reader.close();
 });
 
+test("a conversation's messages are read through the index keyed by conversation, never through another or a scan", async () => {
+  // A message has one index entry keyed by conversation (migration 11); every read of one conversation must use it.
+  for (const [name, statement] of Object.entries(store.messages.statements)) {
+    const plan = (store.db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(...statement.source.split('?').slice(1).map(() => 1)) as Array<{ detail: string }>).map((row) => row.detail);
+    expect({ name, plan: plan.filter((detail) => /^(SEARCH|SCAN) messages/.test(detail)) }).toEqual({
+      name,
+      plan: [expect.stringMatching(/^SEARCH messages USING INDEX sqlite_autoindex_messages_1 \(conversation_id=\?/)],
+    });
+  }
+  const indexes = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql LIKE '%conversation_id%'").all();
+  expect(indexes).toEqual([]);
+});
+
 describe('WAL checkpoints on their own thread (src/store/checkpointer.ts)', () => {
   const walBytes = () => (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
   const committed = () => new Promise<void>((resolve) => store.afterCommit(resolve));
