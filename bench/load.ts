@@ -12,7 +12,9 @@
  * sheds nothing (maxPendingTurns and maxTurnWaitMs raised in its config; 2,000 questions always in
  * flight are more than any 150 ms queue holds). Open and overload runs use the default shedding;
  * --no-shed turns it off for an open run. Questions are the shipped knowledge
- * base's own phrasings, Spanish and English; a few shoppers ask for a person and then talk to the
+ * base's own phrasings, Spanish and English: every other shopper writes in English, each in one language
+ * (a shopper switching languages at every message would cost the server a write per switch that real chats
+ * do not cause); a few shoppers ask for a person and then talk to the
  * agents, whose consoles measure shopper → agent delivery. Limits are raised in this run's own config
  * file only. The last line is one JSON object (see docs/performance.md). With ATENTO_DATABASE_URL set (e.g.
  * from `node scripts/throwaway-postgres.js --durable`), the server runs on that PostgreSQL database.
@@ -27,6 +29,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { hashPassword } from '../src/auth';
 import { loadKnowledge } from '../src/knowledge';
+import type { Lang } from '../src/knowledge/types';
 import { openConfiguredStore } from '../src/store/open';
 import { parseArgs, percentile, round } from './stats';
 
@@ -71,10 +74,17 @@ interface RunResult {
 
 type Frame = { type: string; [key: string]: unknown };
 
-function questions(): string[] {
+/** The knowledge base's phrasings by language: each shopper writes in one language, as shoppers do. */
+type Pool = Record<Lang, string[]>;
+
+function questions(): Pool {
   const knowledge = loadKnowledge({ knowledgeDir: path.join(ROOT, 'knowledge'), intentsDir: path.join(ROOT, 'intents') });
-  return knowledge.entries.filter((entry) => entry.kind === 'faq' && !entry.escalate).flatMap((entry) => entry.phrasings);
+  const faqs = knowledge.entries.filter((entry) => entry.kind === 'faq' && !entry.escalate);
+  return { es: faqs.filter((entry) => entry.lang === 'es').flatMap((entry) => entry.phrasings), en: faqs.filter((entry) => entry.lang === 'en').flatMap((entry) => entry.phrasings) };
 }
+
+/** Shopper i's language: every other shopper writes in English. */
+const langOf = (i: number): Lang => (i % 2 ? 'en' : 'es');
 
 async function freePort(): Promise<number> {
   const net = await import('node:net');
@@ -225,6 +235,7 @@ class Shopper {
 
   constructor(
     readonly ws: WebSocket,
+    readonly lang: Lang,
     private readonly onAnswer: (ms: number, shopper: Shopper) => void,
     private readonly onError: (code: string, shopper: Shopper) => void,
   ) {
@@ -313,14 +324,14 @@ async function openShoppers(urls: string[], count: number, onAnswer: (ms: number
     const sockets = await Promise.all(Array.from({ length: Math.min(batch, count - start) }, (_, i) => connect(urls[(start + i) % urls.length]!)));
     await Promise.all(
       sockets.map(
-        (ws) =>
+        (ws, i) =>
           new Promise<void>((resolve) => {
             ws.once('message', () => resolve());
-            ws.send(JSON.stringify({ type: 'hello', lang: 'es' }));
+            ws.send(JSON.stringify({ type: 'hello', lang: langOf(start + i) }));
           }),
       ),
     );
-    shoppers.push(...sockets.map((ws) => new Shopper(ws, onAnswer, onError)));
+    shoppers.push(...sockets.map((ws, i) => new Shopper(ws, langOf(start + i), onAnswer, onError)));
   }
   return shoppers;
 }
@@ -381,20 +392,20 @@ interface DriveHooks {
   window?: (edge: 'start' | 'end') => void;
 }
 
-async function drive(urls: string[], options: Options, offer: Offer, pool: string[], hooks: DriveHooks = {}): Promise<RunResult> {
+async function drive(urls: string[], options: Options, offer: Offer, pool: Pool, hooks: DriveHooks = {}): Promise<RunResult> {
   const latencies: number[] = [];
   let errors = 0;
   let shed = 0;
   let measuring = false;
   let running = true;
-  let next = 0;
-  const question = () => pool[next++ % pool.length]!;
+  const next: Record<Lang, number> = { es: 0, en: 0 };
+  const question = ({ lang }: Shopper) => pool[lang][next[lang]++ % pool[lang].length]!;
   const shoppers = await openShoppers(
     urls,
     options.sockets,
     (ms, shopper) => {
       if (measuring) latencies.push(ms);
-      if (offer.mode === 'saturated' && running) shopper.ask(question());
+      if (offer.mode === 'saturated' && running) shopper.ask(question(shopper));
     },
     (code) => {
       if (code === 'busy') shed++;
@@ -405,7 +416,7 @@ async function drive(urls: string[], options: Options, offer: Offer, pool: strin
   const warmUpMs = 2000;
   let timer: NodeJS.Timeout | undefined;
   if (offer.mode === 'saturated') {
-    for (const shopper of shoppers) shopper.ask(question());
+    for (const shopper of shoppers) shopper.ask(question(shopper));
   } else {
     // Owed by the clock, not by ticks: a late timer sends what it owes, so the offered rate holds.
     let sent = 0;
@@ -413,7 +424,10 @@ async function drive(urls: string[], options: Options, offer: Offer, pool: strin
     const since = performance.now();
     timer = setInterval(() => {
       const owed = Math.floor(((performance.now() - since) * offer.rate) / 1000);
-      for (; sent < owed; sent++) shoppers[cursor++ % shoppers.length]!.ask(question());
+      for (; sent < owed; sent++) {
+        const shopper = shoppers[cursor++ % shoppers.length]!;
+        shopper.ask(question(shopper));
+      }
     }, 10);
   }
   await new Promise((resolve) => setTimeout(resolve, warmUpMs));
@@ -466,7 +480,7 @@ async function main(): Promise<void> {
     throw new Error('--nodes > 1 needs ATENTO_DATABASE_URL (a PostgreSQL database, e.g. from node scripts/throwaway-postgres.js --durable) and ATENTO_REDIS_URL (a Redis the nodes share)');
   }
   const pool = questions();
-  console.log(`bench:load ${JSON.stringify(options)}, ${pool.length} questions from the shipped knowledge base`);
+  console.log(`bench:load ${JSON.stringify(options)}, ${pool.es.length} + ${pool.en.length} questions (es + en) from the shipped knowledge base, every other shopper writing in English`);
   const show = (name: string, r: RunResult) =>
     console.log(`${name} ${r.answersPerSec} answers/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; errors ${r.errors}, shed ${r.shed}, unanswered 5 s after the end ${r.unanswered} (acknowledged ${r.ackedUnanswered})`);
 
