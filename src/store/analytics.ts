@@ -1,7 +1,6 @@
 import type { Lang } from '../knowledge/types';
 import type { Db } from './database';
 import type { Migration } from './migrations';
-import { BY_CONVERSATION } from './messages';
 
 /**
  * Appended to MIGRATIONS: indexes for the analytics page's date-range queries (docs/analytics.md).
@@ -98,11 +97,11 @@ export function analyticsQueries(db: Db) {
        SELECT day.day AS day, count(c.id) AS conversations,
               count(c.id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = c.id)
                                     AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = c.id)
-                                    AND NOT EXISTS (SELECT 1 FROM messages e ${BY_CONVERSATION} WHERE e.conversation_id = c.id AND e.action = 'escalate')) AS contained
+                                    AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.conversation_id = c.id AND e.action = 'escalate')) AS contained
          FROM day
          LEFT JOIN conversations c ON c.created_at >= day.start AND c.created_at < day.end
               AND (@lang IS NULL OR c.lang = @lang)
-              AND EXISTS (SELECT 1 FROM messages m ${BY_CONVERSATION} WHERE m.conversation_id = c.id AND m.sender = 'shopper')
+              AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'shopper')
         GROUP BY day.day ORDER BY day.day`,
     ),
     reasons: db.prepare<Params, ReasonFigures>(
@@ -116,7 +115,7 @@ export function analyticsQueries(db: Db) {
       // MATERIALIZED: each handoff's reply time is looked up once, not once per aggregate that reads it.
       // INDEXED BY: a conversation has a few messages, whereas "agent messages since" grows with the shop.
       `WITH handoff AS MATERIALIZED (
-         SELECT ${SECONDS('h.requested_at', `(SELECT min(m.created_at) FROM messages m ${BY_CONVERSATION}
+         SELECT ${SECONDS('h.requested_at', `(SELECT min(m.created_at) FROM messages m INDEXED BY messages_by_conversation
                   WHERE m.conversation_id = h.conversation_id AND m.sender = 'agent' AND m.kind = 'text' AND m.via IS NULL
                     AND m.created_at >= h.requested_at AND (h.closed_at IS NULL OR m.created_at <= h.closed_at))`)} AS reply,
                 CASE WHEN h.outcome = 'resolved' AND h.assigned_at IS NOT NULL THEN ${SECONDS('h.assigned_at', 'h.closed_at')} END AS handling

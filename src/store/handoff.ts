@@ -1,7 +1,6 @@
 import type { Lang } from '../knowledge/types';
 import type { ConversationStatus } from './conversations';
 import type { Db } from './database';
-import { BY_CONVERSATION } from './messages';
 import type { Migration } from './migrations';
 import type { ClaimResult, PreviousConversation, StatusChange } from './types';
 
@@ -144,13 +143,13 @@ export function handoffTable(db: Db, now: () => string) {
      WHERE assigned_at IS NOT NULL AND closed_at IS NOT NULL ORDER BY id DESC LIMIT 20`,
   );
   const lastShopperText = db.prepare<[string], { text: string }>(
-    `SELECT text FROM messages ${BY_CONVERSATION} WHERE conversation_id = ? AND sender = 'shopper' ORDER BY id DESC LIMIT 1`,
+    "SELECT text FROM messages WHERE conversation_id = ? AND sender = 'shopper' ORDER BY id DESC LIMIT 1",
   );
   // A verified user's conversations, and conversations that only typed the same e-mail; never a verified
   // user's conversations for someone who merely typed their e-mail (anyone can type an address).
   const previous = db.prepare<[string | null, string | null, string], { id: string; created_at: string; updated_at: string; status: string; first_message: string | null; shopper_id: string | null }>(
     `SELECT c.id, c.created_at, c.updated_at, c.status, c.shopper_id,
-       (SELECT text FROM messages m ${BY_CONVERSATION} WHERE m.conversation_id = c.id AND m.sender = 'shopper' ORDER BY m.id LIMIT 1) AS first_message
+       (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'shopper' ORDER BY m.id LIMIT 1) AS first_message
      FROM conversations c
      WHERE ((c.shopper_email = ? AND c.shopper_id IS NULL) OR c.shopper_id = ?) AND c.id <> ?
      ORDER BY c.created_at DESC LIMIT 10`,

@@ -64,12 +64,6 @@ export interface MessageRow {
 
 const COLUMNS =
   'id, conversation_id, sender, kind, text, lang, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, via, created_at';
-/**
- * For reads of one conversation's messages: the UNIQUE (conversation_id, client_message_id) index, the
- * only one keyed by conversation since migration 11 (a turn writes one index entry fewer per message).
- * Named because, without statistics, the planner may prefer (sender, created_at) and read every message.
- */
-export const BY_CONVERSATION = 'INDEXED BY sqlite_autoindex_messages_1';
 /** Resuming a very long conversation sends at most this many messages (the latest ones). */
 export const HISTORY_LIMIT = 500;
 
@@ -86,13 +80,13 @@ export function messageTable(db: Db, now: () => string) {
     `SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND client_message_id = ?`,
   );
   const after = db.prepare<[string, number, number], MessageRow>(
-    `SELECT * FROM (SELECT ${COLUMNS} FROM messages ${BY_CONVERSATION} WHERE conversation_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`,
+    `SELECT * FROM (SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`,
   );
   const lastFromShopper = db.prepare<[string], { created_at: string }>(
-    `SELECT created_at FROM messages ${BY_CONVERSATION} WHERE conversation_id = ? AND sender = 'shopper' AND via IS NULL ORDER BY id DESC LIMIT 1`,
+    "SELECT created_at FROM messages WHERE conversation_id = ? AND sender = 'shopper' AND via IS NULL ORDER BY id DESC LIMIT 1",
   );
   const lastShown = db.prepare<[string], MessageRow>(
-    `SELECT ${COLUMNS} FROM messages ${BY_CONVERSATION} WHERE conversation_id = ? AND sender != 'shopper' AND kind = 'text' ORDER BY id DESC LIMIT 1`,
+    `SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND sender != 'shopper' AND kind = 'text' ORDER BY id DESC LIMIT 1`,
   );
   const touch = db.prepare<[string, string]>('UPDATE conversations SET updated_at = ? WHERE id = ?');
 
