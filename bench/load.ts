@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { hashPassword } from '../src/auth';
+import { readSentiment } from '../src/handoff';
 import { loadKnowledge } from '../src/knowledge';
 import type { Lang } from '../src/knowledge/types';
 import { openConfiguredStore } from '../src/store/open';
@@ -77,10 +78,16 @@ type Frame = { type: string; [key: string]: unknown };
 /** The knowledge base's phrasings by language: each shopper writes in one language, as shoppers do. */
 type Pool = Record<Lang, string[]>;
 
+/**
+ * The bot's questions: FAQ phrasings that neither the FAQ (`escalate`) nor the tone ("my payment failed
+ * again") hands to a person. A handed-off shopper's next questions wait for the bench's agents, who do not
+ * answer them: in a saturated run that socket would stop asking, and the run would measure fewer sockets.
+ */
 function questions(): Pool {
   const knowledge = loadKnowledge({ knowledgeDir: path.join(ROOT, 'knowledge'), intentsDir: path.join(ROOT, 'intents') });
   const faqs = knowledge.entries.filter((entry) => entry.kind === 'faq' && !entry.escalate);
-  return { es: faqs.filter((entry) => entry.lang === 'es').flatMap((entry) => entry.phrasings), en: faqs.filter((entry) => entry.lang === 'en').flatMap((entry) => entry.phrasings) };
+  const calm = (lang: Lang) => faqs.filter((entry) => entry.lang === lang).flatMap((entry) => entry.phrasings).filter((text) => !readSentiment(text, lang).strongNegative);
+  return { es: calm('es'), en: calm('en') };
 }
 
 /** Shopper i's language: every other shopper writes in English. */
