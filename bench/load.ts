@@ -26,6 +26,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { hashPassword } from '../src/auth';
 import { readSentiment } from '../src/handoff';
@@ -71,6 +72,8 @@ interface RunResult {
   unanswered: number;
   /** Acknowledged (stored) questions still without a bot message 5 s after the end. */
   ackedUnanswered: number;
+  /** This client's own event-loop delay, p99 (ms): how late it may have read an answer or sent a question. */
+  clientLagP99Ms: number;
 }
 
 type Frame = { type: string; [key: string]: unknown };
@@ -440,11 +443,14 @@ async function drive(urls: string[], options: Options, offer: Offer, pool: Pool,
   await new Promise((resolve) => setTimeout(resolve, warmUpMs));
   measuring = true;
   hooks.window?.('start');
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000));
   const elapsed = (performance.now() - started) / 1000;
   measuring = false;
   hooks.window?.('end');
+  lag.disable();
   running = false;
   clearInterval(timer);
   shoppers.forEach((shopper) => (shopper.retrying = false));
@@ -465,6 +471,7 @@ async function drive(urls: string[], options: Options, offer: Offer, pool: Pool,
     shed,
     unanswered,
     ackedUnanswered,
+    clientLagP99Ms: round(lag.percentile(99) / 1e6, 1),
   };
 }
 
@@ -489,7 +496,7 @@ async function main(): Promise<void> {
   const pool = questions();
   console.log(`bench:load ${JSON.stringify(options)}, ${pool.es.length} + ${pool.en.length} questions (es + en) from the shipped knowledge base, every other shopper writing in English`);
   const show = (name: string, r: RunResult) =>
-    console.log(`${name} ${r.answersPerSec} answers/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; errors ${r.errors}, shed ${r.shed}, unanswered 5 s after the end ${r.unanswered} (acknowledged ${r.ackedUnanswered})`);
+    console.log(`${name} ${r.answersPerSec} answers/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; errors ${r.errors}, shed ${r.shed}, unanswered 5 s after the end ${r.unanswered} (acknowledged ${r.ackedUnanswered}); this client's event-loop delay p99 ${r.clientLagP99Ms} ms`);
 
   let saturated: RunResult | null = null;
   let offer: Offer = mode === 'open' ? { mode: 'open', rate: options.rate } : { mode: 'saturated' };
@@ -571,6 +578,7 @@ async function main(): Promise<void> {
     eventLoopCpuMsPerAnswer,
     clientCpuMsPerAnswer,
     framesPerAnswer,
+    clientLagP99Ms: result.clientLagP99Ms,
     turnsPerCommit,
     serverTurnP99Ms: serverP99Ms,
     errors: result.errors,
