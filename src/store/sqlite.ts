@@ -62,7 +62,17 @@ function settle<T>(work: () => T): Promise<T> {
  */
 export function openStore(file: string, clock: () => Date = () => new Date(), options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(file);
-  const now = () => clock().toISOString();
+  // A tick writes hundreds of rows within the same millisecond: one ISO string for all of them.
+  let nowMs = Number.NaN;
+  let nowIso = '';
+  const now = () => {
+    const date = clock();
+    if (date.getTime() !== nowMs) {
+      nowMs = date.getTime();
+      nowIso = date.toISOString();
+    }
+    return nowIso;
+  };
   const ping = db.prepare('SELECT 1');
   const committed: Array<() => void> = [];
   let grouping = false;
