@@ -12,7 +12,9 @@
  * sheds nothing (maxPendingTurns and maxTurnWaitMs raised in its config; 2,000 questions always in
  * flight are more than any 150 ms queue holds). Open and overload runs use the default shedding;
  * --no-shed turns it off for an open run. Questions are the shipped knowledge
- * base's own phrasings, Spanish and English; a few shoppers ask for a person and then talk to the
+ * base's own phrasings, Spanish and English: every other shopper writes in English, each in one language
+ * (a shopper switching languages at every message would cost the server a write per switch that real chats
+ * do not cause); a few shoppers ask for a person and then talk to the
  * agents, whose consoles measure shopper → agent delivery. Limits are raised in this run's own config
  * file only. The last line is one JSON object (see docs/performance.md). With ATENTO_DATABASE_URL set (e.g.
  * from `node scripts/throwaway-postgres.js --durable`), the server runs on that PostgreSQL database.
@@ -24,9 +26,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { hashPassword } from '../src/auth';
+import { readSentiment } from '../src/handoff';
 import { loadKnowledge } from '../src/knowledge';
+import type { Lang } from '../src/knowledge/types';
 import { openConfiguredStore } from '../src/store/open';
 import { parseArgs, percentile, round } from './stats';
 
@@ -67,14 +72,29 @@ interface RunResult {
   unanswered: number;
   /** Acknowledged (stored) questions still without a bot message 5 s after the end. */
   ackedUnanswered: number;
+  /** This client's own event-loop delay, p99 (ms): how late it may have read an answer or sent a question. */
+  clientLagP99Ms: number;
 }
 
 type Frame = { type: string; [key: string]: unknown };
 
-function questions(): string[] {
+/** The knowledge base's phrasings by language: each shopper writes in one language, as shoppers do. */
+type Pool = Record<Lang, string[]>;
+
+/**
+ * The bot's questions: FAQ phrasings that neither the FAQ (`escalate`) nor the tone ("my payment failed
+ * again") hands to a person. A handed-off shopper's next questions wait for the bench's agents, who do not
+ * answer them: in a saturated run that socket would stop asking, and the run would measure fewer sockets.
+ */
+function questions(): Pool {
   const knowledge = loadKnowledge({ knowledgeDir: path.join(ROOT, 'knowledge'), intentsDir: path.join(ROOT, 'intents') });
-  return knowledge.entries.filter((entry) => entry.kind === 'faq' && !entry.escalate).flatMap((entry) => entry.phrasings);
+  const faqs = knowledge.entries.filter((entry) => entry.kind === 'faq' && !entry.escalate);
+  const calm = (lang: Lang) => faqs.filter((entry) => entry.lang === lang).flatMap((entry) => entry.phrasings).filter((text) => !readSentiment(text, lang).strongNegative);
+  return { es: calm('es'), en: calm('en') };
 }
+
+/** Shopper i's language: every other shopper writes in English. */
+const langOf = (i: number): Lang => (i % 2 ? 'en' : 'es');
 
 async function freePort(): Promise<number> {
   const net = await import('node:net');
@@ -225,6 +245,7 @@ class Shopper {
 
   constructor(
     readonly ws: WebSocket,
+    readonly lang: Lang,
     private readonly onAnswer: (ms: number, shopper: Shopper) => void,
     private readonly onError: (code: string, shopper: Shopper) => void,
   ) {
@@ -310,14 +331,14 @@ async function openShoppers(urls: string[], count: number, onAnswer: (ms: number
     const sockets = await Promise.all(Array.from({ length: Math.min(batch, count - start) }, (_, i) => connect(urls[(start + i) % urls.length]!)));
     await Promise.all(
       sockets.map(
-        (ws) =>
+        (ws, i) =>
           new Promise<void>((resolve) => {
             ws.once('message', () => resolve());
-            ws.send(JSON.stringify({ type: 'hello', lang: 'es' }));
+            ws.send(JSON.stringify({ type: 'hello', lang: langOf(start + i) }));
           }),
       ),
     );
-    shoppers.push(...sockets.map((ws) => new Shopper(ws, onAnswer, onError)));
+    shoppers.push(...sockets.map((ws, i) => new Shopper(ws, langOf(start + i), onAnswer, onError)));
   }
   return shoppers;
 }
@@ -378,20 +399,20 @@ interface DriveHooks {
   window?: (edge: 'start' | 'end') => void;
 }
 
-async function drive(urls: string[], options: Options, offer: Offer, pool: string[], hooks: DriveHooks = {}): Promise<RunResult> {
+async function drive(urls: string[], options: Options, offer: Offer, pool: Pool, hooks: DriveHooks = {}): Promise<RunResult> {
   const latencies: number[] = [];
   let errors = 0;
   let shed = 0;
   let measuring = false;
   let running = true;
-  let next = 0;
-  const question = () => pool[next++ % pool.length]!;
+  const next: Record<Lang, number> = { es: 0, en: 0 };
+  const question = ({ lang }: Shopper) => pool[lang][next[lang]++ % pool[lang].length]!;
   const shoppers = await openShoppers(
     urls,
     options.sockets,
     (ms, shopper) => {
       if (measuring) latencies.push(ms);
-      if (offer.mode === 'saturated' && running) shopper.ask(question());
+      if (offer.mode === 'saturated' && running) shopper.ask(question(shopper));
     },
     (code) => {
       if (code === 'busy') shed++;
@@ -402,7 +423,7 @@ async function drive(urls: string[], options: Options, offer: Offer, pool: strin
   const warmUpMs = 2000;
   let timer: NodeJS.Timeout | undefined;
   if (offer.mode === 'saturated') {
-    for (const shopper of shoppers) shopper.ask(question());
+    for (const shopper of shoppers) shopper.ask(question(shopper));
   } else {
     // Owed by the clock, not by ticks: a late timer sends what it owes, so the offered rate holds.
     let sent = 0;
@@ -410,17 +431,23 @@ async function drive(urls: string[], options: Options, offer: Offer, pool: strin
     const since = performance.now();
     timer = setInterval(() => {
       const owed = Math.floor(((performance.now() - since) * offer.rate) / 1000);
-      for (; sent < owed; sent++) shoppers[cursor++ % shoppers.length]!.ask(question());
+      for (; sent < owed; sent++) {
+        const shopper = shoppers[cursor++ % shoppers.length]!;
+        shopper.ask(question(shopper));
+      }
     }, 10);
   }
   await new Promise((resolve) => setTimeout(resolve, warmUpMs));
   measuring = true;
   hooks.window?.('start');
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000));
   const elapsed = (performance.now() - started) / 1000;
   measuring = false;
   hooks.window?.('end');
+  lag.disable();
   running = false;
   clearInterval(timer);
   shoppers.forEach((shopper) => (shopper.retrying = false));
@@ -441,6 +468,7 @@ async function drive(urls: string[], options: Options, offer: Offer, pool: strin
     shed,
     unanswered,
     ackedUnanswered,
+    clientLagP99Ms: round(lag.percentile(99) / 1e6, 1),
   };
 }
 
@@ -463,9 +491,9 @@ async function main(): Promise<void> {
     throw new Error('--nodes > 1 needs ATENTO_DATABASE_URL (a PostgreSQL database, e.g. from node scripts/throwaway-postgres.js --durable) and ATENTO_REDIS_URL (a Redis the nodes share)');
   }
   const pool = questions();
-  console.log(`bench:load ${JSON.stringify(options)}, ${pool.length} questions from the shipped knowledge base`);
+  console.log(`bench:load ${JSON.stringify(options)}, ${pool.es.length} + ${pool.en.length} questions (es + en) from the shipped knowledge base, every other shopper writing in English`);
   const show = (name: string, r: RunResult) =>
-    console.log(`${name} ${r.answersPerSec} answers/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; errors ${r.errors}, shed ${r.shed}, unanswered 5 s after the end ${r.unanswered} (acknowledged ${r.ackedUnanswered})`);
+    console.log(`${name} ${r.answersPerSec} answers/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; errors ${r.errors}, shed ${r.shed}, unanswered 5 s after the end ${r.unanswered} (acknowledged ${r.ackedUnanswered}); this client's event-loop delay p99 ${r.clientLagP99Ms} ms`);
 
   let saturated: RunResult | null = null;
   let offer: Offer = mode === 'open' ? { mode: 'open', rate: options.rate } : { mode: 'saturated' };
@@ -547,6 +575,7 @@ async function main(): Promise<void> {
     eventLoopCpuMsPerAnswer,
     clientCpuMsPerAnswer,
     framesPerAnswer,
+    clientLagP99Ms: result.clientLagP99Ms,
     turnsPerCommit,
     serverTurnP99Ms: serverP99Ms,
     errors: result.errors,

@@ -104,8 +104,9 @@ export function createTurns(deps: TurnDeps): Turns {
     // A typed message's turn read the conversation a moment ago; a picked option may have changed it.
     const before = choiceId ? await store.conversations.get(conversationId) : conversation;
     if (!before || (await handoff.beforeBot(before, text, { isChoice: choiceId !== null, interpret }))) return;
-    // Anyone but the bot holds the chat: the message waits for a person.
-    const current = await store.conversations.get(conversationId);
+    // Anyone but the bot holds the chat: the message waits for a person. beforeBot returning false left a
+    // bot's chat as it was, so only another status (a resolved chat it reopened, say) is read again.
+    const current = before.status === 'bot' ? before : await store.conversations.get(conversationId);
     if (current?.status !== 'bot') return;
     const outputs = await bot.turn(
       choiceId

@@ -91,6 +91,8 @@ export function messageTable(db: Db, now: () => string) {
   const touch = db.prepare<[string, string]>('UPDATE conversations SET updated_at = ? WHERE id = ?');
 
   return {
+    /** The reads of one conversation's messages, for tests that check their query plans. */
+    statements: { byClientId, after, lastFromShopper, lastShown },
     /**
      * Stores a message and returns it with its id (the resume cursor), built from what was written
      * rather than read back. A bot reply does not touch the conversation's `updated_at`: the question it

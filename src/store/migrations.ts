@@ -14,6 +14,11 @@ export interface Migration {
   version: number;
   name: string;
   up: string | ((db: Database.Database) => void);
+  /**
+   * Drops and recreates a table other tables refer to: foreign keys are off while it runs (a drop would
+   * otherwise delete the referring rows or fail) and checked before it commits.
+   */
+  rebuildsTables?: true;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -114,6 +119,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversations_by_channel_user ON conversations (channel, channel_user, updated_at) WHERE channel_user IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    name: 'fewer index entries per message',
+    rebuildsTables: true,
+    // A turn writes two messages; each index entry keyed by conversation lands on a page of its own, which
+    // the commit then writes out, and so does each index entry that a conversation's update moves. The table's UNIQUE (conversation_id, client_message_id) indexed bot
+    // messages too (under NULL): now a partial unique index holds only messages with a client id, and
+    // messages_by_conversation serves every read of one conversation. SQLite cannot drop a table's
+    // constraint, hence the copy (the 12 steps of sqlite.org/lang_altertable.html).
+    up: `
+      CREATE TABLE messages_rebuilt (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id   TEXT NOT NULL REFERENCES conversations (id),
+        sender            TEXT NOT NULL CHECK (sender IN ('shopper', 'bot', 'agent', 'system')),
+        kind              TEXT NOT NULL DEFAULT 'text' CHECK (kind IN ('text', 'note')),
+        text              TEXT NOT NULL,
+        lang              TEXT,
+        normalized        TEXT,
+        entry_id          TEXT,
+        action            TEXT,
+        confidence        REAL,
+        choices           TEXT,
+        reply_to          INTEGER REFERENCES messages (id),
+        author_name       TEXT,
+        client_message_id TEXT,
+        created_at        TEXT NOT NULL,
+        via               TEXT CHECK (via IN ('email'))
+      );
+      INSERT INTO messages_rebuilt SELECT id, conversation_id, sender, kind, text, lang, normalized, entry_id, action,
+        confidence, choices, reply_to, author_name, client_message_id, created_at, via FROM messages;
+      -- ids are never reused, even those of deleted newest messages (AUTOINCREMENT's high-water mark)
+      DELETE FROM sqlite_sequence WHERE name = 'messages_rebuilt';
+      INSERT INTO sqlite_sequence (name, seq) SELECT 'messages_rebuilt', seq FROM sqlite_sequence WHERE name = 'messages';
+      DROP TABLE messages;
+      ALTER TABLE messages_rebuilt RENAME TO messages;
+      CREATE UNIQUE INDEX messages_by_client_id ON messages (conversation_id, client_message_id) WHERE client_message_id IS NOT NULL;
+      CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
+      CREATE INDEX messages_by_reply ON messages (reply_to);
+      CREATE INDEX messages_by_sender_date ON messages (sender, created_at);
+      -- read by no query, and moved by every shopper message (updated_at)
+      DROP INDEX conversations_by_status;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
@@ -122,12 +170,22 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   if (current > newest) {
     throw new Error(`${db.name}: the database schema is version ${current}, newer than this Atento (${newest}); upgrade Atento`);
   }
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
-      if (typeof migration.up === 'string') db.exec(migration.up);
-      else migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+    // Outside the transaction: SQLite ignores this pragma inside one.
+    if (migration.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        if (typeof migration.up === 'string') db.exec(migration.up);
+        else migration.up(db);
+        if (migration.rebuildsTables && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
+          throw new Error(`${db.name}: migration ${migration.version} (${migration.name}) would break foreign keys; nothing was changed`);
+        }
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } finally {
+      db.pragma(`foreign_keys = ${foreignKeys}`);
+    }
   }
 }

@@ -9,7 +9,7 @@ import { feedbackTable } from './feedback';
 import { handoffTable } from './handoff';
 import { knowledgeGapTable } from './knowledge-gaps';
 import { loginFailureTable } from './login-failures';
-import { messageTable, type NewMessage } from './messages';
+import { messageTable, type MessageTable, type NewMessage } from './messages';
 import { shopperTable } from './shoppers';
 import { ticketTable } from './tickets';
 import type { NewTicket, Store } from './types';
@@ -20,6 +20,8 @@ export interface SqliteStore extends Store {
   readonly db: Db;
   /** The analytics statements, for tests that check their query plans. */
   readonly analytics: Store['analytics'] & { readonly statements: ReturnType<typeof analyticsQueries>['statements'] };
+  /** The per-conversation message reads, likewise. */
+  readonly messages: Store['messages'] & { readonly statements: MessageTable['statements'] };
 }
 
 export interface StoreOptions {
@@ -60,7 +62,17 @@ function settle<T>(work: () => T): Promise<T> {
  */
 export function openStore(file: string, clock: () => Date = () => new Date(), options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(file);
-  const now = () => clock().toISOString();
+  // A tick writes hundreds of rows within the same millisecond: one ISO string for all of them.
+  let nowMs = Number.NaN;
+  let nowIso = '';
+  const now = () => {
+    const date = clock();
+    if (date.getTime() !== nowMs) {
+      nowMs = date.getTime();
+      nowIso = date.toISOString();
+    }
+    return nowIso;
+  };
   const ping = db.prepare('SELECT 1');
   const committed: Array<() => void> = [];
   let grouping = false;

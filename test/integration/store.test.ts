@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { openStore, MIGRATIONS, type SqliteStore } from '../../src/store';
+import { migrate } from '../../src/store/migrations';
 import { tempDataDir } from '../helpers/app';
 
 /**
@@ -34,6 +36,44 @@ test('group commit: the writes of one event-loop turn, awaits included, share on
   await new Promise<void>((resolve) => store.afterCommit(resolve));
   expect(order).toEqual(['before commit: 0 visible', 'ack: 1 visible']);
   await reader.close();
+});
+
+test("every read of one conversation's messages searches an index keyed by conversation", async () => {
+  for (const [name, statement] of Object.entries(store.messages.statements)) {
+    const plan = (store.db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(...statement.source.split('?').slice(1).map(() => 1)) as Array<{ detail: string }>).map((row) => row.detail);
+    expect({ name, plan: plan.filter((detail) => /^(SEARCH|SCAN) messages/.test(detail)) }).toEqual({
+      name,
+      plan: [expect.stringMatching(/^SEARCH messages USING INDEX messages_by_(conversation|client_id) \(conversation_id=\?/)],
+    });
+  }
+});
+
+test('migration 11 copies the messages of a version 10 database: rows, links, ids and uniqueness kept', () => {
+  const old = path.join(tempDataDir(), 'v10.db');
+  const v10 = new Database(old);
+  v10.pragma('foreign_keys = ON');
+  migrate(v10, MIGRATIONS.filter((migration) => migration.version <= 10));
+  const at = '2026-01-01T00:00:00.000Z';
+  v10.prepare("INSERT INTO conversations (id, lang, created_at, updated_at) VALUES ('c1', 'es', ?, ?)").run(at, at);
+  const insert = v10.prepare("INSERT INTO messages (conversation_id, sender, text, reply_to, client_message_id, created_at) VALUES ('c1', ?, ?, ?, ?, ?)");
+  const question = Number(insert.run('shopper', 'hola', null, 'm1', at).lastInsertRowid);
+  const answer = Number(insert.run('bot', '¡Hola!', question, null, at).lastInsertRowid);
+  v10.prepare("INSERT INTO feedback (message_id, conversation_id, helpful, created_at, updated_at) VALUES (?, 'c1', 1, ?, ?)").run(answer, at, at);
+  // The newest message deleted: its id must not be handed out again.
+  const deleted = Number(insert.run('shopper', 'borrado', null, 'm2', at).lastInsertRowid);
+  v10.prepare('DELETE FROM messages WHERE id = ?').run(deleted);
+
+  migrate(v10);
+  expect(v10.pragma('user_version', { simple: true })).toBe(11);
+  expect(v10.pragma('foreign_keys', { simple: true })).toBe(1);
+  expect(v10.prepare('SELECT id, sender, text, reply_to AS replyTo FROM messages ORDER BY id').all()).toEqual([
+    { id: question, sender: 'shopper', text: 'hola', replyTo: null },
+    { id: answer, sender: 'bot', text: '¡Hola!', replyTo: question },
+  ]);
+  expect(v10.pragma('foreign_key_check')).toEqual([]);
+  expect(Number(insert.run('bot', 'siguiente', null, null, at).lastInsertRowid)).toBe(deleted + 1);
+  expect(() => insert.run('shopper', 'otra vez', null, 'm1', at)).toThrow(/UNIQUE/);
+  v10.close();
 });
 
 describe('WAL checkpoints on their own thread (src/store/checkpointer.ts)', () => {
