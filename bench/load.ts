@@ -10,7 +10,7 @@
  * shed with `busy`; what it takes it must answer quickly). --profile DIR: the server runs with
  * `node --cpu-prof` and writes its profile there on exit. Saturated runs measure capacity: their server
  * sheds nothing (maxPendingTurns and maxTurnWaitMs raised in its config; 2,000 questions always in
- * flight are more than any 150 ms queue holds). Open and overload runs use the default shedding;
+ * flight are more than any 60 ms queue holds). Open and overload runs use the default shedding;
  * --no-shed turns it off for an open run. Questions are the shipped knowledge
  * base's own phrasings, Spanish and English: every other shopper writes in English, each in one language
  * (a shopper switching languages at every message would cost the server a write per switch that real chats

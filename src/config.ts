@@ -49,7 +49,7 @@ const limitsSchema = z
      * Milliseconds the oldest queued turn may have waited before new messages are refused with `busy`:
      * admitted messages stay quick under overload whatever the machine's speed (docs/performance.md).
      */
-    maxTurnWaitMs: z.number().int().min(10).max(60_000).default(150),
+    maxTurnWaitMs: z.number().int().min(10).max(60_000).default(60),
   })
   .strict();
 

@@ -33,7 +33,7 @@ export function createMetrics({ events, pendingTurns, sockets }: MetricsSources)
   const answerLatency = new Histogram({
     name: 'atento_answer_seconds',
     help: 'From a shopper message read off the socket to the bot answer stored (queue wait included).',
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5],
     registers: [registry],
   });
   const commit = new Histogram({ name: 'atento_store_commit_seconds', help: 'Duration of one group commit to SQLite.', buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1], registers: [registry] });
