@@ -124,10 +124,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'fewer index entries per message',
     rebuildsTables: true,
     // A turn writes two messages; each index entry keyed by conversation lands on a page of its own, which
-    // the commit then writes out, and so does each index entry that a conversation's update moves. The table's UNIQUE (conversation_id, client_message_id) indexed bot
-    // messages too (under NULL): now a partial unique index holds only messages with a client id, and
-    // messages_by_conversation serves every read of one conversation. SQLite cannot drop a table's
-    // constraint, hence the copy (the 12 steps of sqlite.org/lang_altertable.html).
+    // the commit then writes out, and so does each index entry that a conversation's update moves. The
+    // table's UNIQUE (conversation_id, client_message_id) indexed bot messages too (under NULL): now a
+    // partial unique index holds only messages with a client id, and messages_by_conversation serves every
+    // read of one conversation. SQLite cannot drop a table's constraint, hence the copy (the 12 steps of
+    // sqlite.org/lang_altertable.html).
     up: `
       CREATE TABLE messages_rebuilt (
         id                INTEGER PRIMARY KEY AUTOINCREMENT,
