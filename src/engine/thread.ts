@@ -9,9 +9,10 @@ import type { RespondContext, TurnReply } from './types';
  * Understanding a message is the largest pure-CPU part of a turn that does not touch the store (about
  * 18 µs per message on the default content, 0.12 ms on 10,000 FAQs). The engine thread does it beside the
  * event loop, which then only hands the text over and takes the reply back (about 3 µs in a batch): the
- * two cores of a small machine both answer shoppers. The thread builds its own engine from the event loop's knowledge base;
- * until it has built the live version (at start-up, after an editor's change, after a crash) the event
- * loop's engine answers, so the replies are the same either way and never wait for a build.
+ * two cores of a small machine both answer shoppers. The thread builds its own engine from the event
+ * loop's knowledge base; until it has built the live version (at start-up, after an editor's change,
+ * after a crash) the event loop's engine answers, so the replies are the same either way and never wait
+ * for a build.
  */
 export interface EngineThread {
   /** The engine's reply to `text`, computed on the thread when it runs `engine`'s version. */
