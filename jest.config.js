@@ -8,6 +8,7 @@ module.exports = {
   // (jest.pg.config.js), which starts throwaway ones: `npm test` needs nothing installed beyond npm.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/postgres/', '<rootDir>/test/cluster/', '<rootDir>/test/redis/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/stop-leftover-servers.ts'],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/reporters/summary.js'],
 };

@@ -6,6 +6,7 @@ import { projectEngineHost, startTestServer, type TestServer } from '../helpers/
 import { hashPassword } from '../../src/auth';
 import { collectPageProblems, launchChromium, screenshot } from '../helpers/browser';
 import { dbOf } from '../helpers/db';
+import { eventually } from '../helpers/wait';
 
 const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
 
@@ -240,7 +241,8 @@ test('two tabs: the sending tab shows its message once, sent, from the ack alone
   await tabA.getByText('Sin conexión. Reintentando…').waitFor();
   const again = await startTestServer({ dataDir: own.dataDir, port, deps: { engineHost } });
   await tabA.getByText('Sin conexión. Reintentando…').waitFor({ state: 'hidden' });
-  expect(helloes.at(-1)?.lastSeenId).toBe(messageId);
+  // Playwright reports sent frames on its own schedule, possibly after the page has changed.
+  await eventually(() => expect(helloes.at(-1)?.lastSeenId).toBe(messageId), 5000);
   await agentWritesOn(again, conversationId, 'Lo reviso ahora mismo.');
   for (const tab of [tabA, tabB]) {
     await tab.locator('.msg.from-agent', { hasText: 'Lo reviso ahora mismo.' }).waitFor();

@@ -29,6 +29,14 @@ export function projectEngineHost(): EngineHost {
   );
 }
 
+const running = new Set<App>();
+
+/** Stops the servers a failed test never reached its `stop()` for, so jest exits and reports the failure. */
+export async function stopLeftoverServers(): Promise<void> {
+  await Promise.all([...running].map((app) => app.close()));
+  running.clear();
+}
+
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'atento-test-'));
 }
@@ -47,6 +55,7 @@ export async function startTestServer(options: { config?: ConfigInput; dataDir?:
   // npm run test:pg: the same server on PostgreSQL (test/helpers/postgres.ts).
   const openStore = options.deps?.openStore ?? (await postgresOpenerFor(dataDir, options.deps?.clock));
   const app = createApp(config, { ...options.deps, openStore });
+  running.add(app);
   await new Promise<void>((resolve) => app.server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = app.server.address() as AddressInfo;
   return {
@@ -54,7 +63,10 @@ export async function startTestServer(options: { config?: ConfigInput; dataDir?:
     dataDir,
     httpUrl: `http://127.0.0.1:${port}`,
     socketUrl: `ws://127.0.0.1:${port}/ws/shopper`,
-    stop: () => app.close(),
+    stop: () => {
+      running.delete(app);
+      return app.close();
+    },
   };
 }
 

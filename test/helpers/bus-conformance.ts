@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Bus, BusOptions } from '../../src/bus';
+import { eventually, sleep } from './wait';
 
 /** A backend as the suite sees it: nodes that share it, like Atento processes sharing one Redis. */
 export interface BusBackend {
@@ -13,23 +14,6 @@ export const TEST_PRESENCE_TTL_MS = 400;
 
 const chatEvent = z.object({ conversationId: z.string(), text: z.string(), seq: z.number().int() });
 type ChatEvent = z.infer<typeof chatEvent>;
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it stops throwing (within `timeoutMs`), for what crosses nodes asynchronously. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(10);
-    }
-  }
-}
 
 /**
  * The behaviour every bus must have, run against each implementation with two nodes ("a" and "b")

@@ -4,7 +4,8 @@ import { buildSync } from 'esbuild';
 import Redis from 'ioredis';
 import { z } from 'zod';
 import { BusError, connectRedisBus, type Bus, type RedisBusOptions } from '../../src/bus';
-import { describeBusConformance, eventually, TEST_PRESENCE_TTL_MS } from '../helpers/bus-conformance';
+import { describeBusConformance, TEST_PRESENCE_TTL_MS } from '../helpers/bus-conformance';
+import { eventually } from '../helpers/wait';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { freePort } from '../helpers/ports';
 
