@@ -60,7 +60,8 @@ function evaluate(questions: Question[], matching: MatchingConfig, dirs: { knowl
   const outcome: Outcome = { threshold: matching.clarifyThreshold, right: 0, offered: 0, wrong: 0, missed: 0, oosAnswered: 0, oosClarified: 0, inScope: 0, outOfScope: 0 };
   for (const question of questions) {
     const reply = engine.respond(question.text, { lang: question.lang });
-    const answered = reply.action === 'answer' || reply.action === 'escalate';
+    // The off-topic intent's reply turns the question away: it is not an answer.
+    const answered = (reply.action === 'answer' || reply.action === 'escalate') && reply.id !== 'off-topic';
     if (question.id === 'oos') {
       outcome.outOfScope++;
       if (answered) outcome.oosAnswered++;
