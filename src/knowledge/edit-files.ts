@@ -7,9 +7,10 @@ import { KnowledgeEditError, addPhrasings, appendFaq, hasBrokenCharacter, type N
 
 /**
  * Writes edits made in the browser to the knowledge files: checked as the whole knowledge base they
- * would make (the validation of `atento kb check`) before anything is written, the previous version
- * kept in knowledge/.backups/, each file replaced atomically (temp file + rename) so the watcher and
- * a crash never see half a file. Only .md files under knowledge/<lang>/ can be written.
+ * would make (the validation of `atento kb check`) before anything is written and refused for any error
+ * they would add, the previous version kept in knowledge/.backups/, each file replaced atomically (temp
+ * file + rename) so the watcher and a crash never see half a file. Only .md files under
+ * knowledge/<lang>/ can be written.
  */
 
 /** Under the knowledge folder, outside every language folder: the loader never reads it, the watcher skips it. */
@@ -23,6 +24,19 @@ export class KnowledgeRejectedError extends Error {
     super(`the edit would leave ${problems.length} error${problems.length === 1 ? '' : 's'} in the knowledge base, nothing was written: ${listed}${problems.length > 3 ? '; …' : ''}`);
     this.name = 'KnowledgeRejectedError';
   }
+}
+
+/** Errors of `after` that `before` did not have, the same file and message (an edit moves the lines below it). */
+function errorsAdded(before: Problem[], after: Problem[]): Problem[] {
+  const key = (problem: Problem) => `${problem.file}\u0000${problem.message}`;
+  const known = new Map<string, number>();
+  for (const problem of before) if (problem.severity === 'error') known.set(key(problem), (known.get(key(problem)) ?? 0) + 1);
+  return after.filter((problem) => {
+    if (problem.severity !== 'error') return false;
+    const left = known.get(key(problem)) ?? 0;
+    if (left > 0) known.set(key(problem), left - 1);
+    return left === 0;
+  });
 }
 
 export interface WrittenFile {
@@ -79,8 +93,10 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
   function commit(changes: Map<string, { before: string | null; after: string }>): EditResult {
     const overrides = new Map([...changes].map(([full, change]) => [loaderName(full), change.after]));
     const knowledge = loadKnowledge(dirs, overrides);
-    const errors = knowledge.problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) throw new KnowledgeRejectedError(errors);
+    // Only what this edit breaks refuses it: a file broken by hand elsewhere must not block every edit
+    // made in the page (the edit is then written, and goes live once that file is fixed).
+    const introduced = errorsAdded(loadKnowledge(dirs).problems, knowledge.problems);
+    if (introduced.length > 0) throw new KnowledgeRejectedError(introduced);
     const stamp = now().toISOString().replace(/[:.]/g, '-');
     const files: WrittenFile[] = [];
     for (const [full, { before }] of changes) {

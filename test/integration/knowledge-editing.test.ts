@@ -8,6 +8,7 @@ import { AGENT_PASSWORD } from '../helpers/agent-client';
 import { startTestServer, type TestServer } from '../helpers/app';
 import { databaseEnv } from '../helpers/postgres';
 import { ShopperClient } from '../helpers/shopper-client';
+import { eventually } from '../helpers/wait';
 
 /**
  * The knowledge page's routes on the real server, a real SQLite file and a temp copy of the project's
@@ -184,6 +185,28 @@ test('a new FAQ and new phrasings are live when the edit is acknowledged: the ne
   expect(after.replace('- el cartero no vino\n', '')).toBe(before);
   expect(await tried('el cartero no vino')).toMatchObject({ action: 'answer', id: 'order-tracking' });
   expect((await rosa.ask('el cartero no vino')).reply).toMatchObject({ action: 'answer', entryId: 'order-tracking' });
+});
+
+test('a file broken by hand does not block the page: an edit that adds no error is written, and is live once that file is fixed', async () => {
+  const broken = path.join(knowledgeDir(), 'es/roto.md');
+  fs.writeFileSync(broken, '## ¿Algo?\nid: Con Espacios\n\n### Frases\n- algo\n\n### Respuesta\nAlgo.\n');
+  const tried = async (text: string) => (await (await get(`/agent/api/knowledge/try?${new URLSearchParams({ text, lang: 'es' })}`, 'editor')).json()) as { action: string; id: string };
+  try {
+    const added = await post('/agent/api/knowledge/phrasings', { id: 'returns', lang: 'es', phrasings: ['quiero mandar de vuelta el paquete entero'] });
+    expect(added.status).toBe(200);
+    // Written, not yet answering: the whole knowledge base goes live only without errors.
+    expect(await added.json()).toMatchObject({ added: ['quiero mandar de vuelta el paquete entero'], live: false });
+    expect(fs.readFileSync(path.join(knowledgeDir(), 'es/devoluciones.md'), 'utf8')).toContain('- quiero mandar de vuelta el paquete entero\n');
+
+    // An edit that breaks something itself is still refused, for its own error only.
+    const duplicate = await post('/agent/api/knowledge/faqs', { id: 'contact', languages: { es: { question: '¿Otra?', phrasings: [], answer: 'No.', file: 'es/tienda.md' } } });
+    expect(duplicate.status).toBe(400);
+    const { problems } = (await duplicate.json()).error as { problems: Array<{ file: string }> };
+    expect(problems.map((problem) => path.basename(problem.file))).toEqual(['tienda.md']);
+  } finally {
+    fs.rmSync(broken);
+  }
+  await eventually(async () => expect(await tried('quiero mandar de vuelta el paquete entero')).toMatchObject({ action: 'answer', id: 'returns' }), 5000);
 });
 
 test('a group marked handled leaves the list until a new question of it arrives', async () => {
