@@ -15,7 +15,7 @@ import type { Lang } from '../knowledge/types';
  * only if the conversation still has that language and the knowledge base is the same (otherwise the
  * reply could differ: the event loop understands it again).
  */
-export interface Understanding {
+export interface EarlyReply {
   lang: Lang;
   /** The knowledge base it was understood with: after an edit went live, the turn asks again. */
   version: string;
@@ -24,7 +24,7 @@ export interface Understanding {
 
 /** What a channel asks the bot to do in one turn. */
 export type TurnInput =
-  | { kind: 'message'; conversationId: string; lang: Lang; text: string; understood?: Understanding }
+  | { kind: 'message'; conversationId: string; lang: Lang; text: string; understood?: EarlyReply }
   | { kind: 'choice'; conversationId: string; lang: Lang; entryId: string };
 
 /** One message the bot sends: an engine reply (null only for text the engine did not produce). */
@@ -37,7 +37,7 @@ export interface BotRuntime {
   /** What the bot says to this input, in order (nothing for an option that no longer exists). */
   turn(input: TurnInput): Promise<BotOutput[]>;
   /** Starts understanding a typed message ahead of its turn (pass the result to `turn`). */
-  understand(text: string, lang: Lang): Understanding;
+  understand(text: string, lang: Lang): EarlyReply;
 }
 
 /**

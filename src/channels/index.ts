@@ -1,4 +1,4 @@
-export { createBotRuntime, type BotOutput, type BotRuntime, type TurnInput, type Understanding } from './bot-runtime';
+export { createBotRuntime, type BotOutput, type BotRuntime, type TurnInput, type EarlyReply } from './bot-runtime';
 export { errorHandler, notFound, shopperRoutes } from './http-routes';
 export { isOriginAllowed } from './origin';
 export { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';

@@ -6,7 +6,7 @@ import { normalize } from '../nlp';
 import type { Logger } from '../observability';
 import { BusError, type Leases } from '../bus';
 import type { Conversation, Store, StoredMessage } from '../store';
-import type { BotOutput, BotRuntime, Understanding } from './bot-runtime';
+import type { BotOutput, BotRuntime, EarlyReply } from './bot-runtime';
 import type { ShopperHandoffHooks } from './shopper-gateway';
 
 /**
@@ -30,7 +30,7 @@ export interface ShopperTurnInput {
   /** The option picked (a FAQ id or one of the handoff's), or null for typed text. */
   choiceId: string | null;
   /** Typed text's reply, asked for when the message arrived (src/channels/bot-runtime.ts). */
-  understood?: Understanding;
+  understood?: EarlyReply;
 }
 
 export interface TurnDeps {
@@ -96,7 +96,7 @@ export function createTurns(deps: TurnDeps): Turns {
   }
 
   /** The handoff and the bot's part of a turn, for a shopper message already on disk and acknowledged. */
-  async function answer(conversation: Conversation, shopperMessage: StoredMessage, choiceId: string | null, understood?: Understanding): Promise<void> {
+  async function answer(conversation: Conversation, shopperMessage: StoredMessage, choiceId: string | null, understood?: EarlyReply): Promise<void> {
     const conversationId = conversation.id;
     const text = shopperMessage.text;
     if (choiceId && (await handoff.choice(conversationId, choiceId))) return;

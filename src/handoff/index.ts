@@ -4,7 +4,7 @@ export { readSentiment } from './sentiment';
 export { isWithinBusinessHours, nextOpening, replyDeadline, type ShopMoment } from './hours';
 export { pickAgent, estimateWaitSeconds } from './routing';
 export { nextStatus, type HandoffEvent } from './state';
-export { stepTicketForm, understand, nameIn, isValidEmail, FORM_CANCEL, FORM_CHANGE_EMAIL, type TicketForm, type Understanding } from './ticket-form';
+export { stepTicketForm, understand, nameIn, isValidEmail, FORM_CANCEL, FORM_CHANGE_EMAIL, type TicketForm, type FormReading } from './ticket-form';
 export { realTimers, type Timers } from './presence';
 export { ConsoleViews, visitorName, type EntryTitle } from './views';
 export type { ShopperPresenceState } from './shopper-presence';

@@ -16,7 +16,7 @@ export type FormStep =
   | { kind: 'aside' };
 
 /** What the bot's engine made of a message, reduced to what the form needs to tell answers from questions. */
-export interface Understanding {
+export interface FormReading {
   /** A FAQ or intent matched well enough to answer (or to offer as "did you mean…?"). */
   confident: boolean;
   /** Words of the message that the matched entry shares: one could be a coincidence ("Blanca"), two are not. */
@@ -29,7 +29,7 @@ export interface Understanding {
 /** No real name tried scored above 0.72 ("Blanca", "Esperanza", "Tomás"); one-word messages score 0.9+. */
 const NOT_A_NAME_CONFIDENCE = 0.9;
 
-export function understand(reply: Reply, answerThreshold: number): Understanding {
+export function understand(reply: Reply, answerThreshold: number): FormReading {
   const matched = reply.candidates.find((candidate) => candidate.id === reply.id)?.matched.length ?? 0;
   const confident = reply.action === 'clarify' || ((reply.action === 'answer' || reply.action === 'escalate') && reply.confidence >= answerThreshold);
   return {
@@ -84,7 +84,7 @@ function looksLikeQuestion(text: string): boolean {
 }
 
 /** The name in an answer to "what is your name?", or null when the answer is not a name. */
-export function nameIn(text: string, understood: Understanding): string | null {
+export function nameIn(text: string, understood: FormReading): string | null {
   if (looksLikeQuestion(text)) return null;
   const name = text.trim().replace(GREETING, '').replace(NAME_INTRO, '').trim().replace(/[.!]+$/, '');
   const nameWords = name.split(/\s+/).filter(Boolean);
@@ -95,7 +95,7 @@ export function nameIn(text: string, understood: Understanding): string | null {
 }
 
 /** One answer to the form. `understood`: what the bot would make of the same message. */
-export function stepTicketForm(form: TicketForm, text: string, lang: Lang, understood: Understanding): FormStep {
+export function stepTicketForm(form: TicketForm, text: string, lang: Lang, understood: FormReading): FormStep {
   const t = TEXTS[lang];
   const answer = text.trim();
   if (isCancelWord(answer)) return { kind: 'cancelled', text: t.formCancelled };

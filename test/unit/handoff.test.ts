@@ -14,7 +14,7 @@ import {
   readSentiment,
   stepTicketForm,
   understand,
-  type Understanding,
+  type FormReading,
 } from '../../src/handoff';
 import { projectEngineHost } from '../helpers/app';
 
@@ -158,7 +158,7 @@ describe('leave-a-message form', () => {
   const engineHost = projectEngineHost();
   afterAll(() => engineHost.close());
   const { matching } = parseConfig({});
-  const read = (text: string, lang: 'es' | 'en' = 'es'): Understanding => understand(engineHost.current().respond(text, { lang }), matching.answerThreshold);
+  const read = (text: string, lang: 'es' | 'en' = 'es'): FormReading => understand(engineHost.current().respond(text, { lang }), matching.answerThreshold);
   const step = (form: Parameters<typeof stepTicketForm>[0], text: string, lang: 'es' | 'en' = 'es') => stepTicketForm(form, text, lang, read(text, lang));
 
   test('name → e-mail (checked, shown back) → message → ticket', () => {
