@@ -211,14 +211,14 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         return sendConversation(client, frame.conversationId);
       }
       case 'close_ticket': {
-        const result = await handoff.closeTicket(agentId, frame.ticketId);
+        const result = await handoff.tickets.close(agentId, frame.ticketId);
         if (!result.ok) return refuse(client, result.error);
         return send(client, { type: 'ok', request: 'close_ticket' });
       }
       case 'answer_ticket':
         return void answerTicket(client, frame.ticketId, frame.text);
       case 'ticket_email_reply': {
-        const result = await handoff.recordEmailReply(frame.ticketId, frame.text);
+        const result = await handoff.tickets.recordEmailReply(frame.ticketId, frame.text);
         if (!result.ok) return refuse(client, result.error);
         return send(client, { type: 'ok', request: 'ticket_email_reply', ticketId: frame.ticketId });
       }
@@ -228,7 +228,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   /** Sending takes a round trip to the mail server; the answer names the ticket so the console can match it. */
   async function answerTicket(client: AgentSocket, ticketId: number, text: string): Promise<void> {
     try {
-      const result = await handoff.answerTicket(client.agent.id, ticketId, text);
+      const result = await handoff.tickets.answer(client.agent.id, ticketId, text);
       if (result.ok) return send(client, { type: 'ok', request: 'answer_ticket', ticketId });
       send(client, { type: 'error', code: result.error, message: result.message ?? AGENT_ERROR_MESSAGES[result.error], ticketId });
     } catch (error) {
@@ -293,7 +293,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     const welcome = (async (): Promise<AgentServerFrame> => {
       const [queue, chats, tickets, agentList] = await Promise.all([handoff.views.queue(), handoff.views.chatsOf(agent.id), handoff.views.tickets(), handoff.views.agents()]);
       for (const chat of chats) client.viewing.add(chat.conversationId);
-      return { type: 'welcome', agent: { id: agent.id, name: agent.name, role: agent.role }, queue, chats, tickets, agents: agentList, emailConfigured: handoff.emailConfigured };
+      return { type: 'welcome', agent: { id: agent.id, name: agent.name, role: agent.role }, queue, chats, tickets, agents: agentList, emailConfigured: handoff.tickets.emailConfigured };
     })();
     send(client, welcome);
     // After the welcome is read, so chats routed to this agent now arrive as "assigned" updates on top of it.

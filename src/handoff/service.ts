@@ -3,7 +3,7 @@ import type { Reply, TurnReply } from '../engine/types';
 import type { EventBus } from '../events';
 import type { Lang } from '../knowledge/types';
 import { normalize, words } from '../nlp';
-import type { Conversation, HandoffOutcome, Sender, StatusChange, StoredMessage, Store } from '../store';
+import type { Conversation, HandoffOutcome, StatusChange, StoredMessage, Store } from '../store';
 import { silentLogger, type Logger } from '../observability';
 import { isWithinBusinessHours, nextOpening, replyDeadline } from './hours';
 import { assessTurn, LEAVE_MESSAGE, OFFER_ACCEPT, OFFER_DECLINE, readOfferAnswer, type EscalationReason } from './policy';
@@ -12,15 +12,17 @@ import { TeamPresence } from './team-presence';
 import { createMemoryBus, DEFAULT_PRESENCE_TTL_MS, type Bus, type Leases } from '../bus';
 import { estimateWaitSeconds, pickAgent } from './routing';
 import { nextStatus, type HandoffEvent } from './state';
-import { DialogMemory, type HandoffDialog } from './dialog-memory';
+import { DialogMemory } from './dialog-memory';
 import { TEXTS } from './texts';
-import { createMailer, MailError, type Mailer } from '../mail';
+import { createMailer, type Mailer } from '../mail';
 import { ShopperPresence, type ShopperPresenceState } from './shopper-presence';
-import { composeTicketReply } from './ticket-replies';
 import { csatQuestion, isCsatQuestion } from './csat';
 import { replyWindowOpen } from './reply-window';
 import { ConsoleViews, type EntryTitle } from './views';
-import { currentQuestion, FORM_CANCEL, FORM_CHANGE_EMAIL, isCancelWord, stepTicketForm, understand, type TicketForm } from './ticket-form';
+import { FORM_CANCEL, FORM_CHANGE_EMAIL, isCancelWord } from './ticket-form';
+import { LeaveMessageForm } from './leave-message';
+import { poster, type PostMessage } from './post';
+import { TicketDesk } from './ticket-desk';
 
 export interface HandoffDeps {
   store: Store;
@@ -75,8 +77,6 @@ export interface TurnOptions {
   interpret?: () => Reply;
 }
 
-type OptionButton = { id: string; label: string };
-
 export type AgentActionError =
   | 'not_found'
   | 'not_yours'
@@ -100,8 +100,8 @@ const PRESENCE_HEARTBEAT_MS = DEFAULT_PRESENCE_TTL_MS / 3;
 const AGENT_GONE_LEASE_MS = 30_000;
 
 /**
- * The human handoff: escalation policy applied to each bot turn, the queue, routing, presence and
- * the ticket form. No HTTP or sockets here: shopper-facing output goes out as stored messages and
+ * The human handoff: escalation policy applied to each bot turn, the queue, routing and presence; the
+ * leave-a-message form (leave-message.ts) when nobody can come, and e-mail tickets (ticket-desk.ts). No HTTP or sockets here: shopper-facing output goes out as stored messages and
  * events on the bus; agent-facing changes go to `subscribe` listeners.
  */
 export class HandoffService {
@@ -116,11 +116,13 @@ export class HandoffService {
   private readonly leases: Leases;
   private readonly shoppers = new ShopperPresence();
   private readonly mailer: Mailer;
-  /** Tickets whose reply is on its way to the mail server: a second click must not send it twice. */
-  private readonly sendingTickets = new Set<number>();
   private readonly memory: DialogMemory;
   /** What the console shows: queue, chats, tickets, agents, transcripts. */
   readonly views: ConsoleViews;
+  /** Tickets answered by e-mail from the console. */
+  readonly tickets: TicketDesk;
+  private readonly form: LeaveMessageForm;
+  private readonly post: PostMessage;
   private readonly listeners = new Set<(update: AgentUpdate) => void>();
   private readonly unsubscribe: Array<() => void> = [];
   /** The routing under way, if any (see `route`). */
@@ -149,6 +151,20 @@ export class HandoffService {
       },
     );
     this.memory = new DialogMemory(deps.store);
+    this.post = poster(deps.store, deps.events);
+    const ticketsChanged = () => this.notify({ type: 'tickets' });
+    const agentName = (agentId: string) => this.agentName(agentId);
+    this.tickets = new TicketDesk({ store: deps.store, events: deps.events, mailer: this.mailer, shopName: deps.config.shopName, post: this.post, agentName, ticketsChanged });
+    this.form = new LeaveMessageForm({
+      store: deps.store,
+      memory: this.memory,
+      post: this.post,
+      answerThreshold: deps.config.matching.answerThreshold,
+      replyPromise: (lang) => this.replyPromise(lang),
+      agentsAvailable: () => this.agentsAvailable(),
+      requestHandoff: (conversationId) => this.requestHandoff(conversationId, 'human-request'),
+      ticketsChanged,
+    });
     this.views = new ConsoleViews(deps.store, this.team, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
     // The shopper gateway says when tabs open and close; agents see "en línea" / "se fue hace…".
     this.unsubscribe.push(
@@ -223,11 +239,11 @@ export class HandoffService {
     const dialog = await this.memory.read(conversationId);
     if (options.isChoice) {
       // A clicked FAQ button is a new question: the bot answers it, then offers the form again.
-      if (dialog.form) await this.pauseForm(conversationId, dialog);
+      if (dialog.form) await this.form.pause(conversationId, dialog);
       else if (dialog.offerPending) await this.memory.write(conversationId, { ...dialog, offerPending: false });
       return false;
     }
-    if (dialog.form) return this.continueForm(conversation, dialog, text, options.interpret);
+    if (dialog.form) return this.form.step(conversation, dialog, text, options.interpret);
     // Typed a moment after a form ended: answered plainly (sentiment scoring reads "cancelar" as anger).
     if (!dialog.offerPending && isCancelWord(text)) {
       await this.post(conversationId, 'bot', TEXTS[conversation.lang].nothingToCancel, conversation.lang);
@@ -307,11 +323,11 @@ export class HandoffService {
     if (!conversation) return true;
     if (choiceId === LEAVE_MESSAGE) {
       if (conversation.status === 'waiting') await this.leaveQueueForMessage(conversation);
-      else if (conversation.status !== 'agent') await this.reopenForm(conversation);
+      else if (conversation.status !== 'agent') await this.form.reopen(conversation);
       return true;
     }
     if (choiceId === FORM_CANCEL || choiceId === FORM_CHANGE_EMAIL) {
-      await this.formButton(conversation, choiceId);
+      await this.form.button(conversation, choiceId);
       return true;
     }
     await this.memory.write(conversationId, { ...(await this.memory.read(conversationId)), offerPending: false });
@@ -339,8 +355,8 @@ export class HandoffService {
     if (!this.agentsAvailable()) {
       const { form } = await this.memory.read(conversationId);
       // Asked for a person in the middle of the form: say why not, and keep what was already answered.
-      if (form) await this.post(conversationId, 'bot', `${t.stillNobody(this.whyNobody(lang))} ${currentQuestion(form, lang)}`, lang, { options: formButtons(form, lang) });
-      else await this.startTicketForm(conversationId, lang, reason, this.whyNobody(lang));
+      if (form) await this.form.stillNobody(conversationId, form, lang, this.whyNobody(lang));
+      else await this.form.start(conversationId, lang, reason, this.whyNobody(lang));
       // Still with the bot: the status answers the widget's pending "talk to a person" request.
       this.events.emit('conversation.status_changed', { conversationId, status: conversation.status, agentsAvailable: false });
       return;
@@ -405,7 +421,7 @@ export class HandoffService {
     // and the reply is stored without it (ids are unique per conversation).
     if (earlier?.sender === 'agent' && earlier.kind === 'text' && earlier.authorName === authorName) return earlier;
     if (!replyWindowOpen(owned, await this.store.messages.lastShopperAt(conversationId), this.now())) {
-      await this.ticketOutsideWindow(owned);
+      await this.tickets.openPastReplyWindow(owned);
       return 'whatsapp_window_closed';
     }
     return this.post(conversationId, 'agent', text, owned.lang, { authorName, clientMessageId: earlier ? undefined : clientMessageId });
@@ -454,48 +470,6 @@ export class HandoffService {
     return { ok: true };
   }
 
-  get emailConfigured(): boolean {
-    return this.mailer.configured;
-  }
-
-  /**
-   * Sends an agent's answer to a ticket by e-mail; only once the mail server took it is the reply kept in
-   * the conversation (so the shopper also sees it if they come back to the chat) and the ticket answered.
-   * A refusal leaves everything as it was.
-   */
-  async answerTicket(agentId: string, ticketId: number, text: string): Promise<AgentActionResult> {
-    const ticket = await this.store.tickets.get(ticketId);
-    if (!ticket) return { ok: false, error: 'not_found' };
-    if (this.sendingTickets.has(ticketId)) return { ok: false, error: 'already_taken' };
-    this.sendingTickets.add(ticketId);
-    const authorName = await this.agentName(agentId);
-    try {
-      await this.mailer.send(composeTicketReply(ticket, { text, agentName: authorName, shopName: this.config.shopName }));
-    } catch (error) {
-      if (error instanceof MailError) return { ok: false, error: error.code, message: error.message };
-      throw error;
-    } finally {
-      this.sendingTickets.delete(ticketId);
-    }
-    const rating = csatQuestion(ticket.lang);
-    const stored = await this.store.tickets.recordAnswer(ticketId, agentId, [
-      { conversationId: ticket.conversationId, sender: 'agent', text, lang: ticket.lang, authorName, via: 'email' },
-      { conversationId: ticket.conversationId, sender: 'bot', text: rating.text, lang: ticket.lang, options: rating.options },
-    ]);
-    for (const message of stored) this.events.emit('message.created', { message });
-    this.notify({ type: 'tickets' });
-    return { ok: true };
-  }
-
-  /** The shopper answered the reply by e-mail and an agent pasted it: the thread stays whole in Atento. */
-  async recordEmailReply(ticketId: number, text: string): Promise<AgentActionResult> {
-    const ticket = await this.store.tickets.get(ticketId);
-    if (!ticket) return { ok: false, error: 'not_found' };
-    await this.post(ticket.conversationId, 'shopper', text, ticket.lang, { via: 'email' });
-    this.notify({ type: 'tickets' });
-    return { ok: true };
-  }
-
   /** The shopper rated the help they got (1–5, optional comment), answering one of our rating questions. */
   async rate(conversationId: string, requestId: number, rating: number, comment: string | null): Promise<boolean> {
     const request = await this.store.messages.get(requestId);
@@ -505,36 +479,12 @@ export class HandoffService {
     return true;
   }
 
-  async closeTicket(agentId: string, ticketId: number): Promise<AgentActionResult> {
-    if (!(await this.store.tickets.close(ticketId, agentId))) return { ok: false, error: 'not_found' };
-    this.notify({ type: 'tickets' });
-    return { ok: true };
-  }
-
   /** The agent holding a conversation, if any (for forwarding shopper messages and typing). */
   async holderOf(conversationId: string): Promise<string | null> {
     return (await this.store.handoffs.current(conversationId))?.agentId ?? null;
   }
 
   // ——— Internals ———
-
-  /**
-   * Outside WhatsApp's 24-hour window the chat cannot reach the shopper: with an e-mail on file the case
-   * becomes a ticket (once), answered by e-mail from the console's ticket list.
-   */
-  private async ticketOutsideWindow(conversation: Conversation): Promise<void> {
-    if (!conversation.shopperEmail || (await this.store.tickets.open()).some((ticket) => ticket.conversationId === conversation.id)) return;
-    const lastWords = (await this.store.handoffs.lastShopperText(conversation.id)) ?? '';
-    await this.store.tickets.create({
-      conversationId: conversation.id,
-      name: conversation.shopperName ?? 'WhatsApp',
-      email: conversation.shopperEmail,
-      message: lastWords,
-      lang: conversation.lang,
-      reason: 'whatsapp-window',
-    });
-    this.notify({ type: 'tickets' });
-  }
 
   private agentsAvailable(): boolean {
     return isWithinBusinessHours(this.now(), this.config.handoff) && this.team.online().length > 0;
@@ -612,47 +562,6 @@ export class HandoffService {
     await this.post(conversationId, 'bot', text, lang, { options });
   }
 
-  private async startTicketForm(conversationId: string, lang: Lang, reason: string, why: string): Promise<void> {
-    const form: TicketForm = { step: 'name' };
-    await this.memory.write(conversationId, { lowConfidenceStreak: 0, form, formReason: reason });
-    const ask = TEXTS[lang].leaveMessage(this.replyPromise(lang));
-    await this.post(conversationId, 'bot', why ? `${why} ${ask}` : ask, lang, { options: formButtons(form, lang) });
-  }
-
-  /** The shopper stepped out of the form (a question, a clicked FAQ): the bot answers, the form waits to be offered again. */
-  private async pauseForm(conversationId: string, dialog: HandoffDialog): Promise<void> {
-    await this.memory.write(conversationId, { lowConfidenceStreak: 0, formReason: dialog.formReason, reofferForm: true });
-  }
-
-  /** "Dejar un mensaje" clicked while with the bot: the form from the start (unless one is open). */
-  private async reopenForm(conversation: Conversation): Promise<void> {
-    const dialog = await this.memory.read(conversation.id);
-    if (dialog.form) {
-      await this.post(conversation.id, 'bot', currentQuestion(dialog.form, conversation.lang), conversation.lang, { options: formButtons(dialog.form, conversation.lang) });
-      return;
-    }
-    await this.startTicketForm(conversation.id, conversation.lang, dialog.formReason ?? 'button', '');
-  }
-
-  private async formButton(conversation: Conversation, choiceId: string): Promise<void> {
-    const lang = conversation.lang;
-    const dialog = await this.memory.read(conversation.id);
-    const form = dialog.form;
-    if (!form) {
-      if (choiceId === FORM_CANCEL) await this.post(conversation.id, 'bot', TEXTS[lang].nothingToCancel, lang);
-      else await this.reopenForm(conversation);
-      return;
-    }
-    if (choiceId === FORM_CANCEL) {
-      await this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
-      await this.post(conversation.id, 'bot', TEXTS[lang].formCancelled, lang);
-      return;
-    }
-    const back: TicketForm = form.step === 'message' ? { step: 'email', name: form.name } : form;
-    await this.memory.write(conversation.id, { ...dialog, form: back });
-    await this.post(conversation.id, 'bot', currentQuestion(back, lang), lang, { options: formButtons(back, lang) });
-  }
-
   /** The grace period ran out: the agent's chats go back to the queue; with nobody left, offer a message. */
   private async agentGone(agentId: string): Promise<void> {
     // Every node that saw the agent go runs this: one at a time, so the shoppers hear it once.
@@ -686,7 +595,7 @@ export class HandoffService {
     // False: an agent claimed it meanwhile, and the shopper is about to hear from them.
     if (!(await this.store.handoffs.release(conversation.id, { outcome: 'ticket', heldBy: null }, change))) return;
     this.changed(conversation, change);
-    await this.startTicketForm(conversation.id, conversation.lang, handoff.reason, '');
+    await this.form.start(conversation.id, conversation.lang, handoff.reason, '');
     await this.publishQueue();
   }
 
@@ -731,36 +640,6 @@ export class HandoffService {
     };
   }
 
-  /** One message while the form is open; false when it was not an answer and the bot should take it. */
-  private async continueForm(conversation: Conversation, dialog: HandoffDialog, text: string, interpret?: () => Reply): Promise<boolean> {
-    const lang = conversation.lang;
-    const reading = interpret ? understand(interpret(), this.config.matching.answerThreshold) : { confident: false, matchedTerms: 0, certain: false, humanRequest: false };
-    const step = stepTicketForm(dialog.form!, text, lang, reading);
-    if (step.kind === 'aside') {
-      await this.pauseForm(conversation.id, dialog);
-      return false;
-    }
-    if (step.kind === 'handoff') {
-      if (this.agentsAvailable()) await this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
-      await this.requestHandoff(conversation.id, 'human-request');
-      return true;
-    }
-    if (step.kind === 'ask') {
-      await this.memory.write(conversation.id, { ...dialog, form: step.form });
-      await this.post(conversation.id, 'bot', step.text, lang, { options: formButtons(step.form, lang) });
-      return true;
-    }
-    await this.memory.write(conversation.id, { lowConfidenceStreak: 0 });
-    if (step.kind === 'cancelled') {
-      await this.post(conversation.id, 'bot', step.text, lang);
-      return true;
-    }
-    const ticket = await this.store.tickets.leave({ conversationId: conversation.id, lang, reason: dialog.formReason ?? 'button', ...step.ticket });
-    await this.post(conversation.id, 'bot', TEXTS[lang].ticketDone(ticket.id, ticket.email, this.replyPromise(lang)), lang);
-    this.notify({ type: 'tickets' });
-    return true;
-  }
-
   private async ownedConversation(agentId: string, conversationId: string): Promise<Conversation | AgentActionError> {
     const conversation = await this.store.conversations.get(conversationId);
     if (!conversation) return 'not_found';
@@ -794,18 +673,6 @@ export class HandoffService {
     work.catch((error: unknown) => this.log.error({ err: error }, 'handoff background work failed'));
   }
 
-  private async post(
-    conversationId: string,
-    sender: Sender,
-    text: string,
-    lang: Lang,
-    extra: { kind?: 'text' | 'note'; authorName?: string; clientMessageId?: string; options?: OptionButton[]; via?: 'email' } = {},
-  ): Promise<StoredMessage> {
-    const message = await this.store.messages.insert({ conversationId, sender, text, lang, ...extra });
-    this.events.emit('message.created', { message });
-    return message;
-  }
-
   private async agentName(agentId: string): Promise<string> {
     return (await this.store.agents.get(agentId))?.name ?? '—';
   }
@@ -813,11 +680,4 @@ export class HandoffService {
   private notify(update: AgentUpdate): void {
     for (const listener of this.listeners) listener(update);
   }
-}
-
-/** The buttons under each of the form's questions: always a way out, and a way to fix the e-mail once shown. */
-function formButtons(form: TicketForm, lang: Lang): OptionButton[] {
-  const t = TEXTS[lang];
-  const cancel = { id: FORM_CANCEL, label: t.formCancel };
-  return form.step === 'message' ? [{ id: FORM_CHANGE_EMAIL, label: t.formChangeEmail }, cancel] : [cancel];
 }
