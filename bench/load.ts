@@ -43,6 +43,8 @@ const METRICS_TOKEN = 'bench-metrics-token-not-for-production-0123456789';
 const HANDOFF_EVERY = 200;
 /** The overload scenario offers this many times the saturated rate. */
 const OVERLOAD_FACTOR = 3;
+/** The server's node flags, as `npm start` gives them (package.json). */
+const SERVE_NODE_FLAGS = ['--max-semi-space-size=32'];
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s. */
 const CLOCK_TICKS = 100;
 
@@ -152,7 +154,7 @@ async function startAtento(options: Options, shed: boolean): Promise<Atento> {
   const nodes: AtentoNode[] = [];
   for (let i = 0; i < options.nodes; i++) {
     const port = await freePort();
-    const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin/atento.js'), 'serve'], {
+    const child = spawn(process.execPath, [...profile, ...SERVE_NODE_FLAGS, path.join(ROOT, 'bin/atento.js'), 'serve'], {
       env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile, ...(databaseUrl ? { ATENTO_DATABASE_URL: databaseUrl } : {}), ...cluster, ...engineThread },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
