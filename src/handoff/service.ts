@@ -101,8 +101,9 @@ const AGENT_GONE_LEASE_MS = 30_000;
 
 /**
  * The human handoff: escalation policy applied to each bot turn, the queue, routing and presence; the
- * leave-a-message form (leave-message.ts) when nobody can come, and e-mail tickets (ticket-desk.ts). No HTTP or sockets here: shopper-facing output goes out as stored messages and
- * events on the bus; agent-facing changes go to `subscribe` listeners.
+ * leave-a-message form (leave-message.ts) when nobody can come, and e-mail tickets (ticket-desk.ts).
+ * No HTTP or sockets here: shopper-facing output goes out as stored messages and events on the bus;
+ * agent-facing changes go to `subscribe` listeners.
  */
 export class HandoffService {
   private readonly store: Store;
