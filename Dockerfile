@@ -19,4 +19,4 @@ COPY intents ./intents
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "bin/atento.js", "serve"]
+CMD ["node", "--max-semi-space-size=32", "bin/atento.js", "serve"]
