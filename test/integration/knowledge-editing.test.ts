@@ -46,6 +46,9 @@ const get = (route: string, role?: string) => fetch(`${server.httpUrl}${route}`,
 const post = (route: string, body: unknown, role = 'editor', origin = server.httpUrl) =>
   fetch(`${server.httpUrl}${route}`, { method: 'POST', headers: { cookie: cookies[role]!, 'content-type': 'application/json', origin }, body: JSON.stringify(body) });
 
+/** What the page's "try the bot" box says of a Spanish question. */
+const tried = async (text: string) => (await (await get(`/agent/api/knowledge/try?${new URLSearchParams({ text, lang: 'es' })}`, 'editor')).json()) as { action: string; id: string };
+
 async function shopper(): Promise<ShopperClient> {
   const client = await ShopperClient.connect(server.socketUrl);
   shoppers.push(client);
@@ -174,7 +177,6 @@ test('a new FAQ and new phrasings are live when the edit is acknowledged: the ne
   expect(reply).toMatchObject({ action: 'answer', entryId: 'parking', text: 'Sí, **gratis** para clientes.' });
 
   // Adding a missed wording to an existing FAQ.
-  const tried = async (text: string) => (await (await get(`/agent/api/knowledge/try?${new URLSearchParams({ text, lang: 'es' })}`, 'editor')).json()) as { action: string; id: string };
   expect(await tried('el cartero no vino')).toMatchObject({ action: 'clarify' });
   const pedidos = path.join(knowledgeDir(), 'es/pedidos.md');
   const before = fs.readFileSync(pedidos, 'utf8');
@@ -190,7 +192,6 @@ test('a new FAQ and new phrasings are live when the edit is acknowledged: the ne
 test('a file broken by hand does not block the page: an edit that adds no error is written, and is live once that file is fixed', async () => {
   const broken = path.join(knowledgeDir(), 'es/roto.md');
   fs.writeFileSync(broken, '## ¿Algo?\nid: Con Espacios\n\n### Frases\n- algo\n\n### Respuesta\nAlgo.\n');
-  const tried = async (text: string) => (await (await get(`/agent/api/knowledge/try?${new URLSearchParams({ text, lang: 'es' })}`, 'editor')).json()) as { action: string; id: string };
   try {
     const added = await post('/agent/api/knowledge/phrasings', { id: 'returns', lang: 'es', phrasings: ['quiero mandar de vuelta el paquete entero'] });
     expect(added.status).toBe(200);
