@@ -166,8 +166,6 @@ export function createTurns(deps: TurnDeps): Turns {
     const conversation = await store.conversations.get(conversationId);
     if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
     const failedKey = failedTurnKey(conversationId, clientMessageId);
-    const duplicate = await store.messages.findByClientId(conversationId, clientMessageId);
-    if (duplicate) return retried(conversation, duplicate, choiceId, stored);
     let message: StoredMessage;
     try {
       message = await store.messages.insert({
@@ -179,10 +177,11 @@ export function createTurns(deps: TurnDeps): Turns {
         clientMessageId,
       });
     } catch (error) {
-      // The same message reached another node at the same moment (its client id is unique per conversation).
-      const storedElsewhere = await store.messages.findByClientId(conversationId, clientMessageId);
-      if (!storedElsewhere) throw error;
-      return retried(conversation, storedElsewhere, choiceId, stored);
+      // Its client id is unique per conversation: a retry after a lost ack, or the same message that
+      // reached another node at the same moment. Inserting first spares the common case a read.
+      const storedBefore = await store.messages.findByClientId(conversationId, clientMessageId);
+      if (!storedBefore) throw error;
+      return retried(conversation, storedBefore, choiceId, stored);
     }
     stored(message);
     events.emit('message.created', { message });

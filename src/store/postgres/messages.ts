@@ -16,6 +16,7 @@ const insertAfter = (lockConversation: string) => `
   WITH conversation AS (${lockConversation})
   INSERT INTO messages (conversation_id, sender, kind, text, lang, normalized, entry_id, action, confidence, choices, reply_to, author_name, client_message_id, via, created_at)
   SELECT id, $2, $3, $4, $5, $6, $7, $8, $9::double precision, $10, $11::bigint, $12, $13, $14, $15::timestamptz FROM conversation
+  ON CONFLICT (conversation_id, client_message_id) DO NOTHING
   RETURNING id`;
 const INSERT_TOUCHING = insertAfter('UPDATE conversations SET updated_at = $15::timestamptz WHERE id = $1 RETURNING id');
 const INSERT_REPLY = insertAfter('SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE');
@@ -25,6 +26,10 @@ export async function insertMessage(sql: Sql, message: NewMessage, createdAt: st
   const stored = withDefaults(message, createdAt);
   const result = await sql.query<{ id: number }>(prepared(touchesConversation(stored) ? INSERT_TOUCHING : INSERT_REPLY, insertValues(message, stored)));
   const row = result.rows[0];
+  // A refused duplicate fails here rather than in the group's transaction, which would roll back its neighbours.
+  if (!row && stored.clientMessageId !== null) {
+    throw new Error(`messages.insert: no conversation "${stored.conversationId}", or it already has a message with client id "${stored.clientMessageId}"`);
+  }
   if (!row) throw new Error(`messages.insert: no conversation "${stored.conversationId}" (foreign key)`);
   return { id: row.id, ...stored };
 }
