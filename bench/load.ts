@@ -241,6 +241,8 @@ class Shopper {
   private readonly pending: Array<{ id: string; text: string; sentAt: number; storedId?: number }> = [];
   /** Set while the server's `busy` wait runs (see holdFor). */
   private holdTimer: NodeJS.Timeout | undefined;
+  /** After a wait: re-sending held questions one by one (see holdFor). */
+  private recovering = false;
   private sequence = 0;
   /** Cleared at the end of a run: shed questions are then dropped instead of re-sent. */
   retrying = true;
@@ -271,26 +273,33 @@ class Shopper {
   ask(text: string): void {
     const id = `q${this.sequence++}`;
     this.pending.push({ id, text, sentAt: performance.now() });
-    // Inside the server's wait the widget keeps it for later: the server would drop it unread.
-    if (!this.holding) this.ws.send(JSON.stringify({ type: 'message', clientMessageId: id, text }));
+    // Inside the server's wait, and until what it held has gone again, the widget keeps it for later.
+    if (!this.holding && !this.recovering) this.ws.send(JSON.stringify({ type: 'message', clientMessageId: id, text }));
   }
 
   /**
    * The widget's answer to `busy` (web-widget/src/connection.ts): send nothing for retryAfterMs plus up
-   * to half again, then re-send every question not yet acknowledged, same ids.
+   * to half again, then re-send the questions not yet acknowledged, same ids, one at a time: each once
+   * the one before is acknowledged.
    */
   private holdFor(retryAfterMs: number): void {
     clearTimeout(this.holdTimer);
+    this.recovering = false;
     this.holdTimer = setTimeout(() => {
       this.holdTimer = undefined;
       if (!this.retrying || this.ws.readyState !== WebSocket.OPEN) return void this.pending.splice(0);
-      for (const entry of this.pending) {
-        if (entry.storedId !== undefined) continue;
-        // Latency counts from the attempt the server took: what an admitted message waits.
-        entry.sentAt = performance.now();
-        this.ws.send(JSON.stringify({ type: 'message', clientMessageId: entry.id, text: entry.text }));
-      }
+      this.recovering = true;
+      this.sendNextHeld();
     }, retryAfterMs * (1 + Math.random() / 2));
+  }
+
+  /** The oldest question not yet acknowledged goes again; with none left, questions go out as asked. */
+  private sendNextHeld(): void {
+    const entry = this.pending.find((p) => p.storedId === undefined);
+    if (!entry) return void (this.recovering = false);
+    // Latency counts from the attempt the server took: what an admitted message waits.
+    entry.sentAt = performance.now();
+    this.ws.send(JSON.stringify({ type: 'message', clientMessageId: entry.id, text: entry.text }));
   }
 
   private get holding(): boolean {
@@ -302,6 +311,7 @@ class Shopper {
     if (frame.type === 'ack') {
       const entry = this.pending.find((p) => p.id === frame.clientMessageId);
       if (entry) entry.storedId = Number(frame.messageId);
+      if (this.recovering) this.sendNextHeld();
       return;
     }
     if (frame.type === 'error') {
@@ -310,6 +320,7 @@ class Shopper {
       // Shed: re-sent like the widget does, same id, after the server's wait; any other error drops it.
       if (frame.code === 'busy' && this.retrying) return this.holdFor(Number(frame.retryAfterMs));
       if (index >= 0) this.pending.splice(index, 1);
+      if (this.recovering) this.sendNextHeld();
       return;
     }
     // The server does not send a socket its own messages back (the ack has the id): only the bot's come.

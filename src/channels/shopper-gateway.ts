@@ -355,7 +355,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       case 'message':
       case 'choice': {
         const { clientMessageId } = frame;
-        // Still inside the wait it was given: the client re-sends every unacknowledged message after it.
+        // Still inside the wait it was given: the client re-sends its unacknowledged messages after it.
         if (performance.now() < client.shedUntil) return;
         let text: string;
         let choiceId: string | null = null;

@@ -9,7 +9,8 @@ const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (optio
 /**
  * The widget under load shedding: the server takes one turn at a time (limits.maxPendingTurns 1), and
  * the widget re-sends three messages typed offline in one go after a restart, so two are shed with
- * `busy`. The shopper sees why it takes a moment, and each message is answered exactly once.
+ * `busy`. The shopper sees why it takes a moment, each message is answered exactly once, and after the
+ * wait the held messages go one at a time.
  */
 
 let engineHost: EngineHost;
@@ -34,6 +35,12 @@ test('shed messages: "Estamos con mucha demanda, reintentando…", then every me
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
   const page = await context.newPage();
   const problems = collectPageProblems(page);
+  // What the widget sends and is told, in order: which message goes when.
+  const wire: Array<{ sent: boolean; type: string; code?: string; clientMessageId?: string }> = [];
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => wire.push({ sent: true, ...(JSON.parse(String(payload)) as { type: string }) }));
+    socket.on('framereceived', ({ payload }) => wire.push({ sent: false, ...(JSON.parse(String(payload)) as { type: string }) }));
+  });
   await page.goto(`${first.httpUrl}/`);
   await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
   const input = page.getByRole('textbox', { name: 'Tu mensaje' });
@@ -63,6 +70,17 @@ test('shed messages: "Estamos con mucha demanda, reintentando…", then every me
     .get() as { n: number };
   expect(replies.n).toBe(4);
   expect(await answers(page).count()).toBe(4);
+  // After a wait, held messages go one at a time: none is sent before the one before it is settled.
+  const firstBusy = wire.findIndex((event) => event.code === 'busy');
+  const sentUnsettled: string[] = [];
+  let awaiting: string | null = null;
+  for (const event of wire.slice(firstBusy + 1)) {
+    if (event.sent && event.type === 'message') {
+      if (awaiting) sentUnsettled.push(`${event.clientMessageId} sent before ${awaiting} was settled`);
+      awaiting = event.clientMessageId!;
+    } else if (!event.sent && event.clientMessageId === awaiting) awaiting = null;
+  }
+  expect(sentUnsettled).toEqual([]);
   await expect(page.getByText('Estamos con mucha demanda, reintentando…').isVisible()).resolves.toBe(false);
   // The socket errors of the restart are expected; nothing else may go wrong on the page.
   expect(problems.filter((problem) => !problem.includes('WebSocket connection'))).toEqual([]);

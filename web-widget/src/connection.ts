@@ -56,9 +56,14 @@ export class Connection {
   private readonly outbox = new Map<string, Outgoing>();
   /**
    * Set while the server's `busy` wait (retryAfterMs) runs: nothing reliable is sent until it ends, since
-   * the server drops this socket's messages meanwhile; then the whole outbox goes again.
+   * the server drops this socket's messages meanwhile; then the outbox goes again (see `recovering`).
    */
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * After a wait, the outbox goes one message at a time, each once the one before is settled: a busy
+   * server gets one message from this shopper, not everything held, and the order is kept.
+   */
+  private recovering = false;
   private greeted = false;
   /** Highest message id seen on this page: reconnects ask only for what came after it. */
   lastSeenId = 0;
@@ -92,7 +97,7 @@ export class Connection {
   sendReliable(frame: Outgoing): void {
     this.outbox.set(frame.clientMessageId, frame);
     if (this.connected) {
-      if (this.holdTimer === undefined) this.socket!.send(JSON.stringify(frame));
+      if (this.holdTimer === undefined && !this.recovering) this.socket!.send(JSON.stringify(frame));
     } else this.start();
   }
 
@@ -134,7 +139,10 @@ export class Connection {
       // Shed, not stored: the same message (same id) goes again once the server's wait is over.
       if (frame.type === 'error' && frame.code === 'busy') this.holdFor(frame.retryAfterMs ?? BASE_DELAY_MS * 2);
       // Acknowledged or refused: either way the server has decided, so never re-send it.
-      else if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) this.settle(frame.clientMessageId!);
+      else if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) {
+        this.settle(frame.clientMessageId!);
+        if (this.recovering) this.sendNextHeld();
+      }
       // The ack is all this tab gets of its own message (other tabs get it as a `message`).
       const seenId = frame.type === 'message' ? frame.id : frame.type === 'ack' ? frame.messageId : 0;
       if (seenId > this.lastSeenId) this.lastSeenId = seenId;
@@ -147,6 +155,7 @@ export class Connection {
       // A new socket starts with no wait; the reconnect re-sends the outbox anyway.
       clearTimeout(this.holdTimer);
       this.holdTimer = undefined;
+      this.recovering = false;
       this.on.state('offline');
       this.scheduleRetry();
     };
@@ -162,11 +171,21 @@ export class Connection {
   /** Waits retryAfterMs plus up to half again (so shed shoppers do not all come back at once), then re-sends the outbox. */
   private holdFor(retryAfterMs: number): void {
     clearTimeout(this.holdTimer);
+    this.recovering = false;
     this.holdTimer = setTimeout(() => {
       this.holdTimer = undefined;
       // Offline meanwhile: the reconnect re-sends the whole outbox anyway.
-      if (this.connected) for (const pending of this.outbox.values()) this.socket!.send(JSON.stringify(pending));
+      if (!this.connected) return;
+      this.recovering = true;
+      this.sendNextHeld();
     }, retryAfterMs * (1 + Math.random() / 2));
+  }
+
+  /** The oldest unsettled message goes again; once none is left, messages go out as they are typed. */
+  private sendNextHeld(): void {
+    const next = this.outbox.values().next();
+    if (next.done) this.recovering = false;
+    else this.socket!.send(JSON.stringify(next.value));
   }
 
   private settle(clientMessageId: string): void {
