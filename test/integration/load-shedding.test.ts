@@ -5,8 +5,8 @@ import { dbOf } from '../helpers/db';
 
 /**
  * Load shedding: over limits.maxPendingTurns a message is refused with `busy` and a `retryAfterMs`,
- * nothing stored; the socket's messages inside that wait are dropped unanswered; the client re-sends
- * every unacknowledged clientMessageId after the wait and gets exactly one answer for each. Frames
+ * nothing stored; the socket's messages inside that wait are dropped unanswered; a client that re-sends
+ * every unacknowledged clientMessageId at once after the wait gets exactly one answer for each. Frames
  * sent in one TCP write are read in one event-loop turn, before the queue runs: with a bound of 1, the
  * first is taken, the second shed and the third dropped, every time.
  */
@@ -80,7 +80,8 @@ test('a shed message carries retryAfterMs, is not stored, and a client that hono
   expect(acked(client.frames, 'q-1') || acked(client.frames, 'q-2')).toBe(false);
   expect(storedMessages(conversationId).filter((m) => m.client_message_id === 'q-1' || m.client_message_id === 'q-2')).toEqual([]);
 
-  // What the widget does: after each `busy`, wait retryAfterMs, then re-send every unacknowledged id.
+  // The protocol's floor: after each `busy`, wait retryAfterMs, then re-send every unacknowledged id at
+  // once (the widget sends them one at a time; a client that does not must still be served right).
   for (let round = 0; !ids.every((id) => acked(client.frames, id)); round++) {
     expect(round).toBeLessThan(5);
     const last = busyFrames(client.frames).at(-1)!;
