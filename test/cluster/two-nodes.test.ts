@@ -4,12 +4,16 @@ import { connectAgent } from '../helpers/agent-client';
 import { ALWAYS_OPEN, projectEngineHost, startTestServer, tempDataDir, type TestServer } from '../helpers/app';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
+import { eventually } from '../helpers/wait';
 
 /**
  * Two nodes in one process, one PostgreSQL database (npm run test:pg) and one Redis: whatever node a
  * shopper's tab or an agent's console is connected to, they chat as if there were one server. The child
  * process version, with a node killed, is test/cluster/kill-node.test.ts.
  */
+
+/** How long presence, queues and messages may take to cross nodes (Redis and PostgreSQL in between). */
+const CROSS_NODE_MS = 3000;
 
 let redis: TestRedis;
 let engineHost: EngineHost;
@@ -57,19 +61,10 @@ async function agentOn(server: TestServer, email: string): Promise<{ client: Sho
   return agent;
 }
 
-/** Until `check` holds (presence crosses nodes asynchronously), at most 3 s. */
-async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
-  const giveUpAt = Date.now() + 3000;
-  while (!(await check())) {
-    if (Date.now() > giveUpAt) throw new Error('condition not met within 3 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 test('a shopper on node A and an agent on node B: the handoff is routed across nodes and they chat both ways', async () => {
   const ana = await agentOn(b, 'ana@tienda.example');
   // Node A has no console open, yet knows a person can help.
-  await eventually(() => a.app.handoff.availability('es').agentsNow);
+  await eventually(() => expect(a.app.handoff.availability('es').agentsNow).toBe(true), CROSS_NODE_MS);
   const shopper = await shopperOn(a);
   expect(shopper.welcome.agentsAvailable).toBe(true);
 
@@ -94,7 +89,7 @@ test('a shopper on node A and an agent on node B: the handoff is routed across n
   expect(await secondTab.client.next('status')).toMatchObject({ state: 'resolved' });
   expect(await shopper.client.next('status')).toMatchObject({ state: 'resolved' });
   await ana.client.close();
-  await eventually(() => !a.app.handoff.availability('es').agentsNow);
+  await eventually(() => expect(a.app.handoff.availability('es').agentsNow).toBe(false), CROSS_NODE_MS);
 });
 
 test('two nodes routing the same waiting conversation at once assign it to one agent only', async () => {
@@ -107,7 +102,7 @@ test('two nodes routing the same waiting conversation at once assign it to one a
   // Two agents come online at the same moment, one on each node: both nodes route the whole queue.
   const [carla, dario] = await Promise.all([agentOn(a, 'carla@tienda.example'), agentOn(b, 'dario@tienda.example')]);
   const assignedTo = new Map<string, string[]>();
-  await eventually(async () => (await a.app.store.handoffs.queue()).length === 0);
+  await eventually(async () => expect(await a.app.store.handoffs.queue()).toHaveLength(0), CROSS_NODE_MS);
   for (const [name, agent] of [['carla', carla], ['dario', dario]] as const) {
     for (const frame of await agent.client.unread()) {
       if (frame.type === 'assigned') assignedTo.set(String(frame.conversationId), [...(assignedTo.get(String(frame.conversationId)) ?? []), name]);
@@ -150,7 +145,7 @@ test("a shopper's tabs on two nodes: the sending tab gets its ack and the answer
   const sinceSecond = second.client.frames.length;
   first.client.send({ type: 'message', clientMessageId: 'from-a', text: '¿cuánto cuesta el envío?' });
   const onA = await ackAndAnswer(first.client);
-  await eventually(async () => (await second.client.unread()).some((frame) => frame.type === 'message' && frame.from === 'bot'));
+  await eventually(async () => expect((await second.client.unread()).some((frame) => frame.type === 'message' && frame.from === 'bot')).toBe(true), CROSS_NODE_MS);
   const messages = (frames: Frame[]) => frames.filter((frame) => frame.type === 'message').map((frame) => [frame.from, frame.id]);
   expect(messages(onA.frames)).toEqual([['bot', onA.answer.id]]);
   expect(messages(second.client.frames.slice(sinceSecond))).toEqual([
@@ -167,7 +162,7 @@ async function ackAndAnswer(client: ShopperClient): Promise<{ ack: Frame; answer
   const answer = () => frames.find((frame) => frame.type === 'message' && frame.from === 'bot');
   await eventually(async () => {
     frames = await client.unread();
-    return ack() !== undefined && answer() !== undefined;
-  });
+    expect([ack(), answer()]).toEqual([expect.anything(), expect.anything()]);
+  }, CROSS_NODE_MS);
   return { ack: ack()!, answer: answer()!, frames };
 }
