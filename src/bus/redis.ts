@@ -50,8 +50,10 @@ export async function connectRedisBus(options: RedisBusOptions): Promise<Bus> {
   // commandTimeout: a Redis that hangs (not refusing, just silent) fails the call, so the callers' local
   // fallbacks apply instead of every shopper message waiting on it; keepAlive notices a dead peer.
   const commands = new Redis(options.url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, keepAlive: 10_000 });
-  // Subscriptions made while reconnecting wait for the connection; ioredis renews them all on reconnect.
-  const subscriber = new Redis(options.url, { ...base, maxRetriesPerRequest: null });
+  // Subscriptions made while reconnecting wait for the connection. The bus renews them on reconnect (see
+  // 'ready' below): ioredis's own renewal (autoResubscribe) leaves its SUBSCRIBE without a catch, and a
+  // connection lost again before the reply made that an unhandled rejection, which ends a Node process.
+  const subscriber = new Redis(options.url, { ...base, maxRetriesPerRequest: null, autoResubscribe: false });
   let closing = false;
   const reportDrop = (error: Error) => {
     if (!closing) onError(error);
@@ -110,6 +112,12 @@ export async function connectRedisBus(options: RedisBusOptions): Promise<Bus> {
       }
     }
   };
+  subscriber.on('ready', () => {
+    const channels = [...topics.keys()].map((topic) => channelPrefix + topic);
+    if (channels.length === 0) return;
+    // Lost again before the reply: the next 'ready' tries again.
+    subscriber.subscribe(...channels).catch((error: Error) => reportDrop(new BusError('ATENTO_ERR_REDIS_UNAVAILABLE', `renewing ${channels.length} subscriptions failed: ${error.message}`, { cause: error })));
+  });
   subscriber.on('message', (channel: string, text: string) => {
     if (!channel.startsWith(channelPrefix)) return;
     const topic = channel.slice(channelPrefix.length);
