@@ -33,6 +33,7 @@ import { readSentiment } from '../src/handoff';
 import { loadKnowledge } from '../src/knowledge';
 import type { Lang } from '../src/knowledge/types';
 import { openConfiguredStore } from '../src/store/open';
+import { Outbox } from '../web-widget/src/outbox';
 import { parseArgs, percentile, round } from './stats';
 
 const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--nodes N] [--profile DIR] [--no-shed]';
@@ -79,6 +80,7 @@ interface RunResult {
 }
 
 type Frame = { type: string; [key: string]: unknown };
+type Question = { type: 'message'; clientMessageId: string; text: string };
 
 /** The knowledge base's phrasings by language: each shopper writes in one language, as shoppers do. */
 type Pool = Record<Lang, string[]>;
@@ -239,13 +241,19 @@ function rssMbOf(pid: number): number {
 class Shopper {
   /** Questions in flight, oldest first; `storedId` is the stored shopper message's id once acknowledged. */
   private readonly pending: Array<{ id: string; text: string; sentAt: number; storedId?: number }> = [];
-  /** Set while the server's `busy` wait runs (see holdFor). */
-  private holdTimer: NodeJS.Timeout | undefined;
-  /** After a wait: re-sending held questions one by one (see holdFor). */
-  private recovering = false;
+  /** The widget's own outbox: after a `busy` wait it re-sends held questions one at a time, same ids. */
+  private readonly outbox = new Outbox<Question>({
+    send: (question) => {
+      // Latency counts from the attempt the server took: what an admitted message waits.
+      const entry = this.pending.find((p) => p.id === question.clientMessageId);
+      if (entry) entry.sentAt = performance.now();
+      this.ws.send(JSON.stringify(question));
+    },
+    isOpen: () => this.ws.readyState === WebSocket.OPEN,
+  });
   private sequence = 0;
-  /** Cleared at the end of a run: shed questions are then dropped instead of re-sent. */
-  retrying = true;
+  /** Cleared at the end of a run (stopRetrying): shed questions are then dropped instead of re-sent. */
+  private retrying = true;
 
   constructor(
     readonly ws: WebSocket,
@@ -273,54 +281,33 @@ class Shopper {
   ask(text: string): void {
     const id = `q${this.sequence++}`;
     this.pending.push({ id, text, sentAt: performance.now() });
-    // Inside the server's wait, and until what it held has gone again, the widget keeps it for later.
-    if (!this.holding && !this.recovering) this.ws.send(JSON.stringify({ type: 'message', clientMessageId: id, text }));
+    this.outbox.add({ type: 'message', clientMessageId: id, text });
   }
 
-  /**
-   * The widget's answer to `busy` (web-widget/src/connection.ts): send nothing for retryAfterMs plus up
-   * to half again, then re-send the questions not yet acknowledged, same ids, one at a time: each once
-   * the one before is acknowledged.
-   */
-  private holdFor(retryAfterMs: number): void {
-    clearTimeout(this.holdTimer);
-    this.recovering = false;
-    this.holdTimer = setTimeout(() => {
-      this.holdTimer = undefined;
-      if (!this.retrying || this.ws.readyState !== WebSocket.OPEN) return void this.pending.splice(0);
-      this.recovering = true;
-      this.sendNextHeld();
-    }, retryAfterMs * (1 + Math.random() / 2));
-  }
-
-  /** The oldest question not yet acknowledged goes again; with none left, questions go out as asked. */
-  private sendNextHeld(): void {
-    const entry = this.pending.find((p) => p.storedId === undefined);
-    if (!entry) return void (this.recovering = false);
-    // Latency counts from the attempt the server took: what an admitted message waits.
-    entry.sentAt = performance.now();
-    this.ws.send(JSON.stringify({ type: 'message', clientMessageId: entry.id, text: entry.text }));
-  }
-
-  private get holding(): boolean {
-    return this.holdTimer !== undefined;
+  /** End of run: nothing held goes again, and questions never stored are owed nothing. */
+  stopRetrying(): void {
+    this.retrying = false;
+    this.outbox.clear();
+    for (let i = this.pending.length - 1; i >= 0; i -= 1) if (this.pending[i]!.storedId === undefined) this.pending.splice(i, 1);
   }
 
   private receive(frame: Frame): void {
-    if (frame.type === 'echo') return this.resolve(this.pending.findIndex((p) => p.id === frame.clientMessageId));
+    if (frame.type === 'echo') {
+      this.outbox.settle(String(frame.clientMessageId));
+      return this.resolve(this.pending.findIndex((p) => p.id === frame.clientMessageId));
+    }
     if (frame.type === 'ack') {
       const entry = this.pending.find((p) => p.id === frame.clientMessageId);
       if (entry) entry.storedId = Number(frame.messageId);
-      if (this.recovering) this.sendNextHeld();
-      return;
+      return this.outbox.settle(String(frame.clientMessageId));
     }
     if (frame.type === 'error') {
       const index = this.pending.findIndex((p) => p.id === frame.clientMessageId);
       this.onError(String(frame.code), this);
       // Shed: re-sent like the widget does, same id, after the server's wait; any other error drops it.
-      if (frame.code === 'busy' && this.retrying) return this.holdFor(Number(frame.retryAfterMs));
+      if (frame.code === 'busy' && this.retrying) return this.outbox.holdFor(Number(frame.retryAfterMs));
       if (index >= 0) this.pending.splice(index, 1);
-      if (this.recovering) this.sendNextHeld();
+      if (frame.clientMessageId !== undefined) this.outbox.settle(String(frame.clientMessageId));
       return;
     }
     // The server does not send a socket its own messages back (the ack has the id): only the bot's come.
@@ -463,7 +450,7 @@ async function drive(urls: string[], options: Options, offer: Offer, pool: Pool,
   lag.disable();
   running = false;
   clearInterval(timer);
-  shoppers.forEach((shopper) => (shopper.retrying = false));
+  shoppers.forEach((shopper) => shopper.stopRetrying());
   const answers = latencies.length;
   // Whatever is still owed an answer 5 s after the end was never answered.
   await new Promise((resolve) => setTimeout(resolve, 5000));

@@ -1,4 +1,5 @@
 import type { ClientFrame, ServerFrame } from '../../src/channels/protocol';
+import { Outbox } from './outbox';
 
 /**
  * The shopper socket with reconnection: exponential back-off with jitter, resume with the stored
@@ -53,17 +54,10 @@ export class Connection {
   private socket: WebSocket | null = null;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly outbox = new Map<string, Outgoing>();
-  /**
-   * Set while the server's `busy` wait (retryAfterMs) runs: nothing reliable is sent until it ends, since
-   * the server drops this socket's messages meanwhile; then the outbox goes again (see `recovering`).
-   */
-  private holdTimer: ReturnType<typeof setTimeout> | undefined;
-  /**
-   * After a wait, the outbox goes one message at a time, each once the one before is settled: a busy
-   * server gets one message from this shopper, not everything held, and the order is kept.
-   */
-  private recovering = false;
+  private readonly outbox = new Outbox<Outgoing>({
+    send: (frame) => this.socket!.send(JSON.stringify(frame)),
+    isOpen: () => this.connected,
+  });
   private greeted = false;
   /** Highest message id seen on this page: reconnects ask only for what came after it. */
   lastSeenId = 0;
@@ -95,10 +89,8 @@ export class Connection {
 
   /** Messages and choices go through the outbox so a reconnect re-sends them. */
   sendReliable(frame: Outgoing): void {
-    this.outbox.set(frame.clientMessageId, frame);
-    if (this.connected) {
-      if (this.holdTimer === undefined && !this.recovering) this.socket!.send(JSON.stringify(frame));
-    } else this.start();
+    this.outbox.add(frame);
+    if (!this.connected) this.start();
   }
 
   /** Frames that only matter now (typing, feedback, handoff request) are not queued. */
@@ -133,16 +125,13 @@ export class Connection {
         this.session.save({ token: frame.token });
         this.on.state('online');
         this.on.frame(frame);
-        for (const pending of this.outbox.values()) socket.send(JSON.stringify(pending));
+        this.outbox.resendAll();
         return;
       }
       // Shed, not stored: the same message (same id) goes again once the server's wait is over.
-      if (frame.type === 'error' && frame.code === 'busy') this.holdFor(frame.retryAfterMs ?? BASE_DELAY_MS * 2);
+      if (frame.type === 'error' && frame.code === 'busy') this.outbox.holdFor(frame.retryAfterMs ?? BASE_DELAY_MS * 2);
       // Acknowledged or refused: either way the server has decided, so never re-send it.
-      else if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) {
-        this.settle(frame.clientMessageId!);
-        if (this.recovering) this.sendNextHeld();
-      }
+      else if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) this.outbox.settle(frame.clientMessageId!);
       // The ack is all this tab gets of its own message (other tabs get it as a `message`).
       const seenId = frame.type === 'message' ? frame.id : frame.type === 'ack' ? frame.messageId : 0;
       if (seenId > this.lastSeenId) this.lastSeenId = seenId;
@@ -152,10 +141,7 @@ export class Connection {
       if (this.socket !== socket) return;
       this.socket = null;
       this.greeted = false;
-      // A new socket starts with no wait; the reconnect re-sends the outbox anyway.
-      clearTimeout(this.holdTimer);
-      this.holdTimer = undefined;
-      this.recovering = false;
+      this.outbox.reset();
       this.on.state('offline');
       this.scheduleRetry();
     };
@@ -166,29 +152,5 @@ export class Connection {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.open(), backOff(this.attempt));
     this.attempt += 1;
-  }
-
-  /** Waits retryAfterMs plus up to half again (so shed shoppers do not all come back at once), then re-sends the outbox. */
-  private holdFor(retryAfterMs: number): void {
-    clearTimeout(this.holdTimer);
-    this.recovering = false;
-    this.holdTimer = setTimeout(() => {
-      this.holdTimer = undefined;
-      // Offline meanwhile: the reconnect re-sends the whole outbox anyway.
-      if (!this.connected) return;
-      this.recovering = true;
-      this.sendNextHeld();
-    }, retryAfterMs * (1 + Math.random() / 2));
-  }
-
-  /** The oldest unsettled message goes again; once none is left, messages go out as they are typed. */
-  private sendNextHeld(): void {
-    const next = this.outbox.values().next();
-    if (next.done) this.recovering = false;
-    else this.socket!.send(JSON.stringify(next.value));
-  }
-
-  private settle(clientMessageId: string): void {
-    this.outbox.delete(clientMessageId);
   }
 }
