@@ -63,6 +63,8 @@ export interface ShopMoment {
 }
 
 const MINUTES_PER_DAY = 24 * 60;
+/** Reply promises are given on the quarter hour. */
+const PROMISE_STEP_MINUTES = 15;
 
 /**
  * When a message left now will have been answered: `hours` business hours after now (or after the
@@ -79,7 +81,8 @@ export function replyDeadline(now: Date, hours: number, config: Pick<HandoffConf
     const [open, close] = parseRange(range);
     const start = offset === 0 ? Math.max(open, minutes) : open;
     if (close - start >= remaining) {
-      const at = start + remaining;
+      // Promised on the quarter hour ("antes de las 12:00", not 11:47): read at a glance, and never earlier.
+      const at = Math.ceil((start + remaining) / PROMISE_STEP_MINUTES) * PROMISE_STEP_MINUTES;
       // "24:00" reads as midnight of the next day.
       const daysAhead = offset + Math.floor(at / MINUTES_PER_DAY);
       const clock = at % MINUTES_PER_DAY;

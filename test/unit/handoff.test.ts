@@ -124,6 +124,8 @@ describe('business hours in the shop\'s time zone', () => {
     expect(replyDeadline(new Date('2026-11-23T23:30:00Z'), 2, hours)).toEqual({ weekday: 'tue', time: '10:30', daysAhead: 1 }); // Mon 17:30
     expect(replyDeadline(new Date('2026-11-22T04:00:00Z'), 1, hours)).toEqual({ weekday: 'mon', time: '10:00', daysAhead: 2 }); // Sat 22:00
     expect(replyDeadline(new Date('2026-11-21T21:00:00Z'), 24, hours)).toEqual({ weekday: 'wed', time: '15:00', daysAhead: 4 }); // Sat 15:00
+    // Rounded up to the quarter hour: Mon 17:47 + 2 business hours is Tue 10:47, promised as 11:00.
+    expect(replyDeadline(new Date('2026-11-23T23:47:00Z'), 2, hours)).toEqual({ weekday: 'tue', time: '11:00', daysAhead: 1 });
     expect(replyDeadline(new Date('2026-11-23T16:00:00Z'), 1, { timeZone, businessHours: {} })).toBeNull();
   });
 
