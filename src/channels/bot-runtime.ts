@@ -59,7 +59,12 @@ export function createBotRuntime(engine: () => Engine, thread?: EngineThread): B
       }
       return reply ? [{ text: reply.text, reply }] : [];
     },
-    // A throw becomes a rejection, which the turn meets (and apologizes for) when it runs.
-    understand: (text, lang) => ({ lang, version: engine().version, reply: new Promise((resolve) => resolve(understand(text, lang))) }),
+    understand(text, lang) {
+      // A throw becomes a rejection, which the turn meets (and apologizes for) when it runs. A turn that
+      // never looks at it (a retry, a language changed meanwhile) must not leave it unhandled: that ends the process.
+      const reply = new Promise<TurnReply>((resolve) => resolve(understand(text, lang)));
+      reply.catch(() => undefined);
+      return { lang, version: engine().version, reply };
+    },
   };
 }
