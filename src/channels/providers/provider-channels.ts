@@ -117,7 +117,9 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
           return;
         }
         const choice = shown ? picked(shown, text, payload) : null;
-        await turns.run({ conversationId: conversation.id, clientMessageId, text: choice?.label ?? text, choiceId: choice?.id ?? null }, () => stored());
+        // Understood on the engine thread while the turn stores the question, as the widget's messages are.
+        const understood = choice ? undefined : deps.bot.understand(text, conversation.lang);
+        await turns.run({ conversationId: conversation.id, clientMessageId, text: choice?.label ?? text, choiceId: choice?.id ?? null, understood }, () => stored());
       }).catch((error: unknown) => {
         log.error({ err: error, channel }, `${channel} turn failed`);
         failed(error);
