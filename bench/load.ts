@@ -33,6 +33,7 @@ import { readSentiment } from '../src/handoff';
 import { loadKnowledge } from '../src/knowledge';
 import type { Lang } from '../src/knowledge/types';
 import { openConfiguredStore } from '../src/store/open';
+import { freePort } from '../test/helpers/ports';
 import { Outbox } from '../web-widget/src/outbox';
 import { parseArgs, percentile, round } from './stats';
 
@@ -99,16 +100,6 @@ function questions(): Pool {
 
 /** Shopper i's language: every other shopper writes in English. */
 const langOf = (i: number): Lang => (i % 2 ? 'en' : 'es');
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One server of the run: its process, its shopper socket URL and its HTTP root. */
 interface AtentoNode {
