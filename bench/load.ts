@@ -2,7 +2,7 @@
  * The chat server under load: the real server as a child process on a fresh data folder, and a bare
  * `ws` echo server as the floor, driven in the same run from this one client process on loopback.
  *
- *   npm run bench:load -- [--sockets 2000] [--mode saturated|open|overload] [--rate 2000] [--seconds 20] [--agents 3] [--profile DIR]
+ *   npm run bench:load -- [--sockets 2000] [--mode saturated|open|overload] [--rate 2000] [--seconds 20] [--agents 3] [--profile DIR] [--runs 1]
  *
  * saturated: each socket asks its next question when its answer arrives. open: a fixed offered rate
  * (--rate messages/s) spread over the sockets whatever comes back. overload: saturated first, to learn
@@ -20,7 +20,9 @@
  * from `node scripts/throwaway-postgres.js --durable`), the server runs on that PostgreSQL database.
  * --nodes N (with ATENTO_DATABASE_URL and ATENTO_REDIS_URL): N servers as one cluster on that database
  * and that Redis; shoppers and agents are spread over them (socket i on node i mod N), and the server
- * figures (RSS, CPU) are the nodes' sums.
+ * figures (RSS, CPU) are the nodes' sums. --runs N: N whole measurements (each on a fresh server, each
+ * with its own echo run) one after the other; each run's object is printed, then the spread, and the last
+ * line holds each figure's median and `runs`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,7 +39,7 @@ import { freePort } from '../test/helpers/ports';
 import { Outbox } from '../web-widget/src/outbox';
 import { parseArgs, percentile, round } from './stats';
 
-const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--nodes N] [--profile DIR] [--no-shed]';
+const USAGE = 'usage: npm run bench:load -- [--sockets N] [--mode saturated|open|overload] [--rate MSG_PER_S] [--seconds S] [--agents N] [--nodes N] [--profile DIR] [--no-shed] [--runs N]';
 const ROOT = path.resolve(__dirname, '..', '..');
 const AGENT_PASSWORD = 'bench-agent-password-not-for-production';
 const METRICS_TOKEN = 'bench-metrics-token-not-for-production-0123456789';
@@ -60,7 +62,12 @@ interface Options {
   nodes: number;
   profileDir: string | null;
   noShed: boolean;
+  /** Whole measurements (Atento, then echo) one after the other; the last line then holds their medians. */
+  runs: number;
 }
+
+/** One measurement's figures: the last line's JSON object. */
+type Summary = Record<string, number | string | null>;
 
 /** How one drive offers its questions. */
 type Offer = { mode: 'saturated' } | { mode: 'open'; rate: number };
@@ -464,7 +471,7 @@ async function drive(urls: string[], options: Options, offer: Offer, pool: Pool,
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { sockets: 'value', mode: 'value', rate: 'value', seconds: 'value', agents: 'value', nodes: 'value', profile: 'value', 'no-shed': 'flag' }, USAGE);
+  const args = parseArgs(process.argv.slice(2), { sockets: 'value', mode: 'value', rate: 'value', seconds: 'value', agents: 'value', nodes: 'value', profile: 'value', 'no-shed': 'flag', runs: 'value' }, USAGE);
   const mode = (args.get('mode') ?? 'saturated') as Options['mode'];
   if (!['saturated', 'open', 'overload'].includes(mode)) throw new Error(`--mode must be saturated, open or overload\n${USAGE}`);
   const options: Options = {
@@ -476,13 +483,53 @@ async function main(): Promise<void> {
     nodes: Number(args.get('nodes') ?? 1),
     profileDir: args.get('profile') ?? null,
     noShed: args.has('no-shed'),
+    runs: Number(args.get('runs') ?? 1),
   };
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error(`--runs must be a whole number ≥ 1\n${USAGE}`);
   if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new Error(`--nodes must be a whole number ≥ 1\n${USAGE}`);
   if (options.nodes > 1 && (!process.env.ATENTO_DATABASE_URL || !process.env.ATENTO_REDIS_URL)) {
     throw new Error('--nodes > 1 needs ATENTO_DATABASE_URL (a PostgreSQL database, e.g. from node scripts/throwaway-postgres.js --durable) and ATENTO_REDIS_URL (a Redis the nodes share)');
   }
   const pool = questions();
   console.log(`bench:load ${JSON.stringify(options)}, ${pool.es.length} + ${pool.en.length} questions (es + en) from the shipped knowledge base, every other shopper writing in English`);
+  const runs: Summary[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    if (options.runs > 1) console.log(`run ${run} of ${options.runs}`);
+    runs.push(await measure(options, pool));
+    if (options.runs > 1) console.log(JSON.stringify(runs.at(-1)));
+  }
+  if (options.runs > 1) showSpread(runs);
+  console.log(JSON.stringify(options.runs > 1 ? { ...medians(runs), runs: options.runs } : runs[0]));
+}
+
+/**
+ * Answers per second and latency move a lot from run to run on a shared 2-core machine (docs/performance.md):
+ * the spread of several runs, each against its own echo run, says more than any one of them.
+ */
+function showSpread(runs: Summary[]): void {
+  const spread = (name: string, of: (run: Summary) => number) => {
+    const values = runs.map(of).sort((a, b) => a - b);
+    return `${name} ${values.map((value) => round(value, 1)).join(' · ')}`;
+  };
+  console.log(`over ${runs.length} runs (lowest to highest): ${spread('answers/s', (r) => Number(r.answersPerSec))}; ${spread('% of the echo rate', (r) => (100 * Number(r.answersPerSec)) / Number(r.echoAnswersPerSec))}; ${spread('p99 × echo p99', (r) => Number(r.p99Ms) / Math.max(Number(r.echoP99Ms), 0.001))}`);
+}
+
+/** Each numeric figure's median over the runs (the mean of the middle two for an even count); others as in the first run. */
+function medians(runs: Summary[]): Summary {
+  const result: Summary = { ...runs[0] };
+  for (const key of Object.keys(result)) {
+    const values = runs.map((run) => run[key]);
+    if (!values.every((value): value is number => typeof value === 'number')) continue;
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    result[key] = sorted.length % 2 ? sorted[middle]! : round((sorted[middle - 1]! + sorted[middle]!) / 2, 2);
+  }
+  return result;
+}
+
+/** One measurement: Atento under the offer, then the same offer against the echo server. */
+async function measure(options: Options, pool: Pool): Promise<Summary> {
+  const { mode } = options;
   const show = (name: string, r: RunResult) =>
     console.log(`${name} ${r.answersPerSec} answers/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; errors ${r.errors}, shed ${r.shed}, unanswered 5 s after the end ${r.unanswered} (acknowledged ${r.ackedUnanswered}); this client's event-loop delay p99 ${r.clientLagP99Ms} ms`);
 
@@ -546,7 +593,7 @@ async function main(): Promise<void> {
   console.log(`        server CPU ${serverCpuMsPerAnswer} ms per answer, of which the event loop ${eventLoopCpuMsPerAnswer} ms (the server used ${serverCpuShare} % of one core while measured); in the server, p99 ≤ ${serverP99Ms} ms from frame read to turn done, ${turnsPerCommit} turns per group commit (its /metrics, whole run)`);
   console.log(`        this client: CPU ${clientCpuMsPerAnswer} ms and ${framesPerAnswer} frames received per answer (it shares the machine's 2 cores with the server)`);
   console.log(`ratio:  ${round((result.answersPerSec / echoResult.answersPerSec) * 100, 1)} % of the echo rate; p99 ${round(result.p99Ms / Math.max(echoResult.p99Ms, 0.001), 1)}× the echo p99`);
-  console.log(JSON.stringify({
+  return {
     mode: options.mode,
     nodes: options.nodes,
     sockets: options.sockets,
@@ -573,7 +620,7 @@ async function main(): Promise<void> {
     shed: result.shed,
     unanswered: result.unanswered,
     ackedUnanswered: result.ackedUnanswered,
-  }));
+  };
 }
 
 main().then(
