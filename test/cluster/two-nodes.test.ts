@@ -101,13 +101,21 @@ test('two nodes routing the same waiting conversation at once assign it to one a
   }
   // Two agents come online at the same moment, one on each node: both nodes route the whole queue.
   const [carla, dario] = await Promise.all([agentOn(a, 'carla@tienda.example'), agentOn(b, 'dario@tienda.example')]);
-  const assignedTo = new Map<string, string[]>();
   await eventually(async () => expect(await a.app.store.handoffs.queue()).toHaveLength(0), CROSS_NODE_MS);
-  for (const [name, agent] of [['carla', carla], ['dario', dario]] as const) {
-    for (const frame of await agent.client.unread()) {
-      if (frame.type === 'assigned') assignedTo.set(String(frame.conversationId), [...(assignedTo.get(String(frame.conversationId)) ?? []), name]);
+  // An assignment made by the other node reaches the console through Redis, after the database says so.
+  const assignments = async (): Promise<Map<string, string[]>> => {
+    const assignedTo = new Map<string, string[]>();
+    for (const [name, agent] of [['carla', carla], ['dario', dario]] as const) {
+      for (const frame of await agent.client.unread()) {
+        if (frame.type === 'assigned') assignedTo.set(String(frame.conversationId), [...(assignedTo.get(String(frame.conversationId)) ?? []), name]);
+      }
     }
-  }
+    return assignedTo;
+  };
+  await eventually(async () => expect([...(await assignments()).keys()].sort()).toEqual([...conversationIds].sort()), CROSS_NODE_MS);
+  // Time for a second, wrong assignment to arrive too, before counting.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const assignedTo = await assignments();
   for (const id of conversationIds) {
     expect(assignedTo.get(id)).toHaveLength(1);
     const joined = (await a.app.store.messages.listAfter(id, 0)).filter((message) => message.sender === 'system');
