@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS, migratePostgres, type PostgresMigration } from '../../src/store/postgres/migrations';
+import { openPostgresStore } from '../../src/store/postgres';
 import { createPool } from '../../src/store/postgres/pool';
 import { createTestDatabase } from '../helpers/postgres';
 
@@ -35,17 +36,39 @@ describe('PostgreSQL migrations', () => {
   test('a new migration is applied on the next start, once; a failing one leaves no trace', async () => {
     const pool = poolFor(await createTestDatabase());
     await migratePostgres(pool);
-    const next: PostgresMigration = { version: 2, name: 'test column', up: 'ALTER TABLE agents ADD COLUMN nickname text' };
-    const broken: PostgresMigration = { version: 3, name: 'broken', up: 'ALTER TABLE agents ADD COLUMN x text; SELECT * FROM no_such_table' };
+    const newest = POSTGRES_MIGRATIONS.at(-1)!.version;
+    const next: PostgresMigration = { version: newest + 1, name: 'test column', up: 'ALTER TABLE agents ADD COLUMN nickname text' };
+    const broken: PostgresMigration = { version: newest + 2, name: 'broken', up: 'ALTER TABLE agents ADD COLUMN x text; SELECT * FROM no_such_table' };
 
     await expect(migratePostgres(pool, [...POSTGRES_MIGRATIONS, next, broken])).rejects.toThrow(/no_such_table/);
     const columns = async () =>
       (await pool.query<{ name: string }>("SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'agents'")).rows.map((row) => row.name);
     expect(await columns()).not.toContain('nickname'); // all of one start's migrations commit together, or none
 
-    expect(await migratePostgres(pool, [...POSTGRES_MIGRATIONS, next])).toEqual([2]);
+    expect(await migratePostgres(pool, [...POSTGRES_MIGRATIONS, next])).toEqual([newest + 1]);
     expect(await columns()).toContain('nickname');
-    await expect(migratePostgres(pool)).rejects.toThrow('PostgreSQL: the database schema is version 2, newer than this Atento (1); upgrade Atento');
+    await expect(migratePostgres(pool)).rejects.toThrow(`PostgreSQL: the database schema is version ${newest + 1}, newer than this Atento (${newest}); upgrade Atento`);
+  });
+
+  test('version 2 on a database of version 1: the unread index is gone, messages are stored as before', async () => {
+    const url = await createTestDatabase();
+    const pool = poolFor(url);
+    expect(await migratePostgres(pool, POSTGRES_MIGRATIONS.slice(0, 1))).toEqual([1]);
+    const conversationIndexes = async () =>
+      (await pool.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'conversations'")).rows.map((row) => row.name);
+    expect(await conversationIndexes()).toContain('conversations_by_status');
+
+    expect(await migratePostgres(pool)).toEqual(POSTGRES_MIGRATIONS.slice(1).map((migration) => migration.version));
+    expect(await conversationIndexes()).not.toContain('conversations_by_status');
+    const store = await openPostgresStore(url);
+    try {
+      const conversation = await store.conversations.create('es');
+      await store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: 'hola', clientMessageId: 'm1' });
+      await expect(store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: 'hola', clientMessageId: 'm1' })).rejects.toThrow(/client id "m1"/);
+      expect(await store.conversations.get(conversation.id)).toMatchObject({ status: 'bot' });
+    } finally {
+      await store.close();
+    }
   });
 
   test('the constraints of the SQLite schema hold: one open handoff per conversation, known senders, ratings 1 to 5', async () => {

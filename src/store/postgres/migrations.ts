@@ -179,6 +179,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'no conversations_by_status',
+    // As in SQLite's migration 11: no query reads it, and every shopper message moved its conversation's
+    // entry (updated_at). Only dropped, so nodes still on the previous version keep working during a rolling
+    // upgrade. (SQLite's migration 11 also made the client-id index partial; here that would drop the
+    // table's UNIQUE, which the previous version's ON CONFLICT names: it takes two releases.)
+    up: 'DROP INDEX conversations_by_status',
+  },
 ];
 
 /** The advisory lock that serializes migrations across nodes (any fixed number; this one spells "atento"). */
