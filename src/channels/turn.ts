@@ -155,17 +155,27 @@ export function createTurns(deps: TurnDeps): Turns {
     const failedKey = failedTurnKey(conversation.id, message.clientMessageId ?? '');
     if (await store.dialogState.read(failedKey)) {
       await store.dialogState.delete([failedKey]);
-      return answer(conversation, message, choiceId);
+      return answerOrApologize(conversation, message, choiceId);
     }
     const current = await store.conversations.get(conversation.id);
     const lastShown = await store.messages.lastShown(conversation.id);
-    if (current?.status === 'bot' && (lastShown?.id ?? 0) < message.id) return answer(conversation, message, choiceId);
+    if (current?.status === 'bot' && (lastShown?.id ?? 0) < message.id) return answerOrApologize(conversation, message, choiceId);
+  }
+
+  /** `answer`, or if it fails, the apology and a mark so that the message's next retry is answered. */
+  async function answerOrApologize(conversation: Conversation, message: StoredMessage, choiceId: string | null, understood?: EarlyReply): Promise<void> {
+    try {
+      await answer(conversation, message, choiceId, understood);
+    } catch (error) {
+      log.error({ err: error, conversationId: conversation.id }, 'shopper turn failed; apology sent');
+      await store.dialogState.write({ [failedTurnKey(conversation.id, message.clientMessageId ?? '')]: true });
+      await storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, message.id);
+    }
   }
 
   async function runTurn({ conversationId, clientMessageId, text, choiceId, understood }: ShopperTurnInput, stored: (message: StoredMessage) => void): Promise<void> {
     const conversation = await store.conversations.get(conversationId);
     if (!conversation) throw new AtentoError('internal', `conversation ${conversationId} vanished`);
-    const failedKey = failedTurnKey(conversationId, clientMessageId);
     let message: StoredMessage;
     try {
       message = await store.messages.insert({
@@ -185,13 +195,7 @@ export function createTurns(deps: TurnDeps): Turns {
     }
     stored(message);
     events.emit('message.created', { message });
-    try {
-      await answer(conversation, message, choiceId, understood);
-    } catch (error) {
-      log.error({ err: error, conversationId }, 'shopper turn failed; apology sent');
-      await store.dialogState.write({ [failedKey]: true });
-      await storeBotOutput(conversation, { text: TURN_FAILED[conversation.lang], reply: null }, message.id);
-    }
+    await answerOrApologize(conversation, message, choiceId, understood);
   }
 }
 

@@ -65,6 +65,25 @@ test('the turn fails once: an apology at once, and the retry of the same message
   await client.close();
 });
 
+test('the retry fails too: another apology, and the retry after that is answered', async () => {
+  const client = await ShopperClient.connect(server.socketUrl);
+  await client.hello({ lang: 'es' });
+  failuresLeft = Number.POSITIVE_INFINITY; // the message is understood ahead of its turn too: count neither
+  client.send({ type: 'message', clientMessageId: 'r-1', text: '¿cuánto cuesta el envío?' });
+  await client.next('ack');
+  expect((await client.nextMessageFrom('bot')).text).toMatch(/Perdón, tuve un problema/);
+
+  client.send({ type: 'message', clientMessageId: 'r-1', text: '¿cuánto cuesta el envío?' });
+  await client.next('ack');
+  expect((await client.nextMessageFrom('bot')).text).toMatch(/Perdón, tuve un problema/);
+
+  failuresLeft = 0;
+  client.send({ type: 'message', clientMessageId: 'r-1', text: '¿cuánto cuesta el envío?' });
+  await client.next('ack');
+  expect((await client.nextMessageFrom('bot')).entryId).toBe('shipping-cost');
+  await client.close();
+});
+
 test('a question stored but never answered (its node died in between) is answered when the client re-sends it', async () => {
   const client = await ShopperClient.connect(server.socketUrl);
   const welcome = await client.hello({ lang: 'es' });
