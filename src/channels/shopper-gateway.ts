@@ -447,7 +447,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       await handleFrame(client, parsed.frame);
     } catch (error) {
       log.error({ err: error, frame: parsed.frame.type, socketId: client.id }, 'shopper frame failed');
-      sendError(client, 'internal');
+      // With its client id, the client's outbox knows which message to send again.
+      sendError(client, 'internal', undefined, 'clientMessageId' in parsed.frame ? parsed.frame.clientMessageId : undefined);
     }
   }
 

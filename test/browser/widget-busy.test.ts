@@ -87,3 +87,41 @@ test('shed messages: "Estamos con mucha demanda, reintentando…", then every me
   await context.close();
   await again.stop();
 });
+
+test('a message the server failed on goes again by itself; one it keeps failing on shows "No se pudo enviar"', async () => {
+  const server = await startTestServer({ deps: { engineHost } });
+  // The store refuses shopper messages while `failing` is above zero: a database blip, then a lasting fault.
+  const messages = server.app.store.messages;
+  const insert = messages.insert.bind(messages);
+  let failing = 0;
+  messages.insert = (input) => {
+    if (input.sender === 'shopper' && failing > 0) {
+      failing -= 1;
+      return Promise.reject(new Error('database blip (test)'));
+    }
+    return insert(input);
+  };
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await context.newPage();
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  const input = page.getByRole('textbox', { name: 'Tu mensaje' });
+
+  failing = 1;
+  await input.fill('¿cuánto cuesta el envío?');
+  await input.press('Enter');
+  await answers(page).first().waitFor();
+  await expect(answers(page).first().textContent()).resolves.toMatch(/envío/i);
+  expect(await page.locator('.msg.from-shopper.failed').count()).toBe(0);
+
+  failing = Number.POSITIVE_INFINITY;
+  await input.fill('¿puedo devolver un producto?');
+  await input.press('Enter');
+  await page.locator('.msg.from-shopper.failed').getByText('No se pudo enviar').waitFor({ timeout: 15_000 });
+  await screenshot(page, 'widget-not-sent');
+  expect(await answers(page).count()).toBe(1);
+  expect(problems.filter((problem) => !problem.includes('WebSocket connection'))).toEqual([]);
+  await context.close();
+  await server.stop();
+});

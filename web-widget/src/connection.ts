@@ -23,6 +23,8 @@ type Outgoing = Extract<ClientFrame, { clientMessageId: string }>;
 type Hello = Omit<Extract<ClientFrame, { type: 'hello' }>, 'type' | 'token' | 'lastSeenId'>;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
+/** A message the server failed on (`internal`) goes this many times in all before it shows "not sent". */
+const MAX_SENDS_AFTER_FAILURE = 3;
 
 /** Exponential back-off with jitter: a restart or a rush must not be met by every shopper at the same instant. */
 function backOff(attempt: number): number {
@@ -59,6 +61,8 @@ export class Connection {
     isOpen: () => this.connected,
   });
   private greeted = false;
+  /** Per client id, how many times the server failed on it (`internal`): a blip is retried, a bug is not forever. */
+  private readonly failures = new Map<string, number>();
   /** Highest message id seen on this page: reconnects ask only for what came after it. */
   lastSeenId = 0;
   private wanted = false;
@@ -128,10 +132,13 @@ export class Connection {
         this.outbox.resendAll();
         return;
       }
-      // Shed, not stored: the same message (same id) goes again once the server's wait is over.
-      if (frame.type === 'error' && frame.code === 'busy') this.outbox.holdFor(frame.retryAfterMs ?? BASE_DELAY_MS * 2);
-      // Acknowledged or refused: either way the server has decided, so never re-send it.
-      else if (frame.type === 'ack' || (frame.type === 'error' && frame.clientMessageId)) this.outbox.settle(frame.clientMessageId!);
+      if (frame.type === 'ack') this.settle(frame.clientMessageId);
+      if (frame.type === 'error' && frame.clientMessageId) {
+        const retry = this.retryOf(frame);
+        if (retry === 'quietly') return;
+        // Refused for good: the server has decided, so it never goes again.
+        if (retry === 'no') this.settle(frame.clientMessageId);
+      }
       // The ack is all this tab gets of its own message (other tabs get it as a `message`).
       const seenId = frame.type === 'message' ? frame.id : frame.type === 'ack' ? frame.messageId : 0;
       if (seenId > this.lastSeenId) this.lastSeenId = seenId;
@@ -146,6 +153,32 @@ export class Connection {
       this.scheduleRetry();
     };
     socket.onerror = () => socket.close();
+  }
+
+  /**
+   * Whether a refused message goes again by itself. `busy`: after the server's wait, and the widget says
+   * so. `unavailable` (the server is restarting: the reconnect re-sends it) and `internal` (after a
+   * back-off, a few times) go again quietly: the shopper need not hear of them.
+   */
+  private retryOf(error: Extract<ServerFrame, { type: 'error' }>): 'shown' | 'quietly' | 'no' {
+    if (error.code === 'busy') {
+      this.outbox.holdFor(error.retryAfterMs ?? BASE_DELAY_MS * 2);
+      return 'shown';
+    }
+    const id = error.clientMessageId!;
+    if (!this.outbox.has(id)) return 'no';
+    if (error.code === 'unavailable') return 'quietly';
+    if (error.code !== 'internal') return 'no';
+    const failures = (this.failures.get(id) ?? 0) + 1;
+    if (failures >= MAX_SENDS_AFTER_FAILURE) return 'no';
+    this.failures.set(id, failures);
+    this.outbox.holdFor(backOff(failures));
+    return 'quietly';
+  }
+
+  private settle(clientMessageId: string): void {
+    this.failures.delete(clientMessageId);
+    this.outbox.settle(clientMessageId);
   }
 
   private scheduleRetry(): void {

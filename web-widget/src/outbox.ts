@@ -30,6 +30,10 @@ export class Outbox<T extends { clientMessageId: string }> {
     return this.unsettled.size;
   }
 
+  has(clientMessageId: string): boolean {
+    return this.unsettled.has(clientMessageId);
+  }
+
   /** Keeps the frame until it is settled; sends it now unless a wait or a re-send is under way. */
   add(frame: T): void {
     this.unsettled.set(frame.clientMessageId, frame);
@@ -51,7 +55,7 @@ export class Outbox<T extends { clientMessageId: string }> {
     for (const frame of this.unsettled.values()) this.transport.send(frame);
   }
 
-  /** Shed by the server: wait retryAfterMs plus up to half again (so shed shoppers do not all come back at once). */
+  /** Shed by the server (or failed on): wait retryAfterMs plus up to half again (so shed shoppers do not all come back at once). */
   holdFor(retryAfterMs: number): void {
     clearTimeout(this.holdTimer);
     this.recovering = false;
