@@ -13,7 +13,23 @@ import { LOG_LEVELS } from './observability/logger';
 const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 const hoursRange = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'use "HH:MM-HH:MM", e.g. "09:00-18:00"');
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'use "HH:MM-HH:MM", e.g. "09:00-18:00"')
+  .refine((range) => range.slice(0, 5) < range.slice(6), 'the opening must come before the closing, e.g. "09:00-18:00"');
+/** A special day's hours: "closed", or a range (whose own message says what is wrong with it). */
+const specialDayHours = z.string().superRefine((value, context) => {
+  if (value === 'closed') return;
+  const range = hoursRange.safeParse(value);
+  if (range.success) return;
+  const message = /^\d/.test(value) ? range.error.issues[0].message : 'use "closed" or "HH:MM-HH:MM", e.g. "09:00-13:00"';
+  context.addIssue({ code: 'custom', message });
+});
+
+/** What is wrong with a day of the shop's calendar ("2026-12-25"), or null. */
+function calendarDateProblem(date: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return 'use "YYYY-MM-DD", e.g. "2026-12-25"';
+  const day = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(date) ? null : 'not a date of the calendar';
+}
 
 const matchingSchema = z
   .object({
@@ -63,6 +79,17 @@ const handoffSchema = z
     businessHours: z
       .partialRecord(weekday, hoursRange)
       .default({ mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00', thu: '09:00-18:00', fri: '09:00-18:00', sat: '10:00-14:00' }),
+    /** Days whose hours differ from the week's (public holidays, short days): "closed" or "HH:MM-HH:MM". */
+    specialDays: z
+      .record(z.string(), specialDayHours)
+      .superRefine((days, context) => {
+        // Checked here, not as the record's key type: zod reports a bad key only as "Invalid key in record".
+        for (const date of Object.keys(days)) {
+          const problem = calendarDateProblem(date);
+          if (problem) context.addIssue({ code: 'custom', message: `${date}: ${problem}`, path: [date] });
+        }
+      })
+      .default({}),
     agentCapacity: z.number().int().min(1).max(50).default(3),
     /** Seconds an agent may be disconnected before their chats go back to the queue. */
     reconnectGraceSeconds: z.number().int().min(0).default(60),

@@ -2,9 +2,21 @@ import type { Lang } from '../knowledge/types';
 import type { ShopMoment } from './hours';
 
 const DAY_NAMES: Record<Lang, Record<string, string>> = {
-  es: { mon: 'el lunes', tue: 'el martes', wed: 'el miércoles', thu: 'el jueves', fri: 'el viernes', sat: 'el sábado', sun: 'el domingo' },
+  es: { mon: 'lunes', tue: 'martes', wed: 'miércoles', thu: 'jueves', fri: 'viernes', sat: 'sábado', sun: 'domingo' },
   en: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' },
 };
+const MONTH_NAMES: Record<Lang, string[]> = {
+  es: ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'],
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+};
+
+/** "lunes" / "Monday" within the coming week; past it (a closed season), the date too: "lunes 4 de enero". */
+function dayName(moment: ShopMoment, lang: Lang): string {
+  const weekday = DAY_NAMES[lang][moment.weekday];
+  if (moment.daysAhead < 7) return weekday;
+  const [, month, day] = moment.date.split('-').map(Number);
+  return lang === 'es' ? `${weekday} ${day} de ${MONTH_NAMES.es[month - 1]}` : `${weekday}, ${MONTH_NAMES.en[month - 1]} ${day}`;
+}
 
 /** Everything the handoff says to a shopper, in their language. */
 export const TEXTS = {
@@ -18,7 +30,7 @@ export const TEXTS = {
     declined: 'De acuerdo, sigo aquí. Pregúntame con otras palabras y lo intento de nuevo.',
     closedNow: (opening: ShopMoment | null) =>
       opening
-        ? `Ahora mismo estamos fuera del horario de atención (volvemos ${opening.daysAhead === 0 ? 'hoy' : opening.daysAhead === 1 ? 'mañana' : DAY_NAMES.es[opening.weekday]} a las ${opening.time}).`
+        ? `Ahora mismo estamos fuera del horario de atención (volvemos ${opening.daysAhead === 0 ? 'hoy' : opening.daysAhead === 1 ? 'mañana' : `el ${dayName(opening, 'es')}`} a las ${opening.time}).`
         : 'Ahora mismo estamos fuera del horario de atención.',
     nobodyOnline: 'Ahora mismo no hay nadie de nuestro equipo disponible.',
     nobodyLeft: 'Ahora mismo no queda nadie de nuestro equipo conectado. Puedes seguir esperando aquí o dejarnos un mensaje.',
@@ -44,7 +56,7 @@ export const TEXTS = {
           ? `hoy antes de las ${deadline.time}`
           : deadline.daysAhead === 1
             ? `mañana antes de las ${deadline.time}`
-            : `antes de las ${deadline.time} del ${DAY_NAMES.es[deadline.weekday].slice(3)}`,
+            : `antes de las ${deadline.time} del ${dayName(deadline, 'es')}`,
     ticketDone: (id: number, email: string, promise: string) =>
       `Listo: guardamos tu mensaje (ticket #${id}). Te responderemos a ${email} ${promise}. Mientras tanto puedo ayudarte con otras preguntas.`,
     formCancelled: 'Cancelado. ¿En qué más te puedo ayudar?',
@@ -65,7 +77,7 @@ export const TEXTS = {
     declined: "All right, I'm still here. Try asking in other words and I'll have another go.",
     closedNow: (opening: ShopMoment | null) =>
       opening
-        ? `We are outside our opening hours right now (back ${opening.daysAhead === 0 ? 'today' : opening.daysAhead === 1 ? 'tomorrow' : DAY_NAMES.en[opening.weekday]} at ${opening.time}).`
+        ? `We are outside our opening hours right now (back ${opening.daysAhead === 0 ? 'today' : opening.daysAhead === 1 ? 'tomorrow' : dayName(opening, 'en')} at ${opening.time}).`
         : 'We are outside our opening hours right now.',
     nobodyOnline: 'Nobody on our team is available right now.',
     nobodyLeft: 'Nobody from our team is online right now. You can keep waiting here or leave us a message.',
@@ -91,7 +103,7 @@ export const TEXTS = {
           ? `today before ${deadline.time}`
           : deadline.daysAhead === 1
             ? `tomorrow before ${deadline.time}`
-            : `before ${deadline.time} on ${DAY_NAMES.en[deadline.weekday]}`,
+            : `before ${deadline.time} on ${dayName(deadline, 'en')}`,
     ticketDone: (id: number, email: string, promise: string) =>
       `Done: we saved your message (ticket #${id}). We will reply to ${email} ${promise}. Meanwhile I can help with other questions.`,
     formCancelled: 'Cancelled. What else can I help you with?',

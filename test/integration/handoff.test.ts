@@ -544,6 +544,18 @@ test('bot turns that leave the handoff dialogue as it was store no dialog state'
   expect(rows.n).toBe(0);
 });
 
+test('on a holiday nobody is promised: an agent online is not offered, and the deadline skips the day', async () => {
+  // Monday 10:00 in Mexico City, a public holiday; Tuesday is a short day.
+  const holidayMorning = () => new Date('2026-11-16T16:00:00Z');
+  const server = await start({ handoff: { specialDays: { '2026-11-16': 'closed', '2026-11-17': '09:00-10:00' } } }, { clock: holidayMorning });
+  await agent(server, 'ana@tienda.example');
+  const { welcome } = await shopper(server);
+  expect(welcome.agentsAvailable).toBe(false);
+  expect(welcome.greeting).toMatch(/fuera del horario de atención \(volvemos mañana a las 09:00\)/);
+  // Two business hours: one on Tuesday's short day, the other on Wednesday.
+  expect(welcome.greeting).toMatch(/te respondemos por correo antes de las 10:00 del miércoles/);
+});
+
 describe('forms that cannot trap: while a question is open, other messages are understood as what they are', () => {
   // Saturday 15:00 in Mexico City: closed until Monday 09:00 (default hours, no Sunday).
   const saturdayAfternoon = () => new Date('2026-11-21T21:00:00Z');

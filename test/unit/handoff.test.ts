@@ -16,6 +16,7 @@ import {
   understand,
   type FormReading,
 } from '../../src/handoff';
+import { TEXTS } from '../../src/handoff/texts';
 import { projectEngineHost } from '../helpers/app';
 
 function reply(fields: Partial<Reply>): Reply {
@@ -112,21 +113,47 @@ describe('business hours in the shop\'s time zone', () => {
   });
 
   test('the next opening: later today, tomorrow, or after a closed day', () => {
-    expect(nextOpening(new Date('2026-11-23T14:00:00Z'), handoff)).toEqual({ weekday: 'mon', time: '09:00', daysAhead: 0 }); // Mon 08:00
-    expect(nextOpening(new Date('2026-11-24T02:00:00Z'), handoff)).toEqual({ weekday: 'tue', time: '09:00', daysAhead: 1 }); // Mon 20:00
-    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), handoff)).toEqual({ weekday: 'mon', time: '09:00', daysAhead: 2 }); // Sat 15:00
+    expect(nextOpening(new Date('2026-11-23T14:00:00Z'), handoff)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '09:00', daysAhead: 0 }); // Mon 08:00
+    expect(nextOpening(new Date('2026-11-24T02:00:00Z'), handoff)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '09:00', daysAhead: 1 }); // Mon 20:00
+    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), handoff)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '09:00', daysAhead: 2 }); // Sat 15:00
   });
 
   test('a reply promise in business hours: from now when open, from the next opening when closed', () => {
-    const { timeZone, businessHours } = handoff;
-    const hours = { timeZone, businessHours };
-    expect(replyDeadline(new Date('2026-11-23T16:00:00Z'), 2, hours)).toEqual({ weekday: 'mon', time: '12:00', daysAhead: 0 }); // Mon 10:00
-    expect(replyDeadline(new Date('2026-11-23T23:30:00Z'), 2, hours)).toEqual({ weekday: 'tue', time: '10:30', daysAhead: 1 }); // Mon 17:30
-    expect(replyDeadline(new Date('2026-11-22T04:00:00Z'), 1, hours)).toEqual({ weekday: 'mon', time: '10:00', daysAhead: 2 }); // Sat 22:00
-    expect(replyDeadline(new Date('2026-11-21T21:00:00Z'), 24, hours)).toEqual({ weekday: 'wed', time: '15:00', daysAhead: 4 }); // Sat 15:00
+    const hours = handoff;
+    expect(replyDeadline(new Date('2026-11-23T16:00:00Z'), 2, hours)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '12:00', daysAhead: 0 }); // Mon 10:00
+    expect(replyDeadline(new Date('2026-11-23T23:30:00Z'), 2, hours)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '10:30', daysAhead: 1 }); // Mon 17:30
+    expect(replyDeadline(new Date('2026-11-22T04:00:00Z'), 1, hours)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '10:00', daysAhead: 2 }); // Sat 22:00
+    expect(replyDeadline(new Date('2026-11-21T21:00:00Z'), 24, hours)).toEqual({ date: '2026-11-25', weekday: 'wed', time: '15:00', daysAhead: 4 }); // Sat 15:00
     // Rounded up to the quarter hour: Mon 17:47 + 2 business hours is Tue 10:47, promised as 11:00.
-    expect(replyDeadline(new Date('2026-11-23T23:47:00Z'), 2, hours)).toEqual({ weekday: 'tue', time: '11:00', daysAhead: 1 });
-    expect(replyDeadline(new Date('2026-11-23T16:00:00Z'), 1, { timeZone, businessHours: {} })).toBeNull();
+    expect(replyDeadline(new Date('2026-11-23T23:47:00Z'), 2, hours)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '11:00', daysAhead: 1 });
+    expect(replyDeadline(new Date('2026-11-23T16:00:00Z'), 1, { ...handoff, businessHours: {} })).toBeNull();
+  });
+
+  test('special days: a holiday is closed, a short day closes early, and promises skip them', () => {
+    const holidays = parseConfig({ handoff: { specialDays: { '2026-11-23': 'closed', '2026-11-24': '09:00-13:00' } } }).handoff;
+    expect(isWithinBusinessHours(new Date('2026-11-23T16:00:00Z'), holidays)).toBe(false); // Mon 10:00, a holiday
+    expect(isWithinBusinessHours(new Date('2026-11-24T19:30:00Z'), holidays)).toBe(false); // Tue 13:30, a short day
+    expect(isWithinBusinessHours(new Date('2026-11-24T18:30:00Z'), holidays)).toBe(true); // Tue 12:30
+    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), holidays)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '09:00', daysAhead: 3 }); // Sat 15:00
+    // Tue 12:00 + 2 business hours: one hour left on the short day, the other on Wednesday.
+    expect(replyDeadline(new Date('2026-11-24T18:00:00Z'), 2, holidays)).toEqual({ date: '2026-11-25', weekday: 'wed', time: '10:00', daysAhead: 1 });
+  });
+
+  test('a closed season: the next opening weeks ahead is named with its date', () => {
+    // December 24 to January 6, closed.
+    const closed = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [new Date(Date.UTC(2026, 11, 24 + i)).toISOString().slice(0, 10), 'closed']));
+    const season = parseConfig({ handoff: { specialDays: closed } }).handoff;
+    const opening = nextOpening(new Date('2026-12-23T23:00:00Z'), season); // Wed Dec 23, 17:00: an hour left that day, the next one after the season
+    expect(opening).toEqual({ date: '2027-01-07', weekday: 'thu', time: '09:00', daysAhead: 15 });
+    expect(TEXTS.es.closedNow(opening)).toBe('Ahora mismo estamos fuera del horario de atención (volvemos el jueves 7 de enero a las 09:00).');
+    expect(TEXTS.en.replyBy(replyDeadline(new Date('2026-12-23T23:00:00Z'), 2, season))).toBe('before 10:00 on Thursday, January 7');
+    expect(TEXTS.es.replyBy(replyDeadline(new Date('2026-11-21T21:00:00Z'), 2, season))).toBe('antes de las 11:00 del lunes');
+  });
+
+  test('special days are checked when the configuration is read', () => {
+    expect(() => parseConfig({ handoff: { specialDays: { '2026-02-30': 'closed' } } })).toThrow(/not a date of the calendar/);
+    expect(() => parseConfig({ handoff: { specialDays: { '25/12/2026': 'closed' } } })).toThrow(/YYYY-MM-DD/);
+    expect(() => parseConfig({ handoff: { specialDays: { '2026-12-24': '14:00-09:00' } } })).toThrow(/opening must come before the closing/);
   });
 
   test('the same instant can be open in one time zone and closed in another', () => {
