@@ -22,20 +22,27 @@ export interface ShopMoment extends ShopDay {
   daysAhead: number;
 }
 
-/** One formatter per time zone: building one costs far more than using it, and every turn asks. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Per time zone, a formatter (building one costs far more than using it) and the last minute it read. */
+const clocks = new Map<string, { formatter: Intl.DateTimeFormat; minute: number; time: LocalTime | null }>();
+const MS_PER_MINUTE = 60_000;
 
 /** The day and minutes since midnight at `now` in the shop's time zone (DST handled by Intl). */
-export function localTime(now: Date, timeZone: string): LocalTime {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, formatter);
+function localTime(now: Date, timeZone: string): LocalTime {
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    const formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    clock = { formatter, minute: Number.NaN, time: null };
+    clocks.set(timeZone, clock);
   }
-  const parts = formatter.formatToParts(now);
+  // Every turn asks; within a minute (time zones move by whole minutes) the answer is the same.
+  const minute = Math.floor(now.getTime() / MS_PER_MINUTE);
+  if (clock.minute === minute && clock.time) return clock.time;
+  const parts = clock.formatter.formatToParts(now);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const today = dayAfter(`${part('year')}-${part('month')}-${part('day')}`, 0);
-  return { ...today, minutes: Number(part('hour')) * 60 + Number(part('minute')) };
+  clock.minute = minute;
+  clock.time = { ...today, minutes: Number(part('hour')) * 60 + Number(part('minute')) };
+  return clock.time;
 }
 
 /** The calendar day `offset` days after `date`: civil dates, so no time zone or DST gets in the way. */
