@@ -65,10 +65,16 @@ type PendingFrame = AgentServerFrame | Promise<AgentServerFrame | undefined>;
  * The agents' socket: authenticated from the session cookie during the HTTP upgrade (before the
  * WebSocket handshake), then frames for claiming, replying, notes, typing, resolving, transfers.
  */
+/**
+ * The longest valid agent frame must fit: a ticket answer of 10,000 characters (agent-protocol.ts) is up to
+ * 4 bytes each in UTF-8, 6 as a JSON escape. Anything larger is closed by ws (1009), not parsed.
+ */
+const MAX_AGENT_FRAME_BYTES = 64 * 1024;
+
 export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   const { config, agents, handoff, events, log } = deps;
   // autoPong off: a pong goes out after the answers to the frames before its ping (see onConnection).
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxFrameBytes, perMessageDeflate: false, autoPong: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES, perMessageDeflate: false, autoPong: false });
   const clients = new Set<AgentSocket>();
   const limiter = new RateLimiter(AGENT_FRAMES_PER_MINUTE, 60_000);
 

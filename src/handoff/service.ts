@@ -430,9 +430,10 @@ export class HandoffService {
 
   /** A private note: stored and shown to agents only; the shopper gateway never delivers notes. */
   async note(agentId: string, conversationId: string, text: string): Promise<StoredMessage | AgentActionError> {
-    const conversation = await this.store.conversations.get(conversationId);
-    if (!conversation) return 'not_found';
-    return this.post(conversationId, 'agent', text, conversation.lang, { kind: 'note', authorName: await this.agentName(agentId) });
+    // Like a reply: only in the agent's own chat (docs/protocol.md), not in a colleague's or a closed one.
+    const owned = await this.ownedConversation(agentId, conversationId);
+    if (typeof owned === 'string') return owned;
+    return this.post(conversationId, 'agent', text, owned.lang, { kind: 'note', authorName: await this.agentName(agentId) });
   }
 
   async resolve(agentId: string, conversationId: string): Promise<AgentActionResult> {

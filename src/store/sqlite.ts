@@ -136,7 +136,14 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
       if (!checkpointer && !db.memory) checkpointer = startCheckpointer(db);
       // IMMEDIATE: the group takes the write lock now, waiting busy_timeout for a CLI command's write,
       // rather than failing its first write with SQLITE_BUSY_SNAPSHOT after reading.
-      db.exec('BEGIN IMMEDIATE');
+      try {
+        db.exec('BEGIN IMMEDIATE');
+      } catch {
+        // Another process held the write lock past busy_timeout (a long CLI command, an operator's sqlite3):
+        // this tick's writes go one by one, each failing on its own with an error its caller reports, and
+        // the group is tried again next tick. A throw here would end the server (it runs in an event handler).
+        return;
+      }
       grouping = true;
       setImmediate(commit);
     },

@@ -416,6 +416,29 @@ test('notes never reach the shopper, not even in resumed history', async () => {
   expect(JSON.stringify([...client.frames, ...resumed.client.frames])).not.toContain('NOTA-SECRETA');
 });
 
+test("notes go in the agent's own chats only, like replies", async () => {
+  const server = await start();
+  await agent(server, 'ana@tienda.example', 'Ana');
+  const { client, welcome } = await shopper(server);
+  client.send({ type: 'handoff_request' });
+  await nextStatus(client, 'agent'); // Ana's: she was the only one online
+  const other = await agent(server, 'beto@tienda.example', 'Beto');
+  other.client.send({ type: 'note', conversationId: welcome.conversationId, clientMessageId: 'n-other', text: 'no es mío' });
+  expect(await other.client.next('error')).toMatchObject({ code: 'not_yours', clientMessageId: 'n-other' });
+  const notes = dbOf(server.app.store).prepare("SELECT count(*) AS n FROM messages WHERE kind = 'note'").get() as { n: number };
+  expect(notes.n).toBe(0);
+});
+
+test('a ticket answer of 10,000 non-ASCII characters fits the agent socket', async () => {
+  const server = await start();
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  ana.client.send({ type: 'ticket_email_reply', ticketId: 999_999, text: 'ñ'.repeat(10_000) });
+  // Refused for what it says (no such ticket), not cut off by the socket for its size.
+  expect((await ana.client.next('error')).code).toBe('not_found');
+  ana.client.send({ type: 'ticket_email_reply', ticketId: 999_999, text: 'ñ'.repeat(10_001) });
+  expect((await ana.client.next('error')).code).toBe('bad_frame');
+});
+
 test('the agent socket validates every frame and keeps serving after bad ones', async () => {
   const server = await start();
   const ana = await agent(server, 'ana@tienda.example', 'Ana');

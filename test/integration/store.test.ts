@@ -38,6 +38,21 @@ test('group commit: the writes of one event-loop turn, awaits included, share on
   await reader.close();
 });
 
+test('another process holding the write lock: the group is skipped, not thrown (it runs in an event handler), and a write fails on its own', async () => {
+  store.db.pragma('busy_timeout = 100');
+  const other = new Database(file);
+  other.exec('BEGIN IMMEDIATE');
+  expect(() => store.groupWrites()).not.toThrow();
+  await expect(async () => store.conversations.create('es')).rejects.toThrow(/locked|busy/i);
+  other.exec('ROLLBACK');
+  other.close();
+  await new Promise((resolve) => setImmediate(resolve));
+  store.groupWrites();
+  const conversation = await store.conversations.create('es');
+  await new Promise<void>((resolve) => store.afterCommit(resolve));
+  expect(await store.conversations.get(conversation.id)).toBeDefined();
+});
+
 test("every read of one conversation's messages searches an index keyed by conversation", async () => {
   for (const [name, statement] of Object.entries(store.messages.statements)) {
     const plan = (store.db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(...statement.source.split('?').slice(1).map(() => 1)) as Array<{ detail: string }>).map((row) => row.detail);
