@@ -38,12 +38,11 @@ test('group commit: the writes of one event-loop turn, awaits included, share on
   await reader.close();
 });
 
-test('another process holding the write lock: the group is skipped, not thrown (it runs in an event handler), and a write fails on its own', async () => {
+test('another process holding the write lock: the group is skipped, not thrown (it runs in an event handler), and groups again once the lock is free', async () => {
   store.db.pragma('busy_timeout = 100');
   const other = new Database(file);
   other.exec('BEGIN IMMEDIATE');
   expect(() => store.groupWrites()).not.toThrow();
-  await expect(async () => store.conversations.create('es')).rejects.toThrow(/locked|busy/i);
   other.exec('ROLLBACK');
   other.close();
   await new Promise((resolve) => setImmediate(resolve));
