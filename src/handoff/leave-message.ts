@@ -3,6 +3,7 @@ import type { Lang } from '../knowledge/types';
 import type { Conversation, Store } from '../store';
 import type { DialogMemory, HandoffDialog } from './dialog-memory';
 import type { OptionButton, PostMessage } from './post';
+import { LEAVE_MESSAGE } from './policy';
 import { TEXTS } from './texts';
 import { currentQuestion, FORM_CANCEL, FORM_CHANGE_EMAIL, stepTicketForm, understand, type TicketForm } from './ticket-form';
 
@@ -62,8 +63,9 @@ export class LeaveMessageForm {
     const dialog = await memory.read(conversation.id);
     const form = dialog.form;
     if (!form) {
+      // A button of a form already sent or cancelled (it stays on screen): nothing starts behind the shopper's back.
       if (choiceId === FORM_CANCEL) await post(conversation.id, 'bot', TEXTS[lang].nothingToCancel, lang);
-      else await this.reopen(conversation);
+      else await post(conversation.id, 'bot', TEXTS[lang].formClosed, lang, { options: [{ id: LEAVE_MESSAGE, label: TEXTS[lang].leaveMessageOption }] });
       return;
     }
     if (choiceId === FORM_CANCEL) {

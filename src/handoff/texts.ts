@@ -47,6 +47,7 @@ export const TEXTS = {
     stillNobody: (why: string) => `${why} Por eso te pedimos un mensaje; sigamos:`,
     reofferForm: '¿Aún quieres dejarnos tu mensaje para que te escribamos? Toca «Dejar un mensaje».',
     nothingToCancel: 'No hay nada que cancelar. ¿En qué te puedo ayudar?',
+    formClosed: 'Ese mensaje ya quedó enviado o cancelado. Si quieres dejarnos otro (por ejemplo, con otro correo), toca «Dejar un mensaje».',
     peopleNow: 'Si prefieres, una persona de nuestro equipo puede atenderte ahora mismo.',
     peopleLater: (why: string, promise: string) => `${why} Si nos dejas un mensaje, te respondemos por correo ${promise}.`,
     replyBy: (deadline: ShopMoment | null) =>
@@ -94,6 +95,7 @@ export const TEXTS = {
     stillNobody: (why: string) => `${why} That is why we ask for a message; let's go on:`,
     reofferForm: 'Do you still want to leave us a message so we can write to you? Tap "Leave a message".',
     nothingToCancel: 'There is nothing to cancel. What can I help you with?',
+    formClosed: 'That message was already sent or cancelled. To leave us another one (with another e-mail, say), tap "Leave a message".',
     peopleNow: 'If you prefer, a person on our team can help you right now.',
     peopleLater: (why: string, promise: string) => `${why} If you leave us a message, we will reply by e-mail ${promise}.`,
     replyBy: (deadline: ShopMoment | null) =>

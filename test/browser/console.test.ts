@@ -99,9 +99,12 @@ test('shopper asks for a person, the agent logs in, claims, they talk both ways,
   await shopperPage.getByText('Ana se unió a la conversación.').waitFor();
 
   const reply = agentPage.getByRole('textbox', { name: 'Respuesta' });
-  await reply.fill('¡Hola! Soy Ana. ¿A qué ciudad es el envío?');
+  await reply.fill('¡Hola! Soy Ana. ¿A qué **ciudad** es el envío?');
   await reply.press('Enter');
   await widget(shopperPage).locator('.msg.from-agent', { hasText: 'Soy Ana' }).waitFor();
+  // Markdown reads the same on both sides: bold for the shopper, bold in the agent's own transcript.
+  await widget(shopperPage).locator('.msg.from-agent strong', { hasText: 'ciudad' }).waitFor();
+  await agentPage.locator('.msg.from-agent strong', { hasText: 'ciudad' }).waitFor();
 
   await shopperPage.getByRole('textbox', { name: 'Tu mensaje' }).fill('A Guadalajara, gracias');
   await shopperPage.keyboard.press('Enter');

@@ -655,6 +655,12 @@ describe('forms that cannot trap: while a question is open, other messages are u
     ]);
     const badEmailReplies = client.frames.filter((f) => f.type === 'message' && /no parece válido/.test(String(f.text)));
     expect(badEmailReplies).toHaveLength(1);
+
+    // The form's buttons stay on screen: a late click starts no second form behind the shopper's back.
+    const late = await click(client, 'handoff:form_change_email');
+    expect(texts(late)).toEqual([expect.stringMatching(/ya quedó enviado o cancelado/)]);
+    expect(optionIds(late[0])).toEqual(['handoff:leave_message']);
+    expect(await server.app.store.tickets.open()).toHaveLength(1);
   });
 
   test('"Cancelar" is a button under every question of the form; typing it still works', async () => {

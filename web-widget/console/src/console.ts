@@ -435,8 +435,9 @@ function messageItem(message: AgentMessage): HTMLElement {
     'li',
     { class: `msg from-${message.from}${isNote ? ' note' : ''}` },
     h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), message.via === 'email' ? h('span', { class: 'via' }, t('msg.viaEmail')) : null, bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
-    // Bot answers are markdown: agents read them formatted as the shopper did, through the same safe renderer.
-    message.from === 'bot' ? h('div', { class: 'msg-text rich' }, renderRichText(message.text)) : h('p', { class: 'msg-text' }, message.text),
+    // The widget shows every message but the shopper's as markdown (an agent's saved answers are markdown
+    // too): agents read them formatted as the shopper did, through the same safe renderer. Notes stay plain.
+    message.from !== 'shopper' && !isNote ? h('div', { class: 'msg-text rich' }, renderRichText(message.text)) : h('p', { class: 'msg-text' }, message.text),
   );
 }
 
