@@ -10,6 +10,7 @@ import type { AgentActionError, AgentActionResult, AgentUpdate, HandoffService }
 import type { Logger } from '../observability';
 import type { Agent, AgentStore } from '../store';
 import { AGENTS_TOPIC, agentUpdateSchema, CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
+import { unsavedFrame } from './frames';
 import { startHeartbeat } from './heartbeat';
 import { AGENT_ERROR_MESSAGES, parseAgentFrame, toAgentMessage, type AgentClientFrame, type AgentErrorCode, type AgentServerFrame } from './agent-protocol';
 import { isOriginAllowed } from './origin';
@@ -32,7 +33,7 @@ export interface AgentGatewayDeps {
   /** Where the console updates and conversation traffic come from (src/channels/fanout.ts): this node's and the others'. */
   fanout: Pick<Bus, 'subscribe'>;
   /** Delays a frame until the store has committed what it shows (group commit). */
-  afterCommit: (send: () => void) => void;
+  afterCommit: (send: () => void, lost?: (error: Error) => void) => void;
 }
 
 export interface AgentGateway {
@@ -86,9 +87,13 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       .then(async () => {
         const frame = await pending;
         if (!frame) return;
-        deps.afterCommit(() => {
-          if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
-        });
+        const write = (shown: object | null) => {
+          if (shown && client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(shown));
+        };
+        deps.afterCommit(
+          () => write(frame),
+          () => write(unsavedFrame(frame, ERRORS.internal.message)),
+        );
       })
       .catch((error: unknown) => {
         log.error({ err: error, agentId: client.agent.id }, 'agent frame could not be built');
@@ -282,8 +287,9 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('ping', (data) => {
+      const pong = () => ws.pong(data);
       client.frames = client.frames.then(() => {
-        client.outbox = client.outbox.then(() => deps.afterCommit(() => ws.pong(data)));
+        client.outbox = client.outbox.then(() => deps.afterCommit(pong, pong));
       });
     });
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));

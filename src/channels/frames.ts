@@ -30,3 +30,12 @@ export function parseFrame<Frame>(raw: string, types: readonly string[], schema:
   }
   return { ok: true, frame: result.data };
 }
+
+/**
+ * What a client hears instead of a frame whose group commit failed (its writes were rolled back): an
+ * acknowledged message becomes a refused one, which the client still holds and sends again. Any other
+ * frame showed what is no longer there, so nothing replaces it.
+ */
+export function unsavedFrame(frame: { type: string; clientMessageId?: string }, message: string): { type: 'error'; code: 'internal'; message: string; clientMessageId: string } | null {
+  return frame.type === 'ack' && frame.clientMessageId ? { type: 'error', code: 'internal', message, clientMessageId: frame.clientMessageId } : null;
+}

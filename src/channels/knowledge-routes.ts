@@ -7,7 +7,7 @@ import type { EngineHost, Reply } from '../engine';
 import { AtentoError, ERRORS } from '../errors';
 import { knowledgeGaps } from '../gaps';
 import { KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, type Lang } from '../knowledge';
-import { roleAllows, type AgentStore, type Store } from '../store';
+import { committed, roleAllows, type AgentStore, type Store } from '../store';
 import type { Logger } from '../observability';
 import { serveBuiltFiles } from './built-files';
 import { consoleLangOf } from './console-text';
@@ -64,6 +64,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   router.post('/agent/api/knowledge/gaps/handled', editor, async (req, res) => {
     const body = parse(handledBody, req.body);
     const handledAt = await gaps.markHandled(body.lang, body.keys, sessionAgentOf(res).id);
+    await committed(deps.store);
     res.json({ handledAt });
   });
 

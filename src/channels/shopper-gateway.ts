@@ -16,6 +16,7 @@ import { clientAddress, proxyTrust } from './client-address';
 import { coalescingWrites } from './coalesce';
 import { isOriginAllowed } from './origin';
 import { CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
+import { unsavedFrame } from './frames';
 import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
 import { RateLimiter, sharedRateLimiter, type WindowLimiter } from './rate-limit';
@@ -165,12 +166,17 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const entryKind = (entryId: string, lang: Lang) => deps.engine().entry(entryId, lang)?.kind;
   // Every frame waits for the writes before it to be committed (group commit), so frames keep their
   // order and nothing is shown, acknowledged or numbered before it is on disk.
-  const send = (client: ShopperSocket, frame: ServerFrame) =>
-    store.afterCommit(() => {
-      if (client.ws.readyState !== WebSocket.OPEN) return;
+  const send = (client: ShopperSocket, frame: ServerFrame) => {
+    const write = (shown: ServerFrame | null) => {
+      if (!shown || client.ws.readyState !== WebSocket.OPEN) return;
       client.coalesce();
-      client.ws.send(JSON.stringify(frame));
-    });
+      client.ws.send(JSON.stringify(shown));
+    };
+    store.afterCommit(
+      () => write(frame),
+      () => write(unsavedFrame(frame, ERRORS.internal.message)),
+    );
+  };
   const sendError = (client: ShopperSocket, code: ErrorCode, message: string = ERRORS[code].message, clientMessageId?: string) =>
     send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
   const broadcast = (conversationId: string, frame: ServerFrame) => {
@@ -333,7 +339,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   /** The error frame, then the close code the registry gives for it. */
   function refuseAndClose(client: ShopperSocket, code: 'rate_limited' | 'too_many_sockets' | 'hello_timeout', message?: string): void {
     sendError(client, code, message);
-    store.afterCommit(() => client.ws.close(ERRORS[code].close, code));
+    const close = () => client.ws.close(ERRORS[code].close, code);
+    store.afterCommit(close, close);
   }
 
   function clearHelloTimer(client: ShopperSocket): void {
@@ -461,7 +468,10 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     socketsByAddress.set(address, (socketsByAddress.get(address) ?? 0) + 1);
     ws.on('pong', () => (client.alive = true));
     // In the socket's chain: the pong follows the answers to every frame read before its ping.
-    ws.on('ping', (data) => (client.frames = client.frames.then(() => store.afterCommit(() => ws.pong(data)))));
+    ws.on('ping', (data) => {
+      const pong = () => ws.pong(data);
+      client.frames = client.frames.then(() => store.afterCommit(pong, pong));
+    });
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     ws.on('error', (error) => log.warn({ err: error, socketId: client.id }, 'shopper socket error'));
     ws.on('close', () => {
@@ -503,10 +513,11 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       await Promise.race([Promise.all([turnQueue.idle(), ...turns.values()]), deadline]);
       clearTimeout(timer);
       unsubscribe.forEach((off) => off());
-      store.afterCommit(() => {
+      const closeAll = () => {
         for (const client of clients) client.ws.close(SERVICE_RESTART, 'server restarting; reconnect');
         wss.close();
-      });
+      };
+      store.afterCommit(closeAll, closeAll);
     },
   };
 }

@@ -2,7 +2,7 @@ import express from 'express';
 import { requireRole, sessionAgentOf } from '../auth';
 import { AtentoError, ERRORS } from '../errors';
 import type { Logger } from '../observability';
-import type { AgentStore, Store, StoredMessage } from '../store';
+import { committed, type AgentStore, type Store, type StoredMessage } from '../store';
 import { isOriginAllowed } from './origin';
 
 export interface TeamRouteDeps {
@@ -51,6 +51,7 @@ export function teamRoutes(deps: TeamRouteDeps): express.Router {
   router.post('/agent/api/shoppers/forget', requireRole(deps.agents, 'admin'), async (req, res) => {
     const email = shopperEmail(req.body);
     const { shopper, ...counts } = await shoppers.forget(email);
+    await committed(deps.store);
     const agentId = sessionAgentOf(res).id;
     deps.log.info({ ...counts, shopper, agentId }, `forgot ${counts.conversations} conversations, ${counts.messages} messages, ${counts.tickets} tickets for shopper ${shopper} (by agent ${agentId})`);
     res.json({ forgotten: counts });

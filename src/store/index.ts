@@ -16,3 +16,4 @@ export type * from './types';
 /** The SQLite backend (the default). */
 export { openStore, type SqliteStore, type StoreOptions } from './sqlite';
 export type { Db } from './database';
+export { committed } from './committed';

@@ -28,8 +28,8 @@ export interface StoreOptions {
   /** Told how long each group commit took, in seconds (for metrics). */
   onCommit?: (seconds: number) => void;
   /**
-   * Told when a group commit failed (disk full, I/O error): its writes are rolled back and the
-   * acknowledgements held for it are never sent, so clients re-send what they still hold.
+   * Told when a group commit failed (disk full, I/O error): its writes are rolled back, and what waited
+   * on it hears `lost` instead of being sent.
    */
   onCommitError?: (error: Error) => void;
 }
@@ -74,7 +74,7 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
     return nowIso;
   };
   const ping = db.prepare('SELECT 1');
-  const committed: Array<() => void> = [];
+  const waiting: Array<{ send: () => void; lost?: (error: Error) => void }> = [];
   let grouping = false;
   let checkpointer: Checkpointer | undefined;
   const commit = () => {
@@ -86,12 +86,12 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
     } catch (error) {
       // In a setImmediate a throw would take the whole node down; acking what is not on disk would lose it.
       if (db.inTransaction) db.exec('ROLLBACK');
-      committed.length = 0;
       options.onCommitError?.(error as Error);
+      for (const { lost } of waiting.splice(0)) lost?.(error as Error);
       return;
     }
     options.onCommit?.((performance.now() - started) / 1000);
-    for (const send of committed.splice(0)) send();
+    for (const { send } of waiting.splice(0)) send();
     checkpointer?.afterCommit();
   };
 
@@ -147,8 +147,8 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
       grouping = true;
       setImmediate(commit);
     },
-    afterCommit(send) {
-      if (grouping) committed.push(send);
+    afterCommit(send, lost) {
+      if (grouping) waiting.push({ send, lost });
       else send();
     },
     healthy() {

@@ -43,8 +43,11 @@ export interface Store {
   /**
    * Runs `send` once every write issued so far is durable ("on disk before the ack"): at once when
    * nothing is pending, else after the commit that carries them. Acknowledgements go out through here.
+   * If that commit fails, its writes are rolled back and `lost` is called instead: the caller must tell
+   * its client (who holds the message) to send again. A backend whose writes fail one by one, each to
+   * its own caller, never calls it.
    */
-  afterCommit(send: () => void): void;
+  afterCommit(send: () => void, lost?: (error: Error) => void): void;
   /** Whether the database answers (`/healthz`). */
   healthy(): Promise<boolean>;
   /** Commits what is pending and closes the connection(s). */

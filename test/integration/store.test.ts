@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { openStore, MIGRATIONS, type SqliteStore } from '../../src/store';
 import { migrate } from '../../src/store/migrations';
 import { tempDataDir } from '../helpers/app';
+import { trapCommitsOfMessagesWith } from '../helpers/commit-trap';
 
 /**
  * What only the SQLite store has: the file, its WAL journal and user_version, and group commit seen from a
@@ -50,6 +51,25 @@ test('another process holding the write lock: the group is skipped, not thrown (
   const conversation = await store.conversations.create('es');
   await new Promise<void>((resolve) => store.afterCommit(resolve));
   expect(await store.conversations.get(conversation.id)).toBeDefined();
+});
+
+test('a group commit that fails rolls back every write of the group and calls `lost`, never `send`, for what waited on it', async () => {
+  trapCommitsOfMessagesWith(store.db, 'romper');
+  const failures: string[] = [];
+  const failing = openStore(file, undefined, { onCommitError: (error) => failures.push(error.message) });
+  failing.groupWrites();
+  const { id } = await failing.conversations.create('es');
+  await failing.messages.insert({ conversationId: id, sender: 'shopper', text: 'esto va a romper el commit' });
+  const heard = await new Promise<string>((resolve) => failing.afterCommit(() => resolve('sent'), (error) => resolve(`lost: ${error.message}`)));
+  expect(heard).toMatch(/^lost: FOREIGN KEY constraint failed/);
+  expect(failures).toHaveLength(1);
+  expect(await failing.conversations.get(id)).toBeUndefined();
+  // The next group commits as usual.
+  failing.groupWrites();
+  const next = await failing.conversations.create('es');
+  await expect(new Promise<string>((resolve, reject) => failing.afterCommit(() => resolve('sent'), reject))).resolves.toBe('sent');
+  expect(await failing.conversations.get(next.id)).toBeDefined();
+  await failing.close();
 });
 
 test("every read of one conversation's messages searches an index keyed by conversation", async () => {

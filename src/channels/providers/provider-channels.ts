@@ -3,7 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Config } from '../../config';
 import { isCsatQuestion } from '../../handoff/csat';
 import type { Lang } from '../../knowledge/types';
-import type { Channel, Conversation, StoredMessage } from '../../store';
+import { committed, type Channel, type Conversation, type StoredMessage } from '../../store';
 import { RateLimiter } from '../rate-limit';
 import { createTurns, type TurnDeps } from '../turn';
 import { MessengerAdapter, type QuickReply } from './messenger-adapter';
@@ -89,7 +89,9 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
     const text = (activity.text ?? '').trim().slice(0, config.limits.maxMessageChars);
     const payload = (activity.channelData as { payload?: string } | undefined)?.payload;
     // Keyed by the sender, not the conversation: two first messages arriving together start one conversation.
-    return new Promise<void>((stored, failed) => {
+    return new Promise<void>((onDisk, failed) => {
+      // The webhook is answered once the message is committed; a failed commit answers 500, and the provider sends it again.
+      const stored = () => store.afterCommit(onDisk, failed);
       void chain(inbound, `${channel}:${user}`, async () => {
         const conversation =
           (await store.conversations.latestOnChannel(channel, user)) ?? (await store.conversations.createOnChannel(channel, user, config.defaultLanguage));
@@ -153,7 +155,7 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
       channelData: index === pieces.length - 1 && quickReplies.length > 0 ? { quickReplies } : undefined,
     }));
     const reference = { channelId: conversation.channel, conversation: { id: conversation.channelUser, isGroup: false, conversationType: 'personal', name: '' }, user: { id: conversation.channelUser, name: '' }, bot: { id: 'atento', name: 'atento' }, serviceUrl: '' };
-    await new Promise<void>((committed) => store.afterCommit(committed));
+    await committed(store);
     try {
       await adapter.continueConversation(reference, async (context) => void (await context.sendActivities(activities)));
     } catch (error) {
