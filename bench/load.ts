@@ -36,6 +36,7 @@ import { loadKnowledge } from '../src/knowledge';
 import type { Lang } from '../src/knowledge/types';
 import { openConfiguredStore } from '../src/store/open';
 import { freePort } from '../test/helpers/ports';
+import { newClientMessageId } from '../web-widget/src/client-id';
 import { Outbox } from '../web-widget/src/outbox';
 import { parseArgs, percentile, round } from './stats';
 
@@ -249,7 +250,6 @@ class Shopper {
     },
     isOpen: () => this.ws.readyState === WebSocket.OPEN,
   });
-  private sequence = 0;
   /** Cleared at the end of a run (stopRetrying): shed questions are then dropped instead of re-sent. */
   private retrying = true;
 
@@ -277,7 +277,7 @@ class Shopper {
   }
 
   ask(text: string): void {
-    const id = `q${this.sequence++}`;
+    const id = newClientMessageId();
     this.pending.push({ id, text, sentAt: performance.now() });
     this.outbox.add({ type: 'message', clientMessageId: id, text });
   }
@@ -379,7 +379,7 @@ async function startHandoffs(target: Atento, count: number): Promise<{ delays: n
     for (const ws of shoppers) {
       const text = `mensaje para el agente ${n++}`;
       sentAt.set(text, performance.now());
-      ws.send(JSON.stringify({ type: 'message', clientMessageId: `h${n}`, text }));
+      ws.send(JSON.stringify({ type: 'message', clientMessageId: newClientMessageId(), text }));
     }
   }, 250);
   return {

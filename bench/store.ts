@@ -21,6 +21,7 @@ import path from 'node:path';
 import type { Choice } from '../src/engine/types';
 import { normalize } from '../src/nlp';
 import { openStore } from '../src/store';
+import { newClientMessageId } from '../web-widget/src/client-id';
 import { parseArgs, percentile, round } from './stats';
 
 const USAGE = 'usage: npm run bench:store -- [--conversations N] [--turns N] [--batch N] [--keep]';
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   async function turn(conversationId: string): Promise<void> {
     const n = sent++;
     const text = QUESTIONS[n % QUESTIONS.length]!;
-    const clientMessageId = `c-${n}`;
+    const clientMessageId = newClientMessageId();
     const dialogKey = `handoff:${conversationId}`;
     // runTurn
     const conversation = (await store.conversations.get(conversationId))!;

@@ -163,6 +163,17 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX conversations_by_status;
     `,
   },
+  {
+    version: 12,
+    name: 'client ids indexed in the order they are made',
+    // Keyed by conversation first, every shopper message's entry landed on a page of its own, which the
+    // group commit then wrote out. Clients now make their ids starting with the time (web-widget/src/
+    // client-id.ts): keyed by the id first, a commit's new entries share the last few pages.
+    up: `
+      DROP INDEX messages_by_client_id;
+      CREATE UNIQUE INDEX messages_by_client_id ON messages (client_message_id, conversation_id) WHERE client_message_id IS NOT NULL;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {

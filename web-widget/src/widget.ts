@@ -1,5 +1,6 @@
 import type { Choice } from '../../src/engine/types';
 import type { MessageOut, ServerFrame, WelcomeFrame } from '../../src/channels/protocol';
+import { newClientMessageId } from './client-id';
 import { Connection, SessionStore } from './connection';
 import { chooseUiLang, UI_TEXT, type UiLang, type UiText } from './i18n';
 import { isRatingQuestion, ratingCard, ratingSaved } from './rating';
@@ -60,10 +61,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   if (className) element.className = className;
   if (text !== undefined) element.textContent = text;
   return element;
-}
-
-function newClientId(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
 class ChatWidget {
@@ -475,13 +472,13 @@ class ChatWidget {
     if (!text) return;
     this.input.value = '';
     this.stopTyping();
-    const clientMessageId = newClientId();
+    const clientMessageId = newClientMessageId();
     this.addPending(clientMessageId, text);
     this.connection.sendReliable({ type: 'message', clientMessageId, text });
   }
 
   private sendChoice(choice: Choice): void {
-    const clientMessageId = newClientId();
+    const clientMessageId = newClientMessageId();
     this.addPending(clientMessageId, choice.label);
     this.connection.sendReliable({ type: 'choice', clientMessageId, id: choice.id });
     this.input.focus();
