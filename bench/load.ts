@@ -155,10 +155,12 @@ async function startAtento(options: Options, shed: boolean): Promise<Atento> {
   const nodes: AtentoNode[] = [];
   for (let i = 0; i < options.nodes; i++) {
     const port = await freePort();
-    const child = spawn(process.execPath, [...profile, ...SERVE_NODE_FLAGS, path.join(ROOT, 'bin/atento.js'), 'serve'], {
-      env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile, ...(databaseUrl ? { ATENTO_DATABASE_URL: databaseUrl } : {}), ...cluster, ...engineThread },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = started(
+      spawn(process.execPath, [...profile, ...SERVE_NODE_FLAGS, path.join(ROOT, 'bin/atento.js'), 'serve'], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(port), ATENTO_DATA_DIR: dataDir, ATENTO_CONFIG: configFile, ...(databaseUrl ? { ATENTO_DATABASE_URL: databaseUrl } : {}), ...cluster, ...engineThread },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`atento exited with ${code} before listening`)));
       child.stdout!.on('data', (chunk: Buffer) => {
@@ -172,7 +174,7 @@ async function startAtento(options: Options, shed: boolean): Promise<Atento> {
 }
 
 async function startEcho(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = started(spawn(process.execPath, [path.join(__dirname, 'echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const port = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(String(chunk).trim())));
   return { child, url: `ws://127.0.0.1:${port}` };
 }
@@ -199,6 +201,15 @@ async function serverStats(httpUrl: string): Promise<{ turnP99Ms: number | null;
   if (turns === 0) return { turnP99Ms: null, turns, commits };
   const bucket = buckets.find((b) => b.count >= turns * 0.99)!;
   return { turnP99Ms: Number.isFinite(bucket.le) ? bucket.le * 1000 : Infinity, turns, commits };
+}
+
+/** Every server this run started: ended if the run fails, so none is left running (and holding its stdout). */
+const children = new Set<ChildProcess>();
+
+function started(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
 }
 
 /** SIGTERM, and wait for the exit (a --cpu-prof profile is written then). */
@@ -627,6 +638,7 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
+    for (const child of children) child.kill('SIGKILL');
     process.exit(1);
   },
 );
