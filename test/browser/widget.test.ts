@@ -363,3 +363,54 @@ test('nobody online: the leave-a-message form shows a "Cancelar" button that clo
   expect(problems).toEqual([]);
   await context.close();
 });
+
+test('a "did you mean…?" question is answered once: the picked option stays marked and no option takes a second click', async () => {
+  const ambiguous = ['tarjeta', 'pago', 'envío', 'cuenta', 'pedido', 'problema', 'cambio'].find((text) => {
+    const decision = engineHost.current().respond(text, { lang: 'es' });
+    return decision.action === 'clarify' && decision.options.length >= 2;
+  });
+  expect(ambiguous).toBeDefined();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await context.newPage();
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill(ambiguous!);
+  await page.keyboard.press('Enter');
+  // The options have no heading; the greeting's suggestions and related questions do.
+  const options = page.locator('.msg.from-bot[data-id] .choices').filter({ hasNot: page.locator('p') }).last().locator('.chip');
+  await options.first().waitFor();
+  const answered = await answers(page).count();
+  const picked = (await options.nth(1).innerText()).trim();
+  await options.nth(1).click();
+  await answers(page).nth(answered).waitFor();
+  await options.first().scrollIntoViewIfNeeded();
+  await screenshot(page, 'widget-options-answered');
+  expect(await options.evaluateAll((chips) => chips.map((chip) => [(chip as HTMLButtonElement).disabled, chip.getAttribute('aria-pressed')]))).toEqual(
+    (await options.allInnerTexts()).map((label) => [true, String(label.trim() === picked)]),
+  );
+  // A forced click sends nothing: the next thing the shopper types is the third message, not the fourth.
+  await options.first().click({ force: true });
+  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill('gracias');
+  await page.keyboard.press('Enter');
+  await page.locator('.msg.from-shopper', { hasText: 'gracias' }).locator('.sending').waitFor({ state: 'detached' });
+  expect(await page.locator('.msg.from-shopper').allInnerTexts()).toEqual([expect.stringContaining(ambiguous!), expect.stringContaining(picked), expect.stringContaining('gracias')]);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('a paste longer than a message can be says that it was cut', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await context.newPage();
+  await page.goto(`${server.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  const input = page.getByRole('textbox', { name: 'Tu mensaje' });
+  await input.focus();
+  // A real paste through the clipboard: the browser cuts it at maxLength, the widget says so.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.evaluate(async (text) => navigator.clipboard.writeText(text), 'x'.repeat(2500));
+  await page.keyboard.press('Control+V');
+  await page.getByText('Un mensaje puede tener hasta 2000 caracteres: lo que pegaste se recortó.').waitFor();
+  expect((await input.inputValue()).length).toBe(2000);
+  await context.close();
+});

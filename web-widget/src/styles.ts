@@ -37,6 +37,7 @@ h2{margin:0;font-size:17px;font-weight:700}
 .choices p{flex-basis:100%;margin:4px 0 0;font-size:12px;color:#52606d}
 .chip{border:1.5px solid var(--atento-color);background:#fff;color:#1f2933;border-radius:16px;padding:6px 12px;text-align:left}
 .chip:hover{background:#f0f4f3}
+.chip:disabled{opacity:.6;cursor:default}.chip:disabled:hover{background:#fff}.choices .chip[aria-pressed=true]{background:var(--atento-color);color:var(--atento-on-color);opacity:1}
 .feedback{display:flex;align-items:center;gap:6px;font-size:13px;color:#52606d}
 .rating{display:flex;flex-direction:column;align-items:flex-start;text-align:left;gap:6px;margin-top:6px;font-size:13px;color:#52606d}.rating-values{display:flex;gap:6px}.rating-values .chip{min-width:40px;min-height:40px}.rating-values .chip[aria-pressed=true]{background:var(--atento-color);color:var(--atento-on-color)}.rating textarea{align-self:stretch;font:inherit;padding:6px;border:1px solid #9aa5b1;border-radius:8px;resize:vertical}.rating-send{align-self:flex-start;min-height:36px;padding:0 14px;border:0;border-radius:18px;background:var(--atento-color);color:var(--atento-on-color);font:inherit;cursor:pointer}.rating-send:disabled{opacity:.5;cursor:default}.rating-thanks{margin:6px 0 0;font-size:13px;color:#52606d}
 .thumb{border:1px solid #7b8794;background:#fff;border-radius:14px;padding:3px 10px;color:#1f2933;display:grid;place-items:center}

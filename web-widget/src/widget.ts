@@ -204,6 +204,12 @@ class ChatWidget {
       }
     });
     this.input.addEventListener('input', () => this.onInput());
+    // maxLength cuts a long paste without a word: say so, before the shopper sends half a message.
+    this.input.addEventListener('paste', (event) => {
+      const pasted = event.clipboardData?.getData('text') ?? '';
+      const replaced = this.input.selectionEnd - this.input.selectionStart;
+      if (this.input.value.length - replaced + pasted.length > this.input.maxLength) this.showNotice(this.t.pasteCut(this.input.maxLength));
+    });
     const send = el('button', 'send');
     send.type = 'submit';
     send.innerHTML = SEND_ICON;
@@ -380,7 +386,7 @@ class ChatWidget {
     if (frame.from === 'bot' || frame.from === 'agent') this.showTyping(false);
     if (isRatingQuestion(frame.options)) {
       element.appendChild(ratingCard(frame.id, this.t, (out) => this.connection.sendNow(out) || (this.showOffline(), false)));
-    } else if (frame.options?.length) element.appendChild(this.choiceButtons(frame.options));
+    } else if (frame.options?.length) element.appendChild(this.choiceButtons(frame.options, undefined, { once: true }));
     if (frame.related?.length) element.appendChild(this.choiceButtons(frame.related, this.t.related));
     // Only FAQ answers: "was this helpful?" after "hola" or "gracias" makes no sense.
     if (frame.from === 'bot' && frame.action === 'answer' && frame.entryKind === 'faq') element.appendChild(this.feedbackButtons(frame.id));
@@ -427,7 +433,8 @@ class ChatWidget {
     return message;
   }
 
-  private choiceButtons(choices: Choice[], heading?: string): HTMLElement {
+  /** `once`: a question's options ("did you mean…?", a form's choices) are answered once; related questions stay. */
+  private choiceButtons(choices: Choice[], heading?: string, { once = false } = {}): HTMLElement {
     const group = el('div', 'choices');
     group.setAttribute('role', 'group');
     if (heading) {
@@ -437,7 +444,14 @@ class ChatWidget {
     for (const choice of choices) {
       const button = el('button', 'chip', choice.label);
       button.type = 'button';
-      button.addEventListener('click', () => this.sendChoice(choice));
+      button.addEventListener('click', () => {
+        this.sendChoice(choice);
+        if (!once) return;
+        for (const other of group.querySelectorAll('button')) {
+          other.disabled = true;
+          other.setAttribute('aria-pressed', String(other === button));
+        }
+      });
       group.appendChild(button);
     }
     return group;
