@@ -1,7 +1,7 @@
 import type { Conversation, Store, Ticket } from '../store';
+import { chatPreview } from './preview';
 import type { ShopperPresence } from './shopper-presence';
 
-const PREVIEW_CHARS = 140;
 /** Answered tickets stay in the console's list this long, so agents see what went out. */
 const ANSWERED_SHOWN_DAYS = 7;
 
@@ -128,6 +128,7 @@ export class ConsoleViews {
   }
 
   private async preview(conversationId: string): Promise<string | null> {
-    return (await this.store.handoffs.lastShopperText(conversationId))?.slice(0, PREVIEW_CHARS) ?? null;
+    const text = await this.store.handoffs.lastShopperText(conversationId);
+    return text === null ? null : chatPreview(text);
   }
 }

@@ -1,5 +1,6 @@
 import type { AgentItem, AgentMessage, AgentServerFrame, ChatItem, ConversationView, QueueItem, ShopperView, TicketItem } from '../../../src/channels/agent-protocol';
 import type { CannedAnswer } from '../../../src/engine';
+import { chatPreview } from '../../../src/handoff/preview';
 import type { Channel } from '../../../src/store/conversations';
 import { renderRichText } from '../../src/rich-text';
 import { actionLabel, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
@@ -157,7 +158,11 @@ function onFrame(frame: AgentServerFrame): void {
       const chat = state.open.get(frame.conversationId);
       if (!chat || chat.view.messages.some((m) => m.id === frame.message.id)) return;
       chat.view.messages.push(frame.message);
-      if (frame.message.from === 'shopper') chat.shopperTyping = false;
+      if (frame.message.from === 'shopper') {
+        chat.shopperTyping = false;
+        const item = state.chats.find((c) => c.conversationId === frame.conversationId);
+        if (item) item.preview = chatPreview(frame.message.text);
+      }
       if (frame.conversationId !== state.selected) chat.unread += 1;
       else if (document.hidden && frame.message.from === 'shopper') alertNewChat(t('alert.newMessage'));
       if (frame.conversationId === state.selected) appendMessage(frame.message);
