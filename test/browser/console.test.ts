@@ -109,6 +109,8 @@ test('shopper asks for a person, the agent logs in, claims, they talk both ways,
   await shopperPage.getByRole('textbox', { name: 'Tu mensaje' }).fill('A Guadalajara, gracias');
   await shopperPage.keyboard.press('Enter');
   await agentPage.locator('.msg.from-shopper', { hasText: 'A Guadalajara' }).waitFor();
+  // The chat's line in the list follows what the shopper said last.
+  await agentPage.locator('.list .card .preview', { hasText: 'A Guadalajara, gracias' }).waitFor();
 
   // A canned answer from the knowledge base goes into the reply box for editing, not straight out.
   await agentPage.getByRole('searchbox', { name: 'Buscar respuestas' }).fill('costo de envío');
