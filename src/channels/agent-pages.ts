@@ -20,12 +20,12 @@ export function renderLoginPage(lang: ConsoleLang, error?: string, email = ''): 
 <main class="login-card">
   <h1>Atento</h1>
   <p class="login-lead">${t('login.lead')}</p>
-  ${error ? `<p class="login-error" role="alert">${escapeHtml(error)}</p>` : ''}
+  ${error ? `<p class="login-error" id="login-error" role="alert">${escapeHtml(error)}</p>` : ''}
   <form method="post" action="/agent/login">
     <label for="email">${t('login.email')}</label>
-    <input id="email" name="email" type="email" autocomplete="username" required maxlength="254" value="${escapeHtml(email)}" autofocus>
+    <input id="email" name="email" type="email" autocomplete="username" required maxlength="254" value="${escapeHtml(email)}"${email ? '' : ' autofocus'}>
     <label for="password">${t('login.password')}</label>
-    <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256">
+    <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256"${email ? ' autofocus' : ''}${error ? ' aria-describedby="login-error"' : ''}>
     <button type="submit">${t('login.submit')}</button>
   </form>
   <p class="login-hint">${t('login.hint').replace('{command}', '<code>atento agent add</code>')}</p>

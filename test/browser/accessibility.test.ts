@@ -84,6 +84,9 @@ test('the login page: no serious violations, in Spanish by default and in Englis
     await page.getByLabel(locale === 'en-GB' ? 'Password' : 'Contraseña').fill('wrong password');
     await page.getByRole('button', { name: button }).click();
     expect(await page.getByRole('alert').innerText()).toBe(locale === 'en-GB' ? 'Wrong e-mail or password.' : 'Correo o contraseña incorrectos.');
+    // The e-mail is kept and the cursor waits in the password field, which the error describes.
+    expect(await page.getByLabel(locale === 'en-GB' ? 'E-mail' : 'Correo').inputValue()).toBe('nadie@tienda.example');
+    expect(await page.evaluate(() => [document.activeElement?.id, document.activeElement?.getAttribute('aria-describedby')])).toEqual(['password', 'login-error']);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, `a11y-login-${locale}`);
     await page.context().close();
