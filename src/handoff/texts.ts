@@ -38,6 +38,7 @@ export const TEXTS = {
     leaveMessage: (promise: string) => `Déjanos tu mensaje y te respondemos por correo ${promise}. ¿Cuál es tu nombre?`,
     askName: '¿Cuál es tu nombre?',
     askEmail: (name: string) => `Gracias, ${name}. ¿A qué correo electrónico te escribimos?`,
+    askEmailAgain: (name: string) => `${name}, ¿a qué correo electrónico te escribimos?`,
     badEmail: 'Ese correo no parece válido. Escríbelo así: nombre@ejemplo.com (sin espacios ni comillas).',
     badName: 'Escribe solo tu nombre, por favor (máximo 80 caracteres).',
     askMessage: (email: string) =>
@@ -86,6 +87,7 @@ export const TEXTS = {
     leaveMessage: (promise: string) => `Leave us a message and we will reply by e-mail ${promise}. What is your name?`,
     askName: 'What is your name?',
     askEmail: (name: string) => `Thank you, ${name}. Which e-mail address should we write to?`,
+    askEmailAgain: (name: string) => `${name}, which e-mail address should we write to?`,
     badEmail: "That e-mail address doesn't look right. Write it like this: name@example.com (no spaces or quotes).",
     badName: 'Please type just your name (80 characters at most).',
     askMessage: (email: string) =>

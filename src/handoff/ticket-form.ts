@@ -124,10 +124,10 @@ export function stepTicketForm(form: TicketForm, text: string, lang: Lang, under
   }
 }
 
-/** The form's current question again, after an interruption. */
+/** The form's current question again, after an interruption (without thanking for the name a second time). */
 export function currentQuestion(form: TicketForm, lang: Lang): string {
   const t = TEXTS[lang];
   if (form.step === 'name') return t.askName;
-  if (form.step === 'email') return t.askEmail(form.name);
+  if (form.step === 'email') return t.askEmailAgain(form.name);
   return t.askMessage(form.email);
 }
