@@ -20,6 +20,8 @@ interface LocalTime extends ShopDay {
 export interface ShopMoment extends ShopDay {
   time: string;
   daysAhead: number;
+  /** The shop's IANA time zone, which `time` is in: shoppers may live in another. */
+  timeZone: string;
 }
 
 /** Per time zone, a formatter (building one costs far more than using it) and the last minute it read. */
@@ -79,7 +81,7 @@ export function nextOpening(now: Date, config: HoursConfig): ShopMoment | null {
     const day = dayAfter(today.date, offset);
     const hours = hoursOn(day, config);
     if (!hours || (offset === 0 && today.minutes >= hours[0])) continue;
-    return { ...day, time: clockTime(hours[0]), daysAhead: offset };
+    return { ...day, time: clockTime(hours[0]), daysAhead: offset, timeZone: config.timeZone };
   }
   return null;
 }
@@ -105,7 +107,7 @@ export function replyDeadline(now: Date, hours: number, config: HoursConfig): Sh
       const at = Math.ceil((start + remaining) / PROMISE_STEP_MINUTES) * PROMISE_STEP_MINUTES;
       // "24:00" reads as midnight of the next day.
       const daysAhead = offset + Math.floor(at / MINUTES_PER_DAY);
-      return { ...dayAfter(today.date, daysAhead), time: clockTime(at % MINUTES_PER_DAY), daysAhead };
+      return { ...dayAfter(today.date, daysAhead), time: clockTime(at % MINUTES_PER_DAY), daysAhead, timeZone: config.timeZone };
     }
     remaining -= Math.max(0, open[1] - start);
   }

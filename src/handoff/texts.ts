@@ -18,6 +18,22 @@ function dayName(moment: ShopMoment, lang: Lang): string {
   return lang === 'es' ? `${weekday} ${day} de ${MONTH_NAMES.es[month - 1]}` : `${weekday}, ${MONTH_NAMES.en[month - 1]} ${day}`;
 }
 
+const zoneNames = new Map<string, string>();
+
+/** "hora de Ciudad de México" / "CST", from the platform's time zone names; computed once per zone and language. */
+function zoneName(moment: ShopMoment, lang: Lang): string {
+  const key = `${lang} ${moment.timeZone}`;
+  let name = zoneNames.get(key);
+  if (name === undefined) {
+    const part = new Intl.DateTimeFormat(lang, { timeZone: moment.timeZone, timeZoneName: 'shortGeneric' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName');
+    name = part?.value ?? moment.timeZone;
+    // Spanish names read "hora de Chile"; short ones ("CET", "GMT+0") need the word.
+    if (lang === 'es' && !name.startsWith('hora')) name = `hora ${name}`;
+    zoneNames.set(key, name);
+  }
+  return name;
+}
+
 /** Everything the handoff says to a shopper, in their language. */
 export const TEXTS = {
   es: {
@@ -30,7 +46,7 @@ export const TEXTS = {
     declined: 'De acuerdo, sigo aquí. Pregúntame con otras palabras y lo intento de nuevo.',
     closedNow: (opening: ShopMoment | null) =>
       opening
-        ? `Ahora mismo estamos fuera del horario de atención (volvemos ${opening.daysAhead === 0 ? 'hoy' : opening.daysAhead === 1 ? 'mañana' : `el ${dayName(opening, 'es')}`} a las ${opening.time}).`
+        ? `Ahora mismo estamos fuera del horario de atención (volvemos ${opening.daysAhead === 0 ? 'hoy' : opening.daysAhead === 1 ? 'mañana' : `el ${dayName(opening, 'es')}`} a las ${opening.time}, ${zoneName(opening, 'es')}).`
         : 'Ahora mismo estamos fuera del horario de atención.',
     nobodyOnline: 'Ahora mismo no hay nadie de nuestro equipo disponible.',
     nobodyLeft: 'Ahora mismo no queda nadie de nuestro equipo conectado. Puedes seguir esperando aquí o dejarnos un mensaje.',
@@ -55,10 +71,10 @@ export const TEXTS = {
       deadline === null
         ? 'lo antes posible'
         : deadline.daysAhead === 0
-          ? `hoy antes de las ${deadline.time}`
+          ? `hoy antes de las ${deadline.time} (${zoneName(deadline, 'es')})`
           : deadline.daysAhead === 1
-            ? `mañana antes de las ${deadline.time}`
-            : `antes de las ${deadline.time} del ${dayName(deadline, 'es')}`,
+            ? `mañana antes de las ${deadline.time} (${zoneName(deadline, 'es')})`
+            : `antes de las ${deadline.time} del ${dayName(deadline, 'es')} (${zoneName(deadline, 'es')})`,
     ticketDone: (id: number, email: string, promise: string) =>
       `Listo: guardamos tu mensaje (ticket #${id}). Te responderemos a ${email} ${promise}. Mientras tanto puedo ayudarte con otras preguntas.`,
     formCancelled: 'Cancelado. ¿En qué más te puedo ayudar?',
@@ -79,7 +95,7 @@ export const TEXTS = {
     declined: "All right, I'm still here. Try asking in other words and I'll have another go.",
     closedNow: (opening: ShopMoment | null) =>
       opening
-        ? `We are outside our opening hours right now (back ${opening.daysAhead === 0 ? 'today' : opening.daysAhead === 1 ? 'tomorrow' : dayName(opening, 'en')} at ${opening.time}).`
+        ? `We are outside our opening hours right now (back ${opening.daysAhead === 0 ? 'today' : opening.daysAhead === 1 ? 'tomorrow' : dayName(opening, 'en')} at ${opening.time} ${zoneName(opening, 'en')}).`
         : 'We are outside our opening hours right now.',
     nobodyOnline: 'Nobody on our team is available right now.',
     nobodyLeft: 'Nobody from our team is online right now. You can keep waiting here or leave us a message.',
@@ -104,10 +120,10 @@ export const TEXTS = {
       deadline === null
         ? 'as soon as we can'
         : deadline.daysAhead === 0
-          ? `today before ${deadline.time}`
+          ? `today before ${deadline.time} ${zoneName(deadline, 'en')}`
           : deadline.daysAhead === 1
-            ? `tomorrow before ${deadline.time}`
-            : `before ${deadline.time} on ${dayName(deadline, 'en')}`,
+            ? `tomorrow before ${deadline.time} ${zoneName(deadline, 'en')}`
+            : `before ${deadline.time} ${zoneName(deadline, 'en')} on ${dayName(deadline, 'en')}`,
     ticketDone: (id: number, email: string, promise: string) =>
       `Done: we saved your message (ticket #${id}). We will reply to ${email} ${promise}. Meanwhile I can help with other questions.`,
     formCancelled: 'Cancelled. What else can I help you with?',

@@ -574,7 +574,7 @@ test('on a holiday nobody is promised: an agent online is not offered, and the d
   await agent(server, 'ana@tienda.example');
   const { welcome } = await shopper(server);
   expect(welcome.agentsAvailable).toBe(false);
-  expect(welcome.greeting).toMatch(/fuera del horario de atención \(volvemos mañana a las 09:00\)/);
+  expect(welcome.greeting).toMatch(/fuera del horario de atención \(volvemos mañana a las 09:00, hora de Ciudad de México\)/);
   // Two business hours: one on Tuesday's short day, the other on Wednesday.
   expect(welcome.greeting).toMatch(/te respondemos por correo antes de las 10:00 del miércoles/);
 });
@@ -608,12 +608,12 @@ describe('forms that cannot trap: while a question is open, other messages are u
     const { client, welcome } = await shopper(server);
     // Honest from the first message: nobody now, and when the shop replies.
     expect(welcome.agentsAvailable).toBe(false);
-    expect(welcome.greeting).toMatch(/fuera del horario de atención \(volvemos el lunes a las 09:00\)/);
+    expect(welcome.greeting).toMatch(/fuera del horario de atención \(volvemos el lunes a las 09:00, hora de Ciudad de México\)/);
     expect(welcome.greeting).toMatch(/te respondemos por correo antes de las 11:00 del lunes/);
 
     const complaint = await say(client, 'me llego el producto roto', 2);
     expect(complaint[0]!.entryId).toBe('damaged-item');
-    expect(complaint[1]!.text).toMatch(/Déjanos tu mensaje y te respondemos por correo antes de las 11:00 del lunes\. ¿Cuál es tu nombre\?/);
+    expect(complaint[1]!.text).toMatch(/Déjanos tu mensaje y te respondemos por correo antes de las 11:00 del lunes \(hora de Ciudad de México\)\. ¿Cuál es tu nombre\?/);
     expect(optionIds(complaint[1])).toEqual(['handoff:form_cancel']);
     // One handoff message, and it does not promise a person who is not there.
     expect(texts(complaint).join(' ')).not.toMatch(/te paso/i);

@@ -113,19 +113,19 @@ describe('business hours in the shop\'s time zone', () => {
   });
 
   test('the next opening: later today, tomorrow, or after a closed day', () => {
-    expect(nextOpening(new Date('2026-11-23T14:00:00Z'), handoff)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '09:00', daysAhead: 0 }); // Mon 08:00
-    expect(nextOpening(new Date('2026-11-24T02:00:00Z'), handoff)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '09:00', daysAhead: 1 }); // Mon 20:00
-    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), handoff)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '09:00', daysAhead: 2 }); // Sat 15:00
+    expect(nextOpening(new Date('2026-11-23T14:00:00Z'), handoff)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '09:00', daysAhead: 0, timeZone: 'America/Mexico_City' }); // Mon 08:00
+    expect(nextOpening(new Date('2026-11-24T02:00:00Z'), handoff)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '09:00', daysAhead: 1, timeZone: 'America/Mexico_City' }); // Mon 20:00
+    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), handoff)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '09:00', daysAhead: 2, timeZone: 'America/Mexico_City' }); // Sat 15:00
   });
 
   test('a reply promise in business hours: from now when open, from the next opening when closed', () => {
     const hours = handoff;
-    expect(replyDeadline(new Date('2026-11-23T16:00:00Z'), 2, hours)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '12:00', daysAhead: 0 }); // Mon 10:00
-    expect(replyDeadline(new Date('2026-11-23T23:30:00Z'), 2, hours)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '10:30', daysAhead: 1 }); // Mon 17:30
-    expect(replyDeadline(new Date('2026-11-22T04:00:00Z'), 1, hours)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '10:00', daysAhead: 2 }); // Sat 22:00
-    expect(replyDeadline(new Date('2026-11-21T21:00:00Z'), 24, hours)).toEqual({ date: '2026-11-25', weekday: 'wed', time: '15:00', daysAhead: 4 }); // Sat 15:00
+    expect(replyDeadline(new Date('2026-11-23T16:00:00Z'), 2, hours)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '12:00', daysAhead: 0, timeZone: 'America/Mexico_City' }); // Mon 10:00
+    expect(replyDeadline(new Date('2026-11-23T23:30:00Z'), 2, hours)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '10:30', daysAhead: 1, timeZone: 'America/Mexico_City' }); // Mon 17:30
+    expect(replyDeadline(new Date('2026-11-22T04:00:00Z'), 1, hours)).toEqual({ date: '2026-11-23', weekday: 'mon', time: '10:00', daysAhead: 2, timeZone: 'America/Mexico_City' }); // Sat 22:00
+    expect(replyDeadline(new Date('2026-11-21T21:00:00Z'), 24, hours)).toEqual({ date: '2026-11-25', weekday: 'wed', time: '15:00', daysAhead: 4, timeZone: 'America/Mexico_City' }); // Sat 15:00
     // Rounded up to the quarter hour: Mon 17:47 + 2 business hours is Tue 10:47, promised as 11:00.
-    expect(replyDeadline(new Date('2026-11-23T23:47:00Z'), 2, hours)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '11:00', daysAhead: 1 });
+    expect(replyDeadline(new Date('2026-11-23T23:47:00Z'), 2, hours)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '11:00', daysAhead: 1, timeZone: 'America/Mexico_City' });
     expect(replyDeadline(new Date('2026-11-23T16:00:00Z'), 1, { ...handoff, businessHours: {} })).toBeNull();
   });
 
@@ -134,9 +134,9 @@ describe('business hours in the shop\'s time zone', () => {
     expect(isWithinBusinessHours(new Date('2026-11-23T16:00:00Z'), holidays)).toBe(false); // Mon 10:00, a holiday
     expect(isWithinBusinessHours(new Date('2026-11-24T19:30:00Z'), holidays)).toBe(false); // Tue 13:30, a short day
     expect(isWithinBusinessHours(new Date('2026-11-24T18:30:00Z'), holidays)).toBe(true); // Tue 12:30
-    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), holidays)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '09:00', daysAhead: 3 }); // Sat 15:00
+    expect(nextOpening(new Date('2026-11-21T21:00:00Z'), holidays)).toEqual({ date: '2026-11-24', weekday: 'tue', time: '09:00', daysAhead: 3, timeZone: 'America/Mexico_City' }); // Sat 15:00
     // Tue 12:00 + 2 business hours: one hour left on the short day, the other on Wednesday.
-    expect(replyDeadline(new Date('2026-11-24T18:00:00Z'), 2, holidays)).toEqual({ date: '2026-11-25', weekday: 'wed', time: '10:00', daysAhead: 1 });
+    expect(replyDeadline(new Date('2026-11-24T18:00:00Z'), 2, holidays)).toEqual({ date: '2026-11-25', weekday: 'wed', time: '10:00', daysAhead: 1, timeZone: 'America/Mexico_City' });
   });
 
   test('a closed season: the next opening weeks ahead is named with its date', () => {
@@ -144,10 +144,19 @@ describe('business hours in the shop\'s time zone', () => {
     const closed = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [new Date(Date.UTC(2026, 11, 24 + i)).toISOString().slice(0, 10), 'closed']));
     const season = parseConfig({ handoff: { specialDays: closed } }).handoff;
     const opening = nextOpening(new Date('2026-12-23T23:00:00Z'), season); // Wed Dec 23, 17:00: an hour left that day, the next one after the season
-    expect(opening).toEqual({ date: '2027-01-07', weekday: 'thu', time: '09:00', daysAhead: 15 });
-    expect(TEXTS.es.closedNow(opening)).toBe('Ahora mismo estamos fuera del horario de atención (volvemos el jueves 7 de enero a las 09:00).');
-    expect(TEXTS.en.replyBy(replyDeadline(new Date('2026-12-23T23:00:00Z'), 2, season))).toBe('before 10:00 on Thursday, January 7');
-    expect(TEXTS.es.replyBy(replyDeadline(new Date('2026-11-21T21:00:00Z'), 2, season))).toBe('antes de las 11:00 del lunes');
+    expect(opening).toEqual({ date: '2027-01-07', weekday: 'thu', time: '09:00', daysAhead: 15, timeZone: 'America/Mexico_City' });
+    expect(TEXTS.es.closedNow(opening)).toBe('Ahora mismo estamos fuera del horario de atención (volvemos el jueves 7 de enero a las 09:00, hora de Ciudad de México).');
+    expect(TEXTS.en.replyBy(replyDeadline(new Date('2026-12-23T23:00:00Z'), 2, season))).toBe('before 10:00 CST on Thursday, January 7');
+    expect(TEXTS.es.replyBy(replyDeadline(new Date('2026-11-21T21:00:00Z'), 2, season))).toBe('antes de las 11:00 del lunes (hora de Ciudad de México)');
+  });
+
+  test("promised times name the shop's time zone: the shopper may live in another", () => {
+    const santiago = parseConfig({ handoff: { timeZone: 'America/Santiago' } }).handoff;
+    const saturday = new Date('2026-11-21T21:00:00Z');
+    expect(TEXTS.es.closedNow(nextOpening(saturday, santiago))).toMatch(/volvemos el lunes a las 09:00, hora de Chile\)\.$/);
+    expect(TEXTS.en.replyBy(replyDeadline(saturday, 2, santiago))).toBe('before 11:00 Chile Time on Monday');
+    // Short names get the word: "hora CET", never a bare abbreviation.
+    expect(TEXTS.es.replyBy(replyDeadline(saturday, 2, { ...santiago, timeZone: 'Europe/Madrid' }))).toMatch(/\(hora CET\)$/);
   });
 
   test('special days are checked when the configuration is read', () => {
