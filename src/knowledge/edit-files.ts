@@ -26,6 +26,10 @@ export class KnowledgeRejectedError extends Error {
   }
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Errors of `after` that `before` did not have, the same file and message (an edit moves the lines below it). */
 function errorsAdded(before: Problem[], after: Problem[]): Problem[] {
   const key = (problem: Problem) => `${problem.file}\u0000${problem.message}`;
@@ -88,6 +92,9 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
   /** The loader's name for a file (it joins the configured folder, which may be relative). */
   const loaderName = (full: string) => path.join(dirs.knowledgeDir, path.relative(root, full));
   const relativeName = (full: string) => path.relative(root, full).split(path.sep).join('/');
+  // The page names files as the editor picks them ("es/tienda.md"), never by the server's own paths.
+  const folderPrefix = new RegExp(`${escapeRegExp(path.join(dirs.knowledgeDir, path.sep))}|${escapeRegExp(root + path.sep)}`, 'g');
+  const asEditorSeesIt = (problem: Problem): Problem => ({ ...problem, file: relativeName(path.resolve(problem.file)), message: problem.message.replace(folderPrefix, '') });
   const readIfPresent = (full: string) => (fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null);
 
   function commit(changes: Map<string, { before: string | null; after: string }>): EditResult {
@@ -96,7 +103,7 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
     // Only what this edit breaks refuses it: a file broken by hand elsewhere must not block every edit
     // made in the page (the edit is then written, and goes live once that file is fixed).
     const introduced = errorsAdded(loadKnowledge(dirs).problems, knowledge.problems);
-    if (introduced.length > 0) throw new KnowledgeRejectedError(introduced);
+    if (introduced.length > 0) throw new KnowledgeRejectedError(introduced.map(asEditorSeesIt));
     const stamp = now().toISOString().replace(/[:.]/g, '-');
     const files: WrittenFile[] = [];
     for (const [full, { before }] of changes) {
