@@ -91,7 +91,7 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
     // Keyed by the sender, not the conversation: two first messages arriving together start one conversation.
     return new Promise<void>((onDisk, failed) => {
       // The webhook is answered once the message is committed; a failed commit answers 500, and the provider sends it again.
-      const stored = () => store.afterCommit(onDisk, failed);
+      const stored = () => void committed(store).then(onDisk, failed);
       void chain(inbound, `${channel}:${user}`, async () => {
         const conversation =
           (await store.conversations.latestOnChannel(channel, user)) ?? (await store.conversations.createOnChannel(channel, user, config.defaultLanguage));
