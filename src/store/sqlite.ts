@@ -74,6 +74,16 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
     return nowIso;
   };
   const ping = db.prepare('SELECT 1');
+  // A callback that throws is a bug: surfaced as such, while the commit's other callbacks still run.
+  const guarded = (callback: () => void) => {
+    try {
+      callback();
+    } catch (error) {
+      setImmediate(() => {
+        throw error;
+      });
+    }
+  };
   const waiting: Array<{ send: () => void; lost?: (error: Error) => void }> = [];
   let grouping = false;
   let checkpointer: Checkpointer | undefined;
@@ -87,11 +97,11 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
       // In a setImmediate a throw would take the whole node down; acking what is not on disk would lose it.
       if (db.inTransaction) db.exec('ROLLBACK');
       options.onCommitError?.(error as Error);
-      for (const { lost } of waiting.splice(0)) lost?.(error as Error);
+      for (const { lost } of waiting.splice(0)) guarded(() => lost?.(error as Error));
       return;
     }
     options.onCommit?.((performance.now() - started) / 1000);
-    for (const { send } of waiting.splice(0)) send();
+    for (const { send } of waiting.splice(0)) guarded(send);
     checkpointer?.afterCommit();
   };
 
