@@ -31,11 +31,18 @@ export class WhatsAppAdapter extends BotAdapter {
     super();
   }
 
-  /** Whether Twilio signed this request: the signature covers the public URL and every posted parameter. */
+  /**
+   * Whether Twilio signed this request: the signature covers the public URL and every posted parameter.
+   * A URL with Twilio's connection overrides (`#rc=3&rp=ct,rt,5xx`, docs/channels.md) is checked with and
+   * without them: the fragment never reaches a server, and Twilio does not document whether it signs it.
+   */
   isSigned(req: Request): boolean {
     const signature = req.get('x-twilio-signature');
     const params = req.body as Record<string, string> | undefined;
-    return typeof signature === 'string' && typeof params === 'object' && params !== null && validateRequest(this.options.authToken, signature, this.options.webhookUrl, params);
+    if (typeof signature !== 'string' || typeof params !== 'object' || params === null) return false;
+    const { webhookUrl, authToken } = this.options;
+    const urls = webhookUrl.includes('#') ? [webhookUrl, webhookUrl.slice(0, webhookUrl.indexOf('#'))] : [webhookUrl];
+    return urls.some((url) => validateRequest(authToken, signature, url, params));
   }
 
   /**
