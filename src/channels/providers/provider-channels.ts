@@ -91,7 +91,11 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
     // Keyed by the sender, not the conversation: two first messages arriving together start one conversation.
     return new Promise<void>((onDisk, failed) => {
       // The webhook is answered once the message is committed; a failed commit answers 500, and the provider sends it again.
-      const stored = () => void committed(store).then(onDisk, failed);
+      let storing = false;
+      const stored = () => {
+        storing = true;
+        void committed(store).then(onDisk, failed);
+      };
       void chain(inbound, `${channel}:${user}`, async () => {
         const conversation =
           (await store.conversations.latestOnChannel(channel, user)) ?? (await store.conversations.createOnChannel(channel, user, config.defaultLanguage));
@@ -124,7 +128,8 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
         await turns.run({ conversationId: conversation.id, clientMessageId, text: choice?.label ?? text, choiceId: choice?.id ?? null, understood }, () => stored());
       }).catch((error: unknown) => {
         log.error({ err: error, channel }, `${channel} turn failed`);
-        failed(error);
+        // Once the message is stored, the webhook waits for its commit: a 500 would only bring a re-send.
+        if (!storing) failed(error);
       });
     });
   }
@@ -135,12 +140,16 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
    */
   function deliver(message: StoredMessage): void {
     if (message.kind === 'note' || message.sender === 'shopper') return;
-    void chain(outbound, message.conversationId, () => send(message)).catch((error: unknown) =>
+    // The commit that carries the message is the one open now: waited for in the chain, taken here, so a
+    // later group's failure is not blamed on a message already on disk.
+    const onDisk = committed(store);
+    onDisk.catch(() => undefined);
+    void chain(outbound, message.conversationId, () => send(message, onDisk)).catch((error: unknown) =>
       log.error({ err: error, messageId: message.id, conversationId: message.conversationId }, 'provider delivery failed'),
     );
   }
 
-  async function send(message: StoredMessage): Promise<void> {
+  async function send(message: StoredMessage, onDisk: Promise<void>): Promise<void> {
     const conversation = await store.conversations.get(message.conversationId);
     if (!conversation || conversation.channel === 'web' || !conversation.channelUser) return;
     const adapter = conversation.channel === 'whatsapp' ? whatsapp : messenger;
@@ -155,7 +164,7 @@ export function createProviderChannels(deps: ProviderChannelDeps): ProviderChann
       channelData: index === pieces.length - 1 && quickReplies.length > 0 ? { quickReplies } : undefined,
     }));
     const reference = { channelId: conversation.channel, conversation: { id: conversation.channelUser, isGroup: false, conversationType: 'personal', name: '' }, user: { id: conversation.channelUser, name: '' }, bot: { id: 'atento', name: 'atento' }, serviceUrl: '' };
-    await committed(store);
+    await onDisk;
     try {
       await adapter.continueConversation(reference, async (context) => void (await context.sendActivities(activities)));
     } catch (error) {
