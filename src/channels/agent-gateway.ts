@@ -8,9 +8,9 @@ import { ERRORS } from '../errors';
 import type { EventBus } from '../events';
 import type { AgentActionError, AgentActionResult, AgentUpdate, HandoffService } from '../handoff';
 import type { Logger } from '../observability';
-import type { Agent, AgentStore } from '../store';
+import { committed, type Agent, type AgentStore } from '../store';
 import { AGENTS_TOPIC, agentUpdateSchema, CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
-import { unsavedFrame } from './frames';
+import { closeAfterLostWrite } from './frames';
 import { startHeartbeat } from './heartbeat';
 import { AGENT_ERROR_MESSAGES, parseAgentFrame, toAgentMessage, type AgentClientFrame, type AgentErrorCode, type AgentServerFrame } from './agent-protocol';
 import { isOriginAllowed } from './origin';
@@ -81,26 +81,29 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
 
   // In the order frames were sent, each after the commit of what it shows (group commit).
   const send = (client: AgentSocket, pending: PendingFrame) => {
-    // Handled below once the outbox reaches it; until then a rejection must not count as unhandled.
+    // A frame built now shows the writes made so far: its commit is the one open now, not whichever is
+    // open once the outbox reaches it. A frame still being read shows what its read sees, so it waits
+    // for the commit open when the read ends.
+    const built = pending instanceof Promise ? null : committed(deps);
+    // Awaited below once the outbox reaches them; until then a rejection must not count as unhandled.
+    built?.catch(() => undefined);
     if (pending instanceof Promise) pending.catch(() => undefined);
-    client.outbox = client.outbox
-      .then(async () => {
-        const frame = await pending;
-        if (!frame) return;
-        const write = (shown: object | null) => {
-          if (shown && client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(shown));
-        };
-        deps.afterCommit(
-          () => write(frame),
-          () => write(unsavedFrame(frame, ERRORS.internal.message)),
-        );
-      })
-      .catch((error: unknown) => {
+    client.outbox = client.outbox.then(async () => {
+      let frame: AgentServerFrame | undefined;
+      try {
+        frame = await pending;
+      } catch (error) {
         log.error({ err: error, agentId: client.agent.id }, 'agent frame could not be built');
-        deps.afterCommit(() => {
-          if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify({ type: 'error', code: 'internal', message: ERRORS.internal.message }));
-        });
-      });
+        frame = { type: 'error', code: 'internal', message: ERRORS.internal.message };
+      }
+      if (!frame) return;
+      try {
+        await (built ?? committed(deps));
+      } catch {
+        return closeAfterLostWrite(client.ws);
+      }
+      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+    });
   };
   const sendError = (client: AgentSocket, code: AgentErrorCode, message: string, clientMessageId?: string) =>
     send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
@@ -199,7 +202,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         if (text.length > config.limits.maxMessageChars) {
           return sendError(client, 'message_too_long', `The message is longer than ${config.limits.maxMessageChars} characters.`, frame.clientMessageId);
         }
-        const stored = frame.type === 'message' ? await handoff.reply(agentId, frame.conversationId, text, frame.clientMessageId) : await handoff.note(agentId, frame.conversationId, text);
+        const stored = frame.type === 'message' ? await handoff.reply(agentId, frame.conversationId, text, frame.clientMessageId) : await handoff.note(agentId, frame.conversationId, text, frame.clientMessageId);
         if (typeof stored === 'string') return refuse(client, stored, frame.clientMessageId);
         return send(client, { type: 'ack', clientMessageId: frame.clientMessageId, messageId: stored.id });
       }
@@ -259,15 +262,13 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
     const parsed = parseAgentFrame(String(data));
     if (!parsed.ok) return sendError(client, parsed.code, parsed.message, parsed.clientMessageId);
     // Parsed first so a refused reply carries its id and the console can give the text back.
-    if (!limiter.take(client.agent.id)) {
-      const clientMessageId = 'clientMessageId' in parsed.frame ? parsed.frame.clientMessageId : undefined;
-      return sendError(client, 'rate_limited', ERRORS.rate_limited.message, clientMessageId);
-    }
+    const clientMessageId = 'clientMessageId' in parsed.frame ? parsed.frame.clientMessageId : undefined;
+    if (!limiter.take(client.agent.id)) return sendError(client, 'rate_limited', ERRORS.rate_limited.message, clientMessageId);
     try {
       await handleFrame(client, parsed.frame);
     } catch (error) {
       log.error({ err: error, frame: parsed.frame.type, agentId: client.agent.id }, 'agent frame failed');
-      sendError(client, 'internal', ERRORS.internal.message);
+      sendError(client, 'internal', ERRORS.internal.message, clientMessageId);
     }
   }
 

@@ -1,3 +1,4 @@
+import { WebSocket } from 'ws';
 import type { z } from 'zod';
 
 export type FrameParseResult<Frame> =
@@ -31,11 +32,15 @@ export function parseFrame<Frame>(raw: string, types: readonly string[], schema:
   return { ok: true, frame: result.data };
 }
 
+/** WebSocket close code 1012, "service restart": the client reconnects (the widget and the console do, with back-off). */
+export const SERVICE_RESTART = 1012;
+
 /**
- * What a client hears instead of a frame whose group commit failed (its writes were rolled back): an
- * acknowledged message becomes a refused one, which the client still holds and sends again. Any other
- * frame showed what is no longer there, so nothing replaces it.
+ * What a socket hears when the group commit behind a frame for it failed (disk full, I/O error: its writes
+ * were rolled back): it is closed, so the client reconnects, is shown what is stored, and sends again what
+ * was not acknowledged. No single frame could stand in: a lost `welcome`, `ack`, `ok` or refusal each
+ * leaves the client waiting for an answer that will not come.
  */
-export function unsavedFrame(frame: { type: string; clientMessageId?: string }, message: string): { type: 'error'; code: 'internal'; message: string; clientMessageId: string } | null {
-  return frame.type === 'ack' && frame.clientMessageId ? { type: 'error', code: 'internal', message, clientMessageId: frame.clientMessageId } : null;
+export function closeAfterLostWrite(ws: WebSocket): void {
+  if (ws.readyState === WebSocket.OPEN) ws.close(SERVICE_RESTART, 'a write was lost; reconnect');
 }

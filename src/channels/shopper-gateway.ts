@@ -16,7 +16,7 @@ import { clientAddress, proxyTrust } from './client-address';
 import { coalescingWrites } from './coalesce';
 import { isOriginAllowed } from './origin';
 import { CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
-import { unsavedFrame } from './frames';
+import { closeAfterLostWrite, SERVICE_RESTART } from './frames';
 import { startHeartbeat } from './heartbeat';
 import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
 import { RateLimiter, sharedRateLimiter, type WindowLimiter } from './rate-limit';
@@ -36,8 +36,6 @@ export const SHOPPER_SOCKET_PATH = '/ws/shopper';
 const HARD_FRAME_FACTOR = 4;
 /** How long a shutdown waits for turns in progress (SIGTERM must exit within 5 s). */
 const DRAIN_MS = 3000;
-/** WebSocket close code 1012, "service restart": clients reconnect. */
-const SERVICE_RESTART = 1012;
 
 const FALLBACK_GREETING: Record<Lang, string> = { es: '¡Hola! ¿En qué te puedo ayudar?', en: 'Hi! How can I help you?' };
 
@@ -167,14 +165,13 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   // Every frame waits for the writes before it to be committed (group commit), so frames keep their
   // order and nothing is shown, acknowledged or numbered before it is on disk.
   const send = (client: ShopperSocket, frame: ServerFrame) => {
-    const write = (shown: ServerFrame | null) => {
-      if (!shown || client.ws.readyState !== WebSocket.OPEN) return;
-      client.coalesce();
-      client.ws.send(JSON.stringify(shown));
-    };
     store.afterCommit(
-      () => write(frame),
-      () => write(unsavedFrame(frame, ERRORS.internal.message)),
+      () => {
+        if (client.ws.readyState !== WebSocket.OPEN) return;
+        client.coalesce();
+        client.ws.send(JSON.stringify(frame));
+      },
+      () => closeAfterLostWrite(client.ws),
     );
   };
   const sendError = (client: ShopperSocket, code: ErrorCode, message: string = ERRORS[code].message, clientMessageId?: string) =>

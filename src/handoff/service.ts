@@ -429,11 +429,15 @@ export class HandoffService {
   }
 
   /** A private note: stored and shown to agents only; the shopper gateway never delivers notes. */
-  async note(agentId: string, conversationId: string, text: string): Promise<StoredMessage | AgentActionError> {
+  async note(agentId: string, conversationId: string, text: string, clientMessageId: string): Promise<StoredMessage | AgentActionError> {
     // Like a reply: only in the agent's own chat (docs/protocol.md), not in a colleague's or a closed one.
     const owned = await this.ownedConversation(agentId, conversationId);
     if (typeof owned === 'string') return owned;
-    return this.post(conversationId, 'agent', text, owned.lang, { kind: 'note', authorName: await this.agentName(agentId) });
+    const authorName = await this.agentName(agentId);
+    const earlier = await this.store.messages.findByClientId(conversationId, clientMessageId);
+    // The console sends again what was not acknowledged when it reconnects: stored once, as a reply is.
+    if (earlier?.sender === 'agent' && earlier.kind === 'note' && earlier.authorName === authorName) return earlier;
+    return this.post(conversationId, 'agent', text, owned.lang, { kind: 'note', authorName, clientMessageId: earlier ? undefined : clientMessageId });
   }
 
   async resolve(agentId: string, conversationId: string): Promise<AgentActionResult> {

@@ -9,7 +9,7 @@ import { alertNewChat, clearTitleAlert } from './notify';
 import { privacyPanel } from './privacy';
 import { AgentSocket } from './socket';
 import { teamStatus, wireTeamNav } from './team-nav';
-import { ticketAnswered, ticketCard, ticketRefused, ticketReplyStored } from './tickets';
+import { ticketAnswered, ticketCard, ticketRefused, ticketReplyStored, ticketsInterrupted } from './tickets';
 
 /**
  * The agent console: queue, my chats and tickets on the left; the open conversation in the middle
@@ -49,6 +49,7 @@ const unacknowledged = new Map<string, { conversationId: string; mode: typeof st
 
 const socket = new AgentSocket(onFrame, (connection) => {
   state.connection = connection;
+  if (connection === 'offline' && ticketsInterrupted(t('ticket.interrupted'))) renderSidebar();
   renderHeader();
 });
 
@@ -111,6 +112,10 @@ function onFrame(frame: AgentServerFrame): void {
       state.me = frame.agent;
       Object.assign(state, { queue: frame.queue, chats: frame.chats, tickets: frame.tickets, agents: frame.agents, emailConfigured: frame.emailConfigured });
       for (const chat of frame.chats) socket.send({ type: 'open', conversationId: chat.conversationId });
+      // Sent before the connection dropped and never acknowledged: the server keeps one of each id.
+      for (const [clientMessageId, { conversationId, mode, text }] of unacknowledged) {
+        socket.send({ type: mode === 'note' ? 'note' : 'message', conversationId, clientMessageId, text });
+      }
       if (!state.selected && frame.chats[0]) state.selected = frame.chats[0].conversationId;
       if (frame.chats.length === 0 && frame.queue.length > 0) state.tab = 'queue';
       return renderAll();

@@ -32,6 +32,14 @@ export function ticketRefused(ticketId: number, message: string): void {
   refusals.set(ticketId, message);
 }
 
+/** The socket dropped before the server answered: the reply may or may not have gone, so the agent checks. */
+export function ticketsInterrupted(message: string): boolean {
+  for (const ticketId of sending) refusals.set(ticketId, message);
+  const any = sending.size > 0;
+  sending.clear();
+  return any;
+}
+
 export function ticketCard(ticket: Ticket, context: TicketContext): HTMLElement {
   const when = ticket.answeredAt ? ` · ${ticket.answeredBy ? `${ticket.answeredBy} · ` : ''}${formatDate(ticket.answeredAt)} ${formatTime(ticket.answeredAt)}` : '';
   return h(
