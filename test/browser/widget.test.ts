@@ -365,17 +365,13 @@ test('nobody online: the leave-a-message form shows a "Cancelar" button that clo
 });
 
 test('a "did you mean…?" question is answered once: the picked option stays marked and no option takes a second click', async () => {
-  const ambiguous = ['tarjeta', 'pago', 'envío', 'cuenta', 'pedido', 'problema', 'cambio'].find((text) => {
-    const decision = engineHost.current().respond(text, { lang: 'es' });
-    return decision.action === 'clarify' && decision.options.length >= 2;
-  });
-  expect(ambiguous).toBeDefined();
+  const ambiguous = ambiguousQuestion();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
   const page = await context.newPage();
   const problems = collectPageProblems(page);
   await page.goto(`${server.httpUrl}/`);
   await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
-  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill(ambiguous!);
+  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill(ambiguous);
   await page.keyboard.press('Enter');
   // The options have no heading; the greeting's suggestions and related questions do.
   const options = page.locator('.msg.from-bot[data-id] .choices').filter({ hasNot: page.locator('p') }).last().locator('.chip');
@@ -394,8 +390,43 @@ test('a "did you mean…?" question is answered once: the picked option stays ma
   await page.getByRole('textbox', { name: 'Tu mensaje' }).fill('gracias');
   await page.keyboard.press('Enter');
   await page.locator('.msg.from-shopper', { hasText: 'gracias' }).locator('.sending').waitFor({ state: 'detached' });
-  expect(await page.locator('.msg.from-shopper').allInnerTexts()).toEqual([expect.stringContaining(ambiguous!), expect.stringContaining(picked), expect.stringContaining('gracias')]);
+  expect(await page.locator('.msg.from-shopper').allInnerTexts()).toEqual([expect.stringContaining(ambiguous), expect.stringContaining(picked), expect.stringContaining('gracias')]);
   expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('a refused pick opens the question\'s options again, and another pick is answered', async () => {
+  const ambiguous = ambiguousQuestion();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await context.newPage();
+  // The first pick reaches the server with an id it does not know, as a stale option would: refused, `unknown_choice`.
+  let spoiled = false;
+  await page.routeWebSocket(/\/ws\/shopper/, (widgetSide) => {
+    const upstream = widgetSide.connectToServer();
+    widgetSide.onMessage((raw) => {
+      const frame = JSON.parse(String(raw)) as { type: string; id?: string };
+      if (frame.type === 'choice' && !spoiled) {
+        spoiled = true;
+        return upstream.send(JSON.stringify({ ...frame, id: 'no-such-entry' }));
+      }
+      upstream.send(raw);
+    });
+  });
+  await page.goto(`${server.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill(ambiguous);
+  await page.keyboard.press('Enter');
+  const options = page.locator('.msg.from-bot[data-id] .choices').filter({ hasNot: page.locator('p') }).last().locator('.chip');
+  await options.first().waitFor();
+  const answered = await answers(page).count();
+  await options.nth(1).click();
+  await page.locator('.msg.from-shopper.failed').waitFor();
+  expect(await options.evaluateAll((chips) => chips.map((chip) => [(chip as HTMLButtonElement).disabled, chip.getAttribute('aria-pressed')]))).toEqual(
+    (await options.allInnerTexts()).map(() => [false, null]),
+  );
+  await options.first().click();
+  await answers(page).nth(answered).waitFor();
+  expect(await options.first().getAttribute('aria-pressed')).toBe('true');
   await context.close();
 });
 
@@ -414,3 +445,13 @@ test('a paste longer than a message can be says that it was cut', async () => {
   expect((await input.inputValue()).length).toBe(2000);
   await context.close();
 });
+
+/** A one-word question the default content answers with "did you mean…?" options. */
+function ambiguousQuestion(): string {
+  const ambiguous = ['tarjeta', 'pago', 'envío', 'cuenta', 'pedido', 'problema', 'cambio'].find((text) => {
+    const decision = engineHost.current().respond(text, { lang: 'es' });
+    return decision.action === 'clarify' && decision.options.length >= 2;
+  });
+  expect(ambiguous).toBeDefined();
+  return ambiguous!;
+}

@@ -79,6 +79,8 @@ class ChatWidget {
   private readonly session: SessionStore;
   private readonly byId = new Map<number, HTMLElement>();
   private readonly pending = new Map<string, HTMLElement>();
+  /** A picked option's bubble → its question's options: opened again if the pick is refused. */
+  private readonly pickedFrom = new WeakMap<HTMLElement, HTMLElement>();
   /** Messages the server shed (`busy`) that the connection is re-sending. */
   private readonly shed = new Set<string>();
   private conversationId: string | null = null;
@@ -416,6 +418,11 @@ class ChatWidget {
       this.markSent(bubble);
       bubble.classList.add('failed');
       bubble.appendChild(el('span', 'author', this.t.notSent));
+      // A refused pick answered nothing: the question's options are open again.
+      for (const option of this.pickedFrom.get(bubble)?.querySelectorAll('button') ?? []) {
+        option.disabled = false;
+        option.removeAttribute('aria-pressed');
+      }
     }
   }
 
@@ -445,8 +452,9 @@ class ChatWidget {
       const button = el('button', 'chip', choice.label);
       button.type = 'button';
       button.addEventListener('click', () => {
-        this.sendChoice(choice);
+        const bubble = this.sendChoice(choice);
         if (!once) return;
+        this.pickedFrom.set(bubble, group);
         for (const other of group.querySelectorAll('button')) {
           other.disabled = true;
           other.setAttribute('aria-pressed', String(other === button));
@@ -491,20 +499,22 @@ class ChatWidget {
     this.connection.sendReliable({ type: 'message', clientMessageId, text });
   }
 
-  private sendChoice(choice: Choice): void {
+  private sendChoice(choice: Choice): HTMLElement {
     const clientMessageId = newClientMessageId();
-    this.addPending(clientMessageId, choice.label);
+    const bubble = this.addPending(clientMessageId, choice.label);
     this.connection.sendReliable({ type: 'choice', clientMessageId, id: choice.id });
     this.input.focus();
+    return bubble;
   }
 
-  private addPending(clientMessageId: string, text: string): void {
+  private addPending(clientMessageId: string, text: string): HTMLElement {
     this.notice.hidden = true;
     const bubble = this.addMessageElement('shopper', text);
     bubble.classList.add('pending');
     bubble.appendChild(el('span', 'author sending', this.t.sending));
     this.pending.set(clientMessageId, bubble);
     if (this.status === 'bot') this.showTyping(true);
+    return bubble;
   }
 
   private requestHuman(): void {
