@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadKnowledge, type KnowledgeDirs } from './load';
 import { ID_PATTERN, parseEntries } from './parse-entries';
+import { problemMessage } from './problems';
 import type { Lang, Problem } from './types';
 import { KnowledgeEditError, addPhrasings, appendFaq, hasBrokenCharacter, type NewFaq } from './write-entries';
 
@@ -94,7 +95,10 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
   const relativeName = (full: string) => path.relative(root, full).split(path.sep).join('/');
   // The page names files as the editor picks them ("es/tienda.md"), never by the server's own paths.
   const folderPrefix = new RegExp(`${escapeRegExp(path.join(dirs.knowledgeDir, path.sep))}|${escapeRegExp(root + path.sep)}`, 'g');
-  const asEditorSeesIt = (problem: Problem): Problem => ({ ...problem, file: relativeName(path.resolve(problem.file)), message: problem.message.replace(folderPrefix, '') });
+  const asEditorSeesIt = (problem: Problem): Problem => {
+    const values = Object.fromEntries(Object.entries(problem.values).map(([name, value]) => [name, typeof value === 'string' ? value.replace(folderPrefix, '') : value]));
+    return { ...problem, file: relativeName(path.resolve(problem.file)), values, message: problemMessage({ code: problem.code, values }, 'en') };
+  };
   const readIfPresent = (full: string) => (fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null);
 
   function commit(changes: Map<string, { before: string | null; after: string }>): EditResult {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseEntries } from './parse-entries';
+import { problem } from './problems';
 import { parseSynonyms } from './parse-synonyms';
 import { loadShopValues, type ShopCountry } from './shop-values';
 import { validateKnowledge } from './validate';
@@ -34,7 +35,7 @@ export function loadKnowledge(dirs: KnowledgeDirs, overrides: ReadonlyMap<string
   ];
   for (const { dir, kind } of sources) {
     if (!isDirectory(dir)) {
-      problems.push({ file: dir, line: 0, severity: 'error', message: `folder not found: create it or point the configuration at the right folder` });
+      problems.push(problem({ file: dir, line: 0 }, 'error', 'folder_missing'));
       continue;
     }
     for (const lang of LANGUAGES) {
@@ -45,14 +46,14 @@ export function loadKnowledge(dirs: KnowledgeDirs, overrides: ReadonlyMap<string
         if (text === null) continue;
         hash.update(`${file}\0${text}\0`);
         if (!isText(text)) {
-          problems.push({ file, line: 0, severity: 'error', message: 'not UTF-8 text (a binary file or another encoding): save it as UTF-8 markdown, or remove it' });
+          problems.push(problem({ file, line: 0 }, 'error', 'not_utf8'));
           continue;
         }
         const parsed = parseEntries(text, file, lang, kind);
         entries.push(...parsed.entries);
         problems.push(...parsed.problems);
         if (parsed.entries.length === 0 && parsed.problems.length === 0) {
-          problems.push({ file, line: 0, severity: 'warning', message: 'no entries found: each entry starts with a line "## Question" (see knowledge/README.md)' });
+          problems.push(problem({ file, line: 0 }, 'warning', 'no_entries'));
         }
       }
       const synonymsFile = path.join(langDir, SYNONYMS_FILE);
@@ -95,7 +96,7 @@ function readText(file: string, problems: Problem[]): string | null {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
-    problems.push({ file, line: 0, severity: 'error', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'}): check that it exists and is readable` });
+    problems.push(problem({ file, line: 0 }, 'error', 'unreadable', { code: (error as NodeJS.ErrnoException).code ?? 'error' }));
     return null;
   }
 }

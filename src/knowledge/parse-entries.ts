@@ -1,3 +1,4 @@
+import { problem } from './problems';
 import type { Entry, Lang, Problem } from './types';
 
 /**
@@ -43,7 +44,6 @@ export function parseEntries(text: string, file: string, lang: Lang, kind: Entry
   const entries: Entry[] = [];
   const problems: Problem[] = [];
   let draft: Draft | null = null;
-  const error = (line: number, message: string): Problem => ({ file, line, message, severity: 'error' });
 
   const finish = () => {
     if (!draft) return;
@@ -61,7 +61,7 @@ export function parseEntries(text: string, file: string, lang: Lang, kind: Entry
     if (entryHeading && !line.startsWith('###')) {
       finish();
       draft = { line: lineNo, question: entryHeading[1].trim(), fields: {}, phrasings: [], answerLines: [], section: 'fields', problems: [] };
-      if (!draft.question) draft.problems.push(error(lineNo, 'empty "## " heading: write the main question after "## "'));
+      if (!draft.question) draft.problems.push(problem({ file, line: lineNo }, 'error', 'empty_heading'));
       return;
     }
     if (!draft) return; // a file title or introduction before the first entry
@@ -74,7 +74,7 @@ export function parseEntries(text: string, file: string, lang: Lang, kind: Entry
         return;
       }
       if (current.section !== 'answer') {
-        current.problems.push(error(lineNo, `unknown section "${sectionHeading[1].trim()}": use "### Phrasings" (or "### Frases") and "### Answer" (or "### Respuesta")`));
+        current.problems.push(problem({ file, line: lineNo }, 'error', 'unknown_section', { section: sectionHeading[1].trim() }));
         return;
       }
     }
@@ -86,17 +86,17 @@ export function parseEntries(text: string, file: string, lang: Lang, kind: Entry
     if (current.section === 'phrasings') {
       const item = /^\s*[-*]\s+(.*)$/.exec(line);
       if (item && item[1].trim()) current.phrasings.push(item[1].trim());
-      else current.problems.push(error(lineNo, 'a phrasing must be a list item: start the line with "- "'));
+      else current.problems.push(problem({ file, line: lineNo }, 'error', 'phrasing_not_listed'));
       return;
     }
     const field = /^([\p{L}\w-]+)\s*:\s*(.*)$/u.exec(line.trim());
     const key = field ? FIELD_ALIASES[normalizeKey(field[1])] : undefined;
     if (!field) {
-      current.problems.push(error(lineNo, 'expected a field such as "id: shipping-time", or "### Phrasings" / "### Answer"'));
+      current.problems.push(problem({ file, line: lineNo }, 'error', 'field_expected'));
     } else if (!key) {
-      current.problems.push(error(lineNo, `unknown field "${field[1]}": known fields are id, tags, related, escalate`));
+      current.problems.push(problem({ file, line: lineNo }, 'error', 'unknown_field', { field: field[1] }));
     } else if (current.fields[key]) {
-      current.problems.push(error(lineNo, `"${key}" is given twice in this entry (first on line ${current.fields[key]!.line}): keep one`));
+      current.problems.push(problem({ file, line: lineNo }, 'error', 'field_twice', { field: key, first: current.fields[key]!.line }));
     } else {
       current.fields[key] = { value: field[2].trim(), line: lineNo };
     }
@@ -106,25 +106,24 @@ export function parseEntries(text: string, file: string, lang: Lang, kind: Entry
 }
 
 function toEntry(draft: Draft, file: string, lang: Lang, kind: Entry['kind']): Entry | null {
-  const error = (line: number, message: string) => draft.problems.push({ file, line, message, severity: 'error' });
   const id = draft.fields.id?.value ?? '';
-  if (!draft.fields.id) error(draft.line, `entry "${draft.question}" has no id: add a line such as "id: shipping-time" under the heading`);
-  else if (!ID_PATTERN.test(id)) error(draft.fields.id.line, `id "${id}" may only use lowercase letters, digits and "-" (e.g. "shipping-time")`);
+  if (!draft.fields.id) draft.problems.push(problem({ file, line: draft.line }, 'error', 'id_missing', { question: draft.question }));
+  else if (!ID_PATTERN.test(id)) draft.problems.push(problem({ file, line: draft.fields.id.line }, 'error', 'id_malformed', { id }));
 
   const answer = draft.answerLines.join('\n').trim();
-  if (!answer) error(draft.line, `entry "${id || draft.question}" has no answer: add "### Answer" followed by the text`);
+  if (!answer) draft.problems.push(problem({ file, line: draft.line }, 'error', 'answer_missing', { entry: id || draft.question }));
 
   let escalate = false;
   const escalateField = draft.fields.escalate;
   if (escalateField) {
     const word = escalateField.value.toLowerCase();
     if (TRUE_WORDS.has(word)) escalate = true;
-    else if (!FALSE_WORDS.has(word)) error(escalateField.line, `escalate must be "true" or "false", not "${escalateField.value}"`);
+    else if (!FALSE_WORDS.has(word)) draft.problems.push(problem({ file, line: escalateField.line }, 'error', 'escalate_malformed', { value: escalateField.value }));
   }
 
   const related = splitList(draft.fields.related?.value);
   const badRelated = related.filter((r) => !ID_PATTERN.test(r));
-  if (badRelated.length > 0) error(draft.fields.related!.line, `related ids must look like "order-tracking": fix ${badRelated.map((r) => `"${r}"`).join(', ')}`);
+  if (badRelated.length > 0) draft.problems.push(problem({ file, line: draft.fields.related!.line }, 'error', 'related_malformed', { ids: badRelated.map((r) => `"${r}"`).join(', ') }));
 
   if (draft.problems.some((p) => p.severity === 'error')) return null;
   return {

@@ -1,3 +1,4 @@
+import { problem } from './problems';
 import type { Problem, SynonymGroup } from './types';
 
 /** Parses a synonyms.txt file: `canonical: variant, variant` per line, `#` starts a comment. */
@@ -12,19 +13,19 @@ export function parseSynonyms(text: string, file: string): { groups: SynonymGrou
     if (!line) return;
     const match = /^([^:]+):(.*)$/.exec(line);
     if (!match) {
-      problems.push({ file, line: lineNo, severity: 'error', message: 'expected "canonical: variant, variant" (a colon after the main word)' });
+      problems.push(problem({ file, line: lineNo }, 'error', 'synonym_colon'));
       return;
     }
     const canonical = clean(match[1]);
     const variants = match[2].split(',').map(clean).filter((v) => v && v !== canonical);
     if (!canonical || variants.length === 0) {
-      problems.push({ file, line: lineNo, severity: 'error', message: `"${line}" needs a main word and at least one variant after the colon` });
+      problems.push(problem({ file, line: lineNo }, 'error', 'synonym_variants', { line }));
       return;
     }
     for (const word of [canonical, ...variants]) {
       const previous = firstSeen.get(word);
       if (previous !== undefined) {
-        problems.push({ file, line: lineNo, severity: 'warning', message: `"${word}" already appears on line ${previous}: a word belongs to one group only` });
+        problems.push(problem({ file, line: lineNo }, 'warning', 'synonym_repeated', { word, first: previous }));
       } else {
         firstSeen.set(word, lineNo);
       }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { problem } from './problems';
 import { LANGUAGES, type Lang, type Problem } from './types';
 
 /** Countries with a demo profile in knowledge/regions/<code>.json. */
@@ -42,22 +43,22 @@ function parseValues(text: string, file: string, problems: Problem[]): Array<[La
   try {
     data = JSON.parse(text);
   } catch (error) {
-    problems.push({ file, line: 0, severity: 'error', message: `not valid JSON (${(error as Error).message}): fix it; its values are not used until then` });
+    problems.push(problem({ file, line: 0 }, 'error', 'values_json', { reason: (error as Error).message }));
     return [];
   }
   if (!isObject(data)) {
-    problems.push({ file, line: 0, severity: 'error', message: 'expected an object such as {"es": {"payment-cards": "Visa"}, "en": {…}}' });
+    problems.push(problem({ file, line: 0 }, 'error', 'values_shape'));
     return [];
   }
   const found: Array<[Lang, string, string]> = [];
   for (const [lang, byKey] of Object.entries(data)) {
     if (!(LANGUAGES as readonly string[]).includes(lang) || !isObject(byKey)) {
-      problems.push({ file, line: 0, severity: 'warning', message: `"${lang}" ignored: top-level keys are languages (${LANGUAGES.join(', ')}) holding {"key": "text"}` });
+      problems.push(problem({ file, line: 0 }, 'warning', 'values_lang', { lang, langs: LANGUAGES.join(', ') }));
       continue;
     }
     for (const [key, value] of Object.entries(byKey)) {
       if (!KEY.test(key) || typeof value !== 'string' || !value.trim() || value.length > MAX_VALUE) {
-        problems.push({ file, line: 0, severity: 'warning', message: `${lang}.${key} ignored: keys are lowercase-with-dashes and values non-empty text of at most ${MAX_VALUE} characters` });
+        problems.push(problem({ file, line: 0 }, 'warning', 'values_entry', { key: `${lang}.${key}`, max: MAX_VALUE }));
         continue;
       }
       found.push([lang as Lang, key, value.trim()]);

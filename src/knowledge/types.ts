@@ -1,3 +1,4 @@
+import type { ProblemCode } from './problems';
 import type { ShopValues } from './shop-values';
 
 /** Languages the bot speaks. Adding one means a folder in knowledge/ and intents/ and a stemmer in src/nlp. */
@@ -36,8 +37,12 @@ export interface Entry {
 }
 
 export interface Problem extends SourceRef {
-  message: string;
   severity: 'error' | 'warning';
+  /** What is wrong, for `problemMessage` to tell in a language (src/knowledge/problems.ts). */
+  code: ProblemCode;
+  values: Record<string, string | number>;
+  /** In English: what the CLI and the logs print. */
+  message: string;
 }
 
 /** Equivalent words or phrases; the first is the canonical form the matcher sees. */

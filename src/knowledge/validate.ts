@@ -1,3 +1,4 @@
+import { problem } from './problems';
 import type { Entry, Problem } from './types';
 
 const MIN_PHRASINGS = 3;
@@ -6,6 +7,7 @@ const MIN_PHRASINGS = 3;
 export function validateKnowledge(all: Entry[]): { entries: Entry[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const at = (entry: Entry) => ({ file: entry.source.file, line: entry.source.line });
+  const where = (entry: Entry) => `${entry.source.file}:${entry.source.line}`;
   const byKey = new Map<string, Entry>();
   const entries: Entry[] = [];
 
@@ -13,7 +15,7 @@ export function validateKnowledge(all: Entry[]): { entries: Entry[]; problems: P
     const key = `${entry.lang}:${entry.id}`;
     const first = byKey.get(key);
     if (first) {
-      problems.push({ ...at(entry), severity: 'error', message: `id "${entry.id}" is already used in ${first.source.file}:${first.source.line}: give this entry another id (ids are unique per language)` });
+      problems.push(problem(at(entry), 'error', 'id_taken', { id: entry.id, first: where(first) }));
       continue;
     }
     byKey.set(key, entry);
@@ -25,23 +27,23 @@ export function validateKnowledge(all: Entry[]): { entries: Entry[]; problems: P
   for (const entry of entries) {
     const other = kindById.get(entry.id);
     if (other && other.kind !== entry.kind) {
-      problems.push({ ...at(entry), severity: 'error', message: `id "${entry.id}" names both a FAQ and an intent (${other.source.file}:${other.source.line}): rename one` });
+      problems.push(problem(at(entry), 'error', 'id_faq_and_intent', { id: entry.id, other: where(other) }));
     }
     kindById.set(entry.id, entry);
 
     for (const related of entry.related) {
       if (!byKey.has(`${entry.lang}:${related}`)) {
-        problems.push({ ...at(entry), severity: 'warning', message: `related id "${related}" does not exist in ${entry.lang}: fix the id or add that entry` });
+        problems.push(problem(at(entry), 'warning', 'related_missing', { related, lang: entry.lang }));
       }
     }
     if (entry.kind === 'faq' && entry.phrasings.length < MIN_PHRASINGS) {
-      problems.push({ ...at(entry), severity: 'warning', message: `"${entry.id}" has ${entry.phrasings.length} phrasings: add at least ${MIN_PHRASINGS} (5 or more is better) so the bot recognises other wordings` });
+      problems.push(problem(at(entry), 'warning', 'few_phrasings', { id: entry.id, count: entry.phrasings.length, minimum: MIN_PHRASINGS }));
     }
     for (const phrasing of [entry.question, ...entry.phrasings]) {
       const key = `${entry.lang}:${comparisonKey(phrasing)}`;
       const owner = phrasingOwner.get(key);
       if (owner && owner.id !== entry.id) {
-        problems.push({ ...at(entry), severity: 'warning', message: `"${phrasing}" is also a phrasing of "${owner.id}" (${owner.source.file}:${owner.source.line}): keep it in one entry only` });
+        problems.push(problem(at(entry), 'warning', 'phrasing_shared', { phrasing, owner: owner.id, where: where(owner) }));
       }
       phrasingOwner.set(key, entry);
     }
@@ -53,7 +55,7 @@ export function validateKnowledge(all: Entry[]): { entries: Entry[]; problems: P
   for (const entry of entries) {
     const missing = [...allLangs].filter((lang) => !langsById.get(entry.id)!.has(lang));
     if (missing.length > 0) {
-      problems.push({ ...at(entry), severity: 'warning', message: `"${entry.id}" has no translation in ${missing.join(', ')}: add an entry with the same id there` });
+      problems.push(problem(at(entry), 'warning', 'translation_missing', { id: entry.id, langs: missing.join(', ') }));
     }
   }
   return { entries, problems };

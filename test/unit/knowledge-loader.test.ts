@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadKnowledge, parseEntries, parseSynonyms, findPlaceholders, renderPlaceholders } from '../../src/knowledge';
+import { loadKnowledge, parseEntries, parseSynonyms, findPlaceholders, renderPlaceholders, problemMessage } from '../../src/knowledge';
 
 const GOOD = `# Envíos
 
@@ -70,6 +70,18 @@ describe('parseEntries', () => {
         expect.stringMatching(/^1: entry "Bad_Id" has no answer/),
       ]),
     );
+  });
+
+  it('tells the same problems in Spanish for the knowledge page, with the same values', () => {
+    const text = ['## Q1', 'id: Bad_Id', 'colour: red', 'escalate: maybe', '### Phrasings', 'not a list item', '### Answer', ''].join('\n');
+    const told = parseEntries(text, 'f.md', 'es', 'faq').problems.map((p) => `${p.line}: ${problemMessage(p, 'es')}`);
+    expect(told).toEqual([
+      '3: campo desconocido "colour": los campos son id, tags, related, escalate',
+      '6: cada frase va en una lista: empieza la línea con "- "',
+      '2: el id "Bad_Id" solo puede tener minúsculas sin tilde, números y "-" (por ejemplo "tiempo-de-envio")',
+      '1: la entrada "Bad_Id" no tiene respuesta: añade "### Respuesta" y después el texto',
+      '4: escalate debe ser "true" o "false", no "maybe"',
+    ]);
   });
 
   it('reads the first entry of a file saved with a byte-order mark (some Windows editors add one)', () => {

@@ -1,5 +1,6 @@
 import type { KnowledgeGap } from '../../../src/gaps';
 import type { KnowledgeStatus } from '../../../src/engine';
+import { problemMessage } from '../../../src/knowledge/problems';
 import type { Problem } from '../../../src/knowledge/types';
 import { renderRichText } from '../../src/rich-text';
 import { formatDate, formatTime, h, replaceChildren } from './dom';
@@ -40,7 +41,8 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 }
 
 const percent = (value: number) => `${Math.round(value * 100)} %`;
-const problemLine = (p: Problem) => h('li', { class: p.severity === 'error' ? 'kb-error' : 'kb-warning' }, `${p.file}:${p.line}: ${p.message}`);
+// The page is in Spanish: so are the loader's problems (the CLI prints them in English).
+const problemLine = (p: Problem) => h('li', { class: p.severity === 'error' ? 'kb-error' : 'kb-warning' }, `${p.file}:${p.line}: ${problemMessage(p, 'es')}`);
 const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
 
 async function loadStatus(): Promise<void> {

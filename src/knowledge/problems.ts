@@ -1,0 +1,138 @@
+import type { Lang, Problem, SourceRef } from './types';
+
+/**
+ * What the loader tells an editor, in each language: the CLI and the logs print English, the knowledge
+ * page the editor's language. A problem keeps its code and values, so it can be told again in another
+ * language after it crossed the engine thread or was rewritten with relative file names.
+ */
+
+const say = <Values>(en: (values: Values) => string, es: (values: Values) => string) => ({ en, es });
+
+const TEXTS = {
+  folder_missing: say<Record<string, never>>(
+    () => 'folder not found: create it or point the configuration at the right folder',
+    () => 'no existe la carpeta: créala o indica la carpeta correcta en la configuración',
+  ),
+  not_utf8: say<Record<string, never>>(
+    () => 'not UTF-8 text (a binary file or another encoding): save it as UTF-8 markdown, or remove it',
+    () => 'no es texto UTF-8 (un archivo binario u otra codificación): guárdalo como markdown UTF-8 o bórralo',
+  ),
+  unreadable: say<{ code: string }>(
+    ({ code }) => `cannot read the file (${code}): check that it exists and is readable`,
+    ({ code }) => `no se puede leer el archivo (${code}): revisa que exista y se pueda leer`,
+  ),
+  no_entries: say<Record<string, never>>(
+    () => 'no entries found: each entry starts with a line "## Question" (see knowledge/README.md)',
+    () => 'no tiene entradas: cada entrada empieza con una línea "## Pregunta" (ver knowledge/README.md)',
+  ),
+  empty_heading: say<Record<string, never>>(
+    () => 'empty "## " heading: write the main question after "## "',
+    () => 'título "## " vacío: escribe la pregunta principal después de "## "',
+  ),
+  unknown_section: say<{ section: string }>(
+    ({ section }) => `unknown section "${section}": use "### Phrasings" (or "### Frases") and "### Answer" (or "### Respuesta")`,
+    ({ section }) => `sección desconocida "${section}": usa "### Frases" (o "### Phrasings") y "### Respuesta" (o "### Answer")`,
+  ),
+  phrasing_not_listed: say<Record<string, never>>(
+    () => 'a phrasing must be a list item: start the line with "- "',
+    () => 'cada frase va en una lista: empieza la línea con "- "',
+  ),
+  field_expected: say<Record<string, never>>(
+    () => 'expected a field such as "id: shipping-time", or "### Phrasings" / "### Answer"',
+    () => 'se esperaba un campo como "id: tiempo-de-envio", o "### Frases" / "### Respuesta"',
+  ),
+  unknown_field: say<{ field: string }>(
+    ({ field }) => `unknown field "${field}": known fields are id, tags, related, escalate`,
+    ({ field }) => `campo desconocido "${field}": los campos son id, tags, related, escalate`,
+  ),
+  field_twice: say<{ field: string; first: number }>(
+    ({ field, first }) => `"${field}" is given twice in this entry (first on line ${first}): keep one`,
+    ({ field, first }) => `"${field}" aparece dos veces en esta entrada (la primera en la línea ${first}): deja una`,
+  ),
+  id_missing: say<{ question: string }>(
+    ({ question }) => `entry "${question}" has no id: add a line such as "id: shipping-time" under the heading`,
+    ({ question }) => `la entrada "${question}" no tiene id: añade una línea como "id: tiempo-de-envio" bajo el título`,
+  ),
+  id_malformed: say<{ id: string }>(
+    ({ id }) => `id "${id}" may only use lowercase letters, digits and "-" (e.g. "shipping-time")`,
+    ({ id }) => `el id "${id}" solo puede tener minúsculas sin tilde, números y "-" (por ejemplo "tiempo-de-envio")`,
+  ),
+  answer_missing: say<{ entry: string }>(
+    ({ entry }) => `entry "${entry}" has no answer: add "### Answer" followed by the text`,
+    ({ entry }) => `la entrada "${entry}" no tiene respuesta: añade "### Respuesta" y después el texto`,
+  ),
+  escalate_malformed: say<{ value: string }>(
+    ({ value }) => `escalate must be "true" or "false", not "${value}"`,
+    ({ value }) => `escalate debe ser "true" o "false", no "${value}"`,
+  ),
+  related_malformed: say<{ ids: string }>(
+    ({ ids }) => `related ids must look like "order-tracking": fix ${ids}`,
+    ({ ids }) => `los ids de related son como "seguimiento-de-pedido": corrige ${ids}`,
+  ),
+  id_taken: say<{ id: string; first: string }>(
+    ({ id, first }) => `id "${id}" is already used in ${first}: give this entry another id (ids are unique per language)`,
+    ({ id, first }) => `el id "${id}" ya se usa en ${first}: pon otro id a esta entrada (cada id es único en su idioma)`,
+  ),
+  id_faq_and_intent: say<{ id: string; other: string }>(
+    ({ id, other }) => `id "${id}" names both a FAQ and an intent (${other}): rename one`,
+    ({ id, other }) => `el id "${id}" es a la vez una FAQ y una intención (${other}): cambia el nombre de una`,
+  ),
+  related_missing: say<{ related: string; lang: string }>(
+    ({ related, lang }) => `related id "${related}" does not exist in ${lang}: fix the id or add that entry`,
+    ({ related, lang }) => `el id relacionado "${related}" no existe en ${lang}: corrige el id o crea esa entrada`,
+  ),
+  few_phrasings: say<{ id: string; count: number; minimum: number }>(
+    ({ id, count, minimum }) => `"${id}" has ${count} phrasings: add at least ${minimum} (5 or more is better) so the bot recognises other wordings`,
+    ({ id, count, minimum }) => `"${id}" tiene ${count} ${count === 1 ? 'frase' : 'frases'}: añade al menos ${minimum} (mejor 5 o más) para que el bot reconozca otras formas de preguntarlo`,
+  ),
+  phrasing_shared: say<{ phrasing: string; owner: string; where: string }>(
+    ({ phrasing, owner, where }) => `"${phrasing}" is also a phrasing of "${owner}" (${where}): keep it in one entry only`,
+    ({ phrasing, owner, where }) => `"${phrasing}" también es una frase de "${owner}" (${where}): déjala en una sola entrada`,
+  ),
+  translation_missing: say<{ id: string; langs: string }>(
+    ({ id, langs }) => `"${id}" has no translation in ${langs}: add an entry with the same id there`,
+    ({ id, langs }) => `"${id}" no tiene traducción en ${langs}: añade allí una entrada con el mismo id`,
+  ),
+  synonym_colon: say<Record<string, never>>(
+    () => 'expected "canonical: variant, variant" (a colon after the main word)',
+    () => 'se esperaba "principal: variante, variante" (dos puntos después de la palabra principal)',
+  ),
+  synonym_variants: say<{ line: string }>(
+    ({ line }) => `"${line}" needs a main word and at least one variant after the colon`,
+    ({ line }) => `"${line}" necesita una palabra principal y al menos una variante después de los dos puntos`,
+  ),
+  synonym_repeated: say<{ word: string; first: number }>(
+    ({ word, first }) => `"${word}" already appears on line ${first}: a word belongs to one group only`,
+    ({ word, first }) => `"${word}" ya aparece en la línea ${first}: cada palabra va en un solo grupo`,
+  ),
+  values_json: say<{ reason: string }>(
+    ({ reason }) => `not valid JSON (${reason}): fix it; its values are not used until then`,
+    ({ reason }) => `no es JSON válido (${reason}): corrígelo; hasta entonces no se usan sus valores`,
+  ),
+  values_shape: say<Record<string, never>>(
+    () => 'expected an object such as {"es": {"payment-cards": "Visa"}, "en": {…}}',
+    () => 'se esperaba un objeto como {"es": {"payment-cards": "Visa"}, "en": {…}}',
+  ),
+  values_lang: say<{ lang: string; langs: string }>(
+    ({ lang, langs }) => `"${lang}" ignored: top-level keys are languages (${langs}) holding {"key": "text"}`,
+    ({ lang, langs }) => `"${lang}" no se usa: las claves de primer nivel son idiomas (${langs}) con {"clave": "texto"}`,
+  ),
+  values_entry: say<{ key: string; max: number }>(
+    ({ key, max }) => `${key} ignored: keys are lowercase-with-dashes and values non-empty text of at most ${max} characters`,
+    ({ key, max }) => `${key} no se usa: las claves van en minúsculas-con-guiones y los valores son texto no vacío de hasta ${max} caracteres`,
+  ),
+};
+
+export type ProblemCode = keyof typeof TEXTS;
+type ValuesOf<Code extends ProblemCode> = Parameters<(typeof TEXTS)[Code]['en']>[0];
+
+/** A problem at `at`, with its message in English (the CLI's and the logs' language). */
+export function problem<Code extends ProblemCode>(at: SourceRef, severity: Problem['severity'], code: Code, ...[values]: ValuesOf<Code> extends Record<string, never> ? [] : [ValuesOf<Code>]): Problem {
+  const given = (values ?? {}) as Problem['values'];
+  return { ...at, severity, code, values: given, message: problemMessage({ code, values: given }, 'en') };
+}
+
+/** The problem told in `lang` (its file and line are not part of it). */
+export function problemMessage({ code, values }: Pick<Problem, 'code' | 'values'>, lang: Lang): string {
+  return (TEXTS[code][lang] as (values: Problem['values']) => string)(values);
+}
