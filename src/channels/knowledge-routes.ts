@@ -89,13 +89,13 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
     const body = parse(phrasingsBody, req.body);
     const entry = engine().entry(body.id, body.lang);
     if (!entry || entry.kind !== 'faq') throw new AtentoError('not_found', `No FAQ "${body.id}" in ${body.lang}.`);
-    const result = editing(() => files.addPhrasings(body, entry.source.file));
+    const result = files.addPhrasings(body, entry.source.file);
     res.json(afterEdit(result, res, `added ${result.added.length} phrasings to ${body.lang}:${body.id}`));
   });
 
   router.post('/agent/api/knowledge/faqs', editor, (req, res) => {
     const body = parse(faqBody, req.body);
-    const result = editing(() => files.createFaq(body));
+    const result = files.createFaq(body);
     res.json(afterEdit(result, res, `created FAQ ${body.id} in ${Object.keys(body.languages).join(', ')}`));
   });
 
@@ -112,6 +112,11 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
       res.status(ERRORS.knowledge_invalid.http).json({ error: { code: 'knowledge_invalid', message: error.message, problems: error.problems } });
       return;
     }
+    // `refusal` lets the page say it in its own language (src/knowledge/problems.ts).
+    if (error instanceof KnowledgeEditError) {
+      res.status(ERRORS.bad_frame.http).json({ error: { code: 'bad_frame', message: error.message, refusal: { code: error.code, values: error.values } } });
+      return;
+    }
     next(error);
   });
 
@@ -122,15 +127,6 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw new AtentoError('bad_frame', describeIssues(result.error));
   return result.data;
-}
-
-function editing<T>(edit: () => T): T {
-  try {
-    return edit();
-  } catch (error) {
-    if (error instanceof KnowledgeEditError) throw new AtentoError('bad_frame', error.message);
-    throw error;
-  }
 }
 
 /** What `atento ask` shows, as data: the decision, then each candidate with its question and the words it matched. */

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadKnowledge, type KnowledgeDirs } from './load';
 import { ID_PATTERN, parseEntries } from './parse-entries';
-import { problemMessage } from './problems';
+import { editRefused, problemMessage } from './problems';
 import type { Lang, Problem } from './types';
-import { KnowledgeEditError, addPhrasings, appendFaq, hasBrokenCharacter, type NewFaq } from './write-entries';
+import { addPhrasings, appendFaq, hasBrokenCharacter, type NewFaq } from './write-entries';
 
 /**
  * Writes edits made in the browser to the knowledge files: checked as the whole knowledge base they
@@ -79,14 +79,14 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
     const parts = path.relative(langDir, full).split(path.sep);
     // A control character (NUL above all) is no file name an editor means, and fs would throw mid-edit.
     if (/[\u0000-\u001f\u007f]/.test(relative) || hasBrokenCharacter(relative) || !relative.startsWith(`${lang}/`) || !full.startsWith(langDir + path.sep) || !full.endsWith('.md') || parts.some((part) => part.startsWith('.'))) {
-      throw new KnowledgeEditError(`"${relative}" is not a knowledge file of ${lang}: use a name such as "${lang}/envios.md" inside the knowledge folder`);
+      throw editRefused('edit_not_a_file', { file: relative, lang });
     }
     // A symlinked folder or file could lead outside the knowledge folder.
     let existing = full;
     while (!fs.existsSync(existing)) existing = path.dirname(existing);
     const realLangDir = fs.existsSync(langDir) ? fs.realpathSync(langDir) : path.join(fs.realpathSync(root), lang);
     const real = fs.realpathSync(existing);
-    if (real !== realLangDir && !real.startsWith(realLangDir + path.sep)) throw new KnowledgeEditError(`"${relative}" leads outside the knowledge folder`);
+    if (real !== realLangDir && !real.startsWith(realLangDir + path.sep)) throw editRefused('edit_outside', { file: relative });
     return full;
   }
 
@@ -157,16 +157,16 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
     addPhrasings(edit: PhrasingsEdit, sourceFile: string): EditResult & { added: string[] } {
       const full = resolveFile(relativeName(path.resolve(sourceFile)), edit.lang);
       const before = readIfPresent(full);
-      if (before === null) throw new KnowledgeEditError(`${relativeName(full)} no longer exists: reload the page`);
+      if (before === null) throw editRefused('edit_file_gone', { file: relativeName(full) });
       const { text, added } = addPhrasings(before, edit.id, edit.phrasings);
-      if (added.length === 0) throw new KnowledgeEditError(`"${edit.id}" already has every one of these phrasings`);
+      if (added.length === 0) throw editRefused('edit_nothing_new', { id: edit.id });
       const result = commit(new Map([[full, { before, after: text }]]));
       return { ...result, added };
     },
 
     /** A new FAQ in one language or both (the same id links the translations). */
     createFaq(edit: FaqEdit): EditResult {
-      if (!ID_PATTERN.test(edit.id)) throw new KnowledgeEditError(`id "${edit.id}" may only use lowercase letters, digits and "-" (e.g. "gift-cards")`);
+      if (!ID_PATTERN.test(edit.id)) throw editRefused('edit_bad_id', { id: edit.id });
       const changes = new Map<string, { before: string | null; after: string }>();
       for (const [lang, faq] of Object.entries(edit.languages) as Array<[Lang, FaqEdit['languages'][Lang] & object]>) {
         const full = resolveFile(faq.file, lang);
@@ -175,11 +175,11 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
         // The parser must read back exactly what the editor typed (the writer's own check).
         const written = parseEntries(after, full, lang, 'faq').entries.filter((e) => e.id === edit.id).at(-1);
         if (!written || written.question !== faq.question.trim() || written.answer !== faq.answer.trim().split(/\r?\n/).map((l) => l.trimEnd()).join('\n')) {
-          throw new KnowledgeEditError(`the FAQ would not read back as typed from ${faq.file}: check the question and the answer for markdown headings`);
+          throw editRefused('edit_not_read_back', { file: faq.file });
         }
         changes.set(full, { before, after });
       }
-      if (changes.size === 0) throw new KnowledgeEditError('give the FAQ in at least one language');
+      if (changes.size === 0) throw editRefused('edit_no_language');
       return commit(changes);
     },
   };

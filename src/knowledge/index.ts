@@ -2,9 +2,9 @@ export { BACKUP_DIR, BACKUPS_KEPT, KnowledgeRejectedError, knowledgeEditor, type
 export { loadKnowledge, type KnowledgeDirs } from './load';
 export { parseEntries } from './parse-entries';
 export { parseSynonyms } from './parse-synonyms';
-export { problemMessage, type ProblemCode } from './problems';
+export { KnowledgeEditError, problemMessage, type ProblemCode } from './problems';
 export { findPlaceholders, renderPlaceholders, type Placeholder } from './placeholders';
 export { SHOP_COUNTRIES, SHOP_VALUES_FILE, type ShopCountry, type ShopValue, type ShopValues } from './shop-values';
 export { watchKnowledge } from './watch';
-export { KnowledgeEditError, addPhrasings, appendFaq, hasBrokenCharacter, type NewFaq } from './write-entries';
+export { addPhrasings, appendFaq, hasBrokenCharacter, type NewFaq } from './write-entries';
 export * from './types';

@@ -1,9 +1,9 @@
 import type { Lang, Problem, SourceRef } from './types';
 
 /**
- * What the loader tells an editor, in each language: the CLI and the logs print English, the knowledge
- * page the editor's language. A problem keeps its code and values, so it can be told again in another
- * language after it crossed the engine thread or was rewritten with relative file names.
+ * What the loader and the knowledge page's edits tell an editor, in each language: the CLI and the logs
+ * print English, the knowledge page Spanish. A problem keeps its code and values, so it can be told again
+ * in another language after it crossed the engine thread or was rewritten with relative file names.
  */
 
 const say = <Values>(en: (values: Values) => string, es: (values: Values) => string) => ({ en, es });
@@ -121,15 +121,100 @@ const TEXTS = {
     ({ key, max }) => `${key} ignored: keys are lowercase-with-dashes and values non-empty text of at most ${max} characters`,
     ({ key, max }) => `${key} no se usa: las claves van en minúsculas-con-guiones y los valores son texto no vacío de hasta ${max} caracteres`,
   ),
+  // Edits refused before anything is written (src/knowledge/edit-files.ts, write-entries.ts).
+  edit_not_a_file: say<{ file: string; lang: string }>(
+    ({ file, lang }) => `"${file}" is not a knowledge file of ${lang}: use a name such as "${lang}/envios.md" inside the knowledge folder`,
+    ({ file, lang }) => `"${file}" no es un archivo de conocimiento de ${lang}: usa un nombre como "${lang}/envios.md" dentro de la carpeta de conocimiento`,
+  ),
+  edit_outside: say<{ file: string }>(
+    ({ file }) => `"${file}" leads outside the knowledge folder`,
+    ({ file }) => `"${file}" lleva fuera de la carpeta de conocimiento`,
+  ),
+  edit_file_gone: say<{ file: string }>(
+    ({ file }) => `${file} no longer exists: reload the page`,
+    ({ file }) => `${file} ya no existe: vuelve a cargar la página`,
+  ),
+  edit_nothing_new: say<{ id: string }>(
+    ({ id }) => `"${id}" already has every one of these phrasings`,
+    ({ id }) => `"${id}" ya tiene todas estas frases`,
+  ),
+  edit_bad_id: say<{ id: string }>(
+    ({ id }) => `id "${id}" may only use lowercase letters, digits and "-" (e.g. "gift-cards")`,
+    ({ id }) => `el id "${id}" solo puede tener minúsculas sin tilde, números y "-" (por ejemplo "tarjetas-de-regalo")`,
+  ),
+  edit_not_read_back: say<{ file: string }>(
+    ({ file }) => `the FAQ would not read back as typed from ${file}: check the question and the answer for markdown headings`,
+    ({ file }) => `la FAQ no se leería tal como está escrita en ${file}: revisa que la pregunta y la respuesta no tengan títulos de markdown`,
+  ),
+  edit_no_language: say<Record<string, never>>(
+    () => 'give the FAQ in at least one language',
+    () => 'escribe la FAQ en al menos un idioma',
+  ),
+  edit_entry_gone: say<{ id: string }>(
+    ({ id }) => `no entry with id "${id}" in this file: it may have been renamed or moved; reload the page`,
+    ({ id }) => `no hay ninguna entrada con el id "${id}" en este archivo: quizá se renombró o se movió; vuelve a cargar la página`,
+  ),
+  edit_no_answer_section: say<{ id: string }>(
+    ({ id }) => `entry "${id}" has no answer section; fix the file first (atento kb check)`,
+    ({ id }) => `la entrada "${id}" no tiene sección de respuesta: arregla antes el archivo (atento kb check)`,
+  ),
+  edit_answer_empty: say<Record<string, never>>(
+    () => 'the answer is empty: write what the bot should say',
+    () => 'la respuesta está vacía: escribe lo que debe decir el bot',
+  ),
+  edit_answer_heading: say<Record<string, never>>(
+    () => 'a line of the answer starts with "## " or is a "### Phrasings/Answer" heading, which would start a new entry or section: reword that line',
+    () => 'una línea de la respuesta empieza con "## " o es un título "### Frases/Respuesta", que abriría otra entrada o sección: cambia esa línea',
+  ),
+  edit_broken_character: say<{ what: EditedText }>(
+    ({ what }) => `${WHAT.en[what]} has a broken character (a lone UTF-16 surrogate): type it again`,
+    ({ what }) => `${WHAT.es[what]} tiene un carácter dañado (un sustituto UTF-16 suelto): vuelve a escribirlo`,
+  ),
+  edit_empty: say<{ what: EditedText }>(
+    ({ what }) => `${WHAT.en[what]} is empty`,
+    ({ what }) => `${WHAT.es[what]} está vacía`,
+  ),
+  edit_not_one_line: say<{ what: EditedText; text: string }>(
+    ({ what, text }) => `${WHAT.en[what]} must be one line: "${text}…"`,
+    ({ what, text }) => `${WHAT.es[what]} debe ocupar una sola línea: "${text}…"`,
+  ),
+  edit_starts_with_hash: say<{ what: EditedText; text: string }>(
+    ({ what, text }) => `${WHAT.en[what]} may not start with "#": "${text}"`,
+    ({ what, text }) => `${WHAT.es[what]} no puede empezar con "#": "${text}"`,
+  ),
+};
+
+/** The one-line texts an edit checks, named in each language. */
+export type EditedText = 'phrasing' | 'question' | 'answer';
+const WHAT: Record<Lang, Record<EditedText, string>> = {
+  en: { phrasing: 'a phrasing', question: 'the question', answer: 'the answer' },
+  es: { phrasing: 'una frase', question: 'la pregunta', answer: 'la respuesta' },
 };
 
 export type ProblemCode = keyof typeof TEXTS;
 type ValuesOf<Code extends ProblemCode> = Parameters<(typeof TEXTS)[Code]['en']>[0];
 
+type ValuesArgument<Code extends ProblemCode> = ValuesOf<Code> extends Record<string, never> ? [] : [ValuesOf<Code>];
+
 /** A problem at `at`, with its message in English (the CLI's and the logs' language). */
-export function problem<Code extends ProblemCode>(at: SourceRef, severity: Problem['severity'], code: Code, ...[values]: ValuesOf<Code> extends Record<string, never> ? [] : [ValuesOf<Code>]): Problem {
+export function problem<Code extends ProblemCode>(at: SourceRef, severity: Problem['severity'], code: Code, ...[values]: ValuesArgument<Code>): Problem {
   const given = (values ?? {}) as Problem['values'];
   return { ...at, severity, code, values: given, message: problemMessage({ code, values: given }, 'en') };
+}
+
+/** An edit from the knowledge page refused before anything was written; `message` in English. */
+export class KnowledgeEditError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    readonly values: Problem['values'],
+  ) {
+    super(problemMessage({ code, values }, 'en'));
+    this.name = 'KnowledgeEditError';
+  }
+}
+
+export function editRefused<Code extends ProblemCode>(code: Code, ...[values]: ValuesArgument<Code>): KnowledgeEditError {
+  return new KnowledgeEditError(code, (values ?? {}) as Problem['values']);
 }
 
 /** The problem told in `lang` (its file and line are not part of it). */

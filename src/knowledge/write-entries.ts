@@ -1,16 +1,10 @@
+import { editRefused, type EditedText } from './problems';
 import type { Lang } from './types';
 
 /**
  * Edits to one knowledge file's text (grammar in docs/knowledge-format.md). Pure: text in, text out.
  * Only the lines added differ; every other byte of the file, line endings included, stays as it was.
  */
-
-export class KnowledgeEditError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KnowledgeEditError';
-  }
-}
 
 export interface NewFaq {
   id: string;
@@ -33,10 +27,10 @@ interface ScannedEntry {
 
 /** Adds phrasings to the entry `id`, after its last one; ones it already has are skipped and not returned. */
 export function addPhrasings(text: string, id: string, phrasings: readonly string[]): { text: string; added: string[] } {
-  phrasings.forEach((p) => checkLine(p, 'a phrasing'));
+  phrasings.forEach((p) => checkLine(p, 'phrasing'));
   const lines = splitLines(text);
   const entry = scan(lines).find((e) => e.id === id);
-  if (!entry) throw new KnowledgeEditError(`no entry with id "${id}" in this file: it may have been renamed or moved; reload the page`);
+  if (!entry) throw editRefused('edit_entry_gone', { id });
   const known = new Set([entry.question, ...entry.phrasings].map(comparisonKey));
   const added: string[] = [];
   for (const phrasing of phrasings.map((p) => p.trim())) {
@@ -49,21 +43,21 @@ export function addPhrasings(text: string, id: string, phrasings: readonly strin
   const items = added.map((p) => `- ${p}${eol}`);
   if (entry.lastPhrasing !== null) return { text: insertAfter(lines, entry.lastPhrasing, items, eol), added };
   if (entry.phrasingsHeading !== null) return { text: insertAfter(lines, entry.phrasingsHeading, items, eol), added };
-  if (entry.answerHeading === null) throw new KnowledgeEditError(`entry "${id}" has no answer section; fix the file first (atento kb check)`);
+  if (entry.answerHeading === null) throw editRefused('edit_no_answer_section', { id });
   const heading = `### ${entry.spanishHeadings ? 'Frases' : 'Phrasings'}${eol}`;
   return { text: insertAfter(lines, entry.answerHeading - 1, [heading, ...items, eol], eol), added };
 }
 
 /** Appends a FAQ at the end of the file (or makes the file's whole text when it is new: `text` ''). */
 export function appendFaq(text: string, faq: NewFaq, lang: Lang): string {
-  checkLine(faq.question, 'the question');
-  faq.phrasings.forEach((p) => checkLine(p, 'a phrasing'));
+  checkLine(faq.question, 'question');
+  faq.phrasings.forEach((p) => checkLine(p, 'phrasing'));
   const answer = faq.answer.trim();
-  if (!answer) throw new KnowledgeEditError('the answer is empty: write what the bot should say');
-  if (hasBrokenCharacter(answer)) throw new KnowledgeEditError('the answer has a broken character (a lone UTF-16 surrogate): type it again');
+  if (!answer) throw editRefused('edit_answer_empty');
+  if (hasBrokenCharacter(answer)) throw editRefused('edit_broken_character', { what: 'answer' });
   const heading = /^###\s+(.*)$/m.exec(answer);
   if (/^##\s/m.test(answer) || (heading && SECTION_NAMES[sectionKey(heading[1]!)])) {
-    throw new KnowledgeEditError('a line of the answer starts with "## " or is a "### Phrasings/Answer" heading, which would start a new entry or section: reword that line');
+    throw editRefused('edit_answer_heading');
   }
   const eol = text ? lineEnding(text) : '\n';
   // Follow the file's choice of Spanish or English section names; a new Spanish file gets Spanish ones.
@@ -92,12 +86,12 @@ export function hasBrokenCharacter(text: string): boolean {
 }
 
 /** One line of text that the parser reads back unchanged. */
-function checkLine(value: string, what: string): void {
+function checkLine(value: string, what: EditedText): void {
   const trimmed = value.trim();
-  if (!trimmed) throw new KnowledgeEditError(`${what} is empty`);
-  if (hasBrokenCharacter(trimmed)) throw new KnowledgeEditError(`${what} has a broken character (a lone UTF-16 surrogate): type it again`);
-  if (/[\r\n]/.test(trimmed)) throw new KnowledgeEditError(`${what} must be one line: "${trimmed.slice(0, 40)}…"`);
-  if (trimmed.startsWith('#')) throw new KnowledgeEditError(`${what} may not start with "#": "${trimmed.slice(0, 40)}"`);
+  if (!trimmed) throw editRefused('edit_empty', { what });
+  if (hasBrokenCharacter(trimmed)) throw editRefused('edit_broken_character', { what });
+  if (/[\r\n]/.test(trimmed)) throw editRefused('edit_not_one_line', { what, text: trimmed.slice(0, 40) });
+  if (trimmed.startsWith('#')) throw editRefused('edit_starts_with_hash', { what, text: trimmed.slice(0, 40) });
 }
 
 /** Lines with their line endings, so joining them gives back the text byte for byte. */

@@ -78,6 +78,12 @@ test('a missed question becomes a phrasing from the page, and trying it again ge
 
   expect(await axeViolations(page)).toEqual([]);
 
+  // The same phrasing again: refused, in Spanish like the rest of the page.
+  await page.getByLabel('Frases nuevas (una por línea)').fill('donde estaciono el auto');
+  await page.getByLabel('FAQ', { exact: true }).selectOption('contact');
+  await page.getByRole('button', { name: 'Añadir frases' }).click();
+  await page.getByRole('alert').getByText('No se guardó nada: "contact" ya tiene todas estas frases').waitFor();
+
   // A new FAQ whose id is taken: refused with file:line, and the file is not touched.
   const tienda = fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8');
   await page.getByLabel('Identificador (minúsculas, números y guiones)').fill('contact');
@@ -92,5 +98,5 @@ test('a missed question becomes a phrasing from the page, and trying it again ge
   expect(fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8')).toBe(tienda);
   expect(fs.existsSync(path.join(root, 'knowledge/es/nuevas.md'))).toBe(false);
   // Chromium logs every 4xx response; the refused edit's 400 is the one expected, nothing else.
-  expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  expect(problems).toEqual(Array(2).fill('console: Failed to load resource: the server responded with a status of 400 (Bad Request)'));
 });

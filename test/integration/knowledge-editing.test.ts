@@ -153,6 +153,9 @@ test('an edit with errors is refused with file:line and writes nothing; bad bodi
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatchObject({ code: 'bad_frame', message: expect.stringMatching(message) });
   }
+  // What the edit itself refuses also comes as a code and values, for the page to say in Spanish.
+  const outside = await post('/agent/api/knowledge/faqs', { id: 'parking', languages: { es: { question: 'Q', phrasings: [], answer: 'A', file: '../intents/es/x.md' } } });
+  expect((await outside.json()).error.refusal).toEqual({ code: 'edit_not_a_file', values: { file: '../intents/es/x.md', lang: 'es' } });
   expect((await post('/agent/api/knowledge/phrasings', { id: 'no-such-faq', lang: 'es', phrasings: ['x'] })).status).toBe(404);
   expect(snapshot()).toEqual(before);
 });

@@ -17,9 +17,12 @@ interface Candidate { id: string; question: string; kind: string | null; confide
 interface TryResult { version: string; action: string; lang: string; id: string | null; confidence: number; text: string; candidates: Candidate[]; explanation: { normalized: string; corrections: Array<{ from: string; to: string }> } }
 interface EditResult { files: Array<{ file: string; backup: string | null }>; warnings: Problem[]; version: string; live: boolean; added?: string[] }
 
+type Refusal = Pick<Problem, 'code' | 'values'>;
+
 class ApiError extends Error {
-  constructor(message: string, readonly problems: Problem[] = []) {
-    super(message);
+  constructor(message: string, readonly problems: Problem[] = [], refusal?: Refusal) {
+    // The page's language, when the server says what was refused and not only in English.
+    super(refusal ? problemMessage(refusal, 'es') : message);
   }
 }
 
@@ -34,8 +37,8 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const error = (data as { error?: { message?: string; problems?: Problem[] } }).error;
-    throw new ApiError(error?.message ?? `Error ${response.status}`, error?.problems ?? []);
+    const error = (data as { error?: { message?: string; problems?: Problem[]; refusal?: Refusal } }).error;
+    throw new ApiError(error?.message ?? `Error ${response.status}`, error?.problems ?? [], error?.refusal);
   }
   return data as T;
 }
