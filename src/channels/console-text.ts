@@ -147,6 +147,7 @@ const es = {
   'ticket.pastedLabel': 'Respuesta del cliente por correo (pégala para guardarla en la conversación)',
   'ticket.pastedSave': 'Guardar en la conversación',
   'ticket.close': 'Marcar como atendido',
+  'ticket.viewChat': 'Ver la conversación',
   // Privacy (admin)
   'privacy.title': 'Privacidad: los datos de un cliente',
   'privacy.lead': 'Exporta o borra todo lo que Atento guarda de un cliente, buscándolo por su correo.',
@@ -297,6 +298,7 @@ const en: Record<TextKey, string> = {
   'ticket.pastedLabel': "The customer's e-mail reply (paste it to keep it in the conversation)",
   'ticket.pastedSave': 'Save in the conversation',
   'ticket.close': 'Mark as handled',
+  'ticket.viewChat': 'View the conversation',
   'privacy.title': "Privacy: a customer's data",
   'privacy.lead': 'Export or erase everything Atento keeps about a customer, found by their e-mail.',
   'privacy.email': "Customer's e-mail",

@@ -43,3 +43,35 @@ test('the agent writes the reply in the ticket, sends it by e-mail and sees it a
   expect(problems).toEqual([]);
   await page.context().close();
 });
+
+test("a ticket opens the chat it came from, and that chat opens the shopper's earlier one: whole transcripts, read-only", async () => {
+  const { server, browser } = context;
+  const { conversations, messages, tickets } = server.app.store;
+  const earlier = await conversations.create('es');
+  await conversations.setShopper(earlier.id, { email: 'pablo@example.com' });
+  await messages.insert({ conversationId: earlier.id, sender: 'shopper', text: '¿Tienen la talla 44?', lang: 'es' });
+  const latest = await conversations.create('es');
+  await conversations.setShopper(latest.id, { name: 'Pablo', email: 'pablo@example.com' });
+  await messages.insert({ conversationId: latest.id, sender: 'shopper', text: 'Mi pedido 7710 no llega', lang: 'es' });
+  await messages.insert({ conversationId: latest.id, sender: 'bot', text: 'Lo siento. Déjanos tu correo y te escribimos.', lang: 'es' });
+  await tickets.create({ conversationId: latest.id, name: 'Pablo', email: 'pablo@example.com', message: 'Sigo esperando el pedido 7710.', lang: 'es', reason: 'human-request' });
+
+  const page = await agentPage(browser, server, await agentCookie(server, 'beto@tienda.example', 'Beto'));
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent`);
+  await page.getByRole('tab', { name: /Tickets/ }).click();
+  await page.locator('.ticket', { hasText: 'Sigo esperando el pedido 7710.' }).getByRole('button', { name: 'Ver la conversación' }).click();
+  const transcript = page.locator('.transcript');
+  await transcript.getByText('Mi pedido 7710 no llega').waitFor();
+  await transcript.getByText('Déjanos tu correo y te escribimos.').waitFor();
+  expect(await page.getByRole('textbox', { name: 'Respuesta' }).isVisible()).toBe(false);
+  // The transcript has the focus: the agent can scroll it from the keyboard at once.
+  expect(await transcript.evaluate((element) => element === document.activeElement)).toBe(true);
+
+  await page.getByRole('button', { name: /¿Tienen la talla 44\?/ }).click();
+  await transcript.getByText('¿Tienen la talla 44?').waitFor();
+  expect(await transcript.innerText()).not.toContain('Mi pedido 7710');
+  await screenshot(page, 'console-earlier-conversation');
+  expect(problems).toEqual([]);
+  await page.context().close();
+});

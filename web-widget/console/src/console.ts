@@ -259,7 +259,7 @@ function renderSidebar(): void {
     replaceChildren(tabs, tabButton('queue', t('tab.queue'), state.queue.length), tabButton('chats', t('tab.chats'), state.chats.length), tabButton('tickets', t('tab.tickets'), state.tickets.length));
     if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty(t('empty.queue'))]));
     if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty(t('empty.chats'))]));
-    if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map((ticket) => ticketCard(ticket, { send: (frame) => socket.send(frame), emailConfigured: state.emailConfigured })) : [empty(t('empty.tickets'))]));
+    if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map((ticket) => ticketCard(ticket, { send: (frame) => socket.send(frame), openConversation: select, emailConfigured: state.emailConfigured })) : [empty(t('empty.tickets'))]));
   });
 }
 
@@ -354,7 +354,8 @@ function select(conversationId: string): void {
   if (chat) chat.unread = 0;
   else socket.send({ type: 'open', conversationId });
   renderAll();
-  replyInput.focus();
+  // Someone else's chat, or a closed one, has no reply box: the transcript is what there is to read.
+  (composer.hidden ? transcript : replyInput).focus();
 }
 
 function renderChat(): void {
@@ -503,9 +504,16 @@ function renderDetails(view: ConversationView): void {
     ...view.ratings.map((entry) => h('p', { class: 'rating' }, h('strong', {}, `${entry.rating}/5`), entry.comment ? ` · «${entry.comment}»` : '', ` · ${formatDate(entry.createdAt)}`)),
     h('h2', {}, t('details.previous')),
     previous.length
-      ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, h('span', {}, formatDate(p.createdAt)), ` ${p.firstMessage ?? t('details.noMessages')}`, p.matchedBy === 'email' && view.shopper.verified ? h('span', { class: 'unverified' }, ` · ${t('details.sameEmailUnverified')}`) : null)))
+      ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, previousLink(p), p.matchedBy === 'email' && view.shopper.verified ? h('span', { class: 'unverified' }, ` · ${t('details.sameEmailUnverified')}`) : null)))
       : h('p', { class: 'empty' }, conversation.shopperEmail || view.shopper.verified ? t('details.none') : t('details.saveEmailToFind')),
   );
+}
+
+/** An earlier conversation of the same shopper: opens its whole transcript, read-only unless it is the agent's. */
+function previousLink(previous: ConversationView['previous'][number]): HTMLButtonElement {
+  const link = h('button', { type: 'button', class: 'previous-link' }, h('span', {}, formatDate(previous.createdAt)), ` ${previous.firstMessage ?? t('details.noMessages')}`);
+  link.addEventListener('click', () => select(previous.id));
+  return link;
 }
 
 function renderCanned(): void {

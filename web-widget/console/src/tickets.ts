@@ -14,6 +14,8 @@ const sending = new Set<number>();
 
 export interface TicketContext {
   send(frame: AgentClientFrame): void;
+  /** Shows the chat the ticket came from (what the shopper asked the bot before leaving the message). */
+  openConversation(conversationId: string): void;
   emailConfigured: boolean;
 }
 
@@ -50,6 +52,7 @@ export function ticketCard(ticket: Ticket, context: TicketContext): HTMLElement 
     h('div', {}, h('span', { class: `ticket-status ${ticket.status}` }, `${t(`ticket.status.${ticket.status}`)}${when}`)),
     h('p', { class: 'ticket-email' }, ticket.email),
     h('p', { class: 'ticket-message' }, ticket.message),
+    viewChatButton(ticket, context),
     context.emailConfigured ? replyForm(ticket, context) : notConfigured(ticket, context),
     pasteForm(ticket, context),
   );
@@ -81,6 +84,12 @@ function replyForm(ticket: Ticket, context: TicketContext): HTMLElement {
     context.send({ type: 'answer_ticket', ticketId: ticket.id, text });
   });
   return form;
+}
+
+function viewChatButton(ticket: Ticket, context: TicketContext): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'small', 'data-focus': `chat:${ticket.id}` }, t('ticket.viewChat'));
+  button.addEventListener('click', () => context.openConversation(ticket.conversationId));
+  return button;
 }
 
 function notConfigured(ticket: Ticket, context: TicketContext): HTMLElement {
