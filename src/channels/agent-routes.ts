@@ -24,6 +24,8 @@ export interface AgentRouteDeps {
   proxies: ProxyTrust;
   /** What knowledge is live and the last refused change, for the people who edit it. */
   knowledgeStatus: () => KnowledgeStatus;
+  /** Resolves once the writes so far are on disk (group commit); rejects if their commit failed. */
+  committed: () => Promise<void>;
 }
 
 const MAX_FIELD = 256;
@@ -72,6 +74,8 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
       setHtmlSecurityHeaders(res);
       return res.status(status).type('html').send(renderLoginPage(lang, message, email));
     }
+    // A cookie for a session row that a failed commit rolled back would log the agent out at the next page.
+    await deps.committed();
     res.setHeader('Set-Cookie', sessionCookie(result.token, result.expiresAt, deps.secureCookies ?? cameOverHttps(req, deps.proxies)));
     if (wantsJson) return res.json({ agent: { id: result.agent.id, name: result.agent.name, role: result.agent.role } });
     res.redirect(303, '/agent');
@@ -79,6 +83,8 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
 
   router.post('/agent/logout', async (req, res) => {
     await endSession(deps.agents, req.headers.cookie);
+    // Said logged out only once the session row is gone for good; otherwise the error page, and the agent tries again.
+    await deps.committed();
     res.setHeader('Set-Cookie', clearedSessionCookie());
     deps.onLogout?.();
     res.redirect(303, '/agent/login');
