@@ -22,6 +22,8 @@ const SESSION_ENDED = 4401;
 /** Under /agent so the session cookie (Path=/agent) is sent with the upgrade request. */
 export const AGENT_SOCKET_PATH = '/agent/socket';
 const AGENT_FRAMES_PER_MINUTE = 240;
+/** A frame whose group commit failed: its socket is closed instead (src/channels/frames.ts). */
+const LOST = Symbol('lost');
 
 export interface AgentGatewayDeps {
   config: Config;
@@ -81,30 +83,37 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
 
   // In the order frames were sent, each after the commit of what it shows (group commit).
   const send = (client: AgentSocket, pending: PendingFrame) => {
-    // A frame built now shows the writes made so far: its commit is the one open now, not whichever is
-    // open once the outbox reaches it. A frame still being read shows what its read sees, so it waits
-    // for the commit open when the read ends.
-    const built = pending instanceof Promise ? null : committed(deps);
-    // Awaited below once the outbox reaches them; until then a rejection must not count as unhandled.
-    built?.catch(() => undefined);
-    if (pending instanceof Promise) pending.catch(() => undefined);
-    client.outbox = client.outbox.then(async () => {
-      let frame: AgentServerFrame | undefined;
-      try {
-        frame = await pending;
-      } catch (error) {
-        log.error({ err: error, agentId: client.agent.id }, 'agent frame could not be built');
-        frame = { type: 'error', code: 'internal', message: ERRORS.internal.message };
-      }
-      if (!frame) return;
-      try {
-        await (built ?? committed(deps));
-      } catch {
-        return closeAfterLostWrite(client.ws);
-      }
-      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
-    });
+    const ready = durable(client, pending);
+    client.outbox = client.outbox
+      .then(async () => {
+        const frame = await ready;
+        if (frame === LOST) return closeAfterLostWrite(client.ws);
+        if (frame && client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(frame));
+      })
+      // The chain must never stay rejected: every later frame of this socket would be skipped.
+      .catch((error: unknown) => log.error({ err: error, agentId: client.agent.id }, 'agent frame could not be sent'));
   };
+  /**
+   * The frame once the commit of what it shows is on disk: for a frame built now, the commit open now
+   * (not whichever is open when the outbox reaches it); for one still being read, the commit open when
+   * the read ends. LOST when that commit failed. Never rejects.
+   */
+  async function durable(client: AgentSocket, pending: PendingFrame): Promise<AgentServerFrame | typeof LOST | undefined> {
+    let frame: AgentServerFrame | undefined;
+    try {
+      frame = await pending;
+    } catch (error) {
+      log.error({ err: error, agentId: client.agent.id }, 'agent frame could not be built');
+      frame = { type: 'error', code: 'internal', message: ERRORS.internal.message };
+    }
+    if (!frame) return undefined;
+    try {
+      await committed(deps);
+      return frame;
+    } catch {
+      return LOST;
+    }
+  }
   const sendError = (client: AgentSocket, code: AgentErrorCode, message: string, clientMessageId?: string) =>
     send(client, { type: 'error', code, message, ...(clientMessageId ? { clientMessageId } : {}) });
   const refuse = (client: AgentSocket, error: AgentActionError, clientMessageId?: string) => sendError(client, error, AGENT_ERROR_MESSAGES[error], clientMessageId);

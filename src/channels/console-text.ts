@@ -138,7 +138,7 @@ const es = {
   'ticket.replyTo': 'Responder a {email}',
   'ticket.replyPlaceholder': 'Tu respuesta por correo…',
   'ticket.sending': 'Enviando…',
-  'ticket.interrupted': 'Se cortó la conexión mientras se enviaba. Antes de enviarlo de nuevo, mira si el ticket ya figura como respondido.',
+  'ticket.interrupted': 'Se cortó la conexión mientras se enviaba la respuesta. Antes de volver a enviarla, revisa si el ticket ya aparece como respondido.',
   'ticket.reply': 'Responder por correo',
   'ticket.replyAgain': 'Enviar otra respuesta',
   'ticket.noSmtpBefore': 'El correo no está configurado en este servidor (ATENTO_SMTP_URL): Atento no puede enviar la respuesta. Escribe desde tu correo a ',

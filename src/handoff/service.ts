@@ -414,30 +414,38 @@ export class HandoffService {
   }
 
   async reply(agentId: string, conversationId: string, text: string, clientMessageId: string): Promise<StoredMessage | AgentActionError> {
+    const retried = await this.retryOf(agentId, conversationId, clientMessageId, 'text');
+    if (retried.stored) return retried.stored;
     const owned = await this.ownedConversation(agentId, conversationId);
     if (typeof owned === 'string') return owned;
-    const authorName = await this.agentName(agentId);
-    const earlier = await this.store.messages.findByClientId(conversationId, clientMessageId);
-    // A retry of this agent's own reply is acknowledged again; an id someone else used is not a retry,
-    // and the reply is stored without it (ids are unique per conversation).
-    if (earlier?.sender === 'agent' && earlier.kind === 'text' && earlier.authorName === authorName) return earlier;
     if (!replyWindowOpen(owned, await this.store.messages.lastShopperAt(conversationId), this.now())) {
       await this.tickets.openPastReplyWindow(owned);
       return 'whatsapp_window_closed';
     }
-    return this.post(conversationId, 'agent', text, owned.lang, { authorName, clientMessageId: earlier ? undefined : clientMessageId });
+    return this.post(conversationId, 'agent', text, owned.lang, { authorName: retried.authorName, clientMessageId: retried.idTaken ? undefined : clientMessageId });
   }
 
   /** A private note: stored and shown to agents only; the shopper gateway never delivers notes. */
   async note(agentId: string, conversationId: string, text: string, clientMessageId: string): Promise<StoredMessage | AgentActionError> {
+    const retried = await this.retryOf(agentId, conversationId, clientMessageId, 'note');
+    if (retried.stored) return retried.stored;
     // Like a reply: only in the agent's own chat (docs/protocol.md), not in a colleague's or a closed one.
     const owned = await this.ownedConversation(agentId, conversationId);
     if (typeof owned === 'string') return owned;
+    return this.post(conversationId, 'agent', text, owned.lang, { kind: 'note', authorName: retried.authorName, clientMessageId: retried.idTaken ? undefined : clientMessageId });
+  }
+
+  /**
+   * The console sends again what was not acknowledged when it reconnects. This agent's own reply or
+   * note with that id is acknowledged again, even if the chat was resolved or transferred meanwhile (the
+   * shopper has it already); an id someone else used is not a retry, and the message is stored without it
+   * (ids are unique per conversation).
+   */
+  private async retryOf(agentId: string, conversationId: string, clientMessageId: string, kind: 'text' | 'note') {
     const authorName = await this.agentName(agentId);
     const earlier = await this.store.messages.findByClientId(conversationId, clientMessageId);
-    // The console sends again what was not acknowledged when it reconnects: stored once, as a reply is.
-    if (earlier?.sender === 'agent' && earlier.kind === 'note' && earlier.authorName === authorName) return earlier;
-    return this.post(conversationId, 'agent', text, owned.lang, { kind: 'note', authorName, clientMessageId: earlier ? undefined : clientMessageId });
+    const mine = earlier?.sender === 'agent' && earlier.kind === kind && earlier.authorName === authorName;
+    return { authorName, stored: mine ? earlier : null, idTaken: earlier !== undefined };
   }
 
   async resolve(agentId: string, conversationId: string): Promise<AgentActionResult> {

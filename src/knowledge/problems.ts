@@ -43,7 +43,7 @@ const TEXTS = {
   ),
   unknown_field: say<{ field: string }>(
     ({ field }) => `unknown field "${field}": known fields are id, tags, related, escalate`,
-    ({ field }) => `campo desconocido "${field}": los campos son id, tags, related, escalate`,
+    ({ field }) => `campo desconocido "${field}": los campos son id, etiquetas, relacionadas y escalar (o tags, related, escalate)`,
   ),
   field_twice: say<{ field: string; first: number }>(
     ({ field, first }) => `"${field}" is given twice in this entry (first on line ${first}): keep one`,
@@ -51,7 +51,7 @@ const TEXTS = {
   ),
   id_missing: say<{ question: string }>(
     ({ question }) => `entry "${question}" has no id: add a line such as "id: shipping-time" under the heading`,
-    ({ question }) => `la entrada "${question}" no tiene id: añade una línea como "id: tiempo-de-envio" bajo el título`,
+    ({ question }) => `la entrada "${question}" no tiene id: agrega una línea como "id: tiempo-de-envio" bajo el título`,
   ),
   id_malformed: say<{ id: string }>(
     ({ id }) => `id "${id}" may only use lowercase letters, digits and "-" (e.g. "shipping-time")`,
@@ -59,11 +59,11 @@ const TEXTS = {
   ),
   answer_missing: say<{ entry: string }>(
     ({ entry }) => `entry "${entry}" has no answer: add "### Answer" followed by the text`,
-    ({ entry }) => `la entrada "${entry}" no tiene respuesta: añade "### Respuesta" y después el texto`,
+    ({ entry }) => `la entrada "${entry}" no tiene respuesta: agrega "### Respuesta" y después el texto`,
   ),
   escalate_malformed: say<{ value: string }>(
     ({ value }) => `escalate must be "true" or "false", not "${value}"`,
-    ({ value }) => `escalate debe ser "true" o "false", no "${value}"`,
+    ({ value }) => `escalar debe ser "sí" o "no" (o "true" / "false"), no "${value}"`,
   ),
   related_malformed: say<{ ids: string }>(
     ({ ids }) => `related ids must look like "order-tracking": fix ${ids}`,
@@ -79,11 +79,11 @@ const TEXTS = {
   ),
   related_missing: say<{ related: string; lang: string }>(
     ({ related, lang }) => `related id "${related}" does not exist in ${lang}: fix the id or add that entry`,
-    ({ related, lang }) => `el id relacionado "${related}" no existe en ${lang}: corrige el id o crea esa entrada`,
+    ({ related, lang }) => `el id relacionado "${related}" no existe en ${LANGUAGE_NAMES[lang] ?? lang}: corrige el id o crea esa entrada`,
   ),
   few_phrasings: say<{ id: string; count: number; minimum: number }>(
     ({ id, count, minimum }) => `"${id}" has ${count} phrasings: add at least ${minimum} (5 or more is better) so the bot recognises other wordings`,
-    ({ id, count, minimum }) => `"${id}" tiene ${count} ${count === 1 ? 'frase' : 'frases'}: añade al menos ${minimum} (mejor 5 o más) para que el bot reconozca otras formas de preguntarlo`,
+    ({ id, count, minimum }) => `"${id}" tiene ${count} ${count === 1 ? 'frase' : 'frases'}: agrega al menos ${minimum} (mejor 5 o más) para que el bot reconozca otras formas de preguntarlo`,
   ),
   phrasing_shared: say<{ phrasing: string; owner: string; where: string }>(
     ({ phrasing, owner, where }) => `"${phrasing}" is also a phrasing of "${owner}" (${where}): keep it in one entry only`,
@@ -91,7 +91,7 @@ const TEXTS = {
   ),
   translation_missing: say<{ id: string; langs: string }>(
     ({ id, langs }) => `"${id}" has no translation in ${langs}: add an entry with the same id there`,
-    ({ id, langs }) => `"${id}" no tiene traducción en ${langs}: añade allí una entrada con el mismo id`,
+    ({ id, langs }) => `"${id}" no tiene traducción al ${languageNames(langs)}: agrega una entrada con el mismo id en esa carpeta`,
   ),
   synonym_colon: say<Record<string, never>>(
     () => 'expected "canonical: variant, variant" (a colon after the main word)',
@@ -124,11 +124,11 @@ const TEXTS = {
   // Edits refused before anything is written (src/knowledge/edit-files.ts, write-entries.ts).
   edit_not_a_file: say<{ file: string; lang: string }>(
     ({ file, lang }) => `"${file}" is not a knowledge file of ${lang}: use a name such as "${lang}/envios.md" inside the knowledge folder`,
-    ({ file, lang }) => `"${file}" no es un archivo de conocimiento de ${lang}: usa un nombre como "${lang}/envios.md" dentro de la carpeta de conocimiento`,
+    ({ file, lang }) => `"${file}" no es un archivo de conocimiento en ${LANGUAGE_NAMES[lang] ?? lang}: usa un nombre como "${lang}/envios.md" dentro de la carpeta de conocimiento`,
   ),
   edit_outside: say<{ file: string }>(
     ({ file }) => `"${file}" leads outside the knowledge folder`,
-    ({ file }) => `"${file}" lleva fuera de la carpeta de conocimiento`,
+    ({ file }) => `"${file}" apunta fuera de la carpeta de conocimiento`,
   ),
   edit_file_gone: say<{ file: string }>(
     ({ file }) => `${file} no longer exists: reload the page`,
@@ -184,6 +184,10 @@ const TEXTS = {
   ),
 };
 
+/** Language codes as the Spanish texts name them ("no existe en inglés"). */
+const LANGUAGE_NAMES: Record<string, string> = { es: 'español', en: 'inglés' };
+const languageNames = (codes: string) => codes.split(', ').map((code) => LANGUAGE_NAMES[code] ?? code).join(' ni al ');
+
 /** The one-line texts an edit checks, named in each language. */
 export type EditedText = 'phrasing' | 'question' | 'answer';
 const WHAT: Record<Lang, Record<EditedText, string>> = {
@@ -218,6 +222,8 @@ export function editRefused<Code extends ProblemCode>(code: Code, ...[values]: V
 }
 
 /** The problem told in `lang` (its file and line are not part of it). */
-export function problemMessage({ code, values }: Pick<Problem, 'code' | 'values'>, lang: Lang): string {
-  return (TEXTS[code][lang] as (values: Problem['values']) => string)(values);
+export function problemMessage({ code, values, message }: Pick<Problem, 'code' | 'values'> & { message?: string }, lang: Lang): string {
+  // A page built by another version may get a code it does not know: the server's English then.
+  const texts = TEXTS[code] as Record<Lang, (values: Problem['values']) => string> | undefined;
+  return texts ? texts[lang](values) : (message ?? code);
 }

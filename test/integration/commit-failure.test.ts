@@ -91,5 +91,11 @@ test("an agent's reply or note whose write fails is refused with its clientMessa
     { sender: 'agent', kind: 'note', text: note.text },
   ]);
   expect((await shopper.nextMessageFrom('agent')).text).toBe(reply.text);
+
+  // Resolved meanwhile (the console sent both before its connection dropped): the retry is still acknowledged, not refused.
+  beto.client.send({ type: 'resolve', conversationId: welcome.conversationId });
+  await beto.client.next('ok');
+  beto.client.send(reply);
+  expect(await beto.client.next('ack')).toMatchObject({ clientMessageId: 'a-disk', messageId: acks[0]!.messageId });
   await Promise.all([shopper.close(), beto.client.close()]);
 });

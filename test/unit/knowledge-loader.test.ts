@@ -76,11 +76,11 @@ describe('parseEntries', () => {
     const text = ['## Q1', 'id: Bad_Id', 'colour: red', 'escalate: maybe', '### Phrasings', 'not a list item', '### Answer', ''].join('\n');
     const told = parseEntries(text, 'f.md', 'es', 'faq').problems.map((p) => `${p.line}: ${problemMessage(p, 'es')}`);
     expect(told).toEqual([
-      '3: campo desconocido "colour": los campos son id, tags, related, escalate',
+      '3: campo desconocido "colour": los campos son id, etiquetas, relacionadas y escalar (o tags, related, escalate)',
       '6: cada frase va en una lista: empieza la línea con "- "',
       '2: el id "Bad_Id" solo puede tener minúsculas sin tilde, números y "-" (por ejemplo "tiempo-de-envio")',
-      '1: la entrada "Bad_Id" no tiene respuesta: añade "### Respuesta" y después el texto',
-      '4: escalate debe ser "true" o "false", no "maybe"',
+      '1: la entrada "Bad_Id" no tiene respuesta: agrega "### Respuesta" y después el texto',
+      '4: escalar debe ser "sí" o "no" (o "true" / "false"), no "maybe"',
     ]);
   });
 

@@ -23,6 +23,11 @@ type Outgoing = Extract<ClientFrame, { clientMessageId: string }>;
 type Hello = Omit<Extract<ClientFrame, { type: 'hello' }>, 'type' | 'token' | 'lastSeenId'>;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
+/**
+ * The back-off starts over only after a connection has lasted this long: a server that closes every new
+ * socket (a write it could not commit, 1012) is then retried ever more slowly instead of twice a second.
+ */
+const STABLE_CONNECTION_MS = 10_000;
 /** A message the server failed on (`internal`) goes this many times in all before it shows "not sent". */
 const MAX_SENDS_AFTER_FAILURE = 3;
 
@@ -56,6 +61,7 @@ export class Connection {
   private socket: WebSocket | null = null;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stableTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly outbox = new Outbox<Outgoing>({
     send: (frame) => this.socket!.send(JSON.stringify(frame)),
     isOpen: () => this.connected,
@@ -125,7 +131,7 @@ export class Connection {
       }
       if (frame.type === 'welcome') {
         this.greeted = true;
-        this.attempt = 0;
+        this.stableTimer = setTimeout(() => (this.attempt = 0), STABLE_CONNECTION_MS);
         this.session.save({ token: frame.token });
         this.on.state('online');
         this.on.frame(frame);
@@ -146,6 +152,7 @@ export class Connection {
     };
     socket.onclose = () => {
       if (this.socket !== socket) return;
+      clearTimeout(this.stableTimer);
       this.socket = null;
       this.greeted = false;
       this.outbox.reset();

@@ -22,7 +22,7 @@ type Refusal = Pick<Problem, 'code' | 'values'>;
 class ApiError extends Error {
   constructor(message: string, readonly problems: Problem[] = [], refusal?: Refusal) {
     // The page's language, when the server says what was refused and not only in English.
-    super(refusal ? problemMessage(refusal, 'es') : message);
+    super(refusal ? problemMessage({ ...refusal, message }, 'es') : message);
   }
 }
 

@@ -7,6 +7,8 @@ import type { AgentClientFrame, AgentServerFrame } from '../../../src/channels/a
 
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 15_000;
+/** As the widget's (web-widget/src/connection.ts): the back-off starts over only after a connection lasted this long. */
+const STABLE_CONNECTION_MS = 10_000;
 
 export class AgentSocket {
   private socket: WebSocket | null = null;
@@ -23,13 +25,15 @@ export class AgentSocket {
     const socket = new WebSocket(url);
     this.socket = socket;
     let opened = false;
+    let stable: ReturnType<typeof setTimeout> | undefined;
     socket.onopen = () => {
       opened = true;
-      this.attempt = 0;
+      stable = setTimeout(() => (this.attempt = 0), STABLE_CONNECTION_MS);
       this.onState('online');
     };
     socket.onmessage = (event) => this.onFrame(JSON.parse(String(event.data)) as AgentServerFrame);
     socket.onclose = () => {
+      clearTimeout(stable);
       this.socket = null;
       this.onState('offline');
       if (!opened) void this.checkSession();
