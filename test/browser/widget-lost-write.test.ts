@@ -1,11 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import type { EngineHost } from '../../src/engine';
-import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
-import { collectPageProblems, launchChromium } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { collectPageProblems } from '../helpers/browser';
+import { useBrowserServer } from '../helpers/browser-server';
 import { trapCommitsOfMessagesWith, trapCommitsOfNewConversations } from '../helpers/commit-trap';
 import { dbOf } from '../helpers/db';
-
-const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
 
 /**
  * A group commit that fails (disk full) rolls the shopper's message back and the server closes the socket
@@ -13,25 +10,12 @@ const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (optio
  * message is sent again, and the shopper never sees "No se pudo enviar".
  */
 
-let engineHost: EngineHost;
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  await buildWeb({ quiet: true });
-  engineHost = projectEngineHost();
-  browser = await launchChromium();
-  server = await startTestServer({ deps: { engineHost } });
-});
-afterAll(async () => {
-  await server?.stop();
-  await browser?.close();
-  engineHost?.close();
-});
+const context = useBrowserServer();
 
 test('a first hello whose commit failed: the widget gets past "Conectando…" once the disk is back', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
-  const page = await context.newPage();
+  const { server, browser } = context;
+  const browsing = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await browsing.newPage();
   const problems = collectPageProblems(page);
   const db = dbOf(server.app.store);
   const conversations = () => (db.prepare('SELECT count(*) AS n FROM conversations').get() as { n: number }).n;
@@ -51,12 +35,13 @@ test('a first hello whose commit failed: the widget gets past "Conectando…" on
   await page.getByText('Conectando…').waitFor({ state: 'detached' });
   expect(conversations()).toBe(before + 1);
   expect(problems).toEqual([]);
-  await context.close();
+  await browsing.close();
 });
 
 test('a message whose commit failed is sent again after the reconnect and answered once', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
-  const page = await context.newPage();
+  const { server, browser } = context;
+  const browsing = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await browsing.newPage();
   const problems = collectPageProblems(page);
   const firstClose = closeOf(page);
   await page.goto(`${server.httpUrl}/`);
@@ -79,7 +64,7 @@ test('a message whose commit failed is sent again after the reconnect and answer
     { sender: 'bot', entryId: 'shipping-cost' },
   ]);
   expect(problems).toEqual([]);
-  await context.close();
+  await browsing.close();
 });
 
 /** Resolves when the page's first WebSocket closes (the server closed it: 1012). */

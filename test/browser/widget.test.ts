@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { EngineHost } from '../../src/engine';
 import { projectEngineHost, startTestServer, type TestServer } from '../helpers/app';
 import { hashPassword } from '../../src/auth';
@@ -365,17 +365,10 @@ test('nobody online: the leave-a-message form shows a "Cancelar" button that clo
 });
 
 test('a "did you mean…?" question is answered once: the picked option stays marked and no option takes a second click', async () => {
-  const ambiguous = ambiguousQuestion();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
   const page = await context.newPage();
   const problems = collectPageProblems(page);
-  await page.goto(`${server.httpUrl}/`);
-  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
-  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill(ambiguous);
-  await page.keyboard.press('Enter');
-  // The options have no heading; the greeting's suggestions and related questions do.
-  const options = page.locator('.msg.from-bot[data-id] .choices').filter({ hasNot: page.locator('p') }).last().locator('.chip');
-  await options.first().waitFor();
+  const { options, question: ambiguous } = await askForOptions(page);
   const answered = await answers(page).count();
   const picked = (await options.nth(1).innerText()).trim();
   await options.nth(1).click();
@@ -396,7 +389,6 @@ test('a "did you mean…?" question is answered once: the picked option stays ma
 });
 
 test('a refused pick opens the question\'s options again, and another pick is answered', async () => {
-  const ambiguous = ambiguousQuestion();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
   const page = await context.newPage();
   // The first pick reaches the server with an id it does not know, as a stale option would: refused, `unknown_choice`.
@@ -412,12 +404,7 @@ test('a refused pick opens the question\'s options again, and another pick is an
       upstream.send(raw);
     });
   });
-  await page.goto(`${server.httpUrl}/`);
-  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
-  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill(ambiguous);
-  await page.keyboard.press('Enter');
-  const options = page.locator('.msg.from-bot[data-id] .choices').filter({ hasNot: page.locator('p') }).last().locator('.chip');
-  await options.first().waitFor();
+  const { options } = await askForOptions(page);
   const answered = await answers(page).count();
   await options.nth(1).click();
   await page.locator('.msg.from-shopper.failed').waitFor();
@@ -446,12 +433,19 @@ test('a paste longer than a message can be says that it was cut', async () => {
   await context.close();
 });
 
-/** A one-word question the default content answers with "did you mean…?" options. */
-function ambiguousQuestion(): string {
-  const ambiguous = ['tarjeta', 'pago', 'envío', 'cuenta', 'pedido', 'problema', 'cambio'].find((text) => {
+/** Opens the chat and asks a one-word question the default content answers with "did you mean…?" options. */
+async function askForOptions(page: Page): Promise<{ options: Locator; question: string }> {
+  const question = ['tarjeta', 'pago', 'envío', 'cuenta', 'pedido', 'problema', 'cambio'].find((text) => {
     const decision = engineHost.current().respond(text, { lang: 'es' });
     return decision.action === 'clarify' && decision.options.length >= 2;
   });
-  expect(ambiguous).toBeDefined();
-  return ambiguous!;
+  expect(question).toBeDefined();
+  await page.goto(`${server.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill(question!);
+  await page.keyboard.press('Enter');
+  // The options have no heading; the greeting's suggestions and related questions do.
+  const options = page.locator('.msg.from-bot[data-id] .choices').filter({ hasNot: page.locator('p') }).last().locator('.chip');
+  await options.first().waitFor();
+  return { options, question: question! };
 }

@@ -19,6 +19,16 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
+/** A shopper who asked for a person, and the agent (the only one online) who got the chat. */
+async function shopperWithAgent(email: string, name: string) {
+  const shopper = await ShopperClient.connect(server.socketUrl);
+  const welcome = await shopper.hello({ lang: 'es' });
+  const agent = await connectAgent(server, email, name);
+  shopper.send({ type: 'handoff_request' });
+  await agent.client.next('assigned');
+  return { shopper, welcome, agent };
+}
+
 const messagesIn = (conversationId: unknown) =>
   store.db.prepare('SELECT sender, kind, text FROM messages WHERE conversation_id = ? ORDER BY id').all(conversationId) as Array<{ sender: string; kind: string; text: string }>;
 
@@ -44,11 +54,7 @@ test('the shopper socket is closed with 1012, nothing of the message is kept, an
 });
 
 test("a console that was to show a lost message is closed with 1012 too, and comes back to the chat as stored", async () => {
-  const shopper = await ShopperClient.connect(server.socketUrl);
-  const welcome = await shopper.hello({ lang: 'es' });
-  const ana = await connectAgent(server, 'ana@tienda.example', 'Ana');
-  shopper.send({ type: 'handoff_request' });
-  await ana.client.next('assigned');
+  const { shopper, welcome, agent: ana } = await shopperWithAgent('ana@tienda.example', 'Ana');
   const untrap = trapCommitsOfMessagesWith(store.db, 'disco lleno');
 
   shopper.send({ type: 'message', clientMessageId: 'q-lost', text: 'hola, disco lleno' });
@@ -65,11 +71,7 @@ test("a console that was to show a lost message is closed with 1012 too, and com
 });
 
 test("an agent's reply or note whose write fails is refused with its clientMessageId; sent again, each is stored once however often it comes", async () => {
-  const shopper = await ShopperClient.connect(server.socketUrl);
-  const welcome = await shopper.hello({ lang: 'es' });
-  const beto = await connectAgent(server, 'beto@tienda.example', 'Beto');
-  shopper.send({ type: 'handoff_request' });
-  await beto.client.next('assigned');
+  const { shopper, welcome, agent: beto } = await shopperWithAgent('beto@tienda.example', 'Beto');
   const reply = { type: 'message', conversationId: welcome.conversationId, clientMessageId: 'a-disk', text: 'Te ayudo enseguida (disco lleno)' };
   const note = { type: 'note', conversationId: welcome.conversationId, clientMessageId: 'n-disk', text: 'revisar pedido (disco lleno)' };
   const untrap = trapCommitsOfMessagesWith(store.db, 'disco lleno');
