@@ -30,6 +30,12 @@ ${renderTeamNav(agent, 'knowledge', lang)}
     <div id="kb-status" aria-live="polite"><p class="empty">Cargando…</p></div>
   </section>
 
+  <section class="kb-panel" aria-labelledby="overlaps-title">
+    <h2 id="overlaps-title">Frases que se confunden</h2>
+    <p class="kb-hint">Frases que el bot no respondería con su propia FAQ sin dudar: otra FAQ gana, o queda tan cerca que el bot pregunta "¿quisiste decir…?". Cámbialas de palabras o pásalas a la FAQ que corresponde.</p>
+    <div id="overlaps-list" aria-live="polite"><p class="empty">Cargando…</p></div>
+  </section>
+
   <section class="kb-panel" aria-labelledby="try-title">
     <h2 id="try-title">Probar el bot</h2>
     <form id="try-form" class="kb-form kb-inline">

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { z } from 'zod';
 import { requireRole, sessionAgent, sessionAgentOf } from '../auth';
 import type { Config } from '../config';
-import type { EngineHost, Reply } from '../engine';
+import { findOverlaps, type Engine, type EngineHost, type Reply } from '../engine';
 import { AtentoError, ERRORS } from '../errors';
 import { knowledgeGaps } from '../gaps';
 import { KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, type Lang } from '../knowledge';
@@ -15,6 +15,12 @@ import { describeIssues, faqBody, gapsQuery, handledBody, phrasingsBody, tryQuer
 import { renderKnowledgeForbiddenPage, renderKnowledgePage } from './knowledge-page';
 import { isOriginAllowed } from './origin';
 import { setHtmlSecurityHeaders } from './security-headers';
+
+/**
+ * The overlap check asks the bot every phrasing (about 0.05 ms each on this machine's default content):
+ * above this many it would hold the server up for seconds, and `atento kb overlaps` does it offline.
+ */
+const OVERLAP_CHECK_MAX_PHRASINGS = 5_000;
 
 export interface KnowledgeRouteDeps {
   agents: AgentStore;
@@ -76,6 +82,27 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ faqs, files: filesByLang });
   });
+
+  // Computed once per knowledge version: the page asks again after every edit.
+  let overlapsOf: { version: string; overlaps: ReturnType<typeof describeOverlaps> } | null = null;
+  router.get('/agent/api/knowledge/overlaps', editor, (_req, res) => {
+    const current = engine();
+    const phrasings = current.knowledge.entries.reduce((count, entry) => count + 1 + entry.phrasings.length, 0);
+    res.setHeader('Cache-Control', 'no-store');
+    if (phrasings > OVERLAP_CHECK_MAX_PHRASINGS) return res.json({ version: current.version, phrasings, overlaps: null });
+    if (overlapsOf?.version !== current.version) overlapsOf = { version: current.version, overlaps: describeOverlaps(current) };
+    res.json({ version: current.version, phrasings, overlaps: overlapsOf.overlaps });
+  });
+
+  /** `atento kb overlaps` for the FAQs (what the page edits), with questions and files as the page names them. */
+  function describeOverlaps(current: Engine) {
+    return findOverlaps(current, deps.config.matching).flatMap((overlap) => {
+      const own = current.entry(overlap.id, overlap.lang);
+      if (own?.kind !== 'faq') return [];
+      const rival = current.entry(overlap.with, overlap.lang);
+      return [{ ...overlap, question: own.question, withQuestion: rival?.question ?? overlap.with, file: files.relativeName(path.resolve(own.source.file)), line: own.source.line }];
+    });
+  }
 
   router.get('/agent/api/knowledge/try', editor, (req, res) => {
     const query = parse(tryQuery, req.query);

@@ -100,3 +100,22 @@ test('a missed question becomes a phrasing from the page, and trying it again ge
   // Chromium logs every 4xx response; the refused edit's 400 is the one expected, nothing else.
   expect(problems).toEqual(Array(2).fill('console: Failed to load resource: the server responded with a status of 400 (Bad Request)'));
 });
+
+test('a phrasing that belongs to another FAQ shows under "Frases que se confunden" once it is added', async () => {
+  const page = await agentPage(browser, server, cookie);
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  const overlaps = page.locator('#overlaps-list');
+  await overlaps.getByText('Ninguna frase se confunde con otra FAQ.').waitFor();
+
+  // Worded unlike any phrasing (no "also a phrasing of" warning), but it is shipping-cost's question.
+  await page.getByLabel('Frases nuevas (una por línea)').fill('precio del envio');
+  await page.getByLabel('FAQ', { exact: true }).selectOption('contact');
+  await page.getByRole('button', { name: 'Añadir frases' }).click();
+  const confused = overlaps.locator('li', { hasText: '"precio del envio" (español) es de' });
+  await confused.waitFor();
+  expect(await confused.innerText()).toMatch(/es de ¿.+\? \(\d+ %, es\/tienda\.md:\d+\) pero se parece a ¿Cuánto cuesta el envío\?.* \(\d+ %\)\.$/);
+  await page.locator('#overlaps-title').scrollIntoViewIfNeeded();
+  await screenshot(page, 'knowledge-overlaps');
+  expect(problems).toEqual([]);
+});

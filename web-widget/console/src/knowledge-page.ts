@@ -15,6 +15,7 @@ import { wireTeamNav } from './team-nav';
 interface Faq { id: string; lang: 'es' | 'en'; question: string; phrasings: string[]; file: string; line: number }
 interface Candidate { id: string; question: string; kind: string | null; confidence: number; matched: string[]; elsewhere: string[] }
 interface TryResult { version: string; action: string; lang: string; id: string | null; confidence: number; text: string; candidates: Candidate[]; explanation: { normalized: string; corrections: Array<{ from: string; to: string }> } }
+interface Overlap { lang: string; id: string; question: string; with: string; withQuestion: string; phrasing: string; own: number; rival: number; file: string; line: number }
 interface EditResult { files: Array<{ file: string; backup: string | null }>; warnings: Problem[]; version: string; live: boolean; added?: string[] }
 
 type Refusal = Pick<Problem, 'code' | 'values'>;
@@ -47,6 +48,24 @@ const percent = (value: number) => `${Math.round(value * 100)} %`;
 // The page is in Spanish: so are the loader's problems (the CLI prints them in English).
 const problemLine = (p: Problem) => h('li', { class: p.severity === 'error' ? 'kb-error' : 'kb-warning' }, `${p.file}:${p.line}: ${problemMessage(p, 'es')}`);
 const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
+
+async function loadOverlaps(): Promise<void> {
+  const region = $('overlaps-list');
+  try {
+    const { overlaps, phrasings } = await api<{ overlaps: Overlap[] | null; phrasings: number }>('/agent/api/knowledge/overlaps');
+    if (overlaps === null) return replaceChildren(region, h('p', { class: 'empty' }, `Con ${phrasings} frases la revisión tardaría demasiado aquí: usa "atento kb overlaps" en el servidor.`));
+    if (overlaps.length === 0) return replaceChildren(region, h('p', { class: 'kb-ok' }, 'Ninguna frase se confunde con otra FAQ.'));
+    replaceChildren(
+      region,
+      h('ul', { class: 'kb-overlaps' }, ...overlaps.map((o) =>
+        h('li', {},
+          h('span', { class: 'kb-question' }, `"${o.phrasing}"`),
+          ` (${LANG_NAMES[o.lang] ?? o.lang}) es de `, h('strong', {}, o.question), ` (${percent(o.own)}, ${o.file}:${o.line}) pero se parece a `, h('strong', {}, o.withQuestion), ` (${percent(o.rival)}).`))),
+    );
+  } catch (error) {
+    replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
+  }
+}
 
 async function loadStatus(): Promise<void> {
   const region = $('kb-status');
@@ -208,7 +227,7 @@ async function afterEdit(result: EditResult, what: string): Promise<void> {
     h('p', { class: 'kb-ok' }, `${what} Guardado en ${written}. ${result.live ? `Ya responde el bot (versión ${result.version}).` : 'Todavía no está activo: revisa el estado.'}`),
     result.warnings.length ? h('details', {}, h('summary', {}, `${result.warnings.length} avisos en la base`), h('ul', {}, ...result.warnings.map(problemLine))) : '',
   );
-  await Promise.all([loadStatus(), loadFaqs(), loadGaps()]);
+  await Promise.all([loadStatus(), loadFaqs(), loadGaps(), loadOverlaps()]);
   // Try the same question again: the editor sees the decision after the edit.
   if (state.lastTry) await runTry(state.lastTry.text, state.lastTry.lang);
 }
@@ -229,7 +248,8 @@ function wire(): void {
     try {
       const result = await api<EditResult>('/agent/api/knowledge/phrasings', body);
       $<HTMLTextAreaElement>('phrasings-text').value = '';
-      await afterEdit(result, `Añadidas ${result.added?.length ?? 0} frases a ${body.id}.`);
+      const added = result.added?.length ?? 0;
+      await afterEdit(result, `${added === 1 ? 'Añadida 1 frase' : `Añadidas ${added} frases`} a ${body.id}.`);
     } catch (error) {
       showError(error);
     }
@@ -260,4 +280,4 @@ function wire(): void {
 // The team bar's language switch changes the bar; this page's texts are Spanish only for now.
 wireTeamNav(() => {});
 wire();
-void Promise.all([loadStatus(), loadFaqs(), loadGaps()]).catch(showError);
+void Promise.all([loadStatus(), loadFaqs(), loadGaps(), loadOverlaps()]).catch(showError);
