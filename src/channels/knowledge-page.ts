@@ -36,6 +36,11 @@ ${renderTeamNav(agent, 'knowledge', lang)}
     <div id="overlaps-list" aria-live="polite"><p class="empty">Cargando…</p></div>
   </section>
 
+  <section class="kb-panel" aria-labelledby="placeholders-title">
+    <h2 id="placeholders-title">Datos de ejemplo por cambiar</h2>
+    <div id="placeholders-list" aria-live="polite"><p class="empty">Cargando…</p></div>
+  </section>
+
   <section class="kb-panel" aria-labelledby="try-title">
     <h2 id="try-title">Probar el bot</h2>
     <form id="try-form" class="kb-form kb-inline">

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import { findOverlaps, type Engine, type EngineHost, type Reply } from '../engine';
 import { AtentoError, ERRORS } from '../errors';
 import { knowledgeGaps } from '../gaps';
-import { KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, type Lang } from '../knowledge';
+import { findPlaceholders, KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, SHOP_VALUES_FILE, type Lang } from '../knowledge';
 import { committed, roleAllows, type AgentStore, type Store } from '../store';
 import type { Logger } from '../observability';
 import { serveBuiltFiles } from './built-files';
@@ -104,6 +104,14 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
       return [{ ...overlap, question: own.question, withQuestion: rival?.question ?? overlap.with, file: files.relativeName(path.resolve(own.source.file)), line: own.source.line }];
     });
   }
+
+  // What `atento kb check` lists as demo content: shown to shoppers as it is until the shop sets its own.
+  router.get('/agent/api/knowledge/placeholders', editor, (_req, res) => {
+    const { knowledge } = engine();
+    const placeholders = findPlaceholders(knowledge.entries, knowledge.values).map((placeholder) => ({ ...placeholder, file: files.relativeName(path.resolve(placeholder.file)) }));
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ shopCountry: deps.config.shopCountry, valuesFile: SHOP_VALUES_FILE, placeholders });
+  });
 
   router.get('/agent/api/knowledge/try', editor, (req, res) => {
     const query = parse(tryQuery, req.query);

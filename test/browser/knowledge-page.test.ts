@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from '../helpers/app';
 import { axeViolations } from '../helpers/axe';
 import { agentPage, collectPageProblems, launchChromium, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
 import { ShopperClient } from '../helpers/shopper-client';
+import { eventually } from '../helpers/wait';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb: (options: { quiet: boolean }) => Promise<unknown> };
@@ -118,4 +119,25 @@ test('a phrasing that belongs to another FAQ shows under "Frases que se confunde
   await page.locator('#overlaps-title').scrollIntoViewIfNeeded();
   await screenshot(page, 'knowledge-overlaps');
   expect(problems).toEqual([]);
+});
+
+test('"Datos de ejemplo por cambiar" says how many demo facts the answers show, and which, until the shop sets them', async () => {
+  const page = await agentPage(browser, server, cookie);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  const region = page.locator('#placeholders-list');
+  await region.getByText(/^\d+ datos de las respuestas son de ejemplo y el bot los muestra tal cual: \d+ se toman del perfil de demostración MX \(defínelos en knowledge\/shop\.json\)/).waitFor();
+  await region.getByText('Ver la lista').click();
+  await region.locator('li', { hasText: 'es/envios.md:35 · shipping-cost: shipping-standard-price muestra «$99 MXN»' }).waitFor();
+  await page.locator('#placeholders-title').scrollIntoViewIfNeeded();
+  await screenshot(page, 'knowledge-placeholders');
+
+  // Set by the shop: that fact is no longer listed.
+  fs.writeFileSync(path.join(root, 'knowledge/shop.json'), JSON.stringify({ es: { 'shipping-standard-price': '$79 MXN' } }));
+  await eventually(async () => {
+    await page.reload();
+    await region.getByText('Ver la lista').click();
+    expect(await region.locator('li', { hasText: 'es/envios.md:35 · shipping-cost: shipping-standard-price' }).count()).toBe(0);
+    expect(await region.locator('li', { hasText: 'es/envios.md:35 · shipping-cost: standard-shipping muestra «Envío estándar»' }).count()).toBe(1);
+  }, 10_000);
+  await page.close();
 });

@@ -16,6 +16,7 @@ interface Faq { id: string; lang: 'es' | 'en'; question: string; phrasings: stri
 interface Candidate { id: string; question: string; kind: string | null; confidence: number; matched: string[]; elsewhere: string[] }
 interface TryResult { version: string; action: string; lang: string; id: string | null; confidence: number; text: string; candidates: Candidate[]; explanation: { normalized: string; corrections: Array<{ from: string; to: string }> } }
 interface Overlap { lang: string; id: string; question: string; with: string; withQuestion: string; phrasing: string; own: number; rival: number; file: string; line: number }
+interface Placeholder { file: string; line: number; id: string; text: string; key?: string }
 interface EditResult { files: Array<{ file: string; backup: string | null }>; warnings: Problem[]; version: string; live: boolean; added?: string[] }
 
 type Refusal = Pick<Problem, 'code' | 'values'>;
@@ -61,6 +62,25 @@ async function loadOverlaps(): Promise<void> {
         h('li', {},
           h('span', { class: 'kb-question' }, `"${o.phrasing}"`),
           ` (${LANG_NAMES[o.lang] ?? o.lang}) es de `, h('strong', {}, o.question), ` (${percent(o.own)}, ${o.file}:${o.line}) pero se parece a `, h('strong', {}, o.withQuestion), ` (${percent(o.rival)}).`))),
+    );
+  } catch (error) {
+    replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
+  }
+}
+
+async function loadPlaceholders(): Promise<void> {
+  const region = $('placeholders-list');
+  try {
+    const { placeholders, shopCountry, valuesFile } = await api<{ placeholders: Placeholder[]; shopCountry: string; valuesFile: string }>('/agent/api/knowledge/placeholders');
+    if (placeholders.length === 0) return replaceChildren(region, h('p', { class: 'kb-ok' }, 'Las respuestas ya usan los datos de tu tienda.'));
+    const values = placeholders.filter((p) => p.key).length;
+    replaceChildren(
+      region,
+      h('p', {}, `${placeholders.length} datos de las respuestas son de ejemplo y el bot los muestra tal cual: ${values} se toman del perfil de demostración ${shopCountry} (defínelos en knowledge/${valuesFile}) y ${placeholders.length - values} están escritos entre [[ ]] en la respuesta (cámbialos en el archivo).`),
+      h('details', {},
+        h('summary', {}, 'Ver la lista'),
+        h('ul', { class: 'kb-placeholders' }, ...placeholders.map((p) =>
+          h('li', {}, `${p.file}:${p.line} · ${p.id}: `, p.key ? h('code', {}, p.key) : null, p.key ? ` muestra «${p.text}»` : `«${p.text}»`)))),
     );
   } catch (error) {
     replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
@@ -227,7 +247,7 @@ async function afterEdit(result: EditResult, what: string): Promise<void> {
     h('p', { class: 'kb-ok' }, `${what} Guardado en ${written}. ${result.live ? `Ya responde el bot (versión ${result.version}).` : 'Todavía no está activo: revisa el estado.'}`),
     result.warnings.length ? h('details', {}, h('summary', {}, `${result.warnings.length} avisos en la base`), h('ul', {}, ...result.warnings.map(problemLine))) : '',
   );
-  await Promise.all([loadStatus(), loadFaqs(), loadGaps(), loadOverlaps()]);
+  await Promise.all([loadStatus(), loadFaqs(), loadGaps(), loadOverlaps(), loadPlaceholders()]);
   // Try the same question again: the editor sees the decision after the edit.
   if (state.lastTry) await runTry(state.lastTry.text, state.lastTry.lang);
 }
@@ -280,4 +300,4 @@ function wire(): void {
 // The team bar's language switch changes the bar; this page's texts are Spanish only for now.
 wireTeamNav(() => {});
 wire();
-void Promise.all([loadStatus(), loadFaqs(), loadGaps(), loadOverlaps()]).catch(showError);
+void Promise.all([loadStatus(), loadFaqs(), loadGaps(), loadOverlaps(), loadPlaceholders()]).catch(showError);
