@@ -319,9 +319,14 @@ const en: Record<TextKey, string> = {
 
 export const CONSOLE_TEXT: Readonly<Record<ConsoleLang, Readonly<Record<TextKey, string>>>> = { es, en };
 
-/** The text for `key` in `lang`, with each `{name}` replaced by `vars.name` (others are left as they are). */
+/** The text for `key` in `lang`, with each `{name}` replaced by `vars.name`. */
 export function translate(lang: ConsoleLang, key: TextKey, vars: Record<string, string | number> = {}): string {
-  return CONSOLE_TEXT[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return fillTemplate(CONSOLE_TEXT[lang][key], vars);
+}
+
+/** Each `{name}` of `template` replaced by `vars.name` (others are left as they are). */
+export function fillTemplate(template: string, vars: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
 export function isConsoleLang(value: unknown): value is ConsoleLang {

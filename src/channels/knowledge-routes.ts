@@ -49,8 +49,9 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
     const agent = await sessionAgent(deps.agents, req.headers.cookie);
     if (!agent) return res.redirect(303, '/agent/login');
     setHtmlSecurityHeaders(res);
-    if (!roleAllows(agent.role, 'editor')) return res.status(403).type('html').send(renderKnowledgeForbiddenPage());
-    res.type('html').send(renderKnowledgePage(agent, consoleLangOf(req.headers.cookie, req.headers['accept-language'])));
+    const lang = consoleLangOf(req.headers.cookie, req.headers['accept-language']);
+    if (!roleAllows(agent.role, 'editor')) return res.status(403).type('html').send(renderKnowledgeForbiddenPage(lang));
+    res.type('html').send(renderKnowledgePage(agent, lang));
   });
 
   serveBuiltFiles(router, deps.webDir, ['knowledge.js', 'knowledge.css'], 'knowledge page');

@@ -141,3 +141,27 @@ test('"Datos de ejemplo por cambiar" says how many demo facts the answers show, 
   }, 10_000);
   await page.close();
 });
+
+test('in English when the editor picks English in the team bar: the page, the bot\'s decision and a refused edit', async () => {
+  const page = await agentPage(browser, server, cookie);
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  await page.locator('select[data-lang-switch]').selectOption('en');
+  await page.getByRole('heading', { name: 'Try the bot' }).waitFor();
+  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+
+  await page.getByLabel('Question', { exact: true }).fill('how much is shipping');
+  await page.getByLabel('Question', { exact: true }).press('Enter');
+  await page.locator('.kb-try .kb-decision', { hasText: /^Decision: (Answers|Asks to clarify) → shipping-cost \(confidence \d+ %, English\)$/ }).waitFor();
+
+  // Phrasings the FAQ already has: refused, in English too.
+  await page.getByLabel('Language', { exact: true }).nth(2).selectOption('en');
+  await page.getByLabel('New phrasings (one per line)').fill('shipping fee');
+  await page.getByLabel('FAQ', { exact: true }).selectOption('shipping-cost');
+  await page.getByRole('button', { name: 'Add phrasings' }).click();
+  await page.getByRole('alert').getByText('Nothing was saved: "shipping-cost" already has every one of these phrasings').waitFor();
+  await screenshot(page, 'knowledge-english');
+  expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  await page.locator('select[data-lang-switch]').selectOption('es');
+  await page.getByRole('heading', { name: 'Probar el bot' }).waitFor();
+});

@@ -70,7 +70,7 @@ test('roles: the page and its routes are for editors; an agent gets 403, nobody 
   expect((await get('/agent/knowledge')).headers.get('location')).toBe('/agent/login');
   const forbidden = await get('/agent/knowledge', 'agent');
   expect(forbidden.status).toBe(403);
-  expect(await forbidden.text()).toContain('rol <strong>editor</strong>');
+  expect(await forbidden.text()).toContain('es para los roles editor y admin');
   const page = await get('/agent/knowledge', 'editor');
   expect(page.status).toBe(200);
   expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");

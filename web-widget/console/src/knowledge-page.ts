@@ -1,9 +1,11 @@
 import type { KnowledgeGap } from '../../../src/gaps';
 import type { KnowledgeStatus } from '../../../src/engine';
+import { knowledgeText, knowledgeWord, type KnowledgeTextKey } from '../../../src/channels/knowledge-text';
 import { problemMessage } from '../../../src/knowledge/problems';
 import type { Problem } from '../../../src/knowledge/types';
 import { renderRichText } from '../../src/rich-text';
 import { formatDate, formatTime, h, replaceChildren } from './dom';
+import { consoleLang } from './i18n';
 import { wireTeamNav } from './team-nav';
 
 /**
@@ -24,13 +26,13 @@ type Refusal = Pick<Problem, 'code' | 'values'>;
 class ApiError extends Error {
   constructor(message: string, readonly problems: Problem[] = [], refusal?: Refusal) {
     // The page's language, when the server says what was refused and not only in English.
-    super(refusal ? problemMessage({ ...refusal, message }, 'es') : message);
+    super(refusal ? problemMessage({ ...refusal, message }, consoleLang()) : message);
   }
 }
 
-const REASONS: Record<string, string> = { fallback: 'no entendió', clarify_unpicked: 'aclaración sin elegir', low_confidence: 'poca confianza', thumbs_down: 'pulgar abajo' };
-const DECISIONS: Record<string, string> = { answer: 'Responde', clarify: 'Pide aclarar', escalate: 'Pasa a una persona', fallback: 'No entiende' };
-const LANG_NAMES: Record<string, string> = { es: 'español', en: 'inglés' };
+/** This page's text in the console's language (src/channels/knowledge-text.ts). */
+const k = (key: KnowledgeTextKey, vars?: Record<string, string | number>) => knowledgeText(consoleLang(), key, vars);
+const named = (prefix: string, word: string) => knowledgeWord(consoleLang(), prefix, word);
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const state = { faqs: [] as Faq[], files: {} as Record<string, string[]>, lastTry: null as { text: string; lang: string } | null };
@@ -46,22 +48,22 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 }
 
 const percent = (value: number) => `${Math.round(value * 100)} %`;
-// The page is in Spanish: so are the loader's problems (the CLI prints them in English).
-const problemLine = (p: Problem) => h('li', { class: p.severity === 'error' ? 'kb-error' : 'kb-warning' }, `${p.file}:${p.line}: ${problemMessage(p, 'es')}`);
+// In the page's language, like the rest of it (the CLI prints them in English).
+const problemLine = (p: Problem) => h('li', { class: p.severity === 'error' ? 'kb-error' : 'kb-warning' }, `${p.file}:${p.line}: ${problemMessage(p, consoleLang())}`);
 const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
 
 async function loadOverlaps(): Promise<void> {
   const region = $('overlaps-list');
   try {
     const { overlaps, phrasings } = await api<{ overlaps: Overlap[] | null; phrasings: number }>('/agent/api/knowledge/overlaps');
-    if (overlaps === null) return replaceChildren(region, h('p', { class: 'empty' }, `Con ${phrasings} frases la revisión tardaría demasiado aquí: usa "atento kb overlaps" en el servidor.`));
-    if (overlaps.length === 0) return replaceChildren(region, h('p', { class: 'kb-ok' }, 'Ninguna frase se confunde con otra FAQ.'));
+    if (overlaps === null) return replaceChildren(region, h('p', { class: 'empty' }, k('kb.overlaps.tooMany', { phrasings })));
+    if (overlaps.length === 0) return replaceChildren(region, h('p', { class: 'kb-ok' }, k('kb.overlaps.none')));
     replaceChildren(
       region,
       h('ul', { class: 'kb-overlaps' }, ...overlaps.map((o) =>
         h('li', {},
           h('span', { class: 'kb-question' }, `"${o.phrasing}"`),
-          ` (${LANG_NAMES[o.lang] ?? o.lang}) es de `, h('strong', {}, o.question), ` (${percent(o.own)}, ${o.file}:${o.line}) pero se parece a `, h('strong', {}, o.withQuestion), ` (${percent(o.rival)}).`))),
+          k('kb.overlaps.belongs', { lang: named('kb.lang', o.lang) }), h('strong', {}, o.question), k('kb.overlaps.but', { own: percent(o.own), where: `${o.file}:${o.line}` }), h('strong', {}, o.withQuestion), ` (${percent(o.rival)}).`))),
     );
   } catch (error) {
     replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
@@ -72,15 +74,15 @@ async function loadPlaceholders(): Promise<void> {
   const region = $('placeholders-list');
   try {
     const { placeholders, shopCountry, valuesFile } = await api<{ placeholders: Placeholder[]; shopCountry: string; valuesFile: string }>('/agent/api/knowledge/placeholders');
-    if (placeholders.length === 0) return replaceChildren(region, h('p', { class: 'kb-ok' }, 'Las respuestas ya usan los datos de tu tienda.'));
+    if (placeholders.length === 0) return replaceChildren(region, h('p', { class: 'kb-ok' }, k('kb.placeholders.none')));
     const values = placeholders.filter((p) => p.key).length;
     replaceChildren(
       region,
-      h('p', {}, `${placeholders.length} datos de las respuestas son de ejemplo y el bot los muestra tal cual: ${values} se toman del perfil de demostración ${shopCountry} (defínelos en knowledge/${valuesFile}) y ${placeholders.length - values} están escritos entre [[ ]] en la respuesta (cámbialos en el archivo).`),
+      h('p', {}, k('kb.placeholders.summary', { count: placeholders.length, values, country: shopCountry, file: valuesFile, written: placeholders.length - values })),
       h('details', {},
-        h('summary', {}, 'Ver la lista'),
+        h('summary', {}, k('kb.placeholders.list')),
         h('ul', { class: 'kb-placeholders' }, ...placeholders.map((p) =>
-          h('li', {}, `${p.file}:${p.line} · ${p.id}: `, p.key ? h('code', {}, p.key) : null, p.key ? ` muestra «${p.text}»` : `«${p.text}»`)))),
+          h('li', {}, `${p.file}:${p.line} · ${p.id}: `, p.key ? h('code', {}, p.key) : null, p.key ? k('kb.placeholders.shows', { text: p.text }) : `«${p.text}»`)))),
     );
   } catch (error) {
     replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
@@ -96,17 +98,17 @@ async function loadStatus(): Promise<void> {
     const liveErrors = status.problems.filter((p) => p.severity === 'error');
     replaceChildren(
       region,
-      h('p', {}, `Versión ${status.version}: ${status.entries} entradas, cargada el ${formatDate(status.loadedAt)} a las ${formatTime(status.loadedAt)}; ${warnings} avisos.`),
+      h('p', {}, k('kb.status.summary', { version: status.version, entries: status.entries, date: formatDate(status.loadedAt), time: formatTime(status.loadedAt), warnings })),
       liveErrors.length
-        ? h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, 'Al arrancar, estas entradas tenían errores y el bot las dejó fuera:'), h('ul', {}, ...liveErrors.map(problemLine)))
+        ? h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, k('kb.status.liveErrors')), h('ul', {}, ...liveErrors.map(problemLine)))
         : null,
       status.rejected
         ? h('div', { class: 'kb-rejected', role: 'alert' },
-            h('p', {}, `El último cambio en los archivos (${formatTime(status.rejected.at)}) tiene errores y no está activo; el bot sigue con la versión anterior:`),
+            h('p', {}, k('kb.status.rejected', { time: formatTime(status.rejected.at) })),
             h('ul', {}, ...status.rejected.problems.filter((p) => p.severity === 'error').map(problemLine)))
         : liveErrors.length
           ? null
-          : h('p', { class: 'kb-ok' }, 'Los archivos no tienen errores: lo que está en disco es lo que responde el bot.'),
+          : h('p', { class: 'kb-ok' }, k('kb.status.ok')),
     );
   } catch (error) {
     replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
@@ -142,20 +144,20 @@ async function runTry(text: string, lang: string): Promise<void> {
 }
 
 function renderTry(question: string, result: TryResult): HTMLElement {
-  const decision = `${DECISIONS[result.action] ?? result.action}${result.id ? ` → ${result.id}` : ''} (confianza ${percent(result.confidence)}, ${LANG_NAMES[result.lang] ?? result.lang})`;
+  const decision = `${named('kb.decision', result.action)}${result.id ? ` → ${result.id}` : ''} (${k('kb.try.confidence', { confidence: percent(result.confidence) })}, ${named('kb.lang', result.lang)})`;
   const rows = result.candidates.map((c) =>
     h('tr', {},
-      h('td', {}, h('span', { class: 'kb-question' }, c.question), h('span', { class: 'kb-id' }, ` ${c.id}${c.kind === 'intent' ? ' (intención)' : ''}`)),
+      h('td', {}, h('span', { class: 'kb-question' }, c.question), h('span', { class: 'kb-id' }, ` ${c.id}${c.kind === 'intent' ? k('kb.try.intent') : ''}`)),
       h('td', { class: 'kb-num' }, percent(c.confidence)),
       h('td', {}, c.matched.join(', ') || '—'),
       h('td', {}, c.elsewhere.join(', ') || '—')));
   return h('div', { class: 'kb-try', 'data-action': result.action },
-    h('p', { class: 'kb-decision' }, h('strong', {}, 'Decisión: '), decision),
-    h('p', {}, h('strong', {}, 'Pregunta: '), question, result.explanation.corrections.length ? ` (corregido: ${result.explanation.corrections.map((c) => `${c.from} → ${c.to}`).join(', ')})` : ''),
-    h('div', { class: 'kb-answer' }, h('p', {}, h('strong', {}, 'El bot diría:')), h('div', { class: 'rich' }, renderRichText(result.text))),
+    h('p', { class: 'kb-decision' }, h('strong', {}, k('kb.try.decision')), decision),
+    h('p', {}, h('strong', {}, k('kb.try.asked')), question, result.explanation.corrections.length ? k('kb.try.corrected', { corrections: result.explanation.corrections.map((c) => `${c.from} → ${c.to}`).join(', ') }) : ''),
+    h('div', { class: 'kb-answer' }, h('p', {}, h('strong', {}, k('kb.try.wouldSay'))), h('div', { class: 'rich' }, renderRichText(result.text))),
     h('table', { class: 'kb-table' },
-      h('caption', {}, `Candidatas (versión ${result.version})`),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'FAQ'), h('th', { scope: 'col' }, 'Confianza'), h('th', { scope: 'col' }, 'Palabras que coinciden'), h('th', { scope: 'col' }, 'Palabras que no están en sus frases'))),
+      h('caption', {}, k('kb.try.candidates', { version: result.version })),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, k('kb.try.col.faq')), h('th', { scope: 'col' }, k('kb.try.col.confidence')), h('th', { scope: 'col' }, k('kb.try.col.matched')), h('th', { scope: 'col' }, k('kb.try.col.elsewhere')))),
       h('tbody', {}, ...rows)));
 }
 
@@ -166,7 +168,7 @@ async function loadGaps(): Promise<void> {
   const query = new URLSearchParams({ ...(lang ? { lang } : {}), ...(since ? { since } : {}) });
   try {
     const { groups } = await api<{ groups: KnowledgeGap[] }>(`/agent/api/knowledge/gaps?${query}`);
-    if (groups.length === 0) return replaceChildren(region, h('p', { class: 'empty' }, 'No hay preguntas pendientes: el bot respondió bien todo lo demás.'));
+    if (groups.length === 0) return replaceChildren(region, h('p', { class: 'empty' }, k('kb.gaps.none')));
     replaceChildren(region, h('ol', { class: 'kb-groups' }, ...groups.map((group, index) => h('li', {}, renderGroup(group, index)))));
   } catch (error) {
     replaceChildren(region, h('p', { class: 'kb-error', role: 'alert' }, (error as Error).message));
@@ -175,30 +177,30 @@ async function loadGaps(): Promise<void> {
 
 function renderGroup(group: KnowledgeGap, index: number): HTMLElement {
   const headingId = `group-${index}`;
-  const reasons = Object.entries(group.reasons).map(([reason, count]) => `${count} ${REASONS[reason] ?? reason}`).join(', ');
+  const reasons = Object.entries(group.reasons).map(([reason, count]) => `${count} ${named('kb.reason', reason)}`).join(', ');
   const boxes = group.examples.map((example, i) =>
     h('li', {}, h('label', {}, h('input', { type: 'checkbox', value: example.text, checked: i < 3 }), ` «${example.text}»`, example.count > 1 ? h('span', { class: 'kb-count' }, ` ×${example.count}`) : null)));
   const chosen = (article: HTMLElement) => [...article.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((box) => box.value);
   const closest = group.closest;
   const article: HTMLElement = h('article', { class: 'kb-group', 'aria-labelledby': headingId },
     h('h3', { id: headingId }, `«${group.examples[0]?.text ?? ''}»`),
-    h('p', { class: 'kb-meta' }, `${group.count} ${group.count === 1 ? 'pregunta' : 'preguntas'} en ${LANG_NAMES[group.lang] ?? group.lang} (${reasons}); la última el ${formatDate(group.lastAskedAt)}.`),
-    h('p', {}, 'FAQ más cercana: ', closest ? h('span', {}, h('span', { class: 'kb-question' }, closest.question), ` (${closest.id}, ${percent(closest.confidence)}, ${closest.file}:${closest.line})`) : 'ninguna'),
-    h('fieldset', {}, h('legend', {}, 'Preguntas de este grupo'), h('ul', { class: 'kb-examples' }, ...boxes)),
+    h('p', { class: 'kb-meta' }, k('kb.gaps.meta', { count: group.count, questions: k(group.count === 1 ? 'kb.gaps.question' : 'kb.gaps.questions'), lang: named('kb.lang', group.lang), reasons, date: formatDate(group.lastAskedAt) })),
+    h('p', {}, k('kb.gaps.closest'), closest ? h('span', {}, h('span', { class: 'kb-question' }, closest.question), ` (${closest.id}, ${percent(closest.confidence)}, ${closest.file}:${closest.line})`) : k('kb.gaps.noClosest')),
+    h('fieldset', {}, h('legend', {}, k('kb.gaps.examples')), h('ul', { class: 'kb-examples' }, ...boxes)),
     h('div', { class: 'kb-actions' },
-      button('Añadir a una FAQ', () => startPhrasings(group, chosen(article))),
-      button('Crear FAQ nueva', () => startFaq(group, chosen(article))),
-      button('Probar', () => {
+      button(k('kb.gaps.addTo'), () => startPhrasings(group, chosen(article))),
+      button(k('kb.gaps.newFaq'), () => startFaq(group, chosen(article))),
+      button(k('kb.gaps.try'), () => {
         const text = group.examples[0]?.text ?? '';
         $<HTMLInputElement>('try-text').value = text;
         $<HTMLSelectElement>('try-lang').value = group.lang;
         void runTry(text, group.lang);
         $('try-text').focus();
       }),
-      button('Marcar como resuelto', async () => {
+      button(k('kb.gaps.handle'), async () => {
         try {
           await api('/agent/api/knowledge/gaps/handled', { lang: group.lang, keys: group.keys });
-          showResult(h('p', {}, `Grupo «${group.examples[0]?.text ?? ''}» marcado como resuelto: vuelve si llegan preguntas nuevas.`));
+          showResult(h('p', {}, k('kb.gaps.handled', { question: group.examples[0]?.text ?? '' })));
           await loadGaps();
           // The group's buttons are gone: keep the keyboard in the list rather than at the top of the page.
           $('gaps-title').focus();
@@ -237,15 +239,15 @@ function showResult(...content: Array<Node | string>): void {
 
 function showError(error: unknown): void {
   const problems = error instanceof ApiError ? error.problems : [];
-  const message = problems.length ? `el cambio dejaría ${problems.length} ${problems.length === 1 ? 'error' : 'errores'} en la base de conocimiento:` : (error as Error).message;
-  showResult(h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, `No se guardó nada: ${message}`), problems.length ? h('ul', {}, ...problems.map(problemLine)) : null));
+  const reason = problems.length ? k('kb.edit.wouldBreak', { count: problems.length, errors: k(problems.length === 1 ? 'kb.edit.error' : 'kb.edit.errors') }) : (error as Error).message;
+  showResult(h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, k('kb.edit.refused', { reason })), problems.length ? h('ul', {}, ...problems.map(problemLine)) : null));
 }
 
 async function afterEdit(result: EditResult, what: string): Promise<void> {
-  const written = result.files.map((f) => `${f.file}${f.backup ? ` (copia anterior en ${f.backup})` : ''}`).join('; ');
+  const written = result.files.map((f) => `${f.file}${f.backup ? k('kb.edit.backup', { backup: f.backup }) : ''}`).join('; ');
   showResult(
-    h('p', { class: 'kb-ok' }, `${what} Guardado en ${written}. ${result.live ? `Ya responde el bot (versión ${result.version}).` : 'Todavía no está activo: revisa el estado.'}`),
-    result.warnings.length ? h('details', {}, h('summary', {}, `${result.warnings.length} avisos en la base`), h('ul', {}, ...result.warnings.map(problemLine))) : '',
+    h('p', { class: 'kb-ok' }, `${k('kb.edit.saved', { what, files: written })} ${result.live ? k('kb.edit.live', { version: result.version }) : k('kb.edit.notLive')}`),
+    result.warnings.length ? h('details', {}, h('summary', {}, k('kb.edit.warnings', { count: result.warnings.length })), h('ul', {}, ...result.warnings.map(problemLine))) : '',
   );
   await Promise.all([loadStatus(), loadFaqs(), loadGaps(), loadOverlaps(), loadPlaceholders()]);
   // Try the same question again: the editor sees the decision after the edit.
@@ -269,7 +271,7 @@ function wire(): void {
       const result = await api<EditResult>('/agent/api/knowledge/phrasings', body);
       $<HTMLTextAreaElement>('phrasings-text').value = '';
       const added = result.added?.length ?? 0;
-      await afterEdit(result, `${added === 1 ? 'Añadida 1 frase' : `Añadidas ${added} frases`} a ${body.id}.`);
+      await afterEdit(result, added === 1 ? k('kb.phrasings.addedOne', { id: body.id }) : k('kb.phrasings.added', { count: added, id: body.id }));
     } catch (error) {
       showError(error);
     }
@@ -290,14 +292,14 @@ function wire(): void {
     try {
       const result = await api<EditResult>('/agent/api/knowledge/faqs', { id, languages });
       (event.target as HTMLFormElement).reset();
-      await afterEdit(result, `FAQ ${id} creada.`);
+      await afterEdit(result, k('kb.faq.created', { id }));
     } catch (error) {
       showError(error);
     }
   });
 }
 
-// The team bar's language switch changes the bar; this page's texts are Spanish only for now.
-wireTeamNav(() => {});
+// The shell is rendered by the server in the chosen language (the switch sets its cookie): fetched anew.
+wireTeamNav(() => location.reload());
 wire();
 void Promise.all([loadStatus(), loadFaqs(), loadGaps(), loadOverlaps(), loadPlaceholders()]).catch(showError);
