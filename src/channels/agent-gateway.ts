@@ -228,6 +228,8 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         return answer(client, 'transfer', frame.conversationId, await handoff.transfer(agentId, frame.conversationId, frame.toAgentId));
       case 'search':
         return send(client, { type: 'search_results', query: frame.query, results: frame.query.trim() ? deps.engine().search(frame.query, frame.lang, 5) : [] });
+      case 'find_conversations':
+        return send(client, { type: 'conversations_found', query: frame.query, results: await handoff.views.found(frame.query) });
       case 'shopper_details': {
         const result = await handoff.setShopperDetails(frame.conversationId, { name: frame.name, email: frame.email });
         if (!result.ok) return refuse(client, result.error);

@@ -29,6 +29,7 @@ const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hand_back'), conversationId }).strict(),
   z.object({ type: z.literal('transfer'), conversationId, toAgentId: z.string().min(1).max(64) }).strict(),
   z.object({ type: z.literal('search'), query: z.string().max(200), lang: z.enum(LANGUAGES) }).strict(),
+  z.object({ type: z.literal('find_conversations'), query: z.string().trim().min(2).max(100) }).strict(),
   z.object({ type: z.literal('close_ticket'), ticketId: z.number().int().min(1) }).strict(),
   z.object({ type: z.literal('answer_ticket'), ticketId: z.number().int().min(1), text: ticketText }).strict(),
   z.object({ type: z.literal('ticket_email_reply'), ticketId: z.number().int().min(1), text: ticketText }).strict(),
@@ -97,6 +98,7 @@ export type QueueItem = Awaited<ReturnType<ConsoleViews['queue']>>[number];
 export type ChatItem = Awaited<ReturnType<ConsoleViews['chatsOf']>>[number];
 export type AgentItem = Awaited<ReturnType<ConsoleViews['agents']>>[number];
 export type TicketItem = Awaited<ReturnType<ConsoleViews['tickets']>>[number];
+export type FoundConversationItem = Awaited<ReturnType<ConsoleViews['found']>>[number];
 export type ShopperView = ReturnType<ConsoleViews['shopper']>;
 export type PreviousConversation = NonNullable<Awaited<ReturnType<ConsoleViews['transcript']>>>['previous'];
 
@@ -125,5 +127,6 @@ export type AgentServerFrame =
   | { type: 'typing'; conversationId: string; from: 'shopper' | 'agent'; isTyping: boolean; agentName?: string }
   | { type: 'ack'; clientMessageId: string; messageId: number }
   | { type: 'search_results'; query: string; results: CannedAnswer[] }
+  | { type: 'conversations_found'; query: string; results: FoundConversationItem[] }
   | { type: 'ok'; request: string; conversationId?: string; ticketId?: number }
   | { type: 'error'; code: AgentErrorCode; message: string; clientMessageId?: string; ticketId?: number };

@@ -2,7 +2,7 @@ import type { Lang } from '../knowledge/types';
 import type { ConversationStatus } from './conversations';
 import type { Db } from './database';
 import type { Migration } from './migrations';
-import type { ClaimResult, PreviousConversation, StatusChange } from './types';
+import { FOUND_CONVERSATIONS, SEARCHED_CONVERSATIONS, type ClaimResult, type FoundConversation, type PreviousConversation, type StatusChange } from './types';
 
 /** Thrown inside a transaction to roll it back when a conditional write matched no row. */
 const UNCHANGED = Symbol('unchanged');
@@ -154,6 +154,16 @@ export function handoffTable(db: Db, now: () => string) {
      WHERE ((c.shopper_email = ? AND c.shopper_id IS NULL) OR c.shopper_id = ?) AND c.id <> ?
      ORDER BY c.created_at DESC LIMIT 10`,
   );
+  // Newest by rowid (insertion order, no index to keep up on the hot path); lower() folds ASCII only.
+  const found = db.prepare<{ text: string; id: string }, FoundRow>(
+    `SELECT * FROM (
+       SELECT c.id, c.created_at, c.updated_at, c.status, c.channel, c.shopper_name, c.shopper_email,
+         (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.kind <> 'note' AND instr(lower(m.text), :text) > 0 ORDER BY m.id LIMIT 1) AS matched
+       FROM (SELECT * FROM conversations ORDER BY rowid DESC LIMIT ${SEARCHED_CONVERSATIONS}) c
+     )
+     WHERE matched IS NOT NULL OR id = :id OR instr(lower(coalesce(shopper_name, '')), :text) > 0 OR instr(lower(coalesce(shopper_email, '')), :text) > 0
+     ORDER BY updated_at DESC LIMIT ${FOUND_CONVERSATIONS}`,
+  );
 
   return {
     request(conversationId: string, details: { reason: string; lang: Lang }, status: StatusChange): Handoff | null {
@@ -217,6 +227,33 @@ export function handoffTable(db: Db, now: () => string) {
         matchedBy: row.shopper_id === null ? 'email' : 'user',
       }));
     },
+    findConversations(text: string): FoundConversation[] {
+      return found.all({ text: text.trim().toLowerCase(), id: text.trim() }).map(toFound);
+    },
+  };
+}
+
+export interface FoundRow {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  status: string;
+  channel: string;
+  shopper_name: string | null;
+  shopper_email: string | null;
+  matched: string | null;
+}
+
+export function toFound(row: FoundRow): FoundConversation {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    status: row.status,
+    channel: row.channel,
+    shopperName: row.shopper_name,
+    shopperEmail: row.shopper_email,
+    matched: row.matched,
   };
 }
 

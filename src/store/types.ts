@@ -141,6 +141,24 @@ export interface PreviousConversation {
   matchedBy: 'email' | 'user';
 }
 
+/** A conversation the console's search found (`handoffs.findConversations`). */
+export interface FoundConversation {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  status: string;
+  channel: string;
+  shopperName: string | null;
+  shopperEmail: string | null;
+  /** The first message whose text has the words searched for; null when the name, e-mail or id matched. */
+  matched: string | null;
+}
+
+/** How many of the newest conversations a search reads: a bounded cost, whatever the database's size. */
+export const SEARCHED_CONVERSATIONS = 5_000;
+/** How many a search returns, the newest first. */
+export const FOUND_CONVERSATIONS = 20;
+
 /**
  * The queue of conversations waiting for a person and who holds which. Each method that changes a
  * handoff and the conversation's status does both in one transaction, or neither.
@@ -179,6 +197,12 @@ export interface HandoffStore {
   lastShopperText(conversationId: string): Promise<string | null>;
   /** The same shopper's other conversations, newest first (at most 10); none without an e-mail or user id. */
   previousConversations(shopper: { email: string | null; shopperId: string | null }, excludeConversationId: string): Promise<PreviousConversation[]>;
+  /**
+   * The console's search: of the newest SEARCHED_CONVERSATIONS conversations, those whose shopper name or
+   * e-mail, or a shopper, bot or agent message (not a note), contains `text` (case-insensitive, accents as
+   * typed), or whose id is `text`; the most recently active first, at most FOUND_CONVERSATIONS.
+   */
+  findConversations(text: string): Promise<FoundConversation[]>;
 }
 
 export interface NewTicket {

@@ -75,3 +75,30 @@ test("a ticket opens the chat it came from, and that chat opens the shopper's ea
   expect(problems).toEqual([]);
   await page.context().close();
 });
+
+test('"Buscar" finds a past conversation by its order number and opens it', async () => {
+  const { server, browser } = context;
+  const { conversations, messages } = server.app.store;
+  const past = await conversations.create('es');
+  await conversations.setShopper(past.id, { name: 'Irene', email: 'irene@example.com' });
+  await messages.insert({ conversationId: past.id, sender: 'shopper', text: 'Hola, el pedido 5566 llegó sin la factura', lang: 'es' });
+  await messages.insert({ conversationId: past.id, sender: 'bot', text: 'Te paso con una persona.', lang: 'es' });
+
+  const page = await agentPage(browser, server, await agentCookie(server, 'carla@tienda.example', 'Carla'));
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent`);
+  await page.getByRole('tab', { name: 'Buscar' }).click();
+  await page.getByRole('searchbox', { name: 'Buscar conversaciones' }).fill('5566');
+  await page.getByRole('searchbox', { name: 'Buscar conversaciones' }).press('Enter');
+  const result = page.locator('.card.found', { hasText: 'Irene' });
+  await result.getByText('Hola, el pedido 5566 llegó sin la factura').waitFor();
+  await screenshot(page, 'console-find');
+  await result.click();
+  await page.locator('.transcript').getByText('Te paso con una persona.').waitFor();
+
+  await page.getByRole('searchbox', { name: 'Buscar conversaciones' }).fill('9999999');
+  await page.getByRole('searchbox', { name: 'Buscar conversaciones' }).press('Enter');
+  await page.getByText('Ninguna conversación reciente tiene «9999999».').waitFor();
+  expect(problems).toEqual([]);
+  await page.context().close();
+});

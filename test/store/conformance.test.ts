@@ -48,6 +48,25 @@ const refused = (write: Promise<unknown>) => write.then(() => false, () => true)
 const agent = (email: string) => store.agents.create({ email, name: email.split('@')[0]!, role: 'agent', passwordHash: 'unused' });
 
 describe(`store conformance (${BACKEND})`, () => {
+  test("the console's search finds conversations by a message's words, the shopper's name or e-mail, or the id; notes are not searched", async () => {
+    const marta = await store.conversations.create('es');
+    await store.conversations.setShopper(marta.id, { name: 'Marta Díaz', email: 'marta@example.com' });
+    await store.messages.insert({ conversationId: marta.id, sender: 'shopper', text: 'Mi pedido 4821 no llegó', lang: 'es' });
+    const noted = await store.conversations.create('es');
+    await store.messages.insert({ conversationId: noted.id, sender: 'shopper', text: 'hola', lang: 'es' });
+    await store.messages.insert({ conversationId: noted.id, sender: 'agent', kind: 'note', authorName: 'Ana', text: 'revisar el pedido 4821', lang: 'es' });
+    at('2026-03-02T15:05:00.000Z');
+    const later = await store.conversations.create('en');
+    await store.messages.insert({ conversationId: later.id, sender: 'shopper', text: 'ORDER 4821 is late', lang: 'en' });
+
+    const found = await store.handoffs.findConversations(' 4821 ');
+    expect(found.map((c) => [c.id, c.matched])).toEqual([[later.id, 'ORDER 4821 is late'], [marta.id, 'Mi pedido 4821 no llegó']]);
+    expect(await store.handoffs.findConversations('order 4821')).toEqual([expect.objectContaining({ id: later.id, channel: 'web', status: 'bot' })]);
+    expect(await store.handoffs.findConversations('MARTA@EXAMPLE')).toEqual([expect.objectContaining({ id: marta.id, shopperName: 'Marta Díaz', shopperEmail: 'marta@example.com', matched: null })]);
+    expect((await store.handoffs.findConversations(noted.id)).map((c) => c.id)).toEqual([noted.id]);
+    expect(await store.handoffs.findConversations('revisar el pedido')).toEqual([]);
+  });
+
   test('messages come back in the order they were stored, after a cursor, with what was written', async () => {
     const conversation = await store.conversations.create('es', 'https://tienda.example/envios');
     const question = await store.messages.insert({ conversationId: conversation.id, sender: 'shopper', text: '¿Cuánto tarda el envío?', lang: 'es', normalized: 'cuanto tarda envio', clientMessageId: 'm1' });

@@ -1,9 +1,9 @@
 import type { Lang } from '../../knowledge/types';
 import type { Handoff } from '../handoff';
-import type { ClaimResult, HandoffStore, StatusChange } from '../types';
+import { FOUND_CONVERSATIONS, SEARCHED_CONVERSATIONS, type ClaimResult, type HandoffStore, type StatusChange } from '../types';
 import { Rollback, type Db } from './pool';
 import type pg from 'pg';
-import { toHandoff, type HandoffRow } from '../handoff';
+import { toFound, toHandoff, type FoundRow, type HandoffRow } from '../handoff';
 
 const OPEN = `SELECT h.id, h.conversation_id, h.reason, h.lang, h.requested_at, h.queued_at, h.agent_id, h.assigned_at, c.shopper_name
   FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE h.closed_at IS NULL`;
@@ -125,6 +125,19 @@ export function handoffStore(db: Db, now: () => string): HandoffStore {
         firstMessage: row.first_message,
         matchedBy: row.shopper_id === null ? 'email' : 'user',
       }));
+    },
+    async findConversations(text) {
+      const rows = await db.rows<FoundRow>(
+        `SELECT * FROM (
+           SELECT c.id, c.created_at, c.updated_at, c.status, c.channel, c.shopper_name, c.shopper_email,
+             (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.kind <> 'note' AND strpos(lower(m.text), $1) > 0 ORDER BY m.id LIMIT 1) AS matched
+           FROM (SELECT * FROM conversations ORDER BY created_at DESC LIMIT ${SEARCHED_CONVERSATIONS}) c
+         ) found
+         WHERE matched IS NOT NULL OR id = $2 OR strpos(lower(coalesce(shopper_name, '')), $1) > 0 OR strpos(lower(coalesce(shopper_email, '')), $1) > 0
+         ORDER BY updated_at DESC LIMIT ${FOUND_CONVERSATIONS}`,
+        [text.trim().toLowerCase(), text.trim()],
+      );
+      return rows.map(toFound);
     },
   };
 }

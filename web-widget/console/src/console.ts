@@ -3,7 +3,8 @@ import type { CannedAnswer } from '../../../src/engine';
 import { chatPreview } from '../../../src/handoff/preview';
 import type { Channel } from '../../../src/store/conversations';
 import { renderRichText } from '../../src/rich-text';
-import { actionLabel, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren } from './dom';
+import { actionLabel, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, onActivate, presenceLabel, reasonLabel, replaceChildren } from './dom';
+import { conversationsFound, findPanel } from './find';
 import { t } from './i18n';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { privacyPanel } from './privacy';
@@ -30,7 +31,7 @@ const state = {
   chats: [] as ChatItem[],
   tickets: [] as TicketItem[],
   agents: [] as AgentItem[],
-  tab: 'chats' as 'queue' | 'chats' | 'tickets',
+  tab: 'chats' as 'queue' | 'chats' | 'tickets' | 'find',
   selected: null as string | null,
   open: new Map<string, OpenChat>(),
   mode: 'reply' as 'reply' | 'note',
@@ -179,6 +180,9 @@ function onFrame(frame: AgentServerFrame): void {
       if (chat && frame.from === 'shopper') chat.shopperTyping = frame.isTyping;
       return renderTyping();
     }
+    case 'conversations_found':
+      if (conversationsFound(frame.query, frame.results) && state.tab === 'find') renderSidebar();
+      return;
     case 'search_results':
       if (frame.query === cannedInput.value) state.results = frame.results;
       return renderCanned();
@@ -244,8 +248,8 @@ function renderHeader(): void {
   );
 }
 
-function tabButton(tab: typeof state.tab, label: string, count: number): HTMLButtonElement {
-  const button = h('button', { type: 'button', role: 'tab', 'aria-selected': String(state.tab === tab), class: 'tab', 'data-focus': `tab:${tab}` }, label, h('span', { class: 'count' }, String(count)));
+function tabButton(tab: typeof state.tab, label: string | Node, count?: number): HTMLButtonElement {
+  const button = h('button', { type: 'button', role: 'tab', 'aria-selected': String(state.tab === tab), class: `tab tab-${tab}`, 'data-focus': `tab:${tab}` }, label, count === undefined ? null : h('span', { class: 'count' }, String(count)));
   button.addEventListener('click', () => {
     state.tab = tab;
     renderSidebar();
@@ -256,11 +260,19 @@ function tabButton(tab: typeof state.tab, label: string, count: number): HTMLBut
 function renderSidebar(): void {
   // Queue, chats and tickets frames arrive while an agent is tabbing through the list.
   keepingFocus(side, () => {
-    replaceChildren(tabs, tabButton('queue', t('tab.queue'), state.queue.length), tabButton('chats', t('tab.chats'), state.chats.length), tabButton('tickets', t('tab.tickets'), state.tickets.length));
+    replaceChildren(tabs, tabButton('queue', t('tab.queue'), state.queue.length), tabButton('chats', t('tab.chats'), state.chats.length), tabButton('tickets', t('tab.tickets'), state.tickets.length), tabButton('find', searchIcon()));
     if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty(t('empty.queue'))]));
     if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty(t('empty.chats'))]));
+    if (state.tab === 'find') replaceChildren(list, ...findPanel({ send: (frame) => socket.send(frame), openConversation: select }));
     if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map((ticket) => ticketCard(ticket, { send: (frame) => socket.send(frame), openConversation: select, emailConfigured: state.emailConfigured })) : [empty(t('empty.tickets'))]));
   });
+}
+
+/** The search tab is a magnifier (four tabs do not fit the list's width in words); its name is read out. */
+function searchIcon(): HTMLElement {
+  const icon = h('span', { class: 'tab-icon', 'aria-hidden': 'true' });
+  icon.innerHTML = '<svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><circle cx="10.5" cy="10.5" r="6.5"/><path d="m20 20-4.8-4.8"/></svg>';
+  return h('span', { title: t('tab.find') }, icon, h('span', { class: 'visually-hidden' }, t('tab.find')));
 }
 
 function empty(text: string): HTMLElement {
@@ -559,18 +571,6 @@ function setMode(mode: 'reply' | 'note'): void {
   composer.classList.toggle('noting', mode === 'note');
   replyInput.placeholder = mode === 'note' ? t('composer.notePlaceholder') : t('composer.placeholder');
   sendButton.textContent = mode === 'note' ? t('composer.saveNote') : t('composer.send');
-}
-
-function onActivate(element: HTMLElement, action: () => void): void {
-  element.addEventListener('click', action);
-  element.addEventListener('keydown', (event) => {
-    // Enter/Space on a button inside the card (e.g. "Tomar") belongs to that button.
-    if (event.target !== element) return;
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      action();
-    }
-  });
 }
 
 // ——— Composer ———

@@ -95,3 +95,16 @@ export function distinctNames(items: ReadonlyArray<{ conversationId: string; sho
   }
   return names;
 }
+
+/** A card that acts like a button: a click, or Enter/Space while the card itself has the focus. */
+export function onActivate(element: HTMLElement, action: () => void): void {
+  element.addEventListener('click', action);
+  element.addEventListener('keydown', (event) => {
+    // Enter/Space on a button inside the card (e.g. "Tomar") belongs to that button.
+    if (event.target !== element) return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      action();
+    }
+  });
+}
