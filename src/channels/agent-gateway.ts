@@ -22,6 +22,8 @@ const SESSION_ENDED = 4401;
 /** Under /agent so the session cookie (Path=/agent) is sent with the upgrade request. */
 export const AGENT_SOCKET_PATH = '/agent/socket';
 const AGENT_FRAMES_PER_MINUTE = 240;
+/** A conversation search reads up to 5,000 conversations on the event loop (tens of ms): a few a minute per agent. */
+const SEARCHES_PER_MINUTE = 10;
 /** A frame whose group commit failed: its socket is closed instead (src/channels/frames.ts). */
 const LOST = Symbol('lost');
 
@@ -80,6 +82,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES, perMessageDeflate: false, autoPong: false });
   const clients = new Set<AgentSocket>();
   const limiter = new RateLimiter(AGENT_FRAMES_PER_MINUTE, 60_000);
+  const searchLimiter = new RateLimiter(SEARCHES_PER_MINUTE, 60_000);
 
   // In the order frames were sent, each after the commit of what it shows (group commit).
   const send = (client: AgentSocket, pending: PendingFrame) => {
@@ -229,6 +232,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
       case 'search':
         return send(client, { type: 'search_results', query: frame.query, results: frame.query.trim() ? deps.engine().search(frame.query, frame.lang, 5) : [] });
       case 'find_conversations':
+        if (!searchLimiter.take(agentId)) return sendError(client, 'rate_limited', ERRORS.rate_limited.message);
         return send(client, { type: 'conversations_found', query: frame.query, results: await handoff.views.found(frame.query) });
       case 'shopper_details': {
         const result = await handoff.setShopperDetails(frame.conversationId, { name: frame.name, email: frame.email });

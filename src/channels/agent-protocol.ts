@@ -16,6 +16,8 @@ const shopperEmail = z.string().trim().max(254).refine(isValidEmail, 'not an e-m
 
 const conversationId = z.string().min(1).max(64);
 const clientMessageId = z.string().min(1).max(64);
+/** The console's search needs this many characters (fewer would match nearly everything). */
+export const FIND_QUERY_MIN_CHARS = 2;
 /** E-mail bodies run longer than chat lines, but not without bound. */
 const ticketText = z.string().trim().min(1).max(10_000);
 
@@ -29,7 +31,7 @@ const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hand_back'), conversationId }).strict(),
   z.object({ type: z.literal('transfer'), conversationId, toAgentId: z.string().min(1).max(64) }).strict(),
   z.object({ type: z.literal('search'), query: z.string().max(200), lang: z.enum(LANGUAGES) }).strict(),
-  z.object({ type: z.literal('find_conversations'), query: z.string().trim().min(2).max(100) }).strict(),
+  z.object({ type: z.literal('find_conversations'), query: z.string().trim().min(FIND_QUERY_MIN_CHARS).max(100) }).strict(),
   z.object({ type: z.literal('close_ticket'), ticketId: z.number().int().min(1) }).strict(),
   z.object({ type: z.literal('answer_ticket'), ticketId: z.number().int().min(1), text: ticketText }).strict(),
   z.object({ type: z.literal('ticket_email_reply'), ticketId: z.number().int().min(1), text: ticketText }).strict(),

@@ -4,13 +4,16 @@ import { escapeHtml } from './demo-page';
 import { knowledgeText, type KnowledgeTextKey } from './knowledge-text';
 import { renderTeamNav } from './team-nav';
 
+/** The page's texts in `lang`, escaped for HTML. */
+const textsIn = (lang: ConsoleLang) => (key: KnowledgeTextKey) => escapeHtml(knowledgeText(lang, key));
+
 /**
  * The knowledge page's HTML shell (/agent/knowledge, role editor): the static sections and forms, with
  * labels; /agent/knowledge.js fills them from the JSON routes. Only our text plus escaped values. In the
  * console's language (src/channels/knowledge-text.ts); a switch in the team bar reloads the page.
  */
 export function renderKnowledgePage(agent: Agent, lang: ConsoleLang): string {
-  const k = (key: KnowledgeTextKey) => escapeHtml(knowledgeText(lang, key));
+  const k = textsIn(lang);
   const languageOptions = `<option value="es">${k('kb.option.es')}</option>
         <option value="en">${k('kb.option.en')}</option>`;
   return `<!doctype html>
@@ -37,12 +40,12 @@ ${renderTeamNav(agent, 'knowledge', lang)}
   <section class="kb-panel" aria-labelledby="overlaps-title">
     <h2 id="overlaps-title">${k('kb.overlaps.title')}</h2>
     <p class="kb-hint">${k('kb.overlaps.hint')}</p>
-    <div id="overlaps-list" aria-live="polite"><p class="empty">${k('kb.loading')}</p></div>
+    <div id="overlaps-list"><p class="empty">${k('kb.loading')}</p></div>
   </section>
 
   <section class="kb-panel" aria-labelledby="placeholders-title">
     <h2 id="placeholders-title">${k('kb.placeholders.title')}</h2>
-    <div id="placeholders-list" aria-live="polite"><p class="empty">${k('kb.loading')}</p></div>
+    <div id="placeholders-list"><p class="empty">${k('kb.loading')}</p></div>
   </section>
 
   <section class="kb-panel" aria-labelledby="try-title">
@@ -109,7 +112,7 @@ ${renderTeamNav(agent, 'knowledge', lang)}
 }
 
 function languageFieldset(faqLang: 'es' | 'en', lang: ConsoleLang, checked: boolean): string {
-  const k = (key: KnowledgeTextKey) => escapeHtml(knowledgeText(lang, key));
+  const k = textsIn(lang);
   return `<fieldset class="kb-lang" data-lang="${faqLang}">
         <legend><label><input type="checkbox" id="faq-${faqLang}-on" name="${faqLang}"${checked ? ' checked' : ''}> ${k(faqLang === 'es' ? 'kb.option.es' : 'kb.option.en')}</label></legend>
         <label for="faq-${faqLang}-question">${k('kb.faq.question')}</label>
@@ -126,7 +129,7 @@ function languageFieldset(faqLang: 'es' | 'en', lang: ConsoleLang, checked: bool
 
 /** An agent without the editor role: the same answer the JSON routes give, for a person. */
 export function renderKnowledgeForbiddenPage(lang: ConsoleLang): string {
-  const k = (key: KnowledgeTextKey) => escapeHtml(knowledgeText(lang, key));
+  const k = textsIn(lang);
   return `<!doctype html>
 <html lang="${lang}">
 <head>

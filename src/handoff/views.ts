@@ -82,12 +82,12 @@ export class ConsoleViews {
     );
   }
 
-  /** `answeredBy`: the name of the agent whose e-mail answered the ticket (who and when, in the list). */
   /** The console's search over past conversations (src/store types, `findConversations`), named as the lists name shoppers. */
   async found(text: string) {
     return (await this.store.handoffs.findConversations(text)).map((conversation) => ({ ...conversation, displayName: conversation.shopperName ?? visitorName(conversation.id) }));
   }
 
+  /** `answeredBy`: the name of the agent whose e-mail answered the ticket (who and when, in the list). */
   async tickets(): Promise<Array<Ticket & { caseTitle?: string; answeredBy: string | null }>> {
     const since = new Date(this.now().getTime() - ANSWERED_SHOWN_DAYS * 86_400_000).toISOString();
     const tickets = await this.store.tickets.listed(since);

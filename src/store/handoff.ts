@@ -154,16 +154,21 @@ export function handoffTable(db: Db, now: () => string) {
      WHERE ((c.shopper_email = ? AND c.shopper_id IS NULL) OR c.shopper_id = ?) AND c.id <> ?
      ORDER BY c.created_at DESC LIMIT 10`,
   );
-  // Newest by rowid (insertion order, no index to keep up on the hot path); lower() folds ASCII only.
-  const found = db.prepare<{ text: string; id: string }, FoundRow>(
-    `SELECT * FROM (
-       SELECT c.id, c.created_at, c.updated_at, c.status, c.channel, c.shopper_name, c.shopper_email,
-         (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.kind <> 'note' AND instr(lower(m.text), :text) > 0 ORDER BY m.id LIMIT 1) AS matched
-       FROM (SELECT * FROM conversations ORDER BY rowid DESC LIMIT ${SEARCHED_CONVERSATIONS}) c
-     )
-     WHERE matched IS NOT NULL OR id = :id OR instr(lower(coalesce(shopper_name, '')), :text) > 0 OR instr(lower(coalesce(shopper_email, '')), :text) > 0
-     ORDER BY updated_at DESC LIMIT ${FOUND_CONVERSATIONS}`,
-  );
+  // SQLite's lower() folds ASCII only: "ÁLVARO" would never match "álvaro". JavaScript's folds them all, at
+  // about twice the cost, so it is used only when the text searched for has a letter beyond ASCII.
+  db.function('lower_unicode', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
+  const search = (lower: 'lower' | 'lower_unicode') =>
+    db.prepare<{ text: string; id: string }, FoundRow>(
+      `SELECT * FROM (
+         SELECT c.id, c.created_at, c.updated_at, c.status, c.channel, c.shopper_name, c.shopper_email,
+           (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.kind <> 'note' AND instr(${lower}(m.text), :text) > 0 ORDER BY m.id LIMIT 1) AS matched
+         FROM (SELECT * FROM conversations ORDER BY created_at DESC LIMIT ${SEARCHED_CONVERSATIONS}) c
+       )
+       WHERE matched IS NOT NULL OR id = :id OR instr(${lower}(coalesce(shopper_name, '')), :text) > 0 OR instr(${lower}(coalesce(shopper_email, '')), :text) > 0
+       ORDER BY updated_at DESC LIMIT ${FOUND_CONVERSATIONS}`,
+    );
+  const searchAscii = search('lower');
+  const searchUnicode = search('lower_unicode');
 
   return {
     request(conversationId: string, details: { reason: string; lang: Lang }, status: StatusChange): Handoff | null {
@@ -228,7 +233,8 @@ export function handoffTable(db: Db, now: () => string) {
       }));
     },
     findConversations(text: string): FoundConversation[] {
-      return found.all({ text: text.trim().toLowerCase(), id: text.trim() }).map(toFound);
+      const wanted = text.trim().toLowerCase();
+      return (/^[\x00-\x7f]*$/.test(wanted) ? searchAscii : searchUnicode).all({ text: wanted, id: text.trim() }).map(toFound);
     },
   };
 }

@@ -199,8 +199,9 @@ export interface HandoffStore {
   previousConversations(shopper: { email: string | null; shopperId: string | null }, excludeConversationId: string): Promise<PreviousConversation[]>;
   /**
    * The console's search: of the newest SEARCHED_CONVERSATIONS conversations, those whose shopper name or
-   * e-mail, or a shopper, bot or agent message (not a note), contains `text` (case-insensitive, accents as
-   * typed), or whose id is `text`; the most recently active first, at most FOUND_CONVERSATIONS.
+   * e-mail, or a shopper, bot or agent message (not a note), contains `text` (case-insensitive; accents
+   * count: "envio" does not find "envío"), or whose id is `text`; the most recently active first, at most
+   * FOUND_CONVERSATIONS.
    */
   findConversations(text: string): Promise<FoundConversation[]>;
 }

@@ -98,7 +98,7 @@ test('"Buscar" finds a past conversation by its order number and opens it', asyn
 
   await page.getByRole('searchbox', { name: 'Buscar conversaciones' }).fill('9999999');
   await page.getByRole('searchbox', { name: 'Buscar conversaciones' }).press('Enter');
-  await page.getByText('Ninguna conversación reciente tiene «9999999».').waitFor();
+  await page.getByText('No hay conversaciones recientes con «9999999».').waitFor();
   expect(problems).toEqual([]);
   await page.context().close();
 });

@@ -64,11 +64,11 @@ test('a missed question becomes a phrasing from the page, and trying it again ge
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'knowledge-page-full.png'), fullPage: true });
 
   // From the group: its questions go to the phrasings form; the editor picks the FAQ.
-  await group.getByRole('button', { name: 'Añadir a una FAQ' }).click();
+  await group.getByRole('button', { name: 'Agregar a una FAQ' }).click();
   await expect(page.getByLabel('Frases nuevas (una por línea)').inputValue()).resolves.toBe('donde estaciono el auto\n¿dónde estaciono mi auto?');
   await page.getByLabel('FAQ', { exact: true }).selectOption('contact');
-  await page.getByRole('button', { name: 'Añadir frases' }).click();
-  await page.getByText(/Añadidas 2 frases a contact\. Guardado en es\/tienda\.md \(copia anterior en \.backups\/es\/tienda\..*\.md\)\. Ya responde el bot/).waitFor();
+  await page.getByRole('button', { name: 'Agregar frases' }).click();
+  await page.getByText(/Se agregaron 2 frases a contact\. Guardado en es\/tienda\.md \(copia anterior en \.backups\/es\/tienda\..*\.md\)\. Ya responde el bot/).waitFor();
 
   // The page tries the same question again after the edit: now answered.
   await page.locator('.kb-try .kb-decision', { hasText: 'Responde → contact' }).waitFor();
@@ -82,7 +82,7 @@ test('a missed question becomes a phrasing from the page, and trying it again ge
   // The same phrasing again: refused, in Spanish like the rest of the page.
   await page.getByLabel('Frases nuevas (una por línea)').fill('donde estaciono el auto');
   await page.getByLabel('FAQ', { exact: true }).selectOption('contact');
-  await page.getByRole('button', { name: 'Añadir frases' }).click();
+  await page.getByRole('button', { name: 'Agregar frases' }).click();
   await page.getByRole('alert').getByText('No se guardó nada: "contact" ya tiene todas estas frases').waitFor();
 
   // A new FAQ whose id is taken: refused with file:line, and the file is not touched.
@@ -112,10 +112,10 @@ test('a phrasing that belongs to another FAQ shows under "Frases que se confunde
   // Worded unlike any phrasing (no "also a phrasing of" warning), but it is shipping-cost's question.
   await page.getByLabel('Frases nuevas (una por línea)').fill('precio del envio');
   await page.getByLabel('FAQ', { exact: true }).selectOption('contact');
-  await page.getByRole('button', { name: 'Añadir frases' }).click();
-  const confused = overlaps.locator('li', { hasText: '"precio del envio" (español) es de' });
+  await page.getByRole('button', { name: 'Agregar frases' }).click();
+  const confused = overlaps.locator('li', { hasText: '«precio del envio» (español) es de' });
   await confused.waitFor();
-  expect(await confused.innerText()).toMatch(/es de ¿.+\? \(\d+ %, es\/tienda\.md:\d+\) pero se parece a ¿Cuánto cuesta el envío\?.* \(\d+ %\)\.$/);
+  expect(await confused.innerText()).toMatch(/es de ¿.+\? \(\d+ %, es\/tienda\.md:\d+\), pero se parece a ¿Cuánto cuesta el envío\?.* \(\d+ %\)\.$/);
   await page.locator('#overlaps-title').scrollIntoViewIfNeeded();
   await screenshot(page, 'knowledge-overlaps');
   expect(problems).toEqual([]);

@@ -731,3 +731,21 @@ describe('forms that cannot trap: while a question is open, other messages are u
     expect((await client.ask('¿cuánto cuesta el envío?')).reply).toMatchObject({ entryId: 'shipping-cost', entryKind: 'faq' });
   });
 });
+
+test('conversation search: an agent finds a past chat by its words; past 10 searches a minute, refused', async () => {
+  const server = await start();
+  const ana = await agent(server, 'ana@tienda.example', 'Ana');
+  const { client, welcome } = await shopper(server);
+  client.send({ type: 'message', clientMessageId: 'm1', text: 'el pedido 3141 llegó abierto' });
+  await client.next('ack');
+  ana.client.send({ type: 'find_conversations', query: '  3141 ' });
+  const found = await ana.client.next('conversations_found');
+  expect(found.query).toBe('3141');
+  expect(found.results).toEqual([expect.objectContaining({ id: welcome.conversationId, matched: 'el pedido 3141 llegó abierto' })]);
+  for (let i = 0; i < 9; i++) ana.client.send({ type: 'find_conversations', query: `zz${i}` });
+  for (let i = 0; i < 9; i++) await ana.client.next('conversations_found');
+  ana.client.send({ type: 'find_conversations', query: '3141' });
+  expect(await ana.client.next('error')).toMatchObject({ code: 'rate_limited' });
+  ana.client.send({ type: 'find_conversations', query: 'x' });
+  expect(await ana.client.next('error')).toMatchObject({ code: 'bad_frame' });
+});

@@ -65,6 +65,9 @@ describe(`store conformance (${BACKEND})`, () => {
     expect(await store.handoffs.findConversations('MARTA@EXAMPLE')).toEqual([expect.objectContaining({ id: marta.id, shopperName: 'Marta Díaz', shopperEmail: 'marta@example.com', matched: null })]);
     expect((await store.handoffs.findConversations(noted.id)).map((c) => c.id)).toEqual([noted.id]);
     expect(await store.handoffs.findConversations('revisar el pedido')).toEqual([]);
+    // Accented capitals fold like the others.
+    await store.conversations.setShopper(noted.id, { name: 'ÁLVARO Núñez' });
+    expect((await store.handoffs.findConversations('álvaro')).map((c) => c.id)).toEqual([noted.id]);
   });
 
   test('messages come back in the order they were stored, after a cursor, with what was written', async () => {

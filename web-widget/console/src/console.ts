@@ -4,7 +4,7 @@ import { chatPreview } from '../../../src/handoff/preview';
 import type { Channel } from '../../../src/store/conversations';
 import { renderRichText } from '../../src/rich-text';
 import { actionLabel, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, onActivate, presenceLabel, reasonLabel, replaceChildren } from './dom';
-import { conversationsFound, findPanel } from './find';
+import { conversationsFound, findPanel, searchRefused, type FindContext } from './find';
 import { t } from './i18n';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { privacyPanel } from './privacy';
@@ -181,8 +181,7 @@ function onFrame(frame: AgentServerFrame): void {
       return renderTyping();
     }
     case 'conversations_found':
-      if (conversationsFound(frame.query, frame.results) && state.tab === 'find') renderSidebar();
-      return;
+      return conversationsFound(frame.query, frame.results, findContext);
     case 'search_results':
       if (frame.query === cannedInput.value) state.results = frame.results;
       return renderCanned();
@@ -212,6 +211,7 @@ function onFrame(frame: AgentServerFrame): void {
       }
       return renderAll();
     case 'error': {
+      if (frame.code === 'rate_limited') searchRefused();
       const refused = frame.clientMessageId ? unacknowledged.get(frame.clientMessageId) : undefined;
       if (refused && frame.clientMessageId) {
         unacknowledged.delete(frame.clientMessageId);
@@ -263,7 +263,11 @@ function renderSidebar(): void {
     replaceChildren(tabs, tabButton('queue', t('tab.queue'), state.queue.length), tabButton('chats', t('tab.chats'), state.chats.length), tabButton('tickets', t('tab.tickets'), state.tickets.length), tabButton('find', searchIcon()));
     if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty(t('empty.queue'))]));
     if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty(t('empty.chats'))]));
-    if (state.tab === 'find') replaceChildren(list, ...findPanel({ send: (frame) => socket.send(frame), openConversation: select }));
+    if (state.tab === 'find') {
+      // Built once: left alone while the agent types, whatever the queue does meanwhile.
+      const panel = findPanel(findContext);
+      if (list.firstChild !== panel[0]) replaceChildren(list, ...panel);
+    }
     if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map((ticket) => ticketCard(ticket, { send: (frame) => socket.send(frame), openConversation: select, emailConfigured: state.emailConfigured })) : [empty(t('empty.tickets'))]));
   });
 }
@@ -274,6 +278,8 @@ function searchIcon(): HTMLElement {
   icon.innerHTML = '<svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><circle cx="10.5" cy="10.5" r="6.5"/><path d="m20 20-4.8-4.8"/></svg>';
   return h('span', { title: t('tab.find') }, icon, h('span', { class: 'visually-hidden' }, t('tab.find')));
 }
+
+const findContext: FindContext = { send: (frame) => socket.send(frame), openConversation: select };
 
 function empty(text: string): HTMLElement {
   return h('p', { class: 'empty' }, text);

@@ -1,42 +1,61 @@
-import type { AgentClientFrame, FoundConversationItem } from '../../../src/channels/agent-protocol';
+import { FIND_QUERY_MIN_CHARS, type AgentClientFrame, type FoundConversationItem } from '../../../src/channels/agent-protocol';
 import type { Channel } from '../../../src/store/conversations';
-import { channelName, formatDate, formatTime, h, onActivate } from './dom';
+import { channelName, formatDate, formatTime, h, onActivate, replaceChildren } from './dom';
 import { t } from './i18n';
 
 /**
- * The "Buscar" tab: past conversations by a word of their messages (an order number), the shopper's name
+ * The search tab: past conversations by a word of their messages (an order number), the shopper's name
  * or e-mail, or the conversation's id. Results open read-only, like any chat that is not the agent's.
+ * The form is built once: the lists re-render on every queue push, and must not reset what is typed.
  */
-
-const MIN_QUERY = 2;
-const search = { query: '', asked: '', results: [] as FoundConversationItem[] };
 
 export interface FindContext {
   send(frame: AgentClientFrame): boolean;
   openConversation(conversationId: string): void;
 }
 
-/** Only the answer to what is in the box now: an older, slower search does not replace it. */
-export function conversationsFound(query: string, results: FoundConversationItem[]): boolean {
-  if (query !== search.asked) return false;
-  search.results = results;
-  return true;
-}
+let panel: { form: HTMLFormElement; results: HTMLElement } | null = null;
+/** The search sent last: its answer is shown, an older one is not. */
+let asked = '';
+let pending = false;
 
 export function findPanel(context: FindContext): HTMLElement[] {
-  const box = h('input', { id: 'find-query', type: 'search', maxlength: '100', 'data-focus': 'find-query', placeholder: t('find.placeholder'), autocomplete: 'off' });
-  box.value = search.query;
-  box.addEventListener('input', () => (search.query = box.value));
-  const form = h('form', { class: 'find-form', role: 'search' }, h('label', { for: box.id }, t('find.label')), box, h('button', { type: 'submit', class: 'small', 'data-focus': 'find-submit' }, t('find.submit')));
+  panel ??= build(context);
+  return [panel.form, panel.results];
+}
+
+/** Whether this answer is to the search sent last (then shown). */
+export function conversationsFound(query: string, results: FoundConversationItem[], context: FindContext): void {
+  if (!panel || query !== asked) return;
+  pending = false;
+  replaceChildren(
+    panel.results,
+    // Read out by screen readers (the region is polite): how many, or none.
+    h('p', { class: 'empty', role: 'status' }, results.length === 0 ? t('find.none', { query }) : results.length === 1 ? t('find.one') : t('find.count', { count: results.length })),
+    ...results.map((found) => resultCard(found, query, context)),
+  );
+}
+
+/** A refused search (too many a minute): the "searching" line gives way to the console's notice. */
+export function searchRefused(): void {
+  if (!panel || !pending) return;
+  replaceChildren(panel.results);
+  pending = false;
+  asked = '';
+}
+
+function build(context: FindContext) {
+  const box = h('input', { id: 'find-query', type: 'search', required: true, minlength: String(FIND_QUERY_MIN_CHARS), maxlength: '100', placeholder: t('find.placeholder'), autocomplete: 'off' });
+  const form = h('form', { class: 'find-form', role: 'search' }, h('label', { for: box.id }, t('find.label')), box, h('button', { type: 'submit', class: 'small' }, t('find.submit')));
+  const results = h('div', { class: 'find-results', 'aria-live': 'polite' });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const query = box.value.trim();
-    if (query.length < MIN_QUERY) return;
-    search.asked = query;
-    context.send({ type: 'find_conversations', query });
+    asked = box.value.trim();
+    if (!context.send({ type: 'find_conversations', query: asked })) return;
+    pending = true;
+    replaceChildren(results, h('p', { class: 'empty' }, t('find.searching')));
   });
-  const results = search.asked === '' ? [] : search.results.length ? search.results.map((found) => resultCard(found, context)) : [h('p', { class: 'empty' }, t('find.none', { query: search.asked }))];
-  return [form, ...results];
+  return { form, results };
 }
 
 /** A long message from a little before the words searched for: the preview shows one line. */
@@ -45,15 +64,15 @@ function around(text: string, query: string): string {
   return at > 30 ? `…${text.slice(at - 20)}` : text;
 }
 
-function resultCard(found: FoundConversationItem, context: FindContext): HTMLElement {
+function resultCard(found: FoundConversationItem, query: string, context: FindContext): HTMLElement {
   const status = (['bot', 'waiting', 'agent', 'resolved'] as const).find((known) => known === found.status);
   const card = h(
     'article',
-    { class: 'card found', tabindex: '0', 'data-focus': `found:${found.id}` },
+    { class: 'card found', tabindex: '0' },
     h('div', { class: 'card-top' }, h('strong', {}, found.displayName), h('span', { class: 'lang' }, channelName(found.channel as Channel))),
     h('div', { class: 'reason' }, `${formatDate(found.updatedAt)} ${formatTime(found.updatedAt)}${status ? ` · ${t(`chat.status.${status}`)}` : ''}`),
     found.shopperEmail ? h('p', { class: 'ticket-email' }, found.shopperEmail) : null,
-    found.matched ? h('p', { class: 'preview' }, around(found.matched, search.asked)) : null,
+    found.matched ? h('p', { class: 'preview' }, around(found.matched, query)) : null,
   );
   onActivate(card, () => context.openConversation(found.id));
   return card;

@@ -1,11 +1,12 @@
 import type { KnowledgeGap } from '../../../src/gaps';
 import type { KnowledgeStatus } from '../../../src/engine';
+import { isConsoleLang, LANG_COOKIE } from '../../../src/channels/console-text';
 import { knowledgeText, knowledgeWord, type KnowledgeTextKey } from '../../../src/channels/knowledge-text';
 import { problemMessage } from '../../../src/knowledge/problems';
 import type { Problem } from '../../../src/knowledge/types';
 import { renderRichText } from '../../src/rich-text';
 import { formatDate, formatTime, h, replaceChildren } from './dom';
-import { consoleLang } from './i18n';
+import { chooseLanguage, consoleLang } from './i18n';
 import { wireTeamNav } from './team-nav';
 
 /**
@@ -26,13 +27,15 @@ type Refusal = Pick<Problem, 'code' | 'values'>;
 class ApiError extends Error {
   constructor(message: string, readonly problems: Problem[] = [], refusal?: Refusal) {
     // The page's language, when the server says what was refused and not only in English.
-    super(refusal ? problemMessage({ ...refusal, message }, consoleLang()) : message);
+    super(refusal ? problemMessage({ ...refusal, message }, pageLang) : message);
   }
 }
 
-/** This page's text in the console's language (src/channels/knowledge-text.ts). */
-const k = (key: KnowledgeTextKey, vars?: Record<string, string | number>) => knowledgeText(consoleLang(), key, vars);
-const named = (prefix: string, word: string) => knowledgeWord(consoleLang(), prefix, word);
+/** The language the server rendered the shell in (from its cookie): the script's texts follow it. */
+const pageLang = isConsoleLang(document.documentElement.lang) ? document.documentElement.lang : 'es';
+/** This page's text in the page's language (src/channels/knowledge-text.ts). */
+const k = (key: KnowledgeTextKey, vars?: Record<string, string | number>) => knowledgeText(pageLang, key, vars);
+const named = (prefix: string, word: string) => knowledgeWord(pageLang, prefix, word);
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const state = { faqs: [] as Faq[], files: {} as Record<string, string[]>, lastTry: null as { text: string; lang: string } | null };
@@ -49,7 +52,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 
 const percent = (value: number) => `${Math.round(value * 100)} %`;
 // In the page's language, like the rest of it (the CLI prints them in English).
-const problemLine = (p: Problem) => h('li', { class: p.severity === 'error' ? 'kb-error' : 'kb-warning' }, `${p.file}:${p.line}: ${problemMessage(p, consoleLang())}`);
+const problemLine = (p: Problem) => h('li', { class: p.severity === 'error' ? 'kb-error' : 'kb-warning' }, `${p.file}:${p.line}: ${problemMessage(p, pageLang)}`);
 const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
 
 async function loadOverlaps(): Promise<void> {
@@ -62,7 +65,7 @@ async function loadOverlaps(): Promise<void> {
       region,
       h('ul', { class: 'kb-overlaps' }, ...overlaps.map((o) =>
         h('li', {},
-          h('span', { class: 'kb-question' }, `"${o.phrasing}"`),
+          h('span', { class: 'kb-question' }, k('kb.quoted', { text: o.phrasing })),
           k('kb.overlaps.belongs', { lang: named('kb.lang', o.lang) }), h('strong', {}, o.question), k('kb.overlaps.but', { own: percent(o.own), where: `${o.file}:${o.line}` }), h('strong', {}, o.withQuestion), ` (${percent(o.rival)}).`))),
     );
   } catch (error) {
@@ -82,7 +85,7 @@ async function loadPlaceholders(): Promise<void> {
       h('details', {},
         h('summary', {}, k('kb.placeholders.list')),
         h('ul', { class: 'kb-placeholders' }, ...placeholders.map((p) =>
-          h('li', {}, `${p.file}:${p.line} · ${p.id}: `, p.key ? h('code', {}, p.key) : null, p.key ? k('kb.placeholders.shows', { text: p.text }) : `«${p.text}»`)))),
+          h('li', {}, `${p.file}:${p.line} · ${p.id}: `, p.key ? h('code', {}, p.key) : null, p.key ? k('kb.placeholders.shows', { text: p.text }) : k('kb.quoted', { text: p.text }))))),
     );
   } catch (error) {
     replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
@@ -98,7 +101,7 @@ async function loadStatus(): Promise<void> {
     const liveErrors = status.problems.filter((p) => p.severity === 'error');
     replaceChildren(
       region,
-      h('p', {}, k('kb.status.summary', { version: status.version, entries: status.entries, date: formatDate(status.loadedAt), time: formatTime(status.loadedAt), warnings })),
+      h('p', {}, k('kb.status.summary', { version: status.version, entries: status.entries, date: formatDate(status.loadedAt), time: formatTime(status.loadedAt), warnings: warnings === 1 ? k('kb.status.warning') : k('kb.status.warnings', { count: warnings }) })),
       liveErrors.length
         ? h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, k('kb.status.liveErrors')), h('ul', {}, ...liveErrors.map(problemLine)))
         : null,
@@ -179,11 +182,11 @@ function renderGroup(group: KnowledgeGap, index: number): HTMLElement {
   const headingId = `group-${index}`;
   const reasons = Object.entries(group.reasons).map(([reason, count]) => `${count} ${named('kb.reason', reason)}`).join(', ');
   const boxes = group.examples.map((example, i) =>
-    h('li', {}, h('label', {}, h('input', { type: 'checkbox', value: example.text, checked: i < 3 }), ` «${example.text}»`, example.count > 1 ? h('span', { class: 'kb-count' }, ` ×${example.count}`) : null)));
+    h('li', {}, h('label', {}, h('input', { type: 'checkbox', value: example.text, checked: i < 3 }), ` ${k('kb.quoted', { text: example.text })}`, example.count > 1 ? h('span', { class: 'kb-count' }, ` ×${example.count}`) : null)));
   const chosen = (article: HTMLElement) => [...article.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((box) => box.value);
   const closest = group.closest;
   const article: HTMLElement = h('article', { class: 'kb-group', 'aria-labelledby': headingId },
-    h('h3', { id: headingId }, `«${group.examples[0]?.text ?? ''}»`),
+    h('h3', { id: headingId }, k('kb.quoted', { text: group.examples[0]?.text ?? '' })),
     h('p', { class: 'kb-meta' }, k('kb.gaps.meta', { count: group.count, questions: k(group.count === 1 ? 'kb.gaps.question' : 'kb.gaps.questions'), lang: named('kb.lang', group.lang), reasons, date: formatDate(group.lastAskedAt) })),
     h('p', {}, k('kb.gaps.closest'), closest ? h('span', {}, h('span', { class: 'kb-question' }, closest.question), ` (${closest.id}, ${percent(closest.confidence)}, ${closest.file}:${closest.line})`) : k('kb.gaps.noClosest')),
     h('fieldset', {}, h('legend', {}, k('kb.gaps.examples')), h('ul', { class: 'kb-examples' }, ...boxes)),
@@ -301,5 +304,11 @@ function wire(): void {
 
 // The shell is rendered by the server in the chosen language (the switch sets its cookie): fetched anew.
 wireTeamNav(() => location.reload());
+// The agent's saved choice and the cookie the server read disagree (the cookie was cleared): set it again
+// and render the page anew, once (only if the cookie now holds).
+if (consoleLang() !== pageLang) {
+  chooseLanguage(consoleLang());
+  if (document.cookie.includes(`${LANG_COOKIE}=${consoleLang()}`)) location.reload();
+}
 wire();
 void Promise.all([loadStatus(), loadFaqs(), loadGaps(), loadOverlaps(), loadPlaceholders()]).catch(showError);
