@@ -5,6 +5,12 @@ import { Rollback, type Db } from './pool';
 import type pg from 'pg';
 import { toFound, toHandoff, type FoundRow, type HandoffRow } from '../handoff';
 
+/**
+ * lower() follows the database's ctype, which may be C (ASCII only, as in the tests' clusters): the
+ * accented capitals of Spanish are folded by hand first, so "ÁLVARO" is found by "álvaro" everywhere.
+ */
+const folded = (column: string) => `lower(translate(${column}, 'ÁÉÍÓÚÜÑÀÈÌÒÙÂÊÎÔÛÇ', 'áéíóúüñàèìòùâêîôûç'))`;
+
 const OPEN = `SELECT h.id, h.conversation_id, h.reason, h.lang, h.requested_at, h.queued_at, h.agent_id, h.assigned_at, c.shopper_name
   FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE h.closed_at IS NULL`;
 
@@ -130,10 +136,10 @@ export function handoffStore(db: Db, now: () => string): HandoffStore {
       const rows = await db.rows<FoundRow>(
         `SELECT * FROM (
            SELECT c.id, c.created_at, c.updated_at, c.status, c.channel, c.shopper_name, c.shopper_email,
-             (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.kind <> 'note' AND strpos(lower(m.text), $1) > 0 ORDER BY m.id LIMIT 1) AS matched
+             (SELECT text FROM messages m WHERE m.conversation_id = c.id AND m.kind <> 'note' AND strpos(${folded('m.text')}, $1) > 0 ORDER BY m.id LIMIT 1) AS matched
            FROM (SELECT * FROM conversations ORDER BY created_at DESC LIMIT ${SEARCHED_CONVERSATIONS}) c
          ) found
-         WHERE matched IS NOT NULL OR id = $2 OR strpos(lower(coalesce(shopper_name, '')), $1) > 0 OR strpos(lower(coalesce(shopper_email, '')), $1) > 0
+         WHERE matched IS NOT NULL OR id = $2 OR strpos(${folded("coalesce(shopper_name, '')")}, $1) > 0 OR strpos(${folded("coalesce(shopper_email, '')")}, $1) > 0
          ORDER BY updated_at DESC LIMIT ${FOUND_CONVERSATIONS}`,
         [text.trim().toLowerCase(), text.trim()],
       );
