@@ -1,7 +1,7 @@
 import { FIND_QUERY_MIN_CHARS, type AgentClientFrame, type FoundConversationItem } from '../../../src/channels/agent-protocol';
 import type { Channel } from '../../../src/store/conversations';
 import { channelName, formatDate, formatTime, h, onActivate, replaceChildren } from './dom';
-import { t } from './i18n';
+import { consoleLang, t } from './i18n';
 
 /**
  * The search tab: past conversations by a word of their messages (an order number), the shopper's name
@@ -14,13 +14,14 @@ export interface FindContext {
   openConversation(conversationId: string): void;
 }
 
-let panel: { form: HTMLFormElement; results: HTMLElement } | null = null;
+let panel: { form: HTMLFormElement; results: HTMLElement; box: HTMLInputElement; lang: string } | null = null;
 /** The search sent last: its answer is shown, an older one is not. */
 let asked = '';
 let pending = false;
 
 export function findPanel(context: FindContext): HTMLElement[] {
-  panel ??= build(context);
+  // Built anew only when the agent switches language (what was typed stays).
+  if (!panel || panel.lang !== consoleLang()) panel = build(context, panel?.box.value ?? '');
   return [panel.form, panel.results];
 }
 
@@ -44,8 +45,9 @@ export function searchRefused(): void {
   asked = '';
 }
 
-function build(context: FindContext) {
+function build(context: FindContext, typed: string) {
   const box = h('input', { id: 'find-query', type: 'search', required: true, minlength: String(FIND_QUERY_MIN_CHARS), maxlength: '100', placeholder: t('find.placeholder'), autocomplete: 'off' });
+  box.value = typed;
   const form = h('form', { class: 'find-form', role: 'search' }, h('label', { for: box.id }, t('find.label')), box, h('button', { type: 'submit', class: 'small' }, t('find.submit')));
   const results = h('div', { class: 'find-results', 'aria-live': 'polite' });
   form.addEventListener('submit', (event) => {
@@ -55,7 +57,7 @@ function build(context: FindContext) {
     pending = true;
     replaceChildren(results, h('p', { class: 'empty' }, t('find.searching')));
   });
-  return { form, results };
+  return { form, results, box, lang: consoleLang() };
 }
 
 /** A long message from a little before the words searched for: the preview shows one line. */
