@@ -1,4 +1,3 @@
-import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { requireRole, sessionAgent, sessionAgentOf } from '../auth';
@@ -79,7 +78,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   router.get('/agent/api/knowledge/faqs', editor, (_req, res) => {
     const faqs = engine()
       .knowledge.entries.filter((entry) => entry.kind === 'faq')
-      .map((entry) => ({ id: entry.id, lang: entry.lang, question: entry.question, phrasings: entry.phrasings, file: files.relativeName(path.resolve(entry.source.file)), line: entry.source.line }));
+      .map((entry) => ({ id: entry.id, lang: entry.lang, question: entry.question, phrasings: entry.phrasings, file: files.relativeName(entry.source.file), line: entry.source.line }));
     const filesByLang = Object.fromEntries(LANGUAGES.map((lang) => [lang, [...new Set(faqs.filter((f) => f.lang === lang).map((f) => f.file))].sort()]));
     res.setHeader('Cache-Control', 'no-store');
     res.json({ faqs, files: filesByLang });
@@ -102,14 +101,14 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
       const own = current.entry(overlap.id, overlap.lang);
       if (own?.kind !== 'faq') return [];
       const rival = current.entry(overlap.with, overlap.lang);
-      return [{ ...overlap, question: own.question, withQuestion: rival?.question ?? overlap.with, file: files.relativeName(path.resolve(own.source.file)), line: own.source.line }];
+      return [{ ...overlap, question: own.question, withQuestion: rival?.question ?? overlap.with, file: files.relativeName(own.source.file), line: own.source.line }];
     });
   }
 
   // What `atento kb check` lists as demo content: shown to shoppers as it is until the shop sets its own.
   router.get('/agent/api/knowledge/placeholders', editor, (_req, res) => {
     const { knowledge } = engine();
-    const placeholders = findPlaceholders(knowledge.entries, knowledge.values).map((placeholder) => ({ ...placeholder, file: files.relativeName(path.resolve(placeholder.file)) }));
+    const placeholders = findPlaceholders(knowledge.entries, knowledge.values).map((placeholder) => ({ ...placeholder, file: files.relativeName(placeholder.file) }));
     res.setHeader('Cache-Control', 'no-store');
     res.json({ shopCountry: deps.config.shopCountry, valuesFile: SHOP_VALUES_FILE, placeholders });
   });

@@ -92,12 +92,13 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
 
   /** The loader's name for a file (it joins the configured folder, which may be relative). */
   const loaderName = (full: string) => path.join(dirs.knowledgeDir, path.relative(root, full));
-  const relativeName = (full: string) => path.relative(root, full).split(path.sep).join('/');
+  /** A file as the editor names it ("es/envios.md"), from an absolute path or the loader's (relative to the working folder). */
+  const relativeName = (file: string) => path.relative(root, path.resolve(file)).split(path.sep).join('/');
   // The page names files as the editor picks them ("es/tienda.md"), never by the server's own paths.
   const folderPrefix = new RegExp(`${escapeRegExp(path.join(dirs.knowledgeDir, path.sep))}|${escapeRegExp(root + path.sep)}`, 'g');
   const asEditorSeesIt = (problem: Problem): Problem => {
     const values = Object.fromEntries(Object.entries(problem.values).map(([name, value]) => [name, typeof value === 'string' ? value.replace(folderPrefix, '') : value]));
-    return { ...problem, file: relativeName(path.resolve(problem.file)), values, message: problemMessage({ code: problem.code, values }, 'en') };
+    return { ...problem, file: relativeName(problem.file), values, message: problemMessage({ code: problem.code, values }, 'en') };
   };
   const readIfPresent = (full: string) => (fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null);
 
@@ -155,7 +156,7 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
 
     /** Adds shoppers' wordings to an existing FAQ, found by id in the live knowledge base's file. */
     addPhrasings(edit: PhrasingsEdit, sourceFile: string): EditResult & { added: string[] } {
-      const full = resolveFile(relativeName(path.resolve(sourceFile)), edit.lang);
+      const full = resolveFile(relativeName(sourceFile), edit.lang);
       const before = readIfPresent(full);
       if (before === null) throw editRefused('edit_file_gone', { file: relativeName(full) });
       const { text, added } = addPhrasings(before, edit.id, edit.phrasings);

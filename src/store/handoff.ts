@@ -1,5 +1,5 @@
 import type { Lang } from '../knowledge/types';
-import type { ConversationStatus } from './conversations';
+import type { Channel, ConversationStatus } from './conversations';
 import type { Db } from './database';
 import type { Migration } from './migrations';
 import { FOUND_CONVERSATIONS, SEARCHED_CONVERSATIONS, type ClaimResult, type FoundConversation, type PreviousConversation, type StatusChange } from './types';
@@ -243,8 +243,8 @@ export interface FoundRow {
   id: string;
   created_at: string;
   updated_at: string;
-  status: string;
-  channel: string;
+  status: ConversationStatus;
+  channel: Channel;
   shopper_name: string | null;
   shopper_email: string | null;
   matched: string | null;

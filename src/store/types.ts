@@ -146,8 +146,8 @@ export interface FoundConversation {
   id: string;
   createdAt: string;
   updatedAt: string;
-  status: string;
-  channel: string;
+  status: ConversationStatus;
+  channel: Channel;
   shopperName: string | null;
   shopperEmail: string | null;
   /** The first message whose text has the words searched for; null when the name, e-mail or id matched. */

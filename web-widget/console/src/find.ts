@@ -1,5 +1,4 @@
 import { FIND_QUERY_MIN_CHARS, type AgentClientFrame, type FoundConversationItem } from '../../../src/channels/agent-protocol';
-import type { Channel } from '../../../src/store/conversations';
 import { channelName, formatDate, formatTime, h, onActivate, replaceChildren } from './dom';
 import { consoleLang, t } from './i18n';
 
@@ -67,12 +66,11 @@ function around(text: string, query: string): string {
 }
 
 function resultCard(found: FoundConversationItem, query: string, context: FindContext): HTMLElement {
-  const status = (['bot', 'waiting', 'agent', 'resolved'] as const).find((known) => known === found.status);
   const card = h(
     'article',
     { class: 'card found', tabindex: '0' },
-    h('div', { class: 'card-top' }, h('strong', {}, found.displayName), h('span', { class: 'lang' }, channelName(found.channel as Channel))),
-    h('div', { class: 'reason' }, `${formatDate(found.updatedAt)} ${formatTime(found.updatedAt)}${status ? ` · ${t(`chat.status.${status}`)}` : ''}`),
+    h('div', { class: 'card-top' }, h('strong', {}, found.displayName), h('span', { class: 'lang' }, channelName(found.channel))),
+    h('div', { class: 'reason' }, `${formatDate(found.updatedAt)} ${formatTime(found.updatedAt)} · ${t(`chat.status.${found.status}`)}`),
     found.shopperEmail ? h('p', { class: 'ticket-email' }, found.shopperEmail) : null,
     found.matched ? h('p', { class: 'preview' }, around(found.matched, query)) : null,
   );
