@@ -30,10 +30,14 @@ export interface SentimentReading {
   strongNegative: boolean;
 }
 
+/** Where a negation's reach ends ("no, perfecto" is two clauses; normalizing drops the comma). */
+const CLAUSE_END = /[,.;:!?¡¿…]+/;
+
 export function readSentiment(text: string, lang: Lang): SentimentReading {
-  const tokens = words(normalize(text));
+  const clauses = text.split(CLAUSE_END).map((clause) => words(normalize(clause)));
+  const tokens = clauses.flat();
   const complaintWords = tokens.filter((token) => COMPLAINT_WORDS[lang].some((start) => token.startsWith(start) && (start.length > 3 || token === start)));
-  const score = valence(tokens, lang);
+  const score = valence(clauses, lang);
   const strongNegative =
     complaintWords.length >= 2 || score <= NEGATIVE_ALONE || (complaintWords.length >= 1 && score <= NEGATIVE_WITH_VOCABULARY);
   return { score, complaintWords, strongNegative };

@@ -101,3 +101,29 @@ describe('the off-topic intent', () => {
     expect(reply.text).toMatch(/only help with questions about/);
   });
 });
+
+describe('short replies to the bot', () => {
+  // Found by trying the widget: a bare "sí" got the delivery times, "listo" the mailing-list answer, and
+  // "no gracias" after "¿algo más?" is a goodbye, not a question.
+  it.each([
+    ['es', 'sí', 'acknowledgement'],
+    ['es', 'listo', 'acknowledgement'],
+    ['es', 'ya está', 'acknowledgement'],
+    ['es', 'dale', 'acknowledgement'],
+    ['en', 'ok', 'acknowledgement'],
+    ['en', 'got it', 'acknowledgement'],
+    ['en', 'yes', 'acknowledgement'],
+    ['es', 'no gracias', 'goodbye'],
+    ['es', 'no, gracias', 'goodbye'],
+    ['en', 'no thanks', 'goodbye'],
+  ] as const)('%s "%s" → %s', (lang, text, id) => {
+    const reply = engine.respond(text, { lang });
+    expect({ action: reply.action, id: reply.id }).toEqual({ action: 'answer', id });
+  });
+
+  it('an order that never came is handed to a person as not received, not as damaged', () => {
+    for (const text of ['el pedido no me llegó', 'no me llego el pedido']) {
+      expect(engine.respond(text, { lang: 'es' })).toMatchObject({ action: 'escalate', id: 'order-not-received' });
+    }
+  });
+});

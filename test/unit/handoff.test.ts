@@ -64,6 +64,11 @@ describe('escalation policy', () => {
     ['es', 'mi pedido no llegó'],
     ['es', 'hay demanda de productos de temporada?'],
     ['es', 'no es horrible, me gustó'],
+    ['es', 'no gracias'],
+    ['es', 'no, perfecto, gracias'],
+    ['es', 'No. Está bien así'],
+    ['en', 'no thanks'],
+    ['en', 'no, great, thank you'],
     ['en', 'how much is shipping'],
     ['en', 'shipping is a bit slow'],
   ] as const)('ordinary or mildly unhappy messages do not (%s) "%s"', (lang, text) => {
