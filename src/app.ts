@@ -103,7 +103,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   // came or went on some node: the consoles' lists here show it too.
   const stopHearingTeam = bus.subscribe(AGENTS_TOPIC, agentUpdateSchema, (update) => {
     if (update.type === 'agents') handoff.teamChanged().catch((error: unknown) => log.error({ err: error }, 'agent presence refresh failed'));
-    if (update.type === 'presence') handoff.shopperPresenceHeard(update.conversationId, update);
+    if (update.type === 'presence') handoff.shopperPresenceHeard(update.conversationId, update, update.node);
   });
   const gateway = createShopperGateway({ config, store, events, engine, bot, sessions, log, handoff, fanout: bus, turnLeases: deps.sharedBus?.leases, sharedCounters: deps.sharedBus?.counters, onTurnDone: (seconds) => metrics?.observeAnswer(seconds) });
   const agentGateway = createAgentGateway({ config, agents: store.agents, handoff, events, engine, log, fanout: bus, afterCommit: (send, lost) => store.afterCommit(send, lost) });

@@ -40,7 +40,7 @@ export interface HandoffDeps {
    * Agent presence and leases shared with the other nodes (src/bus); by default an in-memory bus: one
    * node alone, whose presence is its own consoles.
    */
-  bus?: Pick<Bus, 'presence' | 'leases'>;
+  bus?: Pick<Bus, 'presence' | 'leases' | 'nodeId'>;
 }
 
 /** What the agent consoles must refresh; the agent gateway turns these into frames. */
@@ -51,7 +51,8 @@ export type AgentUpdate =
   | { type: 'released'; agentId: string; conversationId: string; outcome: HandoffOutcome | 'requeued' | 'transferred' }
   | { type: 'tickets' }
   | { type: 'agents' }
-  | ({ type: 'presence'; conversationId: string } & ShopperPresenceState)
+  /** `node`: the node whose shopper sockets changed (a node ignores its own word when it hears it back). */
+  | ({ type: 'presence'; conversationId: string; node: string } & ShopperPresenceState)
   | { type: 'rated'; agentId: string; conversationId: string };
 
 export interface ShopperStatus {
@@ -115,6 +116,8 @@ export class HandoffService {
   /** Agents online on any node (this node's `presence` included): routing and availability read this. */
   private readonly team: TeamPresence;
   private readonly leases: Leases;
+  /** This node, as named on the bus: what it hears of its own shoppers it knows already. */
+  private readonly nodeId: string;
   private readonly shoppers = new ShopperPresence();
   private readonly mailer: Mailer;
   private readonly memory: DialogMemory;
@@ -139,6 +142,7 @@ export class HandoffService {
     this.presence = new Presence(deps.timers ?? realTimers, deps.config.handoff.reconnectGraceSeconds * 1000);
     const bus = deps.bus ?? createMemoryBus();
     this.leases = bus.leases;
+    this.nodeId = bus.nodeId;
     this.team = new TeamPresence(
       this.presence,
       bus.presence,
@@ -204,7 +208,7 @@ export class HandoffService {
     // listener (no console, or the service closed at shutdown): nothing to tell, nothing to read.
     if (this.listeners.size === 0) return;
     const status = (await this.store.conversations.get(conversationId))?.status;
-    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId, ...this.shoppers.of(conversationId) });
+    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId, node: this.nodeId, ...this.shoppers.of(conversationId) });
   }
 
   /** The status frame a (re)connecting shopper should see. */
@@ -377,9 +381,12 @@ export class HandoffService {
 
   // ——— Agent side ———
 
-  /** A node (this one included) said a waiting or assigned shopper opened their first tab or closed their last. */
-  shopperPresenceHeard(conversationId: string, state: ShopperPresenceState): void {
-    this.shoppers.heard(conversationId, state);
+  /**
+   * A node said a waiting or assigned shopper opened their first tab or closed their last there. This
+   * node's own word comes back too: taken as "a tab elsewhere", it kept a shopper online after they left.
+   */
+  shopperPresenceHeard(conversationId: string, state: ShopperPresenceState, node: string): void {
+    if (node !== this.nodeId) this.shoppers.heard(conversationId, state);
   }
 
   /** Another node said its agents changed: read who is online now. */
