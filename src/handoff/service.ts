@@ -478,6 +478,7 @@ export class HandoffService {
     this.notify({ type: 'chats', agentId });
     this.notify({ type: 'assigned', agentId: toAgentId, conversationId });
     this.notify({ type: 'chats', agentId: toAgentId });
+    this.loadsChanged();
     return { ok: true };
   }
 
@@ -556,6 +557,7 @@ export class HandoffService {
     this.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: name });
     this.notify({ type: 'assigned', agentId, conversationId });
     this.notify({ type: 'chats', agentId });
+    this.loadsChanged();
   }
 
   private async release(agentId: string, conversationId: string, event: 'resolve' | 'hand_back'): Promise<AgentActionResult> {
@@ -573,6 +575,7 @@ export class HandoffService {
     this.events.emit('conversation.status_changed', { conversationId, status: event === 'resolve' ? 'resolved' : 'bot' });
     this.notify({ type: 'released', agentId, conversationId, outcome });
     this.notify({ type: 'chats', agentId });
+    this.loadsChanged();
     await this.route(); // a slot opened up
     await this.publishQueue();
     return { ok: true };
@@ -636,6 +639,7 @@ export class HandoffService {
       this.notify({ type: 'released', agentId, conversationId: chat.conversationId, outcome: 'requeued' });
     }
     this.notify({ type: 'chats', agentId });
+    this.loadsChanged();
     await this.route();
     await this.publishQueue();
   }
@@ -696,6 +700,11 @@ export class HandoffService {
 
   private async agentName(agentId: string): Promise<string> {
     return (await this.store.agents.get(agentId))?.name ?? '—';
+  }
+
+  /** An agent took or let go of a chat: every console's "transfer to…" list shows open chats per agent. */
+  private loadsChanged(): void {
+    this.notify({ type: 'agents' });
   }
 
   private notify(update: AgentUpdate): void {
