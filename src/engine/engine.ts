@@ -74,6 +74,14 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
     return { detected, used: preferred ?? options.defaultLanguage };
   }
 
+  function respondIn(text: string, language: Reply['explanation']['language']): Reply {
+    const matcher = matchers.get(language.used);
+    if (!matcher) return toReply({ action: 'fallback', entry: null, confidence: 0, options: [], rule: 'nothing-close' }, language.used, null, language);
+    const match = matcher.rank(text, CANDIDATES_SHOWN * 2);
+    const decision = decide(match.candidates, (id) => entry(id, language.used), options.matching);
+    return toReply(decision, language.used, match, language);
+  }
+
   function toReply(decision: Decision, lang: Lang, match: MatchResult | null, language: Reply['explanation']['language']): Reply {
     const messages = MESSAGES[lang];
     const chosen = decision.entry;
@@ -111,11 +119,12 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
     },
     respond(text, context = {}) {
       const language = chooseLanguage(text, context);
-      const matcher = matchers.get(language.used);
-      if (!matcher) return toReply({ action: 'fallback', entry: null, confidence: 0, options: [], rule: 'nothing-close' }, language.used, null, language);
-      const match = matcher.rank(text, CANDIDATES_SHOWN * 2);
-      const decision = decide(match.candidates, (id) => entry(id, language.used), options.matching);
-      return toReply(decision, language.used, match, language);
+      const reply = respondIn(text, language);
+      // "hola" or "gracias" in an English chat is too short to switch languages, yet Spanish understands it.
+      const other = language.detected;
+      if (reply.action !== 'fallback' || other === null || other === language.used || !matchers.has(other)) return reply;
+      const retried = respondIn(text, { detected: other, used: other });
+      return retried.action === 'fallback' ? reply : retried;
     },
     replyFor(id, lang) {
       const chosen = entry(id, lang);

@@ -11,6 +11,8 @@ export interface HandoffDialog {
   leaveOffered?: boolean;
   /** The shopper left the form for a question: after the bot's answer, offer the form again. */
   reofferForm?: boolean;
+  /** What the form had when the shopper left it: taken up again there (a name is not asked twice). */
+  pausedForm?: TicketForm;
 }
 
 /** Kept in the store's dialog_state table, so a form or an offer survives a restart. */
@@ -37,7 +39,7 @@ export class DialogMemory {
 }
 
 function isDefault(dialog: HandoffDialog): boolean {
-  return dialog.lowConfidenceStreak === 0 && !dialog.offerPending && !dialog.form && !dialog.formReason && !dialog.leaveOffered && !dialog.reofferForm;
+  return dialog.lowConfidenceStreak === 0 && !dialog.offerPending && !dialog.form && !dialog.formReason && !dialog.leaveOffered && !dialog.reofferForm && !dialog.pausedForm;
 }
 
 function key(conversationId: string): string {

@@ -43,17 +43,26 @@ export class LeaveMessageForm {
 
   /** The shopper stepped out of the form (a question, a clicked FAQ): the bot answers, the form waits to be offered again. */
   async pause(conversationId: string, dialog: HandoffDialog): Promise<void> {
-    await this.deps.memory.write(conversationId, { lowConfidenceStreak: 0, formReason: dialog.formReason, reofferForm: true });
+    await this.deps.memory.write(conversationId, { lowConfidenceStreak: 0, formReason: dialog.formReason, reofferForm: true, pausedForm: dialog.form });
   }
 
-  /** "Dejar un mensaje" clicked while with the bot: the form from the start (unless one is open). */
+  /** "Dejar un mensaje" clicked while with the bot: the open or paused form where it was, else from the start. */
   async reopen(conversation: Conversation): Promise<void> {
     const dialog = await this.deps.memory.read(conversation.id);
-    if (dialog.form) {
-      await this.deps.post(conversation.id, 'bot', currentQuestion(dialog.form, conversation.lang), conversation.lang, { options: formButtons(dialog.form, conversation.lang) });
+    const form = await this.resume(conversation.id, dialog);
+    if (form) {
+      await this.deps.post(conversation.id, 'bot', currentQuestion(form, conversation.lang), conversation.lang, { options: formButtons(form, conversation.lang) });
       return;
     }
     await this.start(conversation.id, conversation.lang, dialog.formReason ?? 'button', '');
+  }
+
+  /** The form open again with what it had when the shopper stepped out of it; undefined if there is none. */
+  async resume(conversationId: string, dialog: HandoffDialog): Promise<TicketForm | undefined> {
+    if (dialog.form || !dialog.pausedForm) return dialog.form;
+    const { pausedForm, reofferForm, ...rest } = dialog;
+    await this.deps.memory.write(conversationId, { ...rest, form: pausedForm });
+    return pausedForm;
   }
 
   /** One of the form's own buttons: cancel, or go back to fix the e-mail. */

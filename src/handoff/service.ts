@@ -358,10 +358,12 @@ export class HandoffService {
     const t = TEXTS[lang];
     this.events.emit('conversation.handoff_requested', { conversationId, reason, lang });
     if (!this.agentsAvailable()) {
-      const { form } = await this.memory.read(conversationId);
+      const form = await this.form.resume(conversationId, await this.memory.read(conversationId));
+      // The complaint intent's own reply promises a person here and now, so it was not sent: apologize anyway.
+      const why = reason === 'complaint' || reason === 'negative-sentiment' ? `${t.sorry} ${this.whyNobody(lang)}` : this.whyNobody(lang);
       // Asked for a person in the middle of the form: say why not, and keep what was already answered.
-      if (form) await this.form.stillNobody(conversationId, form, lang, this.whyNobody(lang));
-      else await this.form.start(conversationId, lang, reason, this.whyNobody(lang));
+      if (form) await this.form.stillNobody(conversationId, form, lang, why);
+      else await this.form.start(conversationId, lang, reason, why);
       // Still with the bot: the status answers the widget's pending "talk to a person" request.
       this.events.emit('conversation.status_changed', { conversationId, status: conversation.status, agentsAvailable: false });
       return;

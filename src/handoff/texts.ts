@@ -49,6 +49,7 @@ export const TEXTS = {
         ? `Ahora mismo estamos fuera del horario de atención (volvemos ${opening.daysAhead === 0 ? 'hoy' : opening.daysAhead === 1 ? 'mañana' : `el ${dayName(opening, 'es')}`} a las ${opening.time}, ${zoneName(opening, 'es')}).`
         : 'Ahora mismo estamos fuera del horario de atención.',
     nobodyOnline: 'Ahora mismo no hay nadie de nuestro equipo disponible.',
+    sorry: 'Lamento mucho la molestia; lo tomamos en serio.',
     nobodyLeft: 'Ahora mismo no queda nadie de nuestro equipo conectado. Puedes seguir esperando aquí o dejarnos un mensaje.',
     leaveMessageOption: 'Dejar un mensaje',
     leaveMessage: (promise: string) => `Déjanos tu mensaje y te respondemos por correo ${promise}. ¿Cuál es tu nombre?`,
@@ -98,6 +99,7 @@ export const TEXTS = {
         ? `We are outside our opening hours right now (back ${opening.daysAhead === 0 ? 'today' : opening.daysAhead === 1 ? 'tomorrow' : dayName(opening, 'en')} at ${opening.time} ${zoneName(opening, 'en')}).`
         : 'We are outside our opening hours right now.',
     nobodyOnline: 'Nobody on our team is available right now.',
+    sorry: "I'm very sorry about this, and we take it seriously.",
     nobodyLeft: 'Nobody from our team is online right now. You can keep waiting here or leave us a message.',
     leaveMessageOption: 'Leave a message',
     leaveMessage: (promise: string) => `Leave us a message and we will reply by e-mail ${promise}. What is your name?`,

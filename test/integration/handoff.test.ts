@@ -341,6 +341,15 @@ test('no agent online during business hours: the shopper can leave a message, in
   expect(await server.app.store.tickets.open()).toEqual([]);
 });
 
+test('a complaint with nobody online is met with an apology before the form, not with the form alone', async () => {
+  const server = await start();
+  const { client } = await shopper(server);
+  client.send({ type: 'message', clientMessageId: 'c1', text: 'esto es una verguenza, quiero poner un reclamo' });
+  const reply = await nextText(client, 'bot', /no hay nadie de nuestro equipo disponible/);
+  expect(reply.text).toMatch(/^Lamento mucho la molestia/);
+  expect(reply.text).toMatch(/¿Cuál es tu nombre\?/);
+});
+
 test('restart mid-handoff: the queue, the assignment and the transcript are still there', async () => {
   const dataDir = tempDataDir();
   const config: ConfigInput = { handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 1, reconnectGraceSeconds: 600 } };
@@ -682,17 +691,30 @@ describe('forms that cannot trap: while a question is open, other messages are u
     expect(reasons(server)).toEqual([]);
   });
 
-  test('a FAQ button clicked during the form is answered; "Dejar un mensaje" brings the form back from the start', async () => {
+  test('a FAQ button clicked during the form is answered; "Dejar un mensaje" brings the form back where it was', async () => {
     const server = await closedServer();
     const { client, welcome } = await shopper(server);
     client.send({ type: 'handoff_request' });
     await nextText(client, 'bot', /¿Cuál es tu nombre\?/);
+    expect(texts(await say(client, 'Marta'))).toEqual([expect.stringMatching(/Gracias, Marta/)]);
     const suggestion = (welcome.suggestions as Frame[])[0]!;
     const answered = await click(client, String(suggestion.id), 2);
     expect(answered[0]!.entryId).toBe(suggestion.id);
     expect(optionIds(answered[1])).toEqual(['handoff:leave_message']);
-    expect(texts(await click(client, 'handoff:leave_message'))).toEqual([expect.stringMatching(/¿Cuál es tu nombre\?/)]);
-    expect(texts(await say(client, 'Marta'))).toEqual([expect.stringMatching(/Gracias, Marta/)]);
+    expect(texts(await click(client, 'handoff:leave_message'))).toEqual([expect.stringMatching(/^Marta, ¿a qué correo/)]);
+  });
+
+  test('a question that itself needs a person, asked in the middle of the form, keeps the name already given', async () => {
+    const server = await start();
+    const { client } = await shopper(server, 'en');
+    client.send({ type: 'handoff_request' });
+    await nextText(client, 'bot', /What is your name\?/);
+    expect(texts(await say(client, 'Ana'))).toEqual([expect.stringMatching(/Thank you, Ana/)]);
+    const replies = texts(await say(client, 'my package arrived damaged', 2));
+    expect(replies[0]).toMatch(/so sorry/);
+    expect(replies[1]).toMatch(/Nobody on our team is available/);
+    expect(replies[1]).toMatch(/Ana, which e-mail/);
+    expect(texts(await say(client, 'ana@example.com'))).toEqual([expect.stringMatching(/We will write to ana@example.com/)]);
   });
 
   test('a person comes online while the form is open: asking for a person now reaches them, and the form is dropped', async () => {
