@@ -205,7 +205,10 @@ class ChatWidget {
         form.requestSubmit();
       }
     });
-    this.input.addEventListener('input', () => this.onInput());
+    this.input.addEventListener('input', () => {
+      this.fitInputToText();
+      this.onInput();
+    });
     // maxLength cuts a long paste without a word: say so, before the shopper sends half a message.
     this.input.addEventListener('paste', (event) => {
       const pasted = event.clipboardData?.getData('text') ?? '';
@@ -493,6 +496,7 @@ class ChatWidget {
     const text = this.input.value.trim();
     if (!text) return;
     this.input.value = '';
+    this.fitInputToText();
     this.stopTyping();
     const clientMessageId = newClientMessageId();
     this.addPending(clientMessageId, text);
@@ -536,6 +540,13 @@ class ChatWidget {
     if (!this.typingSent) this.typingSent = this.connection.sendNow({ type: 'typing', isTyping: true });
     clearTimeout(this.typingTimer);
     this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  }
+
+  /** The box grows with what is typed up to its CSS max-height, then scrolls; empty, it is one line again. */
+  private fitInputToText(): void {
+    this.input.style.height = 'auto';
+    const borders = this.input.offsetHeight - this.input.clientHeight;
+    this.input.style.height = `${this.input.scrollHeight + borders}px`;
   }
 
   private stopTyping(): void {
