@@ -3,25 +3,53 @@ import { collectPageProblems, screenshot } from '../helpers/browser';
 import { useBrowserServer } from '../helpers/browser-server';
 
 /**
- * What the shopper sees of the widget's layout: the message box grows with a long message.
+ * What the shopper sees of the widget's layout: the message box grows with a long message, and a long
+ * answer is shown from its start.
  */
 
 const context = useBrowserServer();
 
+const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, locale: 'es-MX' };
 const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'es-MX' };
 /** 380 characters, as the tester typed: more than the box's maximum height holds. */
 const LONG_MESSAGE =
   'Hola, compré unas zapatillas la semana pasada y me llegaron en una talla que no pedí. Quiero cambiarlas por la talla 39 ' +
   'pero ya no veo ese color en la tienda. ¿Me pueden decir si lo van a volver a tener pronto o si me conviene devolverlas? ' +
   'También quisiera saber cuánto tardaría el reembolso a mi tarjeta y si tengo que pagar el envío de vuelta. Muchas gracias.';
+/** The default knowledge base's longest answer: taller than the log at 375 × 667, with its related questions. */
+const LONG_ANSWER_QUESTION = '¿Los productos tienen garantía?';
 
-async function openChat(options: typeof DESKTOP): Promise<{ page: Page; problems: string[] }> {
+const answers = (page: Page) => page.locator('.msg.from-bot[data-id]');
+
+async function openChat(options: typeof PHONE | typeof DESKTOP): Promise<{ page: Page; problems: string[] }> {
   const page = await (await context.browser.newContext(options)).newPage();
   const problems = collectPageProblems(page);
   await page.goto(`${context.server.httpUrl}/`);
   await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
   await page.getByText('Preguntas frecuentes').waitFor();
   return { page, problems };
+}
+
+async function ask(page: Page, question: string): Promise<void> {
+  const before = await answers(page).count();
+  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill(question);
+  await page.keyboard.press('Enter');
+  await answers(page).nth(before).waitFor();
+}
+
+/** Where the last answer sits in the log's visible area, in pixels from the log's top and bottom edges. */
+function lastAnswerInLog(page: Page) {
+  return page.locator('.log').evaluate((log) => {
+    const answer = [...log.querySelectorAll('.msg.from-bot[data-id]')].at(-1)!.getBoundingClientRect();
+    const view = log.getBoundingClientRect();
+    const firstLine = parseFloat(getComputedStyle(log).lineHeight);
+    return {
+      taller: answer.height > view.height,
+      firstLineVisible: answer.top >= view.top && answer.top + firstLine <= view.bottom,
+      endVisible: answer.bottom <= view.bottom + 1,
+      atLogEnd: log.scrollHeight - log.scrollTop - log.clientHeight < 2,
+    };
+  });
 }
 
 test('the message box grows with a long message up to its maximum height, then scrolls; after sending it is one line again', async () => {
@@ -44,6 +72,25 @@ test('the message box grows with a long message up to its maximum height, then s
   await page.keyboard.press('Enter');
   await page.locator('.msg.from-shopper', { hasText: 'Muchas gracias.' }).waitFor();
   expect(await box()).toEqual(oneLine);
+  expect(problems).toEqual([]);
+  await page.context().close();
+});
+
+test('375 px: a long answer is shown from its first line, a short one to its end; after a reload the conversation is at its end', async () => {
+  const { page, problems } = await openChat(PHONE);
+  await ask(page, '¿cuánto cuesta el envío?');
+  await expect(lastAnswerInLog(page)).resolves.toMatchObject({ taller: false, endVisible: true, atLogEnd: true });
+
+  await ask(page, LONG_ANSWER_QUESTION);
+  await expect(answers(page).last().innerText()).resolves.toMatch(/garantía/i);
+  await expect(lastAnswerInLog(page)).resolves.toMatchObject({ taller: true, firstLineVisible: true, atLogEnd: false });
+  await screenshot(page, 'widget-long-answer-375');
+
+  await page.reload();
+  await answers(page).nth(1).waitFor();
+  // The replayed history settles (REPLAY_SETTLE_MS) before its place is judged.
+  await page.waitForFunction(() => document.getElementById('atento-chat')?.shadowRoot?.querySelector('.log')?.getAttribute('aria-busy') === 'false');
+  await expect(lastAnswerInLog(page)).resolves.toMatchObject({ endVisible: true, atLogEnd: true });
   expect(problems).toEqual([]);
   await page.context().close();
 });

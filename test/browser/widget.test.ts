@@ -309,11 +309,11 @@ test('the last message is always fully in view: after buttons appear, after "Res
       const last = log.lastElementChild as HTMLElement;
       const box = last.getBoundingClientRect();
       const view = log.getBoundingClientRect();
-      // A message taller than the log cannot be whole on screen: then its end (and buttons) must be.
+      // A message taller than the log cannot be whole on screen: then its start must be, to be read downwards.
       const fits = box.height <= view.height;
-      return { top: box.top >= view.top - 1 || !fits, bottom: box.bottom <= view.bottom + 1, text: last.innerText.slice(0, 40) };
+      return { top: box.top >= view.top - 1, bottom: box.bottom <= view.bottom + 1 || !fits, text: last.innerText.slice(0, 40) };
     });
-  // Small talk gets no "¿Te sirvió?"; a FAQ answer does, and its buttons stay in view.
+  // Small talk gets no "¿Te sirvió?"; a FAQ answer does, and its buttons stay in view when the answer fits.
   await input.fill('hola');
   await input.press('Enter');
   await answers(page).first().waitFor();

@@ -24,6 +24,8 @@ const HANDOFF_RETRY_MS = 15_000;
 const REPLAY_SETTLE_MS = 300;
 /** Matches the full-screen layout in styles.ts. */
 const FULL_SCREEN = '(max-width: 480px)';
+/** Room left above a long reply shown from its start, like the log's own padding. */
+const REPLY_TOP_MARGIN_PX = 12;
 
 interface Options {
   server: string;
@@ -374,8 +376,12 @@ class ChatWidget {
     this.replayTimer = setTimeout(() => this.log.setAttribute('aria-busy', 'false'), REPLAY_SETTLE_MS);
   }
 
+  private isReplaying(): boolean {
+    return this.log.getAttribute('aria-busy') === 'true';
+  }
+
   private onMessage(frame: MessageOut): void {
-    if (this.log.getAttribute('aria-busy') === 'true') this.replaying();
+    if (this.isReplaying()) this.replaying();
     if (this.byId.has(frame.id)) return;
     // This tab's own message comes back only in a resumed history (its ack was lost with the old socket).
     const pending = frame.clientMessageId ? this.pending.get(frame.clientMessageId) : undefined;
@@ -395,7 +401,9 @@ class ChatWidget {
     if (frame.related?.length) element.appendChild(this.choiceButtons(frame.related, this.t.related));
     // Only FAQ answers: "was this helpful?" after "hola" or "gracias" makes no sense.
     if (frame.from === 'bot' && frame.action === 'answer' && frame.entryKind === 'faq') element.appendChild(this.feedbackButtons(frame.id));
-    this.scrollToEnd(); // again: the buttons made it taller
+    // Again, now that the buttons made it taller. The replayed history lands at its end, as the shopper left it.
+    if (frame.from === 'shopper' || this.isReplaying()) this.scrollToEnd();
+    else this.showReply(element);
     if (!this.panel.hidden) this.markRead(frame.id);
     else if (frame.from !== 'shopper' && frame.id > this.readUpTo) this.setUnread(this.unread + 1);
   }
@@ -562,7 +570,8 @@ class ChatWidget {
 
   private showTyping(visible: boolean): void {
     this.typing.hidden = !visible;
-    if (visible) this.scrollToEnd();
+    // Not when the shopper has scrolled away from the end, or is reading a long reply from its start.
+    if (visible && this.pinnedToEnd) this.scrollToEnd();
   }
 
   private showOffline(): void {
@@ -598,6 +607,15 @@ class ChatWidget {
     this.humanButton.textContent = this.t.human;
     // The status line and the button change the log's height: at once, not a frame later via the observer.
     if (this.pinnedToEnd) this.scrollToEnd();
+  }
+
+  /** A reply taller than the log is shown from its start: the shopper reads down through it instead of scrolling up to find it. */
+  private showReply(reply: HTMLElement): void {
+    this.scrollToEnd();
+    const hiddenAbove = this.log.getBoundingClientRect().top - reply.getBoundingClientRect().top;
+    if (hiddenAbove <= 0) return;
+    this.log.scrollTop -= hiddenAbove + REPLY_TOP_MARGIN_PX;
+    this.pinnedToEnd = false;
   }
 
   private scrollToEnd(): void {
