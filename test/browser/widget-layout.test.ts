@@ -3,8 +3,9 @@ import { collectPageProblems, screenshot } from '../helpers/browser';
 import { useBrowserServer } from '../helpers/browser-server';
 
 /**
- * What the shopper sees of the widget's layout: the message box grows with a long message, and a long
- * answer is shown from its start.
+ * What the shopper sees of the widget's layout: the message box grows with a long message, a long answer
+ * is shown from its start, and at phone size the chat keeps the wheel to itself and its close button is
+ * big enough for a thumb.
  */
 
 const context = useBrowserServer();
@@ -91,6 +92,38 @@ test('375 px: a long answer is shown from its first line, a short one to its end
   // The replayed history settles (REPLAY_SETTLE_MS) before its place is judged.
   await page.waitForFunction(() => document.getElementById('atento-chat')?.shadowRoot?.querySelector('.log')?.getAttribute('aria-busy') === 'false');
   await expect(lastAnswerInLog(page)).resolves.toMatchObject({ endVisible: true, atLogEnd: true });
+  expect(problems).toEqual([]);
+  await page.context().close();
+});
+
+test('375 px, full screen: a wheel over the chat never scrolls the shop page hidden behind it; the close button is a 44 px target', async () => {
+  const { page, problems } = await openChat(PHONE);
+  // A long shop page, so a wheel that leaks out of the chat would scroll it.
+  await page.evaluate(() => (document.body.style.minHeight = '4000px'));
+  const pageScrollAfterWheelOver = async (selector: string) => {
+    const box = (await page.locator(selector).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let turn = 0; turn < 3; turn++) await page.mouse.wheel(0, 600);
+    // Wheel scrolling is asynchronous: give a leaking one time to move the page.
+    await page.waitForTimeout(300);
+    return page.evaluate(() => window.scrollY);
+  };
+  // Nothing to scroll yet: the greeting fits, and the header never scrolls.
+  expect(await pageScrollAfterWheelOver('.log')).toBe(0);
+  expect(await pageScrollAfterWheelOver('.header')).toBe(0);
+
+  await ask(page, LONG_ANSWER_QUESTION);
+  await ask(page, '¿cuánto cuesta el envío?');
+  await expect(lastAnswerInLog(page)).resolves.toMatchObject({ atLogEnd: true });
+  expect(await pageScrollAfterWheelOver('.log')).toBe(0);
+
+  const close = (await page.getByRole('button', { name: 'Cerrar el chat' }).boundingBox())!;
+  expect(close.width).toBeGreaterThanOrEqual(44);
+  expect(close.height).toBeGreaterThanOrEqual(44);
+  const header = (await page.locator('.header').boundingBox())!;
+  expect(close.y).toBeGreaterThanOrEqual(header.y);
+  expect(close.x + close.width).toBeLessThanOrEqual(header.x + header.width);
+  await screenshot(page, 'widget-header-375');
   expect(problems).toEqual([]);
   await page.context().close();
 });

@@ -232,6 +232,7 @@ class ChatWidget {
       if (event.key === 'Escape') this.close();
       if (event.key === 'Tab') this.keepTabInside(event);
     });
+    this.panel.addEventListener('wheel', (event) => this.keepWheelInside(event), { passive: false });
     this.markModal();
     this.fullScreen.addEventListener('change', () => this.markModal());
     this.root.append(this.panel, this.launcher);
@@ -257,6 +258,17 @@ class ChatWidget {
       event.preventDefault();
       first.focus();
     }
+  }
+
+  /**
+   * Full screen, the page behind is hidden: a wheel over a part of the chat with nothing to scroll (the header,
+   * a short conversation) would scroll it unseen. Boxes that can scroll keep theirs by overscroll-behavior (styles.ts).
+   * Ctrl+wheel zooms: left alone.
+   */
+  private keepWheelInside(event: WheelEvent): void {
+    if (!this.fullScreen.matches || event.ctrlKey) return;
+    const scroller = (event.target as Element).closest('.log, textarea');
+    if (!scroller || scroller.scrollHeight <= scroller.clientHeight) event.preventDefault();
   }
 
   private open(focus: boolean): void {
