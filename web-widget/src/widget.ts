@@ -309,8 +309,10 @@ class ChatWidget {
   private onConnectionState(state: 'connecting' | 'online' | 'offline'): void {
     this.online = state === 'online';
     if (state === 'online' && this.notice.textContent === this.t.reconnecting) this.notice.hidden = true;
-    if (state === 'online') this.renderStatus();
-    else this.statusLine.textContent = state === 'connecting' ? this.t.connecting : this.t.reconnecting;
+    if (state === 'online') return this.renderStatus();
+    this.statusLine.textContent = state === 'connecting' ? this.t.connecting : this.t.reconnecting;
+    // Cut off, the shopper hears nothing: "Escribiendo…" would promise an answer; a typing frame after the reconnect shows it again.
+    this.showTyping(false);
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -537,7 +539,8 @@ class ChatWidget {
     bubble.classList.add('pending');
     bubble.appendChild(el('span', 'author sending', this.t.sending));
     this.pending.set(clientMessageId, bubble);
-    if (this.status === 'bot') this.showTyping(true);
+    // Offline, the message waits ("Enviando…"): nobody is answering it yet.
+    if (this.status === 'bot' && this.online) this.showTyping(true);
     return bubble;
   }
 
