@@ -201,6 +201,48 @@ test('the server restarts mid-conversation: the widget reconnects, sends what wa
   await again.stop();
 });
 
+test('offline, no "Escribiendo…": not for a message that waits to be sent, not for an agent who was typing; after the reconnect the agent’s typing shows again', async () => {
+  const own = await startTestServer({ deps: { engineHost } });
+  const port = Number(new URL(own.httpUrl).port);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await context.newPage();
+  await page.goto(`${own.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  const input = page.getByRole('textbox', { name: 'Tu mensaje' });
+  const typing = page.getByText('Escribiendo…');
+  await input.fill('hola');
+  await input.press('Enter');
+  await answers(page).first().waitFor();
+  const conversationId = await conversationIdOf(page);
+
+  await own.stop();
+  await page.getByText('Sin conexión. Reintentando…').waitFor();
+  await input.fill('¿cuánto cuesta el envío?');
+  await input.press('Enter');
+  await page.locator('.msg.from-shopper.pending', { hasText: 'Enviando…' }).waitFor();
+  expect(await typing.isVisible()).toBe(false);
+
+  const again = await startTestServer({ dataDir: own.dataDir, port, deps: { engineHost } });
+  await answers(page).nth(1).waitFor();
+  again.app.store.conversations.changeStatus(conversationId, { from: 'bot', to: 'agent' });
+  again.app.events.emit('conversation.status_changed', { conversationId, status: 'agent', agentName: 'Lucía' });
+  await page.getByText('Te atiende Lucía').waitFor();
+  again.app.events.emit('conversation.typing', { conversationId, from: 'agent', isTyping: true, agentName: 'Lucía' });
+  await typing.waitFor();
+
+  await again.stop();
+  await page.getByText('Sin conexión. Reintentando…').waitFor();
+  expect(await typing.isVisible()).toBe(false);
+  await screenshot(page, 'widget-offline-no-typing');
+
+  const third = await startTestServer({ dataDir: own.dataDir, port, deps: { engineHost } });
+  await page.getByText('Sin conexión. Reintentando…').waitFor({ state: 'hidden' });
+  third.app.events.emit('conversation.typing', { conversationId, from: 'agent', isTyping: true, agentName: 'Lucía' });
+  await typing.waitFor();
+  await context.close();
+  await third.stop();
+});
+
 test('two tabs: the sending tab shows its message once, sent, from the ack alone; the other tab shows it too; a reconnect asks only for what came after it', async () => {
   const own = await startTestServer({ deps: { engineHost } });
   const port = Number(new URL(own.httpUrl).port);
@@ -309,11 +351,11 @@ test('the last message is always fully in view: after buttons appear, after "Res
       const last = log.lastElementChild as HTMLElement;
       const box = last.getBoundingClientRect();
       const view = log.getBoundingClientRect();
-      // A message taller than the log cannot be whole on screen: then its end (and buttons) must be.
+      // A message taller than the log cannot be whole on screen: then its start must be, to be read downwards.
       const fits = box.height <= view.height;
-      return { top: box.top >= view.top - 1 || !fits, bottom: box.bottom <= view.bottom + 1, text: last.innerText.slice(0, 40) };
+      return { top: box.top >= view.top - 1, bottom: box.bottom <= view.bottom + 1 || !fits, text: last.innerText.slice(0, 40) };
     });
-  // Small talk gets no "¿Te sirvió?"; a FAQ answer does, and its buttons stay in view.
+  // Small talk gets no "¿Te sirvió?"; a FAQ answer does, and its buttons stay in view when the answer fits.
   await input.fill('hola');
   await input.press('Enter');
   await answers(page).first().waitFor();

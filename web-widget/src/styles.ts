@@ -17,9 +17,9 @@ button{font:inherit;cursor:pointer}
 .header .heading{flex:1;min-width:0}
 h2{margin:0;font-size:17px;font-weight:700}
 .status{margin:2px 0 0;font-size:13px;opacity:.95}
-.close{background:transparent;border:0;color:inherit;font-size:26px;line-height:1;padding:2px 8px;border-radius:8px}
+.close{background:transparent;border:0;color:inherit;font-size:26px;line-height:1;padding:0;border-radius:8px;width:44px;height:44px;margin:-7px -10px -7px 0;display:grid;place-items:center}
 .close:focus-visible{outline-color:var(--atento-on-color)}
-.log{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:var(--gap);background:#f7f7f4}
+.log{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px;display:flex;flex-direction:column;gap:var(--gap);background:#f7f7f4}
 .msg{display:flex;flex-direction:column;max-width:88%;gap:6px}
 .msg.from-shopper{align-self:flex-end;align-items:flex-end}
 .msg.from-system{align-self:center;max-width:95%;text-align:center;font-size:13px;color:#52606d}
@@ -53,7 +53,7 @@ h2{margin:0;font-size:17px;font-weight:700}
 .human{background:transparent;border:1px solid #cbd2d9;border-radius:16px;padding:5px 12px;color:#1f2933;font-size:13px}
 .human[aria-disabled=true]{opacity:.6;cursor:default}
 form{display:flex;gap:8px;padding:10px 12px 12px;background:#fff;align-items:flex-end}
-textarea{flex:1;resize:none;border:1.5px solid #7b8794;border-radius:12px;padding:9px 12px;font:inherit;color:#1f2933;max-height:120px;min-height:42px}
+textarea{flex:1;resize:none;border:1.5px solid #7b8794;border-radius:12px;padding:9px 12px;font:inherit;color:#1f2933;max-height:120px;min-height:42px;overscroll-behavior:contain}
 textarea:focus-visible{outline:3px solid #b45309;outline-offset:0;border-color:#1f2933}
 .send{width:44px;height:42px;border:0;border-radius:12px;background:var(--atento-color);color:var(--atento-on-color);display:grid;place-items:center}
 .send svg{width:20px;height:20px;fill:currentColor}

@@ -24,6 +24,8 @@ const HANDOFF_RETRY_MS = 15_000;
 const REPLAY_SETTLE_MS = 300;
 /** Matches the full-screen layout in styles.ts. */
 const FULL_SCREEN = '(max-width: 480px)';
+/** Room left above a long reply shown from its start, like the log's own padding. */
+const REPLY_TOP_MARGIN_PX = 12;
 
 interface Options {
   server: string;
@@ -205,7 +207,10 @@ class ChatWidget {
         form.requestSubmit();
       }
     });
-    this.input.addEventListener('input', () => this.onInput());
+    this.input.addEventListener('input', () => {
+      this.fitInputToText();
+      this.onInput();
+    });
     // maxLength cuts a long paste without a word: say so, before the shopper sends half a message.
     this.input.addEventListener('paste', (event) => {
       const pasted = event.clipboardData?.getData('text') ?? '';
@@ -227,6 +232,7 @@ class ChatWidget {
       if (event.key === 'Escape') this.close();
       if (event.key === 'Tab') this.keepTabInside(event);
     });
+    this.panel.addEventListener('wheel', (event) => this.keepWheelInside(event), { passive: false });
     this.markModal();
     this.fullScreen.addEventListener('change', () => this.markModal());
     this.root.append(this.panel, this.launcher);
@@ -252,6 +258,17 @@ class ChatWidget {
       event.preventDefault();
       first.focus();
     }
+  }
+
+  /**
+   * Full screen, the page behind is hidden: a wheel over a part of the chat with nothing to scroll (the header,
+   * a short conversation) would scroll it unseen. Boxes that can scroll keep theirs by overscroll-behavior (styles.ts).
+   * Ctrl+wheel zooms: left alone.
+   */
+  private keepWheelInside(event: WheelEvent): void {
+    if (!this.fullScreen.matches || event.ctrlKey) return;
+    const scroller = (event.target as Element).closest('.log, textarea');
+    if (!scroller || scroller.scrollHeight <= scroller.clientHeight) event.preventDefault();
   }
 
   private open(focus: boolean): void {
@@ -292,8 +309,10 @@ class ChatWidget {
   private onConnectionState(state: 'connecting' | 'online' | 'offline'): void {
     this.online = state === 'online';
     if (state === 'online' && this.notice.textContent === this.t.reconnecting) this.notice.hidden = true;
-    if (state === 'online') this.renderStatus();
-    else this.statusLine.textContent = state === 'connecting' ? this.t.connecting : this.t.reconnecting;
+    if (state === 'online') return this.renderStatus();
+    this.statusLine.textContent = state === 'connecting' ? this.t.connecting : this.t.reconnecting;
+    // Cut off, the shopper hears nothing: "Escribiendo…" would promise an answer; a typing frame after the reconnect shows it again.
+    this.showTyping(false);
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -371,8 +390,12 @@ class ChatWidget {
     this.replayTimer = setTimeout(() => this.log.setAttribute('aria-busy', 'false'), REPLAY_SETTLE_MS);
   }
 
+  private isReplaying(): boolean {
+    return this.log.getAttribute('aria-busy') === 'true';
+  }
+
   private onMessage(frame: MessageOut): void {
-    if (this.log.getAttribute('aria-busy') === 'true') this.replaying();
+    if (this.isReplaying()) this.replaying();
     if (this.byId.has(frame.id)) return;
     // This tab's own message comes back only in a resumed history (its ack was lost with the old socket).
     const pending = frame.clientMessageId ? this.pending.get(frame.clientMessageId) : undefined;
@@ -392,7 +415,9 @@ class ChatWidget {
     if (frame.related?.length) element.appendChild(this.choiceButtons(frame.related, this.t.related));
     // Only FAQ answers: "was this helpful?" after "hola" or "gracias" makes no sense.
     if (frame.from === 'bot' && frame.action === 'answer' && frame.entryKind === 'faq') element.appendChild(this.feedbackButtons(frame.id));
-    this.scrollToEnd(); // again: the buttons made it taller
+    // Again, now that the buttons made it taller. The replayed history lands at its end, as the shopper left it.
+    if (frame.from === 'shopper' || this.isReplaying()) this.scrollToEnd();
+    else this.showReply(element);
     if (!this.panel.hidden) this.markRead(frame.id);
     else if (frame.from !== 'shopper' && frame.id > this.readUpTo) this.setUnread(this.unread + 1);
   }
@@ -493,6 +518,7 @@ class ChatWidget {
     const text = this.input.value.trim();
     if (!text) return;
     this.input.value = '';
+    this.fitInputToText();
     this.stopTyping();
     const clientMessageId = newClientMessageId();
     this.addPending(clientMessageId, text);
@@ -513,7 +539,8 @@ class ChatWidget {
     bubble.classList.add('pending');
     bubble.appendChild(el('span', 'author sending', this.t.sending));
     this.pending.set(clientMessageId, bubble);
-    if (this.status === 'bot') this.showTyping(true);
+    // Offline, the message waits ("Enviando…"): nobody is answering it yet.
+    if (this.status === 'bot' && this.online) this.showTyping(true);
     return bubble;
   }
 
@@ -538,6 +565,13 @@ class ChatWidget {
     this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
   }
 
+  /** The box grows with what is typed up to its CSS max-height, then scrolls; empty, it is one line again. */
+  private fitInputToText(): void {
+    this.input.style.height = 'auto';
+    const borders = this.input.offsetHeight - this.input.clientHeight;
+    this.input.style.height = `${this.input.scrollHeight + borders}px`;
+  }
+
   private stopTyping(): void {
     clearTimeout(this.typingTimer);
     if (this.typingSent) this.connection.sendNow({ type: 'typing', isTyping: false });
@@ -551,7 +585,8 @@ class ChatWidget {
 
   private showTyping(visible: boolean): void {
     this.typing.hidden = !visible;
-    if (visible) this.scrollToEnd();
+    // Not when the shopper has scrolled away from the end, or is reading a long reply from its start.
+    if (visible && this.pinnedToEnd) this.scrollToEnd();
   }
 
   private showOffline(): void {
@@ -587,6 +622,15 @@ class ChatWidget {
     this.humanButton.textContent = this.t.human;
     // The status line and the button change the log's height: at once, not a frame later via the observer.
     if (this.pinnedToEnd) this.scrollToEnd();
+  }
+
+  /** A reply taller than the log is shown from its start: the shopper reads down through it instead of scrolling up to find it. */
+  private showReply(reply: HTMLElement): void {
+    this.scrollToEnd();
+    const hiddenAbove = this.log.getBoundingClientRect().top - reply.getBoundingClientRect().top;
+    if (hiddenAbove <= 0) return;
+    this.log.scrollTop -= hiddenAbove + REPLY_TOP_MARGIN_PX;
+    this.pinnedToEnd = false;
   }
 
   private scrollToEnd(): void {
