@@ -45,6 +45,10 @@ let typingTimer: ReturnType<typeof setTimeout> | undefined;
 let typingSentFor: string | null = null;
 let sequence = 0;
 let transferPicker: HTMLSelectElement | null = null;
+/** Each chat's unsent reply (in memory only: it may hold an order number or an address), so switching chats neither carries it to another shopper nor loses it. */
+const drafts = new Map<string, string>();
+/** The chat the reply box writes to: what is in the box goes there, even if another card was picked meanwhile. */
+let composerFor: string | null = null;
 /** Replies sent but not yet acknowledged, by clientMessageId: a refused one goes back in the box. */
 const unacknowledged = new Map<string, { conversationId: string; mode: typeof state.mode; text: string }>();
 
@@ -215,7 +219,7 @@ function onFrame(frame: AgentServerFrame): void {
       const refused = frame.clientMessageId ? unacknowledged.get(frame.clientMessageId) : undefined;
       if (refused && frame.clientMessageId) {
         unacknowledged.delete(frame.clientMessageId);
-        if (refused.conversationId === state.selected && !replyInput.value.trim()) {
+        if (refused.conversationId === composerFor && !replyInput.value.trim()) {
           // Back in the mode it was written in, so a refused note is never re-sent to the shopper.
           setMode(refused.mode);
           replyInput.value = refused.text;
@@ -378,6 +382,7 @@ function select(conversationId: string): void {
 
 function renderChat(): void {
   const chat = state.selected ? state.open.get(state.selected) : undefined;
+  switchComposer(chat ? chat.view.conversation.id : null);
   if (!chat) {
     replaceChildren(chatHeader, h('p', { class: 'empty' }, t('chat.none')));
     replaceChildren(transcript);
@@ -581,6 +586,16 @@ function setMode(mode: 'reply' | 'note'): void {
 
 // ——— Composer ———
 
+/** Puts away the draft of the chat being left, and its typing indicator, and brings back the draft of the chat shown. */
+function switchComposer(conversationId: string | null): void {
+  if (conversationId === composerFor) return;
+  stopTyping();
+  if (composerFor && replyInput.value) drafts.set(composerFor, replyInput.value);
+  else if (composerFor) drafts.delete(composerFor);
+  composerFor = conversationId;
+  replyInput.value = (conversationId && drafts.get(conversationId)) || '';
+}
+
 function stopTyping(): void {
   clearTimeout(typingTimer);
   if (typingSentFor) socket.send({ type: 'typing', conversationId: typingSentFor, isTyping: false });
@@ -588,10 +603,10 @@ function stopTyping(): void {
 }
 
 replyInput.addEventListener('input', () => {
-  if (state.mode !== 'reply' || !state.selected) return;
-  if (typingSentFor !== state.selected) {
+  if (state.mode !== 'reply' || !composerFor) return;
+  if (typingSentFor !== composerFor) {
     stopTyping();
-    if (socket.send({ type: 'typing', conversationId: state.selected, isTyping: true })) typingSentFor = state.selected;
+    if (socket.send({ type: 'typing', conversationId: composerFor, isTyping: true })) typingSentFor = composerFor;
   }
   clearTimeout(typingTimer);
   typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
@@ -607,11 +622,11 @@ replyInput.addEventListener('keydown', (event) => {
 composer.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = replyInput.value.trim();
-  if (!text || !state.selected) return;
+  if (!text || !composerFor) return;
   const clientMessageId = `c${Date.now().toString(36)}${sequence++}`;
-  const sent = socket.send({ type: state.mode === 'note' ? 'note' : 'message', conversationId: state.selected, clientMessageId, text });
+  const sent = socket.send({ type: state.mode === 'note' ? 'note' : 'message', conversationId: composerFor, clientMessageId, text });
   if (!sent) return notice(t('notice.offline'));
-  unacknowledged.set(clientMessageId, { conversationId: state.selected, mode: state.mode, text });
+  unacknowledged.set(clientMessageId, { conversationId: composerFor, mode: state.mode, text });
   replyInput.value = '';
   stopTyping();
 });

@@ -1,0 +1,76 @@
+import type { Page } from 'playwright-core';
+import { agentCookie } from '../helpers/agent-client';
+import { ALWAYS_OPEN } from '../helpers/app';
+import { agentPage, collectPageProblems } from '../helpers/browser';
+import { useBrowserServer } from '../helpers/browser-server';
+import { ShopperClient, type Frame } from '../helpers/shopper-client';
+import { eventually } from '../helpers/wait';
+
+/**
+ * The reply box of an agent with several chats: what is typed for one shopper stays with that
+ * shopper's chat, in the mode it was written in, and never reaches another shopper.
+ */
+
+const context = useBrowserServer(() => ({ handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 4 } }));
+const sockets: ShopperClient[] = [];
+afterAll(() => Promise.all(sockets.map((socket) => socket.close())));
+
+/** A shopper on `path` who asked for a person: the chat lands on the only agent online. */
+async function shopperWantingAPerson(path: string): Promise<ShopperClient> {
+  const client = await ShopperClient.connect(context.server.socketUrl);
+  sockets.push(client);
+  await client.hello({ lang: 'es', page: `https://tienda.example${path}` });
+  client.send({ type: 'message', clientMessageId: 'm1', text: 'quiero hablar con una persona' });
+  await client.next('ack');
+  return client;
+}
+
+async function consoleOf(email: string, name: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await agentPage(context.browser, context.server, await agentCookie(context.server, email, name));
+  const problems = collectPageProblems(page);
+  await page.goto(`${context.server.httpUrl}/agent`);
+  await page.getByText('En línea', { exact: true }).waitFor();
+  return { page, problems };
+}
+
+/** What agents wrote to this shopper so far (frames no next() consumed). */
+async function agentTexts(shopper: ShopperClient): Promise<unknown[]> {
+  return (await shopper.unread()).filter((frame: Frame) => frame.type === 'message' && frame.from === 'agent').map((frame) => frame.text);
+}
+
+function lastAgentTyping(shopper: ShopperClient): unknown {
+  return shopper.frames.filter((frame) => frame.type === 'typing' && frame.from === 'agent').at(-1)?.isTyping;
+}
+
+test("a half-typed reply stays with its chat: switching chats neither carries nor sends it, and coming back restores it", async () => {
+  const { page, problems } = await consoleOf('ana@tienda.example', 'Ana');
+  const shopperA = await shopperWantingAPerson('/zapatillas');
+  const shopperB = await shopperWantingAPerson('/pedidos');
+  await page.getByRole('tab', { name: /Mis chats/ }).click();
+  const cardA = page.locator('.list .card', { hasText: '/zapatillas' });
+  const cardB = page.locator('.list .card', { hasText: '/pedidos' });
+  const reply = page.getByRole('textbox', { name: 'Respuesta' });
+
+  await cardA.click();
+  await reply.fill('Tu pedido 48213 llega el martes');
+  await eventually(() => expect(lastAgentTyping(shopperA)).toBe(true));
+
+  await cardB.click();
+  await page.locator('.details .page', { hasText: '/pedidos' }).waitFor();
+  expect(await reply.inputValue()).toBe('');
+  // Shopper A no longer reads "Ana is typing" once Ana has left the chat (not 3 s later).
+  await eventually(() => expect(lastAgentTyping(shopperA)).toBe(false), 1000);
+  await reply.press('Enter');
+  await reply.fill('Hola, reviso tu devolución');
+  await reply.press('Enter');
+  expect((await shopperB.nextMessageFrom('agent')).text).toBe('Hola, reviso tu devolución');
+
+  await cardA.click();
+  await page.locator('.details .page', { hasText: '/zapatillas' }).waitFor();
+  expect(await reply.inputValue()).toBe('Tu pedido 48213 llega el martes');
+  await reply.press('Enter');
+  expect((await shopperA.nextMessageFrom('agent')).text).toBe('Tu pedido 48213 llega el martes');
+  expect(await agentTexts(shopperB)).toEqual([]);
+  expect(problems).toEqual([]);
+  await page.context().close();
+});
