@@ -74,3 +74,44 @@ test("a half-typed reply stays with its chat: switching chats neither carries no
   expect(problems).toEqual([]);
   await page.context().close();
 });
+
+test('"Nota interna" is for one note in one chat: the next message is a reply again, and another chat never inherits it', async () => {
+  const { page, problems } = await consoleOf('ana@tienda.example', 'Ana');
+  const shopperA = await shopperWantingAPerson('/cuenta');
+  const shopperB = await shopperWantingAPerson('/ofertas');
+  await page.getByRole('tab', { name: /Mis chats/ }).click();
+  const cardA = page.locator('.list .card', { hasText: '/cuenta' });
+  const cardB = page.locator('.list .card', { hasText: '/ofertas' });
+  const reply = page.getByRole('textbox', { name: 'Respuesta' });
+  const noteMode = page.getByRole('button', { name: 'Nota interna' });
+  const replyMode = page.getByRole('button', { name: 'Respuesta', exact: true });
+
+  await cardA.click();
+  await noteMode.click();
+  await reply.fill('Cliente frecuente: ofrecer cupón');
+  await reply.press('Enter');
+  await page.locator('.msg.note', { hasText: 'ofrecer cupón' }).waitFor();
+  expect(await replyMode.getAttribute('aria-pressed')).toBe('true');
+  await reply.fill('Gracias por esperar, ya lo reviso');
+  await reply.press('Enter');
+  expect((await shopperA.nextMessageFrom('agent')).text).toBe('Gracias por esperar, ya lo reviso');
+
+  // A note half written in A: B opens in reply mode, and A gets its note back, still a note.
+  await noteMode.click();
+  await reply.fill('Pidió factura, revisar mañana');
+  await cardB.click();
+  await page.locator('.details .page', { hasText: '/ofertas' }).waitFor();
+  expect(await replyMode.getAttribute('aria-pressed')).toBe('true');
+  await reply.fill('Hola, te ayudo con la oferta');
+  await reply.press('Enter');
+  expect((await shopperB.nextMessageFrom('agent')).text).toBe('Hola, te ayudo con la oferta');
+  await cardA.click();
+  await page.locator('.details .page', { hasText: '/cuenta' }).waitFor();
+  expect(await noteMode.getAttribute('aria-pressed')).toBe('true');
+  expect(await reply.inputValue()).toBe('Pidió factura, revisar mañana');
+  await reply.press('Enter');
+  await page.locator('.msg.note', { hasText: 'revisar mañana' }).waitFor();
+  expect(await agentTexts(shopperA)).toEqual([]);
+  expect(problems).toEqual([]);
+  await page.context().close();
+});

@@ -18,6 +18,14 @@ import { ticketAnswered, ticketCard, ticketRefused, ticketReplyStored, ticketsIn
  * shopper's details and earlier conversations on the right. Vanilla DOM, state in one object.
  */
 
+type ComposerMode = 'reply' | 'note';
+
+/** An unsent message and the mode it is being written in: a half-written note must never come back as a reply. */
+interface Draft {
+  text: string;
+  mode: ComposerMode;
+}
+
 interface OpenChat {
   view: ConversationView;
   shopperTyping: boolean;
@@ -34,7 +42,8 @@ const state = {
   tab: 'chats' as 'queue' | 'chats' | 'tickets' | 'find',
   selected: null as string | null,
   open: new Map<string, OpenChat>(),
-  mode: 'reply' as 'reply' | 'note',
+  /** The reply box's mode; each chat keeps its own with its draft. */
+  mode: 'reply' as ComposerMode,
   results: [] as CannedAnswer[],
   notice: '',
   emailConfigured: false,
@@ -46,11 +55,11 @@ let typingSentFor: string | null = null;
 let sequence = 0;
 let transferPicker: HTMLSelectElement | null = null;
 /** Each chat's unsent reply (in memory only: it may hold an order number or an address), so switching chats neither carries it to another shopper nor loses it. */
-const drafts = new Map<string, string>();
+const drafts = new Map<string, Draft>();
 /** The chat the reply box writes to: what is in the box goes there, even if another card was picked meanwhile. */
 let composerFor: string | null = null;
 /** Replies sent but not yet acknowledged, by clientMessageId: a refused one goes back in the box. */
-const unacknowledged = new Map<string, { conversationId: string; mode: typeof state.mode; text: string }>();
+const unacknowledged = new Map<string, Draft & { conversationId: string }>();
 
 const socket = new AgentSocket(onFrame, (connection) => {
   state.connection = connection;
@@ -219,10 +228,12 @@ function onFrame(frame: AgentServerFrame): void {
       const refused = frame.clientMessageId ? unacknowledged.get(frame.clientMessageId) : undefined;
       if (refused && frame.clientMessageId) {
         unacknowledged.delete(frame.clientMessageId);
+        // Back in the mode it was written in, so a refused note is never re-sent to the shopper.
         if (refused.conversationId === composerFor && !replyInput.value.trim()) {
-          // Back in the mode it was written in, so a refused note is never re-sent to the shopper.
           setMode(refused.mode);
           replyInput.value = refused.text;
+        } else if (refused.conversationId !== composerFor && !drafts.has(refused.conversationId)) {
+          drafts.set(refused.conversationId, { text: refused.text, mode: refused.mode });
         }
         return notice(t('notice.notSent', { reason: frame.message }));
       }
@@ -575,7 +586,7 @@ function notice(text: string): void {
   }, 6000);
 }
 
-function setMode(mode: 'reply' | 'note'): void {
+function setMode(mode: ComposerMode): void {
   state.mode = mode;
   modeReply.setAttribute('aria-pressed', String(mode === 'reply'));
   modeNote.setAttribute('aria-pressed', String(mode === 'note'));
@@ -586,14 +597,19 @@ function setMode(mode: 'reply' | 'note'): void {
 
 // ——— Composer ———
 
-/** Puts away the draft of the chat being left, and its typing indicator, and brings back the draft of the chat shown. */
+/**
+ * Puts away the draft of the chat being left (text and mode), and its typing indicator, and brings back
+ * the draft of the chat shown: a chat never written in starts as a reply, whatever mode the last one was in.
+ */
 function switchComposer(conversationId: string | null): void {
   if (conversationId === composerFor) return;
   stopTyping();
-  if (composerFor && replyInput.value) drafts.set(composerFor, replyInput.value);
+  if (composerFor && (replyInput.value || state.mode === 'note')) drafts.set(composerFor, { text: replyInput.value, mode: state.mode });
   else if (composerFor) drafts.delete(composerFor);
   composerFor = conversationId;
-  replyInput.value = (conversationId && drafts.get(conversationId)) || '';
+  const draft = conversationId ? drafts.get(conversationId) : undefined;
+  setMode(draft?.mode ?? 'reply');
+  replyInput.value = draft?.text ?? '';
 }
 
 function stopTyping(): void {
@@ -629,6 +645,8 @@ composer.addEventListener('submit', (event) => {
   unacknowledged.set(clientMessageId, { conversationId: composerFor, mode: state.mode, text });
   replyInput.value = '';
   stopTyping();
+  // A note is an aside: the next message is a reply unless the agent asks for another note.
+  setMode('reply');
 });
 
 modeReply.addEventListener('click', () => setMode('reply'));
