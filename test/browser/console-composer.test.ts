@@ -115,3 +115,24 @@ test('"Nota interna" is for one note in one chat: the next message is a reply ag
   expect(problems).toEqual([]);
   await page.context().close();
 });
+
+test('a chat opens scrolled to its newest message, also when it brings the reply box with it', async () => {
+  // Beto's console opens with no chat, so no reply box; the chat that reaches him brings one.
+  const { page, problems } = await consoleOf('beto@tienda.example', 'Beto');
+  const shopper = await ShopperClient.connect(context.server.socketUrl);
+  sockets.push(shopper);
+  const welcome = await shopper.hello({ lang: 'es', page: 'https://tienda.example/historial' });
+  for (let turn = 1; turn <= 15; turn++) {
+    const conversationId = String(welcome.conversationId);
+    await context.server.app.store.messages.insert({ conversationId, sender: 'shopper', text: `Pregunta ${turn} sobre mi pedido`, lang: 'es' });
+    await context.server.app.store.messages.insert({ conversationId, sender: 'bot', text: `Respuesta ${turn}: revisa el estado en tu cuenta.`, lang: 'es' });
+  }
+  shopper.send({ type: 'message', clientMessageId: 'm1', text: 'quiero hablar con una persona' });
+  await page.getByRole('textbox', { name: 'Respuesta' }).waitFor();
+  const newest = page.locator('.transcript .msg').last();
+  await newest.getByText('Beto se unió a la conversación.').waitFor();
+  const [transcriptBox, newestBox] = [await page.locator('.transcript').boundingBox(), await newest.boundingBox()];
+  expect(newestBox!.y + newestBox!.height).toBeLessThanOrEqual(transcriptBox!.y + transcriptBox!.height + 1);
+  expect(problems).toEqual([]);
+  await page.context().close();
+});

@@ -422,9 +422,10 @@ function renderChat(): void {
   headerActions = actions;
   renderChatHeader();
   replaceChildren(transcript, ...chat.view.messages.map(messageItem));
-  transcript.scrollTop = transcript.scrollHeight;
   composer.hidden = !mine;
   renderTyping();
+  // Last, once the reply box is in or out: showing it shortens the transcript and would hide the newest messages.
+  transcript.scrollTop = transcript.scrollHeight;
   // Re-rendering would wipe what the agent is typing into the shopper's details.
   if (!details.contains(document.activeElement) || details.dataset.conversation !== conversation.id) renderDetails(chat.view);
   details.dataset.conversation = conversation.id;
