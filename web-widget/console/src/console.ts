@@ -285,6 +285,7 @@ function renderSidebar(): void {
     }
     if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map((ticket) => ticketCard(ticket, { send: (frame) => socket.send(frame), openConversation: select, emailConfigured: state.emailConfigured })) : [empty(t('empty.tickets'))]));
   });
+  enableCanned();
 }
 
 /** The search tab is a magnifier (four tabs do not fit the list's width in words); its name is read out. */
@@ -426,6 +427,7 @@ function renderChat(): void {
   renderTyping();
   // Last, once the reply box is in or out: showing it shortens the transcript and would hide the newest messages.
   transcript.scrollTop = transcript.scrollHeight;
+  enableCanned();
   // Re-rendering would wipe what the agent is typing into the shopper's details.
   if (!details.contains(document.activeElement) || details.dataset.conversation !== conversation.id) renderDetails(chat.view);
   details.dataset.conversation = conversation.id;
@@ -560,6 +562,23 @@ function renderCanned(): void {
       return h('li', {}, use);
     }),
   );
+  enableCanned();
+}
+
+/**
+ * Where a saved answer goes: the reply box of the chat shown; for a chat that is not the agent's (its
+ * reply box is hidden), the e-mail reply of its ticket when the ticket is on screen; else nowhere.
+ */
+function cannedTarget(): HTMLTextAreaElement | null {
+  if (!composer.hidden) return replyInput;
+  if (!state.selected) return null;
+  return list.querySelector<HTMLTextAreaElement>(`.ticket[data-conversation="${CSS.escape(state.selected)}"] .ticket-reply textarea`);
+}
+
+/** Saved answers cannot be used while there is no box on screen to put them in. */
+function enableCanned(): void {
+  const usable = cannedTarget() !== null;
+  for (const button of cannedList.querySelectorAll('button')) button.disabled = !usable;
 }
 
 /** Markdown marks out of a preview (the inserted text keeps them: the widget renders them). */
@@ -567,13 +586,17 @@ function plain(markdown: string): string {
   return markdown.replace(/\*\*|__|\[\[|\]\]/g, '').replace(/^\s*-\s+/gm, '• ').replace(/\s+/g, ' ');
 }
 
-/** Puts a knowledge-base answer in the reply box for editing; never sends it by itself. */
+/** Puts a knowledge-base answer in the box being written for editing; never sends it by itself. */
 function insertCanned(answer: string): void {
-  setMode('reply');
-  const { selectionStart, selectionEnd, value } = replyInput;
-  replyInput.value = value.slice(0, selectionStart) + answer + value.slice(selectionEnd);
-  replyInput.focus();
-  replyInput.selectionStart = replyInput.selectionEnd = selectionStart + answer.length;
+  const box = cannedTarget();
+  if (!box) return;
+  if (box === replyInput) setMode('reply');
+  const { selectionStart, selectionEnd, value } = box;
+  box.value = value.slice(0, selectionStart) + answer + value.slice(selectionEnd);
+  // As if typed: a ticket's draft is kept from its input events.
+  box.dispatchEvent(new Event('input'));
+  box.focus();
+  box.selectionStart = box.selectionEnd = selectionStart + answer.length;
 }
 
 function notice(text: string): void {
