@@ -136,3 +136,28 @@ test('a chat opens scrolled to its newest message, also when it brings the reply
   expect(problems).toEqual([]);
   await page.context().close();
 });
+
+test("saving the shopper's e-mail brings up their earlier conversations, and a refresh keeps what the agent is still typing there", async () => {
+  const { conversations, messages } = context.server.app.store;
+  const earlier = await conversations.create('es');
+  await conversations.setShopper(earlier.id, { email: 'lola@example.com' });
+  await messages.insert({ conversationId: earlier.id, sender: 'shopper', text: '¿Hacen envíos a Chile?', lang: 'es' });
+  const { page, problems } = await consoleOf('carla@tienda.example', 'Carla');
+  await shopperWantingAPerson('/carrito');
+  const details = page.getByRole('complementary', { name: 'Cliente' });
+  await details.getByText('Guarda su correo para buscarlas.').waitFor();
+
+  await details.getByLabel('Correo').fill('lola@example.com');
+  await details.getByRole('button', { name: 'Guardar datos' }).click();
+  await details.getByRole('button', { name: /¿Hacen envíos a Chile\?/ }).waitFor();
+
+  // Half-typed, unsaved: another chat arriving re-renders the console, not this field.
+  await details.getByLabel('Nombre').fill('Lola Pé');
+  await shopperWantingAPerson('/ayuda');
+  await page.getByRole('tab', { name: 'Mis chats 2' }).waitFor();
+  await details.getByRole('button', { name: /¿Hacen envíos a Chile\?/ }).waitFor();
+  expect(await details.getByLabel('Nombre').inputValue()).toBe('Lola Pé');
+  expect(await details.getByLabel('Nombre').evaluate((input) => input === document.activeElement)).toBe(true);
+  expect(problems).toEqual([]);
+  await page.context().close();
+});

@@ -428,9 +428,7 @@ function renderChat(): void {
   // Last, once the reply box is in or out: showing it shortens the transcript and would hide the newest messages.
   transcript.scrollTop = transcript.scrollHeight;
   enableCanned();
-  // Re-rendering would wipe what the agent is typing into the shopper's details.
-  if (!details.contains(document.activeElement) || details.dataset.conversation !== conversation.id) renderDetails(chat.view);
-  details.dataset.conversation = conversation.id;
+  renderDetails(chat.view);
 }
 
 let headerActions: HTMLElement[] = [];
@@ -500,10 +498,28 @@ function renderTyping(): void {
   typingLine.textContent = chat?.shopperTyping ? t('typing.shopper') : '';
 }
 
+/** What the agent has typed into this chat's details and not saved yet (field id → text). */
+function unsavedDetails(conversationId: string): Map<string, string> {
+  const typed = new Map<string, string>();
+  if (details.dataset.conversation !== conversationId) return typed;
+  for (const input of details.querySelectorAll<HTMLInputElement>('.shopper-form input')) {
+    if (input.value !== input.defaultValue) typed.set(input.id, input.value);
+  }
+  return typed;
+}
+
+/**
+ * Drawn afresh with every view of the chat (saving the details brings new earlier conversations),
+ * keeping what the agent is still typing there, and the focus.
+ */
 function renderDetails(view: ConversationView): void {
   const { conversation, previous } = view;
-  const name = h('input', { id: 'shopper-name', maxlength: '80', autocomplete: 'off', value: conversation.shopperName ?? '' });
-  const email = h('input', { id: 'shopper-email', type: 'email', maxlength: '254', autocomplete: 'off', value: conversation.shopperEmail ?? '' });
+  const typed = unsavedDetails(conversation.id);
+  details.dataset.conversation = conversation.id;
+  const name = h('input', { id: 'shopper-name', maxlength: '80', autocomplete: 'off', value: conversation.shopperName ?? '', 'data-focus': 'shopper-name' });
+  const email = h('input', { id: 'shopper-email', type: 'email', maxlength: '254', autocomplete: 'off', value: conversation.shopperEmail ?? '', 'data-focus': 'shopper-email' });
+  // The value attribute stays the saved one: a field is unsaved while its text differs from it.
+  for (const input of [name, email]) input.value = typed.get(input.id) ?? input.value;
   const form = h(
     'form',
     { class: 'shopper-form' },
@@ -511,7 +527,7 @@ function renderDetails(view: ConversationView): void {
     name,
     h('label', { for: 'shopper-email' }, t('details.email')),
     email,
-    h('button', { type: 'submit', class: 'small' }, t('details.save')),
+    h('button', { type: 'submit', class: 'small', 'data-focus': 'shopper-save' }, t('details.save')),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -523,7 +539,7 @@ function renderDetails(view: ConversationView): void {
       ...(email.value.trim() ? { email: email.value.trim() } : {}),
     });
   });
-  replaceChildren(
+  keepingFocus(details, () => replaceChildren(
     details,
     h('h2', {}, view.shopper.verified ? t('details.customerVerified') : t('details.customer')),
     form,
@@ -543,12 +559,12 @@ function renderDetails(view: ConversationView): void {
     previous.length
       ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, previousLink(p), p.matchedBy === 'email' && view.shopper.verified ? h('span', { class: 'unverified' }, ` · ${t('details.sameEmailUnverified')}`) : null)))
       : h('p', { class: 'empty' }, conversation.shopperEmail || view.shopper.verified ? t('details.none') : t('details.saveEmailToFind')),
-  );
+  ));
 }
 
 /** An earlier conversation of the same shopper: opens its whole transcript, read-only unless it is the agent's. */
 function previousLink(previous: ConversationView['previous'][number]): HTMLButtonElement {
-  const link = h('button', { type: 'button', class: 'previous-link' }, h('span', {}, formatDate(previous.createdAt)), ` ${previous.firstMessage ?? t('details.noMessages')}`);
+  const link = h('button', { type: 'button', class: 'previous-link', 'data-focus': `previous:${previous.id}` }, h('span', {}, formatDate(previous.createdAt)), ` ${previous.firstMessage ?? t('details.noMessages')}`);
   link.addEventListener('click', () => select(previous.id));
   return link;
 }
@@ -704,9 +720,6 @@ document.addEventListener('visibilitychange', () => {
 wireTeamNav(() => {
   labelLayout();
   renderAll();
-  // Details are kept while focused (drafts); a language switch redraws them anyway.
-  const chat = state.selected ? state.open.get(state.selected) : undefined;
-  if (chat) renderDetails(chat.view);
 });
 labelLayout();
 renderAll();
