@@ -252,6 +252,8 @@ function renderAll(): void {
   renderHeader();
   renderSidebar();
   renderChat();
+  // The reply box may have come or gone.
+  enableCanned();
 }
 
 /** The connection and the latest notice, in the team bar (who is logged in and logout are the server's). */
@@ -427,7 +429,6 @@ function renderChat(): void {
   renderTyping();
   // Last, once the reply box is in or out: showing it shortens the transcript and would hide the newest messages.
   transcript.scrollTop = transcript.scrollHeight;
-  enableCanned();
   renderDetails(chat.view);
 }
 
