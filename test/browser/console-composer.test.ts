@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { agentCookie } from '../helpers/agent-client';
 import { ALWAYS_OPEN } from '../helpers/app';
-import { agentPage, collectPageProblems } from '../helpers/browser';
+import { agentPage, collectPageProblems, screenshot } from '../helpers/browser';
 import { useBrowserServer } from '../helpers/browser-server';
 import { ShopperClient, type Frame } from '../helpers/shopper-client';
 import { eventually } from '../helpers/wait';
@@ -133,6 +133,7 @@ test('a chat opens scrolled to its newest message, also when it brings the reply
   await newest.getByText('Beto se unió a la conversación.').waitFor();
   const [transcriptBox, newestBox] = [await page.locator('.transcript').boundingBox(), await newest.boundingBox()];
   expect(newestBox!.y + newestBox!.height).toBeLessThanOrEqual(transcriptBox!.y + transcriptBox!.height + 1);
+  await screenshot(page, 'console-chat-opened-at-newest');
   expect(problems).toEqual([]);
   await page.context().close();
 });
