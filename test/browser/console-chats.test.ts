@@ -1,6 +1,7 @@
 import { shopperHash } from '../../src/session';
 import { agentCookie } from '../helpers/agent-client';
 import { ALWAYS_OPEN } from '../helpers/app';
+import type { Page } from 'playwright-core';
 import { agentPage, collectPageProblems, screenshot } from '../helpers/browser';
 import { useBrowserServer } from '../helpers/browser-server';
 import { ShopperClient } from '../helpers/shopper-client';
@@ -83,6 +84,43 @@ test('four chats: readable names and cases, bot answers formatted, and the shopp
   await back.hello({ lang: 'es', token: String(broken.frames.find((frame) => frame.type === 'welcome')!.token) });
   await page.locator('.chat-header .presence-text', { hasText: 'en línea' }).waitFor();
   expect(await page.locator('.list .card', { hasText: 'se fue hace' }).count()).toBe(0);
+  expect(problems).toEqual([]);
+  await page.context().close();
+});
+
+/** Each list tab's box, and whether a click at its centre lands on it (not clipped, not covered, not off the list). */
+function tabsAsSeen(page: Page) {
+  return page.locator('.tabs [role="tab"]').evaluateAll((tabs) => {
+    const sidebar = document.querySelector('.sidebar')!.getBoundingClientRect();
+    return tabs.map((tab) => {
+      const box = tab.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return { tab: tab.textContent, left: Math.round(box.left), right: Math.round(box.right), sidebar: [sidebar.left, sidebar.right], inside: box.left >= sidebar.left && box.right <= sidebar.right, clickable: tab.contains(hit) };
+    });
+  });
+}
+
+test('every list tab, the magnifier too, is inside the list and clickable at 1280 and 800 px, in Spanish and English', async () => {
+  const { server, browser } = context;
+  const page = await agentPage(browser, server, await agentCookie(server, 'ana@tienda.example', 'Ana'));
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent`);
+  await page.getByText('En línea', { exact: true }).waitFor();
+  await page.getByRole('tab', { name: /Mis chats \d/ }).waitFor();
+  for (const lang of ['es', 'en'] as const) {
+    if (lang === 'en') await page.getByRole('combobox', { name: 'Idioma' }).selectOption('en');
+    for (const width of [1280, 800]) {
+      await page.setViewportSize({ width, height: 800 });
+      const tabs = await tabsAsSeen(page);
+      expect(tabs).toHaveLength(4);
+      for (const tab of tabs) expect(tab).toMatchObject({ inside: true, clickable: true });
+      await page.getByRole('tab', { name: lang === 'es' ? 'Buscar' : 'Search' }).click();
+      await page.getByRole('searchbox', { name: lang === 'es' ? 'Buscar conversaciones' : 'Search conversations' }).waitFor();
+      await page.getByRole('tab', { name: lang === 'es' ? /^Cola/ : /^Queue/ }).click();
+      await screenshot(page, `console-tabs-${lang}-${width}`);
+      await page.getByRole('tab', { name: lang === 'es' ? /Mis chats/ : /My chats/ }).click();
+    }
+  }
   expect(problems).toEqual([]);
   await page.context().close();
 });

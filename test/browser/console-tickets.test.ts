@@ -102,3 +102,38 @@ test('"Buscar" finds a past conversation by its order number and opens it', asyn
   expect(problems).toEqual([]);
   await page.context().close();
 });
+
+test("on a ticket's read-only chat, a saved answer goes into the ticket's e-mail reply, never into the hidden chat reply box", async () => {
+  const { server, browser } = context;
+  const { conversations, messages, tickets } = server.app.store;
+  const chat = await conversations.create('es');
+  await messages.insert({ conversationId: chat.id, sender: 'shopper', text: '¿Cuánto cuesta el envío a Monterrey?', lang: 'es' });
+  await tickets.create({ conversationId: chat.id, name: 'Marcos', email: 'marcos@example.com', message: 'Nadie me dijo el costo del envío.', lang: 'es', reason: 'human-request' });
+
+  const page = await agentPage(browser, server, await agentCookie(server, 'dani@tienda.example', 'Dani'));
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent`);
+  await page.getByRole('tab', { name: /Tickets/ }).click();
+  const ticket = page.locator('.ticket', { hasText: 'Nadie me dijo el costo del envío.' });
+  await ticket.getByRole('button', { name: 'Ver la conversación' }).click();
+  await page.locator('.transcript').getByText('¿Cuánto cuesta el envío a Monterrey?').waitFor();
+  const emailReply = ticket.getByLabel('Responder a marcos@example.com');
+  await emailReply.fill('Hola Marcos: ');
+  await page.getByRole('searchbox', { name: 'Buscar respuestas' }).fill('costo de envío');
+  await page.locator('.canned-item').first().click();
+  const written = await emailReply.inputValue();
+  expect(written.startsWith('Hola Marcos: ')).toBe(true);
+  expect(written.length).toBeGreaterThan('Hola Marcos: '.length + 20);
+  expect(await page.locator('#reply').inputValue()).toBe('');
+  // Kept as the ticket's draft: the list re-rendering (here, a tab round trip) does not lose it.
+  await page.getByRole('tab', { name: /Cola/ }).click();
+  await page.getByRole('tab', { name: /Tickets/ }).click();
+  expect(await emailReply.inputValue()).toBe(written);
+
+  // From the search tab there is no box to write in for a read-only chat: the saved answers cannot be used.
+  await page.getByRole('tab', { name: 'Buscar' }).click();
+  expect(await page.locator('.canned-item').first().isDisabled()).toBe(true);
+  expect(await page.locator('#reply').inputValue()).toBe('');
+  expect(problems).toEqual([]);
+  await page.context().close();
+});

@@ -18,6 +18,14 @@ import { ticketAnswered, ticketCard, ticketRefused, ticketReplyStored, ticketsIn
  * shopper's details and earlier conversations on the right. Vanilla DOM, state in one object.
  */
 
+type ComposerMode = 'reply' | 'note';
+
+/** An unsent message and the mode it is being written in: a half-written note must never come back as a reply. */
+interface Draft {
+  text: string;
+  mode: ComposerMode;
+}
+
 interface OpenChat {
   view: ConversationView;
   shopperTyping: boolean;
@@ -34,7 +42,8 @@ const state = {
   tab: 'chats' as 'queue' | 'chats' | 'tickets' | 'find',
   selected: null as string | null,
   open: new Map<string, OpenChat>(),
-  mode: 'reply' as 'reply' | 'note',
+  /** The reply box's mode; each chat keeps its own with its draft. */
+  mode: 'reply' as ComposerMode,
   results: [] as CannedAnswer[],
   notice: '',
   emailConfigured: false,
@@ -45,8 +54,12 @@ let typingTimer: ReturnType<typeof setTimeout> | undefined;
 let typingSentFor: string | null = null;
 let sequence = 0;
 let transferPicker: HTMLSelectElement | null = null;
+/** Each chat's unsent reply (in memory only: it may hold an order number or an address), so switching chats neither carries it to another shopper nor loses it. */
+const drafts = new Map<string, Draft>();
+/** The chat the reply box writes to: what is in the box goes there, even if another card was picked meanwhile. */
+let composerFor: string | null = null;
 /** Replies sent but not yet acknowledged, by clientMessageId: a refused one goes back in the box. */
-const unacknowledged = new Map<string, { conversationId: string; mode: typeof state.mode; text: string }>();
+const unacknowledged = new Map<string, Draft & { conversationId: string }>();
 
 const socket = new AgentSocket(onFrame, (connection) => {
   state.connection = connection;
@@ -215,10 +228,12 @@ function onFrame(frame: AgentServerFrame): void {
       const refused = frame.clientMessageId ? unacknowledged.get(frame.clientMessageId) : undefined;
       if (refused && frame.clientMessageId) {
         unacknowledged.delete(frame.clientMessageId);
-        if (refused.conversationId === state.selected && !replyInput.value.trim()) {
-          // Back in the mode it was written in, so a refused note is never re-sent to the shopper.
+        // Back in the mode it was written in, so a refused note is never re-sent to the shopper.
+        if (refused.conversationId === composerFor && !replyInput.value.trim()) {
           setMode(refused.mode);
           replyInput.value = refused.text;
+        } else if (refused.conversationId !== composerFor && !drafts.has(refused.conversationId)) {
+          drafts.set(refused.conversationId, { text: refused.text, mode: refused.mode });
         }
         return notice(t('notice.notSent', { reason: frame.message }));
       }
@@ -237,6 +252,8 @@ function renderAll(): void {
   renderHeader();
   renderSidebar();
   renderChat();
+  // The reply box may have come or gone.
+  enableCanned();
 }
 
 /** The connection and the latest notice, in the team bar (who is logged in and logout are the server's). */
@@ -270,6 +287,7 @@ function renderSidebar(): void {
     }
     if (state.tab === 'tickets') replaceChildren(list, ...(state.tickets.length ? state.tickets.map((ticket) => ticketCard(ticket, { send: (frame) => socket.send(frame), openConversation: select, emailConfigured: state.emailConfigured })) : [empty(t('empty.tickets'))]));
   });
+  enableCanned();
 }
 
 /** The search tab is a magnifier (four tabs do not fit the list's width in words); its name is read out. */
@@ -378,6 +396,7 @@ function select(conversationId: string): void {
 
 function renderChat(): void {
   const chat = state.selected ? state.open.get(state.selected) : undefined;
+  switchComposer(chat ? chat.view.conversation.id : null);
   if (!chat) {
     replaceChildren(chatHeader, h('p', { class: 'empty' }, t('chat.none')));
     replaceChildren(transcript);
@@ -406,12 +425,11 @@ function renderChat(): void {
   headerActions = actions;
   renderChatHeader();
   replaceChildren(transcript, ...chat.view.messages.map(messageItem));
-  transcript.scrollTop = transcript.scrollHeight;
   composer.hidden = !mine;
   renderTyping();
-  // Re-rendering would wipe what the agent is typing into the shopper's details.
-  if (!details.contains(document.activeElement) || details.dataset.conversation !== conversation.id) renderDetails(chat.view);
-  details.dataset.conversation = conversation.id;
+  // Last, once the reply box is in or out: showing it shortens the transcript and would hide the newest messages.
+  transcript.scrollTop = transcript.scrollHeight;
+  renderDetails(chat.view);
 }
 
 let headerActions: HTMLElement[] = [];
@@ -481,10 +499,28 @@ function renderTyping(): void {
   typingLine.textContent = chat?.shopperTyping ? t('typing.shopper') : '';
 }
 
+/** What the agent has typed into this chat's details and not saved yet (field id → text). */
+function unsavedDetails(conversationId: string): Map<string, string> {
+  const typed = new Map<string, string>();
+  if (details.dataset.conversation !== conversationId) return typed;
+  for (const input of details.querySelectorAll<HTMLInputElement>('.shopper-form input')) {
+    if (input.value !== input.defaultValue) typed.set(input.id, input.value);
+  }
+  return typed;
+}
+
+/**
+ * Drawn afresh with every view of the chat (saving the details brings new earlier conversations),
+ * keeping what the agent is still typing there, and the focus.
+ */
 function renderDetails(view: ConversationView): void {
   const { conversation, previous } = view;
-  const name = h('input', { id: 'shopper-name', maxlength: '80', autocomplete: 'off', value: conversation.shopperName ?? '' });
-  const email = h('input', { id: 'shopper-email', type: 'email', maxlength: '254', autocomplete: 'off', value: conversation.shopperEmail ?? '' });
+  const typed = unsavedDetails(conversation.id);
+  details.dataset.conversation = conversation.id;
+  const name = h('input', { id: 'shopper-name', maxlength: '80', autocomplete: 'off', value: conversation.shopperName ?? '', 'data-focus': 'shopper-name' });
+  const email = h('input', { id: 'shopper-email', type: 'email', maxlength: '254', autocomplete: 'off', value: conversation.shopperEmail ?? '', 'data-focus': 'shopper-email' });
+  // The value attribute stays the saved one: a field is unsaved while its text differs from it.
+  for (const input of [name, email]) input.value = typed.get(input.id) ?? input.value;
   const form = h(
     'form',
     { class: 'shopper-form' },
@@ -492,7 +528,7 @@ function renderDetails(view: ConversationView): void {
     name,
     h('label', { for: 'shopper-email' }, t('details.email')),
     email,
-    h('button', { type: 'submit', class: 'small' }, t('details.save')),
+    h('button', { type: 'submit', class: 'small', 'data-focus': 'shopper-save' }, t('details.save')),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -504,7 +540,7 @@ function renderDetails(view: ConversationView): void {
       ...(email.value.trim() ? { email: email.value.trim() } : {}),
     });
   });
-  replaceChildren(
+  keepingFocus(details, () => replaceChildren(
     details,
     h('h2', {}, view.shopper.verified ? t('details.customerVerified') : t('details.customer')),
     form,
@@ -524,12 +560,12 @@ function renderDetails(view: ConversationView): void {
     previous.length
       ? h('ul', { class: 'previous' }, ...previous.map((p) => h('li', {}, previousLink(p), p.matchedBy === 'email' && view.shopper.verified ? h('span', { class: 'unverified' }, ` · ${t('details.sameEmailUnverified')}`) : null)))
       : h('p', { class: 'empty' }, conversation.shopperEmail || view.shopper.verified ? t('details.none') : t('details.saveEmailToFind')),
-  );
+  ));
 }
 
 /** An earlier conversation of the same shopper: opens its whole transcript, read-only unless it is the agent's. */
 function previousLink(previous: ConversationView['previous'][number]): HTMLButtonElement {
-  const link = h('button', { type: 'button', class: 'previous-link' }, h('span', {}, formatDate(previous.createdAt)), ` ${previous.firstMessage ?? t('details.noMessages')}`);
+  const link = h('button', { type: 'button', class: 'previous-link', 'data-focus': `previous:${previous.id}` }, h('span', {}, formatDate(previous.createdAt)), ` ${previous.firstMessage ?? t('details.noMessages')}`);
   link.addEventListener('click', () => select(previous.id));
   return link;
 }
@@ -543,6 +579,23 @@ function renderCanned(): void {
       return h('li', {}, use);
     }),
   );
+  enableCanned();
+}
+
+/**
+ * Where a saved answer goes: the reply box of the chat shown; for a chat that is not the agent's (its
+ * reply box is hidden), the e-mail reply of its ticket when the ticket is on screen; else nowhere.
+ */
+function cannedTarget(): HTMLTextAreaElement | null {
+  if (!composer.hidden) return replyInput;
+  if (!state.selected) return null;
+  return list.querySelector<HTMLTextAreaElement>(`.ticket[data-conversation="${CSS.escape(state.selected)}"] .ticket-reply textarea`);
+}
+
+/** Saved answers cannot be used while there is no box on screen to put them in. */
+function enableCanned(): void {
+  const usable = cannedTarget() !== null;
+  for (const button of cannedList.querySelectorAll('button')) button.disabled = !usable;
 }
 
 /** Markdown marks out of a preview (the inserted text keeps them: the widget renders them). */
@@ -550,13 +603,17 @@ function plain(markdown: string): string {
   return markdown.replace(/\*\*|__|\[\[|\]\]/g, '').replace(/^\s*-\s+/gm, '• ').replace(/\s+/g, ' ');
 }
 
-/** Puts a knowledge-base answer in the reply box for editing; never sends it by itself. */
+/** Puts a knowledge-base answer in the box being written for editing; never sends it by itself. */
 function insertCanned(answer: string): void {
-  setMode('reply');
-  const { selectionStart, selectionEnd, value } = replyInput;
-  replyInput.value = value.slice(0, selectionStart) + answer + value.slice(selectionEnd);
-  replyInput.focus();
-  replyInput.selectionStart = replyInput.selectionEnd = selectionStart + answer.length;
+  const box = cannedTarget();
+  if (!box) return;
+  if (box === replyInput) setMode('reply');
+  const { selectionStart, selectionEnd, value } = box;
+  box.value = value.slice(0, selectionStart) + answer + value.slice(selectionEnd);
+  // As if typed: a ticket's draft is kept from its input events.
+  box.dispatchEvent(new Event('input'));
+  box.focus();
+  box.selectionStart = box.selectionEnd = selectionStart + answer.length;
 }
 
 function notice(text: string): void {
@@ -570,7 +627,7 @@ function notice(text: string): void {
   }, 6000);
 }
 
-function setMode(mode: 'reply' | 'note'): void {
+function setMode(mode: ComposerMode): void {
   state.mode = mode;
   modeReply.setAttribute('aria-pressed', String(mode === 'reply'));
   modeNote.setAttribute('aria-pressed', String(mode === 'note'));
@@ -581,6 +638,21 @@ function setMode(mode: 'reply' | 'note'): void {
 
 // ——— Composer ———
 
+/**
+ * Puts away the draft of the chat being left (text and mode), and its typing indicator, and brings back
+ * the draft of the chat shown: a chat never written in starts as a reply, whatever mode the last one was in.
+ */
+function switchComposer(conversationId: string | null): void {
+  if (conversationId === composerFor) return;
+  stopTyping();
+  if (composerFor && (replyInput.value || state.mode === 'note')) drafts.set(composerFor, { text: replyInput.value, mode: state.mode });
+  else if (composerFor) drafts.delete(composerFor);
+  composerFor = conversationId;
+  const draft = conversationId ? drafts.get(conversationId) : undefined;
+  setMode(draft?.mode ?? 'reply');
+  replyInput.value = draft?.text ?? '';
+}
+
 function stopTyping(): void {
   clearTimeout(typingTimer);
   if (typingSentFor) socket.send({ type: 'typing', conversationId: typingSentFor, isTyping: false });
@@ -588,10 +660,10 @@ function stopTyping(): void {
 }
 
 replyInput.addEventListener('input', () => {
-  if (state.mode !== 'reply' || !state.selected) return;
-  if (typingSentFor !== state.selected) {
+  if (state.mode !== 'reply' || !composerFor) return;
+  if (typingSentFor !== composerFor) {
     stopTyping();
-    if (socket.send({ type: 'typing', conversationId: state.selected, isTyping: true })) typingSentFor = state.selected;
+    if (socket.send({ type: 'typing', conversationId: composerFor, isTyping: true })) typingSentFor = composerFor;
   }
   clearTimeout(typingTimer);
   typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
@@ -607,13 +679,15 @@ replyInput.addEventListener('keydown', (event) => {
 composer.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = replyInput.value.trim();
-  if (!text || !state.selected) return;
+  if (!text || !composerFor) return;
   const clientMessageId = `c${Date.now().toString(36)}${sequence++}`;
-  const sent = socket.send({ type: state.mode === 'note' ? 'note' : 'message', conversationId: state.selected, clientMessageId, text });
+  const sent = socket.send({ type: state.mode === 'note' ? 'note' : 'message', conversationId: composerFor, clientMessageId, text });
   if (!sent) return notice(t('notice.offline'));
-  unacknowledged.set(clientMessageId, { conversationId: state.selected, mode: state.mode, text });
+  unacknowledged.set(clientMessageId, { conversationId: composerFor, mode: state.mode, text });
   replyInput.value = '';
   stopTyping();
+  // A note is an aside: the next message is a reply unless the agent asks for another note.
+  setMode('reply');
 });
 
 modeReply.addEventListener('click', () => setMode('reply'));
@@ -647,9 +721,6 @@ document.addEventListener('visibilitychange', () => {
 wireTeamNav(() => {
   labelLayout();
   renderAll();
-  // Details are kept while focused (drafts); a language switch redraws them anyway.
-  const chat = state.selected ? state.open.get(state.selected) : undefined;
-  if (chat) renderDetails(chat.view);
 });
 labelLayout();
 renderAll();

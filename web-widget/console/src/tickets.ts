@@ -46,7 +46,7 @@ export function ticketCard(ticket: Ticket, context: TicketContext): HTMLElement 
   const when = ticket.answeredAt ? ` · ${ticket.answeredBy ? `${ticket.answeredBy} · ` : ''}${formatDate(ticket.answeredAt)} ${formatTime(ticket.answeredAt)}` : '';
   return h(
     'article',
-    { class: `card ticket ${ticket.status}`, 'data-ticket': String(ticket.id) },
+    { class: `card ticket ${ticket.status}`, 'data-ticket': String(ticket.id), 'data-conversation': ticket.conversationId },
     h('div', { class: 'card-top' }, h('strong', {}, `#${ticket.id} ${ticket.name}`), h('span', { class: 'lang' }, ticket.lang.toUpperCase())),
     h('div', { class: 'reason' }, `${reasonLabel(ticket.reason, ticket.caseTitle)} · ${formatDate(ticket.createdAt)} ${formatTime(ticket.createdAt)}`),
     h('div', {}, h('span', { class: `ticket-status ${ticket.status}` }, `${t(`ticket.status.${ticket.status}`)}${when}`)),
