@@ -85,7 +85,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const store = deps.openStore ? deps.openStore(storeOptions) : openStore(config.databaseFile, deps.clock, storeOptions);
   const ownsEngine = deps.engineHost === undefined;
   const knowledgeLog = log.child({ component: 'knowledge' });
-  const engineHost = deps.engineHost ?? startEngineHost(config, (line) => knowledgeLog.info(line));
+  const engineHost = deps.engineHost ?? startEngineHost(config, (level, line) => knowledgeLog[level](line));
   const engine = () => engineHost.current();
   const events = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
   const engineThread = config.engineThread ? startEngineThread(engineOptions(config), log.child({ component: 'engine-thread' })) : null;

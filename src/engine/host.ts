@@ -24,6 +24,9 @@ export function engineOptions(config: Config): EngineOptions {
   return { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage };
 }
 
+/** Where the host's lines go: errors and warnings at their level, so an operator logging at `warn` sees a refused save. */
+export type KnowledgeLog = (level: 'info' | 'warn' | 'error', line: string) => void;
+
 export function formatProblem(problem: Problem): string {
   return `${problem.file}:${problem.line}: ${problem.severity}: ${problem.message}`;
 }
@@ -33,16 +36,16 @@ export function formatProblem(problem: Problem): string {
  * change with errors never goes live: the last good knowledge base keeps answering until it is fixed.
  * At start-up there is no last good one, so whatever loads serves (broken entries left out).
  */
-export function startEngineHost(config: Config, log: (line: string) => void = () => {}): EngineHost {
+export function startEngineHost(config: Config, log: KnowledgeLog = () => {}): EngineHost {
   const dirs = { knowledgeDir: config.knowledgeDir, intentsDir: config.intentsDir, shopCountry: config.shopCountry };
   const load = () => {
     const knowledge = loadKnowledge(dirs);
-    for (const problem of knowledge.problems) log(formatProblem(problem));
+    for (const problem of knowledge.problems) log(problem.severity === 'error' ? 'error' : 'warn', formatProblem(problem));
     return knowledge;
   };
   const goLive = (knowledge: KnowledgeBase, started: number): Engine => {
     const built = createEngine(knowledge, engineOptions(config));
-    log(`knowledge ${built.version}: ${knowledge.entries.length} entries loaded in ${Date.now() - started} ms`);
+    log('info', `knowledge ${built.version}: ${knowledge.entries.length} entries loaded in ${Date.now() - started} ms`);
     status = { version: built.version, loadedAt: new Date().toISOString(), entries: knowledge.entries.length, problems: knowledge.problems, rejected: null };
     return built;
   };
@@ -56,6 +59,7 @@ export function startEngineHost(config: Config, log: (line: string) => void = ()
       const knowledge = load();
       // Saved back to what is live (an editor undoing a broken change): nothing to rebuild, nothing refused.
       if (knowledge.version === engine.version) {
+        if (status.rejected) log('info', `knowledge saved back to ${engine.version}, which is live: nothing is refused any more`);
         status = { ...status, rejected: null };
         return engine;
       }
@@ -64,11 +68,14 @@ export function startEngineHost(config: Config, log: (line: string) => void = ()
         engine = goLive(knowledge, started);
         return engine;
       }
-      log(`knowledge ${knowledge.version} NOT loaded (${errors} errors above); still serving ${engine.version}: fix the files and save again`);
+      log(
+        'error',
+        `knowledge ${knowledge.version} NOT loaded (${errors} ${errors === 1 ? 'error' : 'errors'} above); still serving ${engine.version}: fix the files and save again (until then, no saved change in any file goes live)`,
+      );
       status = { ...status, rejected: { at: new Date().toISOString(), version: knowledge.version, problems: knowledge.problems } };
     } catch (error) {
       // Keep answering with the previous engine: a half-saved file must not take the bot down.
-      log(`knowledge reload failed, still serving ${engine.version}: ${(error as Error).message}`);
+      log('error', `knowledge reload failed, still serving ${engine.version}: ${(error as Error).message}`);
     }
     return engine;
   };

@@ -22,6 +22,7 @@ async function until<T>(probe: () => T | undefined, what: string): Promise<T> {
 describe('editing the knowledge base without a restart', () => {
   let root: string;
   let host: EngineHost;
+  /** Each line with its level first: "error knowledge … NOT loaded". */
   const logs: string[] = [];
 
   beforeEach(() => {
@@ -33,7 +34,7 @@ describe('editing the knowledge base without a restart', () => {
       FAQ('shipping-time', '¿Cuánto tarda el envío?', ['cuanto demora el despacho', 'en cuantos dias llega mi pedido', 'tiempo de entrega'], 'De 3 a 5 días.'),
     );
     const config = parseConfig({ knowledgeDir: path.join(root, 'knowledge'), intentsDir: path.join(root, 'intents'), watchKnowledge: true });
-    host = startEngineHost(config, (line) => logs.push(line));
+    host = startEngineHost(config, (level, line) => logs.push(`${level} ${line}`));
   });
   afterEach(() => {
     host.close();
@@ -96,8 +97,9 @@ describe('editing the knowledge base without a restart', () => {
     expect(host.current().version).toBe(good);
     expect(answerTo('cuanto demora el despacho').id).toBe('shipping-time');
     expect(host.status().rejected!.problems.map((p) => `${path.basename(p.file)}:${p.line}: ${p.severity}`)).toEqual(['envios.md:1: error']);
-    expect(logs.some((line) => /envios\.md:1: error: entry "¿Cuánto tarda el envío\?" has no id/.test(line))).toBe(true);
-    expect(logs.some((line) => line.includes(`NOT loaded (1 errors above); still serving ${good}`))).toBe(true);
+    // At error level: an operator who logs only warnings and errors sees a refused save.
+    expect(logs.some((line) => /^error .*envios\.md:1: error: entry "¿Cuánto tarda el envío\?" has no id/.test(line))).toBe(true);
+    expect(logs.some((line) => line.startsWith('error knowledge') && line.includes(`NOT loaded (1 error above); still serving ${good}`))).toBe(true);
 
     fs.writeFileSync(envios(), broken.replace('## ¿Cuánto tarda el envío?\n', '## ¿Cuánto tarda el envío?\nid: shipping-days\n'));
     await answered('cuanto demora el despacho', 'shipping-days', 'the fixed file to go live');
