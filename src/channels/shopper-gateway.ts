@@ -134,6 +134,8 @@ interface ShopperSocket {
 
 /** How many of the history's newest messages a socket remembers (what Redis might still be delivering). */
 const REPLAYED_REMEMBERED = 20;
+/** Distinct refused origins logged; past this a flood of forged origins logs nothing more. */
+const MAX_ORIGINS_WARNED = 100;
 
 export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const { config, store, events, sessions, handoff, log } = deps;
@@ -489,10 +491,18 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   }
 
   const stopHeartbeat = startHeartbeat(clients);
+  // Said once per origin: a shop that embeds the widget before listing its origin retries every second.
+  const refusedOrigins = new Set<string>();
+  const warnRefusedOrigin = (origin: string) => {
+    if (refusedOrigins.has(origin) || refusedOrigins.size >= MAX_ORIGINS_WARNED) return;
+    refusedOrigins.add(origin);
+    log.warn({ origin }, `shopper connection refused: ${origin} is not in allowedOrigins (ATENTO_ALLOWED_ORIGINS); add it to embed the widget on that site`);
+  };
 
   return {
     handleUpgrade(request, socket, head) {
       if (!isOriginAllowed(request, config.allowedOrigins)) {
+        warnRefusedOrigin(String(request.headers.origin));
         return rejectUpgrade(socket, ERRORS.origin_forbidden.http, ERRORS.origin_forbidden.message);
       }
       if ((socketsByAddress.get(clientAddress(request, proxies)) ?? 0) >= limits.socketsPerAddress) {

@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { useShopperServer } from '../helpers/app';
+import { startTestServer, useShopperServer } from '../helpers/app';
+import { capturedLogger } from '../helpers/log-capture';
 import { ShopperClient } from '../helpers/shopper-client';
 
 /** Sockets that try to hold the server's resources: unparsable upgrades, piles of sockets, silent sockets, frame floods. */
@@ -55,4 +56,18 @@ test('feedback floods are cut by the per-socket frame limit', async () => {
   // hello and the question used 2 of the 20 frames.
   expect(frames.filter((frame) => frame.type === 'feedback_saved')).toHaveLength(18);
   expect(frames.filter((frame) => frame.type === 'error' && frame.code === 'rate_limited')).toHaveLength(12);
+});
+
+test("a refused page's origin is logged once, with the setting that would allow it", async () => {
+  const { logger, lines } = capturedLogger();
+  const server = await startTestServer({ deps: { logger } });
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await expect(ShopperClient.connect(server.socketUrl, { origin: 'https://otra-tienda.example' })).rejects.toThrow('403');
+    }
+    const warnings = lines.filter((line) => line.msg.includes('not in allowedOrigins'));
+    expect(warnings).toEqual([expect.objectContaining({ origin: 'https://otra-tienda.example', msg: expect.stringContaining('ATENTO_ALLOWED_ORIGINS') })]);
+  } finally {
+    await server.stop();
+  }
 });
