@@ -33,10 +33,17 @@ export async function serve(config: Config): Promise<number> {
     return 1;
   }
   const app = createApp(config, { logger: log, openStore, sharedBus: bus ?? undefined });
-  await new Promise<void>((resolve, reject) => {
-    app.server.once('error', reject);
-    app.server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      app.server.once('error', reject);
+      app.server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    log.fatal({ code: (error as NodeJS.ErrnoException).code }, cannotListen(error as NodeJS.ErrnoException, config));
+    await app.close();
+    await bus?.close();
+    return 1;
+  }
   const { port } = app.server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   log.info({ ...describeDatabase(config), metrics: Boolean(config.metrics.token) }, 'database opened');
@@ -62,4 +69,12 @@ export async function serve(config: Config): Promise<number> {
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   return 0;
+}
+
+/** One line an operator can act on, instead of a stack trace. */
+function cannotListen(error: NodeJS.ErrnoException, config: Config): string {
+  const where = `${config.host}:${config.port}`;
+  if (error.code === 'EADDRINUSE') return `cannot listen on ${where}: the port is in use (another Atento, or another program); stop it or set PORT to a free one`;
+  if (error.code === 'EACCES') return `cannot listen on ${where}: not allowed (ports below 1024 need privileges); set PORT to 1024 or above`;
+  return `cannot listen on ${where}: ${error.message}`;
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from './run-cli';
@@ -85,5 +86,21 @@ describe('atento with a wrong command or configuration', () => {
     const { code, stderr } = runCli(['ask', 'hola'], { env: { ATENTO_DATADIR: '/tmp' } });
     expect(code).toBe(2);
     expect(stderr).toContain('unknown environment variable ATENTO_DATADIR');
+  });
+
+  it('serve on a port already in use says so in one line and exits 1', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-port-'));
+    try {
+      const { code, stdout } = runCli(['serve'], { env: { PORT: String(port), HOST: '127.0.0.1', ATENTO_DATA_DIR: dataDir } });
+      expect(code).toBe(1);
+      const fatal = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => line.level === 60);
+      expect(fatal?.msg).toBe(`cannot listen on 127.0.0.1:${port}: the port is in use (another Atento, or another program); stop it or set PORT to a free one`);
+    } finally {
+      taken.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
