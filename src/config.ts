@@ -13,7 +13,8 @@ import { LOG_LEVELS } from './observability/logger';
 const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 const hoursRange = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'use "HH:MM-HH:MM", e.g. "09:00-18:00"')
+  // abort: a range that is not "HH:MM-HH:MM" gets one error, not a second about its order too.
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'use "HH:MM-HH:MM", e.g. "09:00-18:00"', abort: true })
   .refine((range) => range.slice(0, 5) < range.slice(6), 'the opening must come before the closing, e.g. "09:00-18:00"');
 /** A special day's hours: "closed", or a range (whose own message says what is wrong with it). */
 const specialDayHours = z.string().superRefine((value, context) => {
@@ -299,11 +300,16 @@ const ENV_KEYS: Record<string, { key: string; section?: Section; parse: (raw: st
 };
 const CONFIG_FILE_VARIABLE = 'ATENTO_CONFIG';
 
-/** Validates a config object (from tests, or merged from file and environment) and freezes it. */
-export function parseConfig(input: ConfigInput = {}, origin = 'config'): Config {
+/**
+ * Validates a config object (from tests, or merged from file and environment) and freezes it.
+ * `setBy`: the environment variable behind a key ("port" → "PORT"), named in its error.
+ */
+export function parseConfig(input: ConfigInput = {}, origin = 'config', setBy: ReadonlyMap<string, string> = new Map()): Config {
   const result = configSchema.safeParse(input);
   if (!result.success) {
-    throw new ConfigError(`atento: invalid ${origin}:\n${z.prettifyError(result.error)}`);
+    const fromEnvironment = [...new Set(result.error.issues.map((issue) => setBy.get(issue.path.join('.'))).filter((name) => name !== undefined))];
+    const hint = fromEnvironment.length > 0 ? `\n(set by the environment variable ${fromEnvironment.join(', ')}: fix or unset it)` : '';
+    throw new ConfigError(`atento: invalid ${origin}:\n${z.prettifyError(result.error)}${hint}`);
   }
   const value = result.data;
   const databaseFile = value.databaseFile ?? path.join(value.dataDir, 'atento.db');
@@ -316,16 +322,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const fromEnv: Record<string, unknown> = {};
   const sections: Partial<Record<Section, Record<string, unknown>>> = {};
   const unknown: string[] = [];
+  const setBy = new Map<string, string>();
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined) continue;
     const spec = ENV_KEYS[name];
+    if (spec) setBy.set(spec.section ? `${spec.section}.${spec.key}` : spec.key, name);
     if (spec?.section) (sections[spec.section] ??= {})[spec.key] = spec.parse(raw);
     else if (spec) fromEnv[spec.key] = spec.parse(raw);
     else if (name.startsWith('ATENTO_') && name !== CONFIG_FILE_VARIABLE) unknown.push(name);
   }
   if (unknown.length > 0) {
-    const known = [...Object.keys(ENV_KEYS), CONFIG_FILE_VARIABLE].join(', ');
-    throw new ConfigError(`atento: unknown environment variable ${unknown.join(', ')}; known ones are ${known}`);
+    const known = [...Object.keys(ENV_KEYS), CONFIG_FILE_VARIABLE];
+    const named = unknown.map((name) => {
+      const meant = closestName(name, known);
+      return meant ? `${name} (did you mean ${meant}?)` : name;
+    });
+    throw new ConfigError(`atento: unknown environment variable ${named.join(', ')}; known ones are ${known.join(', ')}`);
   }
   // A channel's variables fill in (or override) the fields of that channel's section of the file.
   for (const [section, values] of Object.entries(sections) as Array<[Section, Record<string, unknown>]>) {
@@ -336,7 +348,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (input.databaseUrl && input.databaseFile) {
     throw new ConfigError('atento: set either ATENTO_DATABASE_URL (databaseUrl, PostgreSQL) or ATENTO_DB_FILE (databaseFile, SQLite), not both');
   }
-  return parseConfig(input, 'configuration (environment and ATENTO_CONFIG file)');
+  return parseConfig(input, 'configuration (environment and ATENTO_CONFIG file)', setBy);
+}
+
+/** The known name a misspelt one was meant to be: the same letters but for underscores, or two edits away. */
+function closestName(name: string, known: readonly string[]): string | undefined {
+  const bare = (text: string) => text.replaceAll('_', '');
+  return known.find((candidate) => bare(candidate) === bare(name)) ?? known.find((candidate) => editDistance(candidate, name) <= 2);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 function readConfigFile(file: string): ConfigInput {

@@ -94,7 +94,7 @@ describe('atento with a wrong command or configuration', () => {
     const { port } = taken.address() as net.AddressInfo;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-port-'));
     try {
-      const { code, stdout } = runCli(['serve'], { env: { PORT: String(port), HOST: '127.0.0.1', ATENTO_DATA_DIR: dataDir } });
+      const { code, stdout } = runCli(['serve'], { env: { PORT: String(port), ATENTO_HOST: '127.0.0.1', ATENTO_DATA_DIR: dataDir } });
       expect(code).toBe(1);
       const fatal = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => line.level === 60);
       expect(fatal?.msg).toBe(`cannot listen on 127.0.0.1:${port}: the port is in use (another Atento, or another program); stop it or set PORT to a free one`);

@@ -42,13 +42,17 @@ describe('config', () => {
     expect(message).not.toContain('s3cret');
   });
 
-  it('rejects a misspelled variable, naming it and the known ones', () => {
-    expect(() => loadConfig({ ATENTO_DATADIR: 'x' })).toThrow(/unknown environment variable ATENTO_DATADIR; known ones are .*ATENTO_DATA_DIR/);
+  it('rejects a misspelled variable, naming it, the one it was probably meant to be, and the known ones', () => {
+    expect(() => loadConfig({ ATENTO_DATADIR: 'x' })).toThrow(/unknown environment variable ATENTO_DATADIR \(did you mean ATENTO_DATA_DIR\?\); known ones are .*ATENTO_DATA_DIR/);
+    expect(() => loadConfig({ ATENTO_SHOP_NAEM: 'x' })).toThrow(/ATENTO_SHOP_NAEM \(did you mean ATENTO_SHOP_NAME\?\)/);
+    expect(() => loadConfig({ ATENTO_WEBHOOK: 'x' })).toThrow(/unknown environment variable ATENTO_WEBHOOK; known/);
   });
 
-  it('explains a bad value with its field', () => {
+  it('explains a bad value with its field, and the environment variable that set it', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/port/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/→ at port\n\(set by the environment variable PORT: fix or unset it\)/);
+    // One message for a malformed range, not a second one about its order.
+    expect(() => parseConfig({ handoff: { businessHours: { mon: '9-18' } } })).toThrow(/^atento: invalid config:\n✖ use "HH:MM-HH:MM", e.g. "09:00-18:00"\n  → at handoff.businessHours.mon$/);
     expect(() => parseConfig({ handoff: { timeZone: 'Mars/Olympus' } })).toThrow(/not a time zone name/);
     expect(() => parseConfig({ sessionSecret: 'short' })).toThrow(/at least 32 characters/);
   });
