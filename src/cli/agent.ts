@@ -3,6 +3,7 @@ import { generatePassword, hashPassword } from '../auth';
 import type { Config } from '../config';
 import { AGENT_ROLES, type AgentRole } from '../store';
 import { describeDatabase, openConfiguredStore } from '../store/open';
+import { missingDatabase } from './options';
 
 const USAGE = 'Usage: atento agent add --email E --name N [--role agent|editor|admin]   |   atento agent role --email E --role R   |   atento agent list';
 /** Where the accounts are, for messages: the SQLite file, or the PostgreSQL database without its password. */
@@ -26,6 +27,12 @@ export async function agentCommand(args: string[], config: Config, out: Output =
   } catch (error) {
     err.write(`atento agent: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
+  }
+  // Only `add` may create the database: the first admin is made before the server ever starts.
+  const missing = sub === 'list' || sub === 'role' ? missingDatabase(`atento agent ${sub}`, config) : null;
+  if (missing) {
+    err.write(`${missing}\n`);
+    return 1;
   }
   if (sub === 'list') {
     const store = await openConfiguredStore(config);

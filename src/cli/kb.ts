@@ -1,9 +1,8 @@
 import { createEngine, findOverlaps, formatProblem } from '../engine';
-import fs from 'node:fs';
 import { findPlaceholders, loadKnowledge, SHOP_VALUES_FILE } from '../knowledge';
 import { knowledgeGaps, type KnowledgeGap } from '../gaps';
 import { openConfiguredStore } from '../store/open';
-import { parseCommand, parseLang, UsageError } from './options';
+import { missingDatabase, parseCommand, parseLang, UsageError } from './options';
 
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   check: checkCommand,
@@ -71,8 +70,9 @@ async function unansweredCommand(args: string[]): Promise<number> {
   if (values.since !== undefined && Number.isNaN(Date.parse(values.since as string))) {
     throw new UsageError('atento kb unanswered: --since must be a date such as 2026-11-01');
   }
-  if (!config.databaseUrl && !fs.existsSync(config.databaseFile)) {
-    console.error(`atento kb unanswered: no database at ${config.databaseFile} yet: start the server (npm start) or set ATENTO_DATA_DIR`);
+  const missing = missingDatabase('atento kb unanswered', config);
+  if (missing) {
+    console.error(missing);
     return 1;
   }
   const store = await openConfiguredStore(config);
@@ -106,8 +106,9 @@ async function gapsCommand(args: string[]): Promise<number> {
   if (values.since !== undefined && Number.isNaN(Date.parse(values.since as string))) {
     throw new UsageError('atento kb gaps: --since must be a date such as 2026-11-01');
   }
-  if (!config.databaseUrl && !fs.existsSync(config.databaseFile)) {
-    console.error(`atento kb gaps: no database at ${config.databaseFile} yet: start the server (npm start) or set ATENTO_DATA_DIR`);
+  const missing = missingDatabase('atento kb gaps', config);
+  if (missing) {
+    console.error(missing);
     return 1;
   }
   const knowledge = loadKnowledge(config);

@@ -26,9 +26,19 @@ test('a wrong role or an unknown e-mail is a clear error', () => {
   const bad = cli('agent', 'add', '--email', 'ana@tienda.example', '--name', 'Ana', '--role', 'boss');
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--role must be one of agent, editor, admin (admin has everything), not "boss"');
+  expect(cli('agent', 'add', '--email', 'eva@tienda.example', '--name', 'Eva').code).toBe(0);
   const unknown = cli('agent', 'role', '--email', 'nadie@tienda.example', '--role', 'editor');
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toContain('no agent with e-mail nadie@tienda.example');
+});
+
+test('list and role where there is no database say so, and create none (the wrong folder, or no ATENTO_DATA_DIR)', () => {
+  for (const args of [['agent', 'list'], ['agent', 'role', '--email', 'ana@tienda.example', '--role', 'admin']]) {
+    const { code, stderr } = cli(...args);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`no database at ${path.join(dataDir, 'atento.db')} yet`);
+  }
+  expect(fs.readdirSync(dataDir)).toEqual([]);
 });
 
 test('the roles migration keeps existing accounts and sessions and allows editor, nothing else', () => {
