@@ -430,6 +430,23 @@ test('a "did you mean…?" question is answered once: the picked option stays ma
   await context.close();
 });
 
+test('after a reload the answered question shows its pick, as it did before', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await context.newPage();
+  const { options } = await askForOptions(page);
+  const answered = await answers(page).count();
+  const picked = (await options.nth(1).innerText()).trim();
+  await options.nth(1).click();
+  await answers(page).nth(answered).waitFor();
+
+  await page.reload();
+  await answers(page).nth(answered).waitFor();
+  expect(await options.evaluateAll((chips) => chips.map((chip) => [(chip as HTMLButtonElement).disabled, chip.getAttribute('aria-pressed')]))).toEqual(
+    (await options.allInnerTexts()).map((label) => [true, String(label.trim() === picked)]),
+  );
+  await context.close();
+});
+
 test('a refused pick opens the question\'s options again, and another pick is answered', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
   const page = await context.newPage();

@@ -83,6 +83,8 @@ class ChatWidget {
   private readonly pending = new Map<string, HTMLElement>();
   /** A picked option's bubble → its question's options: opened again if the pick is refused. */
   private readonly pickedFrom = new WeakMap<HTMLElement, HTMLElement>();
+  /** The newest question's options: a pick of one seen in history (a reload, another tab) answers them. */
+  private newestOptions: HTMLElement | null = null;
   /** Messages the server shed (`busy`) that the connection is re-sending. */
   private readonly shed = new Set<string>();
   private conversationId: string | null = null;
@@ -411,7 +413,8 @@ class ChatWidget {
     if (frame.from === 'bot' || frame.from === 'agent') this.showTyping(false);
     if (isRatingQuestion(frame.options)) {
       element.appendChild(ratingCard(frame.id, this.t, (out) => this.connection.sendNow(out) || (this.showOffline(), false)));
-    } else if (frame.options?.length) element.appendChild(this.choiceButtons(frame.options, undefined, { once: true }));
+    } else if (frame.options?.length) element.appendChild((this.newestOptions = this.choiceButtons(frame.options, undefined, { once: true })));
+    if (frame.from === 'shopper') this.answerOptionsWith(frame.text);
     if (frame.related?.length) element.appendChild(this.choiceButtons(frame.related, this.t.related));
     // Only FAQ answers: "was this helpful?" after "hola" or "gracias" makes no sense.
     if (frame.from === 'bot' && frame.action === 'answer' && frame.entryKind === 'faq') element.appendChild(this.feedbackButtons(frame.id));
@@ -488,6 +491,19 @@ class ChatWidget {
       group.appendChild(button);
     }
     return group;
+  }
+
+  /** A shopper message that is one of the newest options' labels was that pick: shown answered, as it was live. */
+  private answerOptionsWith(text: string): void {
+    const options = this.newestOptions;
+    this.newestOptions = null;
+    const buttons = [...(options?.querySelectorAll('button') ?? [])];
+    const picked = buttons.find((button) => button.textContent === text);
+    if (!picked) return;
+    for (const button of buttons) {
+      button.disabled = true;
+      button.setAttribute('aria-pressed', String(button === picked));
+    }
   }
 
   private feedbackButtons(messageId: number): HTMLElement {
