@@ -294,9 +294,11 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     clearHelloTimer(client);
     events.emit('shopper.connected', { conversationId: conversation.id });
     let history: StoredMessage[];
+    let votes: Array<{ messageId: number; helpful: boolean }>;
     let status: ShopperStatusFrame | null;
     try {
       history = resumed ? await store.messages.listAfter(conversation.id, frame.lastSeenId ?? 0) : [];
+      votes = await store.feedback.votesOn(history.filter((message) => message.sender === 'bot' && message.action === 'answer').map((message) => message.id));
       status = conversation.status !== 'bot' ? { type: 'status', ...(await handoff.statusOf(conversation.id)) } : null;
     } catch (error) {
       releaseHeld(client, new Set()); // what was broadcast meanwhile still goes out, before the error frame
@@ -321,6 +323,8 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
     for (const message of history) {
       if (message.kind !== 'note') send(client, toMessageFrame(message, entryKind));
     }
+    // The thumbs already given, so a reload shows them as given.
+    for (const vote of votes) send(client, { type: 'feedback_saved', ...vote });
     const replayed = new Set(history.map((message) => message.id));
     releaseHeld(client, replayed);
     if (history.length > 0) client.replayed = new Set(history.slice(-REPLAYED_REMEMBERED).map((message) => message.id));

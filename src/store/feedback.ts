@@ -25,6 +25,9 @@ export function feedbackTable(db: Db, now: () => string) {
      ON CONFLICT (message_id) DO UPDATE SET helpful = excluded.helpful, updated_at = excluded.updated_at`,
   );
   const byMessage = db.prepare<[number], FeedbackRow>('SELECT * FROM feedback WHERE message_id = ?');
+  const votes = db.prepare<[string], Pick<FeedbackRow, 'message_id' | 'helpful'>>(
+    'SELECT message_id, helpful FROM feedback WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id',
+  );
 
   return {
     record(messageId: number, conversationId: string, helpful: boolean): void {
@@ -42,6 +45,10 @@ export function feedbackTable(db: Db, now: () => string) {
           updatedAt: row.updated_at,
         }
       );
+    },
+    votesOn(messageIds: readonly number[]): Array<{ messageId: number; helpful: boolean }> {
+      if (messageIds.length === 0) return [];
+      return votes.all(JSON.stringify(messageIds)).map((row) => ({ messageId: row.message_id, helpful: row.helpful === 1 }));
     },
   };
 }

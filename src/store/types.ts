@@ -101,6 +101,8 @@ export interface FeedbackStore {
   /** The latest thumb wins; the first time is kept. */
   record(messageId: number, conversationId: string, helpful: boolean): Promise<void>;
   get(messageId: number): Promise<Feedback | undefined>;
+  /** The thumbs given to these messages (a resumed history shows them as given). */
+  votesOn(messageIds: readonly number[]): Promise<Array<{ messageId: number; helpful: boolean }>>;
 }
 
 /** JSON values by key, for dialog state (handoff memory, failed-turn marks). */

@@ -75,6 +75,9 @@ test('desktop: open the bubble, ask "¿cuánto cuesta el envío?", see the answe
   await answers(page).first().waitFor();
   expect(await page.locator('.msg.from-shopper').allInnerTexts()).toEqual([expect.stringContaining('¿cuánto cuesta el envío?')]);
   expect(await answers(page).count()).toBe(1);
+  // The thumb given before the reload is still shown as given.
+  await page.getByText('¡Gracias por tu opinión!').waitFor();
+  expect(await page.getByRole('button', { name: 'Sí, me sirvió' }).getAttribute('aria-pressed')).toBe('true');
   expect(problems).toEqual([]);
   await context.close();
 });

@@ -91,6 +91,24 @@ test('thumbs on an answer are stored, and a change of mind replaces them', async
   expect(await context.server.app.store.feedback.get(reply.id as number)).toMatchObject({ helpful: true });
 });
 
+test('a resumed history brings the thumbs already given, after the messages they are on', async () => {
+  const client = await shopper();
+  const welcome = await client.hello({ lang: 'es' });
+  const { reply: voted } = await client.ask('¿cuánto cuesta el envío?');
+  await client.ask('¿cuánto tarda el envío?');
+  client.send({ type: 'feedback', messageId: voted.id, helpful: false });
+  await client.next('feedback_saved');
+  await client.close();
+
+  const again = await shopper();
+  await again.hello({ token: String(welcome.token) });
+  const vote = await again.next('feedback_saved');
+  expect(vote).toEqual({ type: 'feedback_saved', messageId: voted.id, helpful: false });
+  const replayed = again.frames.slice(0, again.frames.indexOf(vote));
+  expect(replayed.some((frame) => frame.type === 'message' && frame.id === voted.id)).toBe(true);
+  expect((await again.unread()).filter((frame) => frame.type === 'feedback_saved')).toEqual([]);
+});
+
 test('a retried message (same client id) is acknowledged again but answered once', async () => {
   const client = await shopper();
   await client.hello({ lang: 'es' });

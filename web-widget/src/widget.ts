@@ -343,7 +343,7 @@ class ChatWidget {
       case 'typing':
         return this.showTyping(frame.isTyping);
       case 'feedback_saved':
-        return;
+        return this.showVote(frame.messageId, frame.helpful);
       case 'csat_saved': {
         const card = this.byId.get(frame.messageId)?.querySelector('.rating');
         if (card) ratingSaved(card, frame.rating, this.t);
@@ -508,26 +508,31 @@ class ChatWidget {
 
   private feedbackButtons(messageId: number): HTMLElement {
     const row = el('div', 'feedback');
-    const label = el('span', undefined, this.t.helpful);
-    row.appendChild(label);
-    const buttons = [
+    row.appendChild(el('span', undefined, this.t.helpful));
+    for (const { helpful, icon, name } of [
       { helpful: true, icon: THUMB_UP, name: this.t.yes },
       { helpful: false, icon: THUMB_DOWN, name: this.t.no },
-    ].map(({ helpful, icon, name }) => {
+    ]) {
       const button = el('button', 'thumb');
       button.innerHTML = icon;
       button.type = 'button';
       button.setAttribute('aria-label', name);
       button.setAttribute('aria-pressed', 'false');
+      button.dataset.helpful = String(helpful);
       button.addEventListener('click', () => {
         if (!this.connection.sendNow({ type: 'feedback', messageId, helpful })) return this.showOffline();
-        buttons.forEach((other) => other.setAttribute('aria-pressed', String(other === button)));
-        label.textContent = this.t.thanks;
+        this.showVote(messageId, helpful);
       });
       row.appendChild(button);
-      return button;
-    });
+    }
     return row;
+  }
+
+  private showVote(messageId: number, helpful: boolean): void {
+    const row = this.byId.get(messageId)?.querySelector('.feedback');
+    if (!row) return;
+    for (const button of row.querySelectorAll<HTMLElement>('.thumb')) button.setAttribute('aria-pressed', String(button.dataset.helpful === String(helpful)));
+    row.querySelector('span')!.textContent = this.t.thanks;
   }
 
   private sendText(): void {

@@ -24,5 +24,13 @@ export function feedbackStore(db: Db, now: () => string): FeedbackStore {
       const [row] = await db.rows<FeedbackRow>('SELECT * FROM feedback WHERE message_id = $1', [messageId]);
       return row && { messageId: row.message_id, conversationId: row.conversation_id, helpful: row.helpful, createdAt: row.created_at, updatedAt: row.updated_at };
     },
+    async votesOn(messageIds) {
+      if (messageIds.length === 0) return [];
+      const rows = await db.rows<Pick<FeedbackRow, 'message_id' | 'helpful'>>(
+        'SELECT message_id, helpful FROM feedback WHERE message_id = ANY($1::bigint[]) ORDER BY message_id',
+        [messageIds],
+      );
+      return rows.map((row) => ({ messageId: Number(row.message_id), helpful: row.helpful }));
+    },
   };
 }
