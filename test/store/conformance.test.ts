@@ -270,6 +270,9 @@ describe(`store conformance (${BACKEND})`, () => {
     at('2026-03-04T15:00:00.000Z');
     await store.feedback.record(reply.id, conversation.id, true);
     expect(await store.feedback.get(reply.id)).toEqual({ messageId: reply.id, conversationId: conversation.id, helpful: true, createdAt: '2026-03-03T15:00:00.000Z', updatedAt: '2026-03-04T15:00:00.000Z' });
+    const unvoted = await store.messages.insert({ conversationId: conversation.id, sender: 'bot', text: 'Adiós' });
+    expect(await store.feedback.votesOn([unvoted.id, reply.id])).toEqual([{ messageId: reply.id, helpful: true }]);
+    expect(await store.feedback.votesOn([])).toEqual([]);
     expect(await store.healthy()).toBe(true);
   });
 
