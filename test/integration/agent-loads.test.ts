@@ -1,5 +1,5 @@
 import { connectAgent } from '../helpers/agent-client';
-import { startTestServer, type TestServer } from '../helpers/app';
+import { ALWAYS_OPEN, startTestServer, type TestServer } from '../helpers/app';
 import { ShopperClient } from '../helpers/shopper-client';
 
 /**
@@ -8,7 +8,8 @@ import { ShopperClient } from '../helpers/shopper-client';
  */
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // Open around the clock: a handoff must find the agent whenever the tests run.
+  server = await startTestServer({ config: { handoff: { businessHours: ALWAYS_OPEN } } });
 });
 afterAll(() => server.stop());
 

@@ -1,6 +1,6 @@
 import type { SqliteStore } from '../../src/store';
 import { connectAgent } from '../helpers/agent-client';
-import { startTestServer, type TestServer } from '../helpers/app';
+import { ALWAYS_OPEN, startTestServer, type TestServer } from '../helpers/app';
 import { trapCommitsOfMessagesWith } from '../helpers/commit-trap';
 import { ShopperClient } from '../helpers/shopper-client';
 
@@ -14,7 +14,8 @@ let server: TestServer;
 let store: SqliteStore;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Open around the clock: a handoff must find the agent whenever the tests run.
+  server = await startTestServer({ config: { handoff: { businessHours: ALWAYS_OPEN } } });
   store = server.app.store as SqliteStore;
 });
 afterAll(() => server.stop());
