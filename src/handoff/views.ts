@@ -1,3 +1,4 @@
+import type { Lang } from '../knowledge/types';
 import type { Conversation, Store, Ticket } from '../store';
 import { chatPreview } from './preview';
 import type { ShopperPresence } from './shopper-presence';
@@ -10,8 +11,11 @@ export function visitorName(conversationId: string): string {
   return `Visitante ${conversationId.replace(/[^0-9a-f]/gi, '').slice(0, 3).toUpperCase()}`;
 }
 
-/** The title an agent reads for a FAQ the bot escalated on (`faq:<id>`); system reasons are labelled by the console. */
-export type EntryTitle = (entryId: string) => string | undefined;
+/**
+ * The title an agent reads for a FAQ the bot escalated on (`faq:<id>`), in `lang` when the entry has it,
+ * else in the other language; system reasons are labelled by the console. Without `lang`, Spanish first.
+ */
+export type EntryTitle = (entryId: string, lang?: Lang) => string | undefined;
 
 /** Read-only views for the agent console (queue, chats, tickets, agents, transcripts). */
 export class ConsoleViews {
@@ -35,8 +39,9 @@ export class ConsoleViews {
     };
   }
 
-  caseTitle(reason: string): string | undefined {
-    return reason.startsWith('faq:') ? this.entryTitle(reason.slice(4)) : undefined;
+  /** In the conversation's language: an English chat reads the FAQ the shopper asked, as they asked it. */
+  caseTitle(reason: string, lang: Lang): string | undefined {
+    return reason.startsWith('faq:') ? this.entryTitle(reason.slice(4), lang) : undefined;
   }
 
   async queue() {
@@ -53,7 +58,7 @@ export class ConsoleViews {
           lang: handoff.lang,
           shopperName: handoff.shopperName,
           shopper: this.shopperOf(handoff.conversationId, conversation),
-          caseTitle: this.caseTitle(handoff.reason),
+          caseTitle: this.caseTitle(handoff.reason, handoff.lang),
           waitingSince: handoff.requestedAt,
           waitSeconds: Math.max(0, Math.round((now - Date.parse(handoff.requestedAt)) / 1000)),
           preview: await this.preview(handoff.conversationId),
@@ -74,7 +79,7 @@ export class ConsoleViews {
           lang: handoff.lang,
           shopperName: handoff.shopperName,
           shopper: this.shopperOf(handoff.conversationId, conversation),
-          caseTitle: this.caseTitle(handoff.reason),
+          caseTitle: this.caseTitle(handoff.reason, handoff.lang),
           assignedAt: handoff.assignedAt,
           preview: await this.preview(handoff.conversationId),
         };
@@ -94,7 +99,7 @@ export class ConsoleViews {
     return Promise.all(
       tickets.map(async (ticket) => ({
         ...ticket,
-        caseTitle: this.caseTitle(ticket.reason),
+        caseTitle: this.caseTitle(ticket.reason, ticket.lang),
         answeredBy: ticket.status === 'answered' && ticket.closedBy ? ((await this.store.agents.get(ticket.closedBy))?.name ?? null) : null,
       })),
     );
@@ -119,7 +124,7 @@ export class ConsoleViews {
     return {
       conversation,
       shopper: this.shopper(conversation),
-      caseTitle: handoff ? this.caseTitle(handoff.reason) : undefined,
+      caseTitle: handoff ? this.caseTitle(handoff.reason, conversation.lang) : undefined,
       handoff: handoff ?? null,
       agentName: handoff?.agentId ? ((await this.store.agents.get(handoff.agentId))?.name ?? null) : null,
       messages: await this.store.messages.listAfter(conversationId, 0),
