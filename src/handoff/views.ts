@@ -6,9 +6,12 @@ import type { ShopperPresence } from './shopper-presence';
 /** Answered tickets stay in the console's list this long, so agents see what went out. */
 const ANSWERED_SHOWN_DAYS = 7;
 
-/** "Visitante 4F2": anonymous shoppers told apart by a stable tag from their conversation id. */
-export function visitorName(conversationId: string): string {
-  return `Visitante ${conversationId.replace(/[^0-9a-f]/gi, '').slice(0, 3).toUpperCase()}`;
+/**
+ * "4F2": anonymous shoppers told apart by a stable tag from their conversation id. The console words it
+ * in the agent's language ("Visitante 4F2", "Visitor 4F2"), so the server sends the tag, not a name.
+ */
+export function visitorTag(conversationId: string, digits = 3): string {
+  return conversationId.replace(/[^0-9a-f]/gi, '').slice(0, digits).toUpperCase();
 }
 
 /**
@@ -29,10 +32,11 @@ export class ConsoleViews {
     private readonly now: () => Date,
   ) {}
 
-  /** Who the agent is talking to: a name, or a readable visitor tag, and whether they are still there. */
+  /** Who the agent is talking to: a name (null when anonymous) and a visitor tag, and whether they are still there. */
   shopper(conversation: Pick<Conversation, 'id' | 'shopperName' | 'shopperId' | 'page'>) {
     return {
-      displayName: conversation.shopperName ?? visitorName(conversation.id),
+      displayName: conversation.shopperName,
+      visitorTag: visitorTag(conversation.id),
       verified: conversation.shopperId !== null,
       page: conversation.page,
       ...this.shoppers.of(conversation.id),
@@ -89,7 +93,7 @@ export class ConsoleViews {
 
   /** The console's search over past conversations (src/store types, `findConversations`), named as the lists name shoppers. */
   async found(text: string) {
-    return (await this.store.handoffs.findConversations(text)).map((conversation) => ({ ...conversation, displayName: conversation.shopperName ?? visitorName(conversation.id) }));
+    return (await this.store.handoffs.findConversations(text)).map((conversation) => ({ ...conversation, displayName: conversation.shopperName, visitorTag: visitorTag(conversation.id) }));
   }
 
   /** `answeredBy`: the name of the agent whose e-mail answered the ticket (who and when, in the list). */
@@ -134,7 +138,7 @@ export class ConsoleViews {
   }
 
   private shopperOf(conversationId: string, conversation: Conversation | undefined) {
-    return conversation ? this.shopper(conversation) : { displayName: visitorName(conversationId), verified: false, page: null, ...this.shoppers.of(conversationId) };
+    return conversation ? this.shopper(conversation) : { displayName: null, visitorTag: visitorTag(conversationId), verified: false, page: null, ...this.shoppers.of(conversationId) };
   }
 
   private async preview(conversationId: string): Promise<string | null> {

@@ -1,10 +1,11 @@
+import { visitorTag } from '../../src/handoff/views';
 import { agentCookie } from '../helpers/agent-client';
 import { ALWAYS_OPEN } from '../helpers/app';
-import { agentPage, collectPageProblems } from '../helpers/browser';
+import { agentPage, collectPageProblems, screenshot } from '../helpers/browser';
 import { useBrowserServer } from '../helpers/browser-server';
 import { ShopperClient } from '../helpers/shopper-client';
 
-/** The console in English: no Spanish left in what the server describes (the FAQ of a case). */
+/** The console in English: no Spanish left in what the server describes (visitors' names, the FAQ of a case). */
 
 const context = useBrowserServer(() => ({ handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 4 } }));
 const sockets: ShopperClient[] = [];
@@ -23,7 +24,7 @@ async function damagedItemShopper(lang: 'es' | 'en', text: string): Promise<stri
   return String(welcome.conversationId);
 }
 
-test('a case reads in its conversation\'s language', async () => {
+test('in English, anonymous shoppers are "Visitor …" (in lists, chat and search), and a case reads in its conversation\'s language', async () => {
   const { server, browser } = context;
   const page = await agentPage(browser, server, await agentCookie(server, 'ana@tienda.example', 'Ana'));
   const problems = collectPageProblems(page);
@@ -32,15 +33,36 @@ test('a case reads in its conversation\'s language', async () => {
   await page.getByRole('combobox', { name: 'Idioma' }).selectOption('en');
   await page.getByText('Online', { exact: true }).waitFor();
 
-  await damagedItemShopper('en', 'the product came damaged');
-  await damagedItemShopper('es', 'me llegó roto el producto');
+  const english = await damagedItemShopper('en', 'the product came damaged');
+  const spanish = await damagedItemShopper('es', 'me llegó roto el producto');
   await page.getByRole('tab', { name: /My chats/ }).click();
   const englishCard = page.locator('.list .card', { hasText: DAMAGED_EN });
+  const spanishCard = page.locator('.list .card', { hasText: DAMAGED_ES });
   await englishCard.waitFor();
-  await page.locator('.list .card', { hasText: DAMAGED_ES }).waitFor();
+  await spanishCard.waitFor();
+  expect(await englishCard.locator('strong').innerText()).toBe(`Visitor ${visitorTag(english)}`);
+  expect(await spanishCard.locator('strong').innerText()).toBe(`Visitor ${visitorTag(spanish)}`);
+  expect(await page.locator('.list').innerText()).not.toContain('Visitante');
 
   await englishCard.click();
-  await page.locator('.chat-header').getByText(DAMAGED_EN, { exact: false }).waitFor();
+  const header = page.locator('.chat-header');
+  await header.getByText(DAMAGED_EN, { exact: false }).waitFor();
+  expect(await header.locator('h2').innerText()).toContain(`Visitor ${visitorTag(english)}`);
+  await screenshot(page, 'console-english-visitor');
+
+  await page.getByRole('tab', { name: 'Search' }).click();
+  await page.getByRole('searchbox', { name: 'Search conversations' }).fill('came damaged');
+  await page.getByRole('searchbox', { name: 'Search conversations' }).press('Enter');
+  const found = page.locator('.card.found', { hasText: 'the product came damaged' });
+  await found.waitFor();
+  expect(await found.locator('strong').innerText()).toBe(`Visitor ${visitorTag(english)}`);
+
+  // Back in Spanish the same shoppers are "Visitante …"; each case still reads in its conversation's language.
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('es');
+  await page.getByRole('tab', { name: /Mis chats/ }).click();
+  await englishCard.waitFor();
+  expect(await englishCard.locator('strong').innerText()).toBe(`Visitante ${visitorTag(english)}`);
+  expect(await spanishCard.locator('strong').innerText()).toBe(`Visitante ${visitorTag(spanish)}`);
   expect(problems).toEqual([]);
   await page.context().close();
 });
