@@ -23,7 +23,7 @@ import { analyticsRoutes } from './channels/analytics-routes';
 import { AGENT_SOCKET_PATH, createAgentGateway } from './channels/agent-gateway';
 import { AGENTS_TOPIC, agentUpdateSchema, publishToBus } from './channels/fanout';
 import { engineOptions, startEngineHost, startEngineThread, type Engine, type EngineHost } from './engine';
-import { HandoffService, type Timers } from './handoff';
+import { HandoffService, type EntryTitle, type Timers } from './handoff';
 import { createMemoryBus, type Bus } from './bus';
 import { EventBus } from './events';
 import { createMailer } from './mail';
@@ -92,8 +92,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   engineThread?.prepare(engine());
   const bot = createBotRuntime(engine, engineThread ?? undefined);
   const clock = deps.clock ?? (() => new Date());
-  // Agents read cases by the FAQ's title; the console speaks Spanish, so Spanish first.
-  const entryTitle = (id: string) => engine().label(id, 'es') ?? engine().label(id, 'en');
+  // Agents read cases by the FAQ's title, in the conversation's language; an entry written in one language only still has one.
+  const entryTitle: EntryTitle = (id, lang = 'es') => engine().label(id, lang) ?? engine().label(id, lang === 'es' ? 'en' : 'es');
   // One node alone fans out in memory (the same synchronous calls as the events); several share Redis.
   const bus = deps.sharedBus ?? createMemoryBus({ onError: (error) => log.error({ err: error }, 'event listener failed') });
   const handoff = new HandoffService({ store, log, events, config, now: clock, timers: deps.timers, entryTitle, mailer: createMailer(config), bus });

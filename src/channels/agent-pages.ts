@@ -5,7 +5,8 @@ import { renderTeamNav } from './team-nav';
 
 /** The console's two HTML shells. Only static text of ours plus escaped values; scripts and styles are files. */
 
-export function renderLoginPage(lang: ConsoleLang, error?: string, email = ''): string {
+/** `returnTo`: the page of ours the agent asked for before logging in, sent back with the form. */
+export function renderLoginPage(lang: ConsoleLang, { error, email = '', returnTo }: { error?: string; email?: string; returnTo?: string } = {}): string {
   const t = (key: TextKey) => escapeHtml(translate(lang, key));
   return `<!doctype html>
 <html lang="${lang}">
@@ -22,6 +23,7 @@ export function renderLoginPage(lang: ConsoleLang, error?: string, email = ''): 
   <p class="login-lead">${t('login.lead')}</p>
   ${error ? `<p class="login-error" id="login-error" role="alert">${escapeHtml(error)}</p>` : ''}
   <form method="post" action="/agent/login">
+    ${returnTo ? `<input type="hidden" name="next" value="${escapeHtml(returnTo)}">` : ''}
     <label for="email">${t('login.email')}</label>
     <input id="email" name="email" type="email" autocomplete="username" required maxlength="254" value="${escapeHtml(email)}"${email ? '' : ' autofocus'}>
     <label for="password">${t('login.password')}</label>

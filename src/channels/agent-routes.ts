@@ -29,6 +29,8 @@ export interface AgentRouteDeps {
 }
 
 const MAX_FIELD = 256;
+/** Pages other routers serve that need a login; logged out, the login page brings the agent back to them. */
+const PAGES_TO_RETURN_TO = ['/agent/knowledge', '/agent/analytics'];
 
 /** /agent (the console, for logged-in agents), /agent/login, /agent/logout and the console's assets. */
 export function agentRoutes(deps: AgentRouteDeps): express.Router {
@@ -41,6 +43,12 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     res.type('html').send(renderConsolePage(agent, langOf(req)));
   });
 
+  // Checked here, before their routers' own check sends the agent to a login page that forgets the page.
+  router.get(PAGES_TO_RETURN_TO, async (req, res, next) => {
+    if (await sessionAgent(deps.agents, req.headers.cookie)) return next();
+    res.redirect(303, `/agent/login?next=${encodeURIComponent(req.originalUrl)}`);
+  });
+
   router.get('/agent/api/knowledge/status', requireRole(deps.agents, 'editor'), (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json(deps.knowledgeStatus());
@@ -48,7 +56,7 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
 
   router.get('/agent/login', (req, res) => {
     setHtmlSecurityHeaders(res);
-    res.type('html').send(renderLoginPage(langOf(req)));
+    res.type('html').send(renderLoginPage(langOf(req), { returnTo: returnPath(req.query.next) }));
   });
 
   // Login and logout change who is logged in: only the server's own pages may post to them (login CSRF,
@@ -72,13 +80,13 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
       if (result.error === 'rate_limited') res.setHeader('Retry-After', String(result.retryAfterSeconds));
       if (wantsJson) return res.status(status).json({ error: { code: result.error, message } });
       setHtmlSecurityHeaders(res);
-      return res.status(status).type('html').send(renderLoginPage(lang, message, email));
+      return res.status(status).type('html').send(renderLoginPage(lang, { error: message, email, returnTo: returnPath(body.next) }));
     }
     // A cookie for a session row that a failed commit rolled back would log the agent out at the next page.
     await deps.committed();
     res.setHeader('Set-Cookie', sessionCookie(result.token, result.expiresAt, deps.secureCookies ?? cameOverHttps(req, deps.proxies)));
     if (wantsJson) return res.json({ agent: { id: result.agent.id, name: result.agent.name, role: result.agent.role } });
-    res.redirect(303, '/agent');
+    res.redirect(303, returnPath(body.next) ?? '/agent');
   });
 
   router.post('/agent/logout', async (req, res) => {
@@ -93,6 +101,23 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
   serveBuiltFiles(router, deps.webDir, ['console.js', 'console.css'], 'agent console');
 
   return router;
+}
+
+/**
+ * The page a login returns to, when it is one of ours under /agent; never another site (`//evil.example`,
+ * `/\evil.example`, `https://…`), which would make the login page an open redirect.
+ */
+function returnPath(wanted: unknown): string | undefined {
+  if (typeof wanted !== 'string' || !wanted.startsWith('/')) return undefined;
+  const ours = 'http://atento.invalid';
+  let url: URL;
+  try {
+    url = new URL(wanted, ours);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== ours || !/^\/agent(\/|$)/.test(url.pathname) || url.pathname === '/agent/login') return undefined;
+  return `${url.pathname}${url.search}`;
 }
 
 /** The agent's saved choice (cookie), else the browser's Accept-Language, else Spanish. */

@@ -53,6 +53,7 @@ const es = {
   'card.claim': 'Tomar',
   'card.unread': '{count} sin leer',
   'card.verified': 'cliente verificado',
+  'card.visitor': 'Visitante {tag}',
   // The open conversation
   'chat.label': 'Conversación',
   'chat.none': 'Elige un chat de la lista, o toma uno de la cola.',
@@ -219,6 +220,7 @@ const en: Record<TextKey, string> = {
   'card.claim': 'Take',
   'card.unread': '{count} unread',
   'card.verified': 'verified customer',
+  'card.visitor': 'Visitor {tag}',
   'chat.label': 'Conversation',
   'chat.none': 'Pick a chat from the list, or take one from the queue.',
   'chat.resolve': 'Resolve',

@@ -6,5 +6,5 @@ export { pickAgent, estimateWaitSeconds } from './routing';
 export { nextStatus, type HandoffEvent } from './state';
 export { stepTicketForm, understand, nameIn, isValidEmail, FORM_CANCEL, FORM_CHANGE_EMAIL, type TicketForm, type FormReading } from './ticket-form';
 export { realTimers, type Timers } from './presence';
-export { ConsoleViews, visitorName, type EntryTitle } from './views';
+export { ConsoleViews, visitorTag, type EntryTitle } from './views';
 export type { ShopperPresenceState } from './shopper-presence';

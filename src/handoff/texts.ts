@@ -80,7 +80,8 @@ export const TEXTS = {
       `Listo: guardamos tu mensaje (ticket #${id}). Te responderemos a ${email} ${promise}. Mientras tanto puedo ayudarte con otras preguntas.`,
     formCancelled: 'Cancelado. ¿En qué más te puedo ayudar?',
     agentJoined: (name: string) => `${name} se unió a la conversación.`,
-    agentLeft: (name: string) => `${name} se desconectó. Vuelves al principio de la fila; enseguida te atiende otra persona.`,
+    // No promise of another person: whether anyone is online is told next (who joins, or "no queda nadie").
+    agentLeft: (name: string) => `${name} se desconectó. Vuelves al principio de la fila.`,
     resolved: (name: string) =>
       `${name} marcó la conversación como resuelta. Si escribes de nuevo, te responde el asistente automático; para volver con una persona, pide «hablar con una persona».`,
     handedBack: (name: string) => `${name} te devolvió al asistente virtual. ¿En qué más te ayudo?`,
@@ -130,7 +131,7 @@ export const TEXTS = {
       `Done: we saved your message (ticket #${id}). We will reply to ${email} ${promise}. Meanwhile I can help with other questions.`,
     formCancelled: 'Cancelled. What else can I help you with?',
     agentJoined: (name: string) => `${name} joined the conversation.`,
-    agentLeft: (name: string) => `${name} got disconnected. You are back at the front of the line; someone else will be with you shortly.`,
+    agentLeft: (name: string) => `${name} got disconnected. You are back at the front of the line.`,
     resolved: (name: string) =>
       `${name} marked the conversation as resolved. If you write again, the automatic assistant answers; to get back to a person, ask to "talk to a person".`,
     handedBack: (name: string) => `${name} passed you back to the virtual assistant. What else can I help you with?`,

@@ -1,3 +1,4 @@
+import type { Lang } from '../knowledge/types';
 import type { Conversation, Store, Ticket } from '../store';
 import { chatPreview } from './preview';
 import type { ShopperPresence } from './shopper-presence';
@@ -5,13 +6,19 @@ import type { ShopperPresence } from './shopper-presence';
 /** Answered tickets stay in the console's list this long, so agents see what went out. */
 const ANSWERED_SHOWN_DAYS = 7;
 
-/** "Visitante 4F2": anonymous shoppers told apart by a stable tag from their conversation id. */
-export function visitorName(conversationId: string): string {
-  return `Visitante ${conversationId.replace(/[^0-9a-f]/gi, '').slice(0, 3).toUpperCase()}`;
+/**
+ * "4F2": anonymous shoppers told apart by a stable tag from their conversation id. The console words it
+ * in the agent's language ("Visitante 4F2", "Visitor 4F2"), so the server sends the tag, not a name.
+ */
+export function visitorTag(conversationId: string, digits = 3): string {
+  return conversationId.replace(/[^0-9a-f]/gi, '').slice(0, digits).toUpperCase();
 }
 
-/** The title an agent reads for a FAQ the bot escalated on (`faq:<id>`); system reasons are labelled by the console. */
-export type EntryTitle = (entryId: string) => string | undefined;
+/**
+ * The title an agent reads for a FAQ the bot escalated on (`faq:<id>`), in `lang` when the entry has it,
+ * else in the other language; system reasons are labelled by the console. Without `lang`, Spanish first.
+ */
+export type EntryTitle = (entryId: string, lang?: Lang) => string | undefined;
 
 /** Read-only views for the agent console (queue, chats, tickets, agents, transcripts). */
 export class ConsoleViews {
@@ -25,18 +32,20 @@ export class ConsoleViews {
     private readonly now: () => Date,
   ) {}
 
-  /** Who the agent is talking to: a name, or a readable visitor tag, and whether they are still there. */
+  /** Who the agent is talking to: a name (null when anonymous) and a visitor tag, and whether they are still there. */
   shopper(conversation: Pick<Conversation, 'id' | 'shopperName' | 'shopperId' | 'page'>) {
     return {
-      displayName: conversation.shopperName ?? visitorName(conversation.id),
+      displayName: conversation.shopperName,
+      visitorTag: visitorTag(conversation.id),
       verified: conversation.shopperId !== null,
       page: conversation.page,
       ...this.shoppers.of(conversation.id),
     };
   }
 
-  caseTitle(reason: string): string | undefined {
-    return reason.startsWith('faq:') ? this.entryTitle(reason.slice(4)) : undefined;
+  /** In the conversation's language: an English chat reads the FAQ the shopper asked, as they asked it. */
+  caseTitle(reason: string, lang: Lang): string | undefined {
+    return reason.startsWith('faq:') ? this.entryTitle(reason.slice(4), lang) : undefined;
   }
 
   async queue() {
@@ -53,7 +62,7 @@ export class ConsoleViews {
           lang: handoff.lang,
           shopperName: handoff.shopperName,
           shopper: this.shopperOf(handoff.conversationId, conversation),
-          caseTitle: this.caseTitle(handoff.reason),
+          caseTitle: this.caseTitle(handoff.reason, handoff.lang),
           waitingSince: handoff.requestedAt,
           waitSeconds: Math.max(0, Math.round((now - Date.parse(handoff.requestedAt)) / 1000)),
           preview: await this.preview(handoff.conversationId),
@@ -74,7 +83,7 @@ export class ConsoleViews {
           lang: handoff.lang,
           shopperName: handoff.shopperName,
           shopper: this.shopperOf(handoff.conversationId, conversation),
-          caseTitle: this.caseTitle(handoff.reason),
+          caseTitle: this.caseTitle(handoff.reason, handoff.lang),
           assignedAt: handoff.assignedAt,
           preview: await this.preview(handoff.conversationId),
         };
@@ -84,7 +93,7 @@ export class ConsoleViews {
 
   /** The console's search over past conversations (src/store types, `findConversations`), named as the lists name shoppers. */
   async found(text: string) {
-    return (await this.store.handoffs.findConversations(text)).map((conversation) => ({ ...conversation, displayName: conversation.shopperName ?? visitorName(conversation.id) }));
+    return (await this.store.handoffs.findConversations(text)).map((conversation) => ({ ...conversation, displayName: conversation.shopperName, visitorTag: visitorTag(conversation.id) }));
   }
 
   /** `answeredBy`: the name of the agent whose e-mail answered the ticket (who and when, in the list). */
@@ -94,7 +103,7 @@ export class ConsoleViews {
     return Promise.all(
       tickets.map(async (ticket) => ({
         ...ticket,
-        caseTitle: this.caseTitle(ticket.reason),
+        caseTitle: this.caseTitle(ticket.reason, ticket.lang),
         answeredBy: ticket.status === 'answered' && ticket.closedBy ? ((await this.store.agents.get(ticket.closedBy))?.name ?? null) : null,
       })),
     );
@@ -119,7 +128,7 @@ export class ConsoleViews {
     return {
       conversation,
       shopper: this.shopper(conversation),
-      caseTitle: handoff ? this.caseTitle(handoff.reason) : undefined,
+      caseTitle: handoff ? this.caseTitle(handoff.reason, conversation.lang) : undefined,
       handoff: handoff ?? null,
       agentName: handoff?.agentId ? ((await this.store.agents.get(handoff.agentId))?.name ?? null) : null,
       messages: await this.store.messages.listAfter(conversationId, 0),
@@ -129,7 +138,7 @@ export class ConsoleViews {
   }
 
   private shopperOf(conversationId: string, conversation: Conversation | undefined) {
-    return conversation ? this.shopper(conversation) : { displayName: visitorName(conversationId), verified: false, page: null, ...this.shoppers.of(conversationId) };
+    return conversation ? this.shopper(conversation) : { displayName: null, visitorTag: visitorTag(conversationId), verified: false, page: null, ...this.shoppers.of(conversationId) };
   }
 
   private async preview(conversationId: string): Promise<string | null> {

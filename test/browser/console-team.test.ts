@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { agentCookie } from '../helpers/agent-client';
+import { AGENT_PASSWORD, agentCookie } from '../helpers/agent-client';
 import { ALWAYS_OPEN } from '../helpers/app';
 import { axeViolations } from '../helpers/axe';
 import { agentPage, collectPageProblems, screenshot } from '../helpers/browser';
@@ -137,4 +137,21 @@ test('an admin exports a transcript, then exports and (after confirming) erases 
   expect(problems).toEqual([]);
   await page.context().close();
   await shopper.close();
+});
+
+test('logged out, an editor who opens the knowledge page logs in and is back on the knowledge page', async () => {
+  const { server, browser } = context;
+  await agentCookie(server, 'edu@tienda.example', 'Edu');
+  await server.app.store.agents.setRole('edu@tienda.example', 'editor');
+  const page = await (await browser.newContext({ locale: 'es-MX' })).newPage();
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  expect(new URL(page.url()).pathname).toBe('/agent/login');
+  await page.getByLabel('Correo').fill('edu@tienda.example');
+  await page.getByLabel('Contraseña').fill(AGENT_PASSWORD);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.waitForURL(`${server.httpUrl}/agent/knowledge`);
+  await page.getByRole('navigation', { name: 'Secciones de la consola' }).waitFor();
+  expect(problems).toEqual([]);
+  await page.context().close();
 });

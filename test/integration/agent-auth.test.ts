@@ -30,12 +30,12 @@ afterAll(async () => {
   engineHost.close();
 });
 
-function login(email: string, pass: string, form = false, headers: Record<string, string> = {}) {
+function login(email: string, pass: string, form = false, headers: Record<string, string> = {}, fields: Record<string, string> = {}) {
   return fetch(`${server.httpUrl}/agent/login`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', ...headers },
-    body: form ? new URLSearchParams({ email, password: pass }).toString() : JSON.stringify({ email, password: pass }),
+    body: form ? new URLSearchParams({ email, password: pass, ...fields }).toString() : JSON.stringify({ email, password: pass, ...fields }),
   });
 }
 
@@ -107,6 +107,34 @@ test('login sets an HTTP-only SameSite=Strict cookie that opens the console and 
   expect(await closed).toBe(4401);
   expect(await upgrade({ cookie })).toBe(401);
 });
+
+test('a page asked for while logged out is where the login form returns to', async () => {
+  for (const page of ['/agent/knowledge', '/agent/analytics?from=2026-11-01']) {
+    const asked = await fetch(`${server.httpUrl}${page}`, { redirect: 'manual' });
+    expect(asked.status).toBe(303);
+    expect(asked.headers.get('location')).toBe(`/agent/login?next=${encodeURIComponent(page)}`);
+    const form = await (await fetch(`${server.httpUrl}${asked.headers.get('location')}`)).text();
+    expect(form).toContain(`<input type="hidden" name="next" value="${page.replace('&', '&amp;')}">`);
+  }
+  // A wrong password shows the form again, still on its way back to the page.
+  const wrong = await login('ana@tienda.example', 'wrong password', true, {}, { next: '/agent/knowledge' });
+  expect(await wrong.text()).toContain('<input type="hidden" name="next" value="/agent/knowledge">');
+
+  const back = await login('ana@tienda.example', password, true, {}, { next: '/agent/knowledge' });
+  expect(back.status).toBe(303);
+  expect(back.headers.get('location')).toBe('/agent/knowledge');
+});
+
+test.each(['//evil.example', '/\\evil.example', 'https://evil.example/agent', '/agent/../evil', '/elsewhere', '/agent/login'])(
+  'after logging in, next=%s goes to the console, never another site or page',
+  async (next) => {
+    const page = await fetch(`${server.httpUrl}/agent/login?next=${encodeURIComponent(next)}`);
+    expect(await page.text()).not.toContain('name="next"');
+    const response = await login('ana@tienda.example', password, true, {}, { next });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/agent');
+  },
+);
 
 test('login and logout refuse posts from another site\'s page (login CSRF, forced logout)', async () => {
   const evil = { origin: 'https://evil.example' };

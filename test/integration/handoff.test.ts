@@ -499,6 +499,29 @@ test('left waiting with nobody online, the shopper may leave a message instead',
   expect(await server.app.store.handoffs.queue()).toEqual([]);
 });
 
+test.each([
+  ['es', /^Ana se desconectó/, /no queda nadie de nuestro equipo conectado/, /otra persona|enseguida/i],
+  ['en', /^Ana got disconnected/, /Nobody from our team is online/, /someone else|shortly/i],
+] as const)('an agent logs out holding a chat with nobody else online: the shopper (%s) is not promised another person', async (lang, left, nobody, promise) => {
+  const server = await start();
+  await createAgent(server, 'ana@tienda.example', 'Ana');
+  const cookie = await loginCookie(server, 'ana@tienda.example');
+  const ana = await ShopperClient.connect(server.socketUrl.replace('/ws/shopper', '/agent/socket'), { headers: { cookie } });
+  sockets.push(ana);
+  await ana.next('welcome');
+  const { client } = await shopper(server, lang);
+  client.send({ type: 'handoff_request' });
+  await nextStatus(client, 'agent');
+  const beforeLogout = client.frames.length;
+
+  const logout = await fetch(`${server.httpUrl}/agent/logout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+  expect(logout.status).toBe(303);
+  await nextText(client, 'bot', nobody);
+  const told = client.frames.slice(beforeLogout).filter((frame) => frame.type === 'message').map((frame) => String(frame.text));
+  expect(told.some((text) => left.test(text))).toBe(true);
+  expect(told.filter((text) => promise.test(text))).toEqual([]);
+});
+
 test('asking again while waiting just repeats where the shopper stands', async () => {
   const server = await start({ handoff: { businessHours: ALWAYS_OPEN, agentCapacity: 1, reconnectGraceSeconds: 0 } });
   await agent(server, 'ana@tienda.example', 'Ana');

@@ -1,4 +1,5 @@
-import { actionLabel, distinctNames, presenceLabel, reasonLabel } from '../../web-widget/console/src/dom';
+import { visitorTag } from '../../src/handoff/views';
+import { actionLabel, distinctNames, presenceLabel, reasonLabel, shopperName } from '../../web-widget/console/src/dom';
 
 /** What an agent reads instead of internal ids: case labels, the bot's action, the shopper's presence. */
 
@@ -28,12 +29,17 @@ test('presence: online, just left, minutes ago, or not seen since the server sta
   expect(presenceLabel({ online: false, leftAt: null }, now)).toBe('desconectado');
 });
 
+test('an anonymous shopper is a visitor with a tag, a named one is their name', () => {
+  expect(shopperName({ displayName: null, visitorTag: '4F2' })).toBe('Visitante 4F2');
+  expect(shopperName({ displayName: 'Marta Díaz', visitorTag: '4F2' })).toBe('Marta Díaz');
+});
+
 test('two chats on screen never read the same: a shared visitor tag or name gets a longer tag', () => {
-  const item = (conversationId: string, displayName: string) => ({ conversationId, shopper: { displayName } });
+  const item = (conversationId: string, displayName: string | null) => ({ conversationId, shopper: { displayName, visitorTag: visitorTag(conversationId) } });
   const names = distinctNames([
-    item('86c1a2b4-0000-4000-8000-000000000001', 'Visitante 86C'),
-    item('86ca9f00-0000-4000-8000-000000000002', 'Visitante 86C'),
-    item('4f20aaaa-0000-4000-8000-000000000003', 'Visitante 4F2'),
+    item('86c1a2b4-0000-4000-8000-000000000001', null),
+    item('86ca9f00-0000-4000-8000-000000000002', null),
+    item('4f20aaaa-0000-4000-8000-000000000003', null),
     item('aaaa0001-0000-4000-8000-000000000004', 'Ana'),
     item('bbbb0002-0000-4000-8000-000000000005', 'Ana'),
   ]);

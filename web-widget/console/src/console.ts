@@ -3,7 +3,7 @@ import type { CannedAnswer } from '../../../src/engine';
 import { chatPreview } from '../../../src/handoff/preview';
 import type { Channel } from '../../../src/store/conversations';
 import { renderRichText } from '../../src/rich-text';
-import { actionLabel, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, onActivate, presenceLabel, reasonLabel, replaceChildren } from './dom';
+import { actionLabel, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, onActivate, presenceLabel, reasonLabel, replaceChildren, shopperName } from './dom';
 import { conversationsFound, findPanel, searchRefused, type FindContext } from './find';
 import { t } from './i18n';
 import { alertNewChat, clearTitleAlert } from './notify';
@@ -347,7 +347,7 @@ function channelChip(channel: Channel): HTMLElement | null {
 
 /** The shopper's name as the lists show it: two chats on screen never read the same. */
 function nameOf(conversationId: string, shopper: ShopperView): string {
-  return distinctNames([...state.queue, ...state.chats]).get(conversationId) ?? shopper.displayName;
+  return distinctNames([...state.queue, ...state.chats]).get(conversationId) ?? shopperName(shopper);
 }
 
 /** `data-left-at` lets the clock below move "se fue hace 1 min" on without a re-render. */

@@ -1,4 +1,5 @@
 import type { TextKey } from '../../../src/channels/console-text';
+import { visitorTag } from '../../../src/handoff/views';
 import type { Channel } from '../../../src/store/conversations';
 import { consoleLang, t } from './i18n';
 
@@ -80,18 +81,33 @@ export function presenceLabel(shopper: { online: boolean; leftAt: string | null 
   return seconds < 60 ? t('presence.justLeft') : t('presence.left', { wait: formatWait(seconds) });
 }
 
+/** What the server says of a shopper's name: theirs, or none and a tag to tell anonymous shoppers apart. */
+interface ShopperNaming {
+  displayName: string | null;
+  visitorTag: string;
+}
+
+/** The shopper's name, or "Visitante 4F2" / "Visitor 4F2" in the agent's language. */
+export function shopperName(shopper: ShopperNaming, tag = shopper.visitorTag): string {
+  return shopper.displayName ?? t('card.visitor', { tag });
+}
+
 /**
  * The names on screen, told apart: "Visitante 4F2" has 4,096 values, so two chats on screen may share
  * one (as two shoppers may share "Ana"); those get a longer tag from their conversation id.
  */
-export function distinctNames(items: ReadonlyArray<{ conversationId: string; shopper: { displayName: string } }>): Map<string, string> {
+export function distinctNames(items: ReadonlyArray<{ conversationId: string; shopper: ShopperNaming }>): Map<string, string> {
   const count = new Map<string, number>();
-  for (const item of items) count.set(item.shopper.displayName, (count.get(item.shopper.displayName) ?? 0) + 1);
+  for (const { shopper } of items) {
+    const name = shopperName(shopper);
+    count.set(name, (count.get(name) ?? 0) + 1);
+  }
   const names = new Map<string, string>();
   for (const { conversationId, shopper } of items) {
-    const tag = conversationId.replace(/[^0-9a-f]/gi, '').slice(0, 6).toUpperCase();
-    const shared = (count.get(shopper.displayName) ?? 0) > 1;
-    names.set(conversationId, !shared ? shopper.displayName : /^Visitante [0-9A-F]{3}$/.test(shopper.displayName) ? `Visitante ${tag}` : `${shopper.displayName} (${tag})`);
+    const name = shopperName(shopper);
+    const longTag = visitorTag(conversationId, 6);
+    const shared = (count.get(name) ?? 0) > 1;
+    names.set(conversationId, !shared ? name : shopper.displayName === null ? shopperName(shopper, longTag) : `${name} (${longTag})`);
   }
   return names;
 }

@@ -1,5 +1,5 @@
 import { FIND_QUERY_MIN_CHARS, type AgentClientFrame, type FoundConversationItem } from '../../../src/channels/agent-protocol';
-import { channelName, formatDate, formatTime, h, onActivate, replaceChildren } from './dom';
+import { channelName, formatDate, formatTime, h, onActivate, replaceChildren, shopperName } from './dom';
 import { consoleLang, t } from './i18n';
 
 /**
@@ -69,7 +69,7 @@ function resultCard(found: FoundConversationItem, query: string, context: FindCo
   const card = h(
     'article',
     { class: 'card found', tabindex: '0' },
-    h('div', { class: 'card-top' }, h('strong', {}, found.displayName), h('span', { class: 'lang' }, channelName(found.channel))),
+    h('div', { class: 'card-top' }, h('strong', {}, shopperName(found)), h('span', { class: 'lang' }, channelName(found.channel))),
     h('div', { class: 'reason' }, `${formatDate(found.updatedAt)} ${formatTime(found.updatedAt)} · ${t(`chat.status.${found.status}`)}`),
     found.shopperEmail ? h('p', { class: 'ticket-email' }, found.shopperEmail) : null,
     found.matched ? h('p', { class: 'preview' }, around(found.matched, query)) : null,
