@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { findOverlaps, type Engine, type EngineHost, type Reply } from '../engine';
 import { AtentoError, ERRORS } from '../errors';
 import { knowledgeGaps } from '../gaps';
-import { findPlaceholders, KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, SHOP_VALUES_FILE, type Lang } from '../knowledge';
+import { findPlaceholders, KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, SHOP_VALUES_FILE } from '../knowledge';
 import { committed, roleAllows, type AgentStore, type Store } from '../store';
 import type { Logger } from '../observability';
 import { serveBuiltFiles } from './built-files';
@@ -76,9 +76,11 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   });
 
   router.get('/agent/api/knowledge/faqs', editor, (_req, res) => {
-    const faqs = engine()
+    const current = engine();
+    // Questions as shoppers see them ("{shop}" named): the editor picks the FAQ by what it says.
+    const faqs = current
       .knowledge.entries.filter((entry) => entry.kind === 'faq')
-      .map((entry) => ({ id: entry.id, lang: entry.lang, question: entry.question, phrasings: entry.phrasings, file: files.relativeName(entry.source.file), line: entry.source.line }));
+      .map((entry) => ({ id: entry.id, lang: entry.lang, question: current.label(entry.id, entry.lang) ?? entry.question, phrasings: entry.phrasings, file: files.relativeName(entry.source.file), line: entry.source.line }));
     const filesByLang = Object.fromEntries(LANGUAGES.map((lang) => [lang, [...new Set(faqs.filter((f) => f.lang === lang).map((f) => f.file))].sort()]));
     res.setHeader('Cache-Control', 'no-store');
     res.json({ faqs, files: filesByLang });
@@ -100,8 +102,8 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
     return findOverlaps(current, deps.config.matching).flatMap((overlap) => {
       const own = current.entry(overlap.id, overlap.lang);
       if (own?.kind !== 'faq') return [];
-      const rival = current.entry(overlap.with, overlap.lang);
-      return [{ ...overlap, question: own.question, withQuestion: rival?.question ?? overlap.with, file: files.relativeName(own.source.file), line: own.source.line }];
+      const question = current.label(overlap.id, overlap.lang) ?? own.question;
+      return [{ ...overlap, question, withQuestion: current.label(overlap.with, overlap.lang) ?? overlap.with, file: files.relativeName(own.source.file), line: own.source.line }];
     });
   }
 
@@ -118,7 +120,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
     const current = engine();
     const reply = current.respond(query.text, { lang: query.lang, detect: query.lang === undefined });
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ version: current.version, ...tryResult(reply, (id, lang) => current.entry(id, lang)) });
+    res.json({ version: current.version, ...tryResult(reply, current) });
   });
 
   router.post('/agent/api/knowledge/phrasings', editor, (req, res) => {
@@ -165,8 +167,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
-/** What `atento ask` shows, as data: the decision, then each candidate with its question and the words it matched. */
-function tryResult(reply: Reply, entryOf: (id: string, lang: Lang) => { question: string; kind: string } | undefined) {
+/** What `atento ask` shows, as data: the decision, then each candidate with its question (as shoppers see it) and the words it matched. */
+function tryResult(reply: Reply, current: Pick<Engine, 'entry' | 'label'>) {
   return {
     action: reply.action,
     lang: reply.lang,
@@ -176,8 +178,8 @@ function tryResult(reply: Reply, entryOf: (id: string, lang: Lang) => { question
     options: reply.options,
     explanation: reply.explanation,
     candidates: reply.candidates.map((candidate) => {
-      const entry = entryOf(candidate.id, reply.lang);
-      return { id: candidate.id, question: entry?.question ?? candidate.id, kind: entry?.kind ?? null, confidence: candidate.confidence, matched: candidate.matched, elsewhere: candidate.elsewhere ?? [] };
+      const kind = current.entry(candidate.id, reply.lang)?.kind ?? null;
+      return { id: candidate.id, question: current.label(candidate.id, reply.lang) ?? candidate.id, kind, confidence: candidate.confidence, matched: candidate.matched, elsewhere: candidate.elsewhere ?? [] };
     }),
   };
 }

@@ -165,3 +165,19 @@ test('in English when the editor picks English in the team bar: the page, the bo
   await page.locator('select[data-lang-switch]').selectOption('es');
   await page.getByRole('heading', { name: 'Probar el bot' }).waitFor();
 });
+
+test('the shop\'s name, not "{shop}", in the FAQ list and in the candidates, as shoppers see the questions', async () => {
+  const page = await agentPage(browser, server, cookie);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  const faqList = page.getByLabel('FAQ', { exact: true });
+  await faqList.locator('option[value="payment-security"]').waitFor({ state: 'attached' });
+  expect(await faqList.locator('option[value="payment-security"]').textContent()).toBe('¿Es seguro comprar en Tienda Demo? (payment-security)');
+
+  await page.getByLabel('Pregunta', { exact: true }).fill('es seguro comprar aqui');
+  await page.getByLabel('Pregunta', { exact: true }).press('Enter');
+  const candidate = page.locator('.kb-try tbody tr', { hasText: 'payment-security' });
+  await candidate.waitFor();
+  expect(await candidate.locator('.kb-question').textContent()).toBe('¿Es seguro comprar en Tienda Demo?');
+  expect(await page.locator('main').innerText()).not.toContain('{shop}');
+  await page.close();
+});
