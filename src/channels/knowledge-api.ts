@@ -17,6 +17,14 @@ const line = z
   .max(MAX_LINE, `at most ${MAX_LINE} characters`)
   .refine((text) => !/[\r\n]/.test(text), 'must be one line')
   .refine((text) => !hasBrokenCharacter(text), BROKEN);
+/** A list marker pasted with the phrasings ("- ", "* ", "• ", "1. "): the writer adds the file's own "- ". */
+const LIST_MARKER = /^\s*(?:[-*+•]|\d+[.)])(?:\s+|$)/;
+/** Phrasings as pasted from a list: markers dropped, and the items left empty by that skipped. */
+const phrasingList = (minimum: number) =>
+  z
+    .array(z.string())
+    .transform((items) => items.map((item) => item.replace(LIST_MARKER, '')).filter((item) => item.trim() !== ''))
+    .pipe(z.array(line).min(minimum, 'choose at least one question').max(MAX_PHRASINGS));
 const faqId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and "-" only (e.g. "gift-cards")').max(80);
 
 export const gapsQuery = z.object({
@@ -40,13 +48,13 @@ export const handledBody = z.object({
 export const phrasingsBody = z.object({
   id: faqId,
   lang,
-  phrasings: z.array(line).min(1, 'choose at least one question').max(MAX_PHRASINGS),
+  phrasings: phrasingList(1),
 });
 
 const faqInLanguage = z.object({
   question: line,
   answer: z.string().trim().min(1, 'write the answer').max(MAX_ANSWER, `at most ${MAX_ANSWER} characters`).refine((text) => !hasBrokenCharacter(text), BROKEN),
-  phrasings: z.array(line).max(MAX_PHRASINGS),
+  phrasings: phrasingList(0),
   /** Relative to the knowledge folder: "es/envios.md". */
   file: z.string().min(4).max(200).refine((text) => !hasBrokenCharacter(text), BROKEN),
 });

@@ -244,3 +244,21 @@ test('a broken character (a lone UTF-16 surrogate, valid in JSON) is refused bef
   expect(snapshot()).toEqual(before);
   expect((await (await get('/agent/api/knowledge/status', 'editor')).json()).rejected).toBeNull();
 });
+
+test('phrasings pasted from a list lose their marker ("- ", "* ", "• ", "1. "), and the ones left empty are skipped', async () => {
+  const tienda = path.join(knowledgeDir(), 'es/tienda.md');
+  const added = await post('/agent/api/knowledge/phrasings', { id: 'contact', lang: 'es', phrasings: ['- donde hay cochera', '* hay cochera gratis', '• tienen cochera techada', '1. la cochera es de pago', '-', '- '] });
+  expect(added.status).toBe(200);
+  expect((await added.json()).added).toEqual(['donde hay cochera', 'hay cochera gratis', 'tienen cochera techada', 'la cochera es de pago']);
+  const written = fs.readFileSync(tienda, 'utf8');
+  expect(written).toContain('- donde hay cochera\n- hay cochera gratis\n- tienen cochera techada\n- la cochera es de pago\n');
+  expect(written).not.toMatch(/^- (- |-$)/m);
+
+  const created = await post('/agent/api/knowledge/faqs', { id: 'bike-parking', languages: { es: { question: '¿Puedo dejar mi bici?', phrasings: ['- hay lugar para bicis', '2. donde dejo la bicicleta'], answer: 'Sí, en la entrada.', file: 'es/tienda.md' } } });
+  expect(created.status).toBe(200);
+  expect(fs.readFileSync(tienda, 'utf8')).toContain('### Frases\n- hay lugar para bicis\n- donde dejo la bicicleta\n');
+
+  // Nothing but markers: no phrasing to add.
+  const empty = await post('/agent/api/knowledge/phrasings', { id: 'contact', lang: 'es', phrasings: ['- ', '*'] });
+  expect(empty.status).toBe(400);
+});
