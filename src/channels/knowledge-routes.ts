@@ -1,5 +1,4 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { z } from 'zod';
 import { requireRole, sessionAgent, sessionAgentOf } from '../auth';
 import type { Config } from '../config';
 import { findOverlaps, type Engine, type EngineHost, type Reply } from '../engine';
@@ -10,7 +9,7 @@ import { committed, roleAllows, type AgentStore, type Store } from '../store';
 import type { Logger } from '../observability';
 import { serveBuiltFiles } from './built-files';
 import { consoleLangOf } from './console-text';
-import { describeIssues, faqBody, gapsQuery, handledBody, phrasingsBody, tryQuery } from './knowledge-api';
+import { faqBody, gapsQuery, handledBody, parseRequest, phrasingsBody, RefusedRequestError, tryQuery } from './knowledge-api';
 import { renderKnowledgeForbiddenPage, renderKnowledgePage } from './knowledge-page';
 import { isOriginAllowed } from './origin';
 import { setHtmlSecurityHeaders } from './security-headers';
@@ -62,14 +61,14 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   });
 
   router.get('/agent/api/knowledge/gaps', editor, async (req, res) => {
-    const query = parse(gapsQuery, req.query);
+    const query = parseRequest(gapsQuery, req.query);
     const questions = await gaps.questions({ lang: query.lang, since: query.since && new Date(query.since).toISOString(), belowConfidence: deps.config.matching.answerThreshold });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ groups: knowledgeGaps(questions, engine(), { handled: await gaps.handled(), relativeTo: files.relativeName }) });
   });
 
   router.post('/agent/api/knowledge/gaps/handled', editor, async (req, res) => {
-    const body = parse(handledBody, req.body);
+    const body = parseRequest(handledBody, req.body);
     const handledAt = await gaps.markHandled(body.lang, body.keys, sessionAgentOf(res).id);
     await committed(deps.store);
     res.json({ handledAt });
@@ -116,7 +115,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   });
 
   router.get('/agent/api/knowledge/try', editor, (req, res) => {
-    const query = parse(tryQuery, req.query);
+    const query = parseRequest(tryQuery, req.query);
     const current = engine();
     const reply = current.respond(query.text, { lang: query.lang, detect: query.lang === undefined });
     res.setHeader('Cache-Control', 'no-store');
@@ -124,7 +123,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   });
 
   router.post('/agent/api/knowledge/phrasings', editor, (req, res) => {
-    const body = parse(phrasingsBody, req.body);
+    const body = parseRequest(phrasingsBody, req.body);
     const entry = engine().entry(body.id, body.lang);
     if (!entry || entry.kind !== 'faq') throw new AtentoError('not_found', `No FAQ "${body.id}" in ${body.lang}.`);
     const result = files.addPhrasings(body, entry.source.file);
@@ -132,7 +131,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   });
 
   router.post('/agent/api/knowledge/faqs', editor, (req, res) => {
-    const body = parse(faqBody, req.body);
+    const body = parseRequest(faqBody, req.body);
     const result = files.createFaq(body);
     res.json(afterEdit(result, res, `created FAQ ${body.id} in ${Object.keys(body.languages).join(', ')}`));
   });
@@ -151,20 +150,15 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
       return;
     }
     // `refusal` lets the page say it in its own language (src/knowledge/problems.ts).
-    if (error instanceof KnowledgeEditError) {
-      res.status(ERRORS.bad_frame.http).json({ error: { code: 'bad_frame', message: error.message, refusal: { code: error.code, values: error.values } } });
+    const refusal = error instanceof KnowledgeEditError ? { code: error.code, values: error.values } : error instanceof RefusedRequestError ? error.refusal : undefined;
+    if (refusal) {
+      res.status(ERRORS.bad_frame.http).json({ error: { code: 'bad_frame', message: (error as Error).message, refusal } });
       return;
     }
     next(error);
   });
 
   return router;
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) throw new AtentoError('bad_frame', describeIssues(result.error));
-  return result.data;
 }
 
 /** What `atento ask` shows, as data: the decision, then each candidate with its question (as shoppers see it) and the words it matched. */

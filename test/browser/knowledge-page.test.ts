@@ -181,3 +181,17 @@ test('the shop\'s name, not "{shop}", in the FAQ list and in the candidates, as 
   expect(await page.locator('main').innerText()).not.toContain('{shop}');
   await page.close();
 });
+
+test('a new FAQ without its main question is refused in words, in the page\'s language, not as a field path', async () => {
+  const page = await agentPage(browser, server, cookie);
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  await page.getByLabel('Identificador (minúsculas, números y guiones)').fill('estacionamiento');
+  await page.locator('#faq-es-answer').fill('Sí, gratis.');
+  await page.getByRole('button', { name: 'Crear FAQ', exact: true }).click();
+  const refused = page.getByRole('alert');
+  await refused.getByText('No se guardó nada: la pregunta principal en español está vacía').waitFor();
+  expect(await refused.innerText()).not.toContain('languages.');
+  expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  await page.close();
+});
