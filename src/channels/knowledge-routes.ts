@@ -170,6 +170,7 @@ function tryResult(reply: Reply, current: Pick<Engine, 'entry' | 'label'>) {
     confidence: reply.confidence,
     text: reply.text,
     options: reply.options,
+    related: reply.related,
     explanation: reply.explanation,
     candidates: reply.candidates.map((candidate) => {
       const kind = current.entry(candidate.id, reply.lang)?.kind ?? null;

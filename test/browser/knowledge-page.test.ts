@@ -153,6 +153,7 @@ test('in English when the editor picks English in the team bar: the page, the bo
   await page.getByLabel('Question', { exact: true }).fill('how much is shipping');
   await page.getByLabel('Question', { exact: true }).press('Enter');
   await page.locator('.kb-try .kb-decision', { hasText: /^Decision: (Answers|Asks to clarify) → shipping-cost \(confidence \d+ %, English\)$/ }).waitFor();
+  expect(await page.locator('.kb-try .kb-why').innerText()).toMatch(/^Why: the best candidate /);
 
   // Phrasings the FAQ already has: refused, in English too.
   await page.getByLabel('Language', { exact: true }).nth(2).selectOption('en');
@@ -193,5 +194,36 @@ test('a new FAQ without its main question is refused in words, in the page\'s la
   await refused.getByText('No se guardó nada: la pregunta principal en español está vacía').waitFor();
   expect(await refused.innerText()).not.toContain('languages.');
   expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  await page.close();
+});
+
+test('try the bot shows what `atento ask` does: why, the unknown words, the "did you mean" buttons and the related questions', async () => {
+  const page = await agentPage(browser, server, cookie);
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  const ask = async (text: string) => {
+    await page.getByLabel('Pregunta', { exact: true }).fill(text);
+    await page.getByLabel('Pregunta', { exact: true }).press('Enter');
+    await page.locator('.kb-try p', { hasText: `Pregunta: ${text}` }).waitFor();
+    return page.locator('.kb-try');
+  };
+
+  const clarify = await ask('zorblax mi pedido llego roto');
+  await clarify.locator('.kb-decision', { hasText: 'Pide aclarar' }).waitFor();
+  expect(await clarify.locator('.kb-why').innerText()).toBe('Por qué: la mejor candidata superó el umbral para responder, pero otra entrada quedó cerca: el cliente elige.');
+  expect(await clarify.locator('.kb-unknown').innerText()).toMatch(/^Palabras que ninguna FAQ usa: zorblax \(/);
+  const buttons = clarify.locator('.kb-options li');
+  expect(await clarify.locator('.kb-options').innerText()).toMatch(/^Botones que vería el cliente:/);
+  expect(await buttons.count()).toBeGreaterThanOrEqual(2);
+  expect(await buttons.first().innerText()).toBe('Mi producto llegó dañado, defectuoso o no es el que pedí damaged-item');
+  await page.locator('section[aria-labelledby="try-title"]').screenshot({ path: path.join(SCREENSHOT_DIR, 'knowledge-try-clarify.png') });
+
+  const answer = await ask('es seguro comprar aqui');
+  await answer.locator('.kb-decision', { hasText: 'Responde → payment-security' }).waitFor();
+  expect(await answer.locator('.kb-options').count()).toBe(0);
+  expect(await answer.locator('.kb-related li').allInnerTexts()).toContain('¿Qué formas de pago aceptan? payment-methods');
+  expect(await answer.locator('.kb-why').innerText()).toBe('Por qué: la mejor candidata superó el umbral para responder y ninguna otra entrada quedó cerca.');
+  expect(await axeViolations(page)).toEqual([]);
+  expect(problems).toEqual([]);
   await page.close();
 });
