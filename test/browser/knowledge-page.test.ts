@@ -227,3 +227,30 @@ test('try the bot shows what `atento ask` does: why, the unknown words, the "did
   expect(problems).toEqual([]);
   await page.close();
 });
+
+test('the status lists its warnings, each with file:line and in the page\'s language: a phrasing two FAQs share, a FAQ without its translation', async () => {
+  const post = (route: string, body: unknown) =>
+    fetch(`${server.httpUrl}${route}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: server.httpUrl }, body: JSON.stringify(body) });
+  expect((await post('/agent/api/knowledge/phrasings', { id: 'contact', lang: 'es', phrasings: ['es seguro comprar aqui'] })).status).toBe(200);
+  const bikes = { question: '¿Puedo dejar mi bici?', phrasings: ['hay lugar para bicis', 'donde dejo la bicicleta', 'tienen bicicletero'], answer: 'Sí, en la entrada.', file: 'es/tienda.md' };
+  expect((await post('/agent/api/knowledge/faqs', { id: 'bike-rack', languages: { es: bikes } })).status).toBe(200);
+
+  const page = await agentPage(browser, server, cookie);
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  const status = page.locator('#kb-status');
+  const summary = await status.locator('p').first().innerText();
+  const count = Number(/; (\d+) avisos?\.$/.exec(summary)?.[1]);
+  expect(count).toBeGreaterThanOrEqual(2);
+  await status.getByText('Ver los avisos').click();
+  const warnings = status.locator('details li');
+  expect(await warnings.count()).toBe(count);
+  const texts = await warnings.allInnerTexts();
+  expect(texts).toContainEqual(expect.stringMatching(/es\/tienda\.md:\d+: "bike-rack" no tiene traducción al inglés: agrega una entrada con el mismo id en esa carpeta$/));
+  expect(texts).toContainEqual(expect.stringMatching(/es\/tienda\.md:\d+: "es seguro comprar aqui" también es una frase de "payment-security" \(.*es\/pagos\.md:\d+\): déjala en una sola entrada$/));
+  await page.locator('#status-title').scrollIntoViewIfNeeded();
+  await page.locator('section[aria-labelledby="status-title"]').screenshot({ path: path.join(SCREENSHOT_DIR, 'knowledge-status-warnings.png') });
+  expect(await axeViolations(page)).toEqual([]);
+  expect(problems).toEqual([]);
+  await page.close();
+});

@@ -100,12 +100,12 @@ async function loadStatus(): Promise<void> {
   const region = $('kb-status');
   try {
     const status = await api<KnowledgeStatus>('/agent/api/knowledge/status');
-    const warnings = status.problems.filter((p) => p.severity === 'warning').length;
+    const warnings = status.problems.filter((p) => p.severity === 'warning');
     // Only at start-up does a version with errors serve (its broken entries left out).
     const liveErrors = status.problems.filter((p) => p.severity === 'error');
     replaceChildren(
       region,
-      h('p', {}, k('kb.status.summary', { version: status.version, entries: status.entries, date: formatDate(status.loadedAt), time: formatTime(status.loadedAt), warnings: warnings === 1 ? k('kb.status.warning') : k('kb.status.warnings', { count: warnings }) })),
+      h('p', {}, k('kb.status.summary', { version: status.version, entries: status.entries, date: formatDate(status.loadedAt), time: formatTime(status.loadedAt), warnings: warnings.length === 1 ? k('kb.status.warning') : k('kb.status.warnings', { count: warnings.length }) })),
       liveErrors.length
         ? h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, k('kb.status.liveErrors')), h('ul', {}, ...liveErrors.map(problemLine)))
         : null,
@@ -116,6 +116,8 @@ async function loadStatus(): Promise<void> {
         : liveErrors.length
           ? null
           : h('p', { class: 'kb-ok' }, k('kb.status.ok')),
+      // Warnings keep nothing from the bot: listed, but folded away.
+      warnings.length ? h('details', { class: 'kb-status-warnings' }, h('summary', {}, k('kb.status.showWarnings')), h('ul', {}, ...warnings.map(problemLine))) : null,
     );
   } catch (error) {
     replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
