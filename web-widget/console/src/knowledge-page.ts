@@ -117,7 +117,7 @@ async function loadStatus(): Promise<void> {
           ? null
           : h('p', { class: 'kb-ok' }, k('kb.status.ok')),
       // Warnings keep nothing from the bot: listed, but folded away.
-      warnings.length ? h('details', { class: 'kb-status-warnings' }, h('summary', {}, k('kb.status.showWarnings')), h('ul', {}, ...warnings.map(problemLine))) : null,
+      warnings.length ? h('details', {}, h('summary', {}, k('kb.status.showWarnings')), h('ul', {}, ...warnings.map(problemLine))) : null,
     );
   } catch (error) {
     replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
