@@ -1,16 +1,15 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { z } from 'zod';
 import { requireRole, sessionAgent, sessionAgentOf } from '../auth';
 import type { Config } from '../config';
 import { findOverlaps, type Engine, type EngineHost, type Reply } from '../engine';
 import { AtentoError, ERRORS } from '../errors';
 import { knowledgeGaps } from '../gaps';
-import { findPlaceholders, KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, SHOP_VALUES_FILE, type Lang } from '../knowledge';
+import { findPlaceholders, KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, SHOP_VALUES_FILE } from '../knowledge';
 import { committed, roleAllows, type AgentStore, type Store } from '../store';
 import type { Logger } from '../observability';
 import { serveBuiltFiles } from './built-files';
 import { consoleLangOf } from './console-text';
-import { describeIssues, faqBody, gapsQuery, handledBody, phrasingsBody, tryQuery } from './knowledge-api';
+import { faqBody, gapsQuery, handledBody, parseRequest, phrasingsBody, RefusedRequestError, tryQuery } from './knowledge-api';
 import { renderKnowledgeForbiddenPage, renderKnowledgePage } from './knowledge-page';
 import { isOriginAllowed } from './origin';
 import { setHtmlSecurityHeaders } from './security-headers';
@@ -62,23 +61,25 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   });
 
   router.get('/agent/api/knowledge/gaps', editor, async (req, res) => {
-    const query = parse(gapsQuery, req.query);
+    const query = parseRequest(gapsQuery, req.query);
     const questions = await gaps.questions({ lang: query.lang, since: query.since && new Date(query.since).toISOString(), belowConfidence: deps.config.matching.answerThreshold });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ groups: knowledgeGaps(questions, engine(), { handled: await gaps.handled(), relativeTo: files.relativeName }) });
   });
 
   router.post('/agent/api/knowledge/gaps/handled', editor, async (req, res) => {
-    const body = parse(handledBody, req.body);
+    const body = parseRequest(handledBody, req.body);
     const handledAt = await gaps.markHandled(body.lang, body.keys, sessionAgentOf(res).id);
     await committed(deps.store);
     res.json({ handledAt });
   });
 
   router.get('/agent/api/knowledge/faqs', editor, (_req, res) => {
-    const faqs = engine()
+    const current = engine();
+    // Questions as shoppers see them ("{shop}" named): the editor picks the FAQ by what it says.
+    const faqs = current
       .knowledge.entries.filter((entry) => entry.kind === 'faq')
-      .map((entry) => ({ id: entry.id, lang: entry.lang, question: entry.question, phrasings: entry.phrasings, file: files.relativeName(entry.source.file), line: entry.source.line }));
+      .map((entry) => ({ id: entry.id, lang: entry.lang, question: current.label(entry.id, entry.lang) ?? entry.question, phrasings: entry.phrasings, file: files.relativeName(entry.source.file), line: entry.source.line }));
     const filesByLang = Object.fromEntries(LANGUAGES.map((lang) => [lang, [...new Set(faqs.filter((f) => f.lang === lang).map((f) => f.file))].sort()]));
     res.setHeader('Cache-Control', 'no-store');
     res.json({ faqs, files: filesByLang });
@@ -100,8 +101,8 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
     return findOverlaps(current, deps.config.matching).flatMap((overlap) => {
       const own = current.entry(overlap.id, overlap.lang);
       if (own?.kind !== 'faq') return [];
-      const rival = current.entry(overlap.with, overlap.lang);
-      return [{ ...overlap, question: own.question, withQuestion: rival?.question ?? overlap.with, file: files.relativeName(own.source.file), line: own.source.line }];
+      const question = current.label(overlap.id, overlap.lang) ?? own.question;
+      return [{ ...overlap, question, withQuestion: current.label(overlap.with, overlap.lang) ?? overlap.with, file: files.relativeName(own.source.file), line: own.source.line }];
     });
   }
 
@@ -114,15 +115,15 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   });
 
   router.get('/agent/api/knowledge/try', editor, (req, res) => {
-    const query = parse(tryQuery, req.query);
+    const query = parseRequest(tryQuery, req.query);
     const current = engine();
     const reply = current.respond(query.text, { lang: query.lang, detect: query.lang === undefined });
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ version: current.version, ...tryResult(reply, (id, lang) => current.entry(id, lang)) });
+    res.json({ version: current.version, ...tryResult(reply, current) });
   });
 
   router.post('/agent/api/knowledge/phrasings', editor, (req, res) => {
-    const body = parse(phrasingsBody, req.body);
+    const body = parseRequest(phrasingsBody, req.body);
     const entry = engine().entry(body.id, body.lang);
     if (!entry || entry.kind !== 'faq') throw new AtentoError('not_found', `No FAQ "${body.id}" in ${body.lang}.`);
     const result = files.addPhrasings(body, entry.source.file);
@@ -130,7 +131,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   });
 
   router.post('/agent/api/knowledge/faqs', editor, (req, res) => {
-    const body = parse(faqBody, req.body);
+    const body = parseRequest(faqBody, req.body);
     const result = files.createFaq(body);
     res.json(afterEdit(result, res, `created FAQ ${body.id} in ${Object.keys(body.languages).join(', ')}`));
   });
@@ -149,8 +150,9 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
       return;
     }
     // `refusal` lets the page say it in its own language (src/knowledge/problems.ts).
-    if (error instanceof KnowledgeEditError) {
-      res.status(ERRORS.bad_frame.http).json({ error: { code: 'bad_frame', message: error.message, refusal: { code: error.code, values: error.values } } });
+    const refusal = error instanceof KnowledgeEditError ? { code: error.code, values: error.values } : error instanceof RefusedRequestError ? error.refusal : undefined;
+    if (refusal) {
+      res.status(ERRORS.bad_frame.http).json({ error: { code: 'bad_frame', message: (error as Error).message, refusal } });
       return;
     }
     next(error);
@@ -159,14 +161,8 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
   return router;
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) throw new AtentoError('bad_frame', describeIssues(result.error));
-  return result.data;
-}
-
-/** What `atento ask` shows, as data: the decision, then each candidate with its question and the words it matched. */
-function tryResult(reply: Reply, entryOf: (id: string, lang: Lang) => { question: string; kind: string } | undefined) {
+/** What `atento ask` shows, as data: the decision, then each candidate with its question (as shoppers see it) and the words it matched. */
+function tryResult(reply: Reply, current: Pick<Engine, 'entry' | 'label'>) {
   return {
     action: reply.action,
     lang: reply.lang,
@@ -174,10 +170,11 @@ function tryResult(reply: Reply, entryOf: (id: string, lang: Lang) => { question
     confidence: reply.confidence,
     text: reply.text,
     options: reply.options,
+    related: reply.related,
     explanation: reply.explanation,
     candidates: reply.candidates.map((candidate) => {
-      const entry = entryOf(candidate.id, reply.lang);
-      return { id: candidate.id, question: entry?.question ?? candidate.id, kind: entry?.kind ?? null, confidence: candidate.confidence, matched: candidate.matched, elsewhere: candidate.elsewhere ?? [] };
+      const kind = current.entry(candidate.id, reply.lang)?.kind ?? null;
+      return { id: candidate.id, question: current.label(candidate.id, reply.lang) ?? candidate.id, kind, confidence: candidate.confidence, matched: candidate.matched, elsewhere: candidate.elsewhere ?? [] };
     }),
   };
 }

@@ -21,6 +21,7 @@ const es = {
   'kb.status.summary': 'Versión {version}: {entries} entradas, cargada el {date} a las {time}; {warnings}.',
   'kb.status.warning': '1 aviso',
   'kb.status.warnings': '{count} avisos',
+  'kb.status.showWarnings': 'Ver los avisos',
   'kb.status.liveErrors': 'Al arrancar, estas entradas tenían errores y el bot las dejó fuera:',
   'kb.status.rejected': 'El último cambio en los archivos ({time}) tiene errores y no está activo; el bot sigue con la versión anterior:',
   'kb.status.ok': 'Los archivos no tienen errores: lo que está en disco es lo que responde el bot.',
@@ -54,6 +55,19 @@ const es = {
   'kb.try.col.confidence': 'Confianza',
   'kb.try.col.matched': 'Palabras que coinciden',
   'kb.try.col.elsewhere': 'Palabras que no están en sus frases',
+  'kb.try.why': 'Por qué: ',
+  'kb.try.unknown': 'Palabras que ninguna FAQ usa: {words} (por ellas todas las candidatas están menos seguras).',
+  'kb.try.options': 'Botones que vería el cliente:',
+  'kb.try.related': 'Preguntas relacionadas que ofrecería:',
+  // The dialogue's rules (src/dialogue/decide.ts), as `atento ask` says them in English.
+  'kb.rule.confident': 'la mejor candidata superó el umbral para responder y ninguna otra entrada quedó cerca.',
+  'kb.rule.interrupt': 'el mensaje tiene palabras de una intención que pasa a una persona, cerca de la mejor candidata.',
+  'kb.rule.close-rival': 'la mejor candidata superó el umbral para responder, pero otra entrada quedó cerca: el cliente elige.',
+  'kb.rule.one-word': 'solo una palabra del mensaje ({words}) apunta a la mejor candidata, que apenas supera el umbral para responder con otra entrada no muy atrás: se ofrece para elegir, no se responde.',
+  'kb.rule.unsure': 'la mejor candidata está por debajo del umbral para responder, pero por encima del de aclarar: se ofrece para elegir.',
+  'kb.rule.nothing-close': 'nada superó el umbral para responder, y ninguna FAQ está lo bastante cerca para ofrecerla para elegir.',
+  'kb.rule.picked': 'el cliente eligió esta entrada.',
+  'kb.rule.noWord': 'ninguna',
   'kb.decision.answer': 'Responde',
   'kb.decision.clarify': 'Pide aclarar',
   'kb.decision.escalate': 'Pasa a una persona',
@@ -128,6 +142,7 @@ const en: Record<KnowledgeTextKey, string> = {
   'kb.status.summary': 'Version {version}: {entries} entries, loaded on {date} at {time}; {warnings}.',
   'kb.status.warning': '1 warning',
   'kb.status.warnings': '{count} warnings',
+  'kb.status.showWarnings': 'Show the warnings',
   'kb.status.liveErrors': 'At start-up these entries had errors, and the bot left them out:',
   'kb.status.rejected': 'The last change to the files ({time}) has errors and is not live; the bot keeps the previous version:',
   'kb.status.ok': 'The files have no errors: what is on disk is what the bot answers.',
@@ -158,6 +173,18 @@ const en: Record<KnowledgeTextKey, string> = {
   'kb.try.col.confidence': 'Confidence',
   'kb.try.col.matched': 'Matching words',
   'kb.try.col.elsewhere': 'Words not in its phrasings',
+  'kb.try.why': 'Why: ',
+  'kb.try.unknown': 'Words no entry\'s phrasings use: {words} (every candidate is less sure for them).',
+  'kb.try.options': 'Buttons the shopper would get:',
+  'kb.try.related': 'Related questions it would offer:',
+  'kb.rule.confident': 'the best candidate cleared the answer threshold and no other entry came close.',
+  'kb.rule.interrupt': 'the message has words of an intent that hands off to a person, close to the best candidate.',
+  'kb.rule.close-rival': 'the best candidate cleared the answer threshold, but another entry is close: the shopper chooses.',
+  'kb.rule.one-word': 'only one word of the message ({words}) points to the best candidate, which is barely over the answer threshold with another entry not far behind: offered as a choice, not answered.',
+  'kb.rule.unsure': 'the best candidate is below the answer threshold but above the clarify threshold: offered as a choice.',
+  'kb.rule.nothing-close': 'nothing cleared the answer threshold, and no FAQ is close enough to offer as a choice.',
+  'kb.rule.picked': 'the shopper picked this entry.',
+  'kb.rule.noWord': 'none',
   'kb.decision.answer': 'Answers',
   'kb.decision.clarify': 'Asks to clarify',
   'kb.decision.escalate': 'Hands over to a person',
@@ -214,9 +241,10 @@ const en: Record<KnowledgeTextKey, string> = {
 
 const KNOWLEDGE_TEXT: Readonly<Record<ConsoleLang, Readonly<Record<KnowledgeTextKey, string>>>> = { es, en };
 
-/** A word the server sends (a reason, an action, a language code) under `prefix`, or the word itself if this version does not know it. */
-export function knowledgeWord(lang: ConsoleLang, prefix: string, word: string): string {
-  return (KNOWLEDGE_TEXT[lang] as Record<string, string | undefined>)[`${prefix}.${word}`] ?? word;
+/** A word the server sends (a reason, an action, a rule) under `prefix`, with `{name}` filled from `vars`; the word itself if this version does not know it. */
+export function knowledgeWord(lang: ConsoleLang, prefix: string, word: string, vars: Record<string, string | number> = {}): string {
+  const text = (KNOWLEDGE_TEXT[lang] as Record<string, string | undefined>)[`${prefix}.${word}`];
+  return text === undefined ? word : fillTemplate(text, vars);
 }
 
 /** The knowledge page's text for `key` in `lang`, with `{name}` filled from `vars`. */

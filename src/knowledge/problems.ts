@@ -166,17 +166,29 @@ const TEXTS = {
     () => 'a line of the answer starts with "## " or is a "### Phrasings/Answer" heading, which would start a new entry or section: reword that line',
     () => 'una línea de la respuesta empieza con "## " o es un título "### Frases/Respuesta", que abriría otra entrada o sección: cambia esa línea',
   ),
-  edit_broken_character: say<{ what: EditedText }>(
-    ({ what }) => `${WHAT.en[what]} has a broken character (a lone UTF-16 surrogate): type it again`,
-    ({ what }) => `${WHAT.es[what]} tiene un carácter dañado (un sustituto UTF-16 suelto): vuelve a escribirlo`,
+  edit_broken_character: say<EditedField>(
+    (field) => `${named('en', field)} has a broken character (a lone UTF-16 surrogate): type it again`,
+    (field) => `${named('es', field)} tiene un carácter dañado (un sustituto UTF-16 suelto): vuelve a escribirlo`,
   ),
-  edit_empty: say<{ what: EditedText }>(
-    ({ what }) => `${WHAT.en[what]} is empty`,
-    ({ what }) => `${WHAT.es[what]} está vacía`,
+  edit_empty: say<EditedField>(
+    (field) => `${named('en', field)} is empty`,
+    (field) => `${named('es', field)} está vacía`,
   ),
-  edit_not_one_line: say<{ what: EditedText; text: string }>(
-    ({ what, text }) => `${WHAT.en[what]} must be one line: "${text}…"`,
-    ({ what, text }) => `${WHAT.es[what]} debe ocupar una sola línea: "${text}…"`,
+  edit_not_one_line: say<EditedField & { text: string }>(
+    (field) => `${named('en', field)} must be one line: "${field.text}…"`,
+    (field) => `${named('es', field)} debe ocupar una sola línea: "${field.text}…"`,
+  ),
+  edit_too_long: say<EditedField & { max: number }>(
+    (field) => `${named('en', field)} is longer than ${field.max} characters: shorten it`,
+    (field) => `${named('es', field)} tiene más de ${field.max} caracteres: acórtala`,
+  ),
+  edit_no_phrasings: say<Record<string, never>>(
+    () => 'write at least one phrasing',
+    () => 'escribe al menos una frase',
+  ),
+  edit_too_many_phrasings: say<{ max: number }>(
+    ({ max }) => `at most ${max} phrasings at a time: add the rest in another edit`,
+    ({ max }) => `como mucho ${max} frases a la vez: agrega el resto en otro cambio`,
   ),
   edit_starts_with_hash: say<{ what: EditedText; text: string }>(
     ({ what, text }) => `${WHAT.en[what]} may not start with "#": "${text}"`,
@@ -188,12 +200,20 @@ const TEXTS = {
 const LANGUAGE_NAMES: Record<string, string> = { es: 'español', en: 'inglés' };
 const languageNames = (codes: string) => codes.split(', ').map((code) => LANGUAGE_NAMES[code] ?? code).join(' ni al ');
 
-/** The one-line texts an edit checks, named in each language. */
+/** The texts an edit checks, named in each language (as the page's form labels them). */
 export type EditedText = 'phrasing' | 'question' | 'answer';
 const WHAT: Record<Lang, Record<EditedText, string>> = {
-  en: { phrasing: 'a phrasing', question: 'the question', answer: 'the answer' },
-  es: { phrasing: 'una frase', question: 'la pregunta', answer: 'la respuesta' },
+  en: { phrasing: 'a phrasing', question: 'the main question', answer: 'the answer' },
+  es: { phrasing: 'una frase', question: 'la pregunta principal', answer: 'la respuesta' },
 };
+/** A text of the edit and, when known, the FAQ's language it is in: a new FAQ's form has one of each per language. */
+interface EditedField {
+  what: EditedText;
+  lang?: string;
+}
+const IN_LANGUAGE: Record<Lang, Record<string, string>> = { en: { es: 'in Spanish', en: 'in English' }, es: { es: 'en español', en: 'en inglés' } };
+/** "la pregunta principal en español", "a phrasing". */
+const named = (lang: Lang, { what, lang: faqLang }: EditedField) => [WHAT[lang][what], faqLang && IN_LANGUAGE[lang][faqLang]].filter(Boolean).join(' ');
 
 export type ProblemCode = keyof typeof TEXTS;
 type ValuesOf<Code extends ProblemCode> = Parameters<(typeof TEXTS)[Code]['en']>[0];

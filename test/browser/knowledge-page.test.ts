@@ -153,6 +153,7 @@ test('in English when the editor picks English in the team bar: the page, the bo
   await page.getByLabel('Question', { exact: true }).fill('how much is shipping');
   await page.getByLabel('Question', { exact: true }).press('Enter');
   await page.locator('.kb-try .kb-decision', { hasText: /^Decision: (Answers|Asks to clarify) → shipping-cost \(confidence \d+ %, English\)$/ }).waitFor();
+  expect(await page.locator('.kb-try .kb-why').innerText()).toMatch(/^Why: the best candidate /);
 
   // Phrasings the FAQ already has: refused, in English too.
   await page.getByLabel('Language', { exact: true }).nth(2).selectOption('en');
@@ -164,4 +165,93 @@ test('in English when the editor picks English in the team bar: the page, the bo
   expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
   await page.locator('select[data-lang-switch]').selectOption('es');
   await page.getByRole('heading', { name: 'Probar el bot' }).waitFor();
+});
+
+test('the shop\'s name, not "{shop}", in the FAQ list and in the candidates, as shoppers see the questions', async () => {
+  const page = await agentPage(browser, server, cookie);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  const faqList = page.getByLabel('FAQ', { exact: true });
+  await faqList.locator('option[value="payment-security"]').waitFor({ state: 'attached' });
+  expect(await faqList.locator('option[value="payment-security"]').textContent()).toBe('¿Es seguro comprar en Tienda Demo? (payment-security)');
+
+  await page.getByLabel('Pregunta', { exact: true }).fill('es seguro comprar aqui');
+  await page.getByLabel('Pregunta', { exact: true }).press('Enter');
+  const candidate = page.locator('.kb-try tbody tr', { hasText: 'payment-security' });
+  await candidate.waitFor();
+  expect(await candidate.locator('.kb-question').textContent()).toBe('¿Es seguro comprar en Tienda Demo?');
+  expect(await page.locator('main').innerText()).not.toContain('{shop}');
+  await page.close();
+});
+
+test('a new FAQ without its main question is refused in words, in the page\'s language, not as a field path', async () => {
+  const page = await agentPage(browser, server, cookie);
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  await page.getByLabel('Identificador (minúsculas, números y guiones)').fill('estacionamiento');
+  await page.locator('#faq-es-answer').fill('Sí, gratis.');
+  await page.getByRole('button', { name: 'Crear FAQ', exact: true }).click();
+  const refused = page.getByRole('alert');
+  await refused.getByText('No se guardó nada: la pregunta principal en español está vacía').waitFor();
+  expect(await refused.innerText()).not.toContain('languages.');
+  expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  await page.close();
+});
+
+test('try the bot shows what `atento ask` does: why, the unknown words, the "did you mean" buttons and the related questions', async () => {
+  const page = await agentPage(browser, server, cookie);
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  const ask = async (text: string) => {
+    await page.getByLabel('Pregunta', { exact: true }).fill(text);
+    await page.getByLabel('Pregunta', { exact: true }).press('Enter');
+    await page.locator('.kb-try p', { hasText: `Pregunta: ${text}` }).waitFor();
+    return page.locator('.kb-try');
+  };
+
+  // "zorblax" is no word of the shop's; the rest is two FAQs' topic.
+  const clarify = await ask('zorblax el cartero no vino');
+  await clarify.locator('.kb-decision', { hasText: 'Pide aclarar' }).waitFor();
+  expect(await clarify.locator('.kb-why').innerText()).toBe('Por qué: la mejor candidata está por debajo del umbral para responder, pero por encima del de aclarar: se ofrece para elegir.');
+  expect(await clarify.locator('.kb-unknown').innerText()).toMatch(/^Palabras que ninguna FAQ usa: zorblax \(/);
+  const buttons = clarify.locator('.kb-options li');
+  expect(await clarify.locator('.kb-options').innerText()).toMatch(/^Botones que vería el cliente:/);
+  expect(await buttons.count()).toBeGreaterThanOrEqual(2);
+  expect(await buttons.first().innerText()).toBe('Mi producto llegó dañado, defectuoso o no es el que pedí damaged-item');
+  await page.locator('section[aria-labelledby="try-title"]').screenshot({ path: path.join(SCREENSHOT_DIR, 'knowledge-try-clarify.png') });
+
+  const answer = await ask('es seguro comprar aqui');
+  await answer.locator('.kb-decision', { hasText: 'Responde → payment-security' }).waitFor();
+  expect(await answer.locator('.kb-options').count()).toBe(0);
+  expect(await answer.locator('.kb-related li').allInnerTexts()).toContain('¿Qué formas de pago aceptan? payment-methods');
+  expect(await answer.locator('.kb-why').innerText()).toBe('Por qué: la mejor candidata superó el umbral para responder y ninguna otra entrada quedó cerca.');
+  expect(await axeViolations(page)).toEqual([]);
+  expect(problems).toEqual([]);
+  await page.close();
+});
+
+test('the status lists its warnings, each with file:line and in the page\'s language: a phrasing two FAQs share, a FAQ without its translation', async () => {
+  const post = (route: string, body: unknown) =>
+    fetch(`${server.httpUrl}${route}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: server.httpUrl }, body: JSON.stringify(body) });
+  expect((await post('/agent/api/knowledge/phrasings', { id: 'contact', lang: 'es', phrasings: ['es seguro comprar aqui'] })).status).toBe(200);
+  const bikes = { question: '¿Puedo dejar mi bici?', phrasings: ['hay lugar para bicis', 'donde dejo la bicicleta', 'tienen bicicletero'], answer: 'Sí, en la entrada.', file: 'es/tienda.md' };
+  expect((await post('/agent/api/knowledge/faqs', { id: 'bike-rack', languages: { es: bikes } })).status).toBe(200);
+
+  const page = await agentPage(browser, server, cookie);
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent/knowledge`);
+  const status = page.locator('#kb-status');
+  const summary = await status.locator('p').first().innerText();
+  const count = Number(/; (\d+) avisos?\.$/.exec(summary)?.[1]);
+  expect(count).toBeGreaterThanOrEqual(2);
+  await status.getByText('Ver los avisos').click();
+  const warnings = status.locator('details li');
+  expect(await warnings.count()).toBe(count);
+  const texts = await warnings.allInnerTexts();
+  expect(texts).toContainEqual(expect.stringMatching(/es\/tienda\.md:\d+: "bike-rack" no tiene traducción al inglés: agrega una entrada con el mismo id en esa carpeta$/));
+  expect(texts).toContainEqual(expect.stringMatching(/es\/tienda\.md:\d+: "es seguro comprar aqui" también es una frase de "payment-security" \(.*es\/pagos\.md:\d+\): déjala en una sola entrada$/));
+  await page.locator('#status-title').scrollIntoViewIfNeeded();
+  await page.locator('section[aria-labelledby="status-title"]').screenshot({ path: path.join(SCREENSHOT_DIR, 'knowledge-status-warnings.png') });
+  expect(await axeViolations(page)).toEqual([]);
+  expect(problems).toEqual([]);
+  await page.close();
 });

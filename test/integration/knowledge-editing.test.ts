@@ -141,21 +141,24 @@ test('an edit with errors is refused with file:line and writes nothing; bad bodi
   expect(body.error.message).not.toContain(knowledgeDir());
   expect(body.error.problems).toEqual(expect.arrayContaining([expect.objectContaining({ file: 'es/tienda.md', severity: 'error', message: expect.stringMatching(/^id "contact" is already used in es\/tienda\.md:3:/) })]));
 
+  // Each also says what was refused as a code and values, for the page to tell in its own language.
   const bad = [
-    [{ id: 'Con Espacios', languages: { es: { question: 'Q', phrasings: [], answer: 'A', file: 'es/x.md' } } }, /id: lowercase letters/],
-    [{ id: 'parking', languages: {} }, /give the FAQ in Spanish, English or both/],
-    [{ id: 'parking', languages: { es: { question: 'Q', phrasings: ['uno\ndos'], answer: 'A', file: 'es/x.md' } } }, /phrasings\.0: must be one line/],
-    [{ id: 'parking', languages: { es: { question: 'Q', phrasings: [], answer: 'A', file: '../intents/es/x.md' } } }, /not a knowledge file of es/],
-    [{ id: 'parking', languages: { es: { question: 'Q', phrasings: [], answer: 'A\n## Otra', file: 'es/x.md' } } }, /starts with "## "/],
+    [{ id: 'Con Espacios', languages: { es: { question: 'Q', phrasings: [], answer: 'A', file: 'es/x.md' } } }, /id: lowercase letters/, { code: 'edit_bad_id', values: { id: 'Con Espacios' } }],
+    [{ id: 'parking', languages: {} }, /give the FAQ in Spanish, English or both/, { code: 'edit_no_language', values: {} }],
+    [{ id: 'parking', languages: { es: { question: 'Q', phrasings: ['uno\ndos'], answer: 'A', file: 'es/x.md' } } }, /phrasings\.0: must be one line/, { code: 'edit_not_one_line', values: { what: 'phrasing', lang: 'es', text: 'uno' } }],
+    [{ id: 'parking', languages: { en: { question: '  ', phrasings: [], answer: 'A', file: 'en/x.md' } } }, /languages\.en\.question: must not be empty/, { code: 'edit_empty', values: { what: 'question', lang: 'en' } }],
+    [{ id: 'parking', languages: { es: { question: 'Q', phrasings: [], answer: '', file: 'es/x.md' } } }, /languages\.es\.answer: write the answer/, { code: 'edit_empty', values: { what: 'answer', lang: 'es' } }],
+    [{ id: 'parking', languages: { es: { question: 'Q'.repeat(301), phrasings: [], answer: 'A', file: 'es/x.md' } } }, /at most 300 characters/, { code: 'edit_too_long', values: { what: 'question', lang: 'es', max: 300 } }],
+    [{ id: 'parking', languages: { es: { question: 'Q', phrasings: [], answer: 'A', file: '../intents/es/x.md' } } }, /not a knowledge file of es/, { code: 'edit_not_a_file', values: { file: '../intents/es/x.md', lang: 'es' } }],
+    [{ id: 'parking', languages: { es: { question: 'Q', phrasings: [], answer: 'A\n## Otra', file: 'es/x.md' } } }, /starts with "## "/, { code: 'edit_answer_heading', values: {} }],
   ] as const;
-  for (const [request, message] of bad) {
+  for (const [request, message, refusal] of bad) {
     const res = await post('/agent/api/knowledge/faqs', request);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatchObject({ code: 'bad_frame', message: expect.stringMatching(message) });
+    expect((await res.json()).error).toEqual({ code: 'bad_frame', message: expect.stringMatching(message), refusal });
   }
-  // What the edit itself refuses also comes as a code and values, for the page to say in Spanish.
-  const outside = await post('/agent/api/knowledge/faqs', { id: 'parking', languages: { es: { question: 'Q', phrasings: [], answer: 'A', file: '../intents/es/x.md' } } });
-  expect((await outside.json()).error.refusal).toEqual({ code: 'edit_not_a_file', values: { file: '../intents/es/x.md', lang: 'es' } });
+  const noPhrasing = await post('/agent/api/knowledge/phrasings', { id: 'contact', lang: 'es', phrasings: [' '] });
+  expect((await noPhrasing.json()).error.refusal).toEqual({ code: 'edit_no_phrasings', values: {} });
   expect((await post('/agent/api/knowledge/phrasings', { id: 'no-such-faq', lang: 'es', phrasings: ['x'] })).status).toBe(404);
   expect(snapshot()).toEqual(before);
 });
@@ -243,4 +246,22 @@ test('a broken character (a lone UTF-16 surrogate, valid in JSON) is refused bef
   }
   expect(snapshot()).toEqual(before);
   expect((await (await get('/agent/api/knowledge/status', 'editor')).json()).rejected).toBeNull();
+});
+
+test('phrasings pasted from a list lose their marker ("- ", "* ", "• ", "1. "), and the ones left empty are skipped', async () => {
+  const tienda = path.join(knowledgeDir(), 'es/tienda.md');
+  const added = await post('/agent/api/knowledge/phrasings', { id: 'contact', lang: 'es', phrasings: ['- donde hay cochera', '* hay cochera gratis', '• tienen cochera techada', '1. la cochera es de pago', '-', '- '] });
+  expect(added.status).toBe(200);
+  expect((await added.json()).added).toEqual(['donde hay cochera', 'hay cochera gratis', 'tienen cochera techada', 'la cochera es de pago']);
+  const written = fs.readFileSync(tienda, 'utf8');
+  expect(written).toContain('- donde hay cochera\n- hay cochera gratis\n- tienen cochera techada\n- la cochera es de pago\n');
+  expect(written).not.toMatch(/^- (- |-$)/m);
+
+  const created = await post('/agent/api/knowledge/faqs', { id: 'bike-parking', languages: { es: { question: '¿Puedo dejar mi bici?', phrasings: ['- hay lugar para bicis', '2. donde dejo la bicicleta'], answer: 'Sí, en la entrada.', file: 'es/tienda.md' } } });
+  expect(created.status).toBe(200);
+  expect(fs.readFileSync(tienda, 'utf8')).toContain('### Frases\n- hay lugar para bicis\n- donde dejo la bicicleta\n');
+
+  // Nothing but markers: no phrasing to add.
+  const empty = await post('/agent/api/knowledge/phrasings', { id: 'contact', lang: 'es', phrasings: ['- ', '*'] });
+  expect(empty.status).toBe(400);
 });

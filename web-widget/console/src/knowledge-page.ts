@@ -17,7 +17,11 @@ import { wireTeamNav } from './team-nav';
 
 interface Faq { id: string; lang: 'es' | 'en'; question: string; phrasings: string[]; file: string; line: number }
 interface Candidate { id: string; question: string; kind: string | null; confidence: number; matched: string[]; elsewhere: string[] }
-interface TryResult { version: string; action: string; lang: string; id: string | null; confidence: number; text: string; candidates: Candidate[]; explanation: { normalized: string; corrections: Array<{ from: string; to: string }> } }
+interface Choice { id: string; label: string }
+interface TryResult {
+  version: string; action: string; lang: string; id: string | null; confidence: number; text: string; options: Choice[]; related: Choice[]; candidates: Candidate[];
+  explanation: { normalized: string; corrections: Array<{ from: string; to: string }>; unknownWords?: string[]; rule?: string };
+}
 interface Overlap { lang: string; id: string; question: string; with: string; withQuestion: string; phrasing: string; own: number; rival: number; file: string; line: number }
 interface Placeholder { file: string; line: number; id: string; text: string; key?: string }
 interface EditResult { files: Array<{ file: string; backup: string | null }>; warnings: Problem[]; version: string; live: boolean; added?: string[] }
@@ -35,7 +39,7 @@ class ApiError extends Error {
 const pageLang = isConsoleLang(document.documentElement.lang) ? document.documentElement.lang : 'es';
 /** This page's text in the page's language (src/channels/knowledge-text.ts). */
 const k = (key: KnowledgeTextKey, vars?: Record<string, string | number>) => knowledgeText(pageLang, key, vars);
-const named = (prefix: string, word: string) => knowledgeWord(pageLang, prefix, word);
+const named = (prefix: string, word: string, vars?: Record<string, string | number>) => knowledgeWord(pageLang, prefix, word, vars);
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const state = { faqs: [] as Faq[], files: {} as Record<string, string[]>, lastTry: null as { text: string; lang: string } | null };
@@ -96,12 +100,12 @@ async function loadStatus(): Promise<void> {
   const region = $('kb-status');
   try {
     const status = await api<KnowledgeStatus>('/agent/api/knowledge/status');
-    const warnings = status.problems.filter((p) => p.severity === 'warning').length;
+    const warnings = status.problems.filter((p) => p.severity === 'warning');
     // Only at start-up does a version with errors serve (its broken entries left out).
     const liveErrors = status.problems.filter((p) => p.severity === 'error');
     replaceChildren(
       region,
-      h('p', {}, k('kb.status.summary', { version: status.version, entries: status.entries, date: formatDate(status.loadedAt), time: formatTime(status.loadedAt), warnings: warnings === 1 ? k('kb.status.warning') : k('kb.status.warnings', { count: warnings }) })),
+      h('p', {}, k('kb.status.summary', { version: status.version, entries: status.entries, date: formatDate(status.loadedAt), time: formatTime(status.loadedAt), warnings: warnings.length === 1 ? k('kb.status.warning') : k('kb.status.warnings', { count: warnings.length }) })),
       liveErrors.length
         ? h('div', { class: 'kb-rejected', role: 'alert' }, h('p', {}, k('kb.status.liveErrors')), h('ul', {}, ...liveErrors.map(problemLine)))
         : null,
@@ -112,6 +116,8 @@ async function loadStatus(): Promise<void> {
         : liveErrors.length
           ? null
           : h('p', { class: 'kb-ok' }, k('kb.status.ok')),
+      // Warnings keep nothing from the bot: listed, but folded away.
+      warnings.length ? h('details', {}, h('summary', {}, k('kb.status.showWarnings')), h('ul', {}, ...warnings.map(problemLine))) : null,
     );
   } catch (error) {
     replaceChildren(region, h('p', { class: 'kb-error' }, (error as Error).message));
@@ -154,14 +160,29 @@ function renderTry(question: string, result: TryResult): HTMLElement {
       h('td', { class: 'kb-num' }, percent(c.confidence)),
       h('td', {}, c.matched.join(', ') || '—'),
       h('td', {}, c.elsewhere.join(', ') || '—')));
+  const { rule, unknownWords = [] } = result.explanation;
   return h('div', { class: 'kb-try', 'data-action': result.action },
     h('p', { class: 'kb-decision' }, h('strong', {}, k('kb.try.decision')), decision),
     h('p', {}, h('strong', {}, k('kb.try.asked')), question, result.explanation.corrections.length ? k('kb.try.corrected', { corrections: result.explanation.corrections.map((c) => `${c.from} → ${c.to}`).join(', ') }) : ''),
-    h('div', { class: 'kb-answer' }, h('p', {}, h('strong', {}, k('kb.try.wouldSay'))), h('div', { class: 'rich' }, renderRichText(result.text))),
+    rule ? h('p', { class: 'kb-why' }, h('strong', {}, k('kb.try.why')), named('kb.rule', rule, { words: result.candidates[0]?.matched.join(', ') || k('kb.rule.noWord') })) : null,
+    unknownWords.length ? h('p', { class: 'kb-unknown' }, k('kb.try.unknown', { words: unknownWords.join(', ') })) : null,
+    h('div', { class: 'kb-answer' },
+      h('p', {}, h('strong', {}, k('kb.try.wouldSay'))),
+      h('div', { class: 'rich' }, renderRichText(result.text)),
+      renderChoices(k('kb.try.options'), result.options, 'kb-options'),
+      renderChoices(k('kb.try.related'), result.related, 'kb-related')),
     h('table', { class: 'kb-table' },
       h('caption', {}, k('kb.try.candidates', { version: result.version })),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, k('kb.try.col.faq')), h('th', { scope: 'col' }, k('kb.try.col.confidence')), h('th', { scope: 'col' }, k('kb.try.col.matched')), h('th', { scope: 'col' }, k('kb.try.col.elsewhere')))),
       h('tbody', {}, ...rows)));
+}
+
+/** What the shopper would get under the reply to pick from (the "did you mean…?" buttons or related questions); shown, not clickable. */
+function renderChoices(heading: string, choices: Choice[], className: string): HTMLElement | null {
+  if (choices.length === 0) return null;
+  return h('div', { class: className },
+    h('p', {}, h('strong', {}, heading)),
+    h('ul', { class: 'kb-choices' }, ...choices.map((choice) => h('li', {}, choice.label, h('span', { class: 'kb-id' }, ` ${choice.id}`)))));
 }
 
 async function loadGaps(): Promise<void> {
