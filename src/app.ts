@@ -124,7 +124,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(express.json({ limit: config.limits.httpBodyBytes }));
   app.use(express.urlencoded({ limit: config.limits.httpBodyBytes, extended: false }));
   app.use(shopperRoutes({ config, store, engine, webDir }));
-  app.use(agentRoutes({ agents: store.agents, secureCookies: config.secureCookies, proxies: proxyTrust(config.trustedProxies), limiter: new LoginLimiter(deps.sharedBus?.loginFailures ?? store.loginFailures, clock), knowledgeStatus: () => engineHost.status(), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions(), committed: () => committed(store) }));
+  app.use(agentRoutes({ agents: store.agents, secureCookies: config.secureCookies, proxies: proxyTrust(config.trustedProxies), limiter: new LoginLimiter(deps.sharedBus?.loginFailures ?? store.loginFailures, clock), now: clock, webDir, onLogout: () => agentGateway.dropEndedSessions(), committed: () => committed(store) }));
   const routes = express.Router();
   app.use(teamRoutes({ agents: store.agents, store, log }));
   app.use(knowledgeRoutes({ agents: store.agents, store, engineHost, config, clock, log, webDir }));

@@ -87,7 +87,7 @@ export function toAgentMessage(message: StoredMessage, entryTitle: EntryTitle): 
   const out: AgentMessage = { id: message.id, from: message.sender, kind: message.kind, text: message.text, createdAt: message.createdAt };
   if (message.authorName) out.authorName = message.authorName;
   if (message.entryId) out.entryId = message.entryId;
-  const title = message.entryId && message.sender === 'bot' ? entryTitle(message.entryId) : undefined;
+  const title = message.entryId && message.sender === 'bot' ? entryTitle(message.entryId, message.lang ?? undefined) : undefined;
   if (title) out.entryTitle = title;
   if (message.action) out.action = message.action;
   if (message.confidence !== null) out.confidence = Math.round(message.confidence * 1000) / 1000;

@@ -1,7 +1,6 @@
 import express, { type Request, type Response } from 'express';
-import { clearedSessionCookie, endSession, login, requireRole, sessionAgent, sessionCookie, type LoginLimiter } from '../auth';
+import { clearedSessionCookie, endSession, login, sessionAgent, sessionCookie, type LoginLimiter } from '../auth';
 import { ERRORS } from '../errors';
-import type { KnowledgeStatus } from '../engine';
 import type { AgentStore } from '../store';
 import { renderConsolePage, renderLoginPage } from './agent-pages';
 import { serveBuiltFiles } from './built-files';
@@ -22,15 +21,11 @@ export interface AgentRouteDeps {
   secureCookies?: boolean;
   /** The reverse proxies whose X-Forwarded-* headers are believed. */
   proxies: ProxyTrust;
-  /** What knowledge is live and the last refused change, for the people who edit it. */
-  knowledgeStatus: () => KnowledgeStatus;
   /** Resolves once the writes so far are on disk (group commit); rejects if their commit failed. */
   committed: () => Promise<void>;
 }
 
 const MAX_FIELD = 256;
-/** Pages other routers serve that need a login; logged out, the login page brings the agent back to them. */
-const PAGES_TO_RETURN_TO = ['/agent/knowledge', '/agent/analytics'];
 
 /** /agent (the console, for logged-in agents), /agent/login, /agent/logout and the console's assets. */
 export function agentRoutes(deps: AgentRouteDeps): express.Router {
@@ -41,17 +36,6 @@ export function agentRoutes(deps: AgentRouteDeps): express.Router {
     if (!agent) return res.redirect(303, '/agent/login');
     setHtmlSecurityHeaders(res);
     res.type('html').send(renderConsolePage(agent, langOf(req)));
-  });
-
-  // Checked here, before their routers' own check sends the agent to a login page that forgets the page.
-  router.get(PAGES_TO_RETURN_TO, async (req, res, next) => {
-    if (await sessionAgent(deps.agents, req.headers.cookie)) return next();
-    res.redirect(303, `/agent/login?next=${encodeURIComponent(req.originalUrl)}`);
-  });
-
-  router.get('/agent/api/knowledge/status', requireRole(deps.agents, 'editor'), (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.json(deps.knowledgeStatus());
   });
 
   router.get('/agent/login', (req, res) => {
@@ -118,6 +102,11 @@ function returnPath(wanted: unknown): string | undefined {
   }
   if (url.origin !== ours || !/^\/agent(\/|$)/.test(url.pathname) || url.pathname === '/agent/login') return undefined;
   return `${url.pathname}${url.search}`;
+}
+
+/** The login page, to come back to the page asked for (the knowledge and analytics pages) once logged in. */
+export function loginPageFor(req: Request): string {
+  return `/agent/login?next=${encodeURIComponent(req.originalUrl)}`;
 }
 
 /** The agent's saved choice (cookie), else the browser's Accept-Language, else Spanish. */

@@ -4,6 +4,7 @@ import { requireRole, sessionAgent } from '../auth';
 import type { Engine } from '../engine';
 import { AtentoError } from '../errors';
 import { roleAllows, type AgentStore, type AnalyticsPeriod, type AnalyticsStore } from '../store';
+import { loginPageFor } from './agent-routes';
 import { renderAnalyticsPage, renderForbiddenPage } from './analytics-page';
 import { serveBuiltFiles } from './built-files';
 import { consoleLangOf, translate, type ConsoleLang, type TextKey } from './console-text';
@@ -52,7 +53,7 @@ export function analyticsRoutes(deps: AnalyticsRouteDeps): express.Router {
 
   router.get('/agent/analytics', async (req, res) => {
     const agent = await sessionAgent(deps.agents, req.headers.cookie);
-    if (!agent) return res.redirect(303, '/agent/login');
+    if (!agent) return res.redirect(303, loginPageFor(req));
     setHtmlSecurityHeaders(res);
     const lang = langOf(req);
     if (!roleAllows(agent.role, 'admin')) return res.status(403).type('html').send(renderForbiddenPage(agent, lang));

@@ -7,6 +7,7 @@ import { knowledgeGaps } from '../gaps';
 import { findPlaceholders, KnowledgeEditError, KnowledgeRejectedError, knowledgeEditor, LANGUAGES, SHOP_VALUES_FILE } from '../knowledge';
 import { committed, roleAllows, type AgentStore, type Store } from '../store';
 import type { Logger } from '../observability';
+import { loginPageFor } from './agent-routes';
 import { serveBuiltFiles } from './built-files';
 import { consoleLangOf } from './console-text';
 import { faqBody, gapsQuery, handledBody, parseRequest, phrasingsBody, RefusedRequestError, tryQuery } from './knowledge-api';
@@ -45,7 +46,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
 
   router.get('/agent/knowledge', async (req, res) => {
     const agent = await sessionAgent(deps.agents, req.headers.cookie);
-    if (!agent) return res.redirect(303, '/agent/login');
+    if (!agent) return res.redirect(303, loginPageFor(req));
     setHtmlSecurityHeaders(res);
     const lang = consoleLangOf(req.headers.cookie, req.headers['accept-language']);
     if (!roleAllows(agent.role, 'editor')) return res.status(403).type('html').send(renderKnowledgeForbiddenPage(lang));
@@ -105,6 +106,14 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps): express.Router {
       return [{ ...overlap, question, withQuestion: current.label(overlap.with, overlap.lang) ?? overlap.with, file: files.relativeName(own.source.file), line: own.source.line }];
     });
   }
+
+  // What is live and the last refused change, with files named as the editor picks them ("es/tienda.md").
+  router.get('/agent/api/knowledge/status', editor, (_req, res) => {
+    const status = deps.engineHost.status();
+    const rejected = status.rejected && { ...status.rejected, problems: status.rejected.problems.map(files.asEditorSeesIt) };
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ...status, problems: status.problems.map(files.asEditorSeesIt), rejected });
+  });
 
   // What `atento kb check` lists as demo content: shown to shoppers as it is until the shop sets its own.
   router.get('/agent/api/knowledge/placeholders', editor, (_req, res) => {

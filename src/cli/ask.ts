@@ -3,6 +3,7 @@ import { createEngine, formatProblem, type Engine, type Reply } from '../engine'
 import { isLang, loadKnowledge } from '../knowledge';
 import type { Config } from '../config';
 import type { DecisionRule } from '../dialogue';
+import { knowledgeText, knowledgeWord } from '../channels/knowledge-text';
 import { parseCommand, parseLang, UsageError } from './options';
 
 function buildEngine(config: Config, log: (line: string) => void): Engine {
@@ -50,24 +51,9 @@ export function describeReply(reply: Reply): string {
   return lines.join('\n');
 }
 
-/** The dialogue's rule, in an editor's words. */
+/** The dialogue's rule, in an editor's words: the knowledge page's English sentence. */
 function describeRule(rule: DecisionRule, bestMatched: readonly string[]): string {
-  switch (rule) {
-    case 'confident':
-      return 'the best candidate cleared the answer threshold and no other entry came close';
-    case 'interrupt':
-      return 'the message has words of an intent that hands off to a person, close to the best candidate';
-    case 'close-rival':
-      return 'the best candidate cleared the answer threshold, but another entry is close: the shopper chooses';
-    case 'one-word':
-      return `only one word of the message (${bestMatched.join(', ') || 'none'}) points to the best candidate, which is barely over the answer threshold with another entry not far behind: offered as a choice, not answered`;
-    case 'unsure':
-      return 'the best candidate is below the answer threshold but above the clarify threshold: offered as a choice';
-    case 'nothing-close':
-      return 'nothing cleared the answer threshold, and no FAQ is close enough to offer as a choice';
-    case 'picked':
-      return 'the shopper picked this entry';
-  }
+  return knowledgeWord('en', 'kb.rule', rule, { words: bestMatched.join(', ') || knowledgeText('en', 'kb.rule.noWord') });
 }
 
 /** One JSON object per input line; the format is a public contract (docs/cli.md). */

@@ -153,6 +153,7 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
   return {
     root,
     relativeName,
+    asEditorSeesIt,
 
     /** Adds shoppers' wordings to an existing FAQ, found by id in the live knowledge base's file. */
     addPhrasings(edit: PhrasingsEdit, sourceFile: string): EditResult & { added: string[] } {

@@ -25,7 +25,7 @@ describe('atento ask', () => {
     const { code, stdout } = runCli(['ask', 'a que hora abre el banco central']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^decision: {3}clarify → support-hours/);
-    expect(stdout).toMatch(/^why: {8}only one word of the message \(hora\) points to the best candidate, .*offered as a choice, not answered$/m);
+    expect(stdout).toMatch(/^why: {8}only one word of the message \(hora\) points to the best candidate, .*offered as a choice, not answered\.$/m);
   });
 
   it('refuses a missing question with a usage message', () => {

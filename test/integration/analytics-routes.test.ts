@@ -41,7 +41,7 @@ const get = (path: string, role?: string) => fetch(`${server.httpUrl}${path}`, {
 test('the page: login first, a readable 403 for agents and editors, the figures for an admin', async () => {
   const anonymous = await get('/agent/analytics');
   expect(anonymous.status).toBe(303);
-  expect(anonymous.headers.get('location')).toBe('/agent/login');
+  expect(anonymous.headers.get('location')).toBe('/agent/login?next=%2Fagent%2Fanalytics');
   for (const role of ['agent', 'editor']) {
     const res = await get('/agent/analytics', role);
     expect(res.status).toBe(403);

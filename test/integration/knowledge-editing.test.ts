@@ -67,7 +67,7 @@ const gaps = async (): Promise<Group[]> => ((await (await get('/agent/api/knowle
 const groupWith = (groups: Group[], text: string) => groups.find((g) => g.examples.some((e) => e.text === text));
 
 test('roles: the page and its routes are for editors; an agent gets 403, nobody logged in 401 or the login page', async () => {
-  expect((await get('/agent/knowledge')).headers.get('location')).toBe('/agent/login');
+  expect((await get('/agent/knowledge')).headers.get('location')).toBe('/agent/login?next=%2Fagent%2Fknowledge');
   const forbidden = await get('/agent/knowledge', 'agent');
   expect(forbidden.status).toBe(403);
   expect(await forbidden.text()).toContain('es para los roles editor y admin');
@@ -264,4 +264,18 @@ test('phrasings pasted from a list lose their marker ("- ", "* ", "• ", "1. ")
   // Nothing but markers: no phrasing to add.
   const empty = await post('/agent/api/knowledge/phrasings', { id: 'contact', lang: 'es', phrasings: ['- ', '*'] });
   expect(empty.status).toBe(400);
+});
+
+test("the status names a broken file as the editor picks it (es/roto.md), never by the server's own path", async () => {
+  const broken = path.join(knowledgeDir(), 'es', 'roto.md');
+  fs.writeFileSync(broken, '## ¿Sin id?\n\n### Frases\n- una\n\n### Respuesta\nAlgo.\n');
+  try {
+    await eventually(async () => {
+      const { rejected } = (await (await get('/agent/api/knowledge/status', 'editor')).json()) as { rejected: { problems: Array<{ file: string; severity: string }> } | null };
+      expect(rejected?.problems).toContainEqual(expect.objectContaining({ file: 'es/roto.md', severity: 'error' }));
+    }, 5000);
+  } finally {
+    fs.rmSync(broken);
+  }
+  await eventually(async () => expect((await (await get('/agent/api/knowledge/status', 'editor')).json()).rejected).toBeNull(), 5000);
 });
