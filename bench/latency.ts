@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseConfig } from '../src/config';
-import { createEngine } from '../src/engine';
+import { createEngine, engineOptions } from '../src/engine';
 import { loadKnowledge, type Entry, type KnowledgeBase } from '../src/knowledge';
 import { generateCatalogue, generatedQueries } from './generate';
 import { parseArgs, percentile, round, rssMb } from './stats';
@@ -51,7 +51,7 @@ function defaultQueries(entries: readonly Entry[], count: number): string[] {
 function measure(knowledge: KnowledgeBase, queries: readonly string[]): Result {
   const config = parseConfig();
   const started = performance.now();
-  const engine = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+  const engine = createEngine(knowledge, engineOptions(config));
   const buildMs = performance.now() - started;
   for (const query of queries.slice(0, WARM_UP)) engine.respond(query);
   const latencies: number[] = [];

@@ -1,5 +1,5 @@
 import readline from 'node:readline';
-import { createEngine, formatProblem, type Engine, type Reply } from '../engine';
+import { createEngine, engineOptions, formatProblem, type Engine, type Reply } from '../engine';
 import { isLang, loadKnowledge } from '../knowledge';
 import type { Config } from '../config';
 import type { DecisionRule } from '../dialogue';
@@ -9,7 +9,7 @@ import { parseCommand, parseLang, UsageError } from './options';
 function buildEngine(config: Config, log: (line: string) => void): Engine {
   const knowledge = loadKnowledge(config);
   for (const problem of knowledge.problems.filter((p) => p.severity === 'error')) log(formatProblem(problem));
-  return createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+  return createEngine(knowledge, engineOptions(config));
 }
 
 export async function askCommand(args: string[]): Promise<number> {

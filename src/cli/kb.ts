@@ -1,4 +1,4 @@
-import { createEngine, findOverlaps, formatProblem } from '../engine';
+import { createEngine, engineOptions, findOverlaps, formatProblem } from '../engine';
 import { findPlaceholders, loadKnowledge, SHOP_VALUES_FILE } from '../knowledge';
 import { knowledgeGaps, type KnowledgeGap } from '../gaps';
 import { openConfiguredStore } from '../store/open';
@@ -42,7 +42,7 @@ async function checkCommand(args: string[]): Promise<number> {
 async function overlapsCommand(args: string[]): Promise<number> {
   const { values, config } = parseCommand('kb overlaps', args, { json: { type: 'boolean' } });
   const knowledge = loadKnowledge(config);
-  const engine = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+  const engine = createEngine(knowledge, engineOptions(config));
   const overlaps = findOverlaps(engine, config.matching);
   if (values.json) {
     console.log(JSON.stringify({ overlaps }));
@@ -112,7 +112,7 @@ async function gapsCommand(args: string[]): Promise<number> {
     return 1;
   }
   const knowledge = loadKnowledge(config);
-  const engine = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+  const engine = createEngine(knowledge, engineOptions(config));
   const store = await openConfiguredStore(config);
   let groups: KnowledgeGap[];
   try {

@@ -9,6 +9,8 @@ export interface EngineOptions {
   matching: MatchingConfig;
   shopName: string;
   defaultLanguage: Lang;
+  /** What `{hours}` in an answer becomes, per language (the configured business hours, see engineOptions). */
+  openingHours?: Partial<Record<Lang, string>>;
 }
 
 export interface CannedAnswer {
@@ -55,7 +57,7 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
   const render = (markdown: string, lang: Lang) => {
     let text = rendered[lang].get(markdown);
     if (text === undefined) {
-      text = renderPlaceholders(markdown, knowledge.values[lang]).replaceAll('{shop}', options.shopName);
+      text = renderPlaceholders(markdown, knowledge.values[lang]).replaceAll('{shop}', options.shopName).replaceAll('{hours}', options.openingHours?.[lang] ?? '');
       rendered[lang].set(markdown, text);
     }
     return text;

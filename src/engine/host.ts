@@ -1,5 +1,6 @@
 import type { Config } from '../config';
-import { loadKnowledge, watchKnowledge, type KnowledgeBase, type Problem } from '../knowledge';
+import { describeOpeningHours } from '../handoff/opening-hours';
+import { LANGUAGES, loadKnowledge, watchKnowledge, type KnowledgeBase, type Problem } from '../knowledge';
 import { createEngine, type Engine, type EngineOptions } from './engine';
 
 /** What is live, and the last change that was refused (shown to editors, logged with file:line). */
@@ -21,7 +22,9 @@ export interface EngineHost {
 
 /** The engine's settings from the config (the event loop's engine and the engine thread's alike). */
 export function engineOptions(config: Config): EngineOptions {
-  return { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage };
+  const { businessHours, timeZone } = config.handoff;
+  const openingHours = Object.fromEntries(LANGUAGES.map((lang) => [lang, describeOpeningHours(businessHours, timeZone, lang)]));
+  return { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage, openingHours };
 }
 
 /** Where the host's lines go: errors and warnings at their level, so an operator logging at `warn` sees a refused save. */

@@ -1,7 +1,7 @@
 import type { Lang } from '../knowledge/types';
 import type { ShopMoment } from './hours';
 
-const DAY_NAMES: Record<Lang, Record<string, string>> = {
+export const DAY_NAMES: Record<Lang, Record<string, string>> = {
   es: { mon: 'lunes', tue: 'martes', wed: 'miércoles', thu: 'jueves', fri: 'viernes', sat: 'sábado', sun: 'domingo' },
   en: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' },
 };
@@ -21,12 +21,12 @@ function dayName(moment: ShopMoment, lang: Lang): string {
 const zoneNames = new Map<string, string>();
 
 /** "hora de Ciudad de México" / "CST", from the platform's time zone names; computed once per zone and language. */
-function zoneName(moment: ShopMoment, lang: Lang): string {
-  const key = `${lang} ${moment.timeZone}`;
+export function zoneName({ timeZone }: { timeZone: string }, lang: Lang): string {
+  const key = `${lang} ${timeZone}`;
   let name = zoneNames.get(key);
   if (name === undefined) {
-    const part = new Intl.DateTimeFormat(lang, { timeZone: moment.timeZone, timeZoneName: 'shortGeneric' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName');
-    name = part?.value ?? moment.timeZone;
+    const part = new Intl.DateTimeFormat(lang, { timeZone, timeZoneName: 'shortGeneric' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName');
+    name = part?.value ?? timeZone;
     // Spanish names read "hora de Chile"; short ones ("CET", "GMT+0") need the word.
     if (lang === 'es' && !name.startsWith('hora')) name = `hora ${name}`;
     zoneNames.set(key, name);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config';
-import { createEngine } from '../../src/engine';
+import { createEngine, engineOptions } from '../../src/engine';
 import { loadKnowledge, type Lang } from '../../src/knowledge';
 
 /**
@@ -16,7 +16,7 @@ import { loadKnowledge, type Lang } from '../../src/knowledge';
 const root = path.join(__dirname, '..', '..');
 const config = parseConfig({ knowledgeDir: path.join(root, 'knowledge'), intentsDir: path.join(root, 'intents') });
 const knowledge = loadKnowledge(config);
-const engine = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+const engine = createEngine(knowledge, engineOptions(config));
 const fixtures = JSON.parse(fs.readFileSync(path.join(root, 'test/fixtures/dialogues.json'), 'utf8')) as Record<
   'es' | 'en' | 'outOfScope' | 'exceptions',
   Array<{ text: string; lang?: Lang }>

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config';
-import { createEngine } from '../../src/engine';
+import { createEngine, engineOptions } from '../../src/engine';
 import { loadKnowledge, type Lang } from '../../src/knowledge';
 
 /**
@@ -18,7 +18,7 @@ const root = path.join(__dirname, '..', '..');
 const fixtures = JSON.parse(fs.readFileSync(path.join(root, 'test/fixtures/dialogues.json'), 'utf8')) as Fixtures;
 const config = parseConfig({ knowledgeDir: path.join(root, 'knowledge'), intentsDir: path.join(root, 'intents') });
 const knowledge = loadKnowledge(config);
-const engine = createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+const engine = createEngine(knowledge, engineOptions(config));
 
 describe('the shipped knowledge base', () => {
   it('loads without errors', () => {
@@ -125,5 +125,15 @@ describe('short replies to the bot', () => {
     for (const text of ['el pedido no me llegó', 'no me llego el pedido']) {
       expect(engine.respond(text, { lang: 'es' })).toMatchObject({ action: 'escalate', id: 'order-not-received' });
     }
+  });
+});
+
+describe('the support-hours answer', () => {
+  it('shows the hours the handoff keeps (handoff.businessHours), not a copy that can drift', () => {
+    const open24 = parseConfig({ knowledgeDir: path.join(root, 'knowledge'), intentsDir: path.join(root, 'intents'), handoff: { businessHours: { mon: '00:00-24:00', tue: '00:00-24:00' } } });
+    const text = (engineOf: typeof engine, lang: 'es' | 'en', question: string) => engineOf.respond(question, { lang }).text;
+    expect(text(engine, 'es', 'a que hora atienden')).toContain('- **Lunes a viernes:** 09:00 a 18:00\n- **Sábado:** 10:00 a 14:00\n- **Domingo:** cerrado');
+    const other = createEngine(knowledge, engineOptions(open24));
+    expect(text(other, 'en', 'what are your opening hours')).toContain('- **Monday and Tuesday:** 00:00–24:00\n- **Wednesday to Sunday:** closed');
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/config';
-import { createEngine } from '../../src/engine';
+import { createEngine, engineOptions } from '../../src/engine';
 import { loadKnowledge, type ShopCountry } from '../../src/knowledge';
 import { runCli } from '../cli/run-cli';
 
@@ -12,7 +12,7 @@ const root = path.join(__dirname, '..', '..');
 function engineFor(shopCountry: ShopCountry, knowledgeDir = path.join(root, 'knowledge')) {
   const config = parseConfig({ knowledgeDir, intentsDir: path.join(root, 'intents'), shopCountry });
   const knowledge = loadKnowledge(config);
-  return { knowledge, engine: createEngine(knowledge, { matching: config.matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage }) };
+  return { knowledge, engine: createEngine(knowledge, engineOptions(config)) };
 }
 
 const answer = (engine: ReturnType<typeof engineFor>['engine'], question: string) => {
