@@ -131,7 +131,7 @@ async function gapsCommand(args: string[]): Promise<number> {
     console.log(`${String(group.count).padStart(4)}×  [${group.lang}] ${group.terms.join(' ')}  (${reasons}; last ${group.lastAskedAt})`);
     for (const example of group.examples.slice(0, 3)) console.log(`        "${example.text}"${example.count > 1 ? ` ×${example.count}` : ''}`);
     const closest = group.closest;
-    console.log(closest ? `        closest: ${closest.id} (${closest.confidence.toFixed(2)}) ${closest.file}:${closest.line}` : '        closest: none');
+    console.log(closest ? `        closest: ${closest.id} (${closest.confidence.toFixed(2)}) ${closest.file}:${closest.line}${closest.answeredNow ? ' — answered now: mark it handled' : ''}` : '        closest: none');
   }
   console.log(`\n${groups.length} groups of questions without a good answer.`);
   return 0;

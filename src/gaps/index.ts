@@ -13,6 +13,8 @@ export interface ClosestFaq {
   /** Where the FAQ is written, `knowledge/es/envios.md:12`-style, relative to the knowledge folder. */
   file: string;
   line: number;
+  /** The bot now answers the group's wording with this FAQ (an edit since): mark the group handled. */
+  answeredNow: boolean;
 }
 
 export interface KnowledgeGap extends GapGroup {
@@ -38,7 +40,10 @@ function closestFaq(engine: Engine, text: string, lang: Lang, relative: (file: s
   for (const candidate of reply.candidates.filter((c) => c.confidence > 0)) {
     const entry = engine.entry(candidate.id, lang);
     if (entry?.kind !== 'faq') continue;
-    return { id: entry.id, question: entry.question, confidence: candidate.confidence, file: relative(entry.source.file), line: entry.source.line };
+    const answeredNow = (reply.action === 'answer' || reply.action === 'escalate') && reply.id === entry.id;
+    // The question as shoppers see it ("¿Es seguro comprar en Tienda Demo?"), not its raw "{shop}".
+    const question = engine.label(entry.id, lang) ?? entry.question;
+    return { id: entry.id, question, confidence: candidate.confidence, file: relative(entry.source.file), line: entry.source.line, answeredNow };
   }
   return null;
 }

@@ -62,7 +62,7 @@ function snapshot(): Record<string, string> {
   return Object.fromEntries(files.sort().map((name) => [name, crypto.createHash('sha256').update(fs.readFileSync(path.join(knowledgeDir(), name))).digest('hex')]));
 }
 
-interface Group { id: string; lang: string; keys: string[]; count: number; reasons: Record<string, number>; examples: Array<{ text: string; count: number }>; closest: { id: string } | null }
+interface Group { id: string; lang: string; keys: string[]; count: number; reasons: Record<string, number>; examples: Array<{ text: string; count: number }>; closest: { id: string; question: string; answeredNow: boolean } | null }
 const gaps = async (): Promise<Group[]> => ((await (await get('/agent/api/knowledge/gaps', 'editor')).json()) as { groups: Group[] }).groups;
 const groupWith = (groups: Group[], text: string) => groups.find((g) => g.examples.some((e) => e.text === text));
 
@@ -230,6 +230,17 @@ test('a group marked handled leaves the list until a new question of it arrives'
   await maria.ask('zorblax azul, ¿tienen?');
   const back = groupWith(await gaps(), 'zorblax azul, ¿tienen?')!;
   expect(back).toMatchObject({ count: 1, examples: [{ text: 'zorblax azul, ¿tienen?', count: 1 }] });
+});
+
+test('a group the bot answers after an edit says so, with its FAQ as shoppers see it', async () => {
+  const lucia = await shopper();
+  await lucia.ask('¿tienen plinkos morados?');
+  expect(groupWith(await gaps(), '¿tienen plinkos morados?')!.closest?.answeredNow ?? false).toBe(false);
+  expect((await post('/agent/api/knowledge/phrasings', { id: 'payment-security', lang: 'es', phrasings: ['tienen plinkos morados'] })).status).toBe(200);
+  await eventually(async () => {
+    const { closest } = groupWith(await gaps(), '¿tienen plinkos morados?')!;
+    expect(closest).toMatchObject({ id: 'payment-security', answeredNow: true, question: expect.stringContaining('Tienda Demo') });
+  }, 5000);
 });
 
 test('a broken character (a lone UTF-16 surrogate, valid in JSON) is refused before it reaches a file: writing it would turn the whole file into "not UTF-8" and drop its FAQs', async () => {

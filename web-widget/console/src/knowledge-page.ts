@@ -210,6 +210,7 @@ function renderGroup(group: KnowledgeGap, index: number): HTMLElement {
     h('h3', { id: headingId }, k('kb.quoted', { text: group.examples[0]?.text ?? '' })),
     h('p', { class: 'kb-meta' }, k('kb.gaps.meta', { count: group.count, questions: k(group.count === 1 ? 'kb.gaps.question' : 'kb.gaps.questions'), lang: named('kb.lang', group.lang), reasons, date: formatDate(group.lastAskedAt) })),
     h('p', {}, k('kb.gaps.closest'), closest ? h('span', {}, h('span', { class: 'kb-question' }, closest.question), ` (${closest.id}, ${percent(closest.confidence)}, ${closest.file}:${closest.line})`) : k('kb.gaps.noClosest')),
+    closest?.answeredNow ? h('p', { class: 'kb-answered-now' }, k('kb.gaps.answeredNow')) : null,
     h('fieldset', {}, h('legend', {}, k('kb.gaps.examples')), h('ul', { class: 'kb-examples' }, ...boxes)),
     h('div', { class: 'kb-actions' },
       button(k('kb.gaps.addTo'), () => startPhrasings(group, chosen(article))),
