@@ -64,9 +64,16 @@ test('an agent sees only Conversaciones and no admin tools; switching to English
   expect(await page.getByRole('button', { name: 'Hand back to the bot' }).count()).toBe(1);
   expect(await page.locator('.msg.from-system').first().innerText()).toMatch(/^System/);
 
+  // Logging out with a chat open asks first (its shopper would go back to the queue).
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.accept();
+  });
   // The locale of this browser is Spanish; the saved choice wins on the login page after logging out.
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('button', { name: 'Log in' }).waitFor();
+  expect(asked).toEqual(['You have 1 open chat(s). If you log out, those shoppers go back to the queue for someone else. Log out anyway?']);
   expect(problems).toEqual([]);
   await page.context().close();
   await shopper.close();

@@ -718,6 +718,11 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden) clearTitleAlert();
 });
 
+// Logging out with chats open sends their shoppers back to the queue after the grace period: ask first.
+document.querySelector<HTMLFormElement>('form.logout')?.addEventListener('submit', (event) => {
+  if (state.chats.length > 0 && !window.confirm(t('nav.logoutWithChats', { count: state.chats.length }))) event.preventDefault();
+});
+
 wireTeamNav(() => {
   labelLayout();
   renderAll();
