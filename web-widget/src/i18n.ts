@@ -35,6 +35,7 @@ export const UI_TEXT = {
     withAgent: (name?: string) => (name ? `Te atiende ${name}` : 'Te atiende una persona del equipo'),
     resolved: 'Conversación cerrada. Si escribes, te responde el asistente automático.',
     notSent: 'No se pudo enviar',
+    retry: 'Reintentar',
     pasteCut: (max: number) => `Un mensaje puede tener hasta ${max} caracteres: lo que pegaste se recortó.`,
     sending: 'Enviando…',
     errors: {
@@ -80,6 +81,7 @@ export const UI_TEXT = {
     withAgent: (name?: string) => (name ? `You are chatting with ${name}` : 'You are chatting with a person from our team'),
     resolved: 'Conversation closed. If you write, the automatic assistant answers.',
     notSent: 'Could not send',
+    retry: 'Try again',
     pasteCut: (max: number) => `A message can be up to ${max} characters: what you pasted was cut.`,
     sending: 'Sending…',
     errors: {

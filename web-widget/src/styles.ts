@@ -29,6 +29,7 @@ h2{margin:0;font-size:17px;font-weight:700}
 .from-agent .bubble{background:#eef6ff;border-color:#c9def5}
 .from-system .bubble{background:transparent;border:0;padding:2px}
 .failed .bubble{outline:2px solid #b91c1c}
+.retry{margin-left:8px;padding:0 2px;font:inherit;font-size:12px;font-weight:600;color:#1d4ed8;background:none;border:0;text-decoration:underline;cursor:pointer}
 .bubble p{margin:0 0 8px}.bubble p:last-child{margin:0}
 .bubble ul,.bubble ol{margin:4px 0 8px;padding-left:20px}
 .bubble a{color:#0b5394;font-weight:600}

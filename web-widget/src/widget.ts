@@ -83,6 +83,8 @@ class ChatWidget {
   private readonly pending = new Map<string, HTMLElement>();
   /** A picked option's bubble → its question's options: opened again if the pick is refused. */
   private readonly pickedFrom = new WeakMap<HTMLElement, HTMLElement>();
+  /** A typed message's bubble → sending its text again, offered when the server refused it. */
+  private readonly resendOf = new WeakMap<HTMLElement, () => void>();
   /** The newest question's options: a pick of one seen in history (a reload, another tab) answers them. */
   private newestOptions: HTMLElement | null = null;
   /** Messages the server shed (`busy`) that the connection is re-sending. */
@@ -446,6 +448,7 @@ class ChatWidget {
       this.markSent(bubble);
       bubble.classList.add('failed');
       bubble.appendChild(el('span', 'author', this.t.notSent));
+      this.offerRetry(bubble);
       // A refused pick answered nothing: the question's options are open again.
       for (const option of this.pickedFrom.get(bubble)?.querySelectorAll('button') ?? []) {
         option.disabled = false;
@@ -541,9 +544,27 @@ class ChatWidget {
     this.input.value = '';
     this.fitInputToText();
     this.stopTyping();
+    this.sendMessage(text);
+  }
+
+  private sendMessage(text: string): void {
     const clientMessageId = newClientMessageId();
-    this.addPending(clientMessageId, text);
+    const bubble = this.addPending(clientMessageId, text);
+    this.resendOf.set(bubble, () => this.sendMessage(text));
     this.connection.sendReliable({ type: 'message', clientMessageId, text });
+  }
+
+  /** A refused message can go again in one click, as a new message (a refused pick reopens its options instead). */
+  private offerRetry(bubble: HTMLElement): void {
+    const resend = this.resendOf.get(bubble);
+    if (!resend) return;
+    const retry = el('button', 'retry', this.t.retry);
+    retry.type = 'button';
+    retry.addEventListener('click', () => {
+      bubble.remove();
+      resend();
+    });
+    bubble.appendChild(retry);
   }
 
   private sendChoice(choice: Choice): HTMLElement {
