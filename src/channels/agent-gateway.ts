@@ -169,7 +169,9 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         // The agent who helped sees the shopper's rating on that chat's transcript.
         return forAgent(update.agentId).forEach((client) => sendConversation(client, update.conversationId));
       case 'presence': {
-        const { conversationId, online, leftAt } = update;
+        // The update is one node's word; consoles show every node's (heard before this runs: app.ts subscribes first).
+        const { conversationId } = update;
+        const { online, leftAt } = handoff.shopperPresence(conversationId);
         return clients.forEach((client) => send(client, { type: 'presence', conversationId, online, leftAt }));
       }
     }

@@ -122,11 +122,14 @@ export function createEngine(knowledge: KnowledgeBase, options: EngineOptions): 
     respond(text, context = {}) {
       const language = chooseLanguage(text, context);
       const reply = respondIn(text, language);
-      // "hola" or "gracias" in an English chat is too short to switch languages, yet Spanish understands it.
+      // "hola" or "gracias" in an English chat is too short to switch languages, yet Spanish understands it:
+      // small talk understood there is answered here, in the chat's language (a FAQ word is not: "pago").
       const other = language.detected;
       if (reply.action !== 'fallback' || other === null || other === language.used || !matchers.has(other)) return reply;
       const retried = respondIn(text, { detected: other, used: other });
-      return retried.action === 'fallback' ? reply : retried;
+      const here = retried.action === 'answer' && retried.kind === 'intent' && retried.id ? entry(retried.id, language.used) : undefined;
+      if (!here) return reply;
+      return toReply({ action: 'answer', entry: here, confidence: retried.confidence, options: [], rule: retried.explanation.rule ?? 'confident' }, language.used, null, language);
     },
     replyFor(id, lang) {
       const chosen = entry(id, lang);

@@ -208,7 +208,7 @@ export class HandoffService {
     // listener (no console, or the service closed at shutdown): nothing to tell, nothing to read.
     if (this.listeners.size === 0) return;
     const status = (await this.store.conversations.get(conversationId))?.status;
-    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId, node: this.nodeId, ...this.shoppers.of(conversationId) });
+    if (status === 'waiting' || status === 'agent') this.notify({ type: 'presence', conversationId, node: this.nodeId, ...this.shoppers.here(conversationId) });
   }
 
   /** The status frame a (re)connecting shopper should see. */
@@ -388,7 +388,12 @@ export class HandoffService {
    * node's own word comes back too: taken as "a tab elsewhere", it kept a shopper online after they left.
    */
   shopperPresenceHeard(conversationId: string, state: ShopperPresenceState, node: string): void {
-    if (node !== this.nodeId) this.shoppers.heard(conversationId, state);
+    if (node !== this.nodeId) this.shoppers.heard(conversationId, state, node);
+  }
+
+  /** Whether the shopper has a tab open on any node, as consoles show it ("en línea", "se fue hace…"). */
+  shopperPresence(conversationId: string): ShopperPresenceState {
+    return this.shoppers.of(conversationId);
   }
 
   /** Another node said its agents changed: read who is online now. */

@@ -10,13 +10,13 @@ const MAX_REMEMBERED = 10_000;
 
 /**
  * Open shopper sockets per conversation, in memory: a restart shows everyone as gone until they reconnect.
- * With several nodes, what the others announce (`heard`) counts for conversations with no tab open here.
+ * With several nodes, what each other node last said (`heard`) counts too: online while any node has a tab.
  */
 export class ShopperPresence {
   private readonly sockets = new Map<string, number>();
   private readonly departures = new Map<string, string>();
-  /** Conversations another node last said have a tab open there. */
-  private readonly elsewhere = new Set<string>();
+  /** Per conversation, the other nodes that last said they have a tab of it open. */
+  private readonly elsewhere = new Map<string, Set<string>>();
 
   /** Returns true when the shopper just came (back) online. */
   connect(conversationId: string): boolean {
@@ -39,16 +39,25 @@ export class ShopperPresence {
     return true;
   }
 
-  /** A node (maybe this one) said the shopper came or left; only their last word there is kept. */
-  heard(conversationId: string, state: ShopperPresenceState): void {
+  /** Another node said the shopper opened their first tab there, or closed their last one. */
+  heard(conversationId: string, state: ShopperPresenceState, node: string): void {
+    const nodes = this.elsewhere.get(conversationId);
     if (state.online) {
-      this.elsewhere.add(conversationId);
-      if (this.elsewhere.size > MAX_REMEMBERED) this.elsewhere.delete(this.elsewhere.values().next().value!);
+      if (nodes) nodes.add(node);
+      else this.elsewhere.set(conversationId, new Set([node]));
+      if (this.elsewhere.size > MAX_REMEMBERED) this.elsewhere.delete(this.elsewhere.keys().next().value!);
       this.departures.delete(conversationId);
       return;
     }
-    this.elsewhere.delete(conversationId);
-    if (state.leftAt && !this.sockets.has(conversationId)) this.departures.set(conversationId, state.leftAt);
+    nodes?.delete(node);
+    if (nodes?.size === 0) this.elsewhere.delete(conversationId);
+    if (state.leftAt && !this.sockets.has(conversationId) && !this.elsewhere.has(conversationId)) this.departures.set(conversationId, state.leftAt);
+  }
+
+  /** This node's own word: what it tells the others (never what it heard from them, or two nodes would keep each other online). */
+  here(conversationId: string): ShopperPresenceState {
+    const online = this.sockets.has(conversationId);
+    return { online, leftAt: online ? null : (this.departures.get(conversationId) ?? null) };
   }
 
   of(conversationId: string): ShopperPresenceState {

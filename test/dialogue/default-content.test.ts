@@ -121,6 +121,12 @@ describe('short replies to the bot', () => {
     expect({ action: reply.action, id: reply.id }).toEqual({ action: 'answer', id });
   });
 
+  it('Spanish small talk in an English chat is answered in English; a Spanish FAQ word is not answered at all', () => {
+    expect(engine.respond('gracias', { lang: 'en' })).toMatchObject({ action: 'answer', id: 'thanks', lang: 'en', text: expect.stringMatching(/^[A-Z][a-z]/) });
+    expect(engine.respond('hola', { lang: 'en' })).toMatchObject({ action: 'answer', id: 'greeting', lang: 'en' });
+    expect(engine.respond('pago', { lang: 'en' })).toMatchObject({ action: 'fallback', lang: 'en' });
+  });
+
   it('an order that never came is handed to a person as not received, not as damaged', () => {
     for (const text of ['el pedido no me llegó', 'no me llego el pedido']) {
       expect(engine.respond(text, { lang: 'es' })).toMatchObject({ action: 'escalate', id: 'order-not-received' });

@@ -66,12 +66,29 @@ test('after a restart, agents holding chats get a grace period though they never
 test("a shopper's tab on another node counts as online here, until that node says they left", () => {
   const shoppers = new ShopperPresence();
   expect(shoppers.of('c1')).toEqual({ online: false, leftAt: null });
-  shoppers.heard('c1', { online: true, leftAt: null });
+  shoppers.heard('c1', { online: true, leftAt: null }, 'node-b');
   expect(shoppers.of('c1')).toEqual({ online: true, leftAt: null });
-  shoppers.heard('c1', { online: false, leftAt: '2026-01-01T10:05:00.000Z' });
+  shoppers.heard('c1', { online: false, leftAt: '2026-01-01T10:05:00.000Z' }, 'node-b');
   expect(shoppers.of('c1')).toEqual({ online: false, leftAt: '2026-01-01T10:05:00.000Z' });
   // A tab open on this node wins over another node's "left".
   shoppers.connect('c2');
-  shoppers.heard('c2', { online: false, leftAt: '2026-01-01T10:06:00.000Z' });
+  shoppers.heard('c2', { online: false, leftAt: '2026-01-01T10:06:00.000Z' }, 'node-b');
   expect(shoppers.of('c2')).toEqual({ online: true, leftAt: null });
+});
+
+test('tabs on two nodes: each node says only its own tabs, so when both close the shopper is gone everywhere', () => {
+  const [a, b] = [new ShopperPresence(), new ShopperPresence()];
+  a.connect('c1');
+  b.heard('c1', a.here('c1'), 'node-a');
+  b.connect('c1');
+  a.heard('c1', b.here('c1'), 'node-b');
+  a.disconnect('c1', new Date('2026-01-01T10:00:00.000Z'));
+  b.heard('c1', a.here('c1'), 'node-a');
+  expect([a.of('c1').online, b.of('c1').online]).toEqual([true, true]);
+  b.disconnect('c1', new Date('2026-01-01T10:01:00.000Z'));
+  a.heard('c1', b.here('c1'), 'node-b');
+  expect([a.of('c1'), b.of('c1')]).toEqual([
+    { online: false, leftAt: '2026-01-01T10:01:00.000Z' },
+    { online: false, leftAt: '2026-01-01T10:01:00.000Z' },
+  ]);
 });
