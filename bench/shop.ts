@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseConfig, type MatchingConfig } from '../src/config';
-import { createEngine } from '../src/engine';
+import { createEngine, engineOptions } from '../src/engine';
 import { isLang, loadKnowledge, type Lang } from '../src/knowledge';
 
 interface Question {
@@ -56,7 +56,7 @@ function readQuestions(file: string): Question[] {
 
 function evaluate(questions: Question[], matching: MatchingConfig, dirs: { knowledgeDir: string; intentsDir: string }): Outcome {
   const config = parseConfig({ ...dirs, matching });
-  const engine = createEngine(loadKnowledge(config), { matching, shopName: config.shopName, defaultLanguage: config.defaultLanguage });
+  const engine = createEngine(loadKnowledge(config), engineOptions(config));
   const outcome: Outcome = { threshold: matching.clarifyThreshold, right: 0, offered: 0, wrong: 0, missed: 0, oosAnswered: 0, oosClarified: 0, inScope: 0, outOfScope: 0 };
   for (const question of questions) {
     const reply = engine.respond(question.text, { lang: question.lang });

@@ -307,7 +307,9 @@ const CONFIG_FILE_VARIABLE = 'ATENTO_CONFIG';
 export function parseConfig(input: ConfigInput = {}, origin = 'config', setBy: ReadonlyMap<string, string> = new Map()): Config {
   const result = configSchema.safeParse(input);
   if (!result.success) {
-    const fromEnvironment = [...new Set(result.error.issues.map((issue) => setBy.get(issue.path.join('.'))).filter((name) => name !== undefined))];
+    // The variable of the key itself or of its enclosing one ("allowedOrigins.0" was set by ATENTO_ALLOWED_ORIGINS).
+    const variableOf = (at: readonly PropertyKey[]) => at.map((_, end) => setBy.get(at.slice(0, at.length - end).join('.'))).find((name) => name !== undefined);
+    const fromEnvironment = [...new Set(result.error.issues.map((issue) => variableOf(issue.path)).filter((name) => name !== undefined))];
     const hint = fromEnvironment.length > 0 ? `\n(set by the environment variable ${fromEnvironment.join(', ')}: fix or unset it)` : '';
     throw new ConfigError(`atento: invalid ${origin}:\n${z.prettifyError(result.error)}${hint}`);
   }

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { ShopperKey } from '../store';
 import { openConfiguredStore } from '../store/open';
 import { whatsappNumber } from '../channels/providers/addresses';
+import { missingDatabase } from './options';
 
 const USAGE =
   'Usage: atento shopper export --email E   |   atento shopper forget --email E   (--whatsapp +5215512345678 or --messenger PAGE_SCOPED_ID instead of --email)';
@@ -28,6 +29,12 @@ export async function shopperCommand(args: string[], config: Config, out: Output
   if ((sub !== 'export' && sub !== 'forget') || !key) {
     err.write(`${USAGE}\n`);
     return 2;
+  }
+  // Elsewhere it would open an empty database and report an erasure that erased nothing.
+  const missing = missingDatabase(`atento shopper ${sub}`, config);
+  if (missing) {
+    err.write(`${missing}\n`);
+    return 1;
   }
   const store = await openConfiguredStore(config);
   try {

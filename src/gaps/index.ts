@@ -13,7 +13,7 @@ export interface ClosestFaq {
   /** Where the FAQ is written, `knowledge/es/envios.md:12`-style, relative to the knowledge folder. */
   file: string;
   line: number;
-  /** The bot now answers the group's wording with this FAQ (an edit since): mark the group handled. */
+  /** The bot now answers the group's wording with this FAQ (an edit since): mark the group handled. Never for a group with a thumb down. */
   answeredNow: boolean;
 }
 
@@ -31,7 +31,11 @@ export interface KnowledgeGap extends GapGroup {
 export function knowledgeGaps(questions: readonly GapInput[], engine: Engine, options: { handled?: ReadonlyMap<string, string>; relativeTo?: (file: string) => string; limit?: number } = {}): KnowledgeGap[] {
   const groups = groupGaps(questions, { termsOf: gapTerms(engine.knowledge.synonyms), handled: options.handled }).slice(0, options.limit);
   const relative = options.relativeTo ?? ((file: string) => file);
-  return groups.map((group) => ({ ...group, closest: closestFaq(engine, group.examples[0]!.text, group.lang, relative) }));
+  return groups.map((group) => {
+    const closest = closestFaq(engine, group.examples[0]!.text, group.lang, relative);
+    // A thumb down was given to an answer: the bot answering it again is not a fix.
+    return { ...group, closest: closest && group.reasons.thumbs_down ? { ...closest, answeredNow: false } : closest };
+  });
 }
 
 function closestFaq(engine: Engine, text: string, lang: Lang, relative: (file: string) => string): ClosestFaq | null {

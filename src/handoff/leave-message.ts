@@ -57,6 +57,13 @@ export class LeaveMessageForm {
     await this.start(conversation.id, conversation.lang, dialog.formReason ?? 'button', '');
   }
 
+  /** "Cancelar" after stepping out of the form: it is not taken up again. */
+  async cancelPaused(conversationId: string, dialog: HandoffDialog, lang: Lang): Promise<void> {
+    const { pausedForm, reofferForm, formReason, ...rest } = dialog;
+    await this.deps.memory.write(conversationId, rest);
+    await this.deps.post(conversationId, 'bot', TEXTS[lang].formCancelled, lang);
+  }
+
   /** The form open again with what it had when the shopper stepped out of it; undefined if there is none. */
   async resume(conversationId: string, dialog: HandoffDialog): Promise<TicketForm | undefined> {
     if (dialog.form || !dialog.pausedForm) return dialog.form;
@@ -73,7 +80,8 @@ export class LeaveMessageForm {
     const form = dialog.form;
     if (!form) {
       // A button of a form already sent or cancelled (it stays on screen): nothing starts behind the shopper's back.
-      if (choiceId === FORM_CANCEL) await post(conversation.id, 'bot', TEXTS[lang].nothingToCancel, lang);
+      if (choiceId === FORM_CANCEL && dialog.pausedForm) await this.cancelPaused(conversation.id, dialog, lang);
+      else if (choiceId === FORM_CANCEL) await post(conversation.id, 'bot', TEXTS[lang].nothingToCancel, lang);
       else await post(conversation.id, 'bot', TEXTS[lang].formClosed, lang, { options: [{ id: LEAVE_MESSAGE, label: TEXTS[lang].leaveMessageOption }] });
       return;
     }

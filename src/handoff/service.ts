@@ -251,7 +251,8 @@ export class HandoffService {
     if (dialog.form) return this.form.step(conversation, dialog, text, options.interpret);
     // Typed a moment after a form ended: answered plainly (sentiment scoring reads "cancelar" as anger).
     if (!dialog.offerPending && isCancelWord(text)) {
-      await this.post(conversationId, 'bot', TEXTS[conversation.lang].nothingToCancel, conversation.lang);
+      if (dialog.pausedForm) await this.form.cancelPaused(conversationId, dialog, conversation.lang);
+      else await this.post(conversationId, 'bot', TEXTS[conversation.lang].nothingToCancel, conversation.lang);
       return true;
     }
     if (dialog.offerPending) {

@@ -81,3 +81,11 @@ test('a WhatsApp shopper is found and forgotten by their number, however it is t
   await after.close();
   expect(runCli(['shopper', 'forget', '--whatsapp', 'no es un número'], { env }).code).toBe(2);
 });
+
+test('forget where there is no database says so and exits 1, instead of reporting an erasure of nothing', () => {
+  const dataDir = tempDataDir();
+  const { code, stdout, stderr } = runCli(['shopper', 'forget', '--email', 'marta@example.com'], { env: { ATENTO_DATA_DIR: dataDir } });
+  expect(code).toBe(1);
+  expect(stdout).toBe('');
+  expect(stderr).toContain(`atento shopper forget: no database at ${path.join(dataDir, 'atento.db')} yet`);
+});

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config';
+import { knowledgeGaps } from '../../src/gaps';
 import { createEngine, engineOptions } from '../../src/engine';
 import { loadKnowledge, type Lang } from '../../src/knowledge';
 
@@ -141,5 +142,13 @@ describe('the support-hours answer', () => {
     expect(text(engine, 'es', 'a que hora atienden')).toContain('- **Lunes a viernes:** 09:00 a 18:00\n- **Sábado:** 10:00 a 14:00\n- **Domingo:** cerrado');
     const other = createEngine(knowledge, engineOptions(open24));
     expect(text(other, 'en', 'what are your opening hours')).toContain('- **Monday and Tuesday:** 00:00–24:00\n- **Wednesday to Sunday:** closed');
+  });
+});
+
+describe('unanswered-question groups on the shipped content', () => {
+  const asked = (reason: 'fallback' | 'thumbs_down') => [{ id: 1, text: '¿cuánto cuesta el envío?', lang: 'es' as const, askedAt: '2026-12-01T10:00:00.000Z', reason }];
+  it('say "answered now" when the bot answers them, but not when that answer got a thumb down', () => {
+    expect(knowledgeGaps(asked('fallback'), engine)[0]!.closest).toMatchObject({ id: 'shipping-cost', answeredNow: true });
+    expect(knowledgeGaps(asked('thumbs_down'), engine)[0]!.closest).toMatchObject({ id: 'shipping-cost', answeredNow: false });
   });
 });

@@ -727,6 +727,17 @@ describe('forms that cannot trap: while a question is open, other messages are u
     expect(texts(await click(client, 'handoff:leave_message'))).toEqual([expect.stringMatching(/^Marta, ¿a qué correo/)]);
   });
 
+  test('"cancelar" after stepping out of the form cancels it: "Dejar un mensaje" then starts from the beginning', async () => {
+    const server = await closedServer();
+    const { client, welcome } = await shopper(server);
+    client.send({ type: 'handoff_request' });
+    await nextText(client, 'bot', /¿Cuál es tu nombre\?/);
+    await say(client, 'Marta');
+    await click(client, String((welcome.suggestions as Frame[])[0]!.id), 2);
+    expect(texts(await say(client, 'cancelar'))).toEqual([expect.stringMatching(/^Cancelado/)]);
+    expect(texts(await click(client, 'handoff:leave_message'))).toEqual([expect.stringMatching(/¿Cuál es tu nombre\?/)]);
+  });
+
   test('a question that itself needs a person, asked in the middle of the form, keeps the name already given', async () => {
     const server = await start();
     const { client } = await shopper(server, 'en');

@@ -51,6 +51,8 @@ describe('config', () => {
   it('explains a bad value with its field, and the environment variable that set it', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/→ at port\n\(set by the environment variable PORT: fix or unset it\)/);
+    // A list's item is named by its index; the variable is the list's.
+    expect(() => loadConfig({ ATENTO_ALLOWED_ORIGINS: 'shop.example' })).toThrow(/\(set by the environment variable ATENTO_ALLOWED_ORIGINS: fix or unset it\)/);
     // One message for a malformed range, not a second one about its order.
     expect(() => parseConfig({ handoff: { businessHours: { mon: '9-18' } } })).toThrow(/^atento: invalid config:\n✖ use "HH:MM-HH:MM", e.g. "09:00-18:00"\n  → at handoff.businessHours.mon$/);
     expect(() => parseConfig({ handoff: { timeZone: 'Mars/Olympus' } })).toThrow(/not a time zone name/);

@@ -13,6 +13,8 @@ import { WIDGET_CSS } from './styles';
  *           data-color="#0f5f59" data-position="right" data-server="https://chat.shop.example" defer></script>
  */
 
+/** Refusals that the same message may get past later (too long or malformed ones would be refused again). */
+const RETRIABLE = new Set(['rate_limited', 'internal', 'unavailable']);
 const CHAT_ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6v2h10V9H7zm0-3v2h10V6H7zm0 6v2h7v-2H7z"/></svg>';
 const SEND_ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5 3 10l12 2-12 2z"/></svg>';
 const THUMB_UP = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M1 21h4V9H1v12zm22-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.5-1.1L14.2 1 7.6 7.6C7.2 8 7 8.4 7 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7c.1-.3.2-.5.2-.8v-2z"/></svg>';
@@ -448,7 +450,7 @@ class ChatWidget {
       this.markSent(bubble);
       bubble.classList.add('failed');
       bubble.appendChild(el('span', 'author', this.t.notSent));
-      this.offerRetry(bubble);
+      if (RETRIABLE.has(frame.code)) this.offerRetry(bubble);
       // A refused pick answered nothing: the question's options are open again.
       for (const option of this.pickedFrom.get(bubble)?.querySelectorAll('button') ?? []) {
         option.disabled = false;
