@@ -78,7 +78,7 @@ export const agentUpdateSchema: z.ZodType<AgentUpdate> = z.discriminatedUnion('t
   z.object({ type: z.literal('assigned'), ...agentChat }),
   z.object({ type: z.literal('released'), ...agentChat, outcome: z.enum(['resolved', 'handed_back', 'ticket', 'requeued', 'transferred']) }),
   z.object({ type: z.literal('rated'), ...agentChat }),
-  z.object({ type: z.literal('presence'), conversationId: z.string(), node: z.string(), online: z.boolean(), leftAt: z.string().nullable() }),
+  z.object({ type: z.literal('presence'), conversationId: z.string(), node: z.string().optional(), online: z.boolean(), leftAt: z.string().nullable() }),
 ]);
 
 /**

@@ -51,8 +51,11 @@ export type AgentUpdate =
   | { type: 'released'; agentId: string; conversationId: string; outcome: HandoffOutcome | 'requeued' | 'transferred' }
   | { type: 'tickets' }
   | { type: 'agents' }
-  /** `node`: the node whose shopper sockets changed (a node ignores its own word when it hears it back). */
-  | ({ type: 'presence'; conversationId: string; node: string } & ShopperPresenceState)
+  /**
+   * `node`: the node whose shopper sockets changed (a node ignores its own word when it hears it back);
+   * absent from nodes of an earlier version, during a rolling deploy.
+   */
+  | ({ type: 'presence'; conversationId: string; node?: string } & ShopperPresenceState)
   | { type: 'rated'; agentId: string; conversationId: string };
 
 export interface ShopperStatus {
@@ -99,6 +102,8 @@ const MAX_OFFER_ANSWER_WORDS = 4;
 const PRESENCE_HEARTBEAT_MS = DEFAULT_PRESENCE_TTL_MS / 3;
 /** Long enough for the requeue of one agent's chats; a node killed meanwhile frees it after this. */
 const AGENT_GONE_LEASE_MS = 30_000;
+/** Stands for every node too old to name itself on the bus. */
+const UNNAMED_NODE = 'unnamed';
 
 /**
  * The human handoff: escalation policy applied to each bot turn, the queue, routing and presence; the
@@ -388,7 +393,7 @@ export class HandoffService {
    * A node said a waiting or assigned shopper opened their first tab or closed their last there. This
    * node's own word comes back too: taken as "a tab elsewhere", it kept a shopper online after they left.
    */
-  shopperPresenceHeard(conversationId: string, state: ShopperPresenceState, node: string): void {
+  shopperPresenceHeard(conversationId: string, state: ShopperPresenceState, node = UNNAMED_NODE): void {
     if (node !== this.nodeId) this.shoppers.heard(conversationId, state, node);
   }
 

@@ -152,13 +152,15 @@ test("saving the shopper's e-mail brings up their earlier conversations, and a r
   await details.getByRole('button', { name: 'Guardar datos' }).click();
   await details.getByRole('button', { name: /¿Hacen envíos a Chile\?/ }).waitFor();
 
-  // Half-typed, unsaved: another chat arriving re-renders the console, not this field.
+  // Half-typed, unsaved, the caret in the middle: another chat arriving re-renders the console, not this field.
   await details.getByLabel('Nombre').fill('Lola Pé');
+  await details.getByLabel('Nombre').evaluate((input: HTMLInputElement) => input.setSelectionRange(4, 4));
   await shopperWantingAPerson('/ayuda');
   await page.getByRole('tab', { name: 'Mis chats 2' }).waitFor();
   await details.getByRole('button', { name: /¿Hacen envíos a Chile\?/ }).waitFor();
   expect(await details.getByLabel('Nombre').inputValue()).toBe('Lola Pé');
   expect(await details.getByLabel('Nombre').evaluate((input) => input === document.activeElement)).toBe(true);
+  expect(await details.getByLabel('Nombre').evaluate((input: HTMLInputElement) => [input.selectionStart, input.selectionEnd])).toEqual([4, 4]);
   expect(problems).toEqual([]);
   await page.context().close();
 });

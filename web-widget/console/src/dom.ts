@@ -33,10 +33,14 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
 export function keepingFocus(region: Element, render: () => void): void {
   const active = document.activeElement;
   const key = active instanceof HTMLElement && region.contains(active) ? active.dataset.focus : undefined;
+  // Where the caret was in a text field (null for fields without one, such as type=email).
+  const caret = active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement ? [active.selectionStart, active.selectionEnd] : [null, null];
   render();
   if (key === undefined) return;
   const again = [...region.querySelectorAll<HTMLElement>('[data-focus]')].find((element) => element.dataset.focus === key);
   again?.focus();
+  const [start, end] = caret;
+  if (start !== null && end !== null && (again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) again.setSelectionRange(start, end);
 }
 
 /** "hace 3 min", from seconds. */
