@@ -56,12 +56,14 @@ export class ShopperPresence {
 
   /** This node's own word: what it tells the others (never what it heard from them, or two nodes would keep each other online). */
   here(conversationId: string): ShopperPresenceState {
-    const online = this.sockets.has(conversationId);
-    return { online, leftAt: online ? null : (this.departures.get(conversationId) ?? null) };
+    return this.state(conversationId, this.sockets.has(conversationId));
   }
 
   of(conversationId: string): ShopperPresenceState {
-    const online = this.sockets.has(conversationId) || this.elsewhere.has(conversationId);
+    return this.state(conversationId, this.sockets.has(conversationId) || this.elsewhere.has(conversationId));
+  }
+
+  private state(conversationId: string, online: boolean): ShopperPresenceState {
     return { online, leftAt: online ? null : (this.departures.get(conversationId) ?? null) };
   }
 }

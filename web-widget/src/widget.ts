@@ -67,6 +67,14 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return element;
 }
 
+/** A question's options once one is picked: none takes a second click, the picked one stays marked. */
+function markAnswered(group: HTMLElement, picked: HTMLElement): void {
+  for (const button of group.querySelectorAll('button')) {
+    button.disabled = true;
+    button.setAttribute('aria-pressed', String(button === picked));
+  }
+}
+
 class ChatWidget {
   private readonly t: UiText;
   private readonly root = el('div', 'root');
@@ -488,10 +496,7 @@ class ChatWidget {
         const bubble = this.sendChoice(choice);
         if (!once) return;
         this.pickedFrom.set(bubble, group);
-        for (const other of group.querySelectorAll('button')) {
-          other.disabled = true;
-          other.setAttribute('aria-pressed', String(other === button));
-        }
+        markAnswered(group, button);
       });
       group.appendChild(button);
     }
@@ -502,13 +507,8 @@ class ChatWidget {
   private answerOptionsWith(text: string): void {
     const options = this.newestOptions;
     this.newestOptions = null;
-    const buttons = [...(options?.querySelectorAll('button') ?? [])];
-    const picked = buttons.find((button) => button.textContent === text);
-    if (!picked) return;
-    for (const button of buttons) {
-      button.disabled = true;
-      button.setAttribute('aria-pressed', String(button === picked));
-    }
+    const picked = [...(options?.querySelectorAll('button') ?? [])].find((button) => button.textContent === text);
+    if (options && picked) markAnswered(options, picked);
   }
 
   private feedbackButtons(messageId: number): HTMLElement {
