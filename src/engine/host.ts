@@ -41,31 +41,45 @@ export function formatProblem(problem: Problem): string {
  */
 export function startEngineHost(config: Config, log: KnowledgeLog = () => {}): EngineHost {
   const dirs = { knowledgeDir: config.knowledgeDir, intentsDir: config.intentsDir, shopCountry: config.shopCountry };
-  const load = () => {
-    const knowledge = loadKnowledge(dirs);
-    for (const problem of knowledge.problems) log(problem.severity === 'error' ? 'error' : 'warn', formatProblem(problem));
-    return knowledge;
+  // Warnings already in the log: a save that fixes one file should not repeat every other file's warnings.
+  let warningsLogged = new Set<string>();
+  const report = (knowledge: KnowledgeBase) => {
+    const warnings = new Set<string>();
+    for (const problem of knowledge.problems) {
+      const line = formatProblem(problem);
+      if (problem.severity === 'error') log('error', line);
+      else if (!warningsLogged.has(line)) log('warn', line);
+      if (problem.severity === 'warning') warnings.add(line);
+    }
+    warningsLogged = warnings;
   };
   const goLive = (knowledge: KnowledgeBase, started: number): Engine => {
     const built = createEngine(knowledge, engineOptions(config));
-    log('info', `knowledge ${built.version}: ${knowledge.entries.length} entries loaded in ${Date.now() - started} ms`);
+    const warnings = knowledge.problems.filter((problem) => problem.severity === 'warning').length;
+    const warned = warnings === 0 ? '' : ` (${warnings} ${warnings === 1 ? 'warning' : 'warnings'}, logged when first seen)`;
+    log('info', `knowledge ${built.version}: ${knowledge.entries.length} entries loaded in ${Date.now() - started} ms${warned}`);
     status = { version: built.version, loadedAt: new Date().toISOString(), entries: knowledge.entries.length, problems: knowledge.problems, rejected: null };
     return built;
   };
 
   let status: KnowledgeStatus;
-  let engine = goLive(load(), Date.now());
+  const first = loadKnowledge(dirs);
+  report(first);
+  let engine = goLive(first, Date.now());
 
   const reload = () => {
     const started = Date.now();
     try {
-      const knowledge = load();
+      const knowledge = loadKnowledge(dirs);
       // Saved back to what is live (an editor undoing a broken change): nothing to rebuild, nothing refused.
       if (knowledge.version === engine.version) {
         if (status.rejected) log('info', `knowledge saved back to ${engine.version}, which is live: nothing is refused any more`);
         status = { ...status, rejected: null };
         return engine;
       }
+      // The same refused files again (the page's save and the watcher both reload): said once is enough.
+      if (knowledge.version === status.rejected?.version) return engine;
+      report(knowledge);
       const errors = knowledge.problems.filter((problem) => problem.severity === 'error').length;
       if (errors === 0) {
         engine = goLive(knowledge, started);

@@ -29,7 +29,7 @@ interface Draft {
   line: number;
   question: string;
   fields: Partial<Record<'id' | 'tags' | 'related' | 'escalate', { value: string; line: number }>>;
-  phrasings: string[];
+  phrasings: Array<{ text: string; line: number }>;
   answerLines: string[];
   section: 'fields' | 'phrasings' | 'answer';
   problems: Problem[];
@@ -85,7 +85,7 @@ export function parseEntries(text: string, file: string, lang: Lang, kind: Entry
     if (line.trim() === '') return;
     if (current.section === 'phrasings') {
       const item = /^\s*[-*]\s+(.*)$/.exec(line);
-      if (item && item[1].trim()) current.phrasings.push(item[1].trim());
+      if (item && item[1].trim()) current.phrasings.push({ text: item[1].trim(), line: lineNo });
       else current.problems.push(problem({ file, line: lineNo }, 'error', 'phrasing_not_listed'));
       return;
     }
@@ -131,12 +131,18 @@ function toEntry(draft: Draft, file: string, lang: Lang, kind: Entry['kind']): E
     kind,
     lang,
     question: draft.question,
-    phrasings: draft.phrasings,
+    phrasings: draft.phrasings.map((phrasing) => phrasing.text),
     answer,
     tags: splitList(draft.fields.tags?.value),
     related,
     escalate,
-    source: { file, line: draft.line },
+    source: {
+      file,
+      line: draft.line,
+      phrasingLines: draft.phrasings.map((phrasing) => phrasing.line),
+      idLine: draft.fields.id?.line,
+      relatedLine: draft.fields.related?.line,
+    },
   };
 }
 

@@ -33,7 +33,15 @@ export interface Entry {
   related: string[];
   /** An exception topic: the bot answers, then hands off to a person. */
   escalate: boolean;
-  source: SourceRef;
+  source: EntrySource;
+}
+
+/** Where an entry and its parts are, so that a problem can point at the line to change. */
+export interface EntrySource extends SourceRef {
+  /** The line of each phrasing, in `phrasings` order (the question's is `line`). */
+  phrasingLines?: number[];
+  idLine?: number;
+  relatedLine?: number;
 }
 
 export interface Problem extends SourceRef {

@@ -6,8 +6,8 @@ const MIN_PHRASINGS = 3;
 /** Checks across files: duplicate ids, dangling related ids, missing translations, thin or shared phrasings. */
 export function validateKnowledge(all: Entry[]): { entries: Entry[]; problems: Problem[] } {
   const problems: Problem[] = [];
-  const at = (entry: Entry) => ({ file: entry.source.file, line: entry.source.line });
-  const where = (entry: Entry) => `${entry.source.file}:${entry.source.line}`;
+  const at = (entry: Entry, line?: number) => ({ file: entry.source.file, line: line ?? entry.source.line });
+  const where = (entry: Entry, line?: number) => `${entry.source.file}:${line ?? entry.source.line}`;
   const byKey = new Map<string, Entry>();
   const entries: Entry[] = [];
 
@@ -15,7 +15,7 @@ export function validateKnowledge(all: Entry[]): { entries: Entry[]; problems: P
     const key = `${entry.lang}:${entry.id}`;
     const first = byKey.get(key);
     if (first) {
-      problems.push(problem(at(entry), 'error', 'id_taken', { id: entry.id, first: where(first) }));
+      problems.push(problem(at(entry, entry.source.idLine), 'error', 'id_taken', { id: entry.id, first: where(first, first.source.idLine) }));
       continue;
     }
     byKey.set(key, entry);
@@ -33,20 +33,21 @@ export function validateKnowledge(all: Entry[]): { entries: Entry[]; problems: P
 
     for (const related of entry.related) {
       if (!byKey.has(`${entry.lang}:${related}`)) {
-        problems.push(problem(at(entry), 'warning', 'related_missing', { related, lang: entry.lang }));
+        problems.push(problem(at(entry, entry.source.relatedLine), 'warning', 'related_missing', { related, lang: entry.lang }));
       }
     }
     if (entry.kind === 'faq' && entry.phrasings.length < MIN_PHRASINGS) {
       problems.push(problem(at(entry), 'warning', 'few_phrasings', { id: entry.id, count: entry.phrasings.length, minimum: MIN_PHRASINGS }));
     }
-    for (const phrasing of [entry.question, ...entry.phrasings]) {
+    [entry.question, ...entry.phrasings].forEach((phrasing, index) => {
       const key = `${entry.lang}:${comparisonKey(phrasing)}`;
       const owner = phrasingOwner.get(key);
       if (owner && owner.id !== entry.id) {
-        problems.push(problem(at(entry), 'warning', 'phrasing_shared', { phrasing, owner: owner.id, where: where(owner) }));
+        const line = index === 0 ? entry.source.line : entry.source.phrasingLines?.[index - 1];
+        problems.push(problem(at(entry, line), 'warning', 'phrasing_shared', { phrasing, owner: owner.id, where: where(owner) }));
       }
       phrasingOwner.set(key, entry);
-    }
+    });
   }
 
   const langsById = new Map<string, Set<string>>();

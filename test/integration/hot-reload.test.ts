@@ -106,6 +106,26 @@ describe('editing the knowledge base without a restart', () => {
     expect(host.status().rejected).toBeNull();
   });
 
+  it('logs each problem once: a refused save reloaded twice, and warnings of files nobody touched', async () => {
+    fs.writeFileSync(path.join(root, 'knowledge/es/pagos.md'), FAQ('payment-methods', '¿Qué medios de pago aceptan?', ['formas de pago', 'pagar en efectivo'], 'Tarjetas.'));
+    await answered('formas de pago', 'payment-methods', 'a FAQ with too few phrasings');
+    const fewPhrasings = (line: string) => line.startsWith('warn') && line.includes('pagos.md');
+    expect(logs.filter(fewPhrasings)).toHaveLength(1);
+
+    logs.length = 0;
+    fs.writeFileSync(envios(), fs.readFileSync(envios(), 'utf8').replace('De 3 a 5 días.', 'De 2 a 4 días.'));
+    await until(() => (answerTo('tiempo de entrega').text === 'De 2 a 4 días.' ? true : undefined), 'the edit of another file');
+    expect(logs.filter(fewPhrasings)).toEqual([]);
+    expect(logs.some((line) => line.startsWith('info knowledge') && line.includes('(1 warning, logged when first seen)'))).toBe(true);
+
+    logs.length = 0;
+    fs.writeFileSync(envios(), fs.readFileSync(envios(), 'utf8').replace('id: shipping-time\n', ''));
+    await until(() => (host.status().rejected ? true : undefined), 'the broken save to be refused');
+    host.reload(); // what the knowledge page does after its own save, which the watcher also sees
+    expect(logs.filter((line) => line.includes('NOT loaded'))).toHaveLength(1);
+    expect(logs.filter((line) => line.startsWith('error') && line.includes('has no id'))).toHaveLength(1);
+  });
+
   it('nodes sharing the knowledge folder all go live with an edit, and /healthz says which version each serves', async () => {
     const other = startEngineHost(parseConfig({ knowledgeDir: path.join(root, 'knowledge'), intentsDir: path.join(root, 'intents'), watchKnowledge: true }));
     const nodes = [await startTestServer({ deps: { engineHost: host } }), await startTestServer({ deps: { engineHost: other } })];

@@ -152,8 +152,18 @@ describe('loadKnowledge', () => {
     const kb = load();
     const messages = kb.problems.map((p) => p.message);
     expect(kb.entries.filter((e) => e.id === 'shipping-time' && e.lang === 'es')).toHaveLength(1);
-    expect(messages).toContainEqual(expect.stringContaining(`is already used in ${path.join(root, 'knowledge/es/a.md')}:3`));
+    expect(messages).toContainEqual(expect.stringContaining(`is already used in ${path.join(root, 'knowledge/es/a.md')}:4`));
     expect(messages).toContainEqual(expect.stringContaining('"shipping-cost" has no translation in en'));
+  });
+
+  it('points each warning at the line to change: the shared phrasing, the related field, the id', () => {
+    write('knowledge/es/a.md', GOOD);
+    write('knowledge/es/b.md', '## Otra pregunta\nid: other\nrelated: nope\n\n### Frases\n- algo distinto\n- Costo del despacho\n### Respuesta\nx');
+    write('knowledge/es/c.md', '# Repetida\n\n## Repetida\nid: shipping-cost\n### Respuesta\nx');
+    const where = (code: string) => load().problems.filter((p) => p.code === code).map((p) => `${path.basename(p.file)}:${p.line}`);
+    expect(where('phrasing_shared')).toEqual(['b.md:7']);
+    expect(where('related_missing')).toEqual(['b.md:3']);
+    expect(where('id_taken')).toEqual(['c.md:4']);
   });
 
   it('changes its version when a file changes', () => {

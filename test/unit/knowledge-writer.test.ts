@@ -47,7 +47,7 @@ describe('addPhrasings', () => {
     expect(parsed.problems).toEqual([]);
     expect(parsed.entries[0]!.phrasings).toEqual(['cuanto demora el despacho', 'en cuantos dias llega', '¿en cuánto llega mi pedido?', 'tiempo de entrega']);
     expect(parsed.entries[0]!.answer).toBe(entries(ENVIOS).entries[0]!.answer);
-    expect(parsed.entries[1]).toEqual({ ...entries(ENVIOS).entries[1], source: { file: 'x.md', line: 20 } }); // two lines further down
+    expect(parsed.entries[1]).toEqual({ ...entries(ENVIOS).entries[1], source: { file: 'x.md', line: 20, idLine: 21, phrasingLines: [] } }); // two lines further down
   });
 
   it('starts a phrasings section, named like the file\'s, for an entry without one', () => {
@@ -164,7 +164,7 @@ describe('knowledgeEditor on a real folder', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(KnowledgeRejectedError);
-    expect((error as KnowledgeRejectedError).problems[0]).toMatchObject({ file: 'es/otra.md', line: 1, severity: 'error', message: expect.stringMatching(/id "shipping-time" is already used in es\/envios\.md:5/) });
+    expect((error as KnowledgeRejectedError).problems[0]).toMatchObject({ file: 'es/otra.md', line: 2, severity: 'error', message: expect.stringMatching(/id "shipping-time" is already used in es\/envios\.md:6/) });
     expect(fs.existsSync(path.join(root, 'knowledge/es/otra.md'))).toBe(false);
     expect(fs.readFileSync(file(), 'utf8')).toBe(ENVIOS);
     expect(backups()).toEqual([]);
