@@ -84,6 +84,8 @@ export interface MessageOut {
   entryId?: string;
   /** The kind of entry a bot answer came from: only "faq" answers ask "was this helpful?". */
   entryKind?: 'faq' | 'intent';
+  /** The language a bot message is in: the widget's own buttons and texts follow it. */
+  lang?: Lang;
   confidence?: number;
   options?: Choice[];
   related?: Choice[];
@@ -110,6 +112,7 @@ export function toMessageFrame(message: StoredMessage, entryKind?: (entryId: str
   if (message.entryId) frame.entryId = message.entryId;
   const kind = message.entryId && message.lang && message.sender === 'bot' ? entryKind?.(message.entryId, message.lang) : undefined;
   if (kind) frame.entryKind = kind;
+  if (message.sender === 'bot' && message.lang) frame.lang = message.lang;
   if (message.confidence !== null) frame.confidence = Math.round(message.confidence * 1000) / 1000;
   if (message.options.length > 0) frame.options = message.options;
   if (message.related.length > 0) frame.related = message.related;

@@ -495,6 +495,34 @@ test('a paste longer than a message can be says that it was cut', async () => {
   await context.close();
 });
 
+test('a shopper who writes English on a Spanish page gets the widget in English too, and keeps it after a reload', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'es-MX' });
+  const page = await context.newPage();
+  await page.goto(`${server.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  await page.getByRole('button', { name: 'Hablar con una persona' }).waitFor();
+  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill('how long does shipping take to arrive?');
+  await page.keyboard.press('Enter');
+  await answers(page).first().waitFor();
+  expect(await answers(page).first().innerText()).toMatch(/business days/i);
+
+  const speaksEnglish = async () => {
+    await page.getByRole('button', { name: 'Talk to a person' }).waitFor();
+    await expect(page.getByRole('textbox', { name: 'Your message' }).getAttribute('placeholder')).resolves.toBe('Type your question…');
+    await expect(page.getByRole('button', { name: 'Close the chat' }).count()).resolves.toBeGreaterThan(0);
+    await expect(page.getByRole('button', { name: 'Send' }).count()).resolves.toBe(1);
+    await expect(page.locator('#atento-chat .root').getAttribute('lang')).resolves.toBe('en');
+  };
+  await speaksEnglish();
+  await page.getByText('Was this helpful?').waitFor();
+  await screenshot(page, 'widget-follows-the-shopper-language');
+
+  await page.reload();
+  await answers(page).first().waitFor();
+  await speaksEnglish();
+  await context.close();
+});
+
 /** Opens the chat and asks a one-word question the default content answers with "did you mean…?" options. */
 async function askForOptions(page: Page): Promise<{ options: Locator; question: string }> {
   const question = ['tarjeta', 'pago', 'envío', 'cuenta', 'pedido', 'problema', 'cambio'].find((text) => {

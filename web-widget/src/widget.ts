@@ -32,7 +32,8 @@ const REPLY_TOP_MARGIN_PX = 12;
 interface Options {
   server: string;
   lang: UiLang;
-  title: string;
+  /** data-title; without one, the widget's own word for "help" in the language it speaks. */
+  title?: string;
   color: string;
   position: 'left' | 'right';
   /** The shop's logged-in user, signed by the shop's server (data-user-id, -email, -name, -hash). */
@@ -46,7 +47,7 @@ function readOptions(script: HTMLScriptElement | null): Options {
   const lang = chooseUiLang(data.lang, document.documentElement.lang);
   // Sent even without a hash, so the server can say what is wrong (identity_invalid) instead of silence.
   const user = data.userId ? { id: data.userId, hash: data.userHash ?? '', ...(data.userEmail && { email: data.userEmail }), ...(data.userName && { name: data.userName }) } : undefined;
-  return { server, lang, title: data.title ?? UI_TEXT[lang].title, color, position: data.position === 'left' ? 'left' : 'right', user };
+  return { server, lang, title: data.title, color, position: data.position === 'left' ? 'left' : 'right', user };
 }
 
 /** Black or white, whichever reads better on the shop's colour (WCAG relative luminance). */
@@ -76,7 +77,8 @@ function markAnswered(group: HTMLElement, picked: HTMLElement): void {
 }
 
 class ChatWidget {
-  private readonly t: UiText;
+  private lang: UiLang;
+  private t: UiText;
   private readonly root = el('div', 'root');
   private readonly launcher = el('button', 'launcher');
   private readonly badge = el('span', 'badge');
@@ -87,6 +89,11 @@ class ChatWidget {
   private readonly notice = el('p', 'notice');
   private readonly humanButton = el('button', 'human');
   private readonly input = el('textarea');
+  private readonly title = el('h2');
+  private readonly closeButton = el('button', 'close', '×');
+  private readonly typingText = el('span');
+  private readonly inputLabel = el('label', 'sr-only');
+  private readonly sendButton = el('button', 'send');
   private readonly connection: Connection;
   private readonly session: SessionStore;
   private readonly byId = new Map<number, HTMLElement>();
@@ -117,6 +124,7 @@ class ChatWidget {
   private readonly fullScreen = window.matchMedia(FULL_SCREEN);
 
   constructor(private readonly options: Options) {
+    this.lang = options.lang;
     this.t = UI_TEXT[options.lang];
     const wsUrl = `${options.server.replace(/^http/, 'ws')}/ws/shopper`;
     this.session = new SessionStore(`atento:v1:${options.server}`);
@@ -143,7 +151,6 @@ class ChatWidget {
     this.root.style.setProperty('--atento-color', this.options.color);
     this.root.style.setProperty('--atento-on-color', textColorOn(this.options.color));
     this.root.dataset.position = this.options.position;
-    this.root.lang = this.options.lang;
     this.build();
     shadow.appendChild(this.root);
     document.body.appendChild(host);
@@ -155,10 +162,8 @@ class ChatWidget {
   }
 
   private build(): void {
-    const t = this.t;
     this.launcher.type = 'button';
     this.launcher.innerHTML = CHAT_ICON;
-    this.launcher.setAttribute('aria-label', t.open);
     this.launcher.setAttribute('aria-expanded', 'false');
     this.launcher.setAttribute('aria-controls', 'atento-panel');
     this.badge.hidden = true;
@@ -174,20 +179,15 @@ class ChatWidget {
     // Not <header>: inside the shop's page it would be a second banner landmark (axe: landmark-no-duplicate-banner).
     const header = el('div', 'header');
     const heading = el('div', 'heading');
-    const title = el('h2', undefined, this.options.title);
-    title.id = 'atento-title';
+    this.title.id = 'atento-title';
     this.statusLine.setAttribute('aria-live', 'polite');
-    this.statusLine.textContent = t.connecting;
-    heading.append(title, this.statusLine);
-    const close = el('button', 'close', '×');
-    close.type = 'button';
-    close.setAttribute('aria-label', t.close);
-    close.addEventListener('click', () => this.close());
-    header.append(heading, close);
+    heading.append(this.title, this.statusLine);
+    this.closeButton.type = 'button';
+    this.closeButton.addEventListener('click', () => this.close());
+    header.append(heading, this.closeButton);
 
     this.log.setAttribute('role', 'log');
     this.log.setAttribute('aria-live', 'polite');
-    this.log.setAttribute('aria-label', this.options.title);
     this.log.tabIndex = 0;
     this.log.addEventListener('scroll', () => {
       this.pinnedToEnd = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 24;
@@ -197,23 +197,20 @@ class ChatWidget {
 
     this.typing.hidden = true;
     this.typing.innerHTML = '<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>';
-    this.typing.appendChild(el('span', undefined, t.typing));
+    this.typing.appendChild(this.typingText);
 
     this.notice.setAttribute('role', 'alert');
     this.notice.hidden = true;
 
     const actions = el('div', 'actions');
     this.humanButton.type = 'button';
-    this.humanButton.textContent = t.human;
     this.humanButton.addEventListener('click', () => this.requestHuman());
     actions.appendChild(this.humanButton);
 
     const form = el('form');
-    const label = el('label', 'sr-only', t.inputLabel);
-    label.htmlFor = 'atento-input';
+    this.inputLabel.htmlFor = 'atento-input';
     this.input.id = 'atento-input';
     this.input.rows = 1;
-    this.input.placeholder = t.placeholder;
     this.input.maxLength = 2000;
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -231,11 +228,9 @@ class ChatWidget {
       const replaced = this.input.selectionEnd - this.input.selectionStart;
       if (this.input.value.length - replaced + pasted.length > this.input.maxLength) this.showNotice(this.t.pasteCut(this.input.maxLength));
     });
-    const send = el('button', 'send');
-    send.type = 'submit';
-    send.innerHTML = SEND_ICON;
-    send.setAttribute('aria-label', t.send);
-    form.append(label, this.input, send);
+    this.sendButton.type = 'submit';
+    this.sendButton.innerHTML = SEND_ICON;
+    form.append(this.inputLabel, this.input, this.sendButton);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.sendText();
@@ -250,6 +245,34 @@ class ChatWidget {
     this.markModal();
     this.fullScreen.addEventListener('change', () => this.markModal());
     this.root.append(this.panel, this.launcher);
+    this.label();
+    this.statusLine.textContent = this.t.connecting;
+  }
+
+  /** The widget's own words, in the language it speaks now (the page's at first, then the bot's). */
+  private label(): void {
+    const t = this.t;
+    this.root.lang = this.lang;
+    this.title.textContent = this.options.title ?? t.title;
+    this.log.setAttribute('aria-label', this.options.title ?? t.title);
+    this.launcher.setAttribute('aria-label', this.panel.hidden ? t.open : t.close);
+    this.closeButton.setAttribute('aria-label', t.close);
+    this.typingText.textContent = t.typing;
+    this.inputLabel.textContent = t.inputLabel;
+    this.input.placeholder = t.placeholder;
+    this.sendButton.setAttribute('aria-label', t.send);
+  }
+
+  /**
+   * A shopper who writes in the other language gets the bot's answers in it: the buttons, the status
+   * and the placeholder follow, so the chat does not speak two languages at once.
+   */
+  private speak(lang: UiLang): void {
+    if (lang === this.lang) return;
+    this.lang = lang;
+    this.t = UI_TEXT[lang];
+    this.label();
+    this.renderStatus();
   }
 
   /** Full screen, the panel hides the page: it is modal there, and Tab must not reach links behind it. */
@@ -419,6 +442,7 @@ class ChatWidget {
       this.byId.set(frame.id, pending);
       return;
     }
+    if (frame.from === 'bot' && frame.lang) this.speak(frame.lang);
     const element = this.addMessageElement(frame.from, frame.text, frame.authorName);
     element.dataset.id = String(frame.id);
     this.byId.set(frame.id, element);
