@@ -118,7 +118,7 @@ export function knowledgeEditor(dirs: KnowledgeDirs, now: () => Date = () => new
     // none of the FAQ's languages half-done.
     const written = [...changes].map(([full, { after }]) => ({ full, temporary: writeTemporary(full, after) }));
     for (const { full, temporary } of written) fs.renameSync(temporary, full);
-    return { files, warnings: knowledge.problems.filter((p) => p.severity === 'warning') };
+    return { files, warnings: knowledge.problems.filter((p) => p.severity === 'warning').map(asEditorSeesIt) };
   }
 
   /** A copy of the file's previous text; a second edit in the same millisecond gets its own name. */

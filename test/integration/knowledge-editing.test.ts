@@ -176,6 +176,9 @@ test('a new FAQ and new phrasings are live when the edit is acknowledged: the ne
   expect(created.status).toBe(200);
   const result = await created.json();
   expect(result).toMatchObject({ live: true, files: [{ file: 'es/tienda.md' }, { file: 'en/store.md' }] });
+  // Two phrasings is fewer than the three a FAQ should have: said, naming the file as the editor picked it.
+  expect(result.warnings).toContainEqual(expect.objectContaining({ file: 'es/tienda.md', code: 'few_phrasings' }));
+  expect(JSON.stringify(result.warnings)).not.toContain(root);
   expect(fs.readFileSync(path.join(knowledgeDir(), result.files[0].backup), 'utf8')).toBe(original);
   expect(fs.readFileSync(tienda, 'utf8').startsWith(original)).toBe(true);
 
