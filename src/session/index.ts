@@ -73,7 +73,7 @@ export function loadSessionSecret(configured: string | undefined, dataDir: strin
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = crypto.randomBytes(SECRET_BYTES).toString('base64url');
   // 'wx': never overwrite a secret another process just wrote.
   try {

@@ -5,11 +5,21 @@ import { migrate } from './migrations';
 
 export type Db = Database.Database;
 
-/** Opens (creating if needed) the SQLite file in WAL mode and brings its schema up to date. */
+/**
+ * Opens (creating if needed) the SQLite file in WAL mode and brings its schema up to date. A new file is
+ * readable by its owner only (0600; SQLite gives the -wal and -shm files the same mode): it holds every
+ * chat and the agents' password hashes, which other users of the machine have no business reading.
+ */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+    // An empty file is an empty database to SQLite; creating it here is what sets its mode.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // A deleted row's bytes are overwritten, not left in free pages: an erased shopper is gone from the file.
+  db.pragma('secure_delete = ON');
   // WAL + NORMAL: durable across application crashes, fast; only a power cut can lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -25,6 +25,21 @@ test('a new database file is created in WAL mode with every migration applied', 
   expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
 });
 
+test('the file is readable by its owner only, and an erased shopper is gone from it and from its journal', async () => {
+  const { seedShopper } = await import('../helpers/seed-shoppers');
+  for (const name of ['atento.db', 'atento.db-wal', 'atento.db-shm']) expect(fs.statSync(path.join(path.dirname(file), name)).mode & 0o777).toBe(0o600);
+  expect(fs.statSync(path.dirname(file)).mode & 0o077).toBe(0);
+  await seedShopper(store, 'rosa@example.com', 'vivo en Calle Secreta 123');
+  await seedShopper(store, 'otro@example.com', 'hola');
+  expect(await store.shoppers.forget('rosa@example.com')).toMatchObject({ conversations: 1 });
+  const onDisk = () => ['atento.db', 'atento.db-wal'].map((name) => path.join(path.dirname(file), name)).filter(fs.existsSync).map((f) => fs.readFileSync(f).toString('latin1')).join('');
+  expect(onDisk()).not.toContain('Calle Secreta');
+  expect(onDisk()).not.toContain('rosa@example.com');
+  await store.close();
+  expect(onDisk()).not.toContain('Calle Secreta');
+  store = openStore(file);
+});
+
 test('group commit: the writes of one event-loop turn, awaits included, share one commit; afterCommit runs once they are on disk', async () => {
   const reader = openStore(file);
   const visible = () => (reader.db.prepare('SELECT count(*) AS n FROM conversations').get() as { n: number }).n;
