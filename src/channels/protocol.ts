@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Choice } from '../engine/types';
 import type { ErrorCode } from '../errors';
 import { LANGUAGES, type Lang } from '../knowledge/types';
-import type { ConversationStatus, StoredMessage } from '../store';
+import type { ConversationStatus, StoredMessage, VerifiedShopper } from '../store';
 import { isValidEmail } from '../handoff/ticket-form';
 import { parseFrame, type FrameParseResult } from './frames';
 
@@ -19,12 +19,21 @@ const clientMessageId = z.string().min(1).max(64);
 const shopperClaim = z
   .object({
     id: z.string().trim().min(1).max(128),
-    hash: z.string().regex(/^[0-9a-f]{64}$/i, 'the hex HMAC-SHA256 of the user id'),
-    // Details that do not pass are dropped, not the identity: the hash signs the id alone.
-    email: shopperEmail.optional().catch(undefined),
-    name: z.string().trim().min(1).max(80).optional().catch(undefined),
+    hash: z.string().regex(/^[0-9a-f]{64}$/i, 'the hex HMAC-SHA256 of the user id, e-mail and name'),
+    // As the page wrote them, since that is what the hash signs; `usableDetails` keeps the good ones once it verifies.
+    email: z.string().max(320).optional().catch(undefined),
+    name: z.string().max(320).optional().catch(undefined),
   })
   .strict();
+
+const shopperName = z.string().trim().min(1).max(80);
+
+/** Of a verified shopper's details, what Atento keeps: an e-mail it can write to, a name of at most 80 characters. */
+export function usableDetails(shopper: VerifiedShopper): VerifiedShopper {
+  const email = shopperEmail.safeParse(shopper.email);
+  const name = shopperName.safeParse(shopper.name);
+  return { id: shopper.id, ...(name.success && { name: name.data }), ...(email.success && { email: email.data.toLowerCase() }) };
+}
 
 export const helloFrame = z
   .object({

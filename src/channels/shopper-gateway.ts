@@ -18,7 +18,7 @@ import { isOriginAllowed } from './origin';
 import { CONVERSATION_TOPIC, conversationEventSchema } from './fanout';
 import { closeAfterLostWrite, SERVICE_RESTART } from './frames';
 import { startHeartbeat } from './heartbeat';
-import { parseClientFrame, toMessageFrame, type ClientFrame, type ServerFrame } from './protocol';
+import { parseClientFrame, toMessageFrame, usableDetails, type ClientFrame, type ServerFrame } from './protocol';
 import { RateLimiter, sharedRateLimiter, type WindowLimiter } from './rate-limit';
 import { createTurnQueue } from './turn-queue';
 import { createTurns, type ShopperTurnInput } from './turn';
@@ -141,6 +141,7 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
   const { config, store, events, sessions, handoff, log } = deps;
   const shopperTurns = createTurns({ store, events, handoff, engine: deps.engine, bot: deps.bot, log, leases: deps.turnLeases });
   let warnedNoIdentitySecret = false;
+  let warnedUnsignedDetails = false;
   let draining = false;
   const { limits } = config;
   const proxies = proxyTrust(config.trustedProxies);
@@ -241,10 +242,16 @@ export function createShopperGateway(deps: ShopperGatewayDeps): ShopperGateway {
       warnedNoIdentitySecret = true;
       return null;
     }
-    const shopper = frame.user === 'malformed' ? 'invalid' : verifyShopper(config.identitySecret, frame.user);
-    if (shopper !== 'invalid') return shopper;
-    sendError(client, 'identity_invalid');
-    return null;
+    const verified = frame.user === 'malformed' ? 'invalid' : verifyShopper(config.identitySecret, frame.user);
+    if (verified === 'invalid') {
+      sendError(client, 'identity_invalid');
+      return null;
+    }
+    if (verified.unsignedDetails && !warnedUnsignedDetails) {
+      log.warn('data-user-name/-email on the widget dropped: data-user-hash signs only data-user-id; sign "id\\nemail\\nname" so agents can trust them (docs/configuration.md, "Verified shoppers")');
+      warnedUnsignedDetails = true;
+    }
+    return usableDetails(verified.shopper);
   }
 
   /**

@@ -33,7 +33,7 @@ test('four chats: readable names and cases, bot answers formatted, and the shopp
   await shopper('https://tienda.example/zapatillas', 'quiero hablar con una persona');
   const broken = await shopper('https://tienda.example/pedidos', 'me llegó el producto roto');
   await shopper('https://tienda.example/', 'estoy muy molesto, esto es una estafa, quiero poner una queja');
-  await shopper('https://tienda.example/cuenta', 'quiero hablar con una persona', { id: 'u-77', name: 'Marta Díaz', hash: shopperHash(SECRET, 'u-77') });
+  await shopper('https://tienda.example/cuenta', 'quiero hablar con una persona', { id: 'u-77', name: 'Marta Díaz', hash: shopperHash(SECRET, { id: 'u-77', name: 'Marta Díaz' }) });
 
   await page.getByRole('tab', { name: /Mis chats/ }).click();
   const cards = page.locator('.list .card');

@@ -67,8 +67,8 @@ async function ask(page: Page, text: string): Promise<void> {
 const answers = (page: Page) => page.locator('.msg.from-bot[data-id]');
 
 test('a verified user continues on a second device; a forged hash gets neither their chat nor their name', async () => {
-  pages.marta = { id: 'cliente-1001', name: 'Marta Díaz', email: 'marta@example.com', hash: shopperHash(SECRET, 'cliente-1001') };
-  pages.forged = { id: 'cliente-1001', name: 'Marta Díaz', hash: shopperHash('a-secret-the-attacker-made-up-0123456789', 'cliente-1001') };
+  pages.marta = { id: 'cliente-1001', name: 'Marta Díaz', email: 'marta@example.com', hash: shopperHash(SECRET, { id: 'cliente-1001', name: 'Marta Díaz', email: 'marta@example.com' }) };
+  pages.forged = { id: 'cliente-1001', name: 'Marta Díaz', hash: shopperHash('a-secret-the-attacker-made-up-0123456789', { id: 'cliente-1001', name: 'Marta Díaz' }) };
 
   const laptop = await device('marta');
   await ask(laptop.page, '¿cuánto cuesta el envío?');

@@ -36,7 +36,7 @@ async function device(user?: object, token?: string): Promise<{ client: ShopperC
   return { client, welcome };
 }
 
-const marta = { id: 'cliente-1001', email: 'Marta@Example.com', name: 'Marta Díaz', hash: shopperHash(SECRET, 'cliente-1001') };
+const marta = { id: 'cliente-1001', email: 'Marta@Example.com', name: 'Marta Díaz', hash: shopperHash(SECRET, { id: 'cliente-1001', email: 'Marta@Example.com', name: 'Marta Díaz' }) };
 
 test('a verified shopper continues the same conversation on another device, with its history', async () => {
   const laptop = await device(marta);
@@ -51,8 +51,9 @@ test('a verified shopper continues the same conversation on another device, with
 });
 
 test.each([
-  ['a forged hash', { ...marta, hash: shopperHash('some-other-secret-of-at-least-32-chars!', marta.id) }],
-  ['a hash for another user id', { ...marta, hash: shopperHash(SECRET, 'cliente-2002') }],
+  ['a forged hash', { ...marta, hash: shopperHash('some-other-secret-of-at-least-32-chars!', marta) }],
+  ['a hash for another user id', { ...marta, hash: shopperHash(SECRET, { ...marta, id: 'cliente-2002' }) }],
+  ["another customer's e-mail and name put on the page by a logged-in shopper", { ...marta, email: 'victima@example.com', name: 'Victoria' }],
 ])('%s never reaches the user\'s conversation or name', async (_case, forged) => {
   const real = await device(marta);
   await real.client.ask('mi pedido no llegó, pedido 555');
@@ -82,7 +83,7 @@ test.each([
 });
 
 test('a verified user whose e-mail is not one we can write to keeps the identity, without the e-mail', async () => {
-  const user = { id: 'cliente-6006', name: 'Inés', email: '"<svg/onload=alert(1)>"@x.test', hash: shopperHash(SECRET, 'cliente-6006') };
+  const user = { id: 'cliente-6006', name: 'Inés', email: '"<svg/onload=alert(1)>"@x.test', hash: shopperHash(SECRET, { id: 'cliente-6006', name: 'Inés', email: '"<svg/onload=alert(1)>"@x.test' }) };
   const { client, welcome } = await device(user);
   expect(client.frames.some((frame) => frame.type === 'error')).toBe(false);
   expect(await server.app.store.conversations.get(String(welcome.conversationId))).toMatchObject({ shopperId: 'cliente-6006', shopperName: 'Inés', shopperEmail: null });
@@ -91,7 +92,7 @@ test('a verified user whose e-mail is not one we can write to keeps the identity
 test('a verified user back after more than 30 days starts a new chat, the old one is history', async () => {
   const ana = await connectAgent(server, 'luz@tienda.example', 'Luz');
   sockets.push(ana.client);
-  const user = { id: 'cliente-5005', name: 'Pía', hash: shopperHash(SECRET, 'cliente-5005') };
+  const user = { id: 'cliente-5005', name: 'Pía', hash: shopperHash(SECRET, { id: 'cliente-5005', name: 'Pía' }) };
   const old = await device(user);
   await old.client.ask('¿hacen envíos a regiones?');
   daysLater = 31;
@@ -110,7 +111,7 @@ test('a verified user back after more than 30 days starts a new chat, the old on
 test('on a shared computer, the next user never sees the previous user\'s chat', async () => {
   const first = await device(marta);
   await first.client.ask('quiero cambiar mi dirección');
-  const luis = { id: 'cliente-3003', name: 'Luis', hash: shopperHash(SECRET, 'cliente-3003') };
+  const luis = { id: 'cliente-3003', name: 'Luis', hash: shopperHash(SECRET, { id: 'cliente-3003', name: 'Luis' }) };
   const next = await device(luis, String(first.welcome.token));
   expect(next.welcome.conversationId).not.toBe(first.welcome.conversationId);
   const loggedOut = await device(undefined, String(first.welcome.token));
@@ -121,7 +122,7 @@ test('a visitor who logs in keeps the chat, and the agent sees the user\'s other
   const visitor = await device();
   const ana = await connectAgent(server, 'ana@tienda.example', 'Ana');
   sockets.push(ana.client);
-  const user = { id: 'cliente-4004', name: 'Rocío', hash: shopperHash(SECRET, 'cliente-4004') };
+  const user = { id: 'cliente-4004', name: 'Rocío', hash: shopperHash(SECRET, { id: 'cliente-4004', name: 'Rocío' }) };
   const older = await device(user);
   await older.client.ask('¿tienen tienda física?');
   await server.app.store.conversations.changeStatus(String(older.welcome.conversationId), { from: 'bot', to: 'resolved' });
@@ -156,6 +157,27 @@ test('without ATENTO_IDENTITY_SECRET the data-user-* claims are ignored, and the
   } finally {
     await Promise.all(sockets.splice(0).map((socket) => socket.close()));
     await plain.stop();
+  }
+});
+
+test('a page that signs only the user id (made before names were signed) keeps the identity; its name and e-mail are dropped, and the log says so once', async () => {
+  const { logger, lines } = capturedLogger();
+  const shop = await startTestServer({ config: { identitySecret: SECRET }, deps: { engineHost, logger } });
+  try {
+    const idOnly = { id: 'cliente-8008', name: 'Victoria', email: 'victima@example.com', hash: shopperHash(SECRET, { id: 'cliente-8008' }) };
+    const welcomes: Frame[] = [];
+    for (let device = 0; device < 2; device++) {
+      const client = await ShopperClient.connect(shop.socketUrl);
+      sockets.push(client);
+      welcomes.push(await client.hello({ lang: 'es', user: idOnly }));
+      expect(client.frames.some((frame) => frame.type === 'error')).toBe(false);
+    }
+    expect(welcomes[1]).toMatchObject({ conversationId: welcomes[0]!.conversationId, resumed: true });
+    expect(await shop.app.store.conversations.get(String(welcomes[0]!.conversationId))).toMatchObject({ shopperId: 'cliente-8008', shopperName: null, shopperEmail: null });
+    expect(lines.filter((line) => line.msg.includes('signs only data-user-id'))).toHaveLength(1);
+  } finally {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+    await shop.stop();
   }
 });
 
