@@ -237,7 +237,7 @@ export function createAgentGateway(deps: AgentGatewayDeps): AgentGateway {
         if (!searchLimiter.take(agentId)) return sendError(client, 'rate_limited', ERRORS.rate_limited.message);
         return send(client, { type: 'conversations_found', query: frame.query, results: await handoff.views.found(frame.query) });
       case 'shopper_details': {
-        const result = await handoff.setShopperDetails(frame.conversationId, { name: frame.name, email: frame.email });
+        const result = await handoff.setShopperDetails(agentId, frame.conversationId, { name: frame.name, email: frame.email });
         if (!result.ok) return refuse(client, result.error);
         return sendConversation(client, frame.conversationId);
       }

@@ -58,6 +58,7 @@ export const AGENT_ERROR_MESSAGES: Record<AgentActionError, string> = {
   agent_offline: 'That agent is not online; transfer to someone who is.',
   email_not_configured: 'E-mail is not configured on this server (ATENTO_SMTP_URL); the ticket stays open.',
   email_failed: 'The mail server did not accept the reply; the ticket stays open. Try again.',
+  shopper_verified: "The shop verified this shopper's name and e-mail; they cannot be changed in the console.",
   whatsapp_window_closed:
     'Not sent: the shopper last wrote on WhatsApp more than 24 hours ago, and outside that window WhatsApp only delivers an approved template message. Answer by e-mail instead: if the shopper gave an e-mail, their case is now in Tickets; if not, wait until they write again.',
 };

@@ -89,7 +89,8 @@ export type AgentActionError =
   | 'agent_offline'
   | 'email_not_configured'
   | 'email_failed'
-  | 'whatsapp_window_closed';
+  | 'whatsapp_window_closed'
+  | 'shopper_verified';
 export type AgentActionResult = { ok: true } | { ok: false; error: AgentActionError; message?: string };
 
 /** Taking a waiting chat, as the state machine says; only a conversation still waiting can be claimed. */
@@ -495,9 +496,15 @@ export class HandoffService {
     return { ok: true };
   }
 
-  /** An agent records the shopper's name or e-mail (which also finds their earlier conversations). */
-  async setShopperDetails(conversationId: string, details: { name?: string; email?: string }): Promise<AgentActionResult> {
-    if (!(await this.store.conversations.get(conversationId))) return { ok: false, error: 'not_found' };
+  /**
+   * The agent holding a chat records the shopper's name or e-mail (which also finds their earlier
+   * conversations). Not on a chat someone else holds, nor over what the shop verified: later e-mails and
+   * a privacy export go by that address.
+   */
+  async setShopperDetails(agentId: string, conversationId: string, details: { name?: string; email?: string }): Promise<AgentActionResult> {
+    const owned = await this.ownedConversation(agentId, conversationId);
+    if (typeof owned === 'string') return { ok: false, error: owned };
+    if (owned.shopperId !== null) return { ok: false, error: 'shopper_verified' };
     await this.store.conversations.setShopper(conversationId, { name: details.name, email: details.email?.toLowerCase() });
     const holder = await this.holderOf(conversationId);
     if (holder) this.notify({ type: 'chats', agentId: holder });

@@ -73,6 +73,15 @@ test('four chats: readable names and cases, bot answers formatted, and the shopp
   expect(await rendered.locator('script, img, a[href^="javascript"]').count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
 
+  // Details the shop verified are shown, not offered for editing; an ordinary chat of one's own has the form.
+  expect(await page.locator('#shopper-name').count()).toBe(1);
+  await cards.filter({ hasText: 'Marta Díaz' }).click();
+  await page.locator('.details h2', { hasText: 'verificado' }).waitFor();
+  expect(await page.locator('.details dd', { hasText: 'Marta Díaz' }).count()).toBe(1);
+  expect(await page.locator('#shopper-name').count()).toBe(0);
+  await cards.filter({ hasText: 'Mi producto llegó dañado' }).click();
+  await page.locator('#shopper-name').waitFor();
+
   await broken.close();
   await page.locator('.chat-header').getByText('se fue hace un momento').waitFor();
   await page.locator('.list .card', { hasText: 'se fue hace' }).waitFor();

@@ -553,6 +553,12 @@ test('an agent records the shopper\'s e-mail and sees their earlier conversation
 
   ana.client.send({ type: 'shopper_details', conversationId: welcome.conversationId, email: 'not-an-email' });
   expect((await ana.client.next('error')).code).toBe('bad_frame');
+
+  // Only the agent holding the chat: a colleague cannot send the shopper's later e-mails elsewhere.
+  const beto = await agent(server, 'beto@tienda.example', 'Beto');
+  beto.client.send({ type: 'shopper_details', conversationId: welcome.conversationId, email: 'beto@otro.example' });
+  expect((await beto.client.next('error')).code).toBe('not_yours');
+  expect(await server.app.store.conversations.get(welcome.conversationId as string)).toMatchObject({ shopperEmail: 'luz@example.com' });
 });
 
 test('closing a socket mid-typing clears the other side\'s "typing…"; agent replies never carry client ids', async () => {

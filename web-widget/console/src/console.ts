@@ -515,6 +515,8 @@ function unsavedDetails(conversationId: string): Map<string, string> {
  */
 function renderDetails(view: ConversationView): void {
   const { conversation, previous } = view;
+  // Only the agent holding the chat records details, and never over what the shop verified (the server refuses both).
+  const editable = state.chats.some((c) => c.conversationId === conversation.id) && !view.shopper.verified;
   const typed = unsavedDetails(conversation.id);
   details.dataset.conversation = conversation.id;
   const name = h('input', { id: 'shopper-name', maxlength: '80', autocomplete: 'off', value: conversation.shopperName ?? '', 'data-focus': 'shopper-name' });
@@ -540,13 +542,20 @@ function renderDetails(view: ConversationView): void {
       ...(email.value.trim() ? { email: email.value.trim() } : {}),
     });
   });
+  const given = editable
+    ? []
+    : [
+        ...(conversation.shopperName ? [h('dt', {}, t('details.name')), h('dd', {}, conversation.shopperName)] : []),
+        ...(conversation.shopperEmail ? [h('dt', {}, t('details.email')), h('dd', {}, conversation.shopperEmail)] : []),
+      ];
   keepingFocus(details, () => replaceChildren(
     details,
     h('h2', {}, view.shopper.verified ? t('details.customerVerified') : t('details.customer')),
-    form,
+    editable ? form : null,
     h(
       'dl',
       {},
+      ...given,
       h('dt', {}, t('details.language')),
       h('dd', {}, t(conversation.lang === 'es' ? 'details.lang.es' : 'details.lang.en')),
       h('dt', {}, t('details.page')),
