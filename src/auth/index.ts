@@ -1,4 +1,4 @@
-export { hashPassword, verifyPassword, generatePassword, DUMMY_HASH } from './password';
+export { hashPassword, verifyPassword, generatePassword, DUMMY_HASH, DISABLED_PASSWORD } from './password';
 export {
   SESSION_COOKIE,
   SESSION_PATH,

@@ -14,8 +14,13 @@ export function hashPassword(password: string): string {
   return ['scrypt', N, R, P, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
+/** Stored instead of a hash by `atento agent disable`: no password matches it. */
+export const DISABLED_PASSWORD = 'disabled';
+
 /** Asynchronous: scrypt runs on libuv's thread pool, so a login does not stall every open socket. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  // As slow as a real check, so a guesser cannot tell a disabled account from a wrong password.
+  if (stored === DISABLED_PASSWORD) return verifyPassword(password, DUMMY_HASH).then(() => false);
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');

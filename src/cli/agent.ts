@@ -1,13 +1,20 @@
 import { parseArgs } from 'node:util';
-import { generatePassword, hashPassword } from '../auth';
+import { DISABLED_PASSWORD, generatePassword, hashPassword } from '../auth';
 import type { Config } from '../config';
 import { AGENT_ROLES, type AgentRole } from '../store';
 import { describeDatabase, openConfiguredStore } from '../store/open';
 import { missingDatabase } from './options';
 
-const USAGE = 'Usage: atento agent add --email E --name N [--role agent|editor|admin]   |   atento agent role --email E --role R   |   atento agent list';
+const USAGE = [
+  'Usage: atento agent add --email E --name N [--role agent|editor|admin]',
+  '       atento agent role --email E --role R',
+  '       atento agent password --email E     (a new password; ends the account\'s sessions)',
+  '       atento agent disable --email E      (no more logins; ends its sessions; `password` enables it again)',
+  '       atento agent list',
+].join('\n');
 /** Where the accounts are, for messages: the SQLite file, or the PostgreSQL database without its password. */
 const databaseName = (config: Config) => Object.values(describeDatabase(config))[0];
+const SUBCOMMANDS = ['add', 'role', 'password', 'disable', 'list'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
 interface Output {
@@ -17,6 +24,8 @@ interface Output {
 /**
  * `atento agent add`: creates an agent account and prints its generated password once (only a scrypt
  * hash is stored, so it cannot be shown again). There is no default account or password.
+ * `atento agent password|disable`: locks a person out (a lost laptop, someone who left): both end every
+ * session of the account; the account stays, so transcripts keep its name.
  * `atento agent list`: accounts, without any secret.
  */
 export async function agentCommand(args: string[], config: Config, out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
@@ -29,7 +38,7 @@ export async function agentCommand(args: string[], config: Config, out: Output =
     return 2;
   }
   // Only `add` may create the database: the first admin is made before the server ever starts.
-  const missing = sub === 'list' || sub === 'role' ? missingDatabase(`atento agent ${sub}`, config) : null;
+  const missing = sub !== 'add' && SUBCOMMANDS.includes(sub ?? '') ? missingDatabase(`atento agent ${sub}`, config) : null;
   if (missing) {
     err.write(`${missing}\n`);
     return 1;
@@ -37,13 +46,17 @@ export async function agentCommand(args: string[], config: Config, out: Output =
   if (sub === 'list') {
     const store = await openConfiguredStore(config);
     try {
-      for (const agent of await store.agents.list()) out.write(`${agent.email}\t${agent.name}\t${agent.role}\n`);
+      for (const agent of await store.agents.list()) {
+        const disabled = (await store.agents.credentials(agent.email))?.passwordHash === DISABLED_PASSWORD;
+        out.write(`${agent.email}\t${agent.name}\t${agent.role}${disabled ? '\tdisabled' : ''}\n`);
+      }
     } finally {
       await store.close();
     }
     return 0;
   }
   if (sub === 'role') return setRole(values, config, out, err);
+  if (sub === 'password' || sub === 'disable') return lockOut(sub, values, config, out, err);
   if (sub !== 'add') {
     err.write(`${USAGE}\n`);
     return 2;
@@ -103,6 +116,32 @@ async function setRole(values: Record<string, string | undefined>, config: Confi
       return 1;
     }
     out.write(`${email} is now ${role}.\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `atento agent password|disable --email E`: a new password shown once, or none that works; either ends the account's sessions. */
+async function lockOut(sub: 'password' | 'disable', values: Record<string, string | undefined>, config: Config, out: Output, err: Output): Promise<number> {
+  const email = values.email?.trim().toLowerCase() ?? '';
+  if (!email) {
+    err.write(`atento agent ${sub}: --email is required\n${USAGE}\n`);
+    return 2;
+  }
+  const password = sub === 'password' ? generatePassword() : null;
+  const store = await openConfiguredStore(config);
+  try {
+    if (!(await store.agents.setPassword(email, password ? hashPassword(password) : DISABLED_PASSWORD))) {
+      err.write(`atento agent ${sub}: no agent with e-mail ${email} in ${databaseName(config)}\n`);
+      return 1;
+    }
+    const ended = 'Every session of the account has ended; an open console closes within 30 seconds.';
+    out.write(
+      password
+        ? `New password for ${email} (shown only this once): ${password}\n${ended}\n`
+        : `${email} is disabled: no password logs in any more. ${ended}\nTo let them in again: atento agent password --email ${email}\n`,
+    );
     return 0;
   } finally {
     await store.close();

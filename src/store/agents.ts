@@ -68,6 +68,8 @@ export function agentTable(db: Db, now: () => string) {
   );
   const deleteSession = db.prepare<[string]>('DELETE FROM agent_sessions WHERE token_hash = ?');
   const updateRole = db.prepare<[AgentRole, string]>('UPDATE agents SET role = ? WHERE email = ?');
+  const updatePassword = db.prepare<[string, string]>('UPDATE agents SET password_hash = ? WHERE email = ?');
+  const deleteSessionsOf = db.prepare<[string]>('DELETE FROM agent_sessions WHERE agent_id = (SELECT id FROM agents WHERE email = ?)');
   const deleteExpired = db.prepare<[string]>('DELETE FROM agent_sessions WHERE expires_at <= ?');
 
   return {
@@ -89,6 +91,13 @@ export function agentTable(db: Db, now: () => string) {
     /** False when no agent has that e-mail. */
     setRole(email: string, role: AgentRole): boolean {
       return updateRole.run(role, email.trim().toLowerCase()).changes === 1;
+    },
+    setPassword(email: string, passwordHash: string): boolean {
+      const normalized = email.trim().toLowerCase();
+      return db.transaction(() => {
+        deleteSessionsOf.run(normalized);
+        return updatePassword.run(passwordHash, normalized).changes === 1;
+      })();
     },
     list(): Agent[] {
       return all.all().map(toAgent);

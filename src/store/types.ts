@@ -121,6 +121,8 @@ export interface AgentStore {
   credentials(email: string): Promise<{ agent: Agent; passwordHash: string } | undefined>;
   /** False when no agent has that e-mail. */
   setRole(email: string, role: AgentRole): Promise<boolean>;
+  /** Replaces the password hash and ends every session of the account, at once; false when no agent has that e-mail. */
+  setPassword(email: string, passwordHash: string): Promise<boolean>;
   list(): Promise<Agent[]>;
   /** Stores a session (and forgets expired ones). */
   createSession(tokenHash: string, agentId: string, expiresAt: string): Promise<void>;

@@ -108,6 +108,34 @@ test('login sets an HTTP-only SameSite=Strict cookie that opens the console and 
   expect(await upgrade({ cookie })).toBe(401);
 });
 
+test('an operator locks a person out: disable ends their sessions and every login; password gives a new one that works, the old one does not', async () => {
+  const config = parseConfig(await databaseConfig(server.dataDir));
+  const output: string[] = [];
+  const cli = async (...args: string[]) => {
+    output.length = 0;
+    return agentCommand(args, config, { write: (t: string) => output.push(t) }, { write: (t: string) => output.push(t) });
+  };
+  expect(await cli('add', '--email', 'ines@tienda.example', '--name', 'Inés')).toBe(0);
+  const first = /Password \(shown only this once; only a hash is stored\): (\S+)/.exec(output.join(''))![1]!;
+  const cookie = (await login('ines@tienda.example', first)).headers.get('set-cookie')!.split(';')[0]!;
+  expect(await upgrade({ cookie })).toBe(101);
+
+  expect(await cli('disable', '--email', 'Ines@Tienda.example')).toBe(0);
+  expect(output.join('')).toContain('ines@tienda.example is disabled');
+  expect(await upgrade({ cookie })).toBe(401);
+  expect((await fetch(`${server.httpUrl}/agent`, { headers: { cookie }, redirect: 'manual' })).status).toBe(303);
+  expect((await login('ines@tienda.example', first)).status).toBe(401);
+  expect(await cli('list')).toBe(0);
+  expect(output.join('')).toContain('ines@tienda.example\tInés\tagent\tdisabled\n');
+
+  expect(await cli('password', '--email', 'ines@tienda.example')).toBe(0);
+  const second = /New password for ines@tienda\.example \(shown only this once\): (\S+)/.exec(output.join(''))![1]!;
+  expect((await login('ines@tienda.example', first)).status).toBe(401);
+  expect((await login('ines@tienda.example', second)).status).toBe(200);
+  expect(await cli('disable', '--email', 'nadie@tienda.example')).toBe(1);
+  expect(output.join('')).toContain('no agent with e-mail nadie@tienda.example');
+});
+
 test('a page asked for while logged out is where the login form returns to', async () => {
   for (const page of ['/agent/knowledge', '/agent/analytics?from=2026-11-01']) {
     const asked = await fetch(`${server.httpUrl}${page}`, { redirect: 'manual' });

@@ -250,6 +250,11 @@ describe(`store conformance (${BACKEND})`, () => {
     expect(await store.agents.sessionAgent('hash1')).toMatchObject({ id: ana.id, role: 'admin' });
     at('2026-03-03T15:00:00.000Z');
     expect(await store.agents.sessionAgent('hash1')).toBeUndefined(); // expired
+    await store.agents.createSession('hash2', ana.id, '2026-04-01T00:00:00.000Z');
+    expect(await store.agents.setPassword('ANA@tienda.example', 'scrypt$y')).toBe(true);
+    expect(await store.agents.sessionAgent('hash2')).toBeUndefined(); // a new password ends every session
+    expect(await store.agents.credentials('ana@tienda.example')).toMatchObject({ passwordHash: 'scrypt$y' });
+    expect(await store.agents.setPassword('nadie@tienda.example', 'scrypt$y')).toBe(false);
 
     await store.dialogState.write({ 'handoff:c1': { streak: 1 }, 'handoff:c2': { streak: 2 } });
     await store.dialogState.delete(['handoff:c2', 'handoff:never']);

@@ -36,6 +36,12 @@ export function agentStore(db: Db, now: () => string): AgentStore {
     async setRole(email, role) {
       return (await db.write('UPDATE agents SET role = $1 WHERE email = $2', [role, normalizedEmail(email)])).rowCount === 1;
     },
+    async setPassword(email, passwordHash) {
+      return db.transaction(async (client) => {
+        await client.query('DELETE FROM agent_sessions WHERE agent_id = (SELECT id FROM agents WHERE email = $1)', [normalizedEmail(email)]);
+        return (await client.query('UPDATE agents SET password_hash = $1 WHERE email = $2', [passwordHash, normalizedEmail(email)])).rowCount === 1;
+      });
+    },
     async list() {
       return (await db.rows<AgentRow>('SELECT * FROM agents ORDER BY name')).map(toAgent);
     },
