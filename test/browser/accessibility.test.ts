@@ -61,11 +61,24 @@ test('the shop page with the widget open and a conversation: no serious violatio
   // On a phone, after an agent resolves the chat: the rating question is clean too.
   await page.setViewportSize({ width: 375, height: 740 });
   const agent = (await connectAgent(server, 'lucia@tienda.example', 'Lucía')).client;
-  await page.getByRole('button', { name: 'Hablar con una persona' }).click();
-  agent.send({ type: 'resolve', conversationId: String((await agent.next('assigned')).conversationId) });
+  const focusedInWidget = () => page.evaluate(() => document.getElementById('atento-chat')?.shadowRoot?.activeElement?.id ?? null);
+  // The pressed button goes away once a person has the chat: the keyboard is left in the message box, not on the page behind.
+  await page.getByRole('button', { name: 'Hablar con una persona' }).focus();
+  await page.keyboard.press('Enter');
+  const conversationId = String((await agent.next('assigned')).conversationId);
+  await page.getByText('Te atiende Lucía').waitFor();
+  expect(await focusedInWidget()).toBe('atento-input');
+  agent.send({ type: 'resolve', conversationId });
   await page.getByRole('group', { name: 'Tu calificación' }).waitFor();
   expect(await axeViolations(page)).toEqual([]);
   await screenshot(page, 'a11y-widget-csat-375');
+  // Likewise the rating's send button, which becomes a thank-you line.
+  await page.getByRole('button', { name: '4 de 5' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Enviar calificación' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByText('¡Gracias! Calificaste con 4 de 5.').waitFor();
+  expect(await focusedInWidget()).toBe('atento-input');
   await agent.close();
   expect(problems).toEqual([]);
   await page.context().close();

@@ -155,6 +155,8 @@ test('a reply that came while the chat was closed keeps its badge, and its count
   const unreadBubble = page.getByRole('button', { name: 'Abrir el chat de ayuda (1 mensaje nuevo)' });
   await unreadBubble.waitFor();
   expect(await page.locator('.badge').innerText()).toBe('1');
+  // The log is hidden with the chat closed: a status line outside it tells a screen reader.
+  expect(await page.getByRole('status').filter({ hasText: '1 mensaje nuevo' }).count()).toBe(1);
 
   await page.reload();
   await unreadBubble.waitFor();
@@ -405,7 +407,34 @@ test('nobody online: the leave-a-message form shows a "Cancelar" button that clo
   await screenshot(page, 'widget-form-cancel');
   await cancel.click();
   await page.locator('.msg.from-bot', { hasText: 'Cancelado' }).waitFor();
+
+  // A question answered by typing keeps no live buttons: its "Cancelar" would cancel nothing. The next question has its own.
+  await page.getByRole('button', { name: 'Hablar con una persona' }).click();
+  const asked = page.locator('.msg.from-bot', { hasText: '¿Cuál es tu nombre?' }).nth(1);
+  await asked.getByRole('button', { name: 'Cancelar' }).waitFor();
+  expect(await asked.getByRole('button', { name: 'Cancelar' }).isEnabled()).toBe(true);
+  await page.getByRole('textbox', { name: 'Tu mensaje' }).fill('Rosa');
+  await page.keyboard.press('Enter');
+  const next = page.locator('.msg.from-bot', { hasText: 'Gracias, Rosa.' });
+  await next.getByRole('button', { name: 'Cancelar' }).waitFor();
+  expect(await asked.getByRole('button', { name: 'Cancelar' }).isDisabled()).toBe(true);
+  expect(await asked.getByRole('button', { name: 'Cancelar' }).getAttribute('aria-pressed')).toBeNull();
+  expect(await next.getByRole('button', { name: 'Cancelar' }).isEnabled()).toBe(true);
   expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('a laptop at 200 % zoom gets the full-screen chat, not a panel with room for a line and a half', async () => {
+  // 1280 × 800 at 200 %: the page is 640 × 400 CSS pixels.
+  const context = await browser.newContext({ viewport: { width: 640, height: 400 } });
+  const page = await context.newPage();
+  await page.goto(`${server.httpUrl}/`);
+  await page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
+  await page.getByText('Preguntas frecuentes').waitFor();
+  expect(await page.getByRole('dialog').boundingBox()).toMatchObject({ x: 0, y: 0, width: 640, height: 400 });
+  expect(await page.getByRole('dialog').getAttribute('aria-modal')).toBe('true');
+  expect((await page.locator('#atento-chat .log').boundingBox())!.height).toBeGreaterThan(150);
+  await screenshot(page, 'widget-zoom-200');
   await context.close();
 });
 

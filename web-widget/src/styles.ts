@@ -19,6 +19,7 @@ h2{margin:0;font-size:17px;font-weight:700}
 .status{margin:2px 0 0;font-size:13px;opacity:.95}
 .close{background:transparent;border:0;color:inherit;font-size:26px;line-height:1;padding:0;border-radius:8px;width:44px;height:44px;margin:-7px -10px -7px 0;display:grid;place-items:center}
 .close:focus-visible{outline-color:var(--atento-on-color)}
+.log:focus-visible{outline-offset:-3px}
 .log{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px;display:flex;flex-direction:column;gap:var(--gap);background:#f7f7f4}
 .msg{display:flex;flex-direction:column;max-width:88%;gap:6px}
 .msg.from-shopper{align-self:flex-end;align-items:flex-end}
@@ -40,7 +41,7 @@ h2{margin:0;font-size:17px;font-weight:700}
 .chip:hover{background:#f0f4f3}
 .chip:disabled{opacity:.6;cursor:default}.chip:disabled:hover{background:#fff}.choices .chip[aria-pressed=true]{background:var(--atento-color);color:var(--atento-on-color);opacity:1}
 .feedback{display:flex;align-items:center;gap:6px;font-size:13px;color:#52606d}
-.rating{display:flex;flex-direction:column;align-items:flex-start;text-align:left;gap:6px;margin-top:6px;font-size:13px;color:#52606d}.rating-values{display:flex;gap:6px}.rating-values .chip{min-width:40px;min-height:40px}.rating-values .chip[aria-pressed=true]{background:var(--atento-color);color:var(--atento-on-color)}.rating textarea{align-self:stretch;font:inherit;padding:6px;border:1px solid #9aa5b1;border-radius:8px;resize:vertical}.rating-send{align-self:flex-start;min-height:36px;padding:0 14px;border:0;border-radius:18px;background:var(--atento-color);color:var(--atento-on-color);font:inherit;cursor:pointer}.rating-send:disabled{opacity:.5;cursor:default}.rating-thanks{margin:6px 0 0;font-size:13px;color:#52606d}
+.rating{display:flex;flex-direction:column;align-items:flex-start;text-align:left;gap:6px;margin-top:6px;font-size:13px;color:#52606d}.rating-values{display:flex;gap:6px}.rating-values .chip{min-width:40px;min-height:40px}.rating-values .chip[aria-pressed=true]{background:var(--atento-color);color:var(--atento-on-color)}.rating textarea{align-self:stretch;font:inherit;padding:6px;border:1px solid #7b8794;border-radius:8px;resize:vertical}.rating-send{align-self:flex-start;min-height:36px;padding:0 14px;border:0;border-radius:18px;background:var(--atento-color);color:var(--atento-on-color);font:inherit;cursor:pointer}.rating-send:disabled{opacity:.5;cursor:default}.rating-thanks{margin:6px 0 0;font-size:13px;color:#52606d}
 .thumb{border:1px solid #7b8794;background:#fff;border-radius:14px;padding:3px 10px;color:#1f2933;display:grid;place-items:center}
 .thumb svg{width:16px;height:16px;fill:currentColor}
 .thumb[aria-pressed=true]{background:#1f2933;color:#fff;border-color:#1f2933}
@@ -51,14 +52,15 @@ h2{margin:0;font-size:17px;font-weight:700}
 @media (prefers-reduced-motion:reduce){.dots i{animation:none}}
 .notice{margin:0;padding:8px 16px;font-size:13px;background:#fdecea;color:#8a1c1c}
 .actions{padding:8px 12px 0;background:#fff;border-top:1px solid #e2e2dc}
-.human{background:transparent;border:1px solid #cbd2d9;border-radius:16px;padding:5px 12px;color:#1f2933;font-size:13px}
+.human{background:transparent;border:1px solid #7b8794;border-radius:16px;padding:5px 12px;color:#1f2933;font-size:13px}
 .human[aria-disabled=true]{opacity:.6;cursor:default}
 form{display:flex;gap:8px;padding:10px 12px 12px;background:#fff;align-items:flex-end}
 textarea{flex:1;resize:none;border:1.5px solid #7b8794;border-radius:12px;padding:9px 12px;font:inherit;color:#1f2933;max-height:120px;min-height:42px;overscroll-behavior:contain}
 textarea:focus-visible{outline:3px solid #b45309;outline-offset:0;border-color:#1f2933}
 .send{width:44px;height:42px;border:0;border-radius:12px;background:var(--atento-color);color:var(--atento-on-color);display:grid;place-items:center}
 .send svg{width:20px;height:20px;fill:currentColor}
-@media (max-width:480px){
+/* Also a laptop at 200 % zoom (640 × 400 CSS px): a floating panel there would leave the log a line and a half. */
+@media (max-width:480px),(max-height:500px){
   .root{bottom:14px;right:14px}
   .root[data-position=left]{left:14px}
   .panel{position:fixed;inset:0;width:100%;height:100%;height:100dvh;border-radius:0}

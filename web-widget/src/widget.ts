@@ -25,7 +25,7 @@ const HANDOFF_RETRY_MS = 15_000;
 /** History frames follow the welcome in one burst; this long without one and the replay is over. */
 const REPLAY_SETTLE_MS = 300;
 /** Matches the full-screen layout in styles.ts. */
-const FULL_SCREEN = '(max-width: 480px)';
+const FULL_SCREEN = '(max-width: 480px), (max-height: 500px)';
 /** Room left above a long reply shown from its start, like the log's own padding. */
 const REPLY_TOP_MARGIN_PX = 12;
 
@@ -94,6 +94,7 @@ class ChatWidget {
   private readonly typingText = el('span');
   private readonly inputLabel = el('label', 'sr-only');
   private readonly sendButton = el('button', 'send');
+  private readonly announcer = el('p', 'sr-only');
   private readonly connection: Connection;
   private readonly session: SessionStore;
   private readonly byId = new Map<number, HTMLElement>();
@@ -244,7 +245,8 @@ class ChatWidget {
     this.panel.addEventListener('wheel', (event) => this.keepWheelInside(event), { passive: false });
     this.markModal();
     this.fullScreen.addEventListener('change', () => this.markModal());
-    this.root.append(this.panel, this.launcher);
+    this.announcer.setAttribute('role', 'status');
+    this.root.append(this.panel, this.launcher, this.announcer);
     this.label();
     this.statusLine.textContent = this.t.connecting;
   }
@@ -281,13 +283,18 @@ class ChatWidget {
     else this.panel.removeAttribute('aria-modal');
   }
 
+  /** The focused element inside the widget's shadow root (document.activeElement is only the host). */
+  private shadowFocus(): Element | null {
+    return (this.root.getRootNode() as ShadowRoot).activeElement;
+  }
+
   private keepTabInside(event: KeyboardEvent): void {
     if (!this.fullScreen.matches) return;
     const focusable = [...this.panel.querySelectorAll<HTMLElement>('button, textarea, a[href], [tabindex="0"]')].filter((element) => !element.closest('[hidden]') && element.getClientRects().length > 0);
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
     if (!first || !last) return;
-    const active = (this.root.getRootNode() as ShadowRoot).activeElement;
+    const active = this.shadowFocus();
     if (event.shiftKey && active === first) {
       event.preventDefault();
       last.focus();
@@ -381,7 +388,11 @@ class ChatWidget {
         return this.showVote(frame.messageId, frame.helpful);
       case 'csat_saved': {
         const card = this.byId.get(frame.messageId)?.querySelector('.rating');
-        if (card) ratingSaved(card, frame.rating, this.t);
+        if (!card) return;
+        const hadFocus = card.contains(this.shadowFocus());
+        ratingSaved(card, frame.rating, this.t);
+        // The card (and its send button, just pressed) is gone: the message box, not the page behind.
+        if (hadFocus) this.input.focus();
         return this.scrollToEnd();
       }
       case 'error':
@@ -444,6 +455,8 @@ class ChatWidget {
     }
     if (frame.from === 'bot' && frame.lang) this.speak(frame.lang);
     const element = this.addMessageElement(frame.from, frame.text, frame.authorName);
+    // Read with the right voice when the chat changed language part-way.
+    if (frame.lang) element.lang = frame.lang;
     element.dataset.id = String(frame.id);
     this.byId.set(frame.id, element);
     if (frame.from === 'bot' || frame.from === 'agent') this.showTyping(false);
@@ -458,7 +471,11 @@ class ChatWidget {
     if (frame.from === 'shopper' || this.isReplaying()) this.scrollToEnd();
     else this.showReply(element);
     if (!this.panel.hidden) this.markRead(frame.id);
-    else if (frame.from !== 'shopper' && frame.id > this.readUpTo) this.setUnread(this.unread + 1);
+    else if (frame.from !== 'shopper' && frame.id > this.readUpTo) {
+      this.setUnread(this.unread + 1);
+      // With the chat closed the log is hidden: said here instead, unless it is history being replayed.
+      if (!this.isReplaying()) this.announcer.textContent = this.t.newMessages(this.unread);
+    }
   }
 
   private onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
@@ -528,11 +545,17 @@ class ChatWidget {
   }
 
   /** A shopper message that is one of the newest options' labels was that pick: shown answered, as it was live. */
+  /**
+   * A message from the shopper answers the newest options, picked or typed: they take no more clicks (a
+   * form's "Cancelar" under a question already answered would cancel nothing); a picked one stays marked.
+   */
   private answerOptionsWith(text: string): void {
     const options = this.newestOptions;
     this.newestOptions = null;
-    const picked = [...(options?.querySelectorAll('button') ?? [])].find((button) => button.textContent === text);
-    if (options && picked) markAnswered(options, picked);
+    if (!options) return;
+    const picked = [...options.querySelectorAll('button')].find((button) => button.textContent === text);
+    if (picked) markAnswered(options, picked);
+    else for (const button of options.querySelectorAll('button')) button.disabled = true;
   }
 
   private feedbackButtons(messageId: number): HTMLElement {
@@ -570,6 +593,7 @@ class ChatWidget {
     this.input.value = '';
     this.fitInputToText();
     this.stopTyping();
+    this.answerOptionsWith(text);
     this.sendMessage(text);
   }
 
@@ -685,6 +709,8 @@ class ChatWidget {
     const withPerson = this.status === 'waiting' || this.status === 'agent';
     const botStatus = this.agentsAvailable ? this.t.botStatus : this.t.botStatusNobody;
     if (this.online) this.statusLine.textContent = this.statusDetail || (this.status === 'waiting' ? this.t.waiting : botStatus);
+    // Hidden while focused (the shopper just pressed it), focus would fall to the page behind the chat.
+    if (withPerson && this.shadowFocus() === this.humanButton) this.input.focus();
     this.humanButton.hidden = withPerson;
     this.humanButton.setAttribute('aria-disabled', 'false');
     this.humanButton.textContent = this.t.human;
