@@ -132,6 +132,8 @@ test('the console with a chat open (as admin): no serious violations; open, repl
   expect(await axeViolations(page)).toEqual([]);
   await screenshot(page, 'a11y-console-chat');
 
+  // The transcript is a live region: what is already in it stays put (a screen reader would read it all out again).
+  await page.locator('.transcript > li').first().evaluate((item) => ((item as HTMLElement & { kept?: boolean }).kept = true));
   await page.keyboard.type('Hola, soy Olga. ¿En qué te ayudo?');
   await page.keyboard.press('Enter');
   await shopper.nextMessageFrom('agent');
@@ -142,7 +144,36 @@ test('the console with a chat open (as admin): no serious violations; open, repl
   }
   await page.keyboard.press('Enter');
   await page.getByText('Conversación resuelta.').waitFor();
+  // "Resolver" is gone with the chat's actions: the keyboard is left on the transcript, not at the top of the page.
+  expect(await page.evaluate(() => document.activeElement?.className)).toBe('transcript');
+  expect(await page.locator('.transcript > li').first().evaluate((item) => (item as HTMLElement & { kept?: boolean }).kept)).toBe(true);
+  expect(await page.getByRole('status').filter({ hasText: 'Conversación resuelta.' }).count()).toBe(1);
   expect(problems).toEqual([]);
   await page.context().close();
   await shopper.close();
+});
+
+test('the console tells a screen reader what happens outside the open chat: a shopper left waiting, a message in another chat', async () => {
+  const { server, browser } = context;
+  const page = await agentPage(browser, server, await agentCookie(server, 'pia@tienda.example', 'Pía'));
+  await page.goto(`${server.httpUrl}/agent`);
+  await page.getByText('En línea').waitFor();
+  const shoppers: ShopperClient[] = [];
+  // Three chats fill the agent (agentCapacity 3 by default); the fourth waits in the queue.
+  for (let i = 0; i < 4; i++) {
+    const shopper = await ShopperClient.connect(server.socketUrl);
+    shoppers.push(shopper);
+    await shopper.hello({ lang: 'es' });
+    shopper.send({ type: 'message', clientMessageId: `q${i}`, text: 'quiero hablar con una persona' });
+    await shopper.next('status');
+  }
+  const announced = page.locator('p.visually-hidden[role=status]');
+  await announced.filter({ hasText: /^Visitante [0-9A-F]{3,6} espera en la cola$/ }).waitFor();
+
+  // One of the agent's three chats is open; the other two write.
+  await page.locator('.chat-header h2').waitFor();
+  shoppers.slice(0, 3).forEach((shopper, i) => shopper.send({ type: 'message', clientMessageId: `m${i}`, text: 'sigo aquí' }));
+  await announced.filter({ hasText: /^Mensaje nuevo de Visitante [0-9A-F]{3,6}$/ }).waitFor();
+  await page.context().close();
+  await Promise.all(shoppers.map((shopper) => shopper.close()));
 });

@@ -94,7 +94,7 @@ test('a missed question becomes a phrasing from the page, and trying it again ge
   const refused = page.getByRole('alert').filter({ hasText: 'No se guardó nada: el cambio dejaría 1 error' });
   // The loader meets es/nuevas.md first, so the existing entry is the one named as the duplicate.
   // In the page's language, naming files as the editor picks them.
-  await refused.getByText('es/tienda.md:3: el id "contact" ya se usa en es/nuevas.md:1: pon otro id a esta entrada (cada id es único en su idioma)').waitFor();
+  await refused.getByText('es/tienda.md:4: el id "contact" ya se usa en es/nuevas.md:2: pon otro id a esta entrada (cada id es único en su idioma)').waitFor();
   await screenshot(page, 'knowledge-refused');
   expect(fs.readFileSync(path.join(root, 'knowledge/es/tienda.md'), 'utf8')).toBe(tienda);
   expect(fs.existsSync(path.join(root, 'knowledge/es/nuevas.md'))).toBe(false);

@@ -71,6 +71,9 @@ const socket = new AgentSocket(onFrame, (connection) => {
 
 const root = document.getElementById('console-root')!;
 const header = teamStatus();
+const noticeLine = h('p', { class: 'notice', role: 'status' });
+/** Visually hidden: news from outside the selected chat (a shopper queued, a message in another chat), for screen readers. */
+const announcer = h('p', { class: 'visually-hidden', role: 'status' });
 const heading = h('h1', { class: 'visually-hidden' });
 const tabs = h('div', { class: 'tabs', role: 'tablist' });
 const list = h('div', { class: 'list', role: 'tabpanel' });
@@ -95,7 +98,7 @@ const canned = h('section', { class: 'canned' }, cannedTitle, cannedInput, canne
 const chatPane = h('section', { class: 'chat' }, chatHeader, transcript, typingLine, composer);
 const details = h('aside', { class: 'details' });
 const main = h('main', { class: 'workspace' }, heading, side, chatPane, h('div', { class: 'right' }, details, canned));
-root.append(main);
+root.append(main, announcer);
 const privacy = state.me.role === 'admin' ? privacyPanel() : null;
 if (privacy) root.append(privacy.element);
 
@@ -133,9 +136,15 @@ function onFrame(frame: AgentServerFrame): void {
       if (!state.selected && frame.chats[0]) state.selected = frame.chats[0].conversationId;
       if (frame.chats.length === 0 && frame.queue.length > 0) state.tab = 'queue';
       return renderAll();
-    case 'queue':
+    case 'queue': {
+      const before = new Set(state.queue.map((item) => item.conversationId));
+      const added = frame.items.filter((item) => !before.has(item.conversationId));
       state.queue = frame.items;
+      // Chats wait in the queue when every agent is full: say so, as for a chat assigned to this agent
+      // (after a moment: one that is assigned at once only passes through the queue).
+      if (added.length > 0) setTimeout(() => announceQueued(added[0]!.conversationId), QUEUE_ALERT_DELAY_MS);
       return renderSidebar();
+    }
     case 'chats':
       state.chats = frame.items;
       return renderSidebar();
@@ -182,7 +191,10 @@ function onFrame(frame: AgentServerFrame): void {
         const item = state.chats.find((c) => c.conversationId === frame.conversationId);
         if (item) item.preview = chatPreview(frame.message.text);
       }
-      if (frame.conversationId !== state.selected) chat.unread += 1;
+      if (frame.conversationId !== state.selected) {
+        chat.unread += 1;
+        if (frame.message.from === 'shopper') announce(t('alert.messageFrom', { name: nameOf(frame.conversationId, chat.view.shopper) }));
+      }
       else if (document.hidden && frame.message.from === 'shopper') alertNewChat(t('alert.newMessage'));
       if (frame.conversationId === state.selected) appendMessage(frame.message);
       renderSidebar();
@@ -258,11 +270,10 @@ function renderAll(): void {
 
 /** The connection and the latest notice, in the team bar (who is logged in and logout are the server's). */
 function renderHeader(): void {
-  replaceChildren(
-    header,
-    h('span', { class: `presence ${state.connection}` }, t(`status.${state.connection}`)),
-    state.notice ? h('p', { class: 'notice', role: 'status' }, state.notice) : null,
-  );
+  // One status element, kept: a new one per render would be read out again each time, or not at all.
+  noticeLine.textContent = state.notice;
+  noticeLine.hidden = !state.notice;
+  replaceChildren(header, h('span', { class: `presence ${state.connection}` }, t(`status.${state.connection}`)), noticeLine);
 }
 
 function tabButton(tab: typeof state.tab, label: string | Node, count?: number): HTMLButtonElement {
@@ -424,7 +435,7 @@ function renderChat(): void {
   if (state.me.role === 'admin') actions.push(transcriptExport(conversation.id));
   headerActions = actions;
   renderChatHeader();
-  replaceChildren(transcript, ...chat.view.messages.map(messageItem));
+  renderTranscript(chat.view);
   composer.hidden = !mine;
   renderTyping();
   // Last, once the reply box is in or out: showing it shortens the transcript and would hide the newest messages.
@@ -449,7 +460,7 @@ function renderChatHeader(): void {
       h('span', { class: 'meta' }, conversation.channel === 'web' ? presenceText(shopper, 'web') : channelName(conversation.channel), ` · ${conversation.lang.toUpperCase()} · ${statusLabel}${handoff ? ` · ${reasonLabel(handoff.reason, caseTitle)}` : ''}`),
     ),
     h('div', { class: 'actions' }, ...headerActions),
-  ));
+  ), transcript);
 }
 
 /** Only the options change when agents come and go, so a focused picker stays focused. */
@@ -487,6 +498,29 @@ function messageItem(message: AgentMessage): HTMLElement {
     message.from !== 'shopper' && !isNote ? h('div', { class: 'msg-text rich' }, renderRichText(message.text)) : h('p', { class: 'msg-text' }, message.text),
   );
 }
+
+/**
+ * The transcript is a live region: rebuilt whole on every render, a screen reader would read the chat out
+ * again after each claim or resolve. Only messages that are new or changed are put in; another chat's
+ * transcript replaces it while marked busy, so it is not read out either.
+ */
+function renderTranscript(view: ConversationView): void {
+  if (transcript.dataset.conversation !== view.conversation.id) {
+    transcript.dataset.conversation = view.conversation.id;
+    transcript.setAttribute('aria-busy', 'true');
+    clearTimeout(transcriptSettled);
+    transcriptSettled = setTimeout(() => transcript.setAttribute('aria-busy', 'false'), TRANSCRIPT_SETTLE_MS);
+  }
+  const shown = [...transcript.children];
+  view.messages.map(messageItem).forEach((item, index) => {
+    const old = shown[index];
+    if (!old) transcript.append(item);
+    else if (!old.isEqualNode(item)) old.replaceWith(item);
+  });
+  for (const extra of shown.slice(view.messages.length)) extra.remove();
+}
+const TRANSCRIPT_SETTLE_MS = 300;
+let transcriptSettled: ReturnType<typeof setTimeout> | undefined;
 
 function appendMessage(message: AgentMessage): void {
   const nearBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 80;
@@ -623,6 +657,19 @@ function insertCanned(answer: string): void {
   box.dispatchEvent(new Event('input'));
   box.focus();
   box.selectionStart = box.selectionEnd = selectionStart + answer.length;
+}
+
+const QUEUE_ALERT_DELAY_MS = 1500;
+
+function announceQueued(conversationId: string): void {
+  const item = state.queue.find((queued) => queued.conversationId === conversationId);
+  if (!item) return;
+  alertNewChat(t('alert.newQueued'));
+  announce(t('alert.newQueuedNamed', { name: nameOf(item.conversationId, item.shopper) }));
+}
+
+function announce(text: string): void {
+  announcer.textContent = text;
 }
 
 function notice(text: string): void {

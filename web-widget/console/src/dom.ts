@@ -28,17 +28,19 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
 
 /**
  * Re-renders a region without losing the keyboard: if focus was on an element carrying `data-focus`
- * inside it, the new element with the same key gets focus back.
+ * inside it, the new element with the same key gets focus back; with none, `fallback` gets it.
  */
-export function keepingFocus(region: Element, render: () => void): void {
+export function keepingFocus(region: Element, render: () => void, fallback?: HTMLElement): void {
   const active = document.activeElement;
-  const key = active instanceof HTMLElement && region.contains(active) ? active.dataset.focus : undefined;
+  const inside = active instanceof HTMLElement && region.contains(active);
+  const key = inside ? active.dataset.focus : undefined;
   // Where the caret was in a text field (null for fields without one, such as type=email).
   const caret = active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement ? [active.selectionStart, active.selectionEnd] : [null, null];
   render();
-  if (key === undefined) return;
-  const again = [...region.querySelectorAll<HTMLElement>('[data-focus]')].find((element) => element.dataset.focus === key);
+  const again = key === undefined ? undefined : [...region.querySelectorAll<HTMLElement>('[data-focus]')].find((element) => element.dataset.focus === key);
   again?.focus();
+  // The focused control is gone ("Resolver" after resolving): somewhere near, not the top of the page.
+  if (inside && !again && active?.isConnected === false) fallback?.focus();
   const [start, end] = caret;
   if (start !== null && end !== null && (again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) again.setSelectionRange(start, end);
 }
