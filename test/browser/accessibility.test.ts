@@ -174,6 +174,17 @@ test('the console tells a screen reader what happens outside the open chat: a sh
   await page.locator('.chat-header h2').waitFor();
   shoppers.slice(0, 3).forEach((shopper, i) => shopper.send({ type: 'message', clientMessageId: `m${i}`, text: 'sigo aquí' }));
   await announced.filter({ hasText: /^Mensaje nuevo de Visitante [0-9A-F]{3,6}$/ }).waitFor();
+
+  // The list's tabs are one Tab stop; arrow keys move between them and show each one's list.
+  await page.getByRole('tab', { name: /Cola/ }).click();
+  expect(await page.getByRole('tab').evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('tabindex')))).toEqual(['0', '-1', '-1', '-1']);
+  await page.keyboard.press('ArrowRight');
+  const selectedTab = page.getByRole('tab', { selected: true });
+  await expect(selectedTab.innerText()).resolves.toMatch(/Mis chats/);
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-chats');
+  expect(await page.getByRole('tabpanel', { name: /Mis chats/ }).locator('.card').count()).toBe(3);
+  await page.keyboard.press('ArrowLeft');
+  await expect(selectedTab.innerText()).resolves.toMatch(/Cola/);
   await page.context().close();
   await Promise.all(shoppers.map((shopper) => shopper.close()));
 });

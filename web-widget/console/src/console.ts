@@ -76,7 +76,17 @@ const noticeLine = h('p', { class: 'notice', role: 'status' });
 const announcer = h('p', { class: 'visually-hidden', role: 'status' });
 const heading = h('h1', { class: 'visually-hidden' });
 const tabs = h('div', { class: 'tabs', role: 'tablist' });
-const list = h('div', { class: 'list', role: 'tabpanel' });
+const list = h('div', { class: 'list', role: 'tabpanel', id: 'list-panel' });
+const TAB_ORDER: Array<typeof state.tab> = ['queue', 'chats', 'tickets', 'find'];
+tabs.addEventListener('keydown', (event) => {
+  const index = TAB_ORDER.indexOf(state.tab);
+  const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TAB_ORDER.length - 1 }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  state.tab = TAB_ORDER[(next + TAB_ORDER.length) % TAB_ORDER.length]!;
+  renderSidebar();
+  document.getElementById(`tab-${state.tab}`)?.focus();
+});
 const side = h('aside', { class: 'sidebar' }, tabs, list);
 const chatHeader = h('div', { class: 'chat-header' });
 // Focusable: a scrollable region the keyboard cannot reach cannot be read by keyboard users (axe: scrollable-region-focusable).
@@ -277,7 +287,10 @@ function renderHeader(): void {
 }
 
 function tabButton(tab: typeof state.tab, label: string | Node, count?: number): HTMLButtonElement {
-  const button = h('button', { type: 'button', role: 'tab', 'aria-selected': String(state.tab === tab), class: `tab tab-${tab}`, 'data-focus': `tab:${tab}` }, label, count === undefined ? null : h('span', { class: 'count' }, String(count)));
+  const selected = state.tab === tab;
+  // One Tab stop for the whole tab list (the selected tab); arrow keys move between tabs (WAI-ARIA tabs pattern).
+  const attributes = { type: 'button', role: 'tab', id: `tab-${tab}`, 'aria-controls': 'list-panel', 'aria-selected': String(selected), tabindex: selected ? '0' : '-1' };
+  const button = h('button', { ...attributes, class: `tab tab-${tab}`, 'data-focus': `tab:${tab}` }, label, count === undefined ? null : h('span', { class: 'count' }, String(count)));
   button.addEventListener('click', () => {
     state.tab = tab;
     renderSidebar();
@@ -289,6 +302,7 @@ function renderSidebar(): void {
   // Queue, chats and tickets frames arrive while an agent is tabbing through the list.
   keepingFocus(side, () => {
     replaceChildren(tabs, tabButton('queue', t('tab.queue'), state.queue.length), tabButton('chats', t('tab.chats'), state.chats.length), tabButton('tickets', t('tab.tickets'), state.tickets.length), tabButton('find', searchIcon()));
+    list.setAttribute('aria-labelledby', `tab-${state.tab}`);
     if (state.tab === 'queue') replaceChildren(list, ...(state.queue.length ? state.queue.map(queueCard) : [empty(t('empty.queue'))]));
     if (state.tab === 'chats') replaceChildren(list, ...(state.chats.length ? state.chats.map(chatCard) : [empty(t('empty.chats'))]));
     if (state.tab === 'find') {
