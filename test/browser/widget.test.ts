@@ -443,6 +443,8 @@ test('a "did you mean…?" question is answered once: the picked option stays ma
   const page = await context.newPage();
   const problems = collectPageProblems(page);
   const { options, question: ambiguous } = await askForOptions(page);
+  // Named for a screen reader, though it has no visible heading.
+  expect(await page.getByRole('group', { name: 'Respuestas para elegir' }).getByRole('button').count()).toBe(await options.count());
   const answered = await answers(page).count();
   const picked = (await options.nth(1).innerText()).trim();
   await options.nth(1).click();

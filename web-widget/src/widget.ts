@@ -526,10 +526,9 @@ class ChatWidget {
   private choiceButtons(choices: Choice[], heading?: string, { once = false } = {}): HTMLElement {
     const group = el('div', 'choices');
     group.setAttribute('role', 'group');
-    if (heading) {
-      group.appendChild(el('p', undefined, heading));
-      group.setAttribute('aria-label', heading);
-    }
+    if (heading) group.appendChild(el('p', undefined, heading));
+    // A "did you mean…?" question's buttons have no heading of their own: the group is still named.
+    group.setAttribute('aria-label', heading ?? this.t.options);
     for (const choice of choices) {
       const button = el('button', 'chip', choice.label);
       button.type = 'button';
