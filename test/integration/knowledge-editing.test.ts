@@ -137,9 +137,9 @@ test('an edit with errors is refused with file:line and writes nothing; bad bodi
   const body = await duplicate.json();
   expect(body.error.code).toBe('knowledge_invalid');
   // Named as the editor picks files, never by the server's own paths.
-  expect(body.error.message).toMatch(/nothing was written: es\/tienda\.md:\d+: id "contact" is already used in es\/tienda\.md:3/);
+  expect(body.error.message).toMatch(/nothing was written: es\/tienda\.md:\d+: id "contact" is already used in es\/tienda\.md:4/);
   expect(body.error.message).not.toContain(knowledgeDir());
-  expect(body.error.problems).toEqual(expect.arrayContaining([expect.objectContaining({ file: 'es/tienda.md', severity: 'error', message: expect.stringMatching(/^id "contact" is already used in es\/tienda\.md:3:/) })]));
+  expect(body.error.problems).toEqual(expect.arrayContaining([expect.objectContaining({ file: 'es/tienda.md', severity: 'error', message: expect.stringMatching(/^id "contact" is already used in es\/tienda\.md:4:/) })]));
 
   // Each also says what was refused as a code and values, for the page to tell in its own language.
   const bad = [
