@@ -23,6 +23,7 @@ export async function login(
   const valid = (await verifyPassword(attempt.password, account?.passwordHash ?? DUMMY_HASH)) && account !== undefined;
   if (!valid) return { ok: false, error: 'invalid_credentials' };
   await deps.limiter.recordSuccess(email, address);
-  const session = await startSession(deps.agents, account.agent.id, deps.now());
+  const session = await startSession(deps.agents, account.agent.id, deps.now(), account.passwordHash);
+  if (!session) return { ok: false, error: 'invalid_credentials' };
   return { ok: true, agent: account.agent, ...session };
 }

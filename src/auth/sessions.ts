@@ -11,11 +11,11 @@ export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-export async function startSession(agents: AgentStore, agentId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+/** Null when the password the login checked (`passwordHash`) was changed or disabled in the meantime. */
+export async function startSession(agents: AgentStore, agentId: string, now: Date, passwordHash: string): Promise<{ token: string; expiresAt: Date } | null> {
   const token = crypto.randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
-  await agents.createSession(hashToken(token), agentId, expiresAt.toISOString());
-  return { token, expiresAt };
+  return (await agents.createSession(hashToken(token), agentId, expiresAt.toISOString(), passwordHash)) ? { token, expiresAt } : null;
 }
 
 export async function sessionAgent(agents: AgentStore, cookieHeader: string | undefined): Promise<Agent | undefined> {

@@ -60,8 +60,8 @@ export function agentTable(db: Db, now: () => string) {
   const byId = db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE id = ?');
   const byEmail = db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE email = ?');
   const all = db.prepare<[], AgentRow>('SELECT * FROM agents ORDER BY name');
-  const insertSession = db.prepare<[string, string, string, string]>(
-    'INSERT INTO agent_sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  const insertSession = db.prepare<[string, string, string, string, string]>(
+    'INSERT INTO agent_sessions (token_hash, agent_id, created_at, expires_at) SELECT ?, id, ?, ? FROM agents WHERE id = ? AND password_hash = ?',
   );
   const sessionAgent = db.prepare<[string, string], AgentRow>(
     'SELECT agents.* FROM agent_sessions JOIN agents ON agents.id = agent_sessions.agent_id WHERE token_hash = ? AND expires_at > ?',
@@ -102,9 +102,9 @@ export function agentTable(db: Db, now: () => string) {
     list(): Agent[] {
       return all.all().map(toAgent);
     },
-    createSession(tokenHash: string, agentId: string, expiresAt: string): void {
+    createSession(tokenHash: string, agentId: string, expiresAt: string, passwordHash: string): boolean {
       deleteExpired.run(now());
-      insertSession.run(tokenHash, agentId, now(), expiresAt);
+      return insertSession.run(tokenHash, now(), expiresAt, agentId, passwordHash).changes === 1;
     },
     sessionAgent(tokenHash: string): Agent | undefined {
       const row = sessionAgent.get(tokenHash, now());

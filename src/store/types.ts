@@ -124,8 +124,11 @@ export interface AgentStore {
   /** Replaces the password hash and ends every session of the account, at once; false when no agent has that e-mail. */
   setPassword(email: string, passwordHash: string): Promise<boolean>;
   list(): Promise<Agent[]>;
-  /** Stores a session (and forgets expired ones). */
-  createSession(tokenHash: string, agentId: string, expiresAt: string): Promise<void>;
+  /**
+   * Stores a session (and forgets expired ones), only while the account's password hash is still the one
+   * the login checked: a password changed or an account disabled meanwhile starts none. False then.
+   */
+  createSession(tokenHash: string, agentId: string, expiresAt: string, passwordHash: string): Promise<boolean>;
   /** The agent of an unexpired session. */
   sessionAgent(tokenHash: string): Promise<Agent | undefined>;
   deleteSession(tokenHash: string): Promise<void>;

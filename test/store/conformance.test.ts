@@ -246,13 +246,16 @@ describe(`store conformance (${BACKEND})`, () => {
     expect(await store.agents.credentials('ANA@tienda.example')).toEqual({ agent: ana, passwordHash: 'scrypt$x' });
     expect(await store.agents.setRole('ana@tienda.example', 'admin')).toBe(true);
     expect(await store.agents.setRole('nadie@tienda.example', 'admin')).toBe(false);
-    await store.agents.createSession('hash1', ana.id, '2026-03-03T15:00:00.000Z');
+    await store.agents.createSession('hash1', ana.id, '2026-03-03T15:00:00.000Z', 'scrypt$x');
     expect(await store.agents.sessionAgent('hash1')).toMatchObject({ id: ana.id, role: 'admin' });
     at('2026-03-03T15:00:00.000Z');
     expect(await store.agents.sessionAgent('hash1')).toBeUndefined(); // expired
-    await store.agents.createSession('hash2', ana.id, '2026-04-01T00:00:00.000Z');
+    expect(await store.agents.createSession('hash2', ana.id, '2026-04-01T00:00:00.000Z', 'scrypt$x')).toBe(true);
     expect(await store.agents.setPassword('ANA@tienda.example', 'scrypt$y')).toBe(true);
     expect(await store.agents.sessionAgent('hash2')).toBeUndefined(); // a new password ends every session
+    // A login that checked the old password while it was being changed starts no session.
+    expect(await store.agents.createSession('hash3', ana.id, '2026-04-01T00:00:00.000Z', 'scrypt$x')).toBe(false);
+    expect(await store.agents.sessionAgent('hash3')).toBeUndefined();
     expect(await store.agents.credentials('ana@tienda.example')).toMatchObject({ passwordHash: 'scrypt$y' });
     expect(await store.agents.setPassword('nadie@tienda.example', 'scrypt$y')).toBe(false);
 

@@ -37,19 +37,25 @@ export function agentStore(db: Db, now: () => string): AgentStore {
       return (await db.write('UPDATE agents SET role = $1 WHERE email = $2', [role, normalizedEmail(email)])).rowCount === 1;
     },
     async setPassword(email, passwordHash) {
+      // The row lock first: a login's session insert (FOR SHARE, below) then waits and sees the new hash, or
+      // went first and its session is deleted here.
       return db.transaction(async (client) => {
+        const updated = (await client.query('UPDATE agents SET password_hash = $1 WHERE email = $2', [passwordHash, normalizedEmail(email)])).rowCount === 1;
         await client.query('DELETE FROM agent_sessions WHERE agent_id = (SELECT id FROM agents WHERE email = $1)', [normalizedEmail(email)]);
-        return (await client.query('UPDATE agents SET password_hash = $1 WHERE email = $2', [passwordHash, normalizedEmail(email)])).rowCount === 1;
+        return updated;
       });
     },
     async list() {
       return (await db.rows<AgentRow>('SELECT * FROM agents ORDER BY name')).map(toAgent);
     },
-    async createSession(tokenHash, agentId, expiresAt) {
+    async createSession(tokenHash, agentId, expiresAt, passwordHash) {
       const at = now();
-      await db.transaction(async (client) => {
+      return db.transaction(async (client) => {
         await client.query('DELETE FROM agent_sessions WHERE expires_at <= $1', [at]);
+        const { rows } = await client.query('SELECT id FROM agents WHERE id = $1 AND password_hash = $2 FOR SHARE', [agentId, passwordHash]);
+        if (rows.length === 0) return false;
         await client.query('INSERT INTO agent_sessions (token_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [tokenHash, agentId, at, expiresAt]);
+        return true;
       });
     },
     sessionAgent: (tokenHash) =>
