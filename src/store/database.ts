@@ -5,6 +5,30 @@ import { migrate } from './migrations';
 
 export type Db = Database.Database;
 
+const EMPTY_WAL_ATTEMPTS = 10;
+const EMPTY_WAL_RETRY_MS = 1000;
+
+/**
+ * Copies the write-ahead log into the file and empties it, for an erasure: the log still holds the pages as
+ * they were before. Outside a transaction only. Never waits on the event loop: while another connection
+ * reads or checkpoints (the checkpointer thread, a CLI command) it tries again a second later, a few times.
+ */
+export function emptyWriteAheadLog(db: Db, attempts = EMPTY_WAL_ATTEMPTS): void {
+  if (!db.open) return;
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  let done = false;
+  try {
+    db.pragma('busy_timeout = 0');
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    done = result?.busy === 0;
+  } catch {
+    // Locked: tried again below.
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
+  if (!done && attempts > 1) setTimeout(() => emptyWriteAheadLog(db, attempts - 1), EMPTY_WAL_RETRY_MS).unref();
+}
+
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and brings its schema up to date. A new file is
  * readable by its owner only (0600; SQLite gives the -wal and -shm files the same mode): it holds every

@@ -80,7 +80,7 @@ export function shopperTable(db: Db) {
     /** Deletes the shopper's conversations and all that hangs from them, in one transaction. */
     forget(key: ShopperKey): ForgetResult {
       const normalized = normalizedKey(key);
-      const result = db.transaction(() => {
+      return db.transaction(() => {
         const ids = idsOf(key);
         let messages = 0;
         let tickets = 0;
@@ -91,9 +91,6 @@ export function shopperTable(db: Db) {
         }
         return { shopper: `#${createHash('sha256').update(normalized).digest('hex').slice(0, 12)}`, conversations: ids.length, messages, tickets };
       })();
-      // The write-ahead log still holds the pages as they were before: copy the erasure into the file and empty it.
-      if (result.conversations > 0) db.pragma('wal_checkpoint(TRUNCATE)');
-      return result;
     },
   };
 }

@@ -3,7 +3,7 @@ import { analyticsQueries } from './analytics';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { conversationTable } from './conversations';
 import { csatTable } from './csat';
-import { openDatabase, type Db } from './database';
+import { emptyWriteAheadLog, openDatabase, type Db } from './database';
 import { dialogStateTable } from './dialog-state';
 import { feedbackTable } from './feedback';
 import { handoffTable } from './handoff';
@@ -108,6 +108,11 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
   const conversations = conversationTable(db, now);
   const messages = messageTable(db, now);
   const tickets = ticketTable(db, now);
+  const shoppers = shopperTable(db);
+  const afterCommit = (send: () => void, lost?: (error: Error) => void) => {
+    if (grouping) waiting.push({ send, lost });
+    else send();
+  };
 
   return {
     db,
@@ -138,7 +143,16 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
     loginFailures: promised(loginFailureTable(db)),
     analytics: promised(analyticsQueries(db)),
     gaps: promised(knowledgeGapTable(db, now)),
-    shoppers: promised(shopperTable(db)),
+    shoppers: {
+      ...promised(shoppers),
+      // After the commit that carries it (the server groups writes in a transaction): only then can the log be emptied.
+      forget: (key) =>
+        settle(() => {
+          const result = shoppers.forget(key);
+          if (result.conversations > 0) afterCommit(() => emptyWriteAheadLog(db));
+          return result;
+        }),
+    },
     unanswered: (query) => settle(() => unansweredQuestions(db, query)),
     groupWrites() {
       if (grouping || db.inTransaction) return;
@@ -157,10 +171,7 @@ export function openStore(file: string, clock: () => Date = () => new Date(), op
       grouping = true;
       setImmediate(commit);
     },
-    afterCommit(send, lost) {
-      if (grouping) waiting.push({ send, lost });
-      else send();
-    },
+    afterCommit,
     healthy() {
       try {
         return Promise.resolve(ping.get() !== undefined);
