@@ -498,13 +498,14 @@ export class HandoffService {
 
   /**
    * The agent holding a chat records the shopper's name or e-mail (which also finds their earlier
-   * conversations). Not on a chat someone else holds, nor over what the shop verified: later e-mails and
-   * a privacy export go by that address.
+   * conversations). Not on a chat someone else holds, nor over a name or e-mail the shop verified: later
+   * e-mails and a privacy export go by that address. A verified shopper's missing e-mail may be filled in.
    */
   async setShopperDetails(agentId: string, conversationId: string, details: { name?: string; email?: string }): Promise<AgentActionResult> {
     const owned = await this.ownedConversation(agentId, conversationId);
     if (typeof owned === 'string') return { ok: false, error: owned };
-    if (owned.shopperId !== null) return { ok: false, error: 'shopper_verified' };
+    const overwrites = (details.name !== undefined && owned.shopperName !== null) || (details.email !== undefined && owned.shopperEmail !== null);
+    if (owned.shopperId !== null && overwrites) return { ok: false, error: 'shopper_verified' };
     await this.store.conversations.setShopper(conversationId, { name: details.name, email: details.email?.toLowerCase() });
     const holder = await this.holderOf(conversationId);
     if (holder) this.notify({ type: 'chats', agentId: holder });

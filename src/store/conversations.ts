@@ -3,6 +3,15 @@ import type { Lang } from '../knowledge/types';
 import type { Db } from './database';
 import type { StatusChange } from './types';
 
+/**
+ * Name and e-mail given in the chat (the leave-a-message form, an agent): on a conversation of a verified
+ * shopper they only fill what the shop left empty, so the console's "verified" never covers typed details.
+ */
+const SET_SHOPPER_SQL = `UPDATE conversations SET
+  shopper_name = CASE WHEN shopper_id IS NULL THEN coalesce(@name, shopper_name) ELSE coalesce(shopper_name, @name) END,
+  shopper_email = CASE WHEN shopper_id IS NULL THEN coalesce(@email, shopper_email) ELSE coalesce(shopper_email, @email) END,
+  updated_at = @at WHERE id = @id`;
+
 /** Where the shopper writes from: the web widget, or a messaging app through its provider. */
 export const CHANNELS = ['web', 'whatsapp', 'messenger'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -90,9 +99,7 @@ export function conversationTable(db: Db, now: () => string) {
   const setIdentity = db.prepare<[string, string | null, string | null, string, string]>(
     'UPDATE conversations SET shopper_id = ?, shopper_name = coalesce(?, shopper_name), shopper_email = coalesce(?, shopper_email), updated_at = ? WHERE id = ?',
   );
-  const setShopper = db.prepare<[string | null, string | null, string, string]>(
-    'UPDATE conversations SET shopper_name = coalesce(?, shopper_name), shopper_email = coalesce(?, shopper_email), updated_at = ? WHERE id = ?',
-  );
+  const setShopper = db.prepare<[{ name: string | null; email: string | null; at: string; id: string }]>(SET_SHOPPER_SQL);
 
   return {
     /** Ids are random (122 bits): unguessable, though only the signed token ever grants access. */
@@ -141,7 +148,7 @@ export function conversationTable(db: Db, now: () => string) {
       setIdentity.run(identity.id, identity.name ?? null, identity.email ?? null, now(), id);
     },
     setShopper(id: string, details: { name?: string; email?: string }): void {
-      setShopper.run(details.name ?? null, details.email ?? null, now(), id);
+      setShopper.run({ name: details.name ?? null, email: details.email ?? null, at: now(), id });
     },
   };
 }

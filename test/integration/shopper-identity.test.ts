@@ -135,9 +135,11 @@ test('a visitor who logs in keeps the chat, and the agent sees the user\'s other
   ana.client.send({ type: 'open', conversationId: assigned.conversationId });
   const view = await ana.client.next('conversation');
   expect(view.shopper).toMatchObject({ displayName: 'Rocío', verified: true, online: true });
-  // What the shop verified is not the agent's to change.
+  // What the shop verified is not the agent's to change; what it left empty may be filled in.
   ana.client.send({ type: 'shopper_details', conversationId: String(assigned.conversationId), name: 'Otra', email: 'otra@example.com' });
   expect((await ana.client.next('error')).code).toBe('shopper_verified');
+  ana.client.send({ type: 'shopper_details', conversationId: String(assigned.conversationId), email: 'rocio@example.com' });
+  expect((await ana.client.next('conversation')).conversation).toMatchObject({ shopperName: 'Rocío', shopperEmail: 'rocio@example.com' });
   expect((view.previous as Array<{ firstMessage: string }>).map((p) => p.firstMessage)).toContain('¿tienen tienda física?');
   ana.client.send({ type: 'resolve', conversationId: String(assigned.conversationId) });
   await ana.client.next('ok');

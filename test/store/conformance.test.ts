@@ -194,6 +194,16 @@ describe(`store conformance (${BACKEND})`, () => {
     expect(await store.handoffs.medianHandleSeconds()).toBeCloseTo(360, 3); // transferred at 15:04, resolved at 15:10 (SQLite's julianday is a float)
   });
 
+  test("the form and agents fill only what the shop left empty on a verified shopper's conversation; the ticket keeps what was typed", async () => {
+    const verified = await store.conversations.create('es');
+    await store.conversations.setIdentity(verified.id, { id: 'cliente-1', name: 'Marta' });
+    const typed = await store.tickets.leave({ conversationId: verified.id, name: 'Victoria', email: 'victoria@example.com', message: 'x', lang: 'es', reason: 'button' });
+    expect(await store.conversations.get(verified.id)).toMatchObject({ shopperId: 'cliente-1', shopperName: 'Marta', shopperEmail: 'victoria@example.com' });
+    expect(typed).toMatchObject({ name: 'Victoria', email: 'victoria@example.com' });
+    await store.conversations.setShopper(verified.id, { name: 'Otra', email: 'otra@example.com' });
+    expect(await store.conversations.get(verified.id)).toMatchObject({ shopperName: 'Marta', shopperEmail: 'victoria@example.com' });
+  });
+
   test('tickets: leaving a message names the shopper; an answer by e-mail closes it and stores the reply', async () => {
     const conversation = await store.conversations.create('es');
     const ticket = await store.tickets.leave({ conversationId: conversation.id, name: 'Rosa', email: 'rosa@example.com', message: 'Mi pedido no llegó', lang: 'es', reason: 'complaint' });

@@ -3,9 +3,14 @@ import type { ConversationStore } from '../types';
 import type { Db } from './pool';
 import { toConversation, type ConversationRow } from '../conversations';
 
-/** Records a name and/or e-mail the shopper or an agent typed (absent fields are kept); also used by tickets.leave. */
-export const SET_SHOPPER =
-  'UPDATE conversations SET shopper_name = coalesce($1, shopper_name), shopper_email = coalesce($2, shopper_email), updated_at = $3 WHERE id = $4';
+/**
+ * Records a name and/or e-mail the shopper or an agent typed (absent fields are kept); also used by
+ * tickets.leave. As on SQLite (src/store/conversations.ts): on a verified shopper's conversation, only fills what is empty.
+ */
+export const SET_SHOPPER = `UPDATE conversations SET
+  shopper_name = CASE WHEN shopper_id IS NULL THEN coalesce($1, shopper_name) ELSE coalesce(shopper_name, $1) END,
+  shopper_email = CASE WHEN shopper_id IS NULL THEN coalesce($2, shopper_email) ELSE coalesce(shopper_email, $2) END,
+  updated_at = $3 WHERE id = $4`;
 
 export function conversationStore(db: Db, now: () => string): ConversationStore {
   const one = async (text: string, params: unknown[]) => {

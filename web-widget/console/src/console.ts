@@ -563,8 +563,11 @@ function unsavedDetails(conversationId: string): Map<string, string> {
  */
 function renderDetails(view: ConversationView): void {
   const { conversation, previous } = view;
-  // Only the agent holding the chat records details, and never over what the shop verified (the server refuses both).
-  const editable = state.chats.some((c) => c.conversationId === conversation.id) && !view.shopper.verified;
+  // Only the agent holding the chat records details, and never over what the shop verified: a verified
+  // shopper's missing e-mail can be filled in, the name the shop gave cannot be changed (the server refuses both).
+  const mine = state.chats.some((c) => c.conversationId === conversation.id);
+  const locked = { name: view.shopper.verified && !!conversation.shopperName, email: view.shopper.verified && !!conversation.shopperEmail };
+  const editable = mine && !(locked.name && locked.email);
   const typed = unsavedDetails(conversation.id);
   details.dataset.conversation = conversation.id;
   const name = h('input', { id: 'shopper-name', maxlength: '80', autocomplete: 'off', value: conversation.shopperName ?? '', 'data-focus': 'shopper-name' });
@@ -574,10 +577,8 @@ function renderDetails(view: ConversationView): void {
   const form = h(
     'form',
     { class: 'shopper-form' },
-    h('label', { for: 'shopper-name' }, t('details.name')),
-    name,
-    h('label', { for: 'shopper-email' }, t('details.email')),
-    email,
+    ...(locked.name ? [] : [h('label', { for: 'shopper-name' }, t('details.name')), name]),
+    ...(locked.email ? [] : [h('label', { for: 'shopper-email' }, t('details.email')), email]),
     h('button', { type: 'submit', class: 'small', 'data-focus': 'shopper-save' }, t('details.save')),
   );
   form.addEventListener('submit', (event) => {
@@ -586,16 +587,15 @@ function renderDetails(view: ConversationView): void {
     socket.send({
       type: 'shopper_details',
       conversationId: conversation.id,
-      ...(name.value.trim() ? { name: name.value.trim() } : {}),
-      ...(email.value.trim() ? { email: email.value.trim() } : {}),
+      ...(!locked.name && name.value.trim() ? { name: name.value.trim() } : {}),
+      ...(!locked.email && email.value.trim() ? { email: email.value.trim() } : {}),
     });
   });
-  const given = editable
-    ? []
-    : [
-        ...(conversation.shopperName ? [h('dt', {}, t('details.name')), h('dd', {}, conversation.shopperName)] : []),
-        ...(conversation.shopperEmail ? [h('dt', {}, t('details.email')), h('dd', {}, conversation.shopperEmail)] : []),
-      ];
+  const shown = { name: !editable || locked.name, email: !editable || locked.email };
+  const given = [
+    ...(shown.name && conversation.shopperName ? [h('dt', {}, t('details.name')), h('dd', {}, conversation.shopperName)] : []),
+    ...(shown.email && conversation.shopperEmail ? [h('dt', {}, t('details.email')), h('dd', {}, conversation.shopperEmail)] : []),
+  ];
   keepingFocus(details, () => replaceChildren(
     details,
     h('h2', {}, view.shopper.verified ? t('details.customerVerified') : t('details.customer')),
