@@ -551,6 +551,10 @@ test('a shopper who writes English on a Spanish page gets the widget in English 
   await page.reload();
   await answers(page).first().waitFor();
   await speaksEnglish();
+  // The server is told the chat's language on reconnecting too: what it says next is in English.
+  await page.getByRole('button', { name: 'Talk to a person' }).click();
+  await page.locator('.msg.from-bot', { hasText: 'What is your name?' }).waitFor();
+  await speaksEnglish();
   await context.close();
 });
 

@@ -12,6 +12,9 @@ export interface SavedSession {
   /** Highest message id the shopper has had on screen with the panel open: the unread badge counts past it. */
   readUpTo?: number;
   open?: boolean;
+  /** The language the chat speaks (the bot's), and the page's language when it was chosen (web-widget/src/widget.ts). */
+  lang?: 'es' | 'en';
+  pageLang?: 'es' | 'en';
 }
 
 export interface ConnectionEvents {

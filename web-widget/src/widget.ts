@@ -26,6 +26,8 @@ const HANDOFF_RETRY_MS = 15_000;
 const REPLAY_SETTLE_MS = 300;
 /** Matches the full-screen layout in styles.ts. */
 const FULL_SCREEN = '(max-width: 480px), (max-height: 500px)';
+/** The leave-a-message form's "Cancelar" (src/handoff/ticket-form.ts): a question of the form carries it. */
+const FORM_CANCEL = 'handoff:form_cancel';
 /** Room left above a long reply shown from its start, like the log's own padding. */
 const REPLY_TOP_MARGIN_PX = 12;
 
@@ -125,13 +127,15 @@ class ChatWidget {
   private readonly fullScreen = window.matchMedia(FULL_SCREEN);
 
   constructor(private readonly options: Options) {
-    this.lang = options.lang;
-    this.t = UI_TEXT[options.lang];
     const wsUrl = `${options.server.replace(/^http/, 'ws')}/ws/shopper`;
     this.session = new SessionStore(`atento:v1:${options.server}`);
-    this.readUpTo = this.session.load().readUpTo ?? 0;
+    const saved = this.session.load();
+    this.readUpTo = saved.readUpTo ?? 0;
+    // The language the chat moved to stays after a reload, unless the shopper switched the page's own language since.
+    this.lang = saved.lang && saved.pageLang === options.lang ? saved.lang : options.lang;
+    this.t = UI_TEXT[this.lang];
     // The page path tells agents where the shopper is; query strings can carry personal data, so not those.
-    this.connection = new Connection(wsUrl, this.session, () => ({ lang: options.lang, page: (location.origin + location.pathname).slice(0, 2000), ...(options.user && { user: options.user }) }), {
+    this.connection = new Connection(wsUrl, this.session, () => ({ lang: this.lang, page: (location.origin + location.pathname).slice(0, 2000), ...(options.user && { user: options.user }) }), {
       frame: (frame) => this.onFrame(frame),
       state: (state) => this.onConnectionState(state),
     });
@@ -257,7 +261,7 @@ class ChatWidget {
     this.root.lang = this.lang;
     this.title.textContent = this.options.title ?? t.title;
     this.log.setAttribute('aria-label', this.options.title ?? t.title);
-    this.launcher.setAttribute('aria-label', this.panel.hidden ? t.open : t.close);
+    this.launcher.setAttribute('aria-label', this.launcherLabel());
     this.closeButton.setAttribute('aria-label', t.close);
     this.typingText.textContent = t.typing;
     this.inputLabel.textContent = t.inputLabel;
@@ -273,8 +277,16 @@ class ChatWidget {
     if (lang === this.lang) return;
     this.lang = lang;
     this.t = UI_TEXT[lang];
+    this.session.save({ lang, pageLang: this.options.lang });
     this.label();
-    this.renderStatus();
+    // Only the words: a request for a person in progress stays in progress.
+    if (this.online) this.statusLine.textContent = this.statusText();
+    this.humanButton.textContent = this.humanButton.getAttribute('aria-disabled') === 'true' ? this.t.humanRequested : this.t.human;
+  }
+
+  private launcherLabel(): string {
+    if (!this.panel.hidden) return this.t.close;
+    return this.unread === 0 ? this.t.open : `${this.t.open} (${this.t.newMessages(this.unread)})`;
   }
 
   /** Full screen, the panel hides the page: it is modal there, and Tab must not reach links behind it. */
@@ -340,7 +352,7 @@ class ChatWidget {
     this.unread = count;
     this.badge.hidden = count === 0;
     this.badge.textContent = String(count);
-    if (this.panel.hidden) this.launcher.setAttribute('aria-label', count === 0 ? this.t.open : `${this.t.open} (${this.t.newMessages(count)})`);
+    if (this.panel.hidden) this.launcher.setAttribute('aria-label', this.launcherLabel());
     if (count === 0) this.markRead(this.connection.lastSeenId);
   }
 
@@ -454,6 +466,7 @@ class ChatWidget {
       return;
     }
     if (frame.from === 'bot' && frame.lang) this.speak(frame.lang);
+    if (frame.from === 'bot') this.retireFormQuestions();
     const element = this.addMessageElement(frame.from, frame.text, frame.authorName);
     // Read with the right voice when the chat changed language part-way.
     if (frame.lang) element.lang = frame.lang;
@@ -529,6 +542,7 @@ class ChatWidget {
     if (heading) group.appendChild(el('p', undefined, heading));
     // A "did you mean…?" question's buttons have no heading of their own: the group is still named.
     group.setAttribute('aria-label', heading ?? this.t.options);
+    if (once && choices.some((choice) => choice.id === FORM_CANCEL)) group.dataset.formQuestion = '';
     for (const choice of choices) {
       const button = el('button', 'chip', choice.label);
       button.type = 'button';
@@ -544,17 +558,23 @@ class ChatWidget {
   }
 
   /** A shopper message that is one of the newest options' labels was that pick: shown answered, as it was live. */
-  /**
-   * A message from the shopper answers the newest options, picked or typed: they take no more clicks (a
-   * form's "Cancelar" under a question already answered would cancel nothing); a picked one stays marked.
-   */
   private answerOptionsWith(text: string): void {
     const options = this.newestOptions;
     this.newestOptions = null;
-    if (!options) return;
-    const picked = [...options.querySelectorAll('button')].find((button) => button.textContent === text);
-    if (picked) markAnswered(options, picked);
-    else for (const button of options.querySelectorAll('button')) button.disabled = true;
+    const picked = [...(options?.querySelectorAll('button') ?? [])].find((button) => button.textContent === text);
+    if (options && picked) markAnswered(options, picked);
+  }
+
+  /**
+   * The bot spoke again, so an earlier question of the leave-a-message form is behind it (answered, or put
+   * aside for another question): its "Cancelar" would cancel nothing, and only adds Tab stops. The form's
+   * current question, when the shopper comes back to it, brings its own buttons.
+   */
+  private retireFormQuestions(): void {
+    for (const group of this.log.querySelectorAll<HTMLElement>('.choices[data-form-question]')) {
+      for (const button of group.querySelectorAll('button')) button.disabled = true;
+      delete group.dataset.formQuestion;
+    }
   }
 
   private feedbackButtons(messageId: number): HTMLElement {
@@ -592,7 +612,6 @@ class ChatWidget {
     this.input.value = '';
     this.fitInputToText();
     this.stopTyping();
-    this.answerOptionsWith(text);
     this.sendMessage(text);
   }
 
@@ -703,11 +722,14 @@ class ChatWidget {
     return '';
   }
 
+  private statusText(): string {
+    return this.statusDetail || (this.status === 'waiting' ? this.t.waiting : this.agentsAvailable ? this.t.botStatus : this.t.botStatusNobody);
+  }
+
   private renderStatus(): void {
     clearTimeout(this.handoffTimer);
     const withPerson = this.status === 'waiting' || this.status === 'agent';
-    const botStatus = this.agentsAvailable ? this.t.botStatus : this.t.botStatusNobody;
-    if (this.online) this.statusLine.textContent = this.statusDetail || (this.status === 'waiting' ? this.t.waiting : botStatus);
+    if (this.online) this.statusLine.textContent = this.statusText();
     // Hidden while focused (the shopper just pressed it), focus would fall to the page behind the chat.
     if (withPerson && this.shadowFocus() === this.humanButton) this.input.focus();
     this.humanButton.hidden = withPerson;
