@@ -21,8 +21,9 @@ const shopperClaim = z
     id: z.string().trim().min(1).max(128),
     hash: z.string().regex(/^[0-9a-f]{64}$/i, 'the hex HMAC-SHA256 of the user id, e-mail and name'),
     // As the page wrote them, since that is what the hash signs; `usableDetails` keeps the good ones once it verifies.
-    email: z.string().max(320).optional().catch(undefined),
-    name: z.string().max(320).optional().catch(undefined),
+    // Longer than any real one, yet bounded: a signed name too long to keep must not void the identity.
+    email: z.string().max(1000).optional().catch(undefined),
+    name: z.string().max(1000).optional().catch(undefined),
   })
   .strict();
 

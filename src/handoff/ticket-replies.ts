@@ -17,7 +17,11 @@ const TEXT: Record<Lang, { subject: (shop: string, id: number) => string; hello:
   },
 };
 
-const LINK = /\b(?:https?:\/\/|www\.)\S+/gi;
+/**
+ * A URL, or a bare host name with a letter top-level domain ("bit.ly/x", "paypal-verify.com"), which mail
+ * programs turn into links too; not the domain of an e-mail address ("rosa@example.com" stays).
+ */
+const LINK = /<?\b(?:https?:\/\/\S+|www\.\S+|(?<![@\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/\S*)?)>?/gi;
 
 /**
  * The e-mail a shopper gets when an agent answers their ticket: the reply, signed, over their own words.

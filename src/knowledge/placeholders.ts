@@ -18,8 +18,9 @@ export function findPlaceholders(entries: Entry[], values: ShopValues): Placehol
   return entries.flatMap((entry) =>
     [...entry.answer.matchAll(PLACEHOLDER)].flatMap((match): Placeholder[] => {
       const value = values[entry.lang][match[1]];
-      if (!value) return [{ ...entry.source, id: entry.id, text: match[1] }];
-      return value.demo ? [{ ...entry.source, id: entry.id, text: value.text, key: match[1] }] : [];
+      const at = { file: entry.source.file, line: entry.source.line, id: entry.id };
+      if (!value) return [{ ...at, text: match[1] }];
+      return value.demo ? [{ ...at, text: value.text, key: match[1] }] : [];
     }),
   );
 }

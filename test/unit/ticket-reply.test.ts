@@ -28,6 +28,15 @@ test("the reply quotes the shopper's words, without the links nobody at the shop
   expect(mail.text).not.toMatch(/evil\.example/);
 });
 
+test('bare host names and bracketed links count as links; e-mail addresses, order numbers and prices stay', () => {
+  const mail = composeTicketReply(ticket('Entra a bit.ly/3xYz o paypal.com.evil.example/login o <https://y.example>.\nMi correo es rosa@example.com, pedido 4821 por $1.299,50'), {
+    text: 'Listo.',
+    agentName: 'Ana',
+    shopName: 'Tienda Demo',
+  });
+  expect(mail.text).toContain('> Entra a [enlace quitado] o [enlace quitado] o [enlace quitado]\n> Mi correo es rosa@example.com, pedido 4821 por $1.299,50\n');
+});
+
 test('a link in the name is removed too, and the agent\'s own links stay', () => {
   const mail = composeTicketReply(ticket('hola', 'Gana un premio http://evil.example'), { text: 'Mira https://tienda.example/envios', agentName: 'Ana', shopName: 'Tienda Demo' });
   expect(mail.text).toMatch(/^Hola, Gana un premio \[enlace quitado\]:/);
