@@ -5,7 +5,7 @@ import type { Channel } from '../../../src/store/conversations';
 import { renderRichText } from '../../src/rich-text';
 import { actionLabel, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, onActivate, presenceLabel, reasonLabel, replaceChildren, shopperName } from './dom';
 import { conversationsFound, findPanel, searchRefused, type FindContext } from './find';
-import { t } from './i18n';
+import { consoleLang, t } from './i18n';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { privacyPanel } from './privacy';
 import { AgentSocket } from './socket';
@@ -281,7 +281,8 @@ function renderAll(): void {
 /** The connection and the latest notice, in the team bar (who is logged in and logout are the server's). */
 function renderHeader(): void {
   // One status element, kept: a new one per render would be read out again each time, or not at all.
-  noticeLine.textContent = state.notice;
+  // Assigning the same text still replaces the text node, which a screen reader may read out again.
+  if (noticeLine.textContent !== state.notice) noticeLine.textContent = state.notice;
   noticeLine.hidden = !state.notice;
   replaceChildren(header, h('span', { class: `presence ${state.connection}` }, t(`status.${state.connection}`)), noticeLine);
 }
@@ -425,6 +426,7 @@ function renderChat(): void {
   if (!chat) {
     replaceChildren(chatHeader, h('p', { class: 'empty' }, t('chat.none')));
     replaceChildren(transcript);
+    delete transcript.dataset.key;
     replaceChildren(details);
     composer.hidden = true;
     typingLine.textContent = '';
@@ -505,7 +507,8 @@ function messageItem(message: AgentMessage): HTMLElement {
   const bot = message.from === 'bot' && message.entryId ? h('span', { class: 'match', title: t('msg.matchTitle', { id: message.entryId }) }, `${message.entryTitle ?? message.entryId}${confidence}${message.action ? ` · ${actionLabel(message.action)}` : ''}`) : null;
   return h(
     'li',
-    { class: `msg from-${message.from}${isNote ? ' note' : ''}` },
+    // Keyed by its id, so that a later render of the transcript keeps it where it is.
+    { class: `msg from-${message.from}${isNote ? ' note' : ''}`, 'data-message-id': String(message.id) },
     h('div', { class: 'msg-meta' }, h('span', { class: 'sender' }, who), message.via === 'email' ? h('span', { class: 'via' }, t('msg.viaEmail')) : null, bot, h('time', { datetime: message.createdAt }, formatTime(message.createdAt))),
     // The widget shows every message but the shopper's as markdown (an agent's saved answers are markdown
     // too): agents read them formatted as the shopper did, through the same safe renderer. Notes stay plain.
@@ -519,19 +522,26 @@ function messageItem(message: AgentMessage): HTMLElement {
  * transcript replaces it while marked busy, so it is not read out either.
  */
 function renderTranscript(view: ConversationView): void {
-  if (transcript.dataset.conversation !== view.conversation.id) {
-    transcript.dataset.conversation = view.conversation.id;
+  // Another chat, or every label in another language: all of it changes, so none of it is read out.
+  const key = `${view.conversation.id} ${consoleLang()}`;
+  if (transcript.dataset.key !== key) {
+    transcript.dataset.key = key;
     transcript.setAttribute('aria-busy', 'true');
     clearTimeout(transcriptSettled);
     transcriptSettled = setTimeout(() => transcript.setAttribute('aria-busy', 'false'), TRANSCRIPT_SETTLE_MS);
   }
-  const shown = [...transcript.children];
-  view.messages.map(messageItem).forEach((item, index) => {
-    const old = shown[index];
-    if (!old) transcript.append(item);
-    else if (!old.isEqualNode(item)) old.replaceWith(item);
+  const shown = new Map([...transcript.children].map((item) => [(item as HTMLElement).dataset.messageId, item]));
+  const wanted = view.messages.map((message) => {
+    const item = messageItem(message);
+    const old = shown.get(item.dataset.messageId);
+    return old?.isEqualNode(item) ? old : item;
   });
-  for (const extra of shown.slice(view.messages.length)) extra.remove();
+  // Out first (the oldest, past the history's limit), then in place: a node kept where it was is never moved.
+  const kept = new Set<Element>(wanted);
+  for (const item of shown.values()) if (!kept.has(item)) item.remove();
+  wanted.forEach((item, index) => {
+    if (transcript.children[index] !== item) transcript.insertBefore(item, transcript.children[index] ?? null);
+  });
 }
 const TRANSCRIPT_SETTLE_MS = 300;
 let transcriptSettled: ReturnType<typeof setTimeout> | undefined;
