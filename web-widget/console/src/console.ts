@@ -280,8 +280,8 @@ function renderAll(): void {
 
 /** The connection and the latest notice, in the team bar (who is logged in and logout are the server's). */
 function renderHeader(): void {
-  // One status element, kept: a new one per render would be read out again each time, or not at all.
-  // Assigning the same text still replaces the text node, which a screen reader may read out again.
+  // One status element, kept, and its text set only when it changes: a new element (or even the same text
+  // assigned again, which replaces the text node) may be read out again on every render.
   if (noticeLine.textContent !== state.notice) noticeLine.textContent = state.notice;
   noticeLine.hidden = !state.notice;
   replaceChildren(header, h('span', { class: `presence ${state.connection}` }, t(`status.${state.connection}`)), noticeLine);
