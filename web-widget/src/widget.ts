@@ -331,7 +331,6 @@ class ChatWidget {
     this.panel.hidden = false;
     this.root.classList.add('open');
     this.launcher.setAttribute('aria-expanded', 'true');
-    this.launcher.setAttribute('aria-label', this.t.close);
     this.session.save({ open: true });
     this.setUnread(0);
     this.connection.start();
@@ -352,7 +351,7 @@ class ChatWidget {
     this.unread = count;
     this.badge.hidden = count === 0;
     this.badge.textContent = String(count);
-    if (this.panel.hidden) this.launcher.setAttribute('aria-label', this.launcherLabel());
+    this.launcher.setAttribute('aria-label', this.launcherLabel());
     if (count === 0) this.markRead(this.connection.lastSeenId);
   }
 
