@@ -120,6 +120,20 @@ const es = {
   'notice.transferred': 'Conversación transferida.',
   'notice.notSent': 'No se envió: {reason}',
   'notice.offline': 'Sin conexión: el mensaje no se envió.',
+  // The server's refusals, by error code (docs/protocol.md); other codes show the server's own words.
+  'error.not_found': 'Esa conversación, agente o ticket ya no existe.',
+  'error.not_yours': 'Esta conversación no está asignada a ti; tómala primero.',
+  'error.already_taken': 'Otra persona del equipo la tomó primero.',
+  'error.not_waiting': 'Esta conversación ya no está esperando a una persona.',
+  'error.agent_offline': 'Esa persona no está conectada; transfiere a alguien que lo esté.',
+  'error.email_not_configured': 'El correo no está configurado en este servidor (ATENTO_SMTP_URL); el ticket sigue abierto.',
+  'error.email_failed': 'El servidor de correo no aceptó la respuesta; el ticket sigue abierto. Inténtalo de nuevo. ({detail})',
+  'error.shopper_verified': 'La tienda verificó el nombre y el correo de este cliente; no se pueden cambiar en la consola.',
+  'error.whatsapp_window_closed':
+    'No se envió: el cliente escribió por WhatsApp hace más de 24 horas, y fuera de ese plazo WhatsApp solo entrega plantillas aprobadas. Responde por correo: si el cliente dejó uno, su caso ya está en Tickets; si no, espera a que vuelva a escribir.',
+  'error.rate_limited': 'Demasiadas acciones seguidas; espera un momento y vuelve a intentarlo.',
+  'error.message_too_long': 'El mensaje es demasiado largo; divídelo en partes.',
+  'error.internal': 'Falló algo en el servidor; vuelve a intentarlo.',
   'alert.newChat': 'Nuevo chat',
   'alert.newMessage': 'Nuevo mensaje',
   'alert.newQueued': 'Chat en espera',
@@ -286,6 +300,19 @@ const en: Record<TextKey, string> = {
   'notice.transferred': 'Conversation transferred.',
   'notice.notSent': 'Not sent: {reason}',
   'notice.offline': 'Offline: the message was not sent.',
+  'error.not_found': 'That conversation, agent or ticket no longer exists.',
+  'error.not_yours': 'This conversation is not assigned to you; claim it first.',
+  'error.already_taken': 'Someone else on the team took it first.',
+  'error.not_waiting': 'This conversation is no longer waiting for a person.',
+  'error.agent_offline': 'That person is not online; transfer to someone who is.',
+  'error.email_not_configured': 'E-mail is not configured on this server (ATENTO_SMTP_URL); the ticket stays open.',
+  'error.email_failed': 'The mail server did not accept the reply; the ticket stays open. Try again. ({detail})',
+  'error.shopper_verified': "The shop verified this customer's name and e-mail; they cannot be changed in the console.",
+  'error.whatsapp_window_closed':
+    'Not sent: the customer last wrote on WhatsApp more than 24 hours ago, and outside that window WhatsApp only delivers approved templates. Answer by e-mail instead: if the customer left one, their case is now in Tickets; if not, wait until they write again.',
+  'error.rate_limited': 'Too many actions in a row; wait a moment and try again.',
+  'error.message_too_long': 'The message is too long; split it in parts.',
+  'error.internal': 'Something failed on the server; try again.',
   'alert.newChat': 'New chat',
   'alert.newMessage': 'New message',
   'alert.newQueued': 'Chat waiting',
@@ -353,6 +380,11 @@ export function translate(lang: ConsoleLang, key: TextKey, vars: Record<string, 
 /** Each `{name}` of `template` replaced by `vars.name` (others are left as they are). */
 export function fillTemplate(template: string, vars: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+/** Whether the console has a text for `key` (an error code the server may send, for one). */
+export function isTextKey(key: string): key is TextKey {
+  return Object.hasOwn(es, key);
 }
 
 export function isConsoleLang(value: unknown): value is ConsoleLang {

@@ -11,6 +11,9 @@ const smtp = new SMTPServer({
   authOptional: true,
   disabledCommands: ['STARTTLS'],
   logger: false,
+  onRcptTo(address, _session, callback) {
+    callback(address.address.startsWith('rebota@') ? Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }) : undefined);
+  },
   onData(stream, session, callback) {
     stream.resume();
     stream.on('end', () => {
@@ -40,6 +43,27 @@ test('the agent writes the reply in the ticket, sends it by e-mail and sees it a
   expect(delivered).toEqual(['lucia@example.com']);
   expect(await page.getByLabel('Responder a lucia@example.com').inputValue()).toBe('');
   await screenshot(page, 'console-ticket-answered');
+  expect(problems).toEqual([]);
+  await page.context().close();
+});
+
+test('a reply the mail server refuses stays in the box, and the console says so in its own language, with the server\'s reason', async () => {
+  const { server, browser } = context;
+  const conversation = await server.app.store.conversations.create('es');
+  const ticket = await server.app.store.tickets.create({ conversationId: conversation.id, name: 'Rosa', email: 'rebota@example.com', message: '¿Tienen factura?', lang: 'es', reason: 'human-request' });
+  const page = await agentPage(browser, server, await agentCookie(server, 'eva@tienda.example', 'Eva'));
+  const problems = collectPageProblems(page);
+  await page.goto(`${server.httpUrl}/agent`);
+  await page.getByRole('tab', { name: /Tickets/ }).click();
+  const reply = page.getByLabel('Responder a rebota@example.com');
+  await reply.fill('Hola Rosa, sí emitimos factura.');
+  await page.locator(`[data-ticket="${ticket.id}"]`).getByRole('button', { name: 'Responder por correo' }).click();
+  const refusal = page.locator(`[data-ticket="${ticket.id}"] .ticket-error`);
+  await refusal.waitFor();
+  expect(await refusal.innerText()).toMatch(/^El servidor de correo no aceptó la respuesta; el ticket sigue abierto\. Inténtalo de nuevo\. \(.*mailbox unavailable.*\)$/);
+  expect(await page.locator('.notice').innerText()).toMatch(/^El servidor de correo no aceptó/);
+  expect(await reply.inputValue()).toBe('Hola Rosa, sí emitimos factura.');
+  expect(await page.locator(`[data-ticket="${ticket.id}"] .ticket-status`).innerText()).toBe('Abierto');
   expect(problems).toEqual([]);
   await page.context().close();
 });

@@ -1,4 +1,5 @@
-import { CONSOLE_TEXT, consoleLangOf, translate } from '../../src/channels/console-text';
+import { AGENT_ERROR_MESSAGES } from '../../src/channels/agent-protocol';
+import { CONSOLE_TEXT, consoleLangOf, isTextKey, translate } from '../../src/channels/console-text';
 import { renderTeamNav } from '../../src/channels/team-nav';
 import type { Agent } from '../../src/store';
 
@@ -13,6 +14,11 @@ test('Spanish and English have the same keys, each with the same {placeholders},
     expect(CONSOLE_TEXT.es[key].trim()).not.toBe('');
     expect(CONSOLE_TEXT.en[key].trim()).not.toBe('');
   }
+});
+
+test("every refusal of an agent's action reads in the console's language", () => {
+  for (const code of Object.keys(AGENT_ERROR_MESSAGES)) expect({ code, text: isTextKey(`error.${code}`) }).toEqual({ code, text: true });
+  expect(isTextKey('error.bad_frame')).toBe(false);
 });
 
 test('translate fills the placeholders it is given and leaves the others visible', () => {

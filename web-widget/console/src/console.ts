@@ -5,7 +5,7 @@ import type { Channel } from '../../../src/store/conversations';
 import { renderRichText } from '../../src/rich-text';
 import { actionLabel, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, onActivate, presenceLabel, reasonLabel, replaceChildren, shopperName } from './dom';
 import { conversationsFound, findPanel, searchRefused, type FindContext } from './find';
-import { consoleLang, t } from './i18n';
+import { consoleLang, errorText, t } from './i18n';
 import { alertNewChat, clearTitleAlert } from './notify';
 import { privacyPanel } from './privacy';
 import { AgentSocket } from './socket';
@@ -257,13 +257,13 @@ function onFrame(frame: AgentServerFrame): void {
         } else if (refused.conversationId !== composerFor && !drafts.has(refused.conversationId)) {
           drafts.set(refused.conversationId, { text: refused.text, mode: refused.mode });
         }
-        return notice(t('notice.notSent', { reason: frame.message }));
+        return notice(t('notice.notSent', { reason: errorText(frame) }));
       }
       if (frame.ticketId) {
-        ticketRefused(frame.ticketId, frame.message);
+        ticketRefused(frame.ticketId, errorText(frame));
         renderSidebar();
       }
-      return notice(frame.message);
+      return notice(errorText(frame));
     }
   }
 }

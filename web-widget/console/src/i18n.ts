@@ -1,4 +1,4 @@
-import { isConsoleLang, LANG_COOKIE, translate, type ConsoleLang, type TextKey } from '../../../src/channels/console-text';
+import { isConsoleLang, isTextKey, LANG_COOKIE, translate, type ConsoleLang, type TextKey } from '../../../src/channels/console-text';
 
 /**
  * The console's language in the browser: Spanish unless the agent picked English. The choice is kept
@@ -10,6 +10,12 @@ let current: ConsoleLang = 'es';
 
 export function t(key: TextKey, vars?: Record<string, string | number>): string {
   return translate(current, key, vars);
+}
+
+/** A refusal from the server in the console's language; a code the console has no text for keeps the server's (English) words. */
+export function errorText(frame: { code: string; message: string }): string {
+  const key = `error.${frame.code}`;
+  return isTextKey(key) ? t(key, { detail: frame.message }) : frame.message;
 }
 
 export function consoleLang(): ConsoleLang {
