@@ -111,7 +111,8 @@ class ChatWidget {
   private readonly shed = new Set<string>();
   private conversationId: string | null = null;
   private status: WelcomeFrame['status'] = 'bot';
-  private statusDetail = '';
+  /** The newest status frame, worded in the chat's language whenever it is shown (the language may change). */
+  private statusFrame: Extract<ServerFrame, { type: 'status' }> | null = null;
   private unread = 0;
   private readUpTo: number;
   private typingSent = false;
@@ -390,7 +391,7 @@ class ChatWidget {
       case 'status':
         this.status = frame.state;
         if (frame.agentsAvailable !== undefined) this.agentsAvailable = frame.agentsAvailable;
-        this.statusDetail = this.describeStatus(frame);
+        this.statusFrame = frame;
         if (frame.state !== 'bot') this.showTyping(false);
         return this.renderStatus();
       case 'typing':
@@ -418,7 +419,7 @@ class ChatWidget {
       // A reconnect: the missed history follows (de-duplicated by id); who holds the chat may have changed.
       if (frame.status !== this.status) {
         this.status = frame.status;
-        this.statusDetail = '';
+        this.statusFrame = null;
       }
       this.renderStatus();
     } else {
@@ -429,7 +430,7 @@ class ChatWidget {
       }
       this.conversationId = frame.conversationId;
       this.status = frame.status;
-      this.statusDetail = '';
+      this.statusFrame = null;
       this.input.maxLength = frame.maxMessageChars;
       const greeting = this.addMessageElement('bot', frame.greeting);
       if (frame.suggestions.length > 0) greeting.appendChild(this.choiceButtons(frame.suggestions, this.t.suggestions));
@@ -722,7 +723,7 @@ class ChatWidget {
   }
 
   private statusText(): string {
-    return this.statusDetail || (this.status === 'waiting' ? this.t.waiting : this.agentsAvailable ? this.t.botStatus : this.t.botStatusNobody);
+    return (this.statusFrame && this.describeStatus(this.statusFrame)) || (this.status === 'waiting' ? this.t.waiting : this.agentsAvailable ? this.t.botStatus : this.t.botStatusNobody);
   }
 
   private renderStatus(): void {
