@@ -99,6 +99,8 @@ test('the login page: no serious violations, in Spanish by default and in Englis
     expect(await page.getByRole('alert').innerText()).toBe(locale === 'en-GB' ? 'Wrong e-mail or password.' : 'Correo o contraseña incorrectos.');
     // The e-mail is kept and the cursor waits in the password field, which the error describes.
     expect(await page.getByLabel(locale === 'en-GB' ? 'E-mail' : 'Correo').inputValue()).toBe('nadie@tienda.example');
+    // `autofocus` is applied at the browser's next rendering step, not when the page's text is there.
+    await page.waitForFunction(() => document.activeElement?.id === 'password', undefined, { timeout: 5000 }).catch(() => undefined);
     expect(await page.evaluate(() => [document.activeElement?.id, document.activeElement?.getAttribute('aria-describedby')])).toEqual(['password', 'login-error']);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, `a11y-login-${locale}`);
@@ -185,6 +187,15 @@ test('the console tells a screen reader what happens outside the open chat: a sh
   expect(await page.getByRole('tabpanel', { name: /Mis chats/ }).locator('.card').count()).toBe(3);
   await page.keyboard.press('ArrowLeft');
   await expect(selectedTab.innerText()).resolves.toMatch(/Cola/);
+
+  // A card is one button named after the shopper and described by why they are here; Enter opens the chat.
+  const opener = page.getByRole('tabpanel', { name: /Cola/ }).getByRole('button', { name: /^Visitante [0-9A-F]{3,6}$/ });
+  const name = await opener.innerText();
+  expect(await opener.evaluate((element) => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent)).toBe('Pidió una persona');
+  await page.keyboard.press('Tab');
+  expect(await opener.evaluate((element) => element === document.activeElement)).toBe(true);
+  await page.keyboard.press('Enter');
+  await page.locator('.chat-header h2', { hasText: name }).waitFor();
   await page.context().close();
   await Promise.all(shoppers.map((shopper) => shopper.close()));
 });

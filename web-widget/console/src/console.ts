@@ -3,7 +3,7 @@ import type { CannedAnswer } from '../../../src/engine';
 import { chatPreview } from '../../../src/handoff/preview';
 import type { Channel } from '../../../src/store/conversations';
 import { renderRichText } from '../../src/rich-text';
-import { actionLabel, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, onActivate, presenceLabel, reasonLabel, replaceChildren, shopperName } from './dom';
+import { actionLabel, cardOpener, channelName, distinctNames, formatDate, formatTime, formatWait, h, keepingFocus, presenceLabel, reasonLabel, replaceChildren, shopperName } from './dom';
 import { conversationsFound, findPanel, searchRefused, type FindContext } from './find';
 import { consoleLang, errorText, t } from './i18n';
 import { alertNewChat, clearTitleAlert } from './notify';
@@ -336,33 +336,39 @@ function queueCard(item: QueueItem): HTMLElement {
     event.stopPropagation();
     socket.send({ type: 'claim', conversationId: item.conversationId });
   });
-  const card = h(
-    'article',
-    { class: 'card', tabindex: '0', 'data-conversation': item.conversationId, 'data-focus': `queue:${item.conversationId}` },
-    h('div', { class: 'card-top' }, presenceDot(item.shopper, item.channel), h('strong', {}, nameOf(item.conversationId, item.shopper)), channelChip(item.channel), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
-    h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
+  const card = h('article', { class: 'card', 'data-conversation': item.conversationId });
+  const reasonId = `queue-reason-${item.conversationId}`;
+  const opener = cardOpener(card, nameOf(item.conversationId, item.shopper), reasonId, () => {
+    state.selected = item.conversationId;
+    socket.send({ type: 'open', conversationId: item.conversationId });
+  }, { 'data-focus': `queue:${item.conversationId}` });
+  replaceChildren(
+    card,
+    h('div', { class: 'card-top' }, presenceDot(item.shopper, item.channel), opener, channelChip(item.channel), h('span', { class: 'lang' }, item.lang.toUpperCase()), h('span', { class: 'wait', 'data-since': item.waitingSince }, formatWait(waited))),
+    h('div', { class: 'reason', id: reasonId }, reasonLabel(item.reason, item.caseTitle)),
     shopperContext(item.shopper, item.channel),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
     claim,
   );
-  onActivate(card, () => {
-    state.selected = item.conversationId;
-    socket.send({ type: 'open', conversationId: item.conversationId });
-  });
   return card;
 }
 
 function chatCard(item: ChatItem): HTMLElement {
   const unread = state.open.get(item.conversationId)?.unread ?? 0;
-  const card = h(
-    'article',
-    { class: `card${state.selected === item.conversationId ? ' selected' : ''}`, tabindex: '0', 'aria-current': state.selected === item.conversationId ? 'true' : undefined, 'data-focus': `chat:${item.conversationId}` },
-    h('div', { class: 'card-top' }, presenceDot(item.shopper, item.channel), h('strong', {}, nameOf(item.conversationId, item.shopper)), channelChip(item.channel), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': t('card.unread', { count: unread }) }, String(unread)) : null),
-    h('div', { class: 'reason' }, reasonLabel(item.reason, item.caseTitle)),
+  const selected = state.selected === item.conversationId;
+  const card = h('article', { class: `card${selected ? ' selected' : ''}` });
+  const reasonId = `chat-reason-${item.conversationId}`;
+  const opener = cardOpener(card, nameOf(item.conversationId, item.shopper), reasonId, () => select(item.conversationId), {
+    'aria-current': selected ? 'true' : undefined,
+    'data-focus': `chat:${item.conversationId}`,
+  });
+  replaceChildren(
+    card,
+    h('div', { class: 'card-top' }, presenceDot(item.shopper, item.channel), opener, channelChip(item.channel), h('span', { class: 'lang' }, item.lang.toUpperCase()), unread ? h('span', { class: 'badge', 'aria-label': t('card.unread', { count: unread }) }, String(unread)) : null),
+    h('div', { class: 'reason', id: reasonId }, reasonLabel(item.reason, item.caseTitle)),
     shopperContext(item.shopper, item.channel),
     item.preview ? h('p', { class: 'preview' }, item.preview) : null,
   );
-  onActivate(card, () => select(item.conversationId));
   return card;
 }
 

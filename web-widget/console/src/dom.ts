@@ -118,15 +118,13 @@ export function distinctNames(items: ReadonlyArray<{ conversationId: string; sho
   return names;
 }
 
-/** A card that acts like a button: a click, or Enter/Space while the card itself has the focus. */
-export function onActivate(element: HTMLElement, action: () => void): void {
-  element.addEventListener('click', action);
-  element.addEventListener('keydown', (event) => {
-    // Enter/Space on a button inside the card (e.g. "Tomar") belongs to that button.
-    if (event.target !== element) return;
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      action();
-    }
-  });
+/**
+ * A card's name, as a real button: the card's one keyboard stop, which a screen reader calls a button and
+ * reads with the card's reason (`describedBy`). A click anywhere on the card does the same.
+ */
+export function cardOpener(card: HTMLElement, name: string, describedBy: string, action: () => void, attributes: Attributes = {}): HTMLButtonElement {
+  const opener = h('button', { type: 'button', class: 'card-open', 'aria-describedby': describedBy, ...attributes }, h('strong', {}, name));
+  // The opener's own click bubbles here too; other buttons on the card ("Tomar") stop theirs.
+  card.addEventListener('click', action);
+  return opener;
 }

@@ -1,5 +1,5 @@
 import { FIND_QUERY_MIN_CHARS, type AgentClientFrame, type FoundConversationItem } from '../../../src/channels/agent-protocol';
-import { channelName, formatDate, formatTime, h, onActivate, replaceChildren, shopperName } from './dom';
+import { cardOpener, channelName, formatDate, formatTime, h, replaceChildren, shopperName } from './dom';
 import { consoleLang, t } from './i18n';
 
 /**
@@ -66,14 +66,14 @@ function around(text: string, query: string): string {
 }
 
 function resultCard(found: FoundConversationItem, query: string, context: FindContext): HTMLElement {
-  const card = h(
-    'article',
-    { class: 'card found', tabindex: '0' },
-    h('div', { class: 'card-top' }, h('strong', {}, shopperName(found)), h('span', { class: 'lang' }, channelName(found.channel))),
-    h('div', { class: 'reason' }, `${formatDate(found.updatedAt)} ${formatTime(found.updatedAt)} · ${t(`chat.status.${found.status}`)}`),
+  const card = h('article', { class: 'card found' });
+  const reasonId = `found-reason-${found.id}`;
+  replaceChildren(
+    card,
+    h('div', { class: 'card-top' }, cardOpener(card, shopperName(found), reasonId, () => context.openConversation(found.id)), h('span', { class: 'lang' }, channelName(found.channel))),
+    h('div', { class: 'reason', id: reasonId }, `${formatDate(found.updatedAt)} ${formatTime(found.updatedAt)} · ${t(`chat.status.${found.status}`)}`),
     found.shopperEmail ? h('p', { class: 'ticket-email' }, found.shopperEmail) : null,
     found.matched ? h('p', { class: 'preview' }, around(found.matched, query)) : null,
   );
-  onActivate(card, () => context.openConversation(found.id));
   return card;
 }
