@@ -22,6 +22,7 @@ const es = {
   'role.admin': 'admin',
   'shell.title': 'Atento · Consola',
   'shell.noscript': 'La consola necesita JavaScript.',
+  'skip.toChat': 'Ir a la conversación',
   // Login
   'login.title': 'Atento · Entrar a la consola',
   'login.lead': 'Consola de agentes',
@@ -210,6 +211,7 @@ const en: Record<TextKey, string> = {
   'role.admin': 'admin',
   'shell.title': 'Atento · Console',
   'shell.noscript': 'The console needs JavaScript.',
+  'skip.toChat': 'Skip to the conversation',
   'login.title': 'Atento · Log in to the console',
   'login.lead': 'Agent console',
   'login.email': 'E-mail',

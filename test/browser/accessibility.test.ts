@@ -125,11 +125,20 @@ test('the console with a chat open (as admin): no serious violations; open, repl
   shopper.send({ type: 'message', clientMessageId: 'a2', text: 'quiero hablar con una persona' });
   await page.locator('.card', { hasText: 'Pidió una persona' }).first().waitFor();
 
-  // Keyboard only: Tab from the top of the page to the chat's card, Enter; the chat opens with the reply box focused.
+  // Keyboard only: the page's first Tab stop skips the team bar, into the workspace.
   await page.locator('body').focus();
+  expect(await tabTo(page, /^Ir a la conversación$/)).toBe(1);
+  await page.keyboard.press('Enter');
+  expect(await page.evaluate(() => document.activeElement?.closest('main.workspace') !== null)).toBe(true);
+  // Tab on to the chat's card, Enter; the chat opens with the reply box focused.
   await tabTo(page, /^Visitante/);
   await page.keyboard.press('Enter');
   await page.locator('.msg.from-bot .match').first().waitFor();
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('reply');
+  // With a chat open, the skip link goes straight to the reply box.
+  await page.locator('.transcript').focus();
+  await page.locator('.skip-link').focus();
+  await page.keyboard.press('Enter');
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('reply');
   expect(await axeViolations(page)).toEqual([]);
   await screenshot(page, 'a11y-console-chat');

@@ -109,12 +109,21 @@ const chatPane = h('section', { class: 'chat' }, chatHeader, transcript, typingL
 const details = h('aside', { class: 'details' });
 const main = h('main', { class: 'workspace' }, heading, side, chatPane, h('div', { class: 'right' }, details, canned));
 root.append(main, announcer);
+// The first Tab stop: past the team bar and the lists, to where the agent writes (or reads, with no box).
+const skipLink = h('a', { class: 'skip-link', href: '#reply' });
+skipLink.addEventListener('click', (event) => {
+  event.preventDefault();
+  const target = replyInput.offsetParent !== null && !replyInput.disabled ? replyInput : state.selected ? transcript : document.getElementById(`tab-${state.tab}`);
+  target?.focus();
+});
+document.body.prepend(skipLink);
 const privacy = state.me.role === 'admin' ? privacyPanel() : null;
 if (privacy) root.append(privacy.element);
 
 /** The texts of the parts built once, in the agent's language (again after a switch). */
 function labelLayout(): void {
   heading.textContent = t('nav.conversations');
+  skipLink.textContent = t('skip.toChat');
   tabs.setAttribute('aria-label', t('lists.label'));
   // Two <aside>s: names tell the landmarks apart (axe: landmark-unique).
   side.setAttribute('aria-label', t('lists.label'));
