@@ -1,7 +1,7 @@
 /**
  * Puts a message in the one form the matcher compares: lower case, no accents ("envío" = "envio",
  * "contraseña" = "contrasena", because shoppers often type without them), no punctuation, emoji or
- * ¿¡, letters repeated for emphasis collapsed ("holaaa" = "hola"), digits split from letters
+ * ¿¡, letters repeated for emphasis collapsed ("holaaa" = "hola"; "mmm" = "mm", not the size "m"), digits split from letters
  * ("2dias" = "2 dias"), single spaces.
  *
  * One shopper message is normalized several times in a turn (stored with the message, read for anger,
@@ -36,6 +36,8 @@ function normalizeNow(text: string): string {
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
+    // A word of one letter held down ("mmm", "aaa") is a sound, not that letter (the size "m").
+    .replace(/(?<!\p{L})(\p{L})\1{2,}(?!\p{L})/gu, '$1$1')
     .replace(/(\p{L})\1{2,}/gu, '$1')
     .replace(/['’`´]/g, '')
     .replace(/(\d)[.,](?=\d)/g, '$1')

@@ -128,6 +128,14 @@ describe('short replies to the bot', () => {
     expect(engine.respond('pago', { lang: 'en' })).toMatchObject({ action: 'fallback', lang: 'en' });
   });
 
+  it('a shopper fed up with the bot gets a person, not a FAQ, and a held-down letter is not a size', () => {
+    // Found by a QA pass in the widget: "no sirves para nada" offered the coupon FAQ, "mmm" the size guide.
+    for (const [lang, text] of [['es', 'no sirves para nada'], ['es', 'este asistente no me entiende'], ['en', 'you are so useless']] as const) {
+      expect(engine.respond(text, { lang })).toMatchObject({ action: 'escalate', id: 'human-request' });
+    }
+    expect(engine.respond('mmm', { lang: 'es' }).id).not.toBe('size-guide');
+  });
+
   it('an order that never came is handed to a person as not received, not as damaged', () => {
     for (const text of ['el pedido no me llegó', 'no me llego el pedido']) {
       expect(engine.respond(text, { lang: 'es' })).toMatchObject({ action: 'escalate', id: 'order-not-received' });

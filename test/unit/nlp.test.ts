@@ -9,6 +9,8 @@ describe('normalize', () => {
     ['cuesta $1.500,00', 'cuesta 150000'],
     ["what's   my order's status…", 'whats my orders status'],
     ['   ', ''],
+    ['mmm… ok', 'mm ok'],
+    ['talla Mmmm', 'talla mm'],
   ])('%j → %j', (input, expected) => {
     expect(normalize(input)).toBe(expected);
   });
