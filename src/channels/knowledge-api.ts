@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { AtentoError } from '../errors';
 import type { EditedText, ProblemCode } from '../knowledge/problems';
 import { hasBrokenCharacter } from '../knowledge/write-entries';
+import { MAX_ANSWER_CHARS } from '../knowledge/parse-entries';
 import { isLang, LANGUAGES, type Problem } from '../knowledge/types';
 
 /** JSON bodies and queries of the knowledge page's routes (docs/knowledge-editing.md), checked at the edge. */
 
 const MAX_LINE = 300;
-const MAX_ANSWER = 5000;
 const MAX_PHRASINGS = 50;
 
 const lang = z.enum(LANGUAGES);
@@ -55,7 +55,7 @@ export const phrasingsBody = z.object({
 
 const faqInLanguage = z.object({
   question: line,
-  answer: z.string().trim().min(1, 'write the answer').max(MAX_ANSWER, `at most ${MAX_ANSWER} characters`).refine((text) => !hasBrokenCharacter(text), BROKEN_CHARACTER),
+  answer: z.string().trim().min(1, 'write the answer').max(MAX_ANSWER_CHARS, `at most ${MAX_ANSWER_CHARS} characters`).refine((text) => !hasBrokenCharacter(text), BROKEN_CHARACTER),
   phrasings: phrasingList(0),
   /** Relative to the knowledge folder: "es/envios.md". */
   file: z.string().min(4).max(200).refine((text) => !hasBrokenCharacter(text), BROKEN_CHARACTER),

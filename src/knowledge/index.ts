@@ -1,6 +1,6 @@
 export { BACKUP_DIR, BACKUPS_KEPT, KnowledgeRejectedError, knowledgeEditor, type EditResult, type FaqEdit, type KnowledgeEditor, type PhrasingsEdit, type WrittenFile } from './edit-files';
 export { loadKnowledge, type KnowledgeDirs } from './load';
-export { parseEntries } from './parse-entries';
+export { MAX_ANSWER_CHARS, parseEntries } from './parse-entries';
 export { parseSynonyms } from './parse-synonyms';
 export { KnowledgeEditError, problemMessage, type ProblemCode } from './problems';
 export { findPlaceholders, renderPlaceholders, type Placeholder } from './placeholders';

@@ -46,7 +46,7 @@ export function loadKnowledge(dirs: KnowledgeDirs, overrides: ReadonlyMap<string
         if (text === null) continue;
         hash.update(`${file}\0${text}\0`);
         if (!isText(text)) {
-          problems.push(problem({ file, line: 0 }, 'error', 'not_utf8'));
+          problems.push(problem({ file, line: firstBrokenLine(text) }, 'error', 'not_utf8'));
           continue;
         }
         const parsed = parseEntries(text, file, lang, kind);
@@ -104,6 +104,12 @@ function readText(file: string, problems: Problem[]): string | null {
 /** Decoding as UTF-8 turns invalid bytes into U+FFFD; text files have no NUL bytes. */
 function isText(text: string): boolean {
   return !text.includes('\uFFFD') && !text.includes('\u0000');
+}
+
+/** The line of the first byte that is not UTF-8 text, so the editor knows where to look. */
+function firstBrokenLine(text: string): number {
+  const at = text.search(/[\uFFFD\u0000]/);
+  return text.slice(0, at).split('\n').length;
 }
 
 function isDirectory(dir: string): boolean {

@@ -23,6 +23,8 @@ const SECTION_ALIASES: Record<string, 'phrasings' | 'answer'> = {
 };
 const TRUE_WORDS = new Set(['true', 'yes', 'si', 'sí']);
 const FALSE_WORDS = new Set(['false', 'no']);
+/** The knowledge page's limit too: every answer the bot gives is sent and stored, once per question. */
+export const MAX_ANSWER_CHARS = 5000;
 export const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 interface Draft {
@@ -31,6 +33,8 @@ interface Draft {
   fields: Partial<Record<'id' | 'tags' | 'related' | 'escalate', { value: string; line: number }>>;
   phrasings: Array<{ text: string; line: number }>;
   answerLines: string[];
+  /** The "### Answer" heading's line. */
+  answerLine?: number;
   section: 'fields' | 'phrasings' | 'answer';
   problems: Problem[];
 }
@@ -71,6 +75,7 @@ export function parseEntries(text: string, file: string, lang: Lang, kind: Entry
       const section = SECTION_ALIASES[normalizeKey(sectionHeading[1])];
       if (section) {
         current.section = section;
+        if (section === 'answer') current.answerLine ??= lineNo;
         return;
       }
       if (current.section !== 'answer') {
@@ -112,6 +117,9 @@ function toEntry(draft: Draft, file: string, lang: Lang, kind: Entry['kind']): E
 
   const answer = draft.answerLines.join('\n').trim();
   if (!answer) draft.problems.push(problem({ file, line: draft.line }, 'error', 'answer_missing', { entry: id || draft.question }));
+  else if (answer.length > MAX_ANSWER_CHARS) {
+    draft.problems.push(problem({ file, line: draft.answerLine ?? draft.line }, 'error', 'answer_too_long', { entry: id || draft.question, length: answer.length, max: MAX_ANSWER_CHARS }));
+  }
 
   let escalate = false;
   const escalateField = draft.fields.escalate;

@@ -25,6 +25,10 @@ const TEXTS = {
     () => 'no entries found: each entry starts with a line "## Question" (see knowledge/README.md)',
     () => 'no tiene entradas: cada entrada empieza con una línea "## Pregunta" (ver knowledge/README.md)',
   ),
+  answer_too_long: say<{ entry: string; length: number; max: number }>(
+    ({ entry, length, max }) => `the answer of "${entry}" has ${length} characters, more than ${max}: shorten it or link to a page with the details`,
+    ({ entry, length, max }) => `la respuesta de "${entry}" tiene ${length} caracteres, más de ${max}: acórtala o enlaza a una página con los detalles`,
+  ),
   empty_heading: say<Record<string, never>>(
     () => 'empty "## " heading: write the main question after "## "',
     () => 'título "## " vacío: escribe la pregunta principal después de "## "',
@@ -58,7 +62,7 @@ const TEXTS = {
     ({ id }) => `el id "${id}" solo puede tener minúsculas sin tilde, números y "-" (por ejemplo "tiempo-de-envio")`,
   ),
   answer_missing: say<{ entry: string }>(
-    ({ entry }) => `entry "${entry}" has no answer: add "### Answer" followed by the text`,
+    ({ entry }) => `entry "${entry}" has no answer: add "### Answer" ("### Respuesta" in a Spanish file) followed by the text`,
     ({ entry }) => `la entrada "${entry}" no tiene respuesta: agrega "### Respuesta" y después el texto`,
   ),
   escalate_malformed: say<{ value: string }>(

@@ -152,7 +152,7 @@ describe('editing the knowledge base without a restart', () => {
     fs.writeFileSync(path.join(root, 'knowledge/es/basura.md'), crypto.randomBytes(4000));
     await until(() => (host.status().rejected ? true : undefined), 'the garbage to be refused');
     expect(host.current().version).toBe(good);
-    expect(host.status().rejected!.problems).toEqual([expect.objectContaining({ line: 0, severity: 'error', message: expect.stringMatching(/^not UTF-8 text/) })]);
+    expect(host.status().rejected!.problems).toEqual([expect.objectContaining({ line: expect.any(Number), severity: 'error', message: expect.stringMatching(/^not UTF-8 text/) })]);
     fs.writeFileSync(path.join(root, 'knowledge/es/basura.md'), 'solo notas, sin preguntas\n');
     await until(() => (host.status().rejected === null && host.current().version !== good ? true : undefined), 'a text file without entries to load');
     expect(host.status().problems).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^no entries found/) })]);

@@ -173,6 +173,20 @@ describe('loadKnowledge', () => {
     expect(load().version).not.toBe(before);
   });
 
+  it('refuses an answer over 5,000 characters at its heading (each question would send and store it), and takes one of 5,000', () => {
+    const entry = (id: string, answer: string) => `## ${id}\nid: ${id}\n### Frases\n- uno\n- dos\n- tres\n### Respuesta\n${answer}\n`;
+    write('knowledge/es/largo.md', entry('justo', 'a'.repeat(5000)) + entry('enorme', 'b'.repeat(5001)));
+    const problems = load().problems.filter((p) => p.severity === 'error');
+    expect(problems).toEqual([
+      expect.objectContaining({ file: path.join(root, 'knowledge/es/largo.md'), line: 15, message: 'the answer of "enorme" has 5001 characters, more than 5000: shorten it or link to a page with the details' }),
+    ]);
+  });
+
+  it('points a file that is not UTF-8 at the line of its first broken byte', () => {
+    fs.writeFileSync(path.join(root, 'knowledge/es/latin1.md'), Buffer.concat([Buffer.from('## Envío\nid: envio\n'), Buffer.from('### Respuesta\nLlega en 3 d\xEDas\n', 'latin1')]));
+    expect(load().problems).toEqual([expect.objectContaining({ line: 4, severity: 'error', message: expect.stringMatching(/^not UTF-8 text/) })]);
+  });
+
   it('reports a missing folder instead of throwing', () => {
     const kb = loadKnowledge({ knowledgeDir: path.join(root, 'nope'), intentsDir: path.join(root, 'intents') });
     expect(kb.problems[0]).toMatchObject({ severity: 'error', message: expect.stringContaining('folder not found') });
