@@ -32,7 +32,16 @@ export async function serve(config: Config): Promise<number> {
     await bus?.close();
     return 1;
   }
-  const app = createApp(config, { logger: log, openStore, sharedBus: bus ?? undefined });
+  let app: ReturnType<typeof createApp>;
+  try {
+    app = createApp(config, { logger: log, openStore, sharedBus: bus ?? undefined });
+  } catch (error) {
+    const problem = dataDirProblem(error as NodeJS.ErrnoException, config);
+    if (!problem) throw error;
+    log.fatal({ code: (error as NodeJS.ErrnoException).code }, problem);
+    await bus?.close();
+    return 1;
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       app.server.once('error', reject);
@@ -69,6 +78,14 @@ export async function serve(config: Config): Promise<number> {
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   return 0;
+}
+
+/** A data folder the server cannot create or write (permissions, a file in the way, a full disk), in one line. */
+function dataDirProblem(error: NodeJS.ErrnoException, config: Config): string | null {
+  const cannot = ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOSPC', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_NOTADB'];
+  if (!cannot.includes(String(error.code))) return null;
+  const what = error.path ? `${error.code} on ${error.path}` : `${error.code}: ${error.message}`;
+  return `cannot use the data folder ${config.dataDir} (${what}): make it a folder this user can write, or set ATENTO_DATA_DIR to one`;
 }
 
 /** One line an operator can act on, instead of a stack trace. */

@@ -103,4 +103,19 @@ describe('atento with a wrong command or configuration', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('serve with a data folder it cannot use (a file in the way) names the folder and the variable in one line, and exits 1', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-data-'));
+    const dataDir = path.join(parent, 'data');
+    fs.writeFileSync(dataDir, 'not a folder');
+    try {
+      const { code, stdout, stderr } = runCli(['serve'], { env: { PORT: '0', ATENTO_HOST: '127.0.0.1', ATENTO_DATA_DIR: dataDir } });
+      expect(code).toBe(1);
+      expect(stderr).not.toMatch(/\bat \S+ \(/);
+      const fatal = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => line.level === 60);
+      expect(fatal?.msg).toBe(`cannot use the data folder ${dataDir} (ENOTDIR on ${path.join(dataDir, 'session-secret')}): make it a folder this user can write, or set ATENTO_DATA_DIR to one`);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  });
 });
