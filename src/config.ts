@@ -149,7 +149,7 @@ const messengerSchema = z
 
 const configSchema = z
   .object({
-    port: z.number().int().min(0).max(65_535).default(3000),
+    port: z.number({ error: 'a port number from 0 to 65535 (0: any free port)' }).int().min(0).max(65_535).default(3000),
     host: z.string().min(1).default('127.0.0.1'),
     dataDir: z.string().min(1).default('./data'),
     /** Defaults to <dataDir>/atento.db. */
@@ -171,7 +171,7 @@ const configSchema = z
     /** Whose demo facts (payment methods, tax documents, prices) fill what knowledge/shop.json does not set. */
     shopCountry: z.enum(SHOP_COUNTRIES).default('MX'),
     /** Origins (scheme://host[:port]) whose pages may embed the widget; the server's own origin always may. */
-    allowedOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'use an origin such as "https://shop.example"')).default([]),
+    allowedOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, { error: (issue) => `"${String(issue.input)}" is not an origin: use the scheme and host only, such as "https://shop.example" (no path, no trailing slash)` })).default([]),
     /**
      * Reverse proxies on other hosts (IP addresses or CIDR ranges) whose X-Forwarded-For and
      * X-Forwarded-Proto are believed; loopback always is. Needed when the proxy is not on this machine.

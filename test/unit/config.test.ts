@@ -50,7 +50,8 @@ describe('config', () => {
 
   it('explains a bad value with its field, and the environment variable that set it', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/→ at port\n\(set by the environment variable PORT: fix or unset it\)/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/✖ a port number from 0 to 65535 \(0: any free port\)\n  → at port\n\(set by the environment variable PORT: fix or unset it\)/);
+    expect(() => loadConfig({ ATENTO_ALLOWED_ORIGINS: 'https://shop.example/' })).toThrow('"https://shop.example/" is not an origin: use the scheme and host only, such as "https://shop.example" (no path, no trailing slash)');
     // A list's item is named by its index; the variable is the list's.
     expect(() => loadConfig({ ATENTO_ALLOWED_ORIGINS: 'shop.example' })).toThrow(/\(set by the environment variable ATENTO_ALLOWED_ORIGINS: fix or unset it\)/);
     // One message for a malformed range, not a second one about its order.
