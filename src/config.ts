@@ -379,8 +379,16 @@ function readConfigFile(file: string): ConfigInput {
   try {
     return JSON.parse(text) as ConfigInput;
   } catch (error) {
-    throw new ConfigError(`atento: config file ${file} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`atento: config file ${file} is not valid JSON: ${(error as Error).message}${lineAndColumn(text, (error as Error).message)}`);
   }
+}
+
+/** JSON.parse names a character position; an editor shows lines and columns. */
+function lineAndColumn(text: string, message: string): string {
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position === undefined) return '';
+  const before = text.slice(0, Number(position)).split('\n');
+  return ` (line ${before.length}, column ${before.at(-1)!.length + 1})`;
 }
 
 function parseBoolean(raw: string): unknown {

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, parseConfig, ConfigError } from '../../src/config';
 
 describe('config', () => {
@@ -46,6 +49,17 @@ describe('config', () => {
     expect(() => loadConfig({ ATENTO_DATADIR: 'x' })).toThrow(/unknown environment variable ATENTO_DATADIR \(did you mean ATENTO_DATA_DIR\?\); known ones are .*ATENTO_DATA_DIR/);
     expect(() => loadConfig({ ATENTO_SHOP_NAEM: 'x' })).toThrow(/ATENTO_SHOP_NAEM \(did you mean ATENTO_SHOP_NAME\?\)/);
     expect(() => loadConfig({ ATENTO_WEBHOOK: 'x' })).toThrow(/unknown environment variable ATENTO_WEBHOOK; known/);
+  });
+
+  it('points a config file that is not JSON at the line and column, as an editor shows them', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atento-config-'));
+    const file = path.join(dir, 'atento.json');
+    fs.writeFileSync(file, '{\n  "port": 3000,\n  "shopName": "Luna",,\n}\n');
+    try {
+      expect(() => loadConfig({ ATENTO_CONFIG: file })).toThrow(/is not valid JSON: .* \(line 3, column 22\)$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('explains a bad value with its field, and the environment variable that set it', () => {
