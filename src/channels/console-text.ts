@@ -121,6 +121,7 @@ const es = {
   'notice.transferred': 'Conversación transferida.',
   'notice.notSent': 'No se envió: {reason}',
   'notice.offline': 'Sin conexión: el mensaje no se envió.',
+  'notice.willResend': 'Sin conexión: {count} mensaje(s) sin confirmar se enviarán al reconectar; no hace falta escribirlos de nuevo.',
   // The server's refusals, by error code (docs/protocol.md); other codes show the server's own words.
   'error.not_found': 'Esa conversación, agente o ticket ya no existe.',
   'error.not_yours': 'Esta conversación no está asignada a ti; tómala primero.',
@@ -302,6 +303,7 @@ const en: Record<TextKey, string> = {
   'notice.transferred': 'Conversation transferred.',
   'notice.notSent': 'Not sent: {reason}',
   'notice.offline': 'Offline: the message was not sent.',
+  'notice.willResend': 'Offline: {count} unconfirmed message(s) will be sent on reconnecting; no need to type them again.',
   'error.not_found': 'That conversation, agent or ticket no longer exists.',
   'error.not_yours': 'This conversation is not assigned to you; claim it first.',
   'error.already_taken': 'Someone else on the team took it first.',

@@ -59,3 +59,41 @@ test('a reply whose ack was lost with the connection is sent again on reconnect 
   expect(problems).toEqual([]);
   await shopper.close();
 });
+
+test('a connection that died silently: after 15 s without an answer the console says the reply will go on reconnecting, and it reaches the shopper once', async () => {
+  const { server, browser } = context;
+  const page = await agentPage(browser, server, await agentCookie(server, 'bea@tienda.example', 'Bea'));
+  const problems = collectPageProblems(page);
+  // The first connection goes quiet when told to (nothing forwarded either way, nothing closed), as a dead network does.
+  let connections = 0;
+  let silent = false;
+  await page.routeWebSocket(/\/agent\/socket$/, (console) => {
+    const first = connections++ === 0;
+    const upstream = console.connectToServer();
+    upstream.onMessage((frame) => (first && silent) || console.send(frame));
+    console.onMessage((frame) => (first && silent) || upstream.send(frame));
+  });
+  await page.goto(`${server.httpUrl}/agent`);
+  await page.locator('.presence.online').first().waitFor();
+
+  const shopper = await ShopperClient.connect(server.socketUrl);
+  const welcome = await shopper.hello({ lang: 'es' });
+  shopper.send({ type: 'handoff_request' });
+  await page.getByRole('tab', { name: /Mis chats/ }).click();
+  await page.locator('.list .card').first().click();
+  const reply = page.getByRole('textbox', { name: 'Respuesta' });
+  await page.locator('.chat-header h2').waitFor();
+
+  silent = true;
+  await reply.fill('Hola, soy Bea: ya lo reviso');
+  await reply.press('Enter');
+  await page.getByText('Sin conexión: 1 mensaje(s) sin confirmar se enviarán al reconectar; no hace falta escribirlos de nuevo.').waitFor({ timeout: 25_000 });
+
+  expect((await shopper.nextMessageFrom('agent')).text).toBe('Hola, soy Bea: ya lo reviso');
+  await page.locator('.msg.from-agent', { hasText: 'ya lo reviso' }).waitFor();
+  const agentTexts = dbOf(server.app.store).prepare("SELECT text FROM messages WHERE conversation_id = ? AND sender = 'agent'").all(welcome.conversationId);
+  expect(agentTexts).toEqual([{ text: 'Hola, soy Bea: ya lo reviso' }]);
+  expect(connections).toBe(2);
+  expect(problems).toEqual([]);
+  await shopper.close();
+}, 60_000);

@@ -31,6 +31,12 @@ const MAX_DELAY_MS = 30_000;
  * socket (a write it could not commit, 1012) is then retried ever more slowly instead of twice a second.
  */
 const STABLE_CONNECTION_MS = 10_000;
+/**
+ * A message written to a socket that brings nothing back for this long means the connection is dead
+ * without the browser knowing (a phone that changed networks): it is dropped and a new one re-sends the
+ * message. The server acknowledges in milliseconds, and says `busy` rather than go quiet.
+ */
+const SILENCE_MS = 15_000;
 /** A message the server failed on (`internal`) goes this many times in all before it shows "not sent". */
 const MAX_SENDS_AFTER_FAILURE = 3;
 
@@ -65,8 +71,12 @@ export class Connection {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stableTimer: ReturnType<typeof setTimeout> | undefined;
+  private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly outbox = new Outbox<Outgoing>({
-    send: (frame) => this.socket!.send(JSON.stringify(frame)),
+    send: (frame) => {
+      this.socket!.send(JSON.stringify(frame));
+      this.expectAnswer(this.socket!);
+    },
     isOpen: () => this.connected,
   });
   private greeted = false;
@@ -97,6 +107,10 @@ export class Connection {
         this.open();
       }
     });
+    // The device knows it lost the network: say so now, not when the socket times out minutes later.
+    window.addEventListener('offline', () => {
+      if (this.socket) this.drop(this.socket);
+    });
     this.open();
   }
 
@@ -118,6 +132,8 @@ export class Connection {
     const socket = new WebSocket(this.url);
     this.socket = socket;
     this.greeted = false;
+    // A handshake into a dead network can hang for minutes: the welcome is an answer like any other.
+    this.expectAnswer(socket);
     socket.onopen = () => {
       const saved = this.session.load();
       const frame: ClientFrame = { type: 'hello', ...this.hello() };
@@ -126,6 +142,8 @@ export class Connection {
       socket.send(JSON.stringify(frame));
     };
     socket.onmessage = (event) => {
+      clearTimeout(this.silenceTimer);
+      this.silenceTimer = undefined;
       let frame: ServerFrame;
       try {
         frame = JSON.parse(String(event.data)) as ServerFrame;
@@ -153,16 +171,31 @@ export class Connection {
       if (seenId > this.lastSeenId) this.lastSeenId = seenId;
       this.on.frame(frame);
     };
-    socket.onclose = () => {
-      if (this.socket !== socket) return;
-      clearTimeout(this.stableTimer);
-      this.socket = null;
-      this.greeted = false;
-      this.outbox.reset();
-      this.on.state('offline');
-      this.scheduleRetry();
-    };
+    socket.onclose = () => this.lost(socket);
     socket.onerror = () => socket.close();
+  }
+
+  /** Armed by a new socket and by a message written to it, disarmed by anything the server sends. */
+  private expectAnswer(socket: WebSocket): void {
+    this.silenceTimer ??= setTimeout(() => this.drop(socket), SILENCE_MS);
+  }
+
+  /** Given up on without waiting for its close, which a dead network may never deliver. */
+  private drop(socket: WebSocket): void {
+    socket.close();
+    this.lost(socket);
+  }
+
+  private lost(socket: WebSocket): void {
+    if (this.socket !== socket) return;
+    clearTimeout(this.stableTimer);
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = undefined;
+    this.socket = null;
+    this.greeted = false;
+    this.outbox.reset();
+    this.on.state('offline');
+    this.scheduleRetry();
   }
 
   /**
@@ -193,6 +226,8 @@ export class Connection {
 
   private scheduleRetry(): void {
     clearTimeout(this.retryTimer);
+    // Known to be offline: the 'online' event opens the next socket; attempts meanwhile would only fail.
+    if (!navigator.onLine) return;
     this.retryTimer = setTimeout(() => this.open(), backOff(this.attempt));
     this.attempt += 1;
   }

@@ -366,7 +366,8 @@ class ChatWidget {
     this.online = state === 'online';
     if (state === 'online' && this.notice.textContent === this.t.reconnecting) this.notice.hidden = true;
     if (state === 'online') return this.renderStatus();
-    this.statusLine.textContent = state === 'connecting' ? this.t.connecting : this.t.reconnecting;
+    // Once there is a chat, any way back to it is a reconnection, whatever the socket is doing now.
+    this.statusLine.textContent = state === 'connecting' && this.conversationId === null ? this.t.connecting : this.t.reconnecting;
     // Cut off, the shopper hears nothing: "Escribiendo…" would promise an answer; a typing frame after the reconnect shows it again.
     this.showTyping(false);
   }

@@ -64,6 +64,8 @@ const unacknowledged = new Map<string, Draft & { conversationId: string }>();
 const socket = new AgentSocket(onFrame, (connection) => {
   state.connection = connection;
   if (connection === 'offline' && ticketsInterrupted(t('ticket.interrupted'))) renderSidebar();
+  // What was sent but not confirmed goes again on the reconnect (same ids, never twice): say so, so it is not typed again.
+  if (connection === 'offline' && unacknowledged.size > 0) return notice(t('notice.willResend', { count: unacknowledged.size }));
   renderHeader();
 });
 

@@ -10,14 +10,30 @@ const MAX_DELAY_MS = 15_000;
 /** As the widget's (web-widget/src/connection.ts): the back-off starts over only after a connection lasted this long. */
 const STABLE_CONNECTION_MS = 10_000;
 
+/** As the widget's: a frame written to a socket that brings nothing back for this long means a dead connection. */
+const SILENCE_MS = 15_000;
+
 export class AgentSocket {
   private socket: WebSocket | null = null;
   private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private silenceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly onFrame: (frame: AgentServerFrame) => void,
     private readonly onState: (state: 'connecting' | 'online' | 'offline') => void,
-  ) {}
+  ) {
+    // The device knows it lost the network: say so at once (the console keeps what was not sent), and
+    // try again as soon as it is back rather than at the end of a back-off.
+    window.addEventListener('offline', () => {
+      if (this.socket) this.drop(this.socket);
+    });
+    window.addEventListener('online', () => {
+      if (this.socket !== null) return;
+      clearTimeout(this.retryTimer);
+      this.connect();
+    });
+  }
 
   connect(): void {
     this.onState('connecting');
@@ -31,21 +47,43 @@ export class AgentSocket {
       stable = setTimeout(() => (this.attempt = 0), STABLE_CONNECTION_MS);
       this.onState('online');
     };
-    socket.onmessage = (event) => this.onFrame(JSON.parse(String(event.data)) as AgentServerFrame);
+    socket.onmessage = (event) => {
+      clearTimeout(this.silenceTimer);
+      this.silenceTimer = undefined;
+      this.onFrame(JSON.parse(String(event.data)) as AgentServerFrame);
+    };
     socket.onclose = () => {
       clearTimeout(stable);
-      this.socket = null;
-      this.onState('offline');
       if (!opened) void this.checkSession();
-      const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
-      setTimeout(() => this.connect(), delay);
+      this.lost(socket);
     };
   }
 
   send(frame: AgentClientFrame): boolean {
     if (this.socket?.readyState !== WebSocket.OPEN) return false;
-    this.socket.send(JSON.stringify(frame));
+    const socket = this.socket;
+    socket.send(JSON.stringify(frame));
+    // A reply or a note is acknowledged in milliseconds (a ticket's e-mail may take the mail server's time).
+    if (frame.type === 'message' || frame.type === 'note') this.silenceTimer ??= setTimeout(() => this.drop(socket), SILENCE_MS);
     return true;
+  }
+
+  /** Given up on without waiting for its close, which a dead network may never deliver. */
+  private drop(socket: WebSocket): void {
+    socket.close();
+    this.lost(socket);
+  }
+
+  private lost(socket: WebSocket): void {
+    if (this.socket !== socket) return;
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = undefined;
+    this.socket = null;
+    this.onState('offline');
+    clearTimeout(this.retryTimer);
+    if (!navigator.onLine) return;
+    const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
   /** A refused upgrade looks like any network error to the browser; ask the page whether we are still logged in. */
