@@ -176,7 +176,7 @@ export class HandoffService {
       requestHandoff: (conversationId) => this.requestHandoff(conversationId, 'human-request'),
       ticketsChanged,
     });
-    this.views = new ConsoleViews(deps.store, this.team, this.shoppers, deps.entryTitle ?? (() => undefined), this.now);
+    this.views = new ConsoleViews(deps.store, this.team, this.shoppers, deps.entryTitle ?? (() => undefined), this.now, deps.config.handoff.agentCapacity);
     // The shopper gateway says when tabs open and close; agents see "en línea" / "se fue hace…".
     this.unsubscribe.push(
       deps.events.on('shopper.connected', ({ conversationId }) => {

@@ -30,6 +30,8 @@ export class ConsoleViews {
     /** A FAQ's question for agents (the case label, the transcript's "what the bot used"). */
     readonly entryTitle: EntryTitle,
     private readonly now: () => Date,
+    /** Chats an agent takes at once (handoff.agentCapacity): a transfer to someone at it is flagged. */
+    private readonly agentCapacity: number,
   ) {}
 
   /** Who the agent is talking to: a name (null when anonymous) and a visitor tag, and whether they are still there. */
@@ -117,6 +119,7 @@ export class ConsoleViews {
       name: agent.name,
       online: this.presence.isOnline(agent.id),
       openChats: loads.get(agent.id) ?? 0,
+      full: (loads.get(agent.id) ?? 0) >= this.agentCapacity,
     }));
   }
 

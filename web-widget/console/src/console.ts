@@ -455,13 +455,16 @@ function renderChat(): void {
   if (mine) {
     actions.push(actionButton('resolve', t('chat.resolve'), 'primary', () => socket.send({ type: 'resolve', conversationId: conversation.id })));
     actions.push(actionButton('hand-back', t('chat.handBack'), '', () => socket.send({ type: 'hand_back', conversationId: conversation.id })));
+    // Picking a name only picks it (arrow keys change a select's value); the button hands the chat over.
     const picker = h('select', { 'aria-label': t('chat.transferTo'), 'data-focus': 'transfer' });
-    picker.addEventListener('change', () => {
+    const transfer = actionButton('transfer', t('chat.transfer'), '', () => {
       if (picker.value) socket.send({ type: 'transfer', conversationId: conversation.id, toAgentId: picker.value });
     });
+    transfer.disabled = true;
+    picker.addEventListener('change', () => (transfer.disabled = !picker.value));
     fillTransferOptions(picker);
     transferPicker = picker;
-    actions.push(picker);
+    actions.push(h('span', { class: 'transfer' }, picker, transfer));
   } else if (conversation.status === 'waiting') {
     actions.push(actionButton('claim', t('card.claim'), 'primary', () => socket.send({ type: 'claim', conversationId: conversation.id })));
   }
@@ -499,8 +502,13 @@ function renderChatHeader(): void {
 /** Only the options change when agents come and go, so a focused picker stays focused. */
 function fillTransferOptions(picker: HTMLSelectElement): void {
   const others = state.agents.filter((agent) => agent.online && agent.id !== state.me.id);
-  replaceChildren(picker, h('option', { value: '' }, t('chat.transferPick')), ...others.map((agent) => h('option', { value: agent.id }, `${agent.name} (${agent.openChats})`)));
+  const chosen = picker.value;
+  const label = (agent: AgentItem) => t(agent.full ? 'chat.transferOptionFull' : 'chat.transferOption', { name: agent.name, count: agent.openChats });
+  replaceChildren(picker, h('option', { value: '' }, t('chat.transferPick')), ...others.map((agent) => h('option', { value: agent.id }, label(agent))));
+  // Kept while that agent is still online, so an update of the list does not undo the agent's pick.
+  picker.value = others.some((agent) => agent.id === chosen) ? chosen : '';
   picker.disabled = others.length === 0;
+  picker.dispatchEvent(new Event('change'));
 }
 
 function actionButton(key: string, label: string, kind: string, onClick: () => void): HTMLButtonElement {
