@@ -369,7 +369,10 @@ export class HandoffService {
       // The complaint intent's own reply promises a person here and now, so it was not sent: apologize anyway.
       const why = reason === 'complaint' || reason === 'negative-sentiment' ? `${t.sorry} ${this.whyNobody(lang)}` : this.whyNobody(lang);
       // Asked for a person in the middle of the form: say why not, and keep what was already answered.
+      const ticket = form ? undefined : (await this.store.tickets.open()).find((open) => open.conversationId === conversationId);
       if (form) await this.form.stillNobody(conversationId, form, lang, why);
+      // A message already left here and not yet answered: say so, rather than ask for the same again.
+      else if (ticket) await this.post(conversationId, 'bot', `${why} ${t.ticketPending(ticket.id, ticket.email, this.replyPromise(lang))}`, lang, { options: [{ id: LEAVE_MESSAGE, label: t.leaveMessageOption }] });
       else await this.form.start(conversationId, lang, reason, why);
       // Still with the bot: the status answers the widget's pending "talk to a person" request.
       this.events.emit('conversation.status_changed', { conversationId, status: conversation.status, agentsAvailable: false });

@@ -59,10 +59,10 @@ export const TEXTS = {
     badEmail: 'Ese correo no parece válido. Escríbelo así: nombre@ejemplo.com (sin espacios ni comillas).',
     badName: 'Escribe solo tu nombre, por favor (máximo 80 caracteres).',
     askMessage: (email: string) =>
-      `Te escribiremos a ${email}; si no es correcto, toca «Cambiar correo». Ahora cuéntanos qué necesitas (si tienes número de pedido, inclúyelo).`,
+      `Te escribiremos a ${email}; si no es correcto, toca «Cambiar correo». Ahora cuéntanos qué necesitas (si tienes número de pedido, inclúyelo). Lo que ya escribiste en este chat también nos llega: basta con un resumen.`,
     formCancel: 'Cancelar',
     formChangeEmail: 'Cambiar correo',
-    stillNobody: (why: string) => `${why} Por eso te pedimos un mensaje; sigamos:`,
+    stillNobody: (why: string) => `${why} Por eso te pedimos un mensaje. Sigamos.`,
     reofferForm: '¿Aún quieres dejarnos tu mensaje para que te escribamos? Toca «Dejar un mensaje».',
     nothingToCancel: 'No hay nada que cancelar. ¿En qué te puedo ayudar?',
     formClosed: 'Ese mensaje ya quedó enviado o cancelado. Si quieres dejarnos otro (por ejemplo, con otro correo), toca «Dejar un mensaje».',
@@ -79,6 +79,8 @@ export const TEXTS = {
     ticketDone: (id: number, email: string, promise: string) =>
       `Listo: guardamos tu mensaje (ticket #${id}). Te responderemos a ${email} ${promise}. Mientras tanto puedo ayudarte con otras preguntas.`,
     formCancelled: 'Cancelado. ¿En qué más te puedo ayudar?',
+    ticketPending: (id: number, email: string, promise: string) =>
+      `Ya tenemos tu mensaje (ticket #${id}) y te responderemos a ${email} ${promise}. Lo que escribas aquí lo verá el equipo junto con tu mensaje. Si quieres dejar otro (por ejemplo, con otro correo), toca «Dejar un mensaje».`,
     agentJoined: (name: string) => `${name} se unió a la conversación.`,
     // No promise of another person: whether anyone is online is told next (who joins, or "no queda nadie").
     agentLeft: (name: string) => `${name} se desconectó. Vuelves al principio de la fila.`,
@@ -110,10 +112,10 @@ export const TEXTS = {
     badEmail: "That e-mail address doesn't look right. Write it like this: name@example.com (no spaces or quotes).",
     badName: 'Please type just your name (80 characters at most).',
     askMessage: (email: string) =>
-      `We will write to ${email}; if that is not right, tap "Change e-mail". Now tell us what you need (include your order number if you have it).`,
+      `We will write to ${email}; if that is not right, tap "Change e-mail". Now tell us what you need (include your order number if you have it). What you already wrote in this chat reaches us too: a summary will do.`,
     formCancel: 'Cancel',
     formChangeEmail: 'Change e-mail',
-    stillNobody: (why: string) => `${why} That is why we ask for a message; let's go on:`,
+    stillNobody: (why: string) => `${why} That is why we ask for a message. Let's go on.`,
     reofferForm: 'Do you still want to leave us a message so we can write to you? Tap "Leave a message".',
     nothingToCancel: 'There is nothing to cancel. What can I help you with?',
     formClosed: 'That message was already sent or cancelled. To leave us another one (with another e-mail, say), tap "Leave a message".',
@@ -130,6 +132,8 @@ export const TEXTS = {
     ticketDone: (id: number, email: string, promise: string) =>
       `Done: we saved your message (ticket #${id}). We will reply to ${email} ${promise}. Meanwhile I can help with other questions.`,
     formCancelled: 'Cancelled. What else can I help you with?',
+    ticketPending: (id: number, email: string, promise: string) =>
+      `We already have your message (ticket #${id}) and will reply to ${email} ${promise}. Whatever you write here, the team will see with your message. To leave another one (with another e-mail, say), tap "Leave a message".`,
     agentJoined: (name: string) => `${name} joined the conversation.`,
     agentLeft: (name: string) => `${name} got disconnected. You are back at the front of the line.`,
     resolved: (name: string) =>

@@ -672,9 +672,9 @@ describe('forms that cannot trap: while a question is open, other messages are u
     expect(texts(await say(client, 'Ana Pérez'))).toEqual([expect.stringMatching(/Gracias, Ana Pérez\. ¿A qué correo/)]);
     // At the e-mail step, asking for a person again (typed, then the button) keeps what was answered.
     const again = await say(client, 'hablar con una persona');
-    expect(texts(again)).toEqual([expect.stringMatching(/fuera del horario.*sigamos: Ana Pérez, ¿a qué correo/)]);
+    expect(texts(again)).toEqual([expect.stringMatching(/fuera del horario.*Sigamos\. Ana Pérez, ¿a qué correo/)]);
     client.send({ type: 'handoff_request' });
-    expect(texts(await botMessages(client, 1))).toEqual([expect.stringMatching(/sigamos: Ana Pérez, ¿a qué correo/)]);
+    expect(texts(await botMessages(client, 1))).toEqual([expect.stringMatching(/Sigamos\. Ana Pérez, ¿a qué correo/)]);
     expect(await client.next('status')).toMatchObject({ state: 'bot', agentsAvailable: false });
 
     // One strict rule for the address: a quoted local part is refused, never cut down to '"@x.test'.
@@ -698,6 +698,14 @@ describe('forms that cannot trap: while a question is open, other messages are u
     const late = await click(client, 'handoff:form_change_email');
     expect(texts(late)).toEqual([expect.stringMatching(/ya quedó enviado o cancelado/)]);
     expect(optionIds(late[0])).toEqual(['handoff:leave_message']);
+    expect(await server.app.store.tickets.open()).toHaveLength(1);
+
+    // Asking for a person again while that message waits: told it is there, not asked for it again.
+    const waiting = await say(client, 'quiero hablar con alguien');
+    expect(texts(waiting)).toEqual([expect.stringMatching(/fuera del horario.*Ya tenemos tu mensaje \(ticket #1\) y te responderemos a ana\.perez@x\.com antes de las 11:00 del lunes/)]);
+    expect(optionIds(waiting[0])).toEqual(['handoff:leave_message']);
+    // "Dejar un mensaje" still opens a new form for a second one.
+    expect(texts(await click(client, 'handoff:leave_message'))).toEqual([expect.stringMatching(/¿Cuál es tu nombre\?/)]);
     expect(await server.app.store.tickets.open()).toHaveLength(1);
   });
 
