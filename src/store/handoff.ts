@@ -154,10 +154,11 @@ export function handoffTable(db: Db, now: () => string) {
      WHERE ((c.shopper_email = ? AND c.shopper_id IS NULL) OR c.shopper_id = ?) AND c.id <> ?
      ORDER BY c.created_at DESC LIMIT 10`,
   );
-  // SQLite's lower() folds ASCII only: "ÁLVARO" would never match "álvaro". JavaScript's folds them all, at
-  // about twice the cost, so it is used only when the text searched for has a letter beyond ASCII.
-  db.function('lower_unicode', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
-  const search = (lower: 'lower' | 'lower_unicode') =>
+  // SQLite's lower() folds ASCII only, and agents type "Lopez" for "López": the search folds case and
+  // accents in JavaScript (about 60 ms over 50,000 messages), unless the text searched for has no letter
+  // an accent could hide (an order number), where SQLite's own lower() is enough and six times faster.
+  db.function('fold_search', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldForSearch(text) : text));
+  const search = (lower: 'lower' | 'fold_search') =>
     db.prepare<{ text: string; id: string }, FoundRow>(
       `SELECT * FROM (
          SELECT c.id, c.created_at, c.updated_at, c.status, c.channel, c.shopper_name, c.shopper_email,
@@ -167,8 +168,8 @@ export function handoffTable(db: Db, now: () => string) {
        WHERE matched IS NOT NULL OR id = :id OR instr(${lower}(coalesce(shopper_name, '')), :text) > 0 OR instr(${lower}(coalesce(shopper_email, '')), :text) > 0
        ORDER BY updated_at DESC LIMIT ${FOUND_CONVERSATIONS}`,
     );
-  const searchAscii = search('lower');
-  const searchUnicode = search('lower_unicode');
+  const searchPlain = search('lower');
+  const searchFolded = search('fold_search');
 
   return {
     request(conversationId: string, details: { reason: string; lang: Lang }, status: StatusChange): Handoff | null {
@@ -233,10 +234,20 @@ export function handoffTable(db: Db, now: () => string) {
       }));
     },
     findConversations(text: string): FoundConversation[] {
-      const wanted = text.trim().toLowerCase();
-      return (/^[\x00-\x7f]*$/.test(wanted) ? searchAscii : searchUnicode).all({ text: wanted, id: text.trim() }).map(toFound);
+      const wanted = foldForSearch(text.trim());
+      return (/[a-z]|[^\x00-\x7f]/i.test(text) ? searchFolded : searchPlain).all({ text: wanted, id: text.trim() }).map(toFound);
     },
   };
+}
+
+const ACCENTED = 'áéíóúüñàèìòùâêîôûçäëïöãõ';
+const PLAIN = 'aeiouunaeiouaeioucaeioao';
+/** The letters the search folds, for a database that folds them itself (PostgreSQL's translate()). */
+export const SEARCH_FOLDS = { from: ACCENTED + ACCENTED.toUpperCase(), to: PLAIN + PLAIN.toUpperCase() };
+
+/** Lower case without the accents of Spanish and Portuguese: "Núñez" and "nunez" read alike. */
+export function foldForSearch(text: string): string {
+  return text.toLowerCase().replace(/[^\x00-\x7f]/g, (letter) => PLAIN[ACCENTED.indexOf(letter)] ?? letter);
 }
 
 export interface FoundRow {

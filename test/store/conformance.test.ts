@@ -68,6 +68,11 @@ describe(`store conformance (${BACKEND})`, () => {
     // Accented capitals fold like the others.
     await store.conversations.setShopper(noted.id, { name: 'ÁLVARO Núñez' });
     expect((await store.handoffs.findConversations('álvaro')).map((c) => c.id)).toEqual([noted.id]);
+    // Agents type without accents: "nunez" finds "Núñez", "llego" finds "llegó", and an accent typed finds none written.
+    expect((await store.handoffs.findConversations('alvaro nunez')).map((c) => c.id)).toEqual([noted.id]);
+    expect((await store.handoffs.findConversations('Marta Diaz')).map((c) => c.id)).toEqual([marta.id]);
+    expect((await store.handoffs.findConversations('no llego')).map((c) => c.id)).toEqual([marta.id]);
+    expect((await store.handoffs.findConversations('ÓRDER 4821')).map((c) => c.id)).toEqual([later.id]);
   });
 
   test('messages come back in the order they were stored, after a cursor, with what was written', async () => {

@@ -3,13 +3,13 @@ import type { Handoff } from '../handoff';
 import { FOUND_CONVERSATIONS, SEARCHED_CONVERSATIONS, type ClaimResult, type HandoffStore, type StatusChange } from '../types';
 import { Rollback, type Db } from './pool';
 import type pg from 'pg';
-import { toFound, toHandoff, type FoundRow, type HandoffRow } from '../handoff';
+import { foldForSearch, SEARCH_FOLDS, toFound, toHandoff, type FoundRow, type HandoffRow } from '../handoff';
 
 /**
- * lower() follows the database's ctype, which may be C (ASCII only, as in the tests' clusters): the
- * accented capitals of Spanish are folded by hand first, so "ÁLVARO" is found by "álvaro" everywhere.
+ * As SQLite's search (src/store/handoff.ts): accents are dropped before lower(), which follows the
+ * database's ctype and may be C (ASCII only, as in the tests' clusters), so "Lopez" finds "LÓPEZ" everywhere.
  */
-const folded = (column: string) => `lower(translate(${column}, 'ÁÉÍÓÚÜÑÀÈÌÒÙÂÊÎÔÛÇ', 'áéíóúüñàèìòùâêîôûç'))`;
+const folded = (column: string) => `lower(translate(${column}, '${SEARCH_FOLDS.from}', '${SEARCH_FOLDS.to}'))`;
 
 const OPEN = `SELECT h.id, h.conversation_id, h.reason, h.lang, h.requested_at, h.queued_at, h.agent_id, h.assigned_at, c.shopper_name
   FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE h.closed_at IS NULL`;
@@ -141,7 +141,7 @@ export function handoffStore(db: Db, now: () => string): HandoffStore {
          ) found
          WHERE matched IS NOT NULL OR id = $2 OR strpos(${folded("coalesce(shopper_name, '')")}, $1) > 0 OR strpos(${folded("coalesce(shopper_email, '')")}, $1) > 0
          ORDER BY updated_at DESC LIMIT ${FOUND_CONVERSATIONS}`,
-        [text.trim().toLowerCase(), text.trim()],
+        [foldForSearch(text.trim()), text.trim()],
       );
       return rows.map(toFound);
     },
