@@ -31,8 +31,14 @@ const recent = new Map<string, string>();
  */
 export const LONGEST_REMEMBERED_WORD = 40;
 
+/** The few emoji shoppers send as a whole reply: read as the word they stand for before emoji are dropped. */
+const EMOJI_WORDS: ReadonlyArray<[RegExp, string]> = [
+  [/\u{1F44D}|\u{1F44C}/gu, ' ok '], // 👍 👌
+  [/\u{1F64F}/gu, ' gracias '], // 🙏
+];
+
 function normalizeNow(text: string): string {
-  return text
+  return EMOJI_WORDS.reduce((result, [emoji, word]) => result.replace(emoji, word), text)
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
