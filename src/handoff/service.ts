@@ -305,11 +305,10 @@ export class HandoffService {
     if (decision.kind === 'offer') {
       await sendReply();
       await this.memory.write(conversationId, { ...rest, lowConfidenceStreak: 0, offerPending: true });
-      await this.post(conversationId, 'bot', t.offer, lang, {
-        options: [
-          { id: OFFER_ACCEPT, label: t.offerAccept },
-          { id: OFFER_DECLINE, label: t.offerDecline },
-        ],
+      // Nobody can come now: offer what a "yes" would lead to, a message for the team, not a person.
+      const nobody = !this.agentsAvailable();
+      await this.post(conversationId, 'bot', nobody ? t.offerMessage(this.whyNobody(lang), this.replyPromise(lang)) : t.offer, lang, {
+        options: [nobody ? { id: LEAVE_MESSAGE, label: t.leaveMessageOption } : { id: OFFER_ACCEPT, label: t.offerAccept }, { id: OFFER_DECLINE, label: t.offerDecline }],
       });
       return;
     }

@@ -709,6 +709,18 @@ describe('forms that cannot trap: while a question is open, other messages are u
     expect(await server.app.store.tickets.open()).toHaveLength(1);
   });
 
+  test('misunderstood twice after hours: the bot offers to leave a message, not a person who cannot come; "sí" opens the form', async () => {
+    const server = await closedServer();
+    const { client } = await shopper(server);
+    await client.ask('xyzzy plugh');
+    await client.ask('qwerty asdf zxcv');
+    const offer = await nextText(client, 'bot', /Quieres dejarnos un mensaje\?/);
+    expect(offer.text).toMatch(/^Ahora mismo estamos fuera del horario.*te responderá por correo antes de las 11:00 del lunes/);
+    expect(String(offer.text)).not.toMatch(/te pase con una persona/);
+    expect(optionIds(offer)).toEqual(['handoff:leave_message', 'handoff:decline']);
+    expect(texts(await say(client, 'sí'))).toEqual([expect.stringMatching(/¿Cuál es tu nombre\?$/)]);
+  });
+
   test('"Cancelar" is a button under every question of the form; typing it still works', async () => {
     const server = await closedServer();
     const { client, welcome } = await shopper(server);
