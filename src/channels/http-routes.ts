@@ -8,6 +8,7 @@ import { isLang } from '../knowledge/types';
 import type { Logger } from '../observability';
 import type { Store } from '../store';
 import { DEMO_PAGE_STYLES, renderDemoPage } from './demo-page';
+import { isOriginAllowed } from './origin';
 import { setHtmlSecurityHeaders } from './security-headers';
 
 export interface HttpRouteDeps {
@@ -36,6 +37,14 @@ export function shopperRoutes({ config, store, engine, webDir }: HttpRouteDeps):
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(file, { headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
+  });
+
+  // Asked by a widget whose socket never opened: a refused origin then stops retrying and tells the page's
+  // developer which setting to change. Whether an origin may embed the chat is no secret: any page may ask.
+  router.get('/widget/origin', (req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ allowed: isOriginAllowed(req, config.allowedOrigins) });
   });
 
   router.get('/healthz', async (_req, res) => {

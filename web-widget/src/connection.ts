@@ -19,7 +19,8 @@ export interface SavedSession {
 
 export interface ConnectionEvents {
   frame(frame: ServerFrame): void;
-  state(state: 'connecting' | 'online' | 'offline'): void;
+  /** `refused`: the server does not let this page's origin embed the chat; nothing will be retried. */
+  state(state: 'connecting' | 'online' | 'offline' | 'refused'): void;
 }
 
 type Outgoing = Extract<ClientFrame, { clientMessageId: string }>;
@@ -85,6 +86,9 @@ export class Connection {
   /** Highest message id seen on this page: reconnects ask only for what came after it. */
   lastSeenId = 0;
   private wanted = false;
+  /** Asked once per page, after a socket that never opened: may this page's origin embed the chat? */
+  private originChecked = false;
+  private refused = false;
 
   constructor(
     private readonly url: string,
@@ -98,11 +102,11 @@ export class Connection {
   }
 
   start(): void {
-    if (this.wanted) return;
+    if (this.wanted || this.refused) return;
     this.wanted = true;
     // Back online after a tunnel or airplane mode: try now instead of waiting out the back-off.
     window.addEventListener('online', () => {
-      if (this.socket === null) {
+      if (this.socket === null && !this.refused) {
         clearTimeout(this.retryTimer);
         this.open();
       }
@@ -171,8 +175,28 @@ export class Connection {
       if (seenId > this.lastSeenId) this.lastSeenId = seenId;
       this.on.frame(frame);
     };
-    socket.onclose = () => this.lost(socket);
+    socket.onclose = () => {
+      // A refused upgrade looks like any network error to a page: ask the server why, once.
+      if (!this.greeted && this.socket === socket && !this.originChecked) void this.checkOrigin();
+      this.lost(socket);
+    };
     socket.onerror = () => socket.close();
+  }
+
+  private async checkOrigin(): Promise<void> {
+    this.originChecked = true;
+    let allowed = true;
+    try {
+      const response = await fetch(`${this.url.replace(/^ws/, 'http').replace(/\/ws\/shopper$/, '')}/widget/origin`, { cache: 'no-store' });
+      allowed = ((await response.json()) as { allowed?: boolean }).allowed !== false;
+    } catch {
+      // Offline or an older server: keep retrying as usual.
+    }
+    if (allowed) return;
+    this.refused = true;
+    clearTimeout(this.retryTimer);
+    console.warn(`Atento: this page's origin (${location.origin}) may not embed the chat. Add it to ATENTO_ALLOWED_ORIGINS on the Atento server and restart it.`);
+    this.on.state('refused');
   }
 
   /** Armed by a new socket and by a message written to it, disarmed by anything the server sends. */
@@ -226,6 +250,7 @@ export class Connection {
 
   private scheduleRetry(): void {
     clearTimeout(this.retryTimer);
+    if (this.refused) return;
     // Known to be offline: the 'online' event opens the next socket; attempts meanwhile would only fail.
     if (!navigator.onLine) return;
     this.retryTimer = setTimeout(() => this.open(), backOff(this.attempt));

@@ -362,8 +362,16 @@ class ChatWidget {
     this.session.save({ readUpTo: messageId });
   }
 
-  private onConnectionState(state: 'connecting' | 'online' | 'offline'): void {
+  private onConnectionState(state: 'connecting' | 'online' | 'offline' | 'refused'): void {
     this.online = state === 'online';
+    if (state === 'refused') {
+      this.statusLine.textContent = this.t.unavailableHere;
+      this.showTyping(false);
+      this.input.disabled = true;
+      this.sendButton.disabled = true;
+      this.humanButton.hidden = true;
+      return this.showNotice(this.t.unavailableHere);
+    }
     if (state === 'online' && this.notice.textContent === this.t.reconnecting) this.notice.hidden = true;
     if (state === 'online') return this.renderStatus();
     // Once there is a chat, any way back to it is a reconnection, whatever the socket is doing now.
