@@ -386,7 +386,8 @@ function readConfigFile(file: string): ConfigInput {
 /** JSON.parse names a character position; an editor shows lines and columns. */
 function lineAndColumn(text: string, message: string): string {
   const position = /at position (\d+)/.exec(message)?.[1];
-  if (position === undefined) return '';
+  // Node 21 and later say it themselves.
+  if (position === undefined || /\(line \d+ column \d+\)/.test(message)) return '';
   const before = text.slice(0, Number(position)).split('\n');
   return ` (line ${before.length}, column ${before.at(-1)!.length + 1})`;
 }

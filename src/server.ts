@@ -85,6 +85,7 @@ function dataDirProblem(error: NodeJS.ErrnoException, config: Config): string | 
   const cannot = ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOSPC', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_NOTADB'];
   if (!cannot.includes(String(error.code))) return null;
   const what = error.path ? `${error.code} on ${error.path}` : `${error.code}: ${error.message}`;
+  if (String(error.code).startsWith('SQLITE_')) return `cannot open the database ${config.databaseFile} (${what}): fix or move that file, or set ATENTO_DATA_DIR (or ATENTO_DB_FILE) elsewhere`;
   return `cannot use the data folder ${config.dataDir} (${what}): make it a folder this user can write, or set ATENTO_DATA_DIR to one`;
 }
 

@@ -135,7 +135,7 @@ const es = {
   'error.email_failed': 'El servidor de correo no aceptó la respuesta; el ticket sigue abierto. Inténtalo de nuevo. ({detail})',
   'error.shopper_verified': 'La tienda verificó el nombre y el correo de este cliente; no se pueden cambiar en la consola.',
   'error.whatsapp_window_closed':
-    'No se envió: el cliente escribió por WhatsApp hace más de 24 horas, y fuera de ese plazo WhatsApp solo entrega plantillas aprobadas. Responde por correo: si el cliente dejó uno, su caso ya está en Tickets; si no, espera a que vuelva a escribir.',
+    'El cliente escribió por WhatsApp hace más de 24 horas, y fuera de ese plazo WhatsApp solo entrega plantillas aprobadas. Responde por correo: si el cliente dejó uno, su caso ya está en Tickets; si no, espera a que vuelva a escribir.',
   'error.rate_limited': 'Demasiadas acciones seguidas; espera un momento y vuelve a intentarlo.',
   'error.message_too_long': 'El mensaje es demasiado largo; divídelo en partes.',
   'error.internal': 'Falló algo en el servidor; vuelve a intentarlo.',
@@ -319,7 +319,7 @@ const en: Record<TextKey, string> = {
   'error.email_failed': 'The mail server did not accept the reply; the ticket stays open. Try again. ({detail})',
   'error.shopper_verified': "The shop verified this customer's name and e-mail; they cannot be changed in the console.",
   'error.whatsapp_window_closed':
-    'Not sent: the customer last wrote on WhatsApp more than 24 hours ago, and outside that window WhatsApp only delivers approved templates. Answer by e-mail instead: if the customer left one, their case is now in Tickets; if not, wait until they write again.',
+    'The customer last wrote on WhatsApp more than 24 hours ago, and outside that window WhatsApp only delivers approved templates. Answer by e-mail instead: if the customer left one, their case is now in Tickets; if not, wait until they write again.',
   'error.rate_limited': 'Too many actions in a row; wait a moment and try again.',
   'error.message_too_long': 'The message is too long; split it in parts.',
   'error.internal': 'Something failed on the server; try again.',

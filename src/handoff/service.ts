@@ -333,7 +333,12 @@ export class HandoffService {
     const conversation = await this.store.conversations.get(conversationId);
     if (!conversation) return true;
     if (choiceId === LEAVE_MESSAGE) {
-      if (conversation.status === 'waiting') await this.leaveQueueForMessage(conversation);
+      const dialog = await this.memory.read(conversationId);
+      // The after-hours form of the "talk to a person?" offer: the same handoff a "sí" makes, for the same reason.
+      if (dialog.offerPending && conversation.status === 'bot') {
+        await this.memory.write(conversationId, { ...dialog, offerPending: false });
+        await this.requestHandoff(conversationId, 'low-confidence');
+      } else if (conversation.status === 'waiting') await this.leaveQueueForMessage(conversation);
       else if (conversation.status !== 'agent') await this.form.reopen(conversation);
       return true;
     }
@@ -368,7 +373,7 @@ export class HandoffService {
       // The complaint intent's own reply promises a person here and now, so it was not sent: apologize anyway.
       const why = reason === 'complaint' || reason === 'negative-sentiment' ? `${t.sorry} ${this.whyNobody(lang)}` : this.whyNobody(lang);
       // Asked for a person in the middle of the form: say why not, and keep what was already answered.
-      const ticket = form ? undefined : (await this.store.tickets.open()).find((open) => open.conversationId === conversationId);
+      const ticket = form ? undefined : (await this.store.tickets.open()).filter((open) => open.conversationId === conversationId).at(-1);
       if (form) await this.form.stillNobody(conversationId, form, lang, why);
       // A message already left here and not yet answered: say so, rather than ask for the same again.
       else if (ticket) await this.post(conversationId, 'bot', `${why} ${t.ticketPending(ticket.id, ticket.email, this.replyPromise(lang))}`, lang, { options: [{ id: LEAVE_MESSAGE, label: t.leaveMessageOption }] });

@@ -1,4 +1,5 @@
 import type { Lang } from '../knowledge/types';
+import { foldForSearch } from '../nlp/search-fold';
 import type { Channel, ConversationStatus } from './conversations';
 import type { Db } from './database';
 import type { Migration } from './migrations';
@@ -238,16 +239,6 @@ export function handoffTable(db: Db, now: () => string) {
       return (/[a-z]|[^\x00-\x7f]/i.test(text) ? searchFolded : searchPlain).all({ text: wanted, id: text.trim() }).map(toFound);
     },
   };
-}
-
-const ACCENTED = 'áéíóúüñàèìòùâêîôûçäëïöãõ';
-const PLAIN = 'aeiouunaeiouaeioucaeioao';
-/** The letters the search folds, for a database that folds them itself (PostgreSQL's translate()). */
-export const SEARCH_FOLDS = { from: ACCENTED + ACCENTED.toUpperCase(), to: PLAIN + PLAIN.toUpperCase() };
-
-/** Lower case without the accents of Spanish and Portuguese: "Núñez" and "nunez" read alike. */
-export function foldForSearch(text: string): string {
-  return text.toLowerCase().replace(/[^\x00-\x7f]/g, (letter) => PLAIN[ACCENTED.indexOf(letter)] ?? letter);
 }
 
 export interface FoundRow {

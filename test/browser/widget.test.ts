@@ -329,7 +329,7 @@ test('embedded on a shop at another origin with one script tag: works when the o
   const other = await context.newPage();
   await other.goto(`${shopOrigin}/refused`);
   await other.getByRole('button', { name: 'Open the help chat' }).click();
-  await other.getByText('Offline. Retrying…').waitFor();
+  await other.getByText('The chat is not available on this page.').first().waitFor();
   expect(dbOf(servers.refused.app.store).prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
 
   await context.close();

@@ -709,7 +709,7 @@ describe('forms that cannot trap: while a question is open, other messages are u
     expect(await server.app.store.tickets.open()).toHaveLength(1);
   });
 
-  test('misunderstood twice after hours: the bot offers to leave a message, not a person who cannot come; "sí" opens the form', async () => {
+  test('misunderstood twice after hours: the bot offers to leave a message, not a person who cannot come; the button opens the form', async () => {
     const server = await closedServer();
     const { client } = await shopper(server);
     await client.ask('xyzzy plugh');
@@ -718,7 +718,12 @@ describe('forms that cannot trap: while a question is open, other messages are u
     expect(offer.text).toMatch(/^Ahora mismo estamos fuera del horario.*te responderá por correo antes de las 11:00 del lunes/);
     expect(String(offer.text)).not.toMatch(/te pase con una persona/);
     expect(optionIds(offer)).toEqual(['handoff:leave_message', 'handoff:decline']);
-    expect(texts(await say(client, 'sí'))).toEqual([expect.stringMatching(/¿Cuál es tu nombre\?$/)]);
+    // The button is the same handoff a typed "sí" makes, for the same reason.
+    expect(texts(await click(client, 'handoff:leave_message'))).toEqual([expect.stringMatching(/¿Cuál es tu nombre\?$/)]);
+    await say(client, 'Rosa');
+    await say(client, 'rosa@x.com');
+    await say(client, 'No encuentro cómo cambiar mi dirección');
+    expect(await server.app.store.tickets.open()).toEqual([expect.objectContaining({ name: 'Rosa', reason: 'low-confidence' })]);
   });
 
   test('"Cancelar" is a button under every question of the form; typing it still works', async () => {

@@ -118,7 +118,7 @@ test('questions the bot missed come back grouped by meaning, biggest first, with
   // Accents and punctuation do not make another wording.
   expect(parking.examples).toEqual([{ text: 'dónde estaciono mi auto', count: 2 }, { text: 'donde estaciono el auto', count: 1 }]);
   expect(groups[0]).toBe(groups.find((g) => g.count === Math.max(...groups.map((x) => x.count))));
-  expect(groupWith(groups, 'el cartero no vino')).toMatchObject({ count: 1, reasons: { clarify_unpicked: 1 }, closest: { id: 'damaged-item' } });
+  expect(groupWith(groups, 'el cartero no vino')).toMatchObject({ count: 1, reasons: { clarify_unpicked: 1 }, closest: { id: 'order-not-received' } });
 
   // `atento kb gaps` prints the same groups from the same database and knowledge.
   const cli = runCli(['kb', 'gaps', '--json'], { env: { ...(await databaseEnv(server.dataDir)), ATENTO_KNOWLEDGE_DIR: knowledgeDir(), ATENTO_INTENTS_DIR: path.join(root, 'intents') } });

@@ -132,6 +132,7 @@ export class Connection {
   }
 
   private open(): void {
+    if (this.refused) return;
     this.on.state('connecting');
     const socket = new WebSocket(this.url);
     this.socket = socket;
@@ -195,6 +196,11 @@ export class Connection {
     if (allowed) return;
     this.refused = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.silenceTimer);
+    // A retry may have started while the server was asked: forgotten first, so its close changes nothing.
+    const retrying = this.socket;
+    this.socket = null;
+    retrying?.close();
     console.warn(`Atento: this page's origin (${location.origin}) may not embed the chat. Add it to ATENTO_ALLOWED_ORIGINS on the Atento server and restart it.`);
     this.on.state('refused');
   }
@@ -251,8 +257,12 @@ export class Connection {
   private scheduleRetry(): void {
     clearTimeout(this.retryTimer);
     if (this.refused) return;
-    // Known to be offline: the 'online' event opens the next socket; attempts meanwhile would only fail.
-    if (!navigator.onLine) return;
+    // Said to be offline: the 'online' event opens the next socket at once; until then a slow retry, since
+    // navigator.onLine can be wrong (VPNs, virtual adapters) and a network may come back without the event.
+    if (!navigator.onLine) {
+      this.retryTimer = setTimeout(() => this.open(), MAX_DELAY_MS);
+      return;
+    }
     this.retryTimer = setTimeout(() => this.open(), backOff(this.attempt));
     this.attempt += 1;
   }

@@ -3,7 +3,8 @@ import type { Handoff } from '../handoff';
 import { FOUND_CONVERSATIONS, SEARCHED_CONVERSATIONS, type ClaimResult, type HandoffStore, type StatusChange } from '../types';
 import { Rollback, type Db } from './pool';
 import type pg from 'pg';
-import { foldForSearch, SEARCH_FOLDS, toFound, toHandoff, type FoundRow, type HandoffRow } from '../handoff';
+import { foldForSearch, SEARCH_FOLDS } from '../../nlp/search-fold';
+import { toFound, toHandoff, type FoundRow, type HandoffRow } from '../handoff';
 
 /**
  * As SQLite's search (src/store/handoff.ts): accents are dropped before lower(), which follows the

@@ -54,6 +54,7 @@ let typingTimer: ReturnType<typeof setTimeout> | undefined;
 let typingSentFor: string | null = null;
 let sequence = 0;
 let transferPicker: HTMLSelectElement | null = null;
+let transferPick: { conversationId: string; agentId: string } | null = null;
 /** Each chat's unsent reply (in memory only: it may hold an order number or an address), so switching chats neither carries it to another shopper nor loses it. */
 const drafts = new Map<string, Draft>();
 /** The chat the reply box writes to: what is in the box goes there, even if another card was picked meanwhile. */
@@ -461,8 +462,12 @@ function renderChat(): void {
       if (picker.value) socket.send({ type: 'transfer', conversationId: conversation.id, toAgentId: picker.value });
     });
     transfer.disabled = true;
-    picker.addEventListener('change', () => (transfer.disabled = !picker.value));
-    fillTransferOptions(picker);
+    picker.addEventListener('change', () => {
+      transfer.disabled = !picker.value;
+      transferPick = { conversationId: conversation.id, agentId: picker.value };
+    });
+    // The header is rebuilt by any update of the chat: a colleague picked and not yet confirmed stays picked.
+    fillTransferOptions(picker, transferPick?.conversationId === conversation.id ? transferPick.agentId : '');
     transferPicker = picker;
     actions.push(h('span', { class: 'transfer' }, picker, transfer));
   } else if (conversation.status === 'waiting') {
@@ -500,9 +505,8 @@ function renderChatHeader(): void {
 }
 
 /** Only the options change when agents come and go, so a focused picker stays focused. */
-function fillTransferOptions(picker: HTMLSelectElement): void {
+function fillTransferOptions(picker: HTMLSelectElement, chosen = picker.value): void {
   const others = state.agents.filter((agent) => agent.online && agent.id !== state.me.id);
-  const chosen = picker.value;
   const label = (agent: AgentItem) => t(agent.full ? 'chat.transferOptionFull' : 'chat.transferOption', { name: agent.name, count: agent.openChats });
   replaceChildren(picker, h('option', { value: '' }, t('chat.transferPick')), ...others.map((agent) => h('option', { value: agent.id }, label(agent))));
   // Kept while that agent is still online, so an update of the list does not undo the agent's pick.

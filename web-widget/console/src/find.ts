@@ -1,4 +1,5 @@
 import { FIND_QUERY_MIN_CHARS, type AgentClientFrame, type FoundConversationItem } from '../../../src/channels/agent-protocol';
+import { foldForSearch } from '../../../src/nlp/search-fold';
 import { cardOpener, channelName, formatDate, formatTime, h, replaceChildren, shopperName } from './dom';
 import { consoleLang, t } from './i18n';
 
@@ -61,7 +62,7 @@ function build(context: FindContext, typed: string) {
 
 /** A long message from a little before the words searched for: the preview shows one line. */
 function around(text: string, query: string): string {
-  const at = text.toLowerCase().indexOf(query.toLowerCase());
+  const at = foldForSearch(text).indexOf(foldForSearch(query));
   return at > 30 ? `…${text.slice(at - 20)}` : text;
 }
 

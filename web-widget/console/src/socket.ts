@@ -18,6 +18,8 @@ export class AgentSocket {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Once a connection has lasted STABLE_CONNECTION_MS, the back-off starts over. */
+  private stableTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly onFrame: (frame: AgentServerFrame) => void,
@@ -41,10 +43,9 @@ export class AgentSocket {
     const socket = new WebSocket(url);
     this.socket = socket;
     let opened = false;
-    let stable: ReturnType<typeof setTimeout> | undefined;
     socket.onopen = () => {
       opened = true;
-      stable = setTimeout(() => (this.attempt = 0), STABLE_CONNECTION_MS);
+      this.stableTimer = setTimeout(() => (this.attempt = 0), STABLE_CONNECTION_MS);
       this.onState('online');
     };
     socket.onmessage = (event) => {
@@ -53,7 +54,6 @@ export class AgentSocket {
       this.onFrame(JSON.parse(String(event.data)) as AgentServerFrame);
     };
     socket.onclose = () => {
-      clearTimeout(stable);
       if (!opened) void this.checkSession();
       this.lost(socket);
     };
@@ -77,11 +77,16 @@ export class AgentSocket {
   private lost(socket: WebSocket): void {
     if (this.socket !== socket) return;
     clearTimeout(this.silenceTimer);
+    clearTimeout(this.stableTimer);
     this.silenceTimer = undefined;
     this.socket = null;
     this.onState('offline');
     clearTimeout(this.retryTimer);
-    if (!navigator.onLine) return;
+    // Said to be offline: the 'online' event reconnects at once; a slow retry in case navigator.onLine is wrong.
+    if (!navigator.onLine) {
+      this.retryTimer = setTimeout(() => this.connect(), MAX_DELAY_MS);
+      return;
+    }
     const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
