@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { agentCookie } from '../helpers/agent-client';
 import { ALWAYS_OPEN } from '../helpers/app';
 import { agentPage, collectPageProblems } from '../helpers/browser';
@@ -12,6 +13,19 @@ import { eventually } from '../helpers/wait';
  */
 
 const context = useBrowserServer(() => ({ handoff: { businessHours: ALWAYS_OPEN } }));
+
+/** The console online, a shopper who asked for a person, and their chat open with the reply box. */
+async function chatOpenWithAShopper(page: Page) {
+  await page.goto(`${context.server.httpUrl}/agent`);
+  await page.locator('.presence.online').first().waitFor();
+  const shopper = await ShopperClient.connect(context.server.socketUrl);
+  const welcome = await shopper.hello({ lang: 'es' });
+  shopper.send({ type: 'handoff_request' });
+  await page.getByRole('tab', { name: /Mis chats/ }).click();
+  await page.locator('.list .card').first().click();
+  await page.locator('.chat-header h2').waitFor();
+  return { shopper, welcome, reply: page.getByRole('textbox', { name: 'Respuesta' }) };
+}
 
 test('a reply whose ack was lost with the connection is sent again on reconnect and stored once', async () => {
   const { server, browser } = context;
@@ -34,15 +48,7 @@ test('a reply whose ack was lost with the connection is sent again on reconnect 
     });
     console.onMessage((frame) => upstream.send(frame));
   });
-  await page.goto(`${server.httpUrl}/agent`);
-  await page.locator('.presence.online').first().waitFor();
-
-  const shopper = await ShopperClient.connect(server.socketUrl);
-  const welcome = await shopper.hello({ lang: 'es' });
-  shopper.send({ type: 'handoff_request' });
-  await page.getByRole('tab', { name: /Mis chats/ }).click();
-  await page.locator('.list .card').first().click();
-  const reply = page.getByRole('textbox', { name: 'Respuesta' });
+  const { shopper, welcome, reply } = await chatOpenWithAShopper(page);
   await reply.fill('Hola, soy Ana: reviso tu pedido');
   await reply.press('Enter');
 
@@ -73,16 +79,7 @@ test('a connection that died silently: after 15 s without an answer the console 
     upstream.onMessage((frame) => (first && silent) || console.send(frame));
     console.onMessage((frame) => (first && silent) || upstream.send(frame));
   });
-  await page.goto(`${server.httpUrl}/agent`);
-  await page.locator('.presence.online').first().waitFor();
-
-  const shopper = await ShopperClient.connect(server.socketUrl);
-  const welcome = await shopper.hello({ lang: 'es' });
-  shopper.send({ type: 'handoff_request' });
-  await page.getByRole('tab', { name: /Mis chats/ }).click();
-  await page.locator('.list .card').first().click();
-  const reply = page.getByRole('textbox', { name: 'Respuesta' });
-  await page.locator('.chat-header h2').waitFor();
+  const { shopper, welcome, reply } = await chatOpenWithAShopper(page);
 
   silent = true;
   await reply.fill('Hola, soy Bea: ya lo reviso');

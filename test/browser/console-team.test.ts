@@ -6,7 +6,7 @@ import { axeViolations } from '../helpers/axe';
 import { agentPage, collectPageProblems, screenshot } from '../helpers/browser';
 import { useBrowserServer } from '../helpers/browser-server';
 import { seedShopper } from '../helpers/seed-shoppers';
-import { ShopperClient } from '../helpers/shopper-client';
+import { shopperAskingForAPerson } from '../helpers/shopper-client';
 
 /**
  * The console as a whole, in real Chromium: the team bar shows each role what it may use, the agent
@@ -26,21 +26,13 @@ async function consoleAs(email: string, name: string, role: 'agent' | 'editor' |
 
 const sections = (page: Page) => page.getByRole('navigation', { name: /Secciones|sections/ }).getByRole('link').allInnerTexts();
 
-/** A shopper who asked for a person; the chat lands on the only agent online. */
-async function shopperWantingAPerson(): Promise<ShopperClient> {
-  const shopper = await ShopperClient.connect(context.server.socketUrl);
-  await shopper.hello({ lang: 'es' });
-  shopper.send({ type: 'message', clientMessageId: 'p1', text: 'quiero hablar con una persona' });
-  return shopper;
-}
-
 test('an agent sees only Conversaciones and no admin tools; switching to English sticks after a reload and on the login page', async () => {
   const page = await consoleAs('ana@tienda.example', 'Ana', 'agent');
   const problems = collectPageProblems(page);
   await page.getByText('En línea', { exact: true }).waitFor();
   expect(await sections(page)).toEqual(['Conversaciones']);
 
-  const shopper = await shopperWantingAPerson();
+  const shopper = await shopperAskingForAPerson(context.server.socketUrl);
   await page.locator('.card', { hasText: 'Pidió una persona' }).click();
   await page.getByRole('button', { name: 'Resolver' }).waitFor();
   expect(await page.locator('.export').count()).toBe(0);
@@ -89,7 +81,7 @@ test('an admin exports a transcript, then exports and (after confirming) erases 
   expect(await sections(page)).toEqual(['Conversaciones', 'Conocimiento', 'Analítica', 'Privacidad']);
 
   // The transcript of the open chat, as a CSV file.
-  const shopper = await shopperWantingAPerson();
+  const shopper = await shopperAskingForAPerson(context.server.socketUrl);
   await page.locator('.card', { hasText: 'Pidió una persona' }).click();
   const exportGroup = page.getByRole('group', { name: 'Exportar la transcripción' });
   const [csv] = await Promise.all([page.waitForEvent('download'), exportGroup.getByRole('link', { name: 'CSV' }).click()]);

@@ -3,7 +3,7 @@ import { agentCookie } from '../helpers/agent-client';
 import { ALWAYS_OPEN } from '../helpers/app';
 import { agentPage, collectPageProblems, screenshot } from '../helpers/browser';
 import { useBrowserServer } from '../helpers/browser-server';
-import { ShopperClient } from '../helpers/shopper-client';
+import { shopperAskingForAPerson } from '../helpers/shopper-client';
 
 /**
  * Transferring a chat is a decision, not a side effect of browsing a list: an arrow key on "Transferir a…"
@@ -19,21 +19,14 @@ async function consoleOf(email: string, name: string): Promise<Page> {
   return page;
 }
 
-async function shopperWantingAPerson(): Promise<ShopperClient> {
-  const shopper = await ShopperClient.connect(context.server.socketUrl);
-  await shopper.hello({ lang: 'es' });
-  shopper.send({ type: 'message', clientMessageId: 'p1', text: 'quiero hablar con una persona' });
-  return shopper;
-}
-
 test('an arrow key on "Transferir a…" picks a colleague without moving the chat; "Transferir" moves it, even to one marked as at capacity', async () => {
   const ana = await consoleOf('ana@tienda.example', 'Ana');
   const problems = collectPageProblems(ana);
-  const first = await shopperWantingAPerson();
+  const first = await shopperAskingForAPerson(context.server.socketUrl);
   await ana.locator('.chat-header h2').waitFor();
   const beto = await consoleOf('beto@tienda.example', 'Beto');
   // Beto takes the next shopper and is then full (agentCapacity 1).
-  const second = await shopperWantingAPerson();
+  const second = await shopperAskingForAPerson(context.server.socketUrl);
   await beto.locator('.chat-header h2').waitFor();
 
   const picker = ana.getByRole('combobox', { name: 'Transferir a' });

@@ -97,3 +97,11 @@ export class ShopperClient {
     }
   }
 }
+
+/** A Spanish-speaking shopper who has just written "quiero hablar con una persona". */
+export async function shopperAskingForAPerson(socketUrl: string): Promise<ShopperClient> {
+  const shopper = await ShopperClient.connect(socketUrl);
+  await shopper.hello({ lang: 'es' });
+  shopper.send({ type: 'message', clientMessageId: 'p1', text: 'quiero hablar con una persona' });
+  return shopper;
+}
