@@ -1,4 +1,5 @@
 import { buildAnalyzer, buildSynonyms, detectLanguage, normalize, typoCost, words } from '../../src/nlp';
+import { foldForSearch } from '../../src/nlp/search-fold';
 
 describe('normalize', () => {
   it.each([
@@ -107,5 +108,13 @@ describe('typo repair', () => {
     expect(typoCost('contraseba', 'contrasena')).toBe(1); // b is next to n
     expect(typoCost('premio', 'precio')).toBe(2); // m is nowhere near c
     expect(typoCost('tarea', 'tarda')).toBe(2); // e is next to d, but short words differ that way too often
+  });
+});
+
+describe("the console search's fold", () => {
+  it('drops case and accents letter for letter, composed or not, and leaves the rest', () => {
+    expect(foldForSearch('NÚÑEZ López, envío nº 4821')).toBe('nunez lopez, envio nº 4821');
+    expect(foldForSearch('envi\u0301o')).toBe('envio');
+    expect(foldForSearch('Ação € 日本').length).toBe('Ação € 日本'.length);
   });
 });

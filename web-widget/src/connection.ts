@@ -197,6 +197,7 @@ export class Connection {
     this.refused = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.silenceTimer);
+    this.silenceTimer = undefined;
     // A retry may have started while the server was asked: forgotten first, so its close changes nothing.
     const retrying = this.socket;
     this.socket = null;
