@@ -86,8 +86,12 @@ export class Connection {
   /** Highest message id seen on this page: reconnects ask only for what came after it. */
   lastSeenId = 0;
   private wanted = false;
-  /** Asked once per page, after a socket that never opened: may this page's origin embed the chat? */
-  private originChecked = false;
+  /**
+   * Asked after a socket that never opened, on a page the server has never greeted (after a restart the
+   * answer is known): may this page's origin embed the chat? Once answered, not asked again.
+   */
+  private originAsked: 'no' | 'asking' | 'answered' = 'no';
+  private everGreeted = false;
   private refused = false;
 
   constructor(
@@ -157,6 +161,7 @@ export class Connection {
       }
       if (frame.type === 'welcome') {
         this.greeted = true;
+        this.everGreeted = true;
         this.stableTimer = setTimeout(() => (this.attempt = 0), STABLE_CONNECTION_MS);
         this.session.save({ token: frame.token });
         this.on.state('online');
@@ -178,20 +183,22 @@ export class Connection {
     };
     socket.onclose = () => {
       // A refused upgrade looks like any network error to a page: ask the server why, once.
-      if (!this.greeted && this.socket === socket && !this.originChecked) void this.checkOrigin();
+      if (!this.greeted && !this.everGreeted && this.socket === socket && this.originAsked === 'no') void this.checkOrigin();
       this.lost(socket);
     };
     socket.onerror = () => socket.close();
   }
 
   private async checkOrigin(): Promise<void> {
-    this.originChecked = true;
+    this.originAsked = 'asking';
     let allowed = true;
     try {
       const response = await fetch(`${this.url.replace(/^ws/, 'http').replace(/\/ws\/shopper$/, '')}/widget/origin`, { cache: 'no-store' });
       allowed = ((await response.json()) as { allowed?: boolean }).allowed !== false;
+      this.originAsked = 'answered';
     } catch {
-      // Offline or an older server: keep retrying as usual.
+      // Unreachable (down, offline) or an older server: keep retrying as usual, and ask again next time.
+      this.originAsked = 'no';
     }
     if (allowed) return;
     this.refused = true;
