@@ -28,14 +28,20 @@ const context = useBrowserServer(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
 
-test('the agent writes the reply in the ticket, sends it by e-mail and sees it answered', async () => {
+/** A ticket left on a new conversation, and an agent's console open on the Tickets tab. */
+async function ticketsTabWith(left: { name: string; email: string; message: string; reason: string }, agentEmail: string, agentName: string) {
   const { server, browser } = context;
   const conversation = await server.app.store.conversations.create('es');
-  const ticket = await server.app.store.tickets.create({ conversationId: conversation.id, name: 'Lucía', email: 'lucia@example.com', message: 'Mi pedido 4821 llegó incompleto.', lang: 'es', reason: 'faq:damaged-item' });
-  const page = await agentPage(browser, server, await agentCookie(server, 'ana@tienda.example', 'Ana'));
+  const ticket = await server.app.store.tickets.create({ conversationId: conversation.id, lang: 'es', ...left });
+  const page = await agentPage(browser, server, await agentCookie(server, agentEmail, agentName));
   const problems = collectPageProblems(page);
   await page.goto(`${server.httpUrl}/agent`);
   await page.getByRole('tab', { name: /Tickets/ }).click();
+  return { ticket, page, problems };
+}
+
+test('the agent writes the reply in the ticket, sends it by e-mail and sees it answered', async () => {
+  const { ticket, page, problems } = await ticketsTabWith({ name: 'Lucía', email: 'lucia@example.com', message: 'Mi pedido 4821 llegó incompleto.', reason: 'faq:damaged-item' }, 'ana@tienda.example', 'Ana');
   await page.getByLabel('Responder a lucia@example.com').fill('Hola Lucía, ya enviamos lo que faltaba.');
   await page.getByRole('button', { name: 'Responder por correo' }).click();
   await page.locator(`[data-ticket="${ticket.id}"] .ticket-status`, { hasText: 'Respondido por correo · Ana ·' }).waitFor();
@@ -48,13 +54,7 @@ test('the agent writes the reply in the ticket, sends it by e-mail and sees it a
 });
 
 test('a reply the mail server refuses stays in the box, and the console says so in its own language, with the server\'s reason', async () => {
-  const { server, browser } = context;
-  const conversation = await server.app.store.conversations.create('es');
-  const ticket = await server.app.store.tickets.create({ conversationId: conversation.id, name: 'Rosa', email: 'rebota@example.com', message: '¿Tienen factura?', lang: 'es', reason: 'human-request' });
-  const page = await agentPage(browser, server, await agentCookie(server, 'eva@tienda.example', 'Eva'));
-  const problems = collectPageProblems(page);
-  await page.goto(`${server.httpUrl}/agent`);
-  await page.getByRole('tab', { name: /Tickets/ }).click();
+  const { ticket, page, problems } = await ticketsTabWith({ name: 'Rosa', email: 'rebota@example.com', message: '¿Tienen factura?', reason: 'human-request' }, 'eva@tienda.example', 'Eva');
   const reply = page.getByLabel('Responder a rebota@example.com');
   await reply.fill('Hola Rosa, sí emitimos factura.');
   await page.locator(`[data-ticket="${ticket.id}"]`).getByRole('button', { name: 'Responder por correo' }).click();

@@ -95,7 +95,8 @@ export class Connection {
   private refused = false;
 
   constructor(
-    private readonly url: string,
+    /** The Atento server's origin: the socket is at /ws/shopper, the origin check at /widget/origin. */
+    private readonly server: string,
     private readonly session: SessionStore,
     private readonly hello: () => Hello,
     private readonly on: ConnectionEvents,
@@ -138,7 +139,7 @@ export class Connection {
   private open(): void {
     if (this.refused) return;
     this.on.state('connecting');
-    const socket = new WebSocket(this.url);
+    const socket = new WebSocket(`${this.server.replace(/^http/, 'ws')}/ws/shopper`);
     this.socket = socket;
     this.greeted = false;
     // A handshake into a dead network can hang for minutes: the welcome is an answer like any other.
@@ -193,7 +194,7 @@ export class Connection {
     this.originAsked = 'asking';
     let allowed = true;
     try {
-      const response = await fetch(`${this.url.replace(/^ws/, 'http').replace(/\/ws\/shopper$/, '')}/widget/origin`, { cache: 'no-store' });
+      const response = await fetch(`${this.server}/widget/origin`, { cache: 'no-store' });
       allowed = ((await response.json()) as { allowed?: boolean }).allowed !== false;
       this.originAsked = 'answered';
     } catch {

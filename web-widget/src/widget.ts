@@ -128,7 +128,6 @@ class ChatWidget {
   private readonly fullScreen = window.matchMedia(FULL_SCREEN);
 
   constructor(private readonly options: Options) {
-    const wsUrl = `${options.server.replace(/^http/, 'ws')}/ws/shopper`;
     this.session = new SessionStore(`atento:v1:${options.server}`);
     const saved = this.session.load();
     this.readUpTo = saved.readUpTo ?? 0;
@@ -136,7 +135,7 @@ class ChatWidget {
     this.lang = saved.lang && saved.pageLang === options.lang ? saved.lang : options.lang;
     this.t = UI_TEXT[this.lang];
     // The page path tells agents where the shopper is; query strings can carry personal data, so not those.
-    this.connection = new Connection(wsUrl, this.session, () => ({ lang: this.lang, page: (location.origin + location.pathname).slice(0, 2000), ...(options.user && { user: options.user }) }), {
+    this.connection = new Connection(options.server, this.session, () => ({ lang: this.lang, page: (location.origin + location.pathname).slice(0, 2000), ...(options.user && { user: options.user }) }), {
       frame: (frame) => this.onFrame(frame),
       state: (state) => this.onConnectionState(state),
     });
